@@ -1,0 +1,167 @@
+"""Cases (usually participants) and their attributes: role, site, age band…
+
+Documents link to a case by `--case`, by a file stem that names the case
+(`P04_interview.txt` → P04), or by their CSV row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError, UnknownCase, did_you_mean
+from .store.db import Store, Txn, new_uuid, now
+
+ID_GUESSES = ("id", "case", "participant", "participant_id", "respondent", "pseudonym", "name")
+
+
+@dataclass
+class CaseInfo:
+    id: int
+    uuid: str
+    name: str
+    attributes: dict[str, str] = field(default_factory=dict)
+    documents: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "uuid": self.uuid, "name": self.name, "attributes": self.attributes,
+                "documents": self.documents}
+
+
+def ensure_case(store: Store, txn: Txn, name: str) -> int:
+    name = name.strip()
+    row = store.one("SELECT id FROM cases WHERE name = ?", (name,))
+    if row:
+        return row[0]
+    uuid = new_uuid()
+    case_id = store.conn.execute("INSERT INTO cases (uuid, name, created_at, created_by) VALUES (?, ?, ?, ?)",
+                                 (uuid, name, now(), txn.coder_id)).lastrowid
+    txn.record("case.create", f"created case {name}", uuid, case={"id": case_id, "uuid": uuid, "name": name})
+    return case_id
+
+
+def _attribute_id(store: Store, name: str) -> int:
+    row = store.one("SELECT id FROM attributes WHERE name = ?", (name,))
+    if row:
+        return row[0]
+    return store.conn.execute("INSERT INTO attributes (uuid, name) VALUES (?, ?)", (new_uuid(), name)).lastrowid
+
+
+def set_attributes(store: Store, txn: Txn, case: str, values: dict[str, str | None]) -> dict:
+    """Set (value None or '': remove) attributes of a case; records old and new values."""
+    case_id = ensure_case(store, txn, case)
+    changes = {}
+    for key, value in values.items():
+        key = key.strip()
+        if not key:
+            raise InputError(f"case {case}: empty attribute name")
+        attr_id = _attribute_id(store, key)
+        old = store.scalar("SELECT value FROM case_attributes WHERE case_id = ? AND attribute_id = ?", (case_id, attr_id))
+        new = (value or "").strip() or None
+        if old == new:
+            continue
+        if new is None:
+            store.conn.execute("DELETE FROM case_attributes WHERE case_id = ? AND attribute_id = ?", (case_id, attr_id))
+        else:
+            store.conn.execute("INSERT INTO case_attributes (case_id, attribute_id, value) VALUES (?, ?, ?) "
+                               "ON CONFLICT (case_id, attribute_id) DO UPDATE SET value = excluded.value",
+                               (case_id, attr_id, new))
+        changes[key] = {"before": old, "after": new}
+    if changes:
+        uuid = store.scalar("SELECT uuid FROM cases WHERE id = ?", (case_id,))
+        desc = ", ".join(f"{k}={v['after'] if v['after'] is not None else '(removed)'}" for k, v in changes.items())
+        txn.record("case.set", f"case {case}: {desc}", uuid, case=case, changes=changes)
+    return changes
+
+
+def match_case_for_stem(store: Store, stem: str) -> int | None:
+    """The case a file stem names: equal to it, or followed by a separator (P04_interview)."""
+    best = None
+    for row in store.all("SELECT id, name FROM cases"):
+        name = row["name"]
+        if stem.casefold() == name.casefold() or re.match(rf"(?i){re.escape(name)}(?![A-Za-z0-9])", stem):
+            if best is None or len(name) > len(best[1]):
+                best = (row["id"], name)
+    return best[0] if best else None
+
+
+def link_unlinked_documents(store: Store, txn: Txn) -> list[str]:
+    """After new cases arrive, attach documents whose file stem names one."""
+    linked = []
+    for row in store.all("SELECT id, uuid, name FROM documents WHERE case_id IS NULL"):
+        case_id = match_case_for_stem(store, row["name"])
+        if case_id is not None:
+            store.conn.execute("UPDATE documents SET case_id = ? WHERE id = ?", (case_id, row["id"]))
+            case = store.scalar("SELECT name FROM cases WHERE id = ?", (case_id,))
+            txn.record("document.link", f"linked D{row['id']} {row['name']!r} to case {case}", row["uuid"],
+                       document=row["name"], before=None, after=case)
+            linked.append(row["name"])
+    return linked
+
+
+def link_document(store: Store, txn: Txn, doc_id: int, doc_uuid: str, doc_name: str, case: str | None) -> None:
+    before = store.scalar("SELECT c.name FROM documents d LEFT JOIN cases c ON c.id = d.case_id WHERE d.id = ?",
+                          (doc_id,))
+    case_id = ensure_case(store, txn, case) if case else None
+    store.conn.execute("UPDATE documents SET case_id = ? WHERE id = ?", (case_id, doc_id))
+    txn.record("document.link", f"linked D{doc_id} {doc_name!r} to case {case}" if case
+               else f"unlinked D{doc_id} {doc_name!r} from case {before}", doc_uuid,
+               document=doc_name, before=before, after=case)
+
+
+def read_case_table(path: Path, id_column: str | None = None) -> tuple[str, list[dict[str, str]]]:
+    """(id column, rows) from a participants CSV; decoding as for transcripts."""
+    from .ingest.textfile import decode
+    from .text import normalise
+
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    text, _, _ = decode(path.read_bytes(), path)
+    try:
+        reader = csv.DictReader(io.StringIO(normalise(text), newline=""))
+        header = [h for h in (reader.fieldnames or []) if h is not None]
+        rows = list(reader)
+    except csv.Error as exc:
+        raise InputError(f"{path}: malformed CSV ({exc})") from None
+    if not header:
+        raise InputError(f"{path}: the CSV has no header row")
+    if id_column:
+        matches = [h for h in header if h.strip().casefold() == id_column.casefold()]
+        if not matches:
+            raise InputError(f"{path}: no column {id_column!r} (columns: {', '.join(header)})")
+        col = matches[0]
+    else:
+        col = next((h for g in ID_GUESSES for h in header if h.strip().casefold() == g), header[0])
+    out = []
+    for n, row in enumerate(rows, start=2):
+        ident = (row.get(col) or "").strip()
+        if not ident:
+            raise InputError(f"{path}: line {n}: no case id in column {col!r}")
+        out.append({"__id__": ident} | {k.strip(): (v or "").strip() for k, v in row.items()
+                                         if k is not None and k != col})
+    return col, out
+
+
+def list_cases(store: Store) -> list[CaseInfo]:
+    cases = {r["id"]: CaseInfo(r["id"], r["uuid"], r["name"]) for r in store.all("SELECT * FROM cases ORDER BY name")}
+    for r in store.all("SELECT ca.case_id, a.name, ca.value FROM case_attributes ca "
+                       "JOIN attributes a ON a.id = ca.attribute_id ORDER BY a.id"):
+        cases[r["case_id"]].attributes[r["name"]] = r["value"]
+    for r in store.all("SELECT case_id, name FROM documents WHERE case_id IS NOT NULL ORDER BY id"):
+        cases[r["case_id"]].documents.append(r["name"])
+    return sorted(cases.values(), key=lambda c: _natural(c.name))
+
+
+def get_case(store: Store, name: str) -> CaseInfo:
+    for case in list_cases(store):
+        if case.name.casefold() == name.strip().casefold():
+            return case
+    names = [r[0] for r in store.all("SELECT name FROM cases")]
+    raise UnknownCase(f"no case {name!r}{did_you_mean(name, names)}")
+
+
+def _natural(name: str):
+    return [int(p) if p.isdigit() else p.casefold() for p in re.split(r"(\d+)", name)]

@@ -1,0 +1,84 @@
+"""Cases and their attributes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import InputError
+from ._app import App, err, open_project, out_console, print_json
+
+cases_app = App(help="Cases (participants) and their attributes: role, site, age band…")
+
+
+def register(app: App) -> None:
+    app.add_typer(cases_app, name="cases", rich_help_panel="Import")
+
+
+@cases_app.command("import")
+def cases_import(
+    path: Annotated[Path, typer.Argument(help="CSV with an id column and attribute columns.")],
+    id_column: Annotated[Optional[str], typer.Option(help="The column of case ids (default: participant/id/case…).")] = None,
+) -> None:
+    """Import cases and attributes from a CSV; documents whose file name names a case are linked.
+
+    Example: gtcode cases import transcripts/participants.csv
+    """
+    with open_project() as project:
+        result = project.import_cases(path, id_column)
+    err(f"{result['cases']} case(s) from column {result['id_column']!r}: {result['created']} new, "
+        f"{result['updated']} updated; {len(result['linked'])} document(s) linked.")
+
+
+@cases_app.command("set")
+def cases_set(
+    case: Annotated[str, typer.Argument(help="Case id, e.g. P01 (created if new).")],
+    values: Annotated[Optional[list[str]], typer.Argument(help='ATTRIBUTE=VALUE pairs; ATTRIBUTE= removes one.')] = None,
+) -> None:
+    """Set attributes of a case. Example: gtcode cases set P01 role=mother site="Trust A" """
+    attrs = {}
+    for item in values or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"{item!r}: expected ATTRIBUTE=VALUE, e.g. role=mother")
+        attrs[key.strip()] = value
+    with open_project() as project:
+        changes = project.set_case(case, attrs)
+    err(f"Case {case}: " + (", ".join(f"{k}={v['after'] or '(removed)'}" for k, v in changes.items()) or "no change"))
+
+
+@cases_app.command("link")
+def cases_link(
+    document: Annotated[str, typer.Argument(help="D3, 3 or the document's name.")],
+    case: Annotated[Optional[str], typer.Argument(help="The case (created if new); leave out to unlink.")] = None,
+) -> None:
+    """Link a document to a case. Example: gtcode cases link D3 P03"""
+    with open_project() as project:
+        project.link_document(document, case)
+    err(f"{document} → {case or '(no case)'}")
+
+
+@cases_app.command("list")
+def cases_list(json_out: Annotated[bool, typer.Option("--json", help="As JSON.")] = False) -> None:
+    """List cases with their attributes and documents."""
+    with open_project() as project:
+        cases = project.cases()
+    if json_out:
+        print_json([c.to_dict() for c in cases])
+        return
+    if not cases:
+        err("No cases yet: 'gtcode cases import participants.csv' or 'gtcode cases set P01 role=mother'.")
+        return
+    from rich.table import Table
+
+    attrs = list(dict.fromkeys(a for c in cases for a in c.attributes))
+    table = Table(show_edge=False, pad_edge=False)
+    table.add_column("Case", no_wrap=True)
+    for a in attrs:
+        table.add_column(a)
+    table.add_column("Documents")
+    for c in cases:
+        table.add_row(c.name, *(c.attributes.get(a, "") for a in attrs), ", ".join(c.documents) or "-")
+    out_console().print(table)

@@ -1,0 +1,113 @@
+"""Rendering library results for people (Rich tables on stdout, notes on stderr)."""
+
+from __future__ import annotations
+
+from ._app import err, fmt_time, out_console
+
+
+def render_import_report(report) -> None:
+    for note in report.notes:
+        err(f"Note: {note}", style="yellow")
+    for o in report.outcomes:
+        if o.status == "failed":
+            err(f"Error: {o.message}", style="red")
+        elif o.status == "skipped":
+            err(f"Skipped: {o.message}")
+    parts = [f"{report.count('imported')} imported"]
+    if report.count("replaced"):
+        parts.append(f"{report.count('replaced')} replaced")
+    parts += [f"{report.count('skipped')} skipped", f"{report.count('failed')} failed"]
+    words = sum(o.words for o in report.outcomes if o.status in ("imported", "replaced"))
+    segs = sum(o.segments for o in report.outcomes if o.status in ("imported", "replaced"))
+    err(f"Import: {', '.join(parts)} ({words:,} words, {segs:,} segments).")
+
+
+def render_documents(docs) -> None:
+    from rich.table import Table
+
+    table = Table(title=None, show_edge=False, pad_edge=False)
+    for col, kw in (("ID", {"justify": "right"}), ("Document", {}), ("Case", {}), ("Format", {}),
+                    ("Words", {"justify": "right"}), ("Turns", {"justify": "right"}),
+                    ("Segments", {"justify": "right"}), ("Imported", {})):
+        table.add_column(col, **kw)
+    for d in docs:
+        table.add_row(d.label, d.name, d.case or "-", d.format, f"{d.words:,}", str(d.turns), str(d.segments),
+                      d.imported_at[:10])
+    out_console().print(table)
+
+
+def render_stats(stats: dict) -> None:
+    from rich.table import Table
+
+    table = Table(show_header=False, show_edge=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("Project", f"{stats['project']} ({stats['path']})")
+    table.add_row("Documents", f"{stats['documents']} ({', '.join(f'{n} {k}' for k, n in sorted(stats['formats'].items()))})"
+                  if stats["formats"] else "0")
+    table.add_row("Cases", f"{stats['cases']}" + (f" ({stats['unlinked_documents']} document(s) not linked to a case)"
+                                                   if stats["unlinked_documents"] else ""))
+    for attr, values in stats["cases_by_attribute"].items():
+        table.add_row(f"  by {attr}", ", ".join(f"{v}: {n}" for v, n in values.items()))
+    table.add_row("Words", f"{stats['words']:,}")
+    table.add_row("Turns", ", ".join(f"{n:,} {k}" for k, n in sorted(stats["turns"].items())) or "0")
+    table.add_row("Segments", ", ".join(f"{n:,} {k}" for k, n in sorted(stats["segments"].items())) or "0")
+    if stats["mean_minutes"] is not None:
+        table.add_row("Timed interviews", f"{stats['timed_documents']}, mean {stats['mean_minutes']} min")
+    table.add_row("Coders", ", ".join(stats["coders"]))
+    table.add_row("Events", str(stats["events"]))
+    out_console().print(table)
+
+
+def _highlighted(text: str, start: int, spans):
+    from rich.text import Text
+
+    t = Text(text)
+    for a, b in spans:
+        t.stylize("bold reverse", a - start, b - start)
+    return t
+
+
+def render_hits(hits, total: int) -> None:
+    from rich.table import Table
+
+    if not hits:
+        err("No matches.")
+        return
+    table = Table(show_edge=False, pad_edge=False, show_lines=False)
+    table.add_column("Address", no_wrap=True)
+    table.add_column("Case", no_wrap=True)
+    table.add_column("Speaker", no_wrap=True, max_width=16)
+    table.add_column("Segment", ratio=1)
+    for h in hits:
+        table.add_row(h.address, h.case or "-", h.speaker or "-", _highlighted(h.text, h.start, h.spans))
+    out_console().print(table)
+    err(f"{total} match{'es' if total != 1 else ''}" + (f", showing the best {len(hits)}" if total > len(hits) else ""))
+
+
+def render_segments(doc, segments, plain: bool) -> None:
+    if plain:
+        import sys
+        for s in segments:
+            sys.stdout.write(f"{s.address}\t{s.speaker or ''}\t{fmt_time(s.time_start)}\t{s.text}\n")
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    console = out_console()
+    console.print(Text(f"D{doc.id} {doc.name}" + (f" · case {doc.case}" if doc.case else "") +
+                       f" · {doc.words:,} words · {doc.segments} segments", style="bold"))
+    table = Table(show_header=False, show_edge=False, box=None, pad_edge=False)
+    table.add_column(justify="right", style="dim", no_wrap=True)
+    table.add_column(no_wrap=True, max_width=18)
+    table.add_column(style="dim", no_wrap=True)
+    table.add_column(ratio=1)
+    last_turn = last_time = None
+    for s in segments:
+        new_turn = s.turn != last_turn
+        last_turn = s.turn
+        who = Text(s.speaker or "", style="cyan" if s.is_interviewer else "bold") if new_turn else Text("")
+        time = fmt_time(s.time_start) if s.time_start != last_time else ""
+        last_time = s.time_start if s.time_start is not None else last_time
+        table.add_row(str(s.ordinal), who, time, Text(s.text, style="dim" if s.is_interviewer else ""))
+    console.print(table)

@@ -1,0 +1,103 @@
+"""Every error gtcode raises on purpose. The CLI maps them to one line and an exit code."""
+
+from __future__ import annotations
+
+
+class GtcodeError(Exception):
+    """Base class: a problem the user can fix; `exit_code` is what the CLI returns."""
+
+    exit_code = 1
+
+
+class ProjectNotFound(GtcodeError):
+    exit_code = 2
+
+
+class NotAProject(GtcodeError):
+    """A file that is not a gtcode project was named as one; it is never overwritten."""
+
+    exit_code = 2
+
+
+class ProjectExists(GtcodeError):
+    exit_code = 2
+
+
+class SchemaTooNew(GtcodeError):
+    """The project was written by a newer gtcode; opening it could damage it."""
+
+    exit_code = 2
+
+
+class ProjectBusy(GtcodeError):
+    """Another gtcode process held the project for longer than the busy timeout."""
+
+    exit_code = 75
+
+
+class InputError(GtcodeError):
+    """A file or value the user gave cannot be read or makes no sense."""
+
+
+class UnsupportedFormat(InputError):
+    pass
+
+
+class EmptyDocument(InputError):
+    pass
+
+
+class DecodeFailed(InputError):
+    pass
+
+
+class NoTurns(InputError):
+    pass
+
+
+class DuplicateDocument(InputError):
+    pass
+
+
+class WouldOrphanCodings(InputError):
+    pass
+
+
+class UnknownDocument(InputError):
+    pass
+
+
+class UnknownSegment(InputError):
+    pass
+
+
+class UnknownCase(InputError):
+    pass
+
+
+class BadAddress(InputError):
+    pass
+
+
+class BadFilter(InputError):
+    pass
+
+
+class BadQuery(InputError):
+    pass
+
+
+class NlpModelMissing(GtcodeError):
+    exit_code = 2
+
+
+class ConfigError(GtcodeError):
+    exit_code = 2
+
+
+def did_you_mean(name: str, choices) -> str:
+    """A ' (did you mean …?)' suffix for unknown names, or ''."""
+    import difflib
+
+    close = difflib.get_close_matches(name, list(choices), n=3, cutoff=0.6)
+    return f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""

@@ -1,0 +1,107 @@
+"""Readers, one per format, chosen by file suffix.
+
+`read_path` turns one file into ParsedDocuments (a CSV gives one per row);
+`expand_paths` turns what the user typed (files, folders, globs) into files.
+"""
+
+from __future__ import annotations
+
+import glob
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import EmptyDocument, InputError, NoTurns, UnsupportedFormat
+from .base import Cue, ParsedDocument, Turn
+from .speakers import DEFAULT_INTERVIEWER, SpeakerRules
+
+SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".docx": "docx",
+            ".vtt": "vtt", ".srt": "srt", ".csv": "csv"}
+
+__all__ = ["Cue", "ParsedDocument", "Turn", "SpeakerRules", "DEFAULT_INTERVIEWER", "ReadOptions",
+           "read_path", "expand_paths", "SUFFIXES"]
+
+
+@dataclass
+class ReadOptions:
+    speaker_pattern: str | None = None
+    interviewer: tuple[str, ...] | None = None
+    text_column: str | None = None
+    id_column: str | None = None
+
+    def rules(self) -> SpeakerRules:
+        return SpeakerRules(self.speaker_pattern, self.interviewer)
+
+
+def read_path(path: Path, options: ReadOptions | None = None, rules: SpeakerRules | None = None) -> list[ParsedDocument]:
+    options = options or ReadOptions()
+    rules = rules or options.rules()
+    fmt = SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(set(SUFFIXES)))
+        raise UnsupportedFormat(f"{path}: unsupported file type {path.suffix or '(none)'!r}; gtcode reads {known}")
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.stat().st_size == 0:
+        raise EmptyDocument(f"{path}: empty file")
+    if fmt in ("txt", "md"):
+        from .textfile import read_text
+        docs = read_text(path, rules, fmt)
+    elif fmt == "docx":
+        from .docx import read_docx
+        docs = read_docx(path, rules)
+    elif fmt == "vtt":
+        from .captions import read_vtt
+        docs = read_vtt(path, rules)
+    elif fmt == "srt":
+        from .captions import read_srt
+        docs = read_srt(path, rules)
+    else:
+        from .table import read_csv
+        docs = read_csv(path, options.text_column, options.id_column)
+    for doc in docs:
+        if not any(t.end > t.body_start for t in doc.turns):
+            raise NoTurns(f"{path}: no speaker turn with any words in it")
+    return docs
+
+
+def expand_paths(items: list[str | Path]) -> tuple[list[Path], list[tuple[str, str]], list[str]]:
+    """Files, folders (their readable files, recursively) and globs → (files, problems, notes).
+
+    CSV files inside a folder are left out (a folder of transcripts usually
+    holds the participant list too); name a CSV of answers explicitly.
+    """
+    files: list[Path] = []
+    problems: list[tuple[str, str]] = []
+    notes: list[str] = []
+    seen: set[Path] = set()
+
+    def add(p: Path) -> None:
+        key = p.resolve()
+        if key not in seen:
+            seen.add(key)
+            files.append(p)
+
+    for item in items:
+        text = str(item)
+        p = Path(text)
+        if p.is_dir():
+            found = sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in SUFFIXES
+                           and not any(part.startswith(".") for part in q.relative_to(p).parts))
+            csvs = [q for q in found if q.suffix.lower() == ".csv"]
+            found = [q for q in found if q.suffix.lower() != ".csv"]
+            notes.extend(f"{q}: CSV in a folder left out; name it to import its rows as documents" for q in csvs)
+            if not found:
+                problems.append((text, "folder holds no files gtcode can read"))
+            for q in found:
+                add(q)
+        elif p.exists():
+            add(p)
+        elif any(ch in text for ch in "*?["):
+            matches = sorted(Path(m) for m in glob.glob(text, recursive=True) if Path(m).is_file())
+            if not matches:
+                problems.append((text, "no files match this pattern"))
+            for q in matches:
+                add(q)
+        else:
+            problems.append((text, "no such file or folder"))
+    return files, problems, notes

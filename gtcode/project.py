@@ -1,0 +1,265 @@
+"""`Project`: the one API the CLI, the TUI, tests and notebooks call.
+
+    from gtcode import Project
+    with Project.open() as p:          # finds gtcode.db like git finds .git
+        p.import_paths(["transcripts/"])
+        hits = p.search("judged", where=["role=mother"])
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from .config import load_config, resolve_coder
+from .errors import NotAProject, ProjectExists, ProjectNotFound
+from .store.db import Store, now
+from .store.schema import DB_FILENAME
+
+
+def _find(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        candidate = folder / DB_FILENAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+class Project:
+    """An open gtcode project: one SQLite file, `gtcode.db`."""
+
+    def __init__(self, store: Store, coder: str | None = None, command: str = "api"):
+        self.store = store
+        self.coder = resolve_coder(coder)
+        #: recorded on every event; the CLI sets it to the command line
+        self.command = command
+        self.debug = False
+
+    # --- finding, creating, opening ----------------------------------------
+    @staticmethod
+    def locate(path: str | os.PathLike | None = None) -> Path:
+        """The project file: `path` (file or folder), else $GTCODE_PROJECT, else search upwards."""
+        if path is None and os.environ.get("GTCODE_PROJECT"):
+            path = os.environ["GTCODE_PROJECT"]
+        if path is not None:
+            p = Path(path).expanduser()
+            if p.is_dir():
+                if (p / DB_FILENAME).is_file():
+                    return p / DB_FILENAME
+                raise ProjectNotFound(f"{p}: no gtcode project here (no {DB_FILENAME}); create one with 'gtcode init {p}'")
+            if p.is_file():
+                return p
+            raise ProjectNotFound(f"{p}: no such project file")
+        found = _find(Path.cwd())
+        if found is None:
+            raise ProjectNotFound(
+                f"no gtcode project in {Path.cwd()} or its parents; create one with 'gtcode init', "
+                "or name one with --project/-p or GTCODE_PROJECT")
+        return found
+
+    @classmethod
+    def init(cls, directory: str | os.PathLike = ".", name: str | None = None, coder: str | None = None,
+             command: str = "api") -> "Project":
+        folder = Path(directory).expanduser()
+        if folder.suffix == ".db":
+            path, folder = folder, folder.parent
+        else:
+            path = folder / DB_FILENAME
+        path = path.resolve()
+        if path.exists():
+            raise ProjectExists(f"{path}: a project (or other file) is already there; nothing was changed")
+        folder.mkdir(parents=True, exist_ok=True)
+        store = Store.create(path)
+        project = cls(store, coder, command)
+        from .store.db import new_uuid
+        with project.transaction() as txn:
+            uuid = new_uuid()
+            title = name or folder.resolve().name or "gtcode project"
+            store.conn.execute("INSERT INTO project (id, uuid, name, created_at, created_by) VALUES (1, ?, ?, ?, ?)",
+                               (uuid, title, now(), project.coder))
+            txn.record("project.init", f"created project {title!r}", uuid, name=title)
+        return project
+
+    @classmethod
+    def open(cls, path: str | os.PathLike | None = None, coder: str | None = None, command: str = "api") -> "Project":
+        return cls(Store.open(cls.locate(path).resolve()), coder, command)
+
+    @property
+    def path(self) -> Path:
+        return self.store.path
+
+    @property
+    def name(self) -> str:
+        return self.store.scalar("SELECT name FROM project WHERE id = 1") or self.path.parent.name
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "Project":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def transaction(self):
+        """One command's worth of changes: all land, with their events, or none do."""
+        return self.store.transaction(self.coder, self.command)
+
+    # --- import -----------------------------------------------------------
+    def import_paths(self, paths, *, case: str | None = None, interviewer=None, speaker_pattern: str | None = None,
+                     replace: bool = False, force: bool = False, text_column: str | None = None,
+                     id_column: str | None = None, nlp: str | None = None,
+                     progress: Callable[[int, str], None] | None = None):
+        """Import transcripts (files, folders, globs); returns an ImportReport. Bad files are skipped, reported."""
+        from .documents import ImportSettings, run_import
+        from .ingest import ReadOptions
+
+        cfg = load_config()
+        if interviewer is None and cfg.get("interviewer"):
+            interviewer = cfg["interviewer"]
+        if isinstance(interviewer, str):
+            interviewer = tuple(x.strip() for x in interviewer.split(",") if x.strip())
+        settings = ImportSettings(
+            read=ReadOptions(speaker_pattern, tuple(interviewer) if interviewer is not None else None,
+                             text_column, id_column),
+            case=case, replace=replace, force=force, nlp=nlp or cfg.get("nlp"))
+        if speaker_pattern:
+            import re
+            try:
+                re.compile(speaker_pattern)
+            except re.error as exc:
+                from .errors import InputError
+                raise InputError(f"--speaker-pattern {speaker_pattern!r}: not a valid regular expression ({exc})")
+        with self.transaction() as txn:
+            return run_import(self.store, txn, list(paths), settings, progress, self.debug)
+
+    @staticmethod
+    def count_files(paths) -> int:
+        from .ingest import expand_paths
+        return len(expand_paths(list(paths))[0])
+
+    # --- documents and segments ------------------------------------------
+    def documents(self, where=None):
+        from .documents import list_documents
+        from .filters import parse_where, where_sql
+        clause, params = where_sql(self.store, parse_where(where))
+        return list_documents(self.store, clause, params)
+
+    def document(self, ref):
+        from .documents import resolve_document
+        return resolve_document(self.store, ref)
+
+    def document_text(self, ref) -> str:
+        doc = self.document(ref)
+        return self.store.scalar("SELECT text FROM documents WHERE id = ?", (doc.id,))
+
+    def segments(self, ref, first: int | None = None, last: int | None = None):
+        """Segments of a document, optionally only ordinals first..last."""
+        from .documents import document_segments
+        return document_segments(self.store, self.document(ref), first=first, last=last)
+
+    def segment(self, address: str):
+        """Segments named by an address: `D3:17`, `D3:17-21`, `P01:4,9`."""
+        from .address import parse_address
+        from .documents import document_segments
+        addr = parse_address(address)
+        return document_segments(self.store, self.document(addr.document), ordinals=addr.ordinals)
+
+    def turns(self, ref) -> list[dict]:
+        doc = self.document(ref)
+        return [dict(r) for r in self.store.all(
+            "SELECT ordinal, speaker, is_interviewer, start_char, body_start, end_char, time_start, time_end "
+            "FROM turns WHERE document_id = ? ORDER BY ordinal", (doc.id,))]
+
+    def link_document(self, ref, case: str | None) -> None:
+        from .cases import link_document
+        doc = self.document(ref)
+        with self.transaction() as txn:
+            link_document(self.store, txn, doc.id, doc.uuid, doc.name, case)
+
+    def search(self, query: str, *, where=None, speaker: str | None = None, limit: int | None = 50):
+        """(hits, total) ranked best first."""
+        from .filters import parse_where, where_sql
+        from .search import search
+        clause, params = where_sql(self.store, parse_where(where))
+        return search(self.store, query, clause, params, speaker, limit)
+
+    # --- cases -----------------------------------------------------------
+    def cases(self):
+        from .cases import list_cases
+        return list_cases(self.store)
+
+    def case(self, name: str):
+        from .cases import get_case
+        return get_case(self.store, name)
+
+    def set_case(self, name: str, attributes: dict[str, str | None]) -> dict:
+        """Create the case if needed and set attributes ('' removes one). Returns what changed."""
+        from .cases import link_unlinked_documents, set_attributes
+        with self.transaction() as txn:
+            changes = set_attributes(self.store, txn, name, attributes) if attributes else {}
+            if not attributes:
+                from .cases import ensure_case
+                ensure_case(self.store, txn, name)
+            link_unlinked_documents(self.store, txn)
+            return changes
+
+    def import_cases(self, path: str | os.PathLike, id_column: str | None = None) -> dict:
+        """Cases and attributes from a CSV (id column + any attributes); links documents by file stem."""
+        from .cases import ensure_case, link_unlinked_documents, read_case_table, set_attributes
+        column, rows = read_case_table(Path(path), id_column)
+        created = updated = 0
+        with self.transaction() as txn:
+            for row in rows:
+                ident = row.pop("__id__")
+                existed = self.store.one("SELECT 1 FROM cases WHERE name = ?", (ident,))
+                ensure_case(self.store, txn, ident)
+                created += existed is None
+                if set_attributes(self.store, txn, ident, {k: v for k, v in row.items() if v}) and existed:
+                    updated += 1
+            linked = link_unlinked_documents(self.store, txn)
+        return {"id_column": column, "cases": len(rows), "created": created, "updated": updated, "linked": linked}
+
+    # --- overview ----------------------------------------------------------
+    def stats(self) -> dict:
+        s = self.store
+        speakers = s.all("SELECT CASE WHEN speaker IS NULL THEN 'unattributed' WHEN is_interviewer THEN 'interviewer'"
+                         " ELSE 'participant' END AS who, count(*) AS n FROM turns GROUP BY who")
+        seg_by = s.all("SELECT CASE WHEN t.speaker IS NULL THEN 'unattributed' WHEN t.is_interviewer THEN 'interviewer'"
+                       " ELSE 'participant' END AS who, count(*) AS n FROM segments g JOIN turns t ON t.id = g.turn_id"
+                       " GROUP BY who")
+        by_attr: dict[str, dict[str, int]] = {}
+        for r in s.all("SELECT a.name, ca.value, count(DISTINCT ca.case_id) AS n FROM case_attributes ca "
+                       "JOIN attributes a ON a.id = ca.attribute_id GROUP BY a.name, ca.value ORDER BY a.id, ca.value"):
+            by_attr.setdefault(r["name"], {})[r["value"]] = r["n"]
+        durations = [r[0] for r in s.all("SELECT max(coalesce(time_end, time_start)) FROM turns "
+                                         "GROUP BY document_id HAVING max(coalesce(time_end, time_start)) IS NOT NULL")]
+        return {
+            "project": self.name,
+            "path": str(self.path),
+            "documents": s.scalar("SELECT count(*) FROM documents"),
+            "cases": s.scalar("SELECT count(*) FROM cases"),
+            "unlinked_documents": s.scalar("SELECT count(*) FROM documents WHERE case_id IS NULL"),
+            "words": s.scalar("SELECT coalesce(sum(word_count), 0) FROM documents"),
+            "turns": {r["who"]: r["n"] for r in speakers},
+            "segments": {r["who"]: r["n"] for r in seg_by},
+            "formats": {r[0]: r[1] for r in s.all("SELECT format, count(*) FROM documents GROUP BY format")},
+            "cases_by_attribute": by_attr,
+            "timed_documents": len(durations),
+            "mean_minutes": round(sum(durations) / len(durations) / 60, 1) if durations else None,
+            "coders": [r[0] for r in s.all("SELECT name FROM coders ORDER BY id")],
+            "events": s.scalar("SELECT count(*) FROM events"),
+        }
+
+    def events(self, limit: int | None = None) -> list[dict]:
+        """The audit log, newest first."""
+        import json
+        sql = ("SELECT e.id, e.uuid, e.txn, e.at, k.name AS coder, e.command, e.action, e.entity_uuid, e.summary, e.data"
+               " FROM events e JOIN coders k ON k.id = e.coder_id ORDER BY e.id DESC")
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return [dict(r) | {"data": json.loads(r["data"])} for r in self.store.all(sql)]
+
+
+__all__ = ["Project", "NotAProject"]

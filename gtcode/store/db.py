@@ -1,0 +1,192 @@
+"""Connections, transactions and the event log.
+
+Every command runs in one transaction (`Store.transaction`): either all of
+it lands, with its events, or none of it does. Files inside a batch get a
+savepoint each, so one bad file leaves nothing behind while the rest land.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid as uuidlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..errors import NotAProject, ProjectBusy, SchemaTooNew
+from .schema import APPLICATION_ID, SCHEMA_VERSION
+
+BUSY_TIMEOUT_S = 30.0
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def new_uuid() -> str:
+    return str(uuidlib.uuid4())
+
+
+def now() -> str:
+    """UTC timestamp, ISO 8601 with microseconds, sortable as text."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    return conn
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+class Store:
+    """One open project file."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection):
+        self.path = path
+        self.conn = conn
+        self._txn: Txn | None = None
+
+    # --- opening -----------------------------------------------------------
+    @classmethod
+    def create(cls, path: Path) -> "Store":
+        conn = _connect(path)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        store = cls(path, conn)
+        store.migrate()
+        return store
+
+    @classmethod
+    def open(cls, path: Path) -> "Store":
+        """Open an existing project, refusing anything that is not one."""
+        try:
+            with path.open("rb") as fh:
+                header = fh.read(100)
+        except OSError as exc:
+            raise NotAProject(f"{path}: cannot read ({exc.strerror})") from exc
+        if not header.startswith(SQLITE_HEADER):
+            raise NotAProject(f"{path}: not a gtcode project (not an SQLite database); left untouched")
+        if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
+            raise NotAProject(f"{path}: an SQLite database, but not a gtcode project; left untouched")
+        conn = _connect(path)
+        store = cls(path, conn)
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            conn.close()
+            raise SchemaTooNew(
+                f"{path}: written by a newer gtcode (schema {version}, this gtcode knows {SCHEMA_VERSION}); "
+                "upgrade gtcode to open it"
+            )
+        if version < SCHEMA_VERSION:
+            store.migrate()
+        return store
+
+    def migrate(self) -> None:
+        """Apply pending migrations under a write lock, so two openers cannot race."""
+        from sqlite_utils import Database
+
+        from .migrations import apply
+
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise ProjectBusy(f"{self.path}: busy in another gtcode process; try again") from exc
+        try:
+            apply(Database(self.conn, execute_plugins=False))
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # --- reading ------------------------------------------------------------
+    def one(self, sql: str, params=()) -> sqlite3.Row | None:
+        return self.conn.execute(sql, params).fetchone()
+
+    def all(self, sql: str, params=()) -> list[sqlite3.Row]:
+        return self.conn.execute(sql, params).fetchall()
+
+    def scalar(self, sql: str, params=()):
+        row = self.conn.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    # --- writing ------------------------------------------------------------
+    @contextmanager
+    def transaction(self, coder: str, command: str) -> Iterator["Txn"]:
+        """One command = one transaction; nested calls share the outer one."""
+        if self._txn is not None:
+            yield self._txn
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if _busy(exc):
+                raise ProjectBusy(
+                    f"{self.path}: another gtcode process kept the project busy for "
+                    f"{BUSY_TIMEOUT_S:.0f}s; nothing was changed, try again"
+                ) from exc
+            raise
+        txn = Txn(self, coder, command)
+        self._txn = txn
+        try:
+            yield txn
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        finally:
+            self._txn = None
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Undo just this part of a transaction if it fails (one file in a batch)."""
+        name = f"sp_{uuidlib.uuid4().hex}"
+        self.conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+            self.conn.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        else:
+            self.conn.execute(f"RELEASE SAVEPOINT {name}")
+
+    def coder_id(self, name: str) -> int:
+        row = self.one("SELECT id FROM coders WHERE name = ?", (name,))
+        if row:
+            return row[0]
+        cur = self.conn.execute(
+            "INSERT INTO coders (uuid, name, created_at) VALUES (?, ?, ?)", (new_uuid(), name, now())
+        )
+        return cur.lastrowid
+
+
+class Txn:
+    """The command in progress: who runs it, and its events."""
+
+    def __init__(self, store: Store, coder: str, command: str):
+        self.store = store
+        self.conn = store.conn
+        self.coder = coder
+        self.command = command
+        self.id = new_uuid()
+        self.at = now()
+        self.coder_id = store.coder_id(coder)
+
+    def record(self, action: str, summary: str, entity_uuid: str | None = None, **data) -> None:
+        """Append one event; `data` must be enough to reverse the change."""
+        self.conn.execute(
+            "INSERT INTO events (uuid, txn, at, coder_id, command, action, entity_uuid, summary, data)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (new_uuid(), self.id, now(), self.coder_id, self.command, action, entity_uuid, summary,
+             json.dumps(data, ensure_ascii=False, sort_keys=True)),
+        )

@@ -1,0 +1,46 @@
+"""The canonical text of a document and the offset invariant.
+
+A document's text is stored once, normalised: BOM dropped, every newline
+(`\\r\\n`, `\\r`, U+2028, U+2029, U+0085) turned into `\\n`, Unicode NFC.
+Every position anywhere in gtcode — turns, segments, codings, search hits,
+REFI-QDA export — is a character (code point) offset into that text,
+half-open: `text[start:end]` is exactly the span. Python `str` indexing and
+SQLite `substr()` on TEXT both count code points, so the two agree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_NEWLINES = re.compile("\r\n|\r|\u2028|\u2029|\u0085")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+
+
+def normalise(text: str) -> str:
+    """Return the canonical form of `text` (see the module docstring)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = _NEWLINES.sub("\n", text)
+    # NUL bytes are never part of a transcript and break some terminals.
+    text = text.replace("\x00", "")
+    return unicodedata.normalize("NFC", text)
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of the canonical text: how re-imports and merges recognise a transcript."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def count_words(text: str) -> int:
+    return sum(1 for _ in _WORD.finditer(text))
+
+
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink [start, end) so it neither starts nor ends with whitespace."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
