@@ -46,22 +46,30 @@ def print_json(data) -> None:
 
 
 def _command_line(ctx) -> str:
-    """The command as typed (reconstructed), recorded on every event it causes."""
-    words = ["gtcode", *ctx.command_path.split()[1:]]
-    for param in ctx.command.params:
-        value = ctx.params.get(param.name)
-        if value in (None, False, (), []) or value == param.default:
-            continue
-        values = value if isinstance(value, (list, tuple)) else [value]
-        if getattr(param, "param_type_name", "") == "argument":
-            words.extend(str(v) for v in values)
-        elif value is True:
-            words.append(param.opts[0])
-        else:
-            for v in values:
-                words.extend([param.opts[0], str(v)])
+    """The command as typed (reconstructed from parsed options), recorded on every event it causes."""
     import shlex
-    return " ".join(shlex.quote(w) if w != words[0] else w for w in words)
+
+    chain = []
+    while ctx is not None:
+        chain.append(ctx)
+        ctx = ctx.parent
+    words = ["gtcode"]
+    for c in reversed(chain):
+        if c.parent is not None:
+            words.append(c.info_name)
+        for param in c.command.params:
+            value = c.params.get(param.name)
+            if value in (None, False, (), []) or value == param.default:
+                continue
+            values = value if isinstance(value, (list, tuple)) else [value]
+            if getattr(param, "param_type_name", "") == "argument":
+                words.extend(str(v) for v in values)
+            elif value is True:
+                words.append(param.opts[0])
+            else:
+                for v in values:
+                    words.extend([param.opts[0], str(v)])
+    return " ".join([words[0], *(shlex.quote(w) for w in words[1:])])
 
 
 def _guard(fn):

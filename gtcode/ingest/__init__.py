@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import EmptyDocument, InputError, NoTurns, UnsupportedFormat
+from ..text import count_words
 from .base import Cue, ParsedDocument, Turn
 from .speakers import DEFAULT_INTERVIEWER, SpeakerRules
 
@@ -59,7 +60,7 @@ def read_path(path: Path, options: ReadOptions | None = None, rules: SpeakerRule
         from .table import read_csv
         docs = read_csv(path, options.text_column, options.id_column)
     for doc in docs:
-        if not any(t.end > t.body_start for t in doc.turns):
+        if not any(count_words(doc.text[t.body_start:t.end]) for t in doc.turns):
             raise NoTurns(f"{path}: no speaker turn with any words in it")
     return docs
 

@@ -6,6 +6,7 @@ format gets the same rules, and all offsets are into the final canonical text.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..text import normalise, strip_span
@@ -54,7 +55,10 @@ def turns_from_lines(text: str, rules: SpeakerRules, label_hints: dict[int, tupl
     A line with no label continues the current turn (multi-paragraph turns);
     text before the first label is an unattributed turn (speaker None).
     `label_hints` maps a line's start offset to (label length, speaker) when
-    the reader knows better than the text (a bold run in Word).
+    the reader knows better than the text (a bold run in Word). A hinted
+    label obeys the same rule as a written one: a name that is not a strong
+    label must open at least two lines, so a bold `Study:` or `Participant ID:`
+    header line is not a speaker.
     """
     label_hints = label_hints or {}
     lines: list[tuple[int, str]] = []
@@ -63,6 +67,8 @@ def turns_from_lines(text: str, rules: SpeakerRules, label_hints: dict[int, tupl
         lines.append((pos, line))
         pos += len(line) + 1
     accepted = rules.accepted_labels([line for _, line in lines])
+    hinted = Counter(speaker.casefold() for _, speaker in label_hints.values())
+    accepted |= {key for key, n in hinted.items() if n >= 2}
 
     turns: list[Turn] = []
     current: Turn | None = None
@@ -71,7 +77,7 @@ def turns_from_lines(text: str, rules: SpeakerRules, label_hints: dict[int, tupl
             continue
         hint = label_hints.get(offset)
         match = None
-        if hint is not None:
+        if hint is not None and hint[1].casefold() in accepted:
             label_len, speaker = hint
             match = (label_len, speaker, None)
         else:

@@ -78,7 +78,9 @@ def read_docx(path: Path, rules: SpeakerRules) -> list[ParsedDocument]:
     for raw, hint in blocks:
         line = normalise(raw).replace("\n", " ")  # soft line breaks stay inside the paragraph
         if hint is not None:
-            hints[pos] = hint
+            # The hint was measured on the raw paragraph; NFC can shorten it (e + U+0301 → é).
+            label_len, speaker = hint
+            hints[pos] = (len(normalise(raw[:label_len])), normalise(speaker).strip())
         lines.append(line)
         pos += len(line) + 1
     text = "\n".join(lines)

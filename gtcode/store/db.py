@@ -72,9 +72,19 @@ class Store:
         if not header.startswith(SQLITE_HEADER):
             raise NotAProject(f"{path}: not a gtcode project (not an SQLite database); left untouched")
         if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
-            raise NotAProject(f"{path}: an SQLite database, but not a gtcode project; left untouched")
+            # In WAL mode a fresh header may still sit in the -wal file: ask SQLite, read-only.
+            try:
+                probe = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+                app_id = probe.execute("PRAGMA application_id").fetchone()[0]
+                probe.close()
+            except sqlite3.DatabaseError:
+                app_id = None
+            if app_id != APPLICATION_ID:
+                raise NotAProject(f"{path}: an SQLite database, but not a gtcode project; left untouched")
         conn = _connect(path)
         store = cls(path, conn)
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             conn.close()

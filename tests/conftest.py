@@ -1,0 +1,59 @@
+"""Shared fixtures: every test runs in its own folder with its own config, never the user's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+TRANSCRIPTS = REPO / "transcripts"
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch):
+    """No test touches the user's files, config or projects; Rich output has a fixed width."""
+    monkeypatch.setenv("GTCODE_CONFIG", str(tmp_path / "config" / "config.toml"))
+    monkeypatch.delenv("GTCODE_PROJECT", raising=False)
+    monkeypatch.delenv("GTCODE_USER", raising=False)
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.chdir(tmp_path)
+    from gtcode.cli._app import state
+
+    state.__init__()  # the CLI's global options start fresh in every test
+    yield
+
+
+@pytest.fixture
+def project(tmp_path):
+    from gtcode import Project
+
+    p = Project.init(tmp_path / "proj", coder="tester")
+    yield p
+    p.close()
+
+
+def write_docx(path: Path, paragraphs, table=None) -> Path:
+    """A real .docx: each paragraph is a string, or a list of (text, bold) runs."""
+    import docx
+
+    d = docx.Document()
+    for para in paragraphs:
+        p = d.add_paragraph()
+        runs = [(para, False)] if isinstance(para, str) else para
+        for text, bold in runs:
+            p.add_run(text).bold = bold
+    if table:
+        t = d.add_table(rows=len(table), cols=len(table[0]))
+        for r, row in enumerate(table):
+            for c, value in enumerate(row):
+                t.cell(r, c).text = value
+    d.save(str(path))
+    return path
+
+
+@pytest.fixture
+def make_docx():
+    return write_docx
