@@ -65,8 +65,7 @@ def import_(
                 bar.stop()
     if json_out:
         print_json(report.to_dict())
-    if not json_out or report.failed:
-        render_import_report(report) if not state.quiet or report.failed else None
+    render_import_report(report, failures_only=state.quiet or json_out)
     if report.failed:
         raise typer.Exit(1)
 

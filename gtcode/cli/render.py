@@ -5,13 +5,16 @@ from __future__ import annotations
 from ._app import err, fmt_time, out_console
 
 
-def render_import_report(report) -> None:
+def render_import_report(report, failures_only: bool = False) -> None:
+    """Failures always (one line each); notes, skips and the summary unless quiet."""
+    for o in report.failed:
+        err(f"Error: {o.message}", style="red")
+    if failures_only:
+        return
     for note in report.notes:
         err(f"Note: {note}", style="yellow")
     for o in report.outcomes:
-        if o.status == "failed":
-            err(f"Error: {o.message}", style="red")
-        elif o.status == "skipped":
+        if o.status == "skipped":
             err(f"Skipped: {o.message}")
     parts = [f"{report.count('imported')} imported"]
     if report.count("replaced"):

@@ -54,8 +54,7 @@ def demo(
                     "stats": result.project.stats(),
                     "search": {"query": result.query, "hits": [h.to_dict() for h in result.hits]}})
         return
-    if not state.quiet:
-        render_import_report(result.report)
+    render_import_report(result.report, failures_only=state.quiet)
     render_stats(result.project.stats())
     render_documents(result.project.documents())
     from .render import render_hits

@@ -1,0 +1,78 @@
+"""The sample data and `gtcode demo`: the main job on the bundled transcripts."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from gtcode.cli import app
+from gtcode.errors import ProjectExists
+from gtcode.demo import build_demo
+
+from .conftest import TRANSCRIPTS
+
+runner = CliRunner()
+
+
+def test_sample_transcripts_are_the_study_we_describe():
+    rows = list(csv.DictReader((TRANSCRIPTS / "participants.csv").open(encoding="utf-8")))
+    assert [r["role"] for r in rows].count("mother") == 5
+    assert [r["role"] for r in rows].count("practitioner") == 3
+    assert {r["site"] for r in rows} == {"Trust A", "Trust B"}
+    files = sorted(p for p in TRANSCRIPTS.iterdir() if p.suffix in (".docx", ".txt", ".vtt"))
+    assert {p.suffix for p in files} == {".docx", ".txt", ".vtt"}
+    assert len(files) == 8
+
+
+def test_demo_builds_a_project_from_every_transcript(tmp_path):
+    result = build_demo(tmp_path / "demo")
+    p = result.project
+    docs = p.documents()
+    assert result.report.count("imported") == 8 and result.report.count("failed") == 0
+    assert all(d.case is not None for d in docs)          # every interview belongs to a participant
+    assert all(d.words >= 1500 for d in docs)            # substantial interviews
+    from pathlib import Path
+
+    from gtcode.ingest.textfile import decode
+    for d in docs:  # each says it is fictional (a VTT says so in a NOTE block, not in the speech)
+        text = decode(Path(d.source_path).read_bytes(), Path(d.source_path))[0] if d.format == "vtt" \
+            else p.document_text(d.id)
+        assert "FICTIONAL" in text.upper(), d.name
+    stats = p.stats()
+    assert stats["cases_by_attribute"]["role"] == {"mother": 5, "practitioner": 3}
+    assert stats["turns"]["interviewer"] > 100 and stats["turns"]["participant"] > 100
+    assert result.hits and all(h.case in {"P01", "P02", "P03", "P04", "P05"} for h in result.hits)
+    p.close()
+
+
+def test_demo_twice_gives_the_same_project(tmp_path):
+    def content(folder):
+        r = build_demo(folder)
+        p = r.project
+        out = [(d.name, d.case, d.words, d.turns, d.segments) for d in p.documents()]
+        out += [(s.address, s.speaker, s.text) for d in p.documents() for s in p.segments(d.id)]
+        out.append(json.dumps({k: v for k, v in p.stats().items() if k not in ("path", "events")}, sort_keys=True))
+        p.close()
+        return out
+
+    first = content(tmp_path / "demo")
+    assert content(tmp_path / "demo") == first
+
+
+def test_demo_never_replaces_a_real_project(tmp_path):
+    from gtcode import Project
+
+    Project.init(tmp_path / "mine").close()
+    with pytest.raises(ProjectExists, match="not the demo"):
+        build_demo(tmp_path / "mine")
+
+
+def test_demo_command_prints_what_the_project_holds(tmp_path):
+    result = runner.invoke(app, ["demo", str(tmp_path / "d")])
+    assert result.exit_code == 0, result.output
+    assert "mother: 5" in result.stdout and "practitioner: 3" in result.stdout
+    assert "P04_interview" in result.stdout
+    assert "8 imported, 0 skipped, 0 failed" in result.stderr
