@@ -112,7 +112,7 @@ class Project:
                      id_column: str | None = None, nlp: str | None = None,
                      progress: Callable[[int, str], None] | None = None):
         """Import transcripts (files, folders, globs); returns an ImportReport. Bad files are skipped, reported."""
-        from .documents import ImportSettings, run_import
+        from .importer import ImportSettings, run_import
         from .ingest import ReadOptions
 
         cfg = load_config()

@@ -91,7 +91,7 @@ def test_batch_carries_on_and_failed_file_leaves_nothing(project, tmp_path):
 
 def test_failure_while_writing_rolls_back_that_file_only(project, tmp_path, monkeypatch):
     """A crash half-way through writing one document leaves no partial document."""
-    import gtcode.documents as documents
+    import gtcode.importer as documents
 
     real = documents.content_hash
     calls = {"n": 0}
@@ -115,7 +115,7 @@ def test_failure_while_writing_rolls_back_that_file_only(project, tmp_path, monk
 
 def test_interrupted_command_changes_nothing(project, tmp_path, monkeypatch):
     """One transaction per command: an interrupt mid-batch leaves the project exactly as it was."""
-    import gtcode.documents as documents
+    import gtcode.importer as documents
 
     project.import_paths([_write(tmp_path, "P00.txt", INTERVIEW.replace("nervous", "calm"))])
     before = _snapshot(project)
