@@ -68,8 +68,8 @@ def read_path(path: Path, options: ReadOptions | None = None, rules: SpeakerRule
 def expand_paths(items: list[str | Path]) -> tuple[list[Path], list[tuple[str, str]], list[str]]:
     """Files, folders (their readable files, recursively) and globs → (files, problems, notes).
 
-    CSV files inside a folder are left out (a folder of transcripts usually
-    holds the participant list too); name a CSV of answers explicitly.
+    CSV and README files inside a folder are left out (a folder of transcripts
+    usually holds the participant list and notes too); name them to import them.
     """
     files: list[Path] = []
     problems: list[tuple[str, str]] = []
@@ -88,9 +88,10 @@ def expand_paths(items: list[str | Path]) -> tuple[list[Path], list[tuple[str, s
         if p.is_dir():
             found = sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in SUFFIXES
                            and not any(part.startswith(".") for part in q.relative_to(p).parts))
-            csvs = [q for q in found if q.suffix.lower() == ".csv"]
-            found = [q for q in found if q.suffix.lower() != ".csv"]
-            notes.extend(f"{q}: CSV in a folder left out; name it to import its rows as documents" for q in csvs)
+            left_out = [q for q in found if q.suffix.lower() == ".csv" or q.stem.casefold() == "readme"]
+            found = [q for q in found if q not in left_out]
+            notes.extend(f"{q}: {'CSV' if q.suffix.lower() == '.csv' else 'README'} in a folder left out; "
+                         "name the file to import it" for q in left_out)
             if not found:
                 problems.append((text, "folder holds no files gtcode can read"))
             for q in found:

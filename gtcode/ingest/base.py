@@ -55,10 +55,10 @@ def turns_from_lines(text: str, rules: SpeakerRules, label_hints: dict[int, tupl
     A line with no label continues the current turn (multi-paragraph turns);
     text before the first label is an unattributed turn (speaker None).
     `label_hints` maps a line's start offset to (label length, speaker) when
-    the reader knows better than the text (a bold run in Word). A hinted
-    label obeys the same rule as a written one: a name that is not a strong
-    label must open at least two lines, so a bold `Study:` or `Participant ID:`
-    header line is not a speaker.
+    the reader knows better than the text (a bold run in Word). Before the
+    first turn a hinted label must also pass the text rule (a strong label,
+    or a name that opens at least two lines), so a bold `Study:` or
+    `Participant ID:` header line is not a speaker.
     """
     label_hints = label_hints or {}
     lines: list[tuple[int, str]] = []
@@ -68,7 +68,7 @@ def turns_from_lines(text: str, rules: SpeakerRules, label_hints: dict[int, tupl
         pos += len(line) + 1
     accepted = rules.accepted_labels([line for _, line in lines])
     hinted = Counter(speaker.casefold() for _, speaker in label_hints.values())
-    accepted |= {key for key, n in hinted.items() if n >= 2}
+    trusted = accepted | {key for key, n in hinted.items() if n >= 2}
 
     turns: list[Turn] = []
     current: Turn | None = None
@@ -77,7 +77,7 @@ def turns_from_lines(text: str, rules: SpeakerRules, label_hints: dict[int, tupl
             continue
         hint = label_hints.get(offset)
         match = None
-        if hint is not None and hint[1].casefold() in accepted:
+        if hint is not None and (turns and turns[-1].speaker is not None or hint[1].casefold() in trusted):
             label_len, speaker = hint
             match = (label_len, speaker, None)
         else:
@@ -112,7 +112,7 @@ def text_from_cues(cues: list[Cue], rules: SpeakerRules) -> tuple[str, list[Turn
     runs: list[tuple[str | None, list[Cue]]] = []
     speaker: str | None = None
     bodies = [normalise(cue.text).replace("\n", " ").strip() for cue in cues]
-    accepted = rules.accepted_labels(bodies)
+    accepted = rules.accepted_labels(bodies, lenient=True)
     for cue, body in zip(cues, bodies):
         if cue.speaker:
             speaker = normalise(cue.speaker).strip()

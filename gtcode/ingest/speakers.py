@@ -2,8 +2,8 @@
 
 Recognised: `Interviewer:`, `I:`, `R:`, `Q:`/`A:`, `P01:`, `Participant 3:`,
 `[00:01:23] Name:`, `**Name:**`, `NAME:` (upper case), and Title-Case names
-(`Dr Priya Shah:`). A Title-Case name that is not a well-known label only
-counts when it opens at least two lines of the document: that keeps quoted
+(`Dr Priya Shah:`). A Title-Case or upper-case name that is not a well-known
+label only counts when it opens at least two lines of the document: that keeps quoted
 or reported speech (`Mum: you'll be fine`) inside the turn it belongs to.
 Lines that start with a quotation mark are never labels.
 """
@@ -104,14 +104,21 @@ class SpeakerRules:
         name = m.group("name").strip()
         if not name or name.startswith(("-", "—", "–")):
             return None
-        if _KNOWN.match(name) or (_UPPER.match(name) and sum(c.isalpha() for c in name) >= 1 and len(name.split()) <= 4):
+        if _KNOWN.match(name):
             return LabelMatch(m.end(), name, time, True)
+        if _UPPER.match(name) and len(name.split()) <= 4:  # SARAH: — but a one-off ID: is a header
+            return LabelMatch(m.end(), name, time, time is not None)
         if _title_case_name(name):
             return LabelMatch(m.end(), name, time, time is not None)
         return None
 
-    def accepted_labels(self, lines: list[str]) -> set[str]:
-        """Keys of the labels that count in this document (see module docstring)."""
+    def accepted_labels(self, lines: list[str], lenient: bool = False) -> set[str]:
+        """Keys of the labels that count in this document (see module docstring).
+
+        `lenient` (caption cues): once the file is seen to name speakers as
+        `Name:` (some name opens two cues), a name opening a single cue counts
+        too — Zoom captions start every cue with a speaker's name.
+        """
         strong: set[str] = set()
         weak: Counter[str] = Counter()
         for line in lines:
@@ -122,6 +129,8 @@ class SpeakerRules:
                 strong.add(m.key)
             else:
                 weak[m.key] += 1
+        if lenient and any(n >= 2 for n in weak.values()):
+            return strong | set(weak)
         return strong | {k for k, n in weak.items() if n >= 2}
 
     def is_interviewer(self, speaker: str | None) -> bool:

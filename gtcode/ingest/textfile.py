@@ -27,7 +27,8 @@ def decode(data: bytes, path: Path) -> tuple[str, str, list[str]]:
             return _strict(data, "utf-16-le", path), "utf-16-le", []
         if even_nuls > 0.3 and odd_nuls < 0.05:
             return _strict(data, "utf-16-be", path), "utf-16-be", []
-    if b"\x00" in sample:
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    if b"\x00" in sample or controls > len(sample) * 0.05:
         raise DecodeFailed(f"{path}: binary file, not text")
     try:
         return data.decode("utf-8"), "utf-8", []
