@@ -1,0 +1,395 @@
+"""gtcode benchmarks: import throughput against its floor, peak memory, read latency, start-up.
+
+    python benchmarks/run.py [--n 40] [--words 2000] [--big 200] [--big-words 1500] [--json] [--keep]
+
+Figures are printed, never asserted: these are measurements, not tests. Each
+figure is set beside a floor or a baseline measured in the same run on the
+same machine, so the ratios mean something even on a slow or busy machine.
+See benchmarks/README.md for what each figure means and the targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
+from multiprocessing import get_context
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import corpus  # noqa: E402
+
+GTCODE = Path(sys.executable).with_name("gtcode")   # the console script of this environment
+FLOOR_TARGET = 0.50       # import words/s at least half the floor's
+STARTUP_TARGET = 1.20     # `docs list` at most 1.2x a minimal Typer app
+MINIMAL_APP = '''\
+import typer
+
+app = typer.Typer()
+
+
+@app.command()
+def hello() -> None:
+    print("hello")
+
+
+if __name__ == "__main__":
+    app()
+'''
+
+
+def log(message: str) -> None:
+    """Progress on stderr, so stdout is only the table (or the JSON)."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident memory, in MiB.
+
+    Linux: VmHWM from /proc/self/status. Not ru_maxrss there: Linux carries
+    ru_maxrss across fork and exec, so a child reports at least its parent's
+    peak (the corpus generator's, here). Elsewhere ru_maxrss (bytes on macOS).
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+
+
+def median_ms(fn, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+class Processes:
+    """Whole-process timings of commands, in one environment that no user config can change.
+
+    Bytecode caching is on (into a private PYTHONPYCACHEPREFIX) even where the
+    caller's environment sets PYTHONDONTWRITEBYTECODE: an installed gtcode has
+    its .pyc files, and without them every start would compile gtcode's sources.
+    Each command runs once untimed first, to fill that cache.
+    """
+
+    def __init__(self, tmp: Path):
+        drop = ("GTCODE_PROJECT", "PYTHONDONTWRITEBYTECODE")
+        self.env = {k: v for k, v in os.environ.items() if k not in drop}
+        self.env["GTCODE_CONFIG"] = str(tmp / "no-such-config.toml")
+        self.env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+        self.problems: list[str] = []
+        self.warm: set[tuple[str, ...]] = set()
+
+    def once(self, cmd: list[str]) -> float:
+        if tuple(cmd) not in self.warm:
+            self.warm.add(tuple(cmd))
+            self.once(cmd)
+        start = time.perf_counter()
+        done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=self.env, text=True)
+        elapsed = time.perf_counter() - start
+        if done.returncode != 0:
+            tail = done.stderr.strip().splitlines()[-1:] or ["(no message)"]
+            problem = f"{' '.join(cmd[1:])}: exit {done.returncode}: {tail[0]}"
+            if problem not in self.problems:
+                self.problems.append(problem)
+        return elapsed
+
+    def median_ms(self, cmd: list[str], runs: int) -> float:
+        return statistics.median(self.once(cmd) for _ in range(runs)) * 1000
+
+    def interleaved_ms(self, a: list[str], b: list[str], runs: int) -> tuple[float, float]:
+        """Medians of a and b run turn about, so load from other work falls on both alike."""
+        ta, tb = [], []
+        for _ in range(runs):
+            ta.append(self.once(a))
+            tb.append(self.once(b))
+        return statistics.median(ta) * 1000, statistics.median(tb) * 1000
+
+    def import_profile(self, cmd: list[str], top: int = 6) -> dict:
+        """Import time (ms) of a command, total and by top-level package, from `python -X importtime`.
+
+        Self times are summed, so packages add up to the total; the standard
+        library counts as one package.
+        """
+        done = subprocess.run([sys.executable, "-X", "importtime", *cmd], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, env=self.env, text=True)
+        by_package: dict[str, float] = {}
+        for line in done.stderr.splitlines():
+            parts = line.removeprefix("import time:").split("|")
+            if len(parts) != 3 or not parts[0].strip().isdigit():
+                continue
+            package = parts[2].strip().split(".")[0]
+            if package in sys.stdlib_module_names or package in sys.builtin_module_names:
+                package = "stdlib"
+            by_package[package] = by_package.get(package, 0.0) + int(parts[0]) / 1000
+        ranked = sorted(by_package.items(), key=lambda kv: -kv[1])
+        return {"total_ms": round(sum(by_package.values()), 1),
+                "by_package_ms": {k: round(v, 1) for k, v in ranked[:top]}}
+
+
+# --- import throughput, floor and peak RSS (in a fresh process) -----------------
+
+def measure_import(files: list[str], work: str) -> dict:
+    """Run in a fresh process: warm up, time the import, read peak RSS, then time the floor.
+
+    The warm-up imports one file of each format into a throwaway project, so
+    loading spaCy, the readers and SQLite is counted in neither figure. The
+    import goes first so its peak RSS is not inflated by the floor's Docs.
+    """
+    import gtcode.nlp
+    from gtcode import Project
+    from gtcode.ingest import read_path
+
+    paths = [Path(f) for f in files]
+    with Project.init(Path(work) / "warm-up", name="warm-up", coder="bench") as project:
+        project.import_paths(list({p.suffix: p for p in paths}.values()))
+    rss_warm = peak_rss_mib()
+
+    start = time.perf_counter()
+    with Project.init(Path(work) / "import", name="import benchmark", coder="bench") as project:
+        report = project.import_paths(paths)
+    import_s = time.perf_counter() - start
+    rss_peak = peak_rss_mib()
+
+    # The floor: gtcode's own readers plus the sentencizer alone, no database.
+    start = time.perf_counter()
+    nlp = gtcode.nlp.load()
+    texts = [doc.text[t.body_start:t.end] for path in paths for doc in read_path(path) for t in doc.turns
+             if t.end > t.body_start]
+    docs = list(nlp.pipe(texts, batch_size=256))
+    sentences = sum(1 for doc in docs for _ in doc.sents)
+    floor_s = time.perf_counter() - start
+
+    return {"import_s": import_s, "floor_s": floor_s, "rss_warm": rss_warm, "rss_peak": rss_peak,
+            "sentences": sentences, "turn_texts": len(texts),
+            "outcomes": [{"source": o.source, "status": o.status, "message": o.message, "words": o.words,
+                          "turns": o.turns, "segments": o.segments} for o in report.outcomes]}
+
+
+def import_benchmark(tmp: Path, n: int, words: int, seed: int, problems: list[str]) -> dict:
+    log(f"import: generating {n} transcripts of ~{words:,} words")
+    written = corpus.generate(tmp / "corpus", n, words, seed=seed)
+    log("import: warm-up, import and floor in a fresh process")
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        r = pool.submit(measure_import, [str(t.path) for t in written], str(tmp / "import-work")).result()
+    check_outcomes(written, r["outcomes"], problems)
+    total = sum(o["words"] for o in r["outcomes"] if o["status"] == "imported")
+    return {
+        "files": n, "words": total, "formats": sorted({t.path.suffix[1:] for t in written}),
+        "import_s": round(r["import_s"], 3), "import_words_per_s": round(total / r["import_s"]),
+        "floor_s": round(r["floor_s"], 3), "floor_words_per_s": round(total / r["floor_s"]),
+        "ratio": round(r["floor_s"] / r["import_s"], 3), "target_ratio": FLOOR_TARGET,
+        "segments": sum(o["segments"] for o in r["outcomes"]), "floor_sentences": r["sentences"],
+        "peak_rss_mib": round(r["rss_peak"], 1), "peak_rss_after_warm_up_mib": round(r["rss_warm"], 1),
+    }
+
+
+def check_outcomes(written: list[corpus.Transcript], outcomes: list[dict], problems: list[str]) -> None:
+    """Every generated file should import, with the turns that were written."""
+    by_source = {o["source"]: o for o in outcomes}
+    for t in written:
+        o = by_source.get(str(t.path))
+        if o is None or o["status"] != "imported":
+            problems.append(f"{t.path.name}: {o['status'] + ': ' + o['message'] if o else 'no outcome'}")
+        elif o["turns"] != t.turns:
+            problems.append(f"{t.path.name}: gtcode found {o['turns']} turns, {t.turns} were written")
+
+
+# --- read latency on a large project ------------------------------------------------
+
+def build_project(folder: Path, corpus_dir: Path, n: int, words: int, seed: int, problems: list[str]) -> dict:
+    """A project of `n` interviews with cases (role=mother/practitioner), built through the API."""
+    import gtcode.nlp
+    from gtcode import Project
+
+    written = corpus.generate(corpus_dir, n, words, seed=seed)
+    gtcode.nlp.load()  # keep spaCy loading out of the build time
+    start = time.perf_counter()
+    with Project.init(folder, name=folder.name, coder="bench") as project:
+        report = project.import_paths([t.path for t in written])
+        build_s = time.perf_counter() - start
+        cases = project.import_cases(corpus_dir / "participants.csv")
+    check_outcomes(written, [vars(o) for o in report.outcomes], problems)
+    if len(cases["linked"]) != n:
+        problems.append(f"{folder.name}: {len(cases['linked'])} of {n} documents linked to their case")
+    total = sum(o.words for o in report.outcomes)
+    return {"documents": n, "words": total, "import_s": round(build_s, 3),
+            "import_words_per_s": round(total / build_s)}
+
+
+def latency_benchmark(tmp: Path, procs: Processes, n: int, words: int, seed: int, lib_runs: int, cli_runs: int,
+                      problems: list[str]) -> dict:
+    from gtcode import Project
+
+    log(f"latency: building a {n}-interview project of ~{words:,} words each")
+    folder = tmp / f"project-{n}"
+    built = build_project(folder, tmp / f"corpus-{n}", n, words, seed, problems)
+    where_query, where = '"social worker" OR evidence', ["role=mother"]
+
+    def docs():
+        with Project.open(folder) as p:
+            return p.documents()
+
+    def search():
+        with Project.open(folder) as p:
+            return p.search("film", limit=50)
+
+    def search_where():
+        with Project.open(folder) as p:
+            return p.search(where_query, where=where, limit=50)
+
+    counts = {"documents": len(docs()), "film_hits": search()[1], "where_hits": search_where()[1]}
+    for key, value in counts.items():
+        if not value:
+            problems.append(f"latency: {key} is 0 on the {n}-interview project")
+    log(f"latency: library, median of {lib_runs}")
+    library = {"docs list": median_ms(docs, lib_runs), "search film": median_ms(search, lib_runs),
+               "search --where": median_ms(search_where, lib_runs)}
+    log(f"latency: CLI processes, median of {cli_runs}")
+    gt = [str(GTCODE), "-p", str(folder)]
+    cli = {"gtcode docs list": procs.median_ms([*gt, "docs", "list"], cli_runs),
+           "gtcode docs list --json": procs.median_ms([*gt, "docs", "list", "--json"], cli_runs),
+           "gtcode search film": procs.median_ms([*gt, "search", "film"], cli_runs)}
+    return {"project": built | counts, "where_query": f"search({where_query!r}, where={where})",
+            "library_ms": {k: round(v, 2) for k, v in library.items()},
+            "cli_ms": {k: round(v, 1) for k, v in cli.items()}}
+
+
+# --- start-up -------------------------------------------------------------------------
+
+def startup_benchmark(tmp: Path, procs: Processes, runs: int, seed: int) -> dict:
+    """`gtcode docs list` on a tiny project against a one-command Typer app: the CLI's own overhead."""
+    from gtcode import Project
+
+    log(f"start-up: {runs} interleaved runs each")
+    written = corpus.generate(tmp / "corpus-small", 3, 300, seed=seed)
+    with Project.init(tmp / "project-small", name="small", coder="bench") as project:
+        project.import_paths([t.path for t in written])
+    app = tmp / "minimal_typer_app.py"
+    app.write_text(MINIMAL_APP, encoding="utf-8")
+    docs_list = [str(GTCODE), "-p", str(tmp / "project-small"), "docs", "list"]
+    typer_ms, gtcode_ms = procs.interleaved_ms([sys.executable, str(app)], docs_list, runs)
+    return {"typer_app_ms": round(typer_ms, 1), "docs_list_ms": round(gtcode_ms, 1),
+            "ratio": round(gtcode_ms / typer_ms, 3), "target_ratio": STARTUP_TARGET,
+            "typer_app_imports": procs.import_profile([str(app)]), "docs_list_imports": procs.import_profile(docs_list)}
+
+
+# --- output -----------------------------------------------------------------------------
+
+def machine() -> dict:
+    import spacy
+
+    import gtcode
+    return {"date": date.today().isoformat(), "cpus": os.cpu_count(), "python": platform.python_version(),
+            "platform": platform.platform(terse=True), "gtcode": gtcode.__version__, "spacy": spacy.__version__}
+
+
+def print_table(r: dict) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    m, imp, lat, st, runs = r["machine"], r["import"], r["latency"], r["startup"], r["params"]
+    met = lambda ok: "met" if ok else "NOT MET"  # noqa: E731
+    table = Table(box=box.SIMPLE, title=f"gtcode {m['gtcode']} benchmarks, {m['date']}, {m['cpus']} CPUs, "
+                  f"Python {m['python']}, spaCy {m['spacy']}", title_justify="left")
+    table.add_column("Figure")
+    table.add_column("Value", justify="right")
+    table.add_column("Target / note")
+
+    table.add_row("[bold]Import", "", f"{imp['files']} files ({', '.join(imp['formats'])}), {imp['words']:,} words")
+    table.add_row("  import (init + import_paths)", f"{imp['import_words_per_s']:,} words/s", f"{imp['import_s']} s")
+    table.add_row("  floor (readers + sentencizer)", f"{imp['floor_words_per_s']:,} words/s", f"{imp['floor_s']} s")
+    table.add_row("  import / floor", f"{imp['ratio']:.0%}",
+                  f"target >= {FLOOR_TARGET:.0%}: {met(imp['ratio'] >= FLOOR_TARGET)}")
+    table.add_row("  peak RSS of the import", f"{imp['peak_rss_mib']} MiB",
+                  f"peak after the warm-up: {imp['peak_rss_after_warm_up_mib']} MiB", end_section=True)
+
+    p = lat["project"]
+    table.add_row("[bold]Read latency", "", f"{p['documents']} interviews with cases, {p['words']:,} words")
+    table.add_row("  building it (import_paths)", f"{p['import_words_per_s']:,} words/s", f"{p['import_s']} s")
+    notes = [f"{p['documents']} documents", f"{p['film_hits']:,} hits", f"{p['where_hits']:,} hits"]
+    for (name, ms), note in zip(lat["library_ms"].items(), notes):
+        table.add_row(f"  library: {name}", f"{ms:.1f} ms", f"median of {runs['lib_runs']}; {note}")
+    for name, ms in lat["cli_ms"].items():
+        table.add_row(f"  process: {name}", f"{ms:.0f} ms", f"median of {runs['cli_runs']}")
+    table.add_section()
+
+    table.add_row("[bold]Start-up", "", f"3 documents; {runs['startup_runs']} runs each, interleaved")
+    table.add_row("  minimal Typer app", f"{st['typer_app_ms']:.0f} ms",
+                  f"of which imports {st['typer_app_imports']['total_ms']:.0f} ms")
+    table.add_row("  gtcode docs list", f"{st['docs_list_ms']:.0f} ms",
+                  f"of which imports {st['docs_list_imports']['total_ms']:.0f} ms")
+    table.add_row("  docs list / Typer app", f"{st['ratio']:.2f}x",
+                  f"target <= {STARTUP_TARGET}x: {met(st['ratio'] <= STARTUP_TARGET)}")
+
+    console = Console(width=max(100, Console().width), highlight=False)
+    console.print(table)
+    packages = ", ".join(f"{k} {v:.0f}" for k, v in st["docs_list_imports"]["by_package_ms"].items())
+    console.print(f"Import time of docs list by package (ms, self times): {packages}")
+    console.print(f"library: search --where is {lat['where_query']}")
+    for problem in r["problems"]:
+        console.print(f"Problem: {problem}", style="red", markup=False)
+    console.print(f"Whole run: {r['elapsed_s']:.0f} s")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=40, help="transcripts in the import benchmark (default 40)")
+    parser.add_argument("--words", type=int, default=2000, help="words in each of those (default 2000)")
+    parser.add_argument("--big", type=int, default=200, help="interviews in the latency project (default 200)")
+    parser.add_argument("--big-words", type=int, default=1500, help="words in each of those (default 1500)")
+    parser.add_argument("--lib-runs", type=int, default=20, help="library calls timed, median (default 20)")
+    parser.add_argument("--cli-runs", type=int, default=10, help="CLI processes timed, median (default 10)")
+    parser.add_argument("--startup-runs", type=int, default=15, help="start-up pairs timed (default 15)")
+    parser.add_argument("--seed", type=int, default=0, help="corpus seed (default 0)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of a table")
+    parser.add_argument("--keep", action="store_true", help="keep the corpora and projects (path on stderr)")
+    args = parser.parse_args(argv)
+    if not GTCODE.exists():
+        parser.error(f"{GTCODE}: no gtcode script next to this Python; run with the venv's python")
+
+    began = time.perf_counter()
+    tmp = Path(tempfile.mkdtemp(prefix="gtcode-bench-"))
+    problems: list[str] = []
+    procs = Processes(tmp)
+    try:
+        result = {
+            "machine": machine(),
+            "params": {k: getattr(args, k) for k in ("n", "words", "big", "big_words", "lib_runs", "cli_runs",
+                                                     "startup_runs", "seed")},
+            "import": import_benchmark(tmp, args.n, args.words, args.seed, problems),
+            "latency": latency_benchmark(tmp, procs, args.big, args.big_words, args.seed, args.lib_runs,
+                                         args.cli_runs, problems),
+            "startup": startup_benchmark(tmp, procs, args.startup_runs, args.seed),
+        }
+    finally:
+        if args.keep:
+            log(f"kept: {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    result["problems"] = problems + procs.problems
+    result["elapsed_s"] = round(time.perf_counter() - began, 1)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print_table(result)
+
+
+if __name__ == "__main__":
+    main()
