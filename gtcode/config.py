@@ -8,8 +8,6 @@ to a second coder does not carry the first coder's name):
 
 from __future__ import annotations
 
-import getpass
-import json
 import os
 from pathlib import Path
 
@@ -55,6 +53,8 @@ def set_config(key: str, value: str | None) -> Path:
         data[key] = value
     path = config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
+    import json
+
     # Every value is a string; a JSON string literal is a valid TOML basic string.
     lines = [f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in sorted(data.items())]
     tmp = path.with_suffix(".tmp")
@@ -68,6 +68,8 @@ def resolve_coder(explicit: str | None = None) -> str:
     for candidate in (explicit, os.environ.get("GTCODE_USER"), load_config().get("user")):
         if candidate and candidate.strip():
             return candidate.strip()
+    import getpass
+
     try:
         return getpass.getuser()
     except Exception:  # no login name (some containers): still record something honest

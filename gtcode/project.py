@@ -31,10 +31,21 @@ class Project:
 
     def __init__(self, store: Store, coder: str | None = None, command: str = "api"):
         self.store = store
-        self.coder = resolve_coder(coder)
+        self._coder = coder
         #: recorded on every event; the CLI sets it to the command line
         self.command = command
         self.debug = False
+
+    @property
+    def coder(self) -> str:
+        """Who is working: resolved when first needed, so read commands skip the config file."""
+        if self._coder is None or not self._coder.strip():
+            self._coder = resolve_coder(self._coder)
+        return self._coder
+
+    @coder.setter
+    def coder(self, name: str) -> None:
+        self._coder = name
 
     # --- finding, creating, opening ----------------------------------------
     @staticmethod

@@ -7,12 +7,9 @@ savepoint each, so one bad file leaves nothing behind while the rest land.
 
 from __future__ import annotations
 
-import json
 import sqlite3
-import uuid as uuidlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import NotAProject, ProjectBusy, SchemaTooNew
@@ -22,12 +19,18 @@ BUSY_TIMEOUT_S = 30.0
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
+# uuid, json and datetime are imported where used: read commands never need them.
+
 def new_uuid() -> str:
-    return str(uuidlib.uuid4())
+    import uuid
+
+    return str(uuid.uuid4())
 
 
 def now() -> str:
     """UTC timestamp, ISO 8601 with microseconds, sortable as text."""
+    from datetime import datetime, timezone
+
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
@@ -159,7 +162,7 @@ class Store:
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """Undo just this part of a transaction if it fails (one file in a batch)."""
-        name = f"sp_{uuidlib.uuid4().hex}"
+        name = f"sp_{new_uuid().replace('-', '')}"
         self.conn.execute(f"SAVEPOINT {name}")
         try:
             yield
@@ -194,6 +197,8 @@ class Txn:
 
     def record(self, action: str, summary: str, entity_uuid: str | None = None, **data) -> None:
         """Append one event; `data` must be enough to reverse the change."""
+        import json
+
         self.conn.execute(
             "INSERT INTO events (uuid, txn, at, coder_id, command, action, entity_uuid, summary, data)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
