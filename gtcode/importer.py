@@ -17,7 +17,7 @@ from .ingest import ParsedDocument, ReadOptions, expand_paths, read_path
 from .store.db import Store, Txn, new_uuid, now
 from .text import content_hash, count_words
 
-CHUNK = 16  # files read and segmented together: one nlp.pipe stream per chunk
+CHUNK = 4  # files read and segmented together (one nlp.pipe stream); small, so progress moves
 
 
 @dataclass
@@ -117,7 +117,7 @@ def run_import(store: Store, txn: Txn, items: list, settings: ImportSettings,
                 except GtcodeError as exc:
                     report.outcomes.append(ImportOutcome(str(path), "failed", str(exc)))
         if progress:
-            progress(len(chunk), str(chunk[-1]))
+            progress(len(chunk), chunk[-1].name)
     return report
 
 

@@ -94,6 +94,7 @@ def test_import_failure_is_one_line_per_file_exit_1_and_summary(cli_project, tmp
     assert any("notes.pdf" in e and "unsupported" in e for e in errors)
     assert "1 imported, 0 skipped, 2 failed" in res.stderr
     assert "Traceback" not in res.output
+    assert "Importing" not in res.stderr  # no progress bar when stderr is not a terminal
     docs = json.loads(run("-p", str(cli_project), "docs", "list", "--json").stdout)
     assert [d["name"] for d in docs] == ["P01", "P02"]
 

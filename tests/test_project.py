@@ -172,3 +172,11 @@ def test_lookup_lemmatizer_works_offline():
     pipeline = nlp.load(lemmas=True)
     doc = pipeline("The babies were filmed at home.")
     assert [t.lemma_ for t in doc][1:4] == ["baby", "be", "film"]
+
+
+def test_progress_reports_every_file(project, tmp_path):
+    files = [_write(tmp_path, f"P0{i}.txt", INTERVIEW.replace("smile", f"smile {i}")) for i in range(1, 7)]
+    seen = []
+    report = project.import_paths(files + [tmp_path / "missing.txt"], progress=lambda n, label: seen.append((n, label)))
+    assert report.count("imported") == 6
+    assert sum(n for n, _ in seen) == 6 and seen[-1][1] == "P06.txt"

@@ -30,7 +30,7 @@ def _progress(total: int):
 
     bar = Progress(console=Console(stderr=True), transient=True)
     task = bar.add_task("Importing", total=total)
-    return bar, lambda n, label: bar.update(task, advance=n, description=f"Importing {label[-30:]}")
+    return bar, lambda n, label: bar.update(task, advance=n, description=f"Importing {label[:30]}")
 
 
 def import_(
