@@ -55,10 +55,6 @@ class NoTurns(InputError):
     pass
 
 
-class DuplicateDocument(InputError):
-    pass
-
-
 class WouldOrphanCodings(InputError):
     pass
 

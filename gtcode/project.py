@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .config import load_config, resolve_coder
-from .errors import NotAProject, ProjectExists, ProjectNotFound
+from .errors import InputError, ProjectExists, ProjectNotFound
 from .store.db import Store, now
 from .store.schema import DB_FILENAME
 
@@ -140,8 +140,7 @@ class Project:
             try:
                 re.compile(speaker_pattern)
             except re.error as exc:
-                from .errors import InputError
-                raise InputError(f"--speaker-pattern {speaker_pattern!r}: not a valid regular expression ({exc})")
+                raise InputError(f"--speaker-pattern {speaker_pattern!r}: not a valid regular expression ({exc})") from None
         with self.transaction() as txn:
             return run_import(self.store, txn, list(paths), settings, progress, self.debug)
 
@@ -272,5 +271,3 @@ class Project:
             sql += f" LIMIT {int(limit)}"
         return [dict(r) | {"data": json.loads(r["data"])} for r in self.store.all(sql)]
 
-
-__all__ = ["Project", "NotAProject"]

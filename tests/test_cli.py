@@ -164,3 +164,8 @@ def test_python_dash_m_and_checkout_shim(tmp_path):
     for cmd in ([sys.executable, "-m", "gtcode", "--version"], [sys.executable, str(repo / "cli.py"), "--version"]):
         done = subprocess.run(cmd, capture_output=True, text=True)
         assert done.returncode == 0 and done.stdout.startswith("gtcode "), done.stderr
+
+
+def test_bad_speaker_pattern_is_clean(cli_project):
+    res = run("-p", str(cli_project), "import", "P01.txt", "--speaker-pattern", "([", ok=False)
+    assert res.exit_code == 1 and "not a valid regular expression" in res.stderr and "Traceback" not in res.output

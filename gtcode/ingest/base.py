@@ -82,7 +82,7 @@ def turns_from_lines(text: str, rules: SpeakerRules, label_hints: dict[int, tupl
             match = (label_len, speaker, None)
         else:
             m = rules.match(line)
-            if m is not None and m.speaker_key in accepted:
+            if m is not None and m.key in accepted:
                 match = (m.end, m.speaker, m.time)
         if match is not None:
             label_len, speaker, time = match

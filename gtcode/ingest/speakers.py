@@ -43,7 +43,6 @@ class LabelMatch:
     def key(self) -> str:
         return self.speaker.casefold()
 
-    speaker_key = key
 
 
 def parse_clock(value: str) -> float:
@@ -60,7 +59,7 @@ def _title_case_name(name: str) -> bool:
     if not 1 <= len(tokens) <= 5:
         return False
     for tok in tokens:
-        if tok.startswith("(") and tok.endswith(")") or tok.startswith("(") or tok.endswith(")"):
+        if tok.startswith("(") or tok.endswith(")"):  # Hannah Reid (Researcher)
             continue
         if tok in _PARTICLES:
             continue
