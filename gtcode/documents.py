@@ -109,8 +109,9 @@ def document_segments(store: Store, doc: DocumentInfo, ordinals: tuple[int, ...]
         missing = wanted - {r["ordinal"] for r in rows}
         if missing:
             total = doc.segments
-            raise UnknownSegment(f"D{doc.id} {doc.name!r} has segments 1-{total}; no segment "
-                                 f"{', '.join(str(m) for m in sorted(missing))}")
+            from .address import format_ranges
+
+            raise UnknownSegment(f"D{doc.id} {doc.name!r} has segments 1-{total}; no segment {format_ranges(missing)}")
     return [SegmentView(doc.id, doc.name, r["ordinal"], r["uuid"], r["turn"], r["speaker"], bool(r["is_interviewer"]),
                         r["start_char"], r["end_char"], r["time_start"], r["time_end"],
                         text[r["start_char"]:r["end_char"]]) for r in rows]
