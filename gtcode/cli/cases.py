@@ -73,12 +73,12 @@ def cases_list(json_out: Annotated[bool, typer.Option("--json", help="As JSON.")
         return
     from rich.table import Table
 
-    attrs = list(dict.fromkeys(a for c in cases for a in c.attributes))
+    # Attributes as one wrapped column: a study may have a dozen, and terminals are 80 wide.
     table = Table(show_edge=False, pad_edge=False)
     table.add_column("Case", no_wrap=True)
-    for a in attrs:
-        table.add_column(a)
-    table.add_column("Documents")
+    table.add_column("Documents", no_wrap=True)
+    table.add_column("Attributes", ratio=1)
     for c in cases:
-        table.add_row(c.name, *(c.attributes.get(a, "") for a in attrs), ", ".join(c.documents) or "-")
+        table.add_row(c.name, ", ".join(c.documents) or "-",
+                      "; ".join(f"{k}={v}" for k, v in c.attributes.items()))
     out_console().print(table)
