@@ -70,6 +70,7 @@ def run_import(store: Store, txn: Txn, items: list, settings: ImportSettings,
         report.outcomes.append(ImportOutcome(item, "failed", f"{item}: {why}"))
     rules = settings.read.rules()
     nlp = None
+    written: set[str] = set()  # document names written by this import
     for i in range(0, len(files), CHUNK):
         chunk = files[i:i + CHUNK]
         parsed: list[tuple[Path, ParsedDocument]] = []
@@ -102,6 +103,16 @@ def run_import(store: Store, txn: Txn, items: list, settings: ImportSettings,
             from .segment import segment_documents
             segments = segment_documents([d for _, d in todo], nlp)
             for (path, doc), segs in zip(todo, segments):
+                if doc.name.casefold() in written:
+                    report.outcomes.append(ImportOutcome(
+                        str(path), "failed", f"{path}: another file in this import is also named {doc.name!r}; "
+                        "rename one of them"))
+                    continue
+                # Check again: an earlier file of this same batch may hold the same text.
+                outcome = _precheck(store, path, doc, settings)
+                if outcome is not None:
+                    report.outcomes.append(outcome)
+                    continue
                 try:
                     with store.savepoint():
                         case_id = None
@@ -114,6 +125,7 @@ def run_import(store: Store, txn: Txn, items: list, settings: ImportSettings,
                         else:
                             case_id = match_case_for_stem(store, path.stem)
                         report.outcomes.append(_write(store, txn, path, doc, segs, case_id, settings))
+                    written.add(doc.name.casefold())
                 except GtcodeError as exc:
                     report.outcomes.append(ImportOutcome(str(path), "failed", str(exc)))
         if progress:

@@ -180,3 +180,16 @@ def test_progress_reports_every_file(project, tmp_path):
     report = project.import_paths(files + [tmp_path / "missing.txt"], progress=lambda n, label: seen.append((n, label)))
     assert report.count("imported") == 6
     assert sum(n for n, _ in seen) == 6 and seen[-1][1] == "P06.txt"
+
+
+def test_duplicates_within_one_batch(project, tmp_path):
+    """Two copies of a transcript, or two files with one name, in the same import."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = _write(tmp_path / "a", "P01.txt", INTERVIEW)
+    same_text = _write(tmp_path / "b", "copy.txt", INTERVIEW)
+    same_name = _write(tmp_path / "b", "P01.txt", INTERVIEW.replace("smile", "frown"))
+    report = project.import_paths([first, same_text, same_name])
+    assert [o.status for o in report.outcomes] == ["imported", "skipped", "failed"]
+    assert "also named 'P01'" in report.outcomes[2].message
+    assert [d.name for d in project.documents()] == ["P01"]
