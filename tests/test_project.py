@@ -91,19 +91,17 @@ def test_batch_carries_on_and_failed_file_leaves_nothing(project, tmp_path):
 
 def test_failure_while_writing_rolls_back_that_file_only(project, tmp_path, monkeypatch):
     """A crash half-way through writing one document leaves no partial document."""
-    import gtcode.importer as documents
+    from gtcode.store.db import Txn
 
-    real = documents.content_hash
-    calls = {"n": 0}
+    real = Txn.record
 
-    def flaky(text):
-        calls["n"] += 1
-        if "laugh" in text and calls["n"] > 2:  # after the precheck, inside the write
+    def flaky(self, action, summary, *args, **kwargs):  # the last step, after rows and index are written
+        if action == "document.import" and "P03" in summary:
             from gtcode.errors import InputError
             raise InputError("simulated failure mid-write")
-        return real(text)
+        return real(self, action, summary, *args, **kwargs)
 
-    monkeypatch.setattr(documents, "content_hash", flaky)
+    monkeypatch.setattr(Txn, "record", flaky)
     a = _write(tmp_path, "P01.txt", INTERVIEW)
     b = _write(tmp_path, "P03.txt", INTERVIEW.replace("smile", "laugh"))
     report = project.import_paths([a, b])
