@@ -37,7 +37,10 @@ def cases_set(
     case: Annotated[str, typer.Argument(help="Case id, e.g. P01 (created if new).")],
     values: Annotated[Optional[list[str]], typer.Argument(help='ATTRIBUTE=VALUE pairs; ATTRIBUTE= removes one.')] = None,
 ) -> None:
-    """Set attributes of a case. Example: gtcode cases set P01 role=mother site="Trust A" """
+    """Set attributes of a case (created if new); ATTRIBUTE= removes one.
+
+    Example: gtcode cases set P01 role=mother site="Trust A"
+    """
     attrs = {}
     for item in values or []:
         key, sep, value = item.partition("=")
@@ -54,7 +57,10 @@ def cases_link(
     document: Annotated[str, typer.Argument(help="D3, 3 or the document's name.")],
     case: Annotated[Optional[str], typer.Argument(help="The case (created if new); leave out to unlink.")] = None,
 ) -> None:
-    """Link a document to a case. Example: gtcode cases link D3 P03"""
+    """Link a document to a case, or unlink it.
+
+    Example: gtcode cases link D3 P03
+    """
     with open_project() as project:
         project.link_document(document, case)
     err(f"{document} → {case or '(no case)'}")
@@ -62,7 +68,10 @@ def cases_link(
 
 @cases_app.command("list")
 def cases_list(json_out: Annotated[bool, typer.Option("--json", help="As JSON.")] = False) -> None:
-    """List cases with their attributes and documents."""
+    """List cases with their attributes and documents.
+
+    Example: gtcode cases list --json
+    """
     with open_project() as project:
         cases = project.cases()
     if json_out:

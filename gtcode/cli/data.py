@@ -75,7 +75,10 @@ def docs_list(
     where: Annotated[Optional[list[str]], typer.Option(help=WHERE_HELP)] = None,
     json_out: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
 ) -> None:
-    """List documents: name, case, words, turns, segments, when imported. Example: gtcode docs list --where role=mother"""
+    """List documents: name, case, words, turns, segments, when imported.
+
+    Example: gtcode docs list --where role=mother
+    """
     with open_project() as project:
         docs = project.documents(where)
     if json_out:
@@ -93,7 +96,10 @@ def docs_show(
     plain: Annotated[bool, typer.Option("--plain", help="Tab-separated lines, no wrapping: for piping.")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
 ) -> None:
-    """Read a document as numbered segments with speakers and times. Example: gtcode docs show P01 --segments 10-40"""
+    """Read a document as numbered segments with speakers and times.
+
+    Example: gtcode docs show P01 --segments 10-40
+    """
     from ..address import parse_ranges
 
     with open_project() as project:
@@ -116,7 +122,10 @@ def search(
     limit: Annotated[int, typer.Option(help="Show at most this many hits (0: all).")] = 50,
     json_out: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
 ) -> None:
-    """Search segments, ranked, with D3:17 addresses. Example: gtcode search "judged OR judging" --where role=mother"""
+    """Search segments (ranked, highlighted) and get their D3:17 addresses.
+
+    Example: gtcode search '"social worker" OR evidence' --where role=mother --speaker participant
+    """
     with open_project() as project:
         hits, total = project.search(query, where=where, speaker=speaker, limit=limit or None)
     if json_out:
@@ -126,7 +135,10 @@ def search(
 
 
 def stats(json_out: Annotated[bool, typer.Option("--json", help="As JSON.")] = False) -> None:
-    """What the project holds: documents, cases by attribute, words, turns, segments, coders."""
+    """What the project holds: documents, cases by attribute, words, turns, segments, coders.
+
+    Example: gtcode stats --json
+    """
     with open_project() as project:
         data = project.stats()
     if json_out:

@@ -68,7 +68,10 @@ def demo(
 @config_app.command("set")
 def config_set(key: Annotated[str, typer.Argument(help="user, nlp or interviewer")],
                value: Annotated[str, typer.Argument(help="The value.")]) -> None:
-    """Set a setting. Example: gtcode config set user "Hannah Reid" """
+    """Set a setting.
+
+    Example: gtcode config set user "Hannah Reid"
+    """
     from ..config import set_config
     path = set_config(key, value)
     err(f"{key} = {value!r} (in {path})")
@@ -76,7 +79,10 @@ def config_set(key: Annotated[str, typer.Argument(help="user, nlp or interviewer
 
 @config_app.command("unset")
 def config_unset(key: Annotated[str, typer.Argument(help="The setting to remove.")]) -> None:
-    """Remove a setting. Example: gtcode config unset nlp"""
+    """Remove a setting.
+
+    Example: gtcode config unset nlp
+    """
     from ..config import set_config
     set_config(key, None)
     err(f"{key} removed")
@@ -84,7 +90,10 @@ def config_unset(key: Annotated[str, typer.Argument(help="The setting to remove.
 
 @config_app.command("get")
 def config_get(key: Annotated[str, typer.Argument(help="The setting to show.")]) -> None:
-    """Print one setting (the coder name resolves as gtcode would). Example: gtcode config get user"""
+    """Print one setting (the coder name resolves as gtcode would).
+
+    Example: gtcode config get user
+    """
     from ..config import KNOWN_KEYS, load_config, resolve_coder
     from ..errors import ConfigError
     if key not in KNOWN_KEYS:
@@ -97,7 +106,10 @@ def config_get(key: Annotated[str, typer.Argument(help="The setting to show.")])
 
 @config_app.command("list")
 def config_list(json_out: Annotated[bool, typer.Option("--json", help="As JSON.")] = False) -> None:
-    """Show every setting, its value and what it means."""
+    """Show every setting, its value and what it means.
+
+    Example: gtcode config list
+    """
     from ..config import KNOWN_KEYS, config_path, load_config
     data = load_config()
     if json_out:
