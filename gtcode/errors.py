@@ -97,3 +97,31 @@ def did_you_mean(name: str, choices) -> str:
 
     close = difflib.get_close_matches(name, list(choices), n=3, cutoff=0.6)
     return f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+
+
+class UnknownCode(InputError):
+    pass
+
+
+class DuplicateCode(InputError):
+    pass
+
+
+class CodeInUse(InputError):
+    """Deleting would lose codings or child codes; --force says the researcher means it."""
+
+
+class QuoteNotFound(InputError):
+    pass
+
+
+class NothingToUndo(InputError):
+    pass
+
+
+class UndoConflict(InputError):
+    """A later command changed the same rows; undoing out of order would lose work."""
+
+
+class BadCodebook(InputError):
+    pass

@@ -231,6 +231,132 @@ class Project:
             linked = link_unlinked_documents(self.store, txn)
         return {"id_column": column, "cases": len(rows), "created": created, "updated": updated, "linked": linked}
 
+    # --- codes (open coding) ----------------------------------------------
+    def codes(self):
+        """Every code in tree order, each with its path."""
+        from .codes import all_codes
+        return all_codes(self.store)
+
+    def code(self, ref):
+        from .codes import resolve_code
+        return resolve_code(self.store, ref)
+
+    def add_code(self, name: str, parent: str | None = None, **fields):
+        """Add a code (`Barriers/Fear of judgement` or name + parent). Fields: description, color, …"""
+        from .codes import add_code
+        with self.transaction() as txn:
+            return add_code(self.store, txn, name, parent, **fields)
+
+    def rename_code(self, ref, new_name: str):
+        from .codes import rename_code
+        with self.transaction() as txn:
+            return rename_code(self.store, txn, ref, new_name)
+
+    def move_code(self, ref, parent: str | None):
+        from .codes import move_code
+        with self.transaction() as txn:
+            return move_code(self.store, txn, ref, parent)
+
+    def describe_code(self, ref, **values):
+        """Definition (description), include, exclude, example, color; None keeps a value."""
+        from .codes import describe_code
+        with self.transaction() as txn:
+            return describe_code(self.store, txn, ref, **values)
+
+    def merge_codes(self, sources: list[str], target: str) -> dict:
+        from .coding import merge_codes
+        with self.transaction() as txn:
+            return merge_codes(self.store, txn, list(sources), target)
+
+    def split_code(self, ref, into: str, coding_ids: list[int]) -> dict:
+        from .coding import split_code
+        with self.transaction() as txn:
+            return split_code(self.store, txn, ref, into, list(coding_ids))
+
+    def delete_code(self, ref, force: bool = False) -> dict:
+        from .codes import delete_code
+        with self.transaction() as txn:
+            return delete_code(self.store, txn, ref, force)
+
+    def code_counts(self, include_pending: bool = False) -> dict:
+        from .coding import code_counts
+        return code_counts(self.store, include_pending)
+
+    # --- coding ------------------------------------------------------------
+    def apply_code(self, addresses, codes, *, quote: str | None = None, create: bool = False) -> dict:
+        """Code segments (`D3:17`, `D3:17-21`, `D3:4,9`) or, with `quote`, exact words in one segment."""
+        from .coding import code_spans, spans_for_address
+        addresses = [addresses] if isinstance(addresses, str) else list(addresses)
+        codes = [codes] if isinstance(codes, str) else list(codes)
+        spans = [s for a in addresses for s in spans_for_address(self, a, quote)]
+        with self.transaction() as txn:
+            return code_spans(self, txn, codes, spans, create=create)
+
+    def search_spans(self, query: str, *, where=None, speaker: str | None = None):
+        """Every search hit as a segment span, for `code --search`."""
+        from .coding import Span
+        hits, _ = self.search(query, where=where, speaker=speaker, limit=None)
+        return hits, [Span(h.document_id, h.start, h.end, h.address) for h in hits]
+
+    def apply_code_to_spans(self, spans, codes, *, create: bool = False) -> dict:
+        from .coding import code_spans
+        codes = [codes] if isinstance(codes, str) else list(codes)
+        with self.transaction() as txn:
+            return code_spans(self, txn, codes, list(spans), create=create)
+
+    def remove_code(self, addresses, codes, *, quote: str | None = None, all_coders: bool = False) -> int:
+        """Take codes off segments or a quote; codings that only partly overlap are trimmed."""
+        from .coding import spans_for_address, uncode_spans
+        addresses = [addresses] if isinstance(addresses, str) else list(addresses)
+        codes = [codes] if isinstance(codes, str) else list(codes)
+        spans = [s for a in addresses for s in spans_for_address(self, a, quote)]
+        with self.transaction() as txn:
+            return uncode_spans(self, txn, codes, spans, all_coders)
+
+    def invivo(self, address: str, quote: str, parent: str | None = None):
+        """Create a code named by the participant's own words and code exactly those words."""
+        from .codes import add_code, all_codes
+        from .coding import add_coding, spans_for_address
+        span = spans_for_address(self, address, quote)[0]
+        name = " ".join(self.document_text(span.document_id)[span.start:span.end].split())
+        with self.transaction() as txn:
+            existing = [c for c in all_codes(self.store) if c.name.casefold() == name.casefold() and
+                        (c.parent_id is None if parent is None else c.path.casefold().startswith(parent.casefold()))]
+            code = existing[0] if existing else add_code(self.store, txn, name, parent, invivo=True)
+            add_coding(self.store, txn, code.id, span.document_id, span.start, span.end)
+            txn.record("coding.add", f"in vivo: coded {span.label} “{name}”", code.uuid,
+                       code={"uuid": code.uuid, "path": code.path}, spans=[[span.document_id, span.start, span.end]])
+            return code
+
+    def passages(self, codes=None, *, where=None, include_pending: bool = False, context: int = 0,
+                 children: bool = True, speaker: str | None = None):
+        """Coded passages of the given codes (and their children), with address, speaker and context."""
+        from .codes import all_codes, resolve_code, subtree
+        from .coding import passages
+        from .filters import parse_where, where_sql
+        ids = None
+        if codes is not None:
+            tree = all_codes(self.store)
+            codes = [codes] if isinstance(codes, (str, int)) else list(codes)
+            ids = []
+            for ref in codes:
+                code = resolve_code(self.store, ref, tree)
+                ids.extend(c.id for c in (subtree(tree, code) if children else [code]))
+        clause, params = where_sql(self.store, parse_where(where))
+        return passages(self.store, ids, clause, params, include_pending, context, speaker)
+
+    # --- history -------------------------------------------------------------
+    def log(self, *, code=None, coder: str | None = None, since: str | None = None, limit: int | None = 50):
+        from .history import log
+        uuids = [self.code(code).uuid] if code else None
+        return log(self.store, code_uuids=uuids, coder=coder, since=since, limit=limit)
+
+    def undo(self, steps: int = 1) -> list[dict]:
+        """Reverse this coder's last `steps` commands exactly; recorded as an event itself."""
+        from .history import undo
+        with self.transaction() as txn:
+            return undo(self.store, txn, steps)
+
     # --- overview ----------------------------------------------------------
     def stats(self) -> dict:
         s = self.store

@@ -150,7 +150,10 @@ class Store:
         txn = Txn(self, coder, command)
         self._txn = txn
         try:
+            # Row-change triggers tag what they log with this command's id (see `changes`).
+            self.conn.execute("UPDATE txn_state SET txn = ? WHERE id = 1", (txn.id,))
             yield txn
+            self.conn.execute("UPDATE txn_state SET txn = NULL WHERE id = 1")
             self.conn.execute("COMMIT")
         except BaseException:
             if self.conn.in_transaction:

@@ -158,3 +158,99 @@ def m001_initial(db: Database) -> None:
 def apply(db: Database) -> None:
     migrations.apply(db)
 
+
+
+def _capture_changes(db: Database, table: str) -> None:
+    """Log every row change of `table` into `changes`, so `undo` can reverse any command exactly.
+
+    Re-run (after dropping the triggers) whenever a later migration changes the table's columns.
+    """
+    cols = [c.name for c in db[table].columns]
+
+    def row(alias: str) -> str:
+        return "json_object(" + ", ".join(f"'{c}', {alias}.\"{c}\"" for c in ["rowid", *cols]) + ")"
+
+    txn = "(SELECT txn FROM txn_state WHERE id = 1)"
+    when = f"WHEN {txn} IS NOT NULL"
+    db.executescript(f"""
+        CREATE TRIGGER {table}_capture_insert AFTER INSERT ON {table} {when} BEGIN
+            INSERT INTO changes (txn, tbl, row_id, op, old, new)
+            VALUES ({txn}, '{table}', new.rowid, 'insert', NULL, {row('new')});
+        END;
+        CREATE TRIGGER {table}_capture_update AFTER UPDATE ON {table} {when} BEGIN
+            INSERT INTO changes (txn, tbl, row_id, op, old, new)
+            VALUES ({txn}, '{table}', new.rowid, 'update', {row('old')}, {row('new')});
+        END;
+        CREATE TRIGGER {table}_capture_delete AFTER DELETE ON {table} {when} BEGIN
+            INSERT INTO changes (txn, tbl, row_id, op, old, new)
+            VALUES ({txn}, '{table}', old.rowid, 'delete', {row('old')}, NULL);
+        END;
+    """)
+
+
+#: Tables whose every change `gtcode undo` can reverse.
+UNDOABLE = ("codes", "codings", "cases", "attributes", "case_attributes")
+
+
+@migrations(name="m002_codes_and_history")
+def m002_codes_and_history(db: Database) -> None:
+    db.executescript(
+        """
+        -- The code tree. Categories (axial coding) live in the same tree later.
+        CREATE TABLE codes (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            parent_id INTEGER REFERENCES codes(id),
+            name TEXT NOT NULL,             -- unique among siblings; addressed by path Parent/Child
+            description TEXT NOT NULL DEFAULT '',   -- the definition
+            include TEXT NOT NULL DEFAULT '',       -- inclusion criteria
+            exclude TEXT NOT NULL DEFAULT '',       -- exclusion criteria
+            example TEXT NOT NULL DEFAULT '',
+            color TEXT,                     -- #RRGGBB
+            invivo INTEGER NOT NULL DEFAULT 0,      -- named in the participant's own words
+            patterns TEXT NOT NULL DEFAULT '[]',    -- JSON list: autocoding patterns from a codebook
+            created_at TEXT NOT NULL,
+            created_by INTEGER NOT NULL REFERENCES coders(id),
+            CHECK (parent_id IS NULL OR parent_id <> id)
+        );
+        CREATE UNIQUE INDEX codes_sibling_name ON codes (coalesce(parent_id, 0), name COLLATE NOCASE);
+
+        -- A code applied to a span of a document: [start_char, end_char) into its canonical text.
+        CREATE TABLE codings (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            code_id INTEGER NOT NULL REFERENCES codes(id),
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            start_char INTEGER NOT NULL,
+            end_char INTEGER NOT NULL,
+            coder_id INTEGER NOT NULL REFERENCES coders(id),
+            created_at TEXT NOT NULL,
+            command TEXT NOT NULL,          -- the command that made it
+            status TEXT NOT NULL DEFAULT 'confirmed',  -- confirmed | pending (autocoded, not yet reviewed)
+            pattern TEXT,                   -- the autocoding pattern that suggested it
+            CHECK (0 <= start_char AND start_char < end_char),
+            CHECK (status IN ('confirmed', 'pending'))
+        );
+        CREATE INDEX codings_code ON codings(code_id);
+        CREATE INDEX codings_document ON codings(document_id, start_char);
+
+        -- The command in progress (one row); row-change triggers read it.
+        CREATE TABLE txn_state (id INTEGER PRIMARY KEY CHECK (id = 1), txn TEXT);
+        INSERT INTO txn_state (id, txn) VALUES (1, NULL);
+
+        -- Every row change to undoable tables, by command (txn): what undo replays backwards.
+        CREATE TABLE changes (
+            id INTEGER PRIMARY KEY,
+            txn TEXT NOT NULL,
+            tbl TEXT NOT NULL,
+            row_id INTEGER NOT NULL,
+            op TEXT NOT NULL,               -- insert | update | delete
+            old TEXT,                       -- JSON of the row before (update, delete)
+            new TEXT                        -- JSON of the row after (insert, update)
+        );
+        CREATE INDEX changes_txn ON changes(txn);
+        """
+    )
+    for table in UNDOABLE:
+        _capture_changes(db, table)
+    db.execute("PRAGMA user_version = 2")

@@ -1,0 +1,217 @@
+"""The code tree: codes addressed by name or path (`Barriers/Fear of judgement`).
+
+Names are unique among siblings (case-insensitive). Every change is recorded
+as an event; the row changes behind it are captured for `undo`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+
+from .errors import CodeInUse, DuplicateCode, InputError, UnknownCode, did_you_mean
+from .store.db import Store, Txn, new_uuid, now
+
+_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+@dataclass
+class Code:
+    id: int
+    uuid: str
+    name: str
+    path: str
+    parent_id: int | None
+    description: str = ""
+    include: str = ""
+    exclude: str = ""
+    example: str = ""
+    color: str | None = None
+    invivo: bool = False
+    patterns: list[str] = field(default_factory=list)
+    created_at: str = ""
+    created_by: str = ""
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def all_codes(store: Store) -> list[Code]:
+    """Every code, in tree order (parents before children, siblings by name)."""
+    rows = store.all("SELECT c.*, k.name AS coder FROM codes c JOIN coders k ON k.id = c.created_by")
+    by_id = {r["id"]: r for r in rows}
+    children: dict[int | None, list] = {}
+    for r in rows:
+        children.setdefault(r["parent_id"], []).append(r)
+    out: list[Code] = []
+
+    def walk(parent_id, prefix):
+        for r in sorted(children.get(parent_id, []), key=lambda r: r["name"].casefold()):
+            path = f"{prefix}{r['name']}"
+            out.append(Code(r["id"], r["uuid"], r["name"], path, r["parent_id"], r["description"], r["include"],
+                            r["exclude"], r["example"], r["color"], bool(r["invivo"]), json.loads(r["patterns"]),
+                            r["created_at"], r["coder"]))
+            walk(r["id"], path + "/")
+
+    walk(None, "")
+    assert len(out) == len(by_id), "code tree has a cycle"
+    return out
+
+
+def split_path(ref: str) -> list[str]:
+    return [p.strip() for p in ref.strip().strip("/").split("/") if p.strip()]
+
+
+def resolve_code(store: Store, ref: str | int, codes: list[Code] | None = None) -> Code:
+    """A code by path (`A/B`), by name when unique, or by id (`#12` or an int)."""
+    codes = codes if codes is not None else all_codes(store)
+    text = str(ref).strip()
+    if isinstance(ref, int) or (text.startswith("#") and text[1:].isdigit()):
+        wanted = int(text.lstrip("#"))
+        for c in codes:
+            if c.id == wanted:
+                return c
+        raise UnknownCode(f"no code #{wanted}")
+    key = "/".join(split_path(text)).casefold()
+    if not key:
+        raise UnknownCode("empty code name")
+    exact = [c for c in codes if c.path.casefold() == key]
+    if exact:
+        return exact[0]
+    if "/" not in key:
+        named = [c for c in codes if c.name.casefold() == key]
+        if len(named) == 1:
+            return named[0]
+        if len(named) > 1:
+            raise UnknownCode(f"code name {text!r} is ambiguous: " + ", ".join(repr(c.path) for c in named)
+                              + "; give the path")
+    raise UnknownCode(f"no code {text!r}" + did_you_mean(text, [c.path for c in codes] + [c.name for c in codes]))
+
+
+def _check_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise InputError("a code needs a name")
+    if "/" in name:
+        raise InputError(f"code name {name!r}: '/' separates levels of a path; it cannot be part of a name")
+    if len(name) > 200:
+        raise InputError(f"code name {name[:40]!r}…: longer than 200 characters")
+    return name
+
+
+def _check_sibling(store: Store, parent_id: int | None, name: str, exclude_id: int | None = None) -> None:
+    clash = store.one("SELECT id FROM codes WHERE coalesce(parent_id, 0) = ? AND name = ? COLLATE NOCASE AND id IS NOT ?",
+                      (parent_id or 0, name, exclude_id))
+    if clash:
+        where = "at the top level" if parent_id is None else "under the same parent"
+        raise DuplicateCode(f"a code named {name!r} already exists {where}")
+
+
+def _check_color(color: str | None) -> str | None:
+    if color is None or color == "":
+        return None
+    if not _COLOR.match(color):
+        raise InputError(f"colour {color!r}: expected #RRGGBB, e.g. #1f77b4")
+    return color.lower()
+
+
+def add_code(store: Store, txn: Txn, name: str, parent: str | None = None, *, description: str = "",
+             include: str = "", exclude: str = "", example: str = "", color: str | None = None,
+             invivo: bool = False, patterns: list[str] | None = None, record: bool = True) -> Code:
+    name = _check_name(name)
+    parent_code = resolve_code(store, parent) if parent else None
+    parent_id = parent_code.id if parent_code else None
+    _check_sibling(store, parent_id, name)
+    uuid = new_uuid()
+    code_id = store.conn.execute(
+        "INSERT INTO codes (uuid, parent_id, name, description, include, exclude, example, color, invivo, patterns,"
+        " created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (uuid, parent_id, name, description.strip(), include.strip(), exclude.strip(), example.strip(),
+         _check_color(color), int(invivo), json.dumps(patterns or [], ensure_ascii=False), now(), txn.coder_id),
+    ).lastrowid
+    code = resolve_code(store, code_id)
+    if record:
+        txn.record("code.add", f"added code {code.path!r}" + (" (in vivo)" if invivo else ""), uuid,
+                   code={"uuid": uuid, "path": code.path})
+    return code
+
+
+def rename_code(store: Store, txn: Txn, ref: str, new_name: str) -> Code:
+    code = resolve_code(store, ref)
+    new_name = _check_name(new_name)
+    _check_sibling(store, code.parent_id, new_name, exclude_id=code.id)
+    store.conn.execute("UPDATE codes SET name = ? WHERE id = ?", (new_name, code.id))
+    renamed = resolve_code(store, code.id)
+    txn.record("code.rename", f"renamed code {code.path!r} to {renamed.path!r}", code.uuid,
+               code={"uuid": code.uuid, "before": code.path, "after": renamed.path})
+    return renamed
+
+
+def move_code(store: Store, txn: Txn, ref: str, parent: str | None) -> Code:
+    code = resolve_code(store, ref)
+    target = resolve_code(store, parent) if parent else None
+    if target is not None and (target.id == code.id or target.path.casefold().startswith(code.path.casefold() + "/")):
+        raise InputError(f"cannot move {code.path!r} under itself ({target.path!r})")
+    parent_id = target.id if target else None
+    _check_sibling(store, parent_id, code.name, exclude_id=code.id)
+    store.conn.execute("UPDATE codes SET parent_id = ? WHERE id = ?", (parent_id, code.id))
+    moved = resolve_code(store, code.id)
+    txn.record("code.move", f"moved code {code.path!r} to {moved.path!r}", code.uuid,
+               code={"uuid": code.uuid, "before": code.path, "after": moved.path})
+    return moved
+
+
+FIELDS = ("description", "include", "exclude", "example", "color")
+
+
+def describe_code(store: Store, txn: Txn, ref: str, **values: str | None) -> Code:
+    """Set the definition, criteria, example or colour; values left None are kept."""
+    code = resolve_code(store, ref)
+    changes = {}
+    for key, value in values.items():
+        if key not in FIELDS or value is None:
+            continue
+        value = _check_color(value) if key == "color" else value.strip()
+        before = getattr(code, key)
+        if (before or None) != (value or None):
+            changes[key] = {"before": before, "after": value}
+    if not changes:
+        return code
+    sets = ", ".join(f"{k} = ?" for k in changes)
+    store.conn.execute(f"UPDATE codes SET {sets} WHERE id = ?", (*(v["after"] for v in changes.values()), code.id))
+    txn.record("code.describe", f"described code {code.path!r}: {', '.join(changes)}", code.uuid,
+               code={"uuid": code.uuid, "path": code.path}, changes=changes)
+    return resolve_code(store, code.id)
+
+
+def subtree(codes: list[Code], code: Code) -> list[Code]:
+    prefix = code.path.casefold() + "/"
+    return [c for c in codes if c.id == code.id or c.path.casefold().startswith(prefix)]
+
+
+def delete_code(store: Store, txn: Txn, ref: str, force: bool = False) -> dict:
+    codes = all_codes(store)
+    code = resolve_code(store, ref, codes)
+    doomed = subtree(codes, code)
+    ids = [c.id for c in doomed]
+    marks = ",".join("?" * len(ids))
+    n_codings = store.scalar(f"SELECT count(*) FROM codings WHERE code_id IN ({marks})", ids)
+    if (n_codings or len(doomed) > 1) and not force:
+        parts = []
+        if n_codings:
+            parts.append(f"{n_codings} coding(s)")
+        if len(doomed) > 1:
+            parts.append(f"{len(doomed) - 1} child code(s)")
+        raise CodeInUse(f"code {code.path!r} has {' and '.join(parts)}; add --force to delete them too "
+                        "(undo brings them back)")
+    store.conn.execute(f"DELETE FROM codings WHERE code_id IN ({marks})", ids)
+    for c in sorted(doomed, key=lambda c: -c.depth):
+        store.conn.execute("DELETE FROM codes WHERE id = ?", (c.id,))
+    txn.record("code.delete", f"deleted code {code.path!r}" + (f" with {n_codings} coding(s)" if n_codings else ""),
+               code.uuid, code=code.to_dict(), descendants=[c.path for c in doomed[1:]], codings=n_codings)
+    return {"code": code.path, "codes": len(doomed), "codings": n_codings}

@@ -1,0 +1,346 @@
+"""Codings: a code applied to a span [start_char, end_char) of a document's canonical text.
+
+A segment address codes the whole segment; `--quote` codes the exact words
+inside it; a contiguous range (`D3:17-21`) is one passage. Overlapping
+codings of one code by one coder merge instead of duplicating.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from .codes import Code, add_code, all_codes, resolve_code
+from .errors import InputError, QuoteNotFound
+from .store.db import Store, Txn, new_uuid, now
+
+
+@dataclass
+class Span:
+    document_id: int
+    start: int
+    end: int
+    label: str  # the address it came from, for messages
+
+
+def spans_for_address(project, address: str, quote: str | None = None) -> list[Span]:
+    """An address (`D3:17`, `D3:17-21`, `D3:4,9`) as spans: one per contiguous run of segments."""
+    from .address import format_ranges
+
+    segs = project.segment(address)
+    if quote is not None:
+        if len(segs) != 1:
+            raise InputError(f"{address}: --quote needs a single segment, e.g. D3:17")
+        seg = segs[0]
+        start, end = find_quote(project.document_text(seg.document_id), seg.start, seg.end, quote, seg.address)
+        return [Span(seg.document_id, start, end, seg.address)]
+    runs: list[list] = []
+    for seg in sorted(segs, key=lambda s: s.ordinal):
+        if runs and seg.ordinal == runs[-1][-1].ordinal + 1:
+            runs[-1].append(seg)
+        else:
+            runs.append([seg])
+    return [Span(run[0].document_id, run[0].start, run[-1].end,
+                 f"D{run[0].document_id}:{format_ranges([s.ordinal for s in run])}") for run in runs]
+
+
+def find_quote(text: str, start: int, end: int, quote: str, where: str) -> tuple[int, int]:
+    """The exact words inside [start, end); spacing and case may differ, the words may not."""
+    import re
+
+    segment = text[start:end]
+    q = quote.strip()
+    if not q:
+        raise QuoteNotFound(f"{where}: empty quote")
+    pos = segment.find(q)
+    if pos >= 0:
+        return start + pos, start + pos + len(q)
+    pattern = r"\s+".join(re.escape(w) for w in q.split())
+    m = re.search(pattern, segment, re.IGNORECASE)
+    if m is None:
+        # Curly and straight quotes/apostrophes are the same words to a researcher.
+        fold = str.maketrans("‘’“”", "''\"\"")
+        m = re.search(r"\s+".join(re.escape(w) for w in q.translate(fold).split()), segment.translate(fold),
+                      re.IGNORECASE)
+    if m is None:
+        raise QuoteNotFound(f"{where}: quote {quote!r} is not in the segment: {segment!r}")
+    return start + m.start(), start + m.end()
+
+
+def add_coding(store: Store, txn: Txn, code_id: int, doc_id: int, start: int, end: int,
+               status: str = "confirmed", pattern: str | None = None) -> str:
+    """Apply a code to a span; returns 'added', 'merged' or 'already' (nothing new)."""
+    overlapping = store.all(
+        "SELECT id, start_char, end_char, status FROM codings WHERE code_id = ? AND document_id = ? AND coder_id = ?"
+        " AND start_char < ? AND end_char > ? ORDER BY id", (code_id, doc_id, txn.coder_id, end, start))
+    if not overlapping:
+        store.conn.execute(
+            "INSERT INTO codings (uuid, code_id, document_id, start_char, end_char, coder_id, created_at, command,"
+            " status, pattern) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (new_uuid(), code_id, doc_id, start, end, txn.coder_id, now(), txn.command, status, pattern))
+        return "added"
+    keep = overlapping[0]
+    new_start = min(start, *(r["start_char"] for r in overlapping))
+    new_end = max(end, *(r["end_char"] for r in overlapping))
+    new_status = "confirmed" if status == "confirmed" or any(r["status"] == "confirmed" for r in overlapping) \
+        else "pending"
+    if len(overlapping) == 1 and (new_start, new_end, new_status) == (keep["start_char"], keep["end_char"], keep["status"]):
+        return "already"
+    store.conn.execute("UPDATE codings SET start_char = ?, end_char = ?, status = ? WHERE id = ?",
+                       (new_start, new_end, new_status, keep["id"]))
+    for r in overlapping[1:]:
+        store.conn.execute("DELETE FROM codings WHERE id = ?", (r["id"],))
+    return "merged"
+
+
+def remove_span(store: Store, code_id: int, doc_id: int, start: int, end: int, coder_id: int | None) -> int:
+    """Take [start, end) out of a code's codings (this coder's, or everyone's with None); returns codings touched."""
+    sql = ("SELECT * FROM codings WHERE code_id = ? AND document_id = ? AND start_char < ? AND end_char > ?")
+    params: list = [code_id, doc_id, end, start]
+    if coder_id is not None:
+        sql += " AND coder_id = ?"
+        params.append(coder_id)
+    from .text import strip_span
+
+    text = store.scalar("SELECT text FROM documents WHERE id = ?", (doc_id,))
+
+    def piece(a: int, b: int):  # what is left of a coding, without dangling spaces
+        a, b = strip_span(text, a, b)
+        return (a, b) if a < b else None
+
+    touched = 0
+    for r in store.all(sql, params):
+        touched += 1
+        left = piece(r["start_char"], start) if r["start_char"] < start else None
+        right = piece(end, r["end_char"]) if r["end_char"] > end else None
+        if not left and not right:
+            store.conn.execute("DELETE FROM codings WHERE id = ?", (r["id"],))
+            continue
+        first, second = (left, right) if left else (right, None)
+        store.conn.execute("UPDATE codings SET start_char = ?, end_char = ? WHERE id = ?", (*first, r["id"]))
+        if second:
+            store.conn.execute(
+                "INSERT INTO codings (uuid, code_id, document_id, start_char, end_char, coder_id, created_at, command,"
+                " status, pattern) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (new_uuid(), code_id, doc_id, *second, r["coder_id"], r["created_at"], r["command"], r["status"],
+                 r["pattern"]))
+    return touched
+
+
+def collapse_overlaps(store: Store, code_id: int) -> int:
+    """Merge overlapping codings of one code by one coder (after a merge of codes); returns rows removed."""
+    removed = 0
+    rows = store.all("SELECT id, document_id, coder_id, start_char, end_char, status FROM codings WHERE code_id = ?"
+                     " ORDER BY document_id, coder_id, start_char, id", (code_id,))
+    current = None
+    for r in rows:
+        if current and (r["document_id"], r["coder_id"]) == (current["document_id"], current["coder_id"]) \
+                and r["start_char"] < current["end_char"]:
+            end = max(current["end_char"], r["end_char"])
+            status = "confirmed" if "confirmed" in (current["status"], r["status"]) else "pending"
+            store.conn.execute("UPDATE codings SET end_char = ?, status = ? WHERE id = ?", (end, status, current["id"]))
+            store.conn.execute("DELETE FROM codings WHERE id = ?", (r["id"],))
+            current = dict(current, end_char=end, status=status)
+            removed += 1
+        else:
+            current = dict(r)
+    return removed
+
+
+def merge_codes(store: Store, txn: Txn, sources: list[str], target: str) -> dict:
+    """Fold SOURCE codes into TARGET: codings move, duplicates collapse, children re-parent; sources go."""
+    codes = all_codes(store)
+    into = resolve_code(store, target, codes)
+    moved = 0
+    merged = []
+    for ref in sources:
+        src = resolve_code(store, ref, codes)
+        if src.id == into.id or into.path.casefold().startswith(src.path.casefold() + "/"):
+            raise InputError(f"cannot merge {src.path!r} into itself or its own child {into.path!r}")
+        for child in [c for c in codes if c.parent_id == src.id]:
+            clash = store.one("SELECT 1 FROM codes WHERE parent_id = ? AND name = ? COLLATE NOCASE",
+                              (into.id, child.name))
+            if clash:
+                raise InputError(f"{into.path!r} already has a child named {child.name!r}; rename one before merging")
+            store.conn.execute("UPDATE codes SET parent_id = ? WHERE id = ?", (into.id, child.id))
+        moved += store.conn.execute("UPDATE codings SET code_id = ? WHERE code_id = ?", (into.id, src.id)).rowcount
+        store.conn.execute("DELETE FROM codes WHERE id = ?", (src.id,))
+        merged.append(src)
+        codes = all_codes(store)
+    collapsed = collapse_overlaps(store, into.id)
+    for src in merged:
+        # The source's definition is kept in the history, so nothing a researcher wrote is lost.
+        txn.record("code.merge", f"merged code {src.path!r} into {into.path!r}", src.uuid,
+                   source=src.to_dict(), target={"uuid": into.uuid, "path": into.path})
+    return {"target": into.path, "sources": [s.path for s in merged], "codings_moved": moved, "collapsed": collapsed}
+
+
+def split_code(store: Store, txn: Txn, ref: str, into: str, coding_ids: list[int]) -> dict:
+    """Move chosen codings of CODE to a new sibling code INTO."""
+    code = resolve_code(store, ref)
+    if not coding_ids:
+        raise InputError("name the codings to move with --codings (ids from 'gtcode retrieve')")
+    marks = ",".join("?" * len(coding_ids))
+    found = {r[0] for r in store.all(f"SELECT id FROM codings WHERE code_id = ? AND id IN ({marks})",
+                                     (code.id, *coding_ids))}
+    missing = sorted(set(coding_ids) - found)
+    if missing:
+        raise InputError(f"coding(s) {', '.join(map(str, missing))} are not codings of {code.path!r}")
+    parent = "/".join(code.path.split("/")[:-1]) or None
+    new = add_code(store, txn, into, parent, record=False)
+    store.conn.execute(f"UPDATE codings SET code_id = ? WHERE id IN ({marks})", (new.id, *coding_ids))
+    txn.record("code.split", f"split {len(found)} coding(s) of {code.path!r} into new code {new.path!r}", new.uuid,
+               source={"uuid": code.uuid, "path": code.path}, code={"uuid": new.uuid, "path": new.path},
+               codings=sorted(found))
+    return {"code": new.path, "moved": len(found)}
+
+
+def code_spans(project, txn: Txn, code_refs: list[str], spans: list[Span], *, create: bool = False,
+               status: str = "confirmed", pattern: str | None = None) -> dict:
+    """Apply each code to each span; one event per code. `create` adds codes that don't exist yet."""
+    store = project.store
+    codes = all_codes(store)
+    targets: list[Code] = []
+    for ref in code_refs:
+        try:
+            targets.append(resolve_code(store, ref, codes))
+        except Exception:
+            if not create:
+                raise
+            parts = ref.strip("/").split("/")
+            targets.append(add_code(store, txn, parts[-1], "/".join(parts[:-1]) or None))
+            codes = all_codes(store)
+    result = {"added": 0, "merged": 0, "already": 0}
+    for code in targets:
+        outcome = {"added": 0, "merged": 0, "already": 0}
+        for span in spans:
+            outcome[add_coding(store, txn, code.id, span.document_id, span.start, span.end, status, pattern)] += 1
+        for k, v in outcome.items():
+            result[k] += v
+        if outcome["added"] or outcome["merged"]:
+            labels = ", ".join(s.label for s in spans[:5]) + (f" and {len(spans) - 5} more" if len(spans) > 5 else "")
+            txn.record("coding.add", f"coded {labels} with {code.path!r}", code.uuid,
+                       code={"uuid": code.uuid, "path": code.path}, spans=[[s.document_id, s.start, s.end]
+                                                                            for s in spans], **outcome)
+    return result
+
+
+def uncode_spans(project, txn: Txn, code_refs: list[str], spans: list[Span], all_coders: bool = False) -> int:
+    store = project.store
+    touched = 0
+    for ref in code_refs:
+        code = resolve_code(store, ref)
+        n = sum(remove_span(store, code.id, s.document_id, s.start, s.end, None if all_coders else txn.coder_id)
+                for s in spans)
+        if n:
+            labels = ", ".join(s.label for s in spans[:5])
+            txn.record("coding.remove", f"removed {code.path!r} from {labels}", code.uuid,
+                       code={"uuid": code.uuid, "path": code.path}, spans=[[s.document_id, s.start, s.end]
+                                                                           for s in spans], codings=n)
+        touched += n
+    return touched
+
+
+@dataclass
+class Passage:
+    """One coded passage, for retrieval and comparison."""
+
+    id: int
+    code: str
+    document_id: int
+    document: str
+    case: str | None
+    address: str
+    speaker: str | None
+    start: int
+    end: int
+    text: str
+    coder: str
+    created_at: str
+    status: str
+    pattern: str | None = None
+    attributes: dict[str, str] = field(default_factory=dict)
+    before: list[str] = field(default_factory=list)
+    after: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class _DocIndex:
+    """Segments and text of documents, loaded once each, to place codings quickly."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self._docs: dict[int, tuple[str, list]] = {}
+
+    def get(self, doc_id: int):
+        if doc_id not in self._docs:
+            text = self.store.scalar("SELECT text FROM documents WHERE id = ?", (doc_id,))
+            segs = self.store.all("SELECT s.ordinal, s.start_char, s.end_char, t.speaker FROM segments s "
+                                  "JOIN turns t ON t.id = s.turn_id WHERE s.document_id = ? ORDER BY s.ordinal",
+                                  (doc_id,))
+            self._docs[doc_id] = (text, [tuple(r) for r in segs])
+        return self._docs[doc_id]
+
+    def place(self, doc_id: int, start: int, end: int, context: int = 0):
+        """(address, speaker, text before, text after) of a span."""
+        import bisect
+
+        from .address import format_ranges
+
+        text, segs = self.get(doc_id)
+        ends = [s[2] for s in segs]
+        i = bisect.bisect_right(ends, start)
+        inside = []
+        j = i
+        while j < len(segs) and segs[j][1] < end:
+            inside.append(segs[j])
+            j += 1
+        if not inside:
+            return f"D{doc_id}:?", None, [], []
+        ordinals = [s[0] for s in inside]
+        before = [text[s[1]:s[2]] for s in segs[max(0, i - context):i]] if context else []
+        after = [text[s[1]:s[2]] for s in segs[j:j + context]] if context else []
+        return f"D{doc_id}:{format_ranges(ordinals)}", inside[0][3], before, after
+
+
+def passages(store: Store, code_ids: list[int] | None = None, where_clause: str = "1", params=(),
+             include_pending: bool = False, context: int = 0, speaker: str | None = None) -> list[Passage]:
+    """Coded passages, in document order, with address, speaker, case attributes and context."""
+    sql = ("SELECT g.id, g.code_id, g.document_id, d.name AS document, c.name AS \"case\", d.case_id,"
+           " g.start_char, g.end_char, substr(d.text, g.start_char + 1, g.end_char - g.start_char) AS text,"
+           " k.name AS coder, g.created_at, g.status, g.pattern"
+           " FROM codings g JOIN documents d ON d.id = g.document_id LEFT JOIN cases c ON c.id = d.case_id"
+           f" JOIN coders k ON k.id = g.coder_id WHERE {where_clause}")
+    args = list(params)
+    if code_ids is not None:
+        sql += f" AND g.code_id IN ({','.join('?' * len(code_ids))})"
+        args.extend(code_ids)
+    if not include_pending:
+        sql += " AND g.status = 'confirmed'"
+    rows = store.all(sql + " ORDER BY g.document_id, g.start_char, g.id", args)
+    paths = {c.id: c.path for c in all_codes(store)}
+    attrs: dict[int, dict[str, str]] = {}
+    for r in store.all("SELECT ca.case_id, a.name, ca.value FROM case_attributes ca "
+                       "JOIN attributes a ON a.id = ca.attribute_id"):
+        attrs.setdefault(r["case_id"], {})[r["name"]] = r["value"]
+    index = _DocIndex(store)
+    out = []
+    for r in rows:
+        address, who, before, after = index.place(r["document_id"], r["start_char"], r["end_char"], context)
+        out.append(Passage(r["id"], paths[r["code_id"]], r["document_id"], r["document"], r["case"], address, who,
+                           r["start_char"], r["end_char"], r["text"], r["coder"], r["created_at"], r["status"],
+                           r["pattern"], dict(attrs.get(r["case_id"], {})), before, after))
+    if speaker:
+        key = speaker.casefold()
+        out = [p for p in out if (p.speaker or "").casefold() == key]
+    return out
+
+
+def code_counts(store: Store, include_pending: bool = False) -> dict[int, dict[str, int]]:
+    """Codings, documents and cases per code (confirmed codings unless asked)."""
+    status = "" if include_pending else "WHERE g.status = 'confirmed'"
+    rows = store.all("SELECT g.code_id, count(*) AS codings, count(DISTINCT g.document_id) AS documents,"
+                     " count(DISTINCT d.case_id) AS cases FROM codings g JOIN documents d ON d.id = g.document_id"
+                     f" {status} GROUP BY g.code_id")
+    return {r["code_id"]: {"codings": r["codings"], "documents": r["documents"], "cases": r["cases"]} for r in rows}

@@ -1,0 +1,102 @@
+"""The audit trail (`gtcode log`) and exact undo.
+
+Events say what a person did; `changes` (filled by triggers, see migration
+m002) holds every row change behind it. Undo replays one command's changes
+backwards — after checking that no later command has touched those rows
+since, so nothing anyone did since is silently lost — and is itself a command
+with its own events.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .errors import NothingToUndo, UndoConflict
+from .store.db import Store, Txn
+
+
+def log(store: Store, *, code_uuids: list[str] | None = None, coder: str | None = None, since: str | None = None,
+        limit: int | None = 50) -> list[dict]:
+    """Events, newest first, filtered by code (its uuid anywhere in the event), coder and date."""
+    sql = ("SELECT e.id, e.txn, e.at, k.name AS coder, e.command, e.action, e.entity_uuid, e.summary, e.data"
+           " FROM events e JOIN coders k ON k.id = e.coder_id WHERE 1")
+    args: list = []
+    if coder:
+        sql += " AND k.name = ? COLLATE NOCASE"
+        args.append(coder)
+    if since:
+        sql += " AND e.at >= ?"
+        args.append(since)
+    if code_uuids:
+        sql += " AND (" + " OR ".join("e.entity_uuid = ? OR instr(e.data, ?) > 0" for _ in code_uuids) + ")"
+        for u in code_uuids:
+            args.extend([u, u])
+    sql += " ORDER BY e.id DESC"
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    return [dict(r) | {"data": json.loads(r["data"])} for r in store.all(sql, args)]
+
+
+def undoable_commands(store: Store, coder_id: int) -> list[dict]:
+    """This coder's commands, newest first, that are not undos and have not been undone."""
+    rows = store.all(
+        "SELECT e.txn, max(e.id) AS last, min(e.command) AS command, group_concat(e.summary, '; ') AS summary,"
+        " max(e.action = 'undo') AS is_undo FROM events e WHERE e.coder_id = ? GROUP BY e.txn ORDER BY last DESC",
+        (coder_id,))
+    undone = {json.loads(r[0]).get("txn") for r in store.all("SELECT data FROM events WHERE action = 'undo'")}
+    return [dict(r) for r in rows if not r["is_undo"] and r["txn"] not in undone]
+
+
+def _columns(store: Store, table: str) -> list[str]:
+    return [r[1] for r in store.all(f"PRAGMA table_info({table})")]
+
+
+def _current(store: Store, table: str, row_id: int) -> dict | None:
+    cols = _columns(store, table)
+    row = store.one(f"SELECT rowid AS rowid, {', '.join(chr(34) + c + chr(34) for c in cols)} FROM {table} "
+                    "WHERE rowid = ?", (row_id,))
+    return dict(row) if row else None
+
+
+def _undo_txn(store: Store, txn_id: str) -> int:
+    changes = store.all("SELECT * FROM changes WHERE txn = ? ORDER BY id DESC", (txn_id,))
+    # The state each row was left in by this command (its last change) must still hold.
+    last: dict[tuple[str, int], dict] = {}
+    for ch in changes:
+        last.setdefault((ch["tbl"], ch["row_id"]), ch)
+    for (table, row_id), ch in last.items():
+        expected = json.loads(ch["new"]) if ch["new"] else None
+        if _current(store, table, row_id) != expected:
+            raise UndoConflict(f"a later command changed {table} row {row_id} after this one; undo that first")
+    store.conn.execute("PRAGMA defer_foreign_keys = ON")
+    for ch in changes:
+        table, row_id = ch["tbl"], ch["row_id"]
+        if ch["op"] == "insert":
+            store.conn.execute(f"DELETE FROM {table} WHERE rowid = ?", (row_id,))
+            continue
+        old = json.loads(ch["old"])
+        cols = [c for c in old if c != "rowid"]
+        quoted = ", ".join(f'"{c}"' for c in cols)
+        if ch["op"] == "delete":
+            store.conn.execute(f"INSERT INTO {table} (rowid, {quoted}) VALUES (?, {', '.join('?' * len(cols))})",
+                               (row_id, *(old[c] for c in cols)))
+        else:
+            store.conn.execute(f"UPDATE {table} SET {', '.join(f'{chr(34)}{c}{chr(34)} = ?' for c in cols)} "
+                               "WHERE rowid = ?", (*(old[c] for c in cols), row_id))
+    return len(changes)
+
+
+def undo(store: Store, txn: Txn, steps: int = 1) -> list[dict]:
+    """Reverse this coder's last `steps` commands exactly, newest first."""
+    candidates = undoable_commands(store, txn.coder_id)
+    if not candidates:
+        raise NothingToUndo(f"nothing of {txn.coder!r} to undo")
+    done = []
+    for cmd in candidates[:steps]:
+        if not store.scalar("SELECT count(*) FROM changes WHERE txn = ?", (cmd["txn"],)):
+            raise NothingToUndo(f"cannot undo {cmd['command']!r}: only changes to codes, codings and cases can be "
+                                "undone (imports cannot)")
+        n = _undo_txn(store, cmd["txn"])
+        txn.record("undo", f"undid: {cmd['summary']}", None, txn=cmd["txn"], command=cmd["command"], rows=n)
+        done.append({"command": cmd["command"], "summary": cmd["summary"], "rows": n})
+    return done
