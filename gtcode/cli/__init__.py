@@ -36,11 +36,16 @@ def _root(
     state.project, state.coder, state.quiet, state.debug = project, coder, quiet, debug
 
 
-from . import cases, data, setup  # noqa: E402  (commands register themselves on `app`)
+from . import analysis, cases, codebook, coding, data, history, setup  # noqa: E402
 
+# Help panels follow the research workflow: set up → import → look → open coding → compare → history.
 setup.register(app)
 data.register(app)
 cases.register(app)
+coding.register(app)
+codebook.register(app)
+analysis.register(app)
+history.register(app)
 
 
 def main() -> None:

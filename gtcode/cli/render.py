@@ -114,3 +114,37 @@ def render_segments(doc, segments, plain: bool) -> None:
         last_time = s.time_start if s.time_start is not None else last_time
         table.add_row(str(s.ordinal), who, time, Text(s.text, style="dim" if s.is_interviewer else ""))
     console.print(table)
+
+
+def render_code_tree(rows) -> None:
+    """The code tree as a Rich tree, with codings · documents · cases after each code."""
+    from rich.text import Text
+    from rich.tree import Tree
+
+    root = Tree(Text("Codes", style="bold"), guide_style="dim")
+    nodes = {}
+    for c, n in rows:
+        label = Text(c.name, style=f"bold {c.color}" if c.color else "bold")
+        if c.invivo:
+            label.append(" “in vivo”", style="italic dim")
+        label.append(f"  {n['codings']} · {n['documents']} docs · {n['cases']} cases", style="dim")
+        nodes[c.id] = (nodes[c.parent_id] if c.parent_id else root).add(label)
+    out_console().print(root)
+
+
+def render_code(data: dict) -> None:
+    from rich.text import Text
+
+    console = out_console()
+    console.print(Text(data["path"] + ("  (in vivo)" if data["invivo"] else ""), style="bold"))
+    for key, label in (("description", "Definition"), ("include", "Include"), ("exclude", "Exclude"),
+                       ("example", "Example")):
+        if data[key]:
+            console.print(Text(f"{label}: ", style="bold").append(data[key], style=""))
+    console.print(f"{data['codings']} coding(s) in {data['documents']} document(s), {data['cases']} case(s)")
+    for attr, values in data["by_attribute"].items():
+        console.print(f"  by {attr}: " + ", ".join(f"{v} {n['cases']} case(s)/{n['passages']} passage(s)"
+                                                   for v, n in sorted(values.items())))
+    for p in data["exemplars"]:
+        console.print(Text(f"“{p['text']}”", style="italic"))
+        console.print(Text(f"    — {p['case'] or p['document']}, {p['address']}", style="dim"))

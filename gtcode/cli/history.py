@@ -1,0 +1,57 @@
+"""The audit trail and undo."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from ._app import App, err, open_project, out_console, print_json
+
+PANEL = "History"
+
+
+def register(app: App) -> None:
+    app.command("log", rich_help_panel=PANEL)(log)
+    app.command("undo", rich_help_panel=PANEL)(undo)
+
+
+def log(
+    code: Annotated[Optional[str], typer.Option(help="Only events about this code.")] = None,
+    coder: Annotated[Optional[str], typer.Option(help="Only this coder's events.")] = None,
+    since: Annotated[Optional[str], typer.Option(help="From this date (YYYY-MM-DD) on.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many events (0: all).")] = 50,
+    json_out: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
+) -> None:
+    """The audit log: who changed what, when, with which command — newest first.
+
+    Example: gtcode log --code "Feeling judged" --since 2026-11-01
+    """
+    with open_project() as project:
+        events = project.log(code=code, coder=coder, since=since, limit=limit or None)
+    if json_out:
+        print_json(events)
+        return
+    if not events:
+        err("No events match.")
+        return
+    from rich.table import Table
+
+    table = Table(show_edge=False, pad_edge=False)
+    table.add_column("When", no_wrap=True)
+    table.add_column("Who", no_wrap=True)
+    table.add_column("What", ratio=1)
+    for e in events:
+        table.add_row(e["at"][:16].replace("T", " "), e["coder"], e["summary"])
+    out_console().print(table)
+
+
+def undo(steps: Annotated[int, typer.Argument(help="How many of your last commands to undo.")] = 1) -> None:
+    """Reverse your last command(s) exactly — a merge, a delete, an autocode run, a rename…
+
+    Example: gtcode undo 2
+    """
+    with open_project() as project:
+        done = project.undo(steps)
+    for d in done:
+        err(f"Undid: {d['summary']}")

@@ -1,0 +1,237 @@
+"""Open coding through the library and the CLI: codes, codings, quotes, in vivo, history and undo."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from gtcode.cli import app
+from gtcode.errors import CodeInUse, DuplicateCode, InputError, NothingToUndo, QuoteNotFound, UndoConflict, \
+    UnknownCode
+
+runner = CliRunner()
+TEXT = ("Interviewer: How did the filming feel?\n\n"
+        "P01: I thought they were collecting evidence. I hated the camera. Then I saw her smile.\n"
+        "Interviewer: And the review?\n\n"
+        "P01: They only showed the good bits. It made me feel like a proper mum.\n")
+
+
+@pytest.fixture
+def coded(project, tmp_path):
+    (tmp_path / "P01.txt").write_text(TEXT, encoding="utf-8")
+    project.import_paths([tmp_path / "P01.txt"], case="P01")
+    project.set_case("P01", {"role": "mother"})
+    project.add_code("Barriers")
+    project.add_code("Fear of judgement", "Barriers", description="Worry about being judged as a mother")
+    project.add_code("Facilitators")
+    project.add_code("Strengths-based focus", "Facilitators")
+    return project
+
+
+def _state(project):
+    s = project.store
+    return {t: [tuple(r) for r in s.all(f"SELECT * FROM {t} ORDER BY rowid")] for t in ("codes", "codings")}
+
+
+def test_codes_by_name_and_path(coded):
+    assert [c.path for c in coded.codes()] == ["Barriers", "Barriers/Fear of judgement", "Facilitators",
+                                               "Facilitators/Strengths-based focus"]
+    assert coded.code("fear of judgement").path == "Barriers/Fear of judgement"
+    assert coded.code("Barriers/Fear of judgement").description.startswith("Worry")
+    with pytest.raises(UnknownCode, match="did you mean"):
+        coded.code("Fear of judgment")
+
+
+def test_names_unique_among_siblings_only(coded):
+    with pytest.raises(DuplicateCode):
+        coded.add_code("fear of JUDGEMENT", "Barriers")
+    coded.add_code("Fear of judgement", "Facilitators")  # another parent: fine
+    with pytest.raises(UnknownCode, match="ambiguous"):
+        coded.code("Fear of judgement")
+    for bad in ("", "   ", "A/B"):
+        with pytest.raises(InputError):
+            coded.add_code(bad)
+
+
+def test_code_segments_ranges_and_lists(coded):
+    coded.apply_code("D1:2-3", "Fear of judgement")
+    coded.apply_code("P01:2,7", "Strengths-based focus")
+    fear = coded.passages("Fear of judgement")
+    assert [(p.address, p.text) for p in fear] == [
+        ("D1:2-3", "I thought they were collecting evidence. I hated the camera.")]
+    assert [p.address for p in coded.passages("Strengths-based focus")] == ["D1:2", "D1:7"]
+    assert fear[0].coder == "tester" and fear[0].speaker == "P01"
+    text = coded.document_text("P01")
+    assert all(text[p.start:p.end] == p.text for p in coded.passages())
+
+
+def test_overlapping_codings_merge_not_duplicate(coded):
+    coded.apply_code("D1:2", "Fear of judgement")
+    result = coded.apply_code("D1:2-3", "Fear of judgement")
+    assert result == {"added": 0, "merged": 1, "already": 0}
+    assert len(coded.passages("Fear of judgement")) == 1
+    assert coded.apply_code("D1:3", "Fear of judgement")["already"] == 1
+
+
+def test_quote_codes_exact_words(coded):
+    coded.apply_code("D1:2", "Fear of judgement", quote="collecting   Evidence")
+    [p] = coded.passages("Fear of judgement")
+    assert p.text == "collecting evidence"
+    with pytest.raises(QuoteNotFound, match="not in the segment: 'I thought"):
+        coded.apply_code("D1:2", "Fear of judgement", quote="gathering proof")
+
+
+def test_invivo_creates_and_codes_the_words(coded):
+    code = coded.invivo("D1:6", "only showed the good bits", parent="Facilitators")
+    assert code.invivo and code.path == "Facilitators/only showed the good bits"
+    [p] = coded.passages(code.path)
+    assert p.text == "only showed the good bits"
+
+
+def test_uncode_trims_and_splits(coded):
+    coded.apply_code("D1:2-4", "Fear of judgement")
+    coded.remove_code("D1:3", "Fear of judgement")
+    assert [p.text for p in coded.passages("Fear of judgement")] == [
+        "I thought they were collecting evidence.", "Then I saw her smile."]
+
+
+def test_merge_moves_codings_collapses_and_keeps_history(coded):
+    coded.add_code("Judged", "Barriers", description="Being assessed")
+    coded.apply_code("D1:2", "Judged")
+    coded.apply_code("D1:2-3", "Fear of judgement")
+    result = coded.merge_codes(["Judged"], "Fear of judgement")
+    assert result["codings_moved"] == 1 and result["collapsed"] == 1
+    assert [c.path for c in coded.codes()].count("Barriers/Judged") == 0
+    assert len(coded.passages("Fear of judgement")) == 1
+    event = coded.log(limit=1)[0]
+    assert event["action"] == "code.merge" and event["data"]["source"]["description"] == "Being assessed"
+
+
+def test_split_moves_chosen_codings(coded):
+    coded.apply_code(["D1:2", "D1:3"], "Fear of judgement")
+    ids = [p.id for p in coded.passages("Fear of judgement")]
+    coded.split_code("Fear of judgement", "Camera", [ids[1]])
+    assert [p.text for p in coded.passages("Barriers/Camera")] == ["I hated the camera."]
+    assert len(coded.passages("Fear of judgement")) == 1
+    with pytest.raises(InputError, match="not codings of"):
+        coded.split_code("Fear of judgement", "Other", [9999])
+
+
+def test_delete_refuses_with_codings_unless_forced_and_undo_restores(coded):
+    coded.apply_code("D1:2", "Fear of judgement")
+    before = _state(coded)
+    with pytest.raises(CodeInUse, match="1 coding"):
+        coded.delete_code("Fear of judgement")
+    coded.delete_code("Barriers", force=True)
+    assert [c.path for c in coded.codes()] == ["Facilitators", "Facilitators/Strengths-based focus"]
+    coded.undo()
+    assert _state(coded) == before
+
+
+def test_undo_reverses_commands_exactly_in_order(coded):
+    start = _state(coded)
+    coded.apply_code("D1:2-3", "Fear of judgement")
+    coded.rename_code("Fear of judgement", "Feeling judged")
+    coded.move_code("Feeling judged", "Facilitators")
+    coded.describe_code("Feeling judged", include="assessment talk", color="#AA0000")
+    done = coded.undo(4)
+    assert [d["summary"].split()[0] for d in done] == ["described", "moved", "renamed", "coded"]
+    assert _state(coded) == start
+    assert coded.log(limit=1)[0]["action"] == "undo"
+
+
+def test_undo_only_takes_back_my_own_commands_and_refuses_conflicts(coded):
+    coded.apply_code("D1:2", "Fear of judgement")
+    coded.coder = "second coder"
+    with pytest.raises(NothingToUndo):
+        coded.undo()
+    coded.rename_code("Fear of judgement", "Judged")  # second coder changes the code…
+    coded.coder = "tester"
+    coded.undo()  # …the first coder's coding is still undoable (it did not touch that row)
+    coded.coder = "tester"
+    coded.apply_code("D1:2", "Judged")
+    coded.coder = "second coder"
+    coded.apply_code("D1:2-3", "Judged")  # another coder's coding: a separate row
+    coded.coder = "tester"
+    coded.describe_code("Judged", description="x")
+    coded.coder = "second coder"
+    coded.describe_code("Judged", description="y")
+    coded.coder = "tester"
+    with pytest.raises(UndoConflict, match="later command changed codes"):
+        coded.undo()
+
+
+def test_nothing_is_changed_by_a_failing_command(coded):
+    before = _state(coded)
+    with pytest.raises(UnknownCode):
+        coded.apply_code(["D1:2", "D1:3"], ["Fear of judgement", "No such code"])
+    assert _state(coded) == before
+
+
+# --- CLI ----------------------------------------------------------------------
+
+def run(project, *args, ok=True):
+    result = runner.invoke(app, ["-p", str(project.path), *args])
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+def test_cli_code_tree_show_log_undo(coded):
+    run(coded, "code", "D1:2-3", "P01:6", "Barriers/Fear of judgement")
+    run(coded, "invivo", "D1:7", "a proper mum")
+    tree = json.loads(run(coded, "codes", "tree", "--json").stdout)
+    barriers = next(n for n in tree if n["path"] == "Barriers")
+    fear = barriers["children"][0]
+    assert fear["path"] == "Barriers/Fear of judgement" and fear["codings"] == 2 and fear["cases"] == 1
+    show = json.loads(run(coded, "codes", "show", "Fear of judgement", "--json").stdout)
+    assert show["by_attribute"]["role"]["mother"] == {"cases": 1, "passages": 2}
+    assert len(show["exemplars"]) == 2
+    log = json.loads(run(coded, "log", "--code", "a proper mum", "--json").stdout)
+    assert [e["action"] for e in log] == ["coding.add", "code.add"]
+    assert "Undid" in run(coded, "undo").stderr
+    assert [c["path"] for c in json.loads(run(coded, "codes", "list", "--json").stdout)].count("a proper mum") == 0
+
+
+def test_cli_merge_split_describe_delete(coded):
+    run(coded, "code", "D1:2", "Fear of judgement")
+    run(coded, "codes", "add", "Barriers/Camera shy")
+    run(coded, "code", "D1:3", "Camera shy")
+    res = run(coded, "codes", "merge", "Camera shy", "INTO", "Fear of judgement")
+    assert "1 coding(s) moved, 0 duplicate(s) collapsed" in res.stderr
+    ids = [p.id for p in coded.passages("Fear of judgement")]
+    run(coded, "codes", "split", "Fear of judgement", "--into", "Camera", "--codings", str(ids[-1]))
+    run(coded, "codes", "describe", "Camera", "--include", "the camera itself", "--color", "#112233")
+    assert coded.code("Barriers/Camera").include == "the camera itself"
+    res = run(coded, "codes", "delete", "Barriers", ok=False)
+    assert res.exit_code == 1 and "--force" in res.stderr and "Traceback" not in res.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["code", "D1:2", "Nope"], "no code 'Nope'"),
+    (["code", "D1:99", "Barriers"], "no segment 99"),
+    (["code", "D9:1", "Barriers"], "no document 'D9'"),
+    (["code", "Barriers"], "expected ADDRESS… CODE…"),
+    (["code", "D1:2", "Barriers", "--quote", "not there"], "quote 'not there' is not in the segment"),
+    (["codes", "add", "Barriers"], "already exists"),
+    (["codes", "merge", "Barriers", "Facilitators"], "SOURCE… INTO TARGET"),
+    (["codes", "describe", "Barriers", "--color", "red"], "#RRGGBB"),
+    (["invivo", "D1:2-3", "collecting"], "single segment"),
+])
+def test_cli_bad_input_is_one_line_and_changes_nothing(coded, args, message):
+    before = _state(coded)
+    res = run(coded, *args, ok=False)
+    assert res.exit_code == 1, res.output
+    assert message in res.stderr and len(res.stderr.strip().splitlines()) == 1, res.stderr
+    assert _state(coded) == before
+
+
+def test_cli_code_search_previews_and_asks(coded):
+    res = runner.invoke(app, ["-p", str(coded.path), "code", "--search", "camera OR evidence", "Fear of judgement"],
+                        input="n\n")
+    assert res.exit_code == 1 and "Nothing coded" in res.stderr
+    assert coded.passages("Fear of judgement") == []
+    run(coded, "code", "--search", "camera OR evidence", "Fear of judgement", "--yes")
+    assert [p.address for p in coded.passages("Fear of judgement")] == ["D1:2", "D1:3"]
