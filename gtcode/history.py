@@ -86,6 +86,10 @@ def _undo_txn(store: Store, txn_id: str) -> int:
     return len(changes)
 
 
+#: Commands that change documents, whose rows are not captured for undo (their text would be stored twice).
+NOT_UNDOABLE = ("project.init", "document.import", "document.replace", "document.link")
+
+
 def undo(store: Store, txn: Txn, steps: int = 1) -> list[dict]:
     """Reverse this coder's last `steps` commands exactly, newest first."""
     candidates = undoable_commands(store, txn.coder_id)
@@ -93,9 +97,11 @@ def undo(store: Store, txn: Txn, steps: int = 1) -> list[dict]:
         raise NothingToUndo(f"nothing of {txn.coder!r} to undo")
     done = []
     for cmd in candidates[:steps]:
-        if not store.scalar("SELECT count(*) FROM changes WHERE txn = ?", (cmd["txn"],)):
+        blocked = store.scalar("SELECT count(*) FROM events WHERE txn = ? AND action IN "
+                               f"({','.join('?' * len(NOT_UNDOABLE))})", (cmd["txn"], *NOT_UNDOABLE))
+        if blocked or not store.scalar("SELECT count(*) FROM changes WHERE txn = ?", (cmd["txn"],)):
             raise NothingToUndo(f"cannot undo {cmd['command']!r}: only changes to codes, codings and cases can be "
-                                "undone (imports cannot)")
+                                "undone (imports and document links cannot)")
         n = _undo_txn(store, cmd["txn"])
         txn.record("undo", f"undid: {cmd['summary']}", None, txn=cmd["txn"], command=cmd["command"], rows=n)
         done.append({"command": cmd["command"], "summary": cmd["summary"], "rows": n})

@@ -148,11 +148,22 @@ def _precheck(store: Store, path: Path, doc: ParsedDocument, settings: ImportSet
     return None
 
 
-def codings_on(store: Store, document_id: int) -> int:
-    """Codings that a replace would orphan (0 until the coding tables exist)."""
-    if not store.scalar("SELECT 1 FROM sqlite_master WHERE type='table' AND name='codings'"):
-        return 0
-    return store.scalar("SELECT count(*) FROM codings WHERE document_id = ?", (document_id,)) or 0
+def carry_codings(store: Store, document_id: int, new_text: str) -> tuple[list[tuple[int, int, int]], list[int]]:
+    """Where each coding of a document lands in its new text: (moves, orphans).
+
+    A coding moves when its exact words occur once in the new text (a corrected
+    transcript keeps its coding); otherwise it would be orphaned.
+    """
+    old_text = store.scalar("SELECT text FROM documents WHERE id = ?", (document_id,))
+    moves, orphans = [], []
+    for r in store.all("SELECT id, start_char, end_char FROM codings WHERE document_id = ?", (document_id,)):
+        words = old_text[r["start_char"]:r["end_char"]]
+        at = new_text.find(words)
+        if at >= 0 and new_text.find(words, at + 1) < 0:
+            moves.append((r["id"], at, at + len(words)))
+        else:
+            orphans.append(r["id"])
+    return moves, orphans
 
 
 def _snapshot(store: Store, doc_id: int) -> dict:
@@ -171,11 +182,17 @@ def _write(store: Store, txn: Txn, path: Path, doc: ParsedDocument, segs, case_i
     old = store.one("SELECT id, uuid FROM documents WHERE name = ?", (doc.name,))
     before = None
     if old is not None:
-        orphans = codings_on(store, old["id"])
+        moves, orphans = carry_codings(store, old["id"], doc.text)
         if orphans and not settings.force:
             raise WouldOrphanCodings(
-                f"{path}: replacing {doc.name!r} would orphan {orphans} coding(s); add --force to drop them")
+                f"{path}: replacing {doc.name!r} would orphan {len(orphans)} coding(s) whose words are no longer "
+                "in the new text exactly once; add --force to drop them")
         before = _snapshot(store, old["id"])
+        before["codings"] = [dict(r) for r in store.all("SELECT * FROM codings WHERE document_id = ?", (old["id"],))]
+        for coding_id, start, end in moves:
+            conn.execute("UPDATE codings SET start_char = ?, end_char = ? WHERE id = ?", (start, end, coding_id))
+        for coding_id in orphans:
+            conn.execute("DELETE FROM codings WHERE id = ?", (coding_id,))
         doc_id, doc_uuid = old["id"], old["uuid"]
         conn.execute("INSERT INTO segment_fts(segment_fts, rowid, text) "
                      "SELECT 'delete', id, text FROM segment_texts WHERE document_id = ?", (doc_id,))
@@ -214,5 +231,6 @@ def _write(store: Store, txn: Txn, path: Path, doc: ParsedDocument, segs, case_i
                          "source": str(path), "format": doc.format}}
     if before:
         data["before"] = before
+        data["codings_moved"], data["codings_dropped"] = len(moves), len(orphans)
     txn.record(f"document.{'replace' if before else 'import'}", summary, doc_uuid, **data)
     return ImportOutcome(str(path), status, summary, doc.name, doc_id, words, len(doc.turns), len(segs))

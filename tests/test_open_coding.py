@@ -235,3 +235,30 @@ def test_cli_code_search_previews_and_asks(coded):
     assert coded.passages("Fear of judgement") == []
     run(coded, "code", "--search", "camera OR evidence", "Fear of judgement", "--yes")
     assert [p.address for p in coded.passages("Fear of judgement")] == ["D1:2", "D1:3"]
+
+
+def test_replacing_a_transcript_keeps_codings_on_the_same_words(coded, tmp_path):
+    coded.apply_code("D1:2", "Fear of judgement", quote="collecting evidence")
+    coded.apply_code("D1:7", "Strengths-based focus")
+    corrected = TEXT.replace("How did the filming feel?", "How did it feel to be filmed?")
+    (tmp_path / "P01.txt").write_text(corrected, encoding="utf-8")
+    coded.import_paths([tmp_path / "P01.txt"], replace=True)
+    text = coded.document_text("P01")
+    assert [p.text for p in coded.passages()] == ["collecting evidence", "It made me feel like a proper mum."]
+    assert all(text[p.start:p.end] == p.text for p in coded.passages())
+    # words gone from the new text: refused unless --force, which drops that coding only
+    (tmp_path / "P01.txt").write_text(corrected.replace("collecting evidence", "gathering proof"), encoding="utf-8")
+    report = coded.import_paths([tmp_path / "P01.txt"], replace=True)
+    assert report.count("failed") == 1 and "orphan 1 coding" in report.outcomes[0].message
+    coded.import_paths([tmp_path / "P01.txt"], replace=True, force=True)
+    assert [p.text for p in coded.passages()] == ["It made me feel like a proper mum."]
+
+
+def test_imports_are_not_undone_half_way(coded, tmp_path):
+    coded.apply_code("D1:2", "Fear of judgement", quote="collecting evidence")
+    (tmp_path / "P01.txt").write_text(TEXT.replace("How did", "So how did"), encoding="utf-8")
+    coded.import_paths([tmp_path / "P01.txt"], replace=True)
+    before = _state(coded)
+    with pytest.raises(NothingToUndo, match="imports"):
+        coded.undo()
+    assert _state(coded) == before
