@@ -338,9 +338,25 @@ def passages(store: Store, code_ids: list[int] | None = None, where_clause: str 
 
 
 def code_counts(store: Store, include_pending: bool = False) -> dict[int, dict[str, int]]:
-    """Codings, documents and cases per code (confirmed codings unless asked)."""
+    """Per code: its own codings, and codings, documents and cases of it and all its children.
+
+    A parent's totals count each document and case once, however many children code it.
+    """
     status = "" if include_pending else "WHERE g.status = 'confirmed'"
-    rows = store.all("SELECT g.code_id, count(*) AS codings, count(DISTINCT g.document_id) AS documents,"
-                     " count(DISTINCT d.case_id) AS cases FROM codings g JOIN documents d ON d.id = g.document_id"
-                     f" {status} GROUP BY g.code_id")
-    return {r["code_id"]: {"codings": r["codings"], "documents": r["documents"], "cases": r["cases"]} for r in rows}
+    rows = store.all("SELECT g.code_id, g.document_id, d.case_id FROM codings g "
+                     f"JOIN documents d ON d.id = g.document_id {status}")
+    parent = {r[0]: r[1] for r in store.all("SELECT id, parent_id FROM codes")}
+    own: dict[int, int] = {}
+    total: dict[int, list] = {}
+    for code_id, doc_id, case_id in rows:
+        own[code_id] = own.get(code_id, 0) + 1
+        node = code_id
+        while node is not None:
+            slot = total.setdefault(node, [0, set(), set()])
+            slot[0] += 1
+            slot[1].add(doc_id)
+            if case_id is not None:
+                slot[2].add(case_id)
+            node = parent.get(node)
+    return {code_id: {"own": own.get(code_id, 0), "codings": n, "documents": len(docs), "cases": len(cases)}
+            for code_id, (n, docs, cases) in total.items()}

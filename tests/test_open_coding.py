@@ -262,3 +262,15 @@ def test_imports_are_not_undone_half_way(coded, tmp_path):
     with pytest.raises(NothingToUndo, match="imports"):
         coded.undo()
     assert _state(coded) == before
+
+
+def test_counts_roll_up_to_parents(coded, tmp_path):
+    (tmp_path / "P02.txt").write_text(TEXT.replace("P01", "P02"), encoding="utf-8")
+    coded.import_paths([tmp_path / "P02.txt"], case="P02")
+    coded.apply_code(["D1:2", "D1:3", "D2:2"], "Fear of judgement")
+    coded.add_code("Camera", "Barriers")
+    coded.apply_code("D1:3", "Camera")
+    counts = coded.code_counts()
+    barriers, fear = coded.code("Barriers"), coded.code("Fear of judgement")
+    assert counts[fear.id] == {"own": 3, "codings": 3, "documents": 2, "cases": 2}
+    assert counts[barriers.id] == {"own": 0, "codings": 4, "documents": 2, "cases": 2}

@@ -40,7 +40,7 @@ def codes_add(
 
 def _tree_rows(project, include_pending: bool):
     counts = project.code_counts(include_pending)
-    empty = {"codings": 0, "documents": 0, "cases": 0}
+    empty = {"own": 0, "codings": 0, "documents": 0, "cases": 0}
     return [(c, counts.get(c.id, empty)) for c in project.codes()]
 
 
@@ -49,7 +49,7 @@ def codes_list(
     pending: Annotated[bool, typer.Option("--pending", help="Count autocoded codings not yet reviewed.")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
 ) -> None:
-    """List codes by path with numbers of codings, documents and cases.
+    """List codes by path: own codings, and codings, documents and cases including children.
 
     Example: gtcode codes list --json
     """
@@ -66,11 +66,11 @@ def codes_list(
     table = Table(show_edge=False, pad_edge=False)
     table.add_column("#", justify="right", style="dim")
     table.add_column("Code")
-    for col in ("Codings", "Docs", "Cases"):
+    for col in ("Own", "With children", "Docs", "Cases"):
         table.add_column(col, justify="right")
     for c, n in rows:
-        table.add_row(str(c.id), c.path + (" (in vivo)" if c.invivo else ""), str(n["codings"]), str(n["documents"]),
-                      str(n["cases"]))
+        table.add_row(str(c.id), c.path + (" (in vivo)" if c.invivo else ""), str(n["own"]), str(n["codings"]),
+                      str(n["documents"]), str(n["cases"]))
     out_console().print(table)
 
 
@@ -79,7 +79,7 @@ def codes_tree(
     pending: Annotated[bool, typer.Option("--pending", help="Count autocoded codings not yet reviewed.")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="As JSON (nested).")] = False,
 ) -> None:
-    """Show the code tree with counts: codings · documents · cases.
+    """Show the code tree with counts (children included): codings · documents · cases.
 
     Example: gtcode codes tree
     """
