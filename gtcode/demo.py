@@ -7,7 +7,7 @@ replaced when it holds a previous demo, never a real project.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError, ProjectExists
@@ -22,6 +22,10 @@ def bundled_transcripts() -> Path:
     return Path(__file__).resolve().parent.parent / "transcripts"
 
 
+def bundled_codebook() -> Path:
+    return Path(__file__).resolve().parent.parent / "codebooks" / "vig-engagement.yml"
+
+
 @dataclass
 class DemoResult:
     project: object
@@ -29,6 +33,12 @@ class DemoResult:
     query: str
     hits: list
     total: int
+    #: the starter codebook's import (gtcode.codebook.ImportReport), or None without codebooks/
+    codebook: object = None
+    #: autocoding with its patterns (gtcode.autocode.AutocodeResult), every suggestion then accepted
+    autocode: object = None
+    #: accepted suggestions per code path
+    accepted: dict = field(default_factory=dict)
 
 
 def build_demo(directory: str | Path, source: str | Path | None = None, coder: str = "demo",
@@ -57,4 +67,13 @@ def build_demo(directory: str | Path, source: str | Path | None = None, coder: s
     transcripts = sorted(p for p in source.iterdir() if p.suffix.lower() in (".docx", ".txt", ".vtt", ".srt"))
     report = project.import_paths(transcripts, interviewer=DEMO_INTERVIEWER)
     hits, total = project.search(DEMO_QUERY, where=["role=mother"], speaker="participant", limit=5)
-    return DemoResult(project, report, DEMO_QUERY, hits, total)
+    result = DemoResult(project, report, DEMO_QUERY, hits, total)
+    if bundled_codebook().is_file():
+        # Open coding from the starter codebook: its patterns suggest, the demo coder accepts them all.
+        from .autocode import autocode_run, review
+        from .codebook import import_codebook_file
+
+        result.codebook = import_codebook_file(project, bundled_codebook())
+        result.autocode = autocode_run(project)
+        result.accepted = review(project, "accept", all_pending=True) if result.autocode.added else {}
+    return result

@@ -1,0 +1,594 @@
+"""Codebooks: the code tree as a plain-text YAML file a team can keep in git.
+
+    codes:
+      - name: Practical barriers
+        description: Tiredness, energy, travel, time.
+        patterns: ["energy", "out of bed"]
+        codes:                      # children, optional
+          - name: Exhaustion
+
+Import adds codes or updates the fields the file gives, matched by path; it
+never deletes. A malformed file is refused whole, with its line number.
+Export writes YAML (which re-imports to the same tree), CSV or Markdown.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .codes import Code, add_code, all_codes, resolve_code, subtree
+from .errors import BadCodebook, InputError, did_you_mean
+from .store.db import Store, Txn
+
+#: Fields of a code in a codebook file, in the order export writes them.
+CODE_FIELDS = ("name", "description", "include", "exclude", "example", "color", "invivo", "patterns", "codes")
+TEXT_FIELDS = ("description", "include", "exclude", "example")
+ALIASES = {"colour": "color"}
+TOP_FIELDS = ("codes", "name", "description")
+
+#: Token attributes spaCy's Matcher understands (keys of one token in a token pattern).
+TOKEN_ATTRS = frozenset((
+    "ORTH", "TEXT", "NORM", "LOWER", "LEMMA", "POS", "TAG", "MORPH", "DEP", "ENT_TYPE", "ENT_IOB", "ENT_ID",
+    "ENT_KB_ID", "SHAPE", "PREFIX", "SUFFIX", "LENGTH", "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_UPPER",
+    "IS_TITLE", "IS_PUNCT", "IS_SPACE", "IS_STOP", "IS_SENT_START", "SENT_START", "LIKE_NUM", "LIKE_URL",
+    "LIKE_EMAIL", "SPACY", "OP", "_", "IS_BRACKET", "IS_QUOTE", "IS_LEFT_PUNCT", "IS_RIGHT_PUNCT", "IS_CURRENCY",
+))
+_OP = re.compile(r"^(!|\?|\+|\*|\{\d+\}|\{\d*,\d*\})$")
+_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+# --- reading ---------------------------------------------------------------------------------------------------
+
+@dataclass
+class Entry:
+    """One code as a codebook file gives it: only the fields the file sets are in `fields`."""
+
+    name: str
+    path: str
+    line: int
+    fields: dict = field(default_factory=dict)
+    children: list["Entry"] = field(default_factory=list)
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass
+class Codebook:
+    source: str
+    codes: list[Entry]
+    name: str = ""
+    description: str = ""
+
+    def entries(self) -> list[Entry]:
+        """Every code, parents before children."""
+        return [e for top in self.codes for e in top.walk()]
+
+
+class _Map(dict):
+    """A YAML mapping that remembers where it and each key/value start (1-based lines)."""
+
+    line = 0
+    key_lines: dict
+    value_lines: dict
+
+
+class _Seq(list):
+    line = 0
+    item_lines: list
+
+
+def _loader():
+    import yaml
+    from yaml.constructor import ConstructorError
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def construct_map(loader, node):
+        data = _Map()
+        data.line, data.key_lines, data.value_lines = node.start_mark.line + 1, {}, {}
+        yield data
+        loader.flatten_mapping(node)
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:
+                raise ConstructorError(None, None, "a key must be a plain word", key_node.start_mark) from None
+            if key in data:
+                raise ConstructorError(None, None, f"{key!r} is given twice (the first on line "
+                                                   f"{data.key_lines[key]})", key_node.start_mark)
+            data[key] = loader.construct_object(value_node, deep=True)
+            data.key_lines[key] = key_node.start_mark.line + 1
+            data.value_lines[key] = value_node.start_mark.line + 1
+
+    def construct_seq(loader, node):
+        data = _Seq()
+        data.line = node.start_mark.line + 1
+        data.item_lines = [n.start_mark.line + 1 for n in node.value]
+        yield data
+        data.extend(loader.construct_object(n, deep=True) for n in node.value)
+
+    Loader.add_constructor("tag:yaml.org,2002:map", construct_map)
+    Loader.add_constructor("tag:yaml.org,2002:seq", construct_seq)
+    return Loader
+
+
+class _Reader:
+    def __init__(self, source: str):
+        self.source = source
+
+    def fail(self, line: int | None, reason: str):
+        where = f"{self.source}, line {line}" if line else self.source
+        return BadCodebook(f"{where}: {reason}")
+
+    def text(self, value, key: str, line: int) -> str:
+        if isinstance(value, str):
+            return value.strip()
+        kind = {bool: "yes/no", int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+        raise self.fail(line, f"{key}: expected text, got {kind} ({value!r}); put it in quotes")
+
+    def codes(self, items, line: int, parent: str | None) -> list[Entry]:
+        if not isinstance(items, list):
+            raise self.fail(line, "'codes' must be a list of codes, each starting with '- name: …'"
+                            + (" (it is empty)" if items is None else ""))
+        out: list[Entry] = []
+        seen: dict[str, int] = {}
+        for i, item in enumerate(items):
+            item_line = items.item_lines[i] if isinstance(items, _Seq) else line
+            entry = self.code(item, item_line, parent)
+            key = entry.name.casefold()
+            if key in seen:
+                where = f"under {parent!r}" if parent else "at the top level"
+                raise self.fail(entry.line, f"two codes named {entry.name!r} {where} (the first on line {seen[key]}); "
+                                "names must differ among siblings")
+            seen[key] = entry.line
+            out.append(entry)
+        return out
+
+    def code(self, item, line: int, parent: str | None) -> Entry:
+        if isinstance(item, str):  # shorthand: a bare name
+            item = _Map(name=item)
+            item.line, item.key_lines, item.value_lines = line, {"name": line}, {"name": line}
+        if not isinstance(item, dict):
+            raise self.fail(line, f"each code must be a mapping starting with 'name:', not {item!r}")
+        line = getattr(item, "line", line)
+        key_lines = getattr(item, "key_lines", {})
+        value_lines = getattr(item, "value_lines", {})
+        raw: dict = {}
+        for key, value in item.items():
+            canon = ALIASES.get(key, key) if isinstance(key, str) else key
+            if canon not in CODE_FIELDS:
+                hint = did_you_mean(str(key), list(CODE_FIELDS) + list(ALIASES))
+                raise self.fail(key_lines.get(key, line), f"unknown field {key!r}{hint}; a code may have "
+                                + ", ".join(CODE_FIELDS))
+            if canon in raw:
+                raise self.fail(key_lines.get(key, line), "both 'color' and 'colour' given for one code")
+            raw[canon] = (value, key_lines.get(key, line), value_lines.get(key, line))
+        if "name" not in raw or raw["name"][0] is None:
+            raise self.fail(line, "a code without a name: every code needs 'name: …'")
+        name = " ".join(self.text(raw["name"][0], "name", raw["name"][1]).split())
+        if not name:
+            raise self.fail(raw["name"][1], "a code without a name: 'name' is empty")
+        if "/" in name:
+            raise self.fail(raw["name"][1], f"code name {name!r}: '/' separates levels of a path; it cannot be "
+                            "part of a name (nest the code under 'codes:' instead)")
+        if len(name) > 200:
+            raise self.fail(raw["name"][1], f"code name {name[:40]!r}…: longer than 200 characters")
+        path = f"{parent}/{name}" if parent else name
+        entry = Entry(name, path, line)
+        for key in TEXT_FIELDS:
+            if key in raw and raw[key][0] is not None:
+                entry.fields[key] = self.text(raw[key][0], key, raw[key][2])
+        if "color" in raw:
+            value, key_line, value_line = raw["color"]
+            if value is None:
+                raise self.fail(key_line, "colour is empty; in YAML '#' starts a comment, so quote it: "
+                                'color: "#1f77b4"')
+            if not isinstance(value, str) or not _COLOR.match(value.strip()):
+                raise self.fail(value_line, f"bad colour {value!r}: expected \"#RRGGBB\", e.g. \"#1f77b4\"")
+            entry.fields["color"] = value.strip().lower()
+        if "invivo" in raw and raw["invivo"][0] is not None:
+            value, _, value_line = raw["invivo"]
+            if not isinstance(value, bool):
+                raise self.fail(value_line, f"invivo: expected true or false, not {value!r}")
+            entry.fields["invivo"] = value
+        if "patterns" in raw and raw["patterns"][0] is not None:
+            entry.fields["patterns"] = self.patterns(raw["patterns"][0], raw["patterns"][2], name)
+        if "codes" in raw:
+            value, _, value_line = raw["codes"]
+            if value is not None:  # 'codes:' with nothing under it: no children
+                entry.children = self.codes(value, value_line, path)
+        return entry
+
+    def patterns(self, value, line: int, code: str) -> list:
+        if isinstance(value, (str, dict)):
+            value = [value]
+        if not isinstance(value, list):
+            raise self.fail(line, f"patterns of {code!r}: expected a list of words or phrases, e.g. "
+                            '["energy", "out of bed"]')
+        out: list = []
+        for i, p in enumerate(value):
+            p_line = value.item_lines[i] if isinstance(value, _Seq) else line
+            if isinstance(p, str):
+                phrase = " ".join(p.split())
+                if not phrase:
+                    raise self.fail(p_line, f"patterns of {code!r}: an empty pattern")
+                pattern = phrase
+            elif isinstance(p, (list, dict)):
+                pattern = self.token_pattern(p, p_line, code)
+            else:
+                raise self.fail(p_line, f"patterns of {code!r}: {p!r} is not a word or phrase (put it in quotes) "
+                                "nor a token pattern like [{LEMMA: cancel}, {LOWER: appointment}]")
+            if pattern not in out:
+                out.append(pattern)
+        return out
+
+    def token_pattern(self, tokens, line: int, code: str) -> list[dict]:
+        tokens = [tokens] if isinstance(tokens, dict) else tokens
+        if not tokens:
+            raise self.fail(line, f"patterns of {code!r}: an empty token pattern")
+        out = []
+        for tok in tokens:
+            tok_line = getattr(tok, "line", line)
+            if not isinstance(tok, dict) or not tok:
+                raise self.fail(tok_line, f"patterns of {code!r}: each token of a token pattern is a mapping "
+                                f"such as {{LEMMA: cancel}}, not {tok!r}")
+            clean = {}
+            for key, value in tok.items():
+                attr = key if key == "_" else str(key).upper()
+                if attr not in TOKEN_ATTRS:
+                    hint = did_you_mean(str(key).upper(), sorted(TOKEN_ATTRS))
+                    raise self.fail(tok_line, f"patterns of {code!r}: unknown token attribute {key!r}{hint}")
+                if attr == "OP" and not (isinstance(value, str) and _OP.match(value)):
+                    raise self.fail(tok_line, f"patterns of {code!r}: OP {value!r} must be one of ! ? + * {{n}} "
+                                    "{n,m}")
+                if value is None:
+                    raise self.fail(tok_line, f"patterns of {code!r}: {key} has no value")
+                clean[attr] = _plain(value)
+            out.append(clean)
+        return out
+
+
+def _plain(value):
+    """YAML containers as plain dicts/lists (for JSON and comparison)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def parse_codebook(text: str, source: str = "codebook") -> Codebook:
+    """A codebook from YAML text; any problem is one BadCodebook naming `source`, the line and the reason."""
+    import yaml
+
+    reader = _Reader(source)
+    try:
+        data = yaml.load(text, Loader=_loader())  # noqa: S506 - a SafeLoader subclass that records line numbers
+    except yaml.MarkedYAMLError as exc:
+        from yaml.constructor import ConstructorError
+
+        mark = exc.problem_mark or exc.context_mark
+        reason = exc.problem or exc.context or "not valid YAML"
+        if not isinstance(exc, ConstructorError):
+            reason = f"not valid YAML: {reason}"
+            if exc.context and exc.context_mark and mark and exc.context_mark.line != mark.line:
+                reason += f" ({exc.context} on line {exc.context_mark.line + 1})"
+        raise reader.fail(mark.line + 1 if mark else None, reason) from None
+    except yaml.YAMLError as exc:
+        raise reader.fail(None, f"not valid YAML: {exc}") from None
+    if data is None:
+        raise reader.fail(None, "empty codebook; expected 'codes:' followed by a list of codes")
+    if isinstance(data, list):
+        raise reader.fail(getattr(data, "line", 1), "a codebook starts with 'codes:' (a mapping), not a list")
+    if not isinstance(data, dict):
+        raise reader.fail(1, "a codebook starts with 'codes:' followed by a list of codes")
+    for key in data:
+        if key not in TOP_FIELDS:
+            hint = did_you_mean(str(key), TOP_FIELDS)
+            raise reader.fail(data.key_lines.get(key), f"unknown top-level field {key!r}{hint}; a codebook has "
+                              "'codes' (and optionally 'name', 'description')")
+    if "codes" not in data:
+        raise reader.fail(data.line, "no 'codes:' list; a codebook starts with 'codes:' followed by a list of codes")
+    codes = reader.codes(data["codes"], data.value_lines["codes"], None)
+    title = reader.text(data["name"], "name", data.key_lines["name"]) if data.get("name") is not None else ""
+    about = reader.text(data["description"], "description", data.key_lines["description"]) \
+        if data.get("description") is not None else ""
+    return Codebook(source, codes, title, about)
+
+
+def read_codebook(path: str | Path) -> Codebook:
+    """Read and check a codebook file (UTF-8, with or without BOM)."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise BadCodebook(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise BadCodebook(f"{path}: a folder, not a codebook file") from None
+    except OSError as exc:
+        raise BadCodebook(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise BadCodebook(f"{path}, line {line}: not UTF-8 text; save the codebook as UTF-8") from None
+    return parse_codebook(text, str(path))
+
+
+# --- importing ----------------------------------------------------------------------------------------------------
+
+@dataclass
+class CodeChange:
+    """What an import does (or would do) to one code of the file."""
+
+    path: str
+    action: str                     # added | updated | unchanged
+    line: int
+    changes: dict = field(default_factory=dict)   # field -> {"before": …, "after": …}
+    uuid: str | None = None
+
+
+@dataclass
+class ImportReport:
+    source: str
+    items: list[CodeChange]
+    dry_run: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def _of(self, action: str) -> list[CodeChange]:
+        return [i for i in self.items if i.action == action]
+
+    @property
+    def added(self) -> list[CodeChange]:
+        return self._of("added")
+
+    @property
+    def updated(self) -> list[CodeChange]:
+        return self._of("updated")
+
+    @property
+    def unchanged(self) -> list[CodeChange]:
+        return self._of("unchanged")
+
+    @property
+    def summary(self) -> str:
+        return f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged"
+
+    def to_dict(self) -> dict:
+        return {"source": self.source, "dry_run": self.dry_run, "added": len(self.added),
+                "updated": len(self.updated), "unchanged": len(self.unchanged), "notes": self.notes,
+                "codes": [asdict(i) for i in self.items]}
+
+
+def _current(code: Code) -> dict:
+    return {"name": code.name, "description": code.description, "include": code.include, "exclude": code.exclude,
+            "example": code.example, "color": code.color, "invivo": code.invivo, "patterns": code.patterns}
+
+
+def _same(key: str, before, after) -> bool:
+    if key in TEXT_FIELDS:
+        return (before or "").strip() == (after or "").strip()
+    if key == "color":
+        return (before or None) == (after or None)
+    return before == after
+
+
+def plan_import(store: Store, book: Codebook) -> ImportReport:
+    """What importing `book` would change, without changing anything."""
+    codes = all_codes(store)
+    by_path = {c.path.casefold(): c for c in codes}
+    by_name: dict[str, list[Code]] = {}
+    for c in codes:
+        by_name.setdefault(c.name.casefold(), []).append(c)
+    report = ImportReport(book.source, [])
+    for entry in book.entries():
+        existing = by_path.get(entry.path.casefold())
+        if existing is None:
+            report.items.append(CodeChange(entry.path, "added", entry.line,
+                                           {k: {"before": None, "after": v} for k, v in entry.fields.items()}))
+            elsewhere = [c.path for c in by_name.get(entry.name.casefold(), [])]
+            if elsewhere:
+                report.notes.append(f"{entry.path!r} is new here, but a code named {entry.name!r} exists at "
+                                    + ", ".join(repr(p) for p in elsewhere) + " (moved or renamed?)")
+            continue
+        current = _current(existing)
+        wanted = {"name": entry.name, **entry.fields}
+        changes = {k: {"before": current[k], "after": v} for k, v in wanted.items() if not _same(k, current[k], v)}
+        path = existing.path if "name" not in changes else entry.path
+        report.items.append(CodeChange(path, "updated" if changes else "unchanged", entry.line, changes,
+                                       existing.uuid))
+    return report
+
+
+def import_codebook(store: Store, txn: Txn, book: Codebook) -> ImportReport:
+    """Add the file's new codes and update the fields it gives for existing ones; never deletes anything."""
+    report = plan_import(store, book)
+    for item, entry in zip(report.items, book.entries()):
+        if item.action == "added":
+            parent = entry.path.rpartition("/")[0] or None
+            f = entry.fields
+            code = add_code(store, txn, entry.name, parent, description=f.get("description", ""),
+                            include=f.get("include", ""), exclude=f.get("exclude", ""),
+                            example=f.get("example", ""), color=f.get("color"), invivo=f.get("invivo", False),
+                            patterns=f.get("patterns"), record=False)
+            item.uuid, item.path = code.uuid, code.path
+        elif item.action == "updated":
+            code_id = store.scalar("SELECT id FROM codes WHERE uuid = ?", (item.uuid,))
+            values = {k: v["after"] for k, v in item.changes.items()}
+            if "patterns" in values:
+                values["patterns"] = json.dumps(values["patterns"], ensure_ascii=False)
+            if "invivo" in values:
+                values["invivo"] = int(values["invivo"])
+            sets = ", ".join(f'"{k}" = ?' for k in values)
+            store.conn.execute(f"UPDATE codes SET {sets} WHERE id = ?", (*values.values(), code_id))
+            txn.record("code.describe", f"updated code {item.path!r} from codebook {Path(book.source).name}: "
+                       + ", ".join(item.changes), item.uuid, code={"uuid": item.uuid, "path": item.path},
+                       changes=item.changes, source=book.source)
+    if report.added or report.updated:
+        txn.record("codebook.import", f"imported codebook {Path(book.source).name}: {report.summary}", None,
+                   source=book.source,
+                   added=[{"uuid": i.uuid, "path": i.path} for i in report.added],
+                   updated=[{"uuid": i.uuid, "path": i.path, "fields": list(i.changes)} for i in report.updated],
+                   unchanged=len(report.unchanged))
+    return report
+
+
+def import_codebook_file(project, path: str | Path, dry_run: bool = False) -> ImportReport:
+    """Read, check and import a codebook file in one transaction (or only report, with `dry_run`)."""
+    book = read_codebook(path)
+    if dry_run:
+        report = plan_import(project.store, book)
+        report.dry_run = True
+        return report
+    with project.transaction() as txn:
+        return import_codebook(project.store, txn, book)
+
+
+# --- exporting ----------------------------------------------------------------------------------------------------
+
+FORMATS = ("yaml", "csv", "md")
+
+
+def _selected(store: Store, code: str | None) -> tuple[list[Code], list[Code]]:
+    """(codes to export, ancestors to name) for the whole tree or one code's subtree."""
+    codes = all_codes(store)
+    if code is None:
+        return codes, []
+    top = resolve_code(store, code, codes)
+    parts = top.path.split("/")
+    ancestors = [resolve_code(store, "/".join(parts[:i]), codes) for i in range(1, len(parts))]
+    return subtree(codes, top), ancestors
+
+
+def _fields(code: Code) -> dict:
+    out: dict = {"name": code.name}
+    for key in TEXT_FIELDS:
+        if getattr(code, key):
+            out[key] = getattr(code, key)
+    if code.color:
+        out["color"] = code.color
+    if code.invivo:
+        out["invivo"] = True
+    if code.patterns:
+        out["patterns"] = list(code.patterns)
+    return out
+
+
+def codebook_tree(store: Store, code: str | None = None) -> list[dict]:
+    """The code tree as nested dicts in codebook form (empty fields left out)."""
+    chosen, ancestors = _selected(store, code)
+    nodes: dict[int, dict] = {}
+    roots: list[dict] = []
+    for a in ancestors:  # named only, so a re-import puts the subtree in its place and leaves them alone
+        node = {"name": a.name}
+        (nodes[a.parent_id].setdefault("codes", []) if a.parent_id in nodes else roots).append(node)
+        nodes[a.id] = node
+    for c in chosen:
+        node = _fields(c)
+        (nodes[c.parent_id].setdefault("codes", []) if c.parent_id in nodes else roots).append(node)
+        nodes[c.id] = node
+    return roots
+
+
+def pattern_text(pattern) -> str:
+    """A pattern as one line: the phrase, or a token pattern as compact JSON."""
+    if isinstance(pattern, str):
+        return pattern
+    return json.dumps(pattern, ensure_ascii=False, separators=(", ", ": "))
+
+
+def export_yaml(store: Store, code: str | None = None, title: str | None = None) -> str:
+    import yaml
+
+    class Flow(list):
+        pass
+
+    class Dumper(yaml.SafeDumper):
+        def increase_indent(self, flow=False, indentless=False):  # indent lists under their key
+            return super().increase_indent(flow, False)
+
+    Dumper.add_representer(Flow, lambda d, data: d.represent_sequence("tag:yaml.org,2002:seq", data,
+                                                                       flow_style=True))
+
+    def prepare(node: dict) -> dict:
+        if "patterns" in node:
+            node["patterns"] = [Flow(p) if isinstance(p, list) else p for p in node["patterns"]]
+            if all(isinstance(p, str) for p in node["patterns"]):
+                node["patterns"] = Flow(node["patterns"])
+        for child in node.get("codes", []):
+            prepare(child)
+        return node
+
+    tree = [prepare(n) for n in codebook_tree(store, code)]
+    header = ("# gtcode codebook" + (f": {title}" if title else "") + "\n"
+              "# Edit and re-import with: gtcode codebook import FILE (adds and updates codes, never deletes)\n")
+    body = yaml.dump({"codes": tree}, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=1_000_000,
+                     default_flow_style=False)
+    return header + body
+
+
+def export_csv(store: Store, code: str | None = None) -> str:
+    import csv
+    import io
+
+    chosen, _ = _selected(store, code)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["path", "level", "name", "parent", "description", "include", "exclude", "example", "color",
+                     "invivo", "patterns"])
+    for c in chosen:
+        writer.writerow([c.path, c.depth + 1, c.name, c.path.rpartition("/")[0], c.description, c.include, c.exclude,
+                         c.example, c.color or "", "yes" if c.invivo else "",
+                         "; ".join(pattern_text(p) for p in c.patterns)])
+    return buf.getvalue()
+
+
+def _md(text: str) -> str:
+    """Text inside Markdown: one paragraph, markup characters escaped."""
+    text = " ".join(text.split())
+    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text)
+
+
+def export_md(store: Store, code: str | None = None, title: str | None = None) -> str:
+    chosen, _ = _selected(store, code)
+    lines = [f"# Codebook{': ' + _md(title) if title else ''}", ""]
+    if not chosen:
+        lines += ["No codes yet.", ""]
+    base = min((c.depth for c in chosen), default=0)
+    for c in chosen:
+        level = min(2 + c.depth - base, 6)
+        lines += [f"{'#' * level} {_md(c.name)}" + (" (in vivo)" if c.invivo else ""), ""]
+        lines += [f"Path: `{c.path}`" + (f" · colour `{c.color}`" if c.color else ""), ""]
+        if c.description:
+            lines += [_md(c.description), ""]
+        rows = [(label, getattr(c, key)) for key, label in (("include", "Include"), ("exclude", "Exclude"),
+                                                            ("example", "Example")) if getattr(c, key)]
+        for label, value in rows:
+            value = f"“{_md(value)}”" if label == "Example" else _md(value)
+            lines.append(f"- **{label}:** {value}")
+        if c.patterns:
+            lines.append("- **Autocoding patterns:** " + ", ".join(f"`{pattern_text(p)}`" for p in c.patterns))
+        if rows or c.patterns:
+            lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def export_codebook(store: Store, fmt: str = "yaml", code: str | None = None, title: str | None = None) -> str:
+    """The code tree (or one code's subtree) as YAML, CSV or Markdown text."""
+    fmt = fmt.lower().lstrip(".")
+    fmt = {"yml": "yaml", "markdown": "md"}.get(fmt, fmt)
+    if fmt == "yaml":
+        return export_yaml(store, code, title)
+    if fmt == "csv":
+        return export_csv(store, code)
+    if fmt == "md":
+        return export_md(store, code, title)
+    raise InputError(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
