@@ -70,10 +70,7 @@ def build_demo(directory: str | Path, source: str | Path | None = None, coder: s
     result = DemoResult(project, report, DEMO_QUERY, hits, total)
     if bundled_codebook().is_file():
         # Open coding from the starter codebook: its patterns suggest, the demo coder accepts them all.
-        from .autocode import autocode_run, review
-        from .codebook import import_codebook_file
-
-        result.codebook = import_codebook_file(project, bundled_codebook())
-        result.autocode = autocode_run(project)
-        result.accepted = review(project, "accept", all_pending=True) if result.autocode.added else {}
+        result.codebook = project.import_codebook(bundled_codebook())
+        result.autocode = project.autocode()
+        result.accepted = project.accept(all_pending=True) if result.autocode.added else {}
     return result

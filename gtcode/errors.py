@@ -95,7 +95,7 @@ def did_you_mean(name: str, choices) -> str:
     """A ' (did you mean …?)' suffix for unknown names, or ''."""
     import difflib
 
-    close = difflib.get_close_matches(name, list(choices), n=3, cutoff=0.6)
+    close = difflib.get_close_matches(name, list(dict.fromkeys(choices)), n=3, cutoff=0.6)
     return f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
 
 

@@ -244,8 +244,10 @@ class Project:
     def add_code(self, name: str, parent: str | None = None, **fields):
         """Add a code (`Barriers/Fear of judgement` or name + parent). Fields: description, color, …"""
         from .codes import add_code
+        if parent is None and "/" in name:
+            parent, _, name = name.rpartition("/")
         with self.transaction() as txn:
-            return add_code(self.store, txn, name, parent, **fields)
+            return add_code(self.store, txn, name, parent or None, **fields)
 
     def rename_code(self, ref, new_name: str):
         from .codes import rename_code
@@ -344,6 +346,35 @@ class Project:
                 ids.extend(c.id for c in (subtree(tree, code) if children else [code]))
         clause, params = where_sql(self.store, parse_where(where))
         return passages(self.store, ids, clause, params, include_pending, context, speaker)
+
+    # --- codebooks and autocoding ------------------------------------------
+    def import_codebook(self, path, dry_run: bool = False):
+        """Add or update codes from a YAML codebook (never deletes); returns what changed."""
+        from .codebook import import_codebook_file
+        return import_codebook_file(self, path, dry_run=dry_run)
+
+    def export_codebook(self, fmt: str = "yaml", code: str | None = None) -> str:
+        """The codebook (or one code's subtree) as yaml, csv or md text."""
+        from .codebook import export_codebook
+        return export_codebook(self.store, fmt, code, title=self.name)
+
+    def autocode(self, **options):
+        """Suggest codings from codebook patterns (pending until reviewed). See `autocode.autocode_run`."""
+        from .autocode import autocode_run
+        return autocode_run(self, **options)
+
+    def pending(self, code: str | None = None, *, where=None, context: int = 0):
+        """Autocoded codings waiting for review."""
+        from .autocode import pending
+        return pending(self.store, code, where=where, context=context)
+
+    def accept(self, ids=None, *, code: str | None = None, all_pending: bool = False) -> dict:
+        from .autocode import review
+        return review(self, "accept", ids, code=code, all_pending=all_pending)
+
+    def reject(self, ids=None, *, code: str | None = None, all_pending: bool = False) -> dict:
+        from .autocode import review
+        return review(self, "reject", ids, code=code, all_pending=all_pending)
 
     # --- history -------------------------------------------------------------
     def log(self, *, code=None, coder: str | None = None, since: str | None = None, limit: int | None = 50):

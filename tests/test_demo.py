@@ -55,6 +55,7 @@ def test_demo_twice_gives_the_same_project(tmp_path):
         out = [(d.name, d.case, d.words, d.turns, d.segments) for d in p.documents()]
         out += [(s.address, s.speaker, s.text) for d in p.documents() for s in p.segments(d.id)]
         out.append(json.dumps({k: v for k, v in p.stats().items() if k not in ("path", "events")}, sort_keys=True))
+        out += [(q.code, q.address, q.status) for q in p.passages()]
         p.close()
         return out
 
@@ -76,3 +77,4 @@ def test_demo_command_prints_what_the_project_holds(tmp_path):
     assert "mother: 5" in result.stdout and "practitioner: 3" in result.stdout
     assert "P04_interview" in result.stdout
     assert "8 imported, 0 skipped, 0 failed" in result.stderr
+    assert "Barriers to engagement" in result.stdout and "Facilitators of engagement" in result.stdout

@@ -49,19 +49,30 @@ def demo(
     from .render import render_import_report, render_stats, render_documents
 
     result = build_demo(directory, source, coder=state.coder or "demo", command=state.command)
+    counts = result.project.code_counts()
+    empty = {"own": 0, "codings": 0, "documents": 0, "cases": 0}
+    tree = [(c, counts.get(c.id, empty)) for c in result.project.codes()]
     if json_out:
         print_json({"project": str(result.project.path), "import": result.report.to_dict(),
                     "stats": result.project.stats(),
-                    "search": {"query": result.query, "hits": [h.to_dict() for h in result.hits]}})
+                    "search": {"query": result.query, "hits": [h.to_dict() for h in result.hits]},
+                    "codes": [c.to_dict() | n for c, n in tree]})
         return
     render_import_report(result.report, failures_only=state.quiet)
     render_stats(result.project.stats())
     render_documents(result.project.documents())
-    from .render import render_hits
+    from .render import render_code_tree, render_hits
     typer.echo("")
     typer.echo(f"Search {result.query!r} among mothers' turns:")
     render_hits(result.hits, result.total)
-    err(f"\nDemo project: {result.project.path}\nTry: gtcode -p {result.project.path.parent} docs show P01 --segments 1-20")
+    if tree:
+        typer.echo("")
+        typer.echo(f"Open coding: the starter codebook's patterns suggested {result.autocode.added} codings "
+                   "(accepted for the demo; a researcher reviews each with 'gtcode review'):")
+        render_code_tree(tree)
+    where = result.project.path.parent
+    err(f"\nDemo project: {result.project.path}\nTry: gtcode -p {where} docs show P01 --segments 12-40"
+        f"\n     gtcode -p {where} retrieve \"Feeling judged as a parent\" --context 1")
     result.project.close()
 
 
