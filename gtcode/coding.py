@@ -22,25 +22,49 @@ class Span:
     label: str  # the address it came from, for messages
 
 
-def spans_for_address(project, address: str, quote: str | None = None) -> list[Span]:
-    """An address (`D3:17`, `D3:17-21`, `D3:4,9`) as spans: one per contiguous run of segments."""
-    from .address import format_ranges
+def spans_for_addresses(project, addresses: list[str], quote: str | None = None) -> list[Span]:
+    """Addresses (`D3:17`, `D3:17-21`, `D3:4,9`) as spans: one per contiguous run of segments.
 
-    segs = project.segment(address)
-    if quote is not None:
-        if len(segs) != 1:
-            raise InputError(f"{address}: --quote needs a single segment, e.g. D3:17")
-        seg = segs[0]
-        start, end = find_quote(project.document_text(seg.document_id), seg.start, seg.end, quote, seg.address)
-        return [Span(seg.document_id, start, end, seg.address)]
-    runs: list[list] = []
-    for seg in sorted(segs, key=lambda s: s.ordinal):
-        if runs and seg.ordinal == runs[-1][-1].ordinal + 1:
-            runs[-1].append(seg)
-        else:
-            runs.append([seg])
-    return [Span(run[0].document_id, run[0].start, run[-1].end,
-                 f"D{run[0].document_id}:{format_ranges([s.ordinal for s in run])}") for run in runs]
+    Each document's segments are read once, however many addresses name it.
+    """
+    from .address import format_ranges, parse_address
+    from .documents import document_segments
+    from .errors import UnknownSegment
+
+    if quote is not None and len(addresses) != 1:
+        raise InputError("--quote needs a single segment, e.g. D3:17")
+    docs: dict[str, object] = {}
+    segments: dict[int, dict[int, object]] = {}
+    spans: list[Span] = []
+    for address in addresses:
+        addr = parse_address(address)
+        key = addr.document.casefold()
+        if key not in docs:
+            docs[key] = project.document(addr.document)
+        doc = docs[key]
+        if doc.id not in segments:
+            segments[doc.id] = {s.ordinal: s for s in document_segments(project.store, doc)}
+        by_ordinal = segments[doc.id]
+        missing = [n for n in addr.ordinals if n not in by_ordinal]
+        if missing:
+            raise UnknownSegment(f"D{doc.id} {doc.name!r} has segments 1-{doc.segments}; "
+                                 f"no segment {format_ranges(missing)}")
+        segs = sorted((by_ordinal[n] for n in addr.ordinals), key=lambda s: s.ordinal)
+        if quote is not None:
+            if len(segs) != 1:
+                raise InputError(f"{address}: --quote needs a single segment, e.g. D3:17")
+            seg = segs[0]
+            start, end = find_quote(project.document_text(seg.document_id), seg.start, seg.end, quote, seg.address)
+            return [Span(seg.document_id, start, end, seg.address)]
+        runs: list[list] = []
+        for seg in segs:
+            if runs and seg.ordinal == runs[-1][-1].ordinal + 1:
+                runs[-1].append(seg)
+            else:
+                runs.append([seg])
+        spans.extend(Span(run[0].document_id, run[0].start, run[-1].end,
+                          f"D{run[0].document_id}:{format_ranges([s.ordinal for s in run])}") for run in runs)
+    return spans
 
 
 def find_quote(text: str, start: int, end: int, quote: str, where: str) -> tuple[int, int]:

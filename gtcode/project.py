@@ -287,10 +287,10 @@ class Project:
     # --- coding ------------------------------------------------------------
     def apply_code(self, addresses, codes, *, quote: str | None = None, create: bool = False) -> dict:
         """Code segments (`D3:17`, `D3:17-21`, `D3:4,9`) or, with `quote`, exact words in one segment."""
-        from .coding import code_spans, spans_for_address
+        from .coding import code_spans, spans_for_addresses
         addresses = [addresses] if isinstance(addresses, str) else list(addresses)
         codes = [codes] if isinstance(codes, str) else list(codes)
-        spans = [s for a in addresses for s in spans_for_address(self, a, quote)]
+        spans = spans_for_addresses(self, addresses, quote)
         with self.transaction() as txn:
             return code_spans(self, txn, codes, spans, create=create)
 
@@ -308,18 +308,18 @@ class Project:
 
     def remove_code(self, addresses, codes, *, quote: str | None = None, all_coders: bool = False) -> int:
         """Take codes off segments or a quote; codings that only partly overlap are trimmed."""
-        from .coding import spans_for_address, uncode_spans
+        from .coding import spans_for_addresses, uncode_spans
         addresses = [addresses] if isinstance(addresses, str) else list(addresses)
         codes = [codes] if isinstance(codes, str) else list(codes)
-        spans = [s for a in addresses for s in spans_for_address(self, a, quote)]
+        spans = spans_for_addresses(self, addresses, quote)
         with self.transaction() as txn:
             return uncode_spans(self, txn, codes, spans, all_coders)
 
     def invivo(self, address: str, quote: str, parent: str | None = None):
         """Create a code named by the participant's own words and code exactly those words."""
         from .codes import add_code, all_codes
-        from .coding import add_coding, spans_for_address
-        span = spans_for_address(self, address, quote)[0]
+        from .coding import add_coding, spans_for_addresses
+        span = spans_for_addresses(self, [address], quote)[0]
         name = " ".join(self.document_text(span.document_id)[span.start:span.end].split())
         with self.transaction() as txn:
             existing = [c for c in all_codes(self.store) if c.name.casefold() == name.casefold() and

@@ -119,10 +119,10 @@ def test_retrieve_includes_child_codes_and_names_the_code(study):
 
 def _code_pending(project, address, code):
     """As autocoding does: a coding waiting for review."""
-    from gtcode.coding import code_spans, spans_for_address
+    from gtcode.coding import code_spans, spans_for_addresses
 
     with project.transaction() as txn:
-        code_spans(project, txn, [code], spans_for_address(project, address), status="pending")
+        code_spans(project, txn, [code], spans_for_addresses(project, [address]), status="pending")
 
 
 def test_pending_codings_are_left_out_unless_asked(study):
