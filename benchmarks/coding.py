@@ -89,7 +89,8 @@ def coding_benchmark(folder: Path, runs: int, problems: list[str]) -> dict:
 def retrieve_benchmark(folder: Path, procs: Processes, runs: int, cli_runs: int, problems: list[str]) -> dict:
     """A code with 1,000 codings (5 per document, every 10th segment), another overlapping half of them."""
     from gtcode import Project
-    from gtcode.analysis import compare, freq, kwic, retrieve
+    from gtcode.analysis import compare, retrieve
+    from gtcode.words import freq, kwic
 
     segments = _segment_counts(folder)
     per_doc = -(-RETRIEVE_CODINGS // len(segments))

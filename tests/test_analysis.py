@@ -9,7 +9,7 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from gtcode import analysis
+from gtcode import analysis, words
 from gtcode.cli import app
 from gtcode.errors import InputError, UnknownCode
 
@@ -211,7 +211,7 @@ def test_compare_by_chosen_attribute_and_where(study):
 # --- kwic ----------------------------------------------------------------------------------------
 
 def test_kwic_plain_matches_the_word_only(study):
-    k = analysis.kwic(study, "film")
+    k = words.kwic(study, "film")
     assert [(x.address, x.keyword) for x in k.lines] == [("D1:7", "film"), ("D2:2", "film")]
     text = study.document_text("D1")
     line = k.lines[0]
@@ -220,18 +220,18 @@ def test_kwic_plain_matches_the_word_only(study):
 
 
 def test_kwic_lemma_finds_every_form(study):
-    k = analysis.kwic(study, "film", lemma=True)
+    k = words.kwic(study, "film", lemma=True)
     assert [(x.address, x.keyword) for x in k.lines] == [
         ("D1:4", "filmed"), ("D1:7", "film"), ("D2:2", "film"), ("D2:4", "Filming")]
-    assert [x.keyword for x in analysis.kwic(study, "filmed", lemma=True).lines] == ["filmed", "film", "film",
+    assert [x.keyword for x in words.kwic(study, "filmed", lemma=True).lines] == ["filmed", "film", "film",
                                                                                     "Filming"]
-    interviewer = analysis.kwic(study, "film", lemma=True, speaker="interviewer")
+    interviewer = words.kwic(study, "film", lemma=True, speaker="interviewer")
     assert [(x.address, x.keyword) for x in interviewer.lines] == [("D1:1", "filming")]
-    assert len(analysis.kwic(study, "film", lemma=True, speaker="all").lines) == 5
-    phrase = analysis.kwic(study, "social worker", lemma=True)
+    assert len(words.kwic(study, "film", lemma=True, speaker="all").lines) == 5
+    phrase = words.kwic(study, "social worker", lemma=True)
     assert [x.keyword for x in phrase.lines] == ["social worker", "social workers"]
-    assert [x.keyword for x in analysis.kwic(study, "social worker").lines] == ["social worker"]
-    assert [x.keyword for x in analysis.kwic(study, "film*", where=["role=mother"]).lines] == ["filmed", "film"]
+    assert [x.keyword for x in words.kwic(study, "social worker").lines] == ["social worker"]
+    assert [x.keyword for x in words.kwic(study, "film*", where=["role=mother"]).lines] == ["filmed", "film"]
 
 
 def test_unlabelled_text_is_the_participants_only_when_nothing_is_labelled(study, tmp_path):
@@ -241,9 +241,9 @@ def test_unlabelled_text_is_the_participants_only_when_nothing_is_labelled(study
     study.import_paths([tmp_path / "notes.txt", tmp_path / "P04.txt"])
     assert [(s.address, s.speaker) for s in study.segments("P04")] == [("D5:1", None), ("D5:2", "Interviewer"),
                                                                        ("D5:3", "P04")]
-    found = [x.address for x in analysis.kwic(study, "film", lemma=True).lines]
+    found = [x.address for x in words.kwic(study, "film", lemma=True).lines]
     assert "D4:1" in found and "D5:3" in found and "D5:1" not in found  # field notes yes, a header no
-    assert "D5:1" in [x.address for x in analysis.kwic(study, "film", lemma=True, speaker="all").lines]
+    assert "D5:1" in [x.address for x in words.kwic(study, "film", lemma=True, speaker="all").lines]
 
 
 def test_kwic_cli_aligns_keywords_and_gives_addresses(study):
@@ -264,7 +264,7 @@ def test_kwic_cli_aligns_keywords_and_gives_addresses(study):
 # --- freq ----------------------------------------------------------------------------------------
 
 def test_freq_counts_content_lemmas_of_participants(study):
-    f = analysis.freq(study, top=None)
+    f = words.freq(study, top=None)
     counts = {w.word: w.count for w in f.words}
     assert counts["film"] == 4 and counts["social"] == 2 and counts["worker"] == 2
     assert counts["time"] == 1  # "times", lemmatised
@@ -273,14 +273,14 @@ def test_freq_counts_content_lemmas_of_participants(study):
     assert counts["worry"] == 1  # the practitioner's "worry", not the interviewer's "worried"
     film = next(w for w in f.words if w.word == "film")
     assert (film.documents, film.cases) == (2, 2)
-    words = {w.word: w.count for w in analysis.freq(study, lemma=False, top=None).words}
-    assert words["film"] == 2 and words["filmed"] == 1 and words["filming"] == 1
-    everyone = {w.word: w.count for w in analysis.freq(study, speaker="all", top=None).words}
+    forms = {w.word: w.count for w in words.freq(study, lemma=False, top=None).words}
+    assert forms["film"] == 2 and forms["filmed"] == 1 and forms["filming"] == 1
+    everyone = {w.word: w.count for w in words.freq(study, speaker="all", top=None).words}
     assert everyone["film"] == 5 and everyone["introduce"] == 1 and everyone["worry"] == 2
 
 
 def test_freq_by_attribute_gives_a_column_per_value(study):
-    f = analysis.freq(study, by="role", top=3)
+    f = words.freq(study, by="role", top=3)
     assert f.groups == ["mother", "practitioner"]
     film = f.words[0]
     assert (film.word, film.count, film.by) == ("film", 4, {"mother": 2, "practitioner": 2})

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -155,8 +154,6 @@ def test_second_writer_waits_instead_of_failing(project, tmp_path):
 
 
 def test_busy_beyond_timeout_is_a_clean_error(project, monkeypatch):
-    from gtcode.store import db
-
     other = sqlite3.connect(project.path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     project.store.conn.execute("PRAGMA busy_timeout = 100")

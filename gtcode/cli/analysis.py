@@ -244,7 +244,7 @@ def kwic(
 
     Example: gtcode kwic film --lemma --where role=mother --sort right
     """
-    from ..analysis import kwic as run
+    from ..words import kwic as run
 
     with open_project() as project:
         result = run(project, term, lemma=lemma, width=width, where=where, speaker=speaker, sort=sort,
@@ -264,7 +264,7 @@ def kwic(
 def _render_kwic(k) -> None:
     from rich.text import Text
 
-    from ..analysis import _clip_left, _clip_right
+    from ..words import _clip_left, _clip_right
 
     console = out_console()
     addr_w = max(len(x.address) for x in k.lines)
@@ -293,7 +293,7 @@ def freq(
 
     Example: gtcode freq --by role --top 20
     """
-    from ..analysis import freq as run
+    from ..words import freq as run
 
     speaker = "all" if all_speakers else "participant"
     with open_project() as project:

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ._app import App, err, open_project, print_json, state
+from ._app import App, err, print_json, state
 
 PANEL = "Set up"
 config_app = App(help="Your settings (outside any project): user, nlp, interviewer.")
