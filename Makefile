@@ -30,6 +30,7 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/coding.py
+	$(BIN)/python benchmarks/autocode.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache
