@@ -274,3 +274,17 @@ def test_counts_roll_up_to_parents(coded, tmp_path):
     barriers, fear = coded.code("Barriers"), coded.code("Fear of judgement")
     assert counts[fear.id] == {"own": 3, "codings": 3, "documents": 2, "cases": 2}
     assert counts[barriers.id] == {"own": 0, "codings": 4, "documents": 2, "cases": 2}
+
+
+def test_merge_then_undo_restores_the_exact_prior_state(coded):
+    coded.add_code("Judged", "Barriers", description="Being assessed")
+    coded.add_code("By staff", "Judged")
+    coded.apply_code(["D1:2", "D1:6"], "Judged")
+    coded.apply_code("D1:3", "By staff")
+    coded.apply_code("D1:2-3", "Fear of judgement")
+    before = _state(coded)
+    result = coded.merge_codes(["Judged"], "Fear of judgement")
+    assert result["collapsed"] == 1 and _state(coded) != before
+    assert coded.code("By staff").path == "Barriers/Fear of judgement/By staff"
+    coded.undo()
+    assert _state(coded) == before
