@@ -347,6 +347,27 @@ class Project:
         clause, params = where_sql(self.store, parse_where(where))
         return passages(self.store, ids, clause, params, include_pending, context, speaker)
 
+    # --- constant comparison ---------------------------------------------------
+    def retrieve(self, code, **options):
+        """Every passage of CODE (and children), grouped by case, document or attribute. See `analysis.retrieve`."""
+        from .analysis import retrieve
+        return retrieve(self, code, **options)
+
+    def compare(self, a, b, **options):
+        """Passages with A only, B only and both, split by case attributes. See `analysis.compare`."""
+        from .analysis import compare
+        return compare(self, a, b, **options)
+
+    def kwic(self, term: str, **options):
+        """Keyword in context, lemma-aware. See `words.kwic`."""
+        from .words import kwic
+        return kwic(self, term, **options)
+
+    def freq(self, **options):
+        """Content-word (or lemma) frequencies, optionally by attribute. See `words.freq`."""
+        from .words import freq
+        return freq(self, **options)
+
     # --- codebooks and autocoding ------------------------------------------
     def import_codebook(self, path, dry_run: bool = False):
         """Add or update codes from a YAML codebook (never deletes); returns what changed."""

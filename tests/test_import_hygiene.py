@@ -13,7 +13,7 @@ import pytest
 
 import gtcode
 
-HEAVY = ("spacy", "sqlite_utils", "docx", "networkx", "numpy", "matplotlib", "textual")
+HEAVY = ("spacy", "sqlite_utils", "docx", "networkx", "numpy", "matplotlib", "textual", "yaml")
 UI = ("typer", "rich", "textual", "click")
 
 
@@ -42,11 +42,15 @@ def test_opening_a_project_loads_nothing_heavy(project):
 
 @pytest.mark.parametrize("argv", [
     ["docs", "list"], ["docs", "show", "P01"], ["search", "film"], ["stats"], ["cases", "list"], ["--help"],
-    ["docs", "list", "--json"],
+    ["docs", "list", "--json"], ["codes", "tree"], ["codes", "list"], ["log"], ["retrieve", "Film"],
+    ["codes", "show", "Film"], ["review"], ["compare", "Film", "Film/Camera"],
 ])
 def test_read_commands_do_not_import_heavy_libraries(project, tmp_path, argv):
     (tmp_path / "P01.txt").write_text("Interviewer: Hello.\nP01: The film was good.\n")
     project.import_paths([tmp_path / "P01.txt"])
+    project.add_code("Film")
+    project.add_code("Film/Camera")
+    project.apply_code("D1:2", "Film")
     code = (f"from gtcode.cli import app\n"
             f"try:\n    app({['-p', str(project.path), *argv]!r}, standalone_mode=False)\n"
             f"except SystemExit:\n    pass")

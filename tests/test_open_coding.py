@@ -288,3 +288,12 @@ def test_merge_then_undo_restores_the_exact_prior_state(coded):
     assert coded.code("By staff").path == "Barriers/Fear of judgement/By staff"
     coded.undo()
     assert _state(coded) == before
+
+
+def test_constant_comparison_through_the_project_api(coded):
+    coded.apply_code("D1:2-3", "Fear of judgement")
+    coded.apply_code("D1:3", "Strengths-based focus")
+    assert [g.passages[0].passage.address for g in coded.retrieve("Fear of judgement").groups] == ["D1:2-3"]
+    assert len(coded.compare("Fear of judgement", "Strengths-based focus").both) == 1
+    assert [line.address for line in coded.kwic("camera").lines] == ["D1:3"]
+    assert any(w.word == "camera" for w in coded.freq(top=None).words)
