@@ -187,6 +187,9 @@ def merge_codes(store: Store, txn: Txn, sources: list[str], target: str) -> dict
                 raise InputError(f"{into.path!r} already has a child named {child.name!r}; rename one before merging")
             store.conn.execute("UPDATE codes SET parent_id = ? WHERE id = ?", (into.id, child.id))
         moved += store.conn.execute("UPDATE codings SET code_id = ? WHERE code_id = ?", (into.id, src.id)).rowcount
+        # Memos about the source now speak about the target: nothing a researcher wrote comes loose.
+        store.conn.execute("UPDATE memo_links SET target_uuid = ? WHERE target_uuid = ? AND target_type IN "
+                           "('code', 'category')", (into.uuid, src.uuid))
         store.conn.execute("DELETE FROM codes WHERE id = ?", (src.id,))
         merged.append(src)
         codes = all_codes(store)

@@ -125,3 +125,15 @@ class UndoConflict(InputError):
 
 class BadCodebook(InputError):
     pass
+
+
+class UnknownMemo(InputError):
+    pass
+
+
+class BadLink(InputError):
+    pass
+
+
+class EditorFailed(InputError):
+    """No editor, or the editor failed: nothing is saved."""

@@ -397,6 +397,67 @@ class Project:
         from .autocode import review
         return review(self, "reject", ids, code=code, all_pending=all_pending)
 
+    # --- memos -----------------------------------------------------------------
+    def new_memo(self, title: str, body: str, *, type: str = "theoretical", links: list[str] | None = None):
+        """Write a memo; returns (memo, unresolved [[references]]). An empty body creates nothing."""
+        from .memos import create_memo
+        with self.transaction() as txn:
+            return create_memo(self, txn, title, body, type, links)
+
+    def edit_memo(self, ref, *, title: str | None = None, body: str | None = None):
+        """A new version of the memo (old versions are kept); returns (memo, unresolved references)."""
+        from .memos import edit_memo
+        with self.transaction() as txn:
+            return edit_memo(self, txn, ref, title, body)
+
+    def memo(self, ref):
+        from .memos import get_memo
+        return get_memo(self.store, ref)
+
+    def memos(self, **filters):
+        """Memos, oldest first; filters: type, code, author, since, unreviewed."""
+        from .memos import list_memos
+        return list_memos(self, **filters)
+
+    def memos_about(self, target_uuid: str):
+        from .memos import memos_about
+        return memos_about(self, target_uuid)
+
+    def memo_history(self, ref):
+        from .memos import history
+        return history(self.store, ref)
+
+    def link_memo(self, ref, spec: str):
+        from .memos import link_memo
+        with self.transaction() as txn:
+            return link_memo(self, txn, ref, spec)
+
+    def unlink_memo(self, ref, spec: str) -> int:
+        from .memos import unlink_memo
+        with self.transaction() as txn:
+            return unlink_memo(self, txn, ref, spec)
+
+    def comment_memo(self, ref, text: str, reply_to: int | None = None):
+        """A review comment by the current coder (a supervisor uses their own name)."""
+        from .memos import comment_memo
+        with self.transaction() as txn:
+            return comment_memo(self.store, txn, ref, text, reply_to)
+
+    def signoff_memo(self, ref, note: str = ""):
+        """Record that the current coder has read this version of the memo."""
+        from .memos import signoff_memo
+        with self.transaction() as txn:
+            return signoff_memo(self.store, txn, ref, note)
+
+    def memo_types(self) -> list[dict]:
+        from .memos import memo_types
+        return memo_types(self.store)
+
+    def add_memo_type(self, name: str, description: str = "") -> str:
+        from .memos import add_memo_type
+        with self.transaction() as txn:
+            return add_memo_type(self.store, txn, name, description)
+
     # --- history -------------------------------------------------------------
     def log(self, *, code=None, coder: str | None = None, since: str | None = None, limit: int | None = 50):
         from .history import log

@@ -188,8 +188,8 @@ def _capture_changes(db: Database, table: str) -> None:
     """)
 
 
-#: Tables whose every change `gtcode undo` can reverse.
-UNDOABLE = ("codes", "codings", "cases", "attributes", "case_attributes")
+#: Tables m002 captures for undo (later migrations capture their own tables).
+M002_CAPTURED = ("codes", "codings", "cases", "attributes", "case_attributes")
 
 
 @migrations(name="m002_codes_and_history")
@@ -251,6 +251,93 @@ def m002_codes_and_history(db: Database) -> None:
         CREATE INDEX changes_txn ON changes(txn);
         """
     )
-    for table in UNDOABLE:
+    for table in M002_CAPTURED:
         _capture_changes(db, table)
     db.execute("PRAGMA user_version = 2")
+
+
+@migrations(name="m003_memos")
+def m003_memos(db: Database) -> None:
+    db.executescript(
+        """
+        -- Kinds of memo; the built-in ones are grounded theory's, a project may add its own.
+        CREATE TABLE memo_types (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            description TEXT NOT NULL DEFAULT '',
+            builtin INTEGER NOT NULL DEFAULT 0
+        );
+        INSERT INTO memo_types (name, description, builtin) VALUES
+            ('code', 'what a code means, how it is used, its properties', 1),
+            ('theoretical', 'ideas about categories and how they relate', 1),
+            ('methodological', 'operational decisions: sampling, procedure, coding rules', 1),
+            ('reflexive', 'the researcher''s own position and reactions (research journal)', 1),
+            ('storyline', 'the story of the core category (selective coding)', 1);
+
+        -- A memo; its text lives in versions, never overwritten.
+        CREATE TABLE memos (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            type TEXT NOT NULL REFERENCES memo_types(name),
+            created_at TEXT NOT NULL,
+            created_by INTEGER NOT NULL REFERENCES coders(id)
+        );
+
+        -- Every version of every memo: editing adds a version, so no text is ever lost.
+        CREATE TABLE memo_versions (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            memo_id INTEGER NOT NULL REFERENCES memos(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL,       -- 1, 2, 3…
+            title TEXT NOT NULL,
+            body TEXT NOT NULL,             -- Markdown
+            created_at TEXT NOT NULL,
+            created_by INTEGER NOT NULL REFERENCES coders(id),
+            UNIQUE (memo_id, version)
+        );
+
+        -- What a memo is about. Targets are named by UUID, so links survive renames;
+        -- a segment link is a span of a document (offsets into its canonical text).
+        CREATE TABLE memo_links (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            memo_id INTEGER NOT NULL REFERENCES memos(id) ON DELETE CASCADE,
+            target_type TEXT NOT NULL,      -- code | category | document | segment | memo
+            target_uuid TEXT NOT NULL,      -- the code's, document's or memo's uuid
+            start_char INTEGER,             -- segment links only
+            end_char INTEGER,
+            source TEXT NOT NULL DEFAULT 'explicit',   -- explicit (--link) | reference ([[…]] in the text)
+            created_at TEXT NOT NULL,
+            created_by INTEGER NOT NULL REFERENCES coders(id),
+            CHECK (target_type IN ('code', 'category', 'document', 'segment', 'memo'))
+        );
+        CREATE INDEX memo_links_target ON memo_links(target_uuid);
+        CREATE INDEX memo_links_memo ON memo_links(memo_id);
+
+        -- Review comments, threaded (parent_id), on a given version.
+        CREATE TABLE memo_comments (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            memo_id INTEGER NOT NULL REFERENCES memos(id) ON DELETE CASCADE,
+            parent_id INTEGER REFERENCES memo_comments(id),
+            version INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            created_by INTEGER NOT NULL REFERENCES coders(id)
+        );
+
+        -- A reviewer's record of having read a version.
+        CREATE TABLE memo_signoffs (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            memo_id INTEGER NOT NULL REFERENCES memos(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            created_by INTEGER NOT NULL REFERENCES coders(id)
+        );
+        """
+    )
+    for table in ("memo_types", "memos", "memo_versions", "memo_links", "memo_comments", "memo_signoffs"):
+        _capture_changes(db, table)
+    db.execute("PRAGMA user_version = 3")
