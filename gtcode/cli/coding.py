@@ -109,6 +109,7 @@ def codes_show(
     with open_project() as project:
         c = project.code(code)
         passages = project.passages(c.path)
+        memos = project.memos_about(c.uuid)
     by_attr: dict[str, dict[str, dict[str, set]]] = {}
     for p in passages:
         for attr, value in p.attributes.items():
@@ -123,7 +124,9 @@ def codes_show(
         "cases": len({p.case for p in passages if p.case}),
         "by_attribute": {a: {v: {"cases": len(s["cases"]), "passages": len(s["passages"])} for v, s in vals.items()}
                          for a, vals in by_attr.items()},
-        "exemplars": [p.to_dict() for p in exemplars]}
+        "exemplars": [p.to_dict() for p in exemplars],
+        "memos": [{"id": m.id, "title": m.title, "type": m.type, "version": m.version, "review": m.review}
+                  for m in memos]}
     if json_out:
         print_json(data)
         return

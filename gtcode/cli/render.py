@@ -148,3 +148,42 @@ def render_code(data: dict) -> None:
     for p in data["exemplars"]:
         console.print(Text(f"“{p['text']}”", style="italic"))
         console.print(Text(f"    — {p['case'] or p['document']}, {p['address']}", style="dim"))
+    if data.get("memos"):
+        console.print(Text("Memos", style="bold"))
+        for m in data["memos"]:
+            console.print(f"  #{m['id']} {m['title']} ({m['type']}, v{m['version']}, {m['review']})")
+
+
+def render_memo(m) -> None:
+    from rich.markdown import Markdown
+    from rich.panel import Panel
+    from rich.text import Text
+
+    console = out_console()
+    head = Text(f"#{m.id} {m.title}", style="bold")
+    head.append(f"\n{m.type} memo · version {m.version} · by {m.author} {m.created_at[:10]}", style="dim")
+    if m.updated_by != m.author or m.version > 1:
+        head.append(f" · last edited by {m.updated_by} {m.updated_at[:10]}", style="dim")
+    head.append(f" · {m.review}", style="green" if m.review == "signed off" else "yellow")
+    console.print(head)
+    console.print(Panel(Markdown(m.body), border_style="dim"))
+    if m.links:
+        console.print(Text("Links", style="bold"))
+        for link in m.links:
+            line = Text(f"  {link.type}: {link.label}" + (" (in the text)" if link.source == "reference" else ""))
+            console.print(line)
+            if link.type == "segment" and link.text:
+                console.print(Text(f"      “{link.text}”", style="italic"))
+            elif link.type == "memo" and link.text:
+                console.print(Text(f"      {link.text}", style="dim"))
+    if m.comments:
+        console.print(Text("Comments", style="bold"))
+        depth = {}
+        for c in m.comments:
+            depth[c.id] = depth.get(c.parent_id, -1) + 1 if c.parent_id else 0
+            pad = "  " * (depth[c.id] + 1)
+            console.print(Text(f"{pad}{c.author} on v{c.version}, {c.at[:16].replace('T', ' ')} [{c.id}]", style="dim"))
+            console.print(Text(f"{pad}{c.body}"))
+    for s in m.signoffs:
+        console.print(Text(f"Signed off v{s.version} by {s.author} {s.at[:10]}" + (f": {s.note}" if s.note else ""),
+                           style="green"))

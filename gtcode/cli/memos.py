@@ -1,0 +1,261 @@
+"""Memos: write, edit (versioned), link, read, and the supervisor's comments and sign-off."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import InputError
+from ._app import App, err, open_project, out_console, print_json
+
+memo_app = App(help="Memos: typed, linked, versioned; comments and sign-off for supervision.")
+TEMPLATE = """<!-- gtcode memo ({type}). Write Markdown below the title. Link with [[code:NAME]], [[D3:17]],
+     [[doc:D3]], [[memo:12]]. Save and quit to keep it; an empty body cancels. -->
+# {title}
+
+{body}"""
+
+
+def register(app: App) -> None:
+    app.add_typer(memo_app, name="memo", rich_help_panel="Memos and audit")
+
+
+def _text(body: Optional[str], title: str | None, kind: str, current: str = "") -> tuple[str | None, str]:
+    """The memo text: --body TEXT, --body - (stdin), piped stdin, or the editor."""
+    from .editor import edit, split_title
+
+    if body == "-":
+        return title, sys.stdin.read()
+    if body is not None:
+        return title, body
+    if not sys.stdin.isatty():
+        piped = sys.stdin.read()
+        if piped.strip():
+            return title, piped
+    return split_title(edit(TEMPLATE.format(type=kind, title=title or "", body=current)), title)
+
+
+def _report_unresolved(unresolved: list[str]) -> None:
+    for ref in unresolved:
+        err(f"Warning: [[{ref}]] does not resolve to a code, document, segment or memo; left as text.",
+            style="yellow")
+
+
+@memo_app.command("new")
+def memo_new(
+    title: Annotated[Optional[str], typer.Option(help="The memo's title (or '# Title' in the editor).")] = None,
+    type: Annotated[str, typer.Option("--type", help="code, theoretical, methodological, reflexive, storyline, "
+                                      "or your own.")] = "theoretical",
+    link: Annotated[Optional[list[str]], typer.Option(help="code:NAME, category:NAME, doc:D3, seg:D3:17, "
+                                                      "memo:12 (repeatable).")] = None,
+    body: Annotated[Optional[str], typer.Option(help="The text, for scripts; '-' reads standard input.")] = None,
+) -> None:
+    """Write a memo in your editor ($VISUAL/$EDITOR), or with --body for scripts.
+
+    Example: gtcode memo new --title "Being watched" --type theoretical --link code:"Feeling judged as a parent"
+    """
+    with open_project() as project:
+        from ..memos import check_type
+        kind = check_type(project.store, type)
+        title, text = _text(body, title, kind)
+        if not text.strip():
+            err("Empty memo: nothing was created.")
+            raise typer.Exit(1)
+        if not title:
+            raise InputError("a memo needs a title: --title, or '# Title' on the first line")
+        memo, unresolved = project.new_memo(title, text, type=kind, links=link or [])
+    _report_unresolved(unresolved)
+    err(f"Memo #{memo.id} {memo.title!r} ({memo.type}) saved with {len(memo.links)} link(s).")
+
+
+@memo_app.command("edit")
+def memo_edit(
+    memo: Annotated[str, typer.Argument(help="Memo id.")],
+    title: Annotated[Optional[str], typer.Option(help="A new title.")] = None,
+    body: Annotated[Optional[str], typer.Option(help="The new text; '-' reads standard input.")] = None,
+) -> None:
+    """Edit a memo: a new version is saved, earlier ones are kept.
+
+    Example: gtcode memo edit 3
+    """
+    with open_project() as project:
+        current = project.memo(memo)
+        if body is None and title is not None and sys.stdin.isatty():
+            new_title, text = title, current.body   # just a new title
+        else:
+            new_title, text = _text(body, title or current.title, current.type, current.body)
+        if not text.strip():
+            err(f"Empty text: memo #{current.id} left as it was.")
+            raise typer.Exit(1)
+        updated, unresolved = project.edit_memo(current.id, title=new_title, body=text)
+    _report_unresolved(unresolved)
+    if updated.version == current.version:
+        err(f"Memo #{current.id}: no change.")
+    else:
+        err(f"Memo #{updated.id} saved as version {updated.version}"
+            + (" (changed since sign-off)" if updated.review == "changed since sign-off" else "") + ".")
+
+
+@memo_app.command("show")
+def memo_show(memo: Annotated[str, typer.Argument(help="Memo id.")],
+              json_out: Annotated[bool, typer.Option("--json", help="As JSON.")] = False) -> None:
+    """Read a memo: rendered Markdown, its links with the linked passages quoted, comments and sign-offs.
+
+    Example: gtcode memo show 3
+    """
+    with open_project() as project:
+        m = project.memo(memo)
+    if json_out:
+        print_json(m.to_dict())
+        return
+    from .render import render_memo
+    render_memo(m)
+
+
+@memo_app.command("list")
+def memo_list(
+    type: Annotated[Optional[str], typer.Option("--type", help="Only this type.")] = None,
+    code: Annotated[Optional[str], typer.Option(help="Only memos linked to this code.")] = None,
+    author: Annotated[Optional[str], typer.Option(help="Only memos written or edited by this person.")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Changed on or after this date (YYYY-MM-DD).")] = None,
+    unreviewed: Annotated[bool, typer.Option("--unreviewed", help="Not signed off, or changed since.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
+) -> None:
+    """List memos with type, version, author and review status.
+
+    Example: gtcode memo list --unreviewed
+    """
+    with open_project() as project:
+        memos = project.memos(type=type, code=code, author=author, since=since, unreviewed=unreviewed)
+    if json_out:
+        print_json([m.to_dict() for m in memos])
+        return
+    if not memos:
+        err("No memos match." if any((type, code, author, since, unreviewed)) else
+            "No memos yet: 'gtcode memo new --title …'.")
+        return
+    from rich.table import Table
+
+    table = Table(show_edge=False, pad_edge=False)
+    for col in ("#", "Title", "Type", "v", "Author", "Updated", "Review"):
+        table.add_column(col, justify="right" if col in ("#", "v") else "left")
+    for m in memos:
+        table.add_row(str(m.id), m.title, m.type, str(m.version), m.author, m.updated_at[:10], m.review)
+    out_console().print(table)
+
+
+@memo_app.command("history")
+def memo_history(memo: Annotated[str, typer.Argument(help="Memo id.")],
+                 json_out: Annotated[bool, typer.Option("--json", help="As JSON.")] = False) -> None:
+    """Every version of a memo with who and when, and what changed (a diff).
+
+    Example: gtcode memo history 3
+    """
+    with open_project() as project:
+        versions = project.memo_history(memo)
+    if json_out:
+        from dataclasses import asdict
+        print_json([asdict(v) for v in versions])
+        return
+    from rich.syntax import Syntax
+    from rich.text import Text
+
+    console = out_console()
+    for v in versions:
+        console.print(Text(f"version {v.version} · {v.author} · {v.at[:16].replace('T', ' ')} · {v.title}",
+                           style="bold"))
+        if v.diff:
+            console.print(Syntax(v.diff, "diff", theme="ansi_dark", background_color="default"))
+
+
+@memo_app.command("link")
+def memo_link(memo: Annotated[str, typer.Argument(help="Memo id.")],
+              targets: Annotated[list[str], typer.Argument(help="code:NAME, doc:D3, seg:D3:17, memo:12 …")]) -> None:
+    """Link a memo to codes, categories, documents, segments or other memos.
+
+    Example: gtcode memo link 3 seg:D2:31 code:"Feeling judged as a parent"
+    """
+    with open_project() as project:
+        links = [project.link_memo(memo, t) for t in targets]
+    err("Linked: " + ", ".join(f"{link.type} {link.label}" for link in links))
+
+
+@memo_app.command("unlink")
+def memo_unlink(memo: Annotated[str, typer.Argument(help="Memo id.")],
+                target: Annotated[str, typer.Argument(help="The link to remove, as given to 'memo link'.")]) -> None:
+    """Remove a link from a memo.
+
+    Example: gtcode memo unlink 3 seg:D2:31
+    """
+    with open_project() as project:
+        project.unlink_memo(memo, target)
+    err(f"Unlinked {target}")
+
+
+@memo_app.command("comment")
+def memo_comment(
+    memo: Annotated[str, typer.Argument(help="Memo id.")],
+    text: Annotated[str, typer.Argument(help="The comment.")],
+    reply_to: Annotated[Optional[int], typer.Option(help="Reply to this comment (threads).")] = None,
+) -> None:
+    """Comment on a memo as yourself (a supervisor uses their own name: --coder or config).
+
+    Example: gtcode --coder "Dr Okafor" memo comment 3 "Where do practitioners see this?"
+    """
+    with open_project() as project:
+        c = project.comment_memo(memo, text, reply_to)
+    err(f"Comment {c.id} on memo #{memo} (version {c.version}) by {c.author}")
+
+
+@memo_app.command("signoff")
+def memo_signoff(memo: Annotated[str, typer.Argument(help="Memo id.")],
+                 note: Annotated[str, typer.Option(help="A note with the sign-off.")] = "") -> None:
+    """Record that you have read this version; a later edit shows as changed since sign-off.
+
+    Example: gtcode --coder "Dr Okafor" memo signoff 3 --note "Agreed"
+    """
+    with open_project() as project:
+        s = project.signoff_memo(memo, note)
+    err(f"Signed off memo #{memo} version {s.version} as {s.author}")
+
+
+@memo_app.command("types")
+def memo_types(
+    add: Annotated[Optional[str], typer.Option(help="Add a memo type of your own.")] = None,
+    description: Annotated[str, typer.Option(help="What the new type is for.")] = "",
+) -> None:
+    """List memo types, or add one.
+
+    Example: gtcode memo types --add "analytic" --description "analytic notes on sampling"
+    """
+    with open_project() as project:
+        if add:
+            project.add_memo_type(add, description)
+            err(f"Added memo type {add!r}")
+        types = project.memo_types()
+    for t in types:
+        typer.echo(f"{t['name']:16} {t['description']}")
+
+
+@memo_app.command("export")
+def memo_export(
+    output: Annotated[str, typer.Option("--output", "-o", help="A folder (md) or a .docx file.")],
+    format: Annotated[str, typer.Option("--format", help="md (a folder of files) or docx.")] = "md",
+    type: Annotated[Optional[str], typer.Option("--type", help="Only this type.")] = None,
+    code: Annotated[Optional[str], typer.Option(help="Only memos linked to this code.")] = None,
+    author: Annotated[Optional[str], typer.Option(help="Only this author's memos.")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Changed on or after this date.")] = None,
+) -> None:
+    """Export memos in chronological order, links resolved to readable text.
+
+    Example: gtcode memo export --format docx -o memos.docx
+    """
+    from ..report.memos import export_memos
+
+    if format not in ("md", "docx"):
+        raise InputError(f"--format {format!r}: expected md or docx")
+    with open_project() as project:
+        written = export_memos(project, format, output, type=type, code=code, author=author, since=since)
+    err(f"Exported to {output}: {written}")
