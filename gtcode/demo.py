@@ -39,6 +39,48 @@ class DemoResult:
     autocode: object = None
     #: accepted suggestions per code path
     accepted: dict = field(default_factory=dict)
+    #: the demo's memos (gtcode.memos.Memo) as they end up: reviewed by the supervisor, one changed since
+    memos: list = field(default_factory=list)
+
+
+#: the demo's supervisor: comments on one memo, signs off another
+DEMO_SUPERVISOR = "Dr Amara Okafor (supervisor)"
+
+#: (title, type, links, body) written by the demo coder after autocoding, oldest first; [[…]] in a body links too
+DEMO_MEMOS = [
+    ("Feeling judged as a parent", "code", ["code:Feeling judged as a parent"],
+     "Used when a mother describes feeling watched, assessed or found wanting *as a mother* by staff, "
+     "family or the camera: not general anxiety, which goes under Anxiety and overwhelm.\n\n"
+     "P02 cleaned the house until one in the morning before the first filming and \"kept checking I was "
+     "holding him right\" [[D2:64-68]]. The judgement she expects is about her parenting, not about her "
+     "home or her illness.\n\n"
+     "Properties so far: who is imagined to be judging; what is at stake (being seen as a good enough "
+     "mother); what she does about it (preparing, performing, going quiet)."),
+    ("Evidence and surveillance", "theoretical", [],
+     "Mothers with earlier contact with children's services read the camera as surveillance: \"I thought "
+     "they were collecting evidence\" [[D2:31]]. [[code:Fear of social-care involvement]] and "
+     "[[code:Uncertainty about use of the film]] are two faces of the same question: who will see this, "
+     "and what will they decide about me?\n\n"
+     "Against this stands the strengths-based review. Practitioners leave out anything critical "
+     "[[D6:80-81]], and P05's guider reframed supervision as \"looking at how I do the review, not how "
+     "you do the mothering\" [[D5:71]]. [[code:Focus on what is going well]] seems to work only once "
+     "the fear of evidence has been answered.\n\n"
+     "Working hypothesis: engagement turns on whether the film is re-read from evidence *against* the "
+     "mother to evidence *for* her. Compare P02 (expected evidence) with P05 (told what the film is for)."),
+    ("Interviewer labels and speaker detection", "methodological", ["doc:D8"],
+     "The transcripts label the interviewer in five ways: Interviewer, I, Q, Hannah Reid and "
+     "Hannah Reid (Researcher) in the Teams captions. The demo imports with --interviewer "
+     "\"Interviewer,I,Q,Researcher,Hannah Reid\" so that her turns are left out of autocoding and "
+     "word counts.\n\n"
+     "Checked by reading the first turns of each document: P08 uses Q:/A: only, as its header says "
+     "[[D8:9]], and the header lines before the first turn have no speaker, so they count as neither "
+     "interviewer nor participant. Decision: keep speaker detection automatic, and check the turn counts "
+     "per speaker after every import."),
+    ("Who holds the camera", "reflexive", [],
+     "I am a researcher asking mothers about being filmed, and I record them myself. Reading P02 I "
+     "noticed my relief when the review went well for her; I want the strengths story to be true. "
+     "I will look harder for mothers who did not come back, whose voices are thin in this sample."),
+]
 
 
 def build_demo(directory: str | Path, source: str | Path | None = None, coder: str = "demo",
@@ -73,4 +115,23 @@ def build_demo(directory: str | Path, source: str | Path | None = None, coder: s
         result.codebook = project.import_codebook(bundled_codebook())
         result.autocode = project.autocode()
         result.accepted = project.accept(all_pending=True) if result.autocode.added else {}
+        result.memos = add_demo_memos(project)
     return result
+
+
+def add_demo_memos(project) -> list:
+    """Memos by the demo coder, reviewed by a supervisor: a comment on one, a sign-off on another,
+    then an edit after the sign-off, so every review state shows."""
+    memos = [project.new_memo(title, body, type=kind, links=links)[0] for title, kind, links, body in DEMO_MEMOS]
+    code_memo, theory = memos[0], memos[1]
+    coder = project.coder
+    project.coder = DEMO_SUPERVISOR
+    try:
+        project.comment_memo(theory.id, "Convincing for P02. Is there a mother who expected evidence and "
+                                        "still engaged? That case would test the hypothesis.")
+        project.signoff_memo(code_memo.id, "Clear definition; agreed for the codebook.")
+    finally:
+        project.coder = coder
+    project.edit_memo(code_memo.id, body=code_memo.body + "\n\nAfter supervision: also code judgement the "
+                      "mother expects from herself on film (\"I was the one who was stiff\" [[D2:67]]).")
+    return [project.memo(m.id) for m in memos]

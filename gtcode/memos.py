@@ -177,7 +177,14 @@ def _links(project_or_store, memo_id: int) -> list[Link]:
             if row:
                 label, text = str(row["id"]), row["title"]
         out.append(Link(kind, uuid, label, r["source"], doc_id, r["start_char"], r["end_char"], text))
-    return out
+    # A target linked both with --link and by a [[reference]] is one link (the explicit one shown).
+    seen, unique = set(), []
+    for link in sorted(out, key=lambda x: x.source != "explicit"):
+        key = (link.type, link.uuid, link.start, link.end)
+        if key not in seen:
+            seen.add(key)
+            unique.append(link)
+    return sorted(unique, key=out.index)
 
 
 def _address(store: Store, doc_id: int, start: int, end: int) -> str:

@@ -43,7 +43,7 @@ def test_opening_a_project_loads_nothing_heavy(project):
 @pytest.mark.parametrize("argv", [
     ["docs", "list"], ["docs", "show", "P01"], ["search", "film"], ["stats"], ["cases", "list"], ["--help"],
     ["docs", "list", "--json"], ["codes", "tree"], ["codes", "list"], ["log"], ["retrieve", "Film"],
-    ["codes", "show", "Film"], ["review"], ["compare", "Film", "Film/Camera"],
+    ["codes", "show", "Film"], ["review"], ["compare", "Film", "Film/Camera"], ["audit"], ["memo", "list"],
 ])
 def test_read_commands_do_not_import_heavy_libraries(project, tmp_path, argv):
     (tmp_path / "P01.txt").write_text("Interviewer: Hello.\nP01: The film was good.\n")
