@@ -200,3 +200,20 @@ def test_cli_bad_input_one_line(study, args, message):
     res = run(study, *args, ok=False)
     assert res.exit_code == 1 and message in res.stderr and len(res.stderr.strip().splitlines()) == 1, res.stderr
     assert _memo_rows(study) == before
+
+
+def test_cli_link_unlink_types_and_export(study, tmp_path):
+    run(study, "memo", "new", "--title", "On fear", "--body", "See [[D1:3]].")
+    run(study, "memo", "link", "1", "seg:D1:2", "code:Fear of judgement")
+    assert {link.label for link in study.memo(1).links} == {"D1:2", "D1:3", "Barriers/Fear of judgement"}
+    run(study, "memo", "unlink", "1", "seg:D1:2")
+    assert {link.label for link in study.memo(1).links} == {"D1:3", "Barriers/Fear of judgement"}
+    res = run(study, "memo", "unlink", "1", "seg:D1:3", ok=False)   # a [[reference]] goes by editing the text
+    assert res.exit_code == 1 and "edit them out" in res.stderr
+    res = run(study, "memo", "types", "--add", "analytic", "--description", "notes on sampling")
+    assert "analytic" in res.stdout and "reflexive" in res.stdout
+    run(study, "memo", "export", "--format", "md", "-o", str(tmp_path / "memos"))
+    files = sorted(p.name for p in (tmp_path / "memos").iterdir())
+    assert "index.md" in files and any(name.startswith("0001-") for name in files)
+    res = run(study, "memo", "export", "--format", "pdf", "-o", str(tmp_path / "x"), ok=False)
+    assert res.exit_code == 1 and "expected md or docx" in res.stderr
