@@ -72,7 +72,9 @@ def demo(
         render_code_tree(tree)
     where = result.project.path.parent
     err(f"\nDemo project: {result.project.path}\nTry: gtcode -p {where} docs show P01 --segments 12-40"
-        f"\n     gtcode -p {where} retrieve \"Feeling judged as a parent\" --context 1")
+        f"\n     gtcode -p {where} retrieve \"Feeling judged as a parent\" --context 1"
+        f"\n     gtcode -p {where} memo list      (memos, with a supervisor's comment and sign-off)"
+        f"\n     gtcode -p {where} audit          (what changed since the supervisor signed off)")
     result.project.close()
 
 
