@@ -258,4 +258,4 @@ def memo_export(
         raise InputError(f"--format {format!r}: expected md or docx")
     with open_project() as project:
         written = export_memos(project, format, output, type=type, code=code, author=author, since=since)
-    err(f"Exported to {output}: {written}")
+    err(f"Exported memos to {output} ({len(written)} file{'s' if len(written) != 1 else ''})")
