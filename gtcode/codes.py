@@ -32,6 +32,12 @@ class Code:
     patterns: list[str] = field(default_factory=list)
     created_at: str = ""
     created_by: str = ""
+    kind: str = "code"           # code | category (axial coding)
+    core: bool = False           # the core category (selective coding)
+
+    @property
+    def is_category(self) -> bool:
+        return self.kind == "category"
 
     @property
     def depth(self) -> int:
@@ -55,7 +61,7 @@ def all_codes(store: Store) -> list[Code]:
             path = f"{prefix}{r['name']}"
             out.append(Code(r["id"], r["uuid"], r["name"], path, r["parent_id"], r["description"], r["include"],
                             r["exclude"], r["example"], r["color"], bool(r["invivo"]), json.loads(r["patterns"]),
-                            r["created_at"], r["coder"]))
+                            r["created_at"], r["coder"], r["kind"], bool(r["core"])))
             walk(r["id"], path + "/")
 
     walk(None, "")

@@ -341,3 +341,102 @@ def m003_memos(db: Database) -> None:
     for table in ("memo_types", "memos", "memo_versions", "memo_links", "memo_comments", "memo_signoffs"):
         _capture_changes(db, table)
     db.execute("PRAGMA user_version = 3")
+
+
+#: Relation types every project has: (name, label, polarity) — polarity + helps, - hinders, 0 neutral.
+BUILTIN_RELATIONS = (
+    ("causes", "causes", "+"), ("leads-to", "leads to", "+"), ("hinders", "hinders", "-"),
+    ("facilitates", "facilitates", "+"), ("is-part-of", "is part of", "0"), ("is-a", "is a", "0"),
+    ("is-property-of", "is a property of", "0"), ("is-condition-for", "is a condition for", "0"),
+    ("is-context-for", "is the context for", "0"), ("is-strategy-for", "is a strategy for", "0"),
+    ("is-consequence-of", "is a consequence of", "0"), ("contradicts", "contradicts", "-"),
+    ("is-associated-with", "is associated with", "0"),
+    # Strauss & Corbin's intervening conditions, for the paradigm model.
+    ("is-intervening-condition-for", "is an intervening condition for", "0"),
+)
+
+
+@migrations(name="m004_axial_model")
+def m004_axial_model(db: Database) -> None:
+    db.executescript(
+        """
+        -- Categories live in the code tree (REFI-QDA: non-codable codes); one may be the core category.
+        ALTER TABLE codes ADD COLUMN kind TEXT NOT NULL DEFAULT 'code' CHECK (kind IN ('code', 'category'));
+        ALTER TABLE codes ADD COLUMN core INTEGER NOT NULL DEFAULT 0;   -- 1: the core category (one at most)
+
+        -- A category's properties and their dimensions (Strauss & Corbin), e.g. intensity: low..high.
+        CREATE TABLE category_properties (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            code_id INTEGER NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            low TEXT NOT NULL DEFAULT '',   -- one end of the dimension
+            high TEXT NOT NULL DEFAULT '',  -- the other end
+            description TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            created_by INTEGER NOT NULL REFERENCES coders(id),
+            UNIQUE (code_id, name)
+        );
+
+        -- Evidence placed on a dimension: a passage and where it sits (low, high, or a value between).
+        CREATE TABLE property_evidence (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            property_id INTEGER NOT NULL REFERENCES category_properties(id) ON DELETE CASCADE,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            start_char INTEGER NOT NULL,
+            end_char INTEGER NOT NULL,
+            value TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            created_by INTEGER NOT NULL REFERENCES coders(id)
+        );
+
+        -- Kinds of relation; built-in ones plus a project's own (with a label and a polarity).
+        CREATE TABLE relation_types (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            label TEXT NOT NULL,
+            polarity TEXT NOT NULL DEFAULT '0' CHECK (polarity IN ('+', '-', '0')),
+            builtin INTEGER NOT NULL DEFAULT 0
+        );
+
+        -- A typed, directed relation between two codes or categories: SOURCE TYPE TARGET.
+        CREATE TABLE relations (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            source_id INTEGER NOT NULL REFERENCES codes(id),
+            type TEXT NOT NULL REFERENCES relation_types(name),
+            target_id INTEGER NOT NULL REFERENCES codes(id),
+            note TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            created_by INTEGER NOT NULL REFERENCES coders(id),
+            UNIQUE (source_id, type, target_id),
+            CHECK (source_id <> target_id)
+        );
+
+        -- A relation's grounding: passages (document spans) and memos.
+        CREATE TABLE relation_evidence (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            relation_id INTEGER NOT NULL REFERENCES relations(id) ON DELETE CASCADE,
+            document_id INTEGER REFERENCES documents(id) ON DELETE CASCADE,
+            start_char INTEGER,
+            end_char INTEGER,
+            memo_id INTEGER REFERENCES memos(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            created_by INTEGER NOT NULL REFERENCES coders(id),
+            CHECK ((document_id IS NOT NULL AND start_char IS NOT NULL AND end_char IS NOT NULL) OR memo_id IS NOT NULL)
+        );
+
+        DROP TRIGGER codes_capture_insert;
+        DROP TRIGGER codes_capture_update;
+        DROP TRIGGER codes_capture_delete;
+        """
+    )
+    db["relation_types"].insert_all(
+        [{"name": n, "label": label, "polarity": p, "builtin": 1} for n, label, p in BUILTIN_RELATIONS])
+    # `codes` has new columns: capture them too.
+    for table in ("codes", "category_properties", "property_evidence", "relation_types", "relations",
+                  "relation_evidence"):
+        _capture_changes(db, table)
+    db.execute("PRAGMA user_version = 4")
