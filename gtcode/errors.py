@@ -137,3 +137,15 @@ class BadLink(InputError):
 
 class EditorFailed(InputError):
     """No editor, or the editor failed: nothing is saved."""
+
+
+class UnknownCategory(InputError):
+    pass
+
+
+class UnknownRelationType(InputError):
+    pass
+
+
+class BadRelation(InputError):
+    pass

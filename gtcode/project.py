@@ -347,6 +347,88 @@ class Project:
         clause, params = where_sql(self.store, parse_where(where))
         return passages(self.store, ids, clause, params, include_pending, context, speaker)
 
+    # --- axial and selective coding -------------------------------------------
+    def new_category(self, name: str, parent: str | None = None, description: str = ""):
+        """A new category, or an existing code promoted to one."""
+        from .model import new_category
+        with self.transaction() as txn:
+            return new_category(self.store, txn, name, parent, description)
+
+    def add_to_category(self, category: str, codes) -> list[str]:
+        from .model import add_to_category
+        codes = [codes] if isinstance(codes, str) else list(codes)
+        with self.transaction() as txn:
+            return add_to_category(self.store, txn, category, codes)
+
+    def categories(self):
+        from .model import categories
+        return categories(self.store)
+
+    def add_property(self, category: str, name: str, dimension: str | None = None, description: str = ""):
+        from .model import add_property
+        with self.transaction() as txn:
+            return add_property(self.store, txn, category, name, dimension, description)
+
+    def place(self, category: str, prop: str, placements) -> int:
+        """Evidence on a property's dimension: ['D3:17=high', …]."""
+        from .model import place
+        placements = [placements] if isinstance(placements, str) else list(placements)
+        with self.transaction() as txn:
+            return place(self, txn, category, prop, placements)
+
+    def properties(self, category: str):
+        from .model import category as get_category, properties
+        return properties(self.store, get_category(self.store, category))
+
+    def relate(self, source: str, type: str, target: str, *, memo=None, evidence=None, note: str = "") -> dict:
+        """SOURCE TYPE TARGET, grounded in evidence (addresses) and/or a memo."""
+        from .model import relate
+        evidence = [evidence] if isinstance(evidence, str) else evidence
+        with self.transaction() as txn:
+            return relate(self, txn, source, type, target, memo=memo, evidence=evidence, note=note)
+
+    def unrelate(self, source: str, type: str, target: str) -> None:
+        from .model import unrelate
+        with self.transaction() as txn:
+            unrelate(self, txn, source, type, target)
+
+    def relations(self, type: str | None = None, category: str | None = None):
+        from .model import relations
+        return relations(self, type, category)
+
+    def relation_types(self) -> list[dict]:
+        from .model import relation_types
+        return relation_types(self.store)
+
+    def add_relation_type(self, name: str, label: str = "", polarity: str = "0") -> str:
+        from .model import add_relation_type
+        with self.transaction() as txn:
+            return add_relation_type(self.store, txn, name, label, polarity)
+
+    def paradigm(self, phenomenon: str, **roles) -> dict:
+        """condition=, context=, intervening=, strategy=, consequence= (lists of categories)."""
+        from .model import PARADIGM, paradigm, paradigm_view
+        unknown = set(roles) - set(PARADIGM)
+        if unknown:
+            raise InputError(f"paradigm roles are {', '.join(PARADIGM)}; not {', '.join(sorted(unknown))}")
+        if not any(roles.values()):
+            return paradigm_view(self, phenomenon)
+        with self.transaction() as txn:
+            return paradigm(self, txn, phenomenon, roles)
+
+    def set_core(self, category: str):
+        from .model import set_core
+        with self.transaction() as txn:
+            return set_core(self.store, txn, category)
+
+    def model(self, by: str | None = "role") -> dict:
+        from .model import model_view
+        return model_view(self, by)
+
+    def check_model(self, min_evidence: int = 2):
+        from .model import check
+        return check(self, min_evidence)
+
     # --- constant comparison ---------------------------------------------------
     def retrieve(self, code, **options):
         """Every passage of CODE (and children), grouped by case, document or attribute. See `analysis.retrieve`."""

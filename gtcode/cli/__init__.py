@@ -36,7 +36,7 @@ def _root(
     state.project, state.coder, state.quiet, state.debug = project, coder, quiet, debug
 
 
-from . import analysis, audit, cases, codebook, coding, data, history, memos, setup  # noqa: E402
+from . import analysis, audit, cases, codebook, coding, data, history, memos, model, setup  # noqa: E402
 
 # Help panels follow the research workflow: set up → import → look → open coding → compare → history.
 setup.register(app)
@@ -47,6 +47,7 @@ codebook.register(app)
 analysis.register(app)
 memos.register(app)
 audit.register(app)
+model.register(app)
 history.register(app)
 
 

@@ -187,3 +187,70 @@ def render_memo(m) -> None:
     for s in m.signoffs:
         console.print(Text(f"Signed off v{s.version} by {s.author} {s.at[:10]}" + (f": {s.note}" if s.note else ""),
                            style="green"))
+
+
+def render_paradigm(view: dict) -> None:
+    """Strauss & Corbin's paradigm: conditions → phenomenon (in its context) → strategies → consequences."""
+    from rich.panel import Panel
+    from rich.table import Table
+
+    def box(title, items):
+        return Panel("\n".join(items) or "—", title=title, border_style="dim")
+
+    grid = Table.grid(expand=True, padding=(0, 1))
+    for _ in range(3):
+        grid.add_column(ratio=1)
+    grid.add_row(box("Causal conditions", view["condition"]), box("Context", view["context"]),
+                 box("Intervening conditions", view["intervening"]))
+    grid.add_row("", Panel(view["phenomenon"], title="Phenomenon", border_style="bold"), "")
+    grid.add_row(box("Strategies", view["strategy"]), "", box("Consequences", view["consequence"]))
+    out_console().print(grid)
+
+
+def render_model(view: dict) -> None:
+    from rich.text import Text
+    from rich.tree import Tree
+
+    def label(item, style=""):
+        t = Text(item["path"].split("/")[-1], style=style or "bold")
+        t.append(f"  {item['segments']} passages · {item['participants']} participants", style="dim")
+        if item["split"]:
+            t.append("  (" + ", ".join(f"{v} {n['segments']}/{n['participants']}" for v, n in
+                                       item["split"].items()) + ")", style="dim")
+        return t
+
+    core = view["core"]
+    root = Tree(label(core, "bold reverse"))
+    for s in core.get("storylines", []):
+        root.add(Text(f"storyline memo #{s['id']} {s['title']} ({s['review']})", style="italic"))
+    titles = {"barrier": "Barriers (hinder)", "facilitator": "Facilitators", "condition": "Conditions",
+              "context": "Context", "intervening": "Intervening conditions", "strategy": "Strategies",
+              "consequence": "Consequences", "related": "Other relations"}
+    for role, items in view["roles"].items():
+        if not items:
+            continue
+        branch = root.add(Text(titles[role], style="bold red" if role == "barrier" else
+                               "bold green" if role == "facilitator" else "bold"))
+        for item in items:
+            node = branch.add(label(item))
+            rel = item["relation"]
+            node.add(Text(f"{rel['type']}: {rel['passages']} passage(s), {rel['participants']} participant(s), "
+                          f"{rel['memos']} memo(s)", style="dim"))
+            for code in item["codes"]:
+                node.add(Text(code.split("/")[-1], style="dim"))
+    out_console().print(root)
+
+
+def render_suggestions(suggestions) -> None:
+    from rich.table import Table
+
+    if not suggestions:
+        err("No suggestions: code more passages, or group codes into categories first.")
+        return
+    table = Table(show_edge=False, pad_edge=False)
+    for col in ("A", "B", "Together", "Jaccard", "Try"):
+        table.add_column(col)
+    for s in suggestions:
+        table.add_row(s["a"], s["b"], str(s["both"]), f"{s['jaccard']:.2f}", s["command"])
+    out_console().print(table)
+    err("Suggestions only: nothing was related. Read the passages (gtcode compare A B) before relating.")

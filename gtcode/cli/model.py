@@ -1,0 +1,314 @@
+"""Axial and selective coding: categories, relations, the paradigm model, the core category, the model."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import InputError
+from ._app import App, err, open_project, out_console, print_json
+
+PANEL = "Axial and selective coding"
+category_app = App(help="Categories: group codes, give them properties and dimensions.")
+model_app = App(help="The explanatory model: show it, check its grounding, export it as a diagram.")
+
+
+def register(app: App) -> None:
+    app.add_typer(category_app, name="category", rich_help_panel=PANEL)
+    app.command("relate", rich_help_panel=PANEL)(relate)
+    app.command("unrelate", rich_help_panel=PANEL)(unrelate)
+    app.command("relations", rich_help_panel=PANEL)(relations)
+    app.command("paradigm", rich_help_panel=PANEL)(paradigm)
+    app.command("core", rich_help_panel=PANEL)(core)
+    app.add_typer(model_app, name="model", rich_help_panel=PANEL)
+
+
+@category_app.command("new")
+def category_new(name: Annotated[str, typer.Argument(help="Name or path; an existing code is promoted.")],
+                 description: Annotated[str, typer.Option(help="What the category means.")] = "") -> None:
+    """Create a category (or promote an existing code to one).
+
+    Example: gtcode category new "Fear of surveillance" --description "Expecting the film to be used against her"
+    """
+    with open_project() as project:
+        c = project.new_category(name, description=description)
+    err(f"Category {c.path!r}")
+
+
+@category_app.command("add")
+def category_add(category: Annotated[str, typer.Argument(help="The category.")],
+                 codes: Annotated[list[str], typer.Argument(help="Codes (or subcategories) to group under it.")]) -> None:
+    """Group codes under a category (their codings and memos go with them).
+
+    Example: gtcode category add "Fear of surveillance" "Feeling judged as a parent" "Fear of social-care involvement"
+    """
+    with open_project() as project:
+        moved = project.add_to_category(category, codes)
+    err(f"Grouped {len(moved)} code(s): " + ", ".join(moved) if moved else "Nothing to move: already grouped there.")
+
+
+@category_app.command("list")
+def category_list(json_out: Annotated[bool, typer.Option("--json", help="As JSON.")] = False) -> None:
+    """List categories with their codes and evidence counts.
+
+    Example: gtcode category list
+    """
+    with open_project() as project:
+        cats = project.categories()
+        counts = project.code_counts()
+        tree = project.codes()
+    rows = [(c, counts.get(c.id, {}), [x.name for x in tree if x.parent_id == c.id]) for c in cats]
+    if json_out:
+        print_json([c.to_dict() | {"counts": n, "children": kids} for c, n, kids in rows])
+        return
+    if not rows:
+        err("No categories yet: 'gtcode category new NAME'.")
+        return
+    from rich.table import Table
+    table = Table(show_edge=False, pad_edge=False)
+    for col in ("Category", "Codes", "Codings", "Cases"):
+        table.add_column(col, justify="right" if col in ("Codings", "Cases") else "left")
+    for c, n, kids in rows:
+        table.add_row(c.path + (" ★ core" if c.core else ""), ", ".join(kids) or "-", str(n.get("codings", 0)),
+                      str(n.get("cases", 0)))
+    out_console().print(table)
+
+
+@category_app.command("show")
+def category_show(category: Annotated[str, typer.Argument(help="The category.")],
+                  by: Annotated[str, typer.Option(help="Split evidence by this case attribute.")] = "role",
+                  json_out: Annotated[bool, typer.Option("--json", help="As JSON.")] = False) -> None:
+    """A category: its codes, properties and dimensions, relations, evidence by attribute, memos.
+
+    Example: gtcode category show "Fear of surveillance" --by site
+    """
+    from dataclasses import asdict
+
+    from ..model import _grounded, category as get_category
+    with open_project() as project:
+        cat = get_category(project.store, category)
+        data = _grounded(project, cat, project.codes(), by) | {
+            "description": cat.description, "core": cat.core,
+            "properties": [asdict(p) for p in project.properties(cat.path)],
+            "relations": [r.to_dict() for r in project.relations(category=cat.path)],
+            "memos": [{"id": m.id, "title": m.title, "type": m.type} for m in project.memos_about(cat.uuid)]}
+    if json_out:
+        print_json(data)
+        return
+    from rich.text import Text
+    console = out_console()
+    console.print(Text(data["path"] + ("  ★ core category" if data["core"] else ""), style="bold"))
+    if data["description"]:
+        console.print(data["description"])
+    console.print(f"Codes: {', '.join(data['codes']) or '-'}")
+    console.print(f"Evidence: {data['segments']} passage(s) from {data['participants']} participant(s)"
+                  + "".join(f"; {v}: {n['segments']}/{n['participants']}" for v, n in data["split"].items()))
+    for p in data["properties"]:
+        console.print(Text(f"Property {p['name']}: {p['low']} .. {p['high']}", style="bold"))
+        for e in p["placements"]:
+            console.print(f"   {e['value']:>10}  {e['address']}  “{e['text'][:70]}”")
+    for r in data["relations"]:
+        console.print(f"{r['source']} —{r['type']}→ {r['target']}  ({r['passages']} passage(s), "
+                      f"{r['participants']} participant(s), {r['memos']} memo(s))")
+    for m in data["memos"]:
+        console.print(f"Memo #{m['id']} {m['title']} ({m['type']})")
+
+
+@category_app.command("property")
+def category_property(
+    category: Annotated[str, typer.Argument(help="The category.")],
+    name: Annotated[str, typer.Argument(help="The property, e.g. intensity.")],
+    dimension: Annotated[Optional[str], typer.Option(help="Its dimension as LOW..HIGH.")] = None,
+    at: Annotated[Optional[list[str]], typer.Option(help="Place evidence: D3:17=high (repeatable).")] = None,
+    description: Annotated[str, typer.Option(help="What the property means.")] = "",
+) -> None:
+    """Give a category a property with a dimension, and place passages on it.
+
+    Example: gtcode category property "Fear of surveillance" intensity --dimension "mild..overwhelming" --at D2:31=overwhelming
+    """
+    with open_project() as project:
+        exists = any(p.name.casefold() == name.casefold() for p in project.properties(category))
+        if dimension is not None or description or not exists:
+            project.add_property(category, name, dimension, description)
+        n = project.place(category, name, at) if at else 0
+    err(f"Property {name!r} of {category!r}" + (f": {n} passage(s) placed" if n else ""))
+
+
+def relate(
+    source: Annotated[Optional[str], typer.Argument(help="SOURCE category or code.")] = None,
+    type: Annotated[Optional[str], typer.Argument(help="Relation type, e.g. hinders.")] = None,
+    target: Annotated[Optional[str], typer.Argument(help="TARGET category or code.")] = None,
+    memo: Annotated[Optional[str], typer.Option(help="A memo that grounds the relation.")] = None,
+    evidence: Annotated[Optional[str], typer.Option(help="Passages that ground it: D3:17,D5:4-6 …")] = None,
+    note: Annotated[str, typer.Option(help="A short note.")] = "",
+    suggest: Annotated[bool, typer.Option("--suggest", help="Propose relations from code co-occurrence "
+                                          "(never applied).")] = False,
+    define: Annotated[Optional[str], typer.Option(help="Define a relation type NAME (with --label, --polarity).")]
+    = None,
+    label: Annotated[str, typer.Option(help="With --define: how it reads.")] = "",
+    polarity: Annotated[str, typer.Option(help="With --define: + helps, - hinders, 0 neutral.")] = "0",
+) -> None:
+    """Relate two categories or codes with a typed, grounded relation.
+
+    Example: gtcode relate "Fear of surveillance" hinders "Engagement with VIG" --evidence D2:31,D3:137
+    """
+    import re
+    with open_project() as project:
+        if define:
+            project.add_relation_type(define, label, polarity)
+            err(f"Defined relation type {define!r}")
+            return
+        if suggest:
+            from .render import render_suggestions
+            from ..cooccurrence import suggest_relations
+            render_suggestions(suggest_relations(project))
+            return
+        if not (source and type and target):
+            raise InputError("expected SOURCE TYPE TARGET, e.g. gtcode relate \"Fear\" hinders \"Engagement\"")
+        addresses = [a for a in re.split(r",(?=\s*[^,:]+:)", evidence or "") if a.strip()]
+        result = project.relate(source, type, target, memo=memo, evidence=addresses, note=note)
+    err(("Related" if result["created"] else "Added evidence to") + f" {source} {type} {target}"
+        + (f" ({result['passages']} passage(s)" + (", a memo" if result["memo"] else "") + ")"
+           if result["passages"] or result["memo"] else ""))
+
+
+def unrelate(source: Annotated[str, typer.Argument(help="SOURCE")], type: Annotated[str, typer.Argument(help="TYPE")],
+             target: Annotated[str, typer.Argument(help="TARGET")]) -> None:
+    """Remove a relation (undo brings it back, with its evidence).
+
+    Example: gtcode unrelate "Fear of surveillance" hinders "Engagement with VIG"
+    """
+    with open_project() as project:
+        project.unrelate(source, type, target)
+    err(f"Removed {source} {type} {target}")
+
+
+def relations(
+    type: Annotated[Optional[str], typer.Option("--type", help="Only this type.")] = None,
+    category: Annotated[Optional[str], typer.Option(help="Only relations touching this category.")] = None,
+    types: Annotated[bool, typer.Option("--types", help="List the relation types instead.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
+) -> None:
+    """List relations with their grounding (passages, participants, memos).
+
+    Example: gtcode relations --type hinders
+    """
+    with open_project() as project:
+        data = project.relation_types() if types else [r.to_dict() for r in project.relations(type, category)]
+    if json_out:
+        print_json(data)
+        return
+    from rich.table import Table
+    table = Table(show_edge=False, pad_edge=False)
+    if types:
+        for col in ("Type", "Reads", "Polarity"):
+            table.add_column(col)
+        for t in data:
+            table.add_row(t["name"], t["label"], {"+": "helps", "-": "hinders", "0": "neutral"}[t["polarity"]])
+    else:
+        for col in ("Source", "Type", "Target", "Passages", "Participants", "Memos"):
+            table.add_column(col, justify="right" if col in ("Passages", "Participants", "Memos") else "left")
+        for r in data:
+            table.add_row(r["source"], r["type"], r["target"], str(r["passages"]), str(r["participants"]),
+                          str(r["memos"]))
+    out_console().print(table)
+
+
+def paradigm(
+    phenomenon: Annotated[str, typer.Argument(help="The phenomenon (a category).")],
+    condition: Annotated[Optional[list[str]], typer.Option(help="Causal conditions.")] = None,
+    context: Annotated[Optional[list[str]], typer.Option(help="Context.")] = None,
+    intervening: Annotated[Optional[list[str]], typer.Option(help="Intervening conditions.")] = None,
+    strategy: Annotated[Optional[list[str]], typer.Option(help="Action/interaction strategies.")] = None,
+    consequence: Annotated[Optional[list[str]], typer.Option(help="Consequences.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
+) -> None:
+    """Build or show Strauss & Corbin's paradigm model around a phenomenon.
+
+    Example: gtcode paradigm "Engagement with VIG" --condition "Maternal mental health" --strategy "Flexibility of delivery"
+    """
+    with open_project() as project:
+        view = project.paradigm(phenomenon, condition=condition or [], context=context or [],
+                                intervening=intervening or [], strategy=strategy or [], consequence=consequence or [])
+    if json_out:
+        print_json(view)
+        return
+    from .render import render_paradigm
+    render_paradigm(view)
+
+
+def core(category: Annotated[str, typer.Argument(help="The core category.")]) -> None:
+    """Mark the core category (selective coding); attach a storyline memo to it with memo new --type storyline.
+
+    Example: gtcode core "Engagement with VIG"
+    """
+    with open_project() as project:
+        c = project.set_core(category)
+    err(f"Core category: {c.path!r}. Write its storyline: gtcode memo new --type storyline --link "
+        f"category:\"{c.path}\"")
+
+
+@model_app.command("show")
+def model_show(by: Annotated[str, typer.Option(help="Split grounding by this case attribute.")] = "role",
+               json_out: Annotated[bool, typer.Option("--json", help="As JSON.")] = False) -> None:
+    """The explanatory model: the core category, its barriers, facilitators, conditions, strategies, consequences.
+
+    Example: gtcode model show --by site
+    """
+    with open_project() as project:
+        view = project.model(by)
+    if json_out:
+        print_json(view)
+        return
+    from .render import render_model
+    render_model(view)
+
+
+@model_app.command("check")
+def model_check(min_evidence: Annotated[int, typer.Option("--min-evidence", "-k", help="Passages and "
+                                                          "participants a relation needs.")] = 2,
+                json_out: Annotated[bool, typer.Option("--json", help="As JSON.")] = False) -> None:
+    """The rigour report; exits 1 when there are problems, so it can gate a workflow.
+
+    Example: gtcode model check -k 3
+    """
+    with open_project() as project:
+        problems = project.check_model(min_evidence)
+    if json_out:
+        print_json([p.to_dict() for p in problems])
+    elif problems:
+        from rich.table import Table
+        table = Table(show_edge=False, pad_edge=False)
+        for col in ("Problem", "Where", "Detail"):
+            table.add_column(col)
+        for p in problems:
+            table.add_row(p.kind, p.item, p.detail)
+        out_console().print(table)
+    err(f"{len(problems)} problem(s)." if problems else "No problems: every category is related, grounded and "
+        "reached from the core.")
+    if problems:
+        raise typer.Exit(1)
+
+
+@model_app.command("export")
+def model_export(
+    output: Annotated[str, typer.Option("--output", "-o", help="File: .svg .png .pdf .dot .mmd .md .graphml .gexf "
+                                        ".tex .json")],
+    format: Annotated[Optional[str], typer.Option("--format", help="Override the format the suffix implies.")] = None,
+    include: Annotated[Optional[str], typer.Option(help="'codes' to draw codes under their categories.")] = None,
+    min_evidence: Annotated[int, typer.Option(help="Leave out relations with less evidence.")] = 0,
+    engine: Annotated[str, typer.Option(help="matplotlib (default) or graphviz (needs dot on PATH).")] = "matplotlib",
+) -> None:
+    """Export the model as a diagram (svg, png, pdf, tikz) or a graph (dot, mermaid, graphml, gexf, json).
+
+    Example: gtcode model export -o model.svg
+    """
+    from ..report.diagram import export_model
+
+    if include not in (None, "codes"):
+        raise InputError(f"--include {include!r}: only 'codes' can be included")
+    with open_project() as project:
+        path = export_model(project, output, format, include_codes=include == "codes", min_evidence=min_evidence,
+                            engine=engine)
+    err(f"Wrote {path}")

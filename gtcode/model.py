@@ -1,0 +1,461 @@
+"""Axial and selective coding: categories, properties and dimensions, typed relations,
+the paradigm model, the core category, and the rigour check of the explanatory model.
+
+Categories are codes of kind 'category' in the one code tree (REFI-QDA calls
+them non-codable codes); their codes are their children. Relations are typed
+and directed (SOURCE TYPE TARGET) and grounded in evidence: passages and memos.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from .codes import Code, add_code, all_codes, resolve_code, subtree
+from .errors import BadRelation, InputError, UnknownCategory, UnknownRelationType, did_you_mean
+from .store.db import Store, Txn, new_uuid, now
+
+#: Paradigm roles (Strauss & Corbin) and the relation each becomes: ROLE → PHENOMENON.
+PARADIGM = {"condition": "is-condition-for", "context": "is-context-for",
+            "intervening": "is-intervening-condition-for", "strategy": "is-strategy-for",
+            "consequence": "is-consequence-of"}
+HELPS = ("facilitates", "causes", "leads-to")
+HINDERS = ("hinders", "contradicts")
+
+
+# --- categories ------------------------------------------------------------------
+
+def category(store: Store, ref, codes: list[Code] | None = None) -> Code:
+    code = resolve_code(store, ref, codes)
+    if not code.is_category:
+        raise UnknownCategory(f"{code.path!r} is a code, not a category; make it one with "
+                              f"'gtcode category new \"{code.path}\"'")
+    return code
+
+
+def new_category(store: Store, txn: Txn, name: str, parent: str | None = None, description: str = "") -> Code:
+    """A new category, or an existing code promoted to one (its codings stay)."""
+    path = f"{parent.strip('/')}/{name}" if parent else name
+    try:
+        code = resolve_code(store, path)
+    except InputError:
+        code = None
+    if code is not None and "/" not in path.strip("/") and code.path.casefold() != path.strip("/").casefold():
+        code = None  # a same-named code elsewhere in the tree: make a new top-level category
+    if code is None:
+        head, _, leaf = path.strip("/").rpartition("/")
+        code = add_code(store, txn, leaf, head or None, description=description, record=False)
+        action = "created"
+    elif code.is_category:
+        raise InputError(f"{code.path!r} is already a category")
+    else:
+        action = "promoted code"
+        if description:
+            store.conn.execute("UPDATE codes SET description = ? WHERE id = ?", (description.strip(), code.id))
+    store.conn.execute("UPDATE codes SET kind = 'category' WHERE id = ?", (code.id,))
+    txn.record("category.new", f"{action} category {code.path!r}", code.uuid, code={"uuid": code.uuid,
+                                                                                      "path": code.path})
+    return resolve_code(store, code.id)
+
+
+def add_to_category(store: Store, txn: Txn, cat_ref: str, code_refs: list[str]) -> list[str]:
+    """Group codes (or subcategories) under a category; their codings and memos go with them."""
+    from .codes import move_code
+
+    cat = category(store, cat_ref)
+    moved = []
+    for ref in code_refs:
+        code = resolve_code(store, ref)
+        if code.parent_id == cat.id:
+            continue
+        moved.append(move_code(store, txn, code.path, resolve_code(store, cat.id).path).path)
+    return moved
+
+
+def categories(store: Store) -> list[Code]:
+    return [c for c in all_codes(store) if c.is_category]
+
+
+# --- properties and dimensions -------------------------------------------------------
+
+@dataclass
+class Property:
+    id: int
+    name: str
+    low: str
+    high: str
+    description: str
+    placements: list[dict] = field(default_factory=list)   # {address, value, text}
+
+
+def add_property(store: Store, txn: Txn, cat_ref: str, name: str, dimension: str | None = None,
+                 description: str = "") -> Property:
+    cat = category(store, cat_ref)
+    name = " ".join(name.split())
+    if not name:
+        raise InputError("a property needs a name")
+    low = high = ""
+    if dimension:
+        if ".." not in dimension:
+            raise InputError(f"--dimension {dimension!r}: expected LOW..HIGH, e.g. \"low..high\"")
+        low, high = (x.strip() for x in dimension.split("..", 1))
+    row = store.one("SELECT id FROM category_properties WHERE code_id = ? AND name = ? COLLATE NOCASE",
+                    (cat.id, name))
+    if row:
+        store.conn.execute("UPDATE category_properties SET low = ?, high = ?, description = ? WHERE id = ?",
+                           (low, high, description.strip(), row[0]))
+        action = "changed"
+    else:
+        store.conn.execute("INSERT INTO category_properties (uuid, code_id, name, low, high, description, "
+                           "created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           (new_uuid(), cat.id, name, low, high, description.strip(), now(), txn.coder_id))
+        action = "added"
+    txn.record("category.property", f"{action} property {name!r} ({low}..{high}) of {cat.path!r}", cat.uuid,
+               code={"uuid": cat.uuid, "path": cat.path}, property=name, low=low, high=high)
+    return next(p for p in properties(store, cat) if p.name.casefold() == name.casefold())
+
+
+def place(project, txn: Txn, cat_ref: str, prop: str, placements: list[str]) -> int:
+    """Evidence on a dimension: `D3:17=high` (or any value between the ends)."""
+    from .coding import spans_for_addresses
+
+    store = project.store
+    cat = category(store, cat_ref)
+    row = store.one("SELECT id FROM category_properties WHERE code_id = ? AND name = ? COLLATE NOCASE",
+                    (cat.id, prop.strip()))
+    if row is None:
+        names = [p.name for p in properties(store, cat)]
+        raise InputError(f"{cat.path!r} has no property {prop!r}{did_you_mean(prop, names)}")
+    n = 0
+    for item in placements:
+        address, sep, value = item.rpartition("=")
+        if not sep or not address or not value.strip():
+            raise InputError(f"--at {item!r}: expected ADDRESS=VALUE, e.g. D3:17=high")
+        for span in spans_for_addresses(project, [address.strip()]):
+            store.conn.execute("INSERT INTO property_evidence (uuid, property_id, document_id, start_char, end_char,"
+                               " value, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                               (new_uuid(), row[0], span.document_id, span.start, span.end, value.strip(), now(),
+                                txn.coder_id))
+            n += 1
+    txn.record("category.place", f"placed {n} passage(s) on {prop!r} of {cat.path!r}", cat.uuid,
+               code={"uuid": cat.uuid, "path": cat.path}, property=prop, placements=placements)
+    return n
+
+
+def properties(store: Store, cat: Code) -> list[Property]:
+    from .memos import _address
+
+    out = []
+    for r in store.all("SELECT * FROM category_properties WHERE code_id = ? ORDER BY id", (cat.id,)):
+        prop = Property(r["id"], r["name"], r["low"], r["high"], r["description"])
+        for e in store.all("SELECT e.*, d.text FROM property_evidence e JOIN documents d ON d.id = e.document_id "
+                           "WHERE e.property_id = ? ORDER BY e.id", (r["id"],)):
+            prop.placements.append({"address": _address(store, e["document_id"], e["start_char"], e["end_char"]),
+                                    "value": e["value"], "text": e["text"][e["start_char"]:e["end_char"]]})
+        out.append(prop)
+    return out
+
+
+# --- relations --------------------------------------------------------------------
+
+def relation_types(store: Store) -> list[dict]:
+    return [dict(r) for r in store.all("SELECT name, label, polarity, builtin FROM relation_types ORDER BY id")]
+
+
+def check_type(store: Store, name: str) -> str:
+    names = [t["name"] for t in relation_types(store)]
+    for n in names:
+        if n.casefold() == name.strip().casefold():
+            return n
+    raise UnknownRelationType(f"relation type {name!r} unknown{did_you_mean(name, names)}; "
+                              "see 'gtcode relations --types' or add your own with --define")
+
+
+def add_relation_type(store: Store, txn: Txn, name: str, label: str, polarity: str = "0") -> str:
+    import re
+
+    name = name.strip().lower()
+    if not re.match(r"^[a-z][a-z0-9-]{1,39}$", name):
+        raise InputError(f"relation type {name!r}: lower-case letters, digits and hyphens, e.g. 'protects-from'")
+    if polarity not in ("+", "-", "0"):
+        raise InputError(f"polarity {polarity!r}: expected + (helps), - (hinders) or 0")
+    if store.one("SELECT 1 FROM relation_types WHERE name = ?", (name,)):
+        raise InputError(f"relation type {name!r} exists already")
+    store.conn.execute("INSERT INTO relation_types (name, label, polarity) VALUES (?, ?, ?)",
+                       (name, label.strip() or name.replace("-", " "), polarity))
+    txn.record("relation.type", f"defined relation type {name!r} ({label})", None, name=name, label=label,
+               polarity=polarity)
+    return name
+
+
+def _part_of_cycle(store: Store, source_id: int, target_id: int) -> bool:
+    """Would SOURCE is-part-of TARGET close a loop (TARGET already part of SOURCE)?"""
+    edges: dict[int, list[int]] = {}
+    for r in store.all("SELECT source_id, target_id FROM relations WHERE type = 'is-part-of'"):
+        edges.setdefault(r[0], []).append(r[1])
+    seen, stack = set(), [target_id]
+    while stack:
+        node = stack.pop()
+        if node == source_id:
+            return True
+        if node not in seen:
+            seen.add(node)
+            stack.extend(edges.get(node, []))
+    return False
+
+
+def relate(project, txn: Txn, source: str, type: str, target: str, *, memo=None, evidence=None,
+           note: str = "") -> dict:
+    """Add a typed relation (or more evidence to an existing one)."""
+    from .coding import spans_for_addresses
+    from .memos import get_memo
+
+    store = project.store
+    codes = all_codes(store)
+    src, dst = resolve_code(store, source, codes), resolve_code(store, target, codes)
+    kind = check_type(store, type)
+    if src.id == dst.id:
+        raise BadRelation(f"{src.path!r} cannot be related to itself")
+    if kind == "is-part-of" and _part_of_cycle(store, src.id, dst.id):
+        raise BadRelation(f"{src.path!r} is-part-of {dst.path!r} would make a cycle: {dst.path!r} is already "
+                          f"part of {src.path!r}")
+    spans = spans_for_addresses(project, [a for a in (evidence or [])]) if evidence else []
+    memo_row = get_memo(store, memo) if memo is not None else None
+    row = store.one("SELECT id, uuid FROM relations WHERE source_id = ? AND type = ? AND target_id = ?",
+                    (src.id, kind, dst.id))
+    created = row is None
+    if created:
+        uuid = new_uuid()
+        rel_id = store.conn.execute("INSERT INTO relations (uuid, source_id, type, target_id, note, created_at,"
+                                    " created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                    (uuid, src.id, kind, dst.id, note.strip(), now(), txn.coder_id)).lastrowid
+    else:
+        rel_id, uuid = row["id"], row["uuid"]
+    for s in spans:
+        store.conn.execute("INSERT INTO relation_evidence (uuid, relation_id, document_id, start_char, end_char,"
+                           " created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           (new_uuid(), rel_id, s.document_id, s.start, s.end, now(), txn.coder_id))
+    if memo_row is not None:
+        store.conn.execute("INSERT INTO relation_evidence (uuid, relation_id, memo_id, created_at, created_by)"
+                           " VALUES (?, ?, ?, ?, ?)", (new_uuid(), rel_id, memo_row.id, now(), txn.coder_id))
+    what = f"{src.path!r} {kind} {dst.path!r}"
+    txn.record("relation.add" if created else "relation.evidence",
+               (f"related {what}" if created else f"added evidence to {what}")
+               + (f" ({len(spans)} passage(s)" + (", a memo" if memo_row else "") + ")" if spans or memo_row else ""),
+               uuid, relation={"uuid": uuid, "source": src.uuid, "type": kind, "target": dst.uuid},
+               codes=[src.uuid, dst.uuid], evidence=[s.label for s in spans], memo=memo_row.id if memo_row else None)
+    return {"id": rel_id, "created": created, "passages": len(spans), "memo": bool(memo_row)}
+
+
+def unrelate(project, txn: Txn, source: str, type: str, target: str) -> None:
+    store = project.store
+    codes = all_codes(store)
+    src, dst = resolve_code(store, source, codes), resolve_code(store, target, codes)
+    kind = check_type(store, type)
+    row = store.one("SELECT id, uuid FROM relations WHERE source_id = ? AND type = ? AND target_id = ?",
+                    (src.id, kind, dst.id))
+    if row is None:
+        raise BadRelation(f"no relation {src.path!r} {kind} {dst.path!r}")
+    store.conn.execute("DELETE FROM relations WHERE id = ?", (row["id"],))
+    txn.record("relation.remove", f"removed relation {src.path!r} {kind} {dst.path!r}", row["uuid"],
+               codes=[src.uuid, dst.uuid])
+
+
+@dataclass
+class Relation:
+    id: int
+    uuid: str
+    source: str
+    type: str
+    label: str
+    polarity: str
+    target: str
+    note: str
+    passages: int
+    participants: int
+    memos: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def relations(project, type: str | None = None, category: str | None = None) -> list[Relation]:
+    store = project.store
+    codes = {c.id: c for c in all_codes(store)}
+    sql = ("SELECT r.id, r.uuid, r.source_id, r.type, t.label, t.polarity, r.target_id, r.note,"
+           " (SELECT count(*) FROM relation_evidence e WHERE e.relation_id = r.id AND e.document_id IS NOT NULL) AS p,"
+           " (SELECT count(DISTINCT coalesce(d.case_id, -d.id)) FROM relation_evidence e JOIN documents d"
+           "  ON d.id = e.document_id WHERE e.relation_id = r.id) AS who,"
+           " (SELECT count(*) FROM relation_evidence e WHERE e.relation_id = r.id AND e.memo_id IS NOT NULL) AS m"
+           " FROM relations r JOIN relation_types t ON t.name = r.type WHERE 1")
+    args: list = []
+    if type:
+        sql += " AND r.type = ?"
+        args.append(check_type(store, type))
+    if category:
+        cat = resolve_code(store, category, list(codes.values()))
+        ids = [c.id for c in subtree(list(codes.values()), cat)]
+        marks = ",".join("?" * len(ids))
+        sql += f" AND (r.source_id IN ({marks}) OR r.target_id IN ({marks}))"
+        args += ids + ids
+    return [Relation(r["id"], r["uuid"], codes[r["source_id"]].path, r["type"], r["label"], r["polarity"],
+                     codes[r["target_id"]].path, r["note"], r["p"], r["who"], r["m"])
+            for r in store.all(sql + " ORDER BY r.id", args)]
+
+
+# --- paradigm and core -------------------------------------------------------------
+
+def paradigm(project, txn: Txn, phenomenon: str, roles: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Place categories around a phenomenon as Strauss & Corbin's paradigm model (as typed relations)."""
+    center = resolve_code(project.store, phenomenon)
+    for role, refs in roles.items():
+        for ref in refs or []:
+            relate(project, txn, ref, PARADIGM[role], center.path)
+    return paradigm_view(project, center.path)
+
+
+def paradigm_view(project, phenomenon: str) -> dict[str, list[str]]:
+    center = resolve_code(project.store, phenomenon)
+    view = {role: [] for role in PARADIGM}
+    by_type = {v: k for k, v in PARADIGM.items()}
+    for r in relations(project):
+        if r.target == center.path and r.type in by_type:
+            view[by_type[r.type]].append(r.source)
+    return {"phenomenon": center.path, **view}
+
+
+def set_core(store: Store, txn: Txn, ref: str) -> Code:
+    cat = category(store, ref)
+    before = [c.path for c in all_codes(store) if c.core]
+    store.conn.execute("UPDATE codes SET core = 0 WHERE core = 1")
+    store.conn.execute("UPDATE codes SET core = 1 WHERE id = ?", (cat.id,))
+    txn.record("model.core", f"marked {cat.path!r} as the core category", cat.uuid,
+               code={"uuid": cat.uuid, "path": cat.path}, before=before)
+    return resolve_code(store, cat.id)
+
+
+def core(store: Store) -> Code | None:
+    return next((c for c in all_codes(store) if c.core), None)
+
+
+# --- the explanatory model and its rigour check ------------------------------------
+
+def _role(r: Relation, core_path: str) -> str | None:
+    """What a relation makes of the category at its other end, seen from the core."""
+    by_type = {v: k for k, v in PARADIGM.items()}
+    if r.target == core_path:
+        if r.type in HINDERS or r.polarity == "-":
+            return "barrier"
+        if r.type in HELPS or r.polarity == "+":
+            return "facilitator"
+        return by_type.get(r.type, "related")
+    if r.source == core_path:
+        if r.type in ("causes", "leads-to"):
+            return "consequence"
+        return "related"
+    return None
+
+
+ROLES = ("barrier", "facilitator", "condition", "context", "intervening", "strategy", "consequence", "related")
+
+
+def model_view(project, by: str | None = "role") -> dict:
+    """The core category and, by role, what relates to it — each with its codes and grounding."""
+    store = project.store
+    centre = core(store)
+    if centre is None:
+        raise InputError("no core category yet: mark one with 'gtcode core CATEGORY'")
+    tree = all_codes(store)
+    view: dict = {"core": _grounded(project, centre, tree, by), "by": by, "roles": {r: [] for r in ROLES}}
+    from .memos import memos_about
+    view["core"]["storylines"] = [{"id": m.id, "title": m.title, "review": m.review}
+                                  for m in memos_about(project, centre.uuid) if m.type == "storyline"]
+    for r in relations(project):
+        role = _role(r, centre.path)
+        if role is None:
+            continue
+        other = r.source if r.target == centre.path else r.target
+        item = _grounded(project, resolve_code(store, other, tree), tree, by)
+        item["relation"] = {"type": r.type, "label": r.label, "passages": r.passages, "participants": r.participants,
+                            "memos": r.memos}
+        view["roles"][role].append(item)
+    return view
+
+
+def _grounded(project, code: Code, tree: list[Code], by: str | None) -> dict:
+    passages = project.passages(code.path)
+    split: dict[str, dict[str, int]] = {}
+    if by:
+        for value in sorted({p.attributes.get(by, "(none)") for p in passages}):
+            chosen = [p for p in passages if p.attributes.get(by, "(none)") == value]
+            split[value] = {"segments": len(chosen), "participants": len({p.case for p in chosen if p.case})}
+    return {"path": code.path, "name": code.name, "kind": code.kind,
+            "codes": [c.path for c in tree if c.parent_id == code.id],
+            "segments": len(passages), "participants": len({p.case for p in passages if p.case}), "split": split}
+
+
+@dataclass
+class Problem:
+    kind: str
+    item: str
+    detail: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def check(project, min_evidence: int = 2) -> list[Problem]:
+    """The rigour report: what in the model is not yet grounded or connected."""
+    store = project.store
+    tree = all_codes(store)
+    cats = [c for c in tree if c.is_category]
+    rels = relations(project)
+    problems: list[Problem] = []
+    related = {r.source for r in rels} | {r.target for r in rels}
+    for c in cats:
+        if c.path not in related:
+            problems.append(Problem("unrelated category", c.path, "has no relation to any other category or code"))
+        if not store.scalar("SELECT count(*) FROM category_properties WHERE code_id = ?", (c.id,)):
+            problems.append(Problem("no properties", c.path, "no properties or dimensions yet"))
+    for r in rels:
+        what = f"{r.source} {r.type} {r.target}"
+        if not r.passages and not r.memos:
+            problems.append(Problem("ungrounded relation", what, "no evidence: no passages and no memos"))
+        elif r.passages < min_evidence or r.participants < min_evidence:
+            problems.append(Problem("thin relation", what, f"{r.passages} passage(s) from {r.participants} "
+                                    f"participant(s); fewer than {min_evidence}"))
+    by_id = {c.id: c for c in tree}
+    for c in tree:
+        if c.is_category:
+            continue
+        node, inside = c.parent_id, False
+        while node is not None:
+            if by_id[node].is_category:
+                inside = True
+                break
+            node = by_id[node].parent_id
+        if not inside:
+            problems.append(Problem("code in no category", c.path, "not grouped under any category"))
+    centre = core(store)
+    if centre is None:
+        problems.append(Problem("no core category", "-", "mark one with 'gtcode core CATEGORY'"))
+    else:
+        edges: dict[str, set[str]] = {}
+        for r in rels:
+            edges.setdefault(r.source, set()).add(r.target)
+            edges.setdefault(r.target, set()).add(r.source)
+        for c in tree:
+            if c.parent_id is not None:
+                parent = by_id[c.parent_id].path
+                edges.setdefault(c.path, set()).add(parent)
+                edges.setdefault(parent, set()).add(c.path)
+        seen, stack = set(), [centre.path]
+        while stack:
+            node = stack.pop()
+            if node not in seen:
+                seen.add(node)
+                stack.extend(edges.get(node, ()))
+        for c in cats:
+            if c.path not in seen:
+                problems.append(Problem("not reached from the core", c.path,
+                                        f"no chain of relations links it to {centre.path!r}"))
+    return problems
