@@ -39,8 +39,6 @@ def new_category(store: Store, txn: Txn, name: str, parent: str | None = None, d
         code = resolve_code(store, path)
     except InputError:
         code = None
-    if code is not None and "/" not in path.strip("/") and code.path.casefold() != path.strip("/").casefold():
-        code = None  # a same-named code elsewhere in the tree: make a new top-level category
     if code is None:
         head, _, leaf = path.strip("/").rpartition("/")
         code = add_code(store, txn, leaf, head or None, description=description, record=False)

@@ -1,0 +1,176 @@
+"""Axial and selective coding: categories, properties, relations, paradigm, core, model show and check."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from gtcode.cli import app
+from gtcode.errors import BadRelation, InputError, UnknownCategory, UnknownRelationType
+
+runner = CliRunner()
+P01 = ("Interviewer: How was the filming?\n\n"
+       "P01: I thought they were collecting evidence. The practitioner was lovely though. I kept going.\n")
+P02 = ("Interviewer: And for you?\n\n"
+       "P02: I was scared of social services. Jo never judged me. The visits at home helped.\n")
+
+
+@pytest.fixture
+def study(project, tmp_path):
+    for name, text in (("P01.txt", P01), ("P02.txt", P02)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    project.import_paths([tmp_path / "P01.txt", tmp_path / "P02.txt"])
+    project.set_case("P01", {"role": "mother"})
+    project.set_case("P02", {"role": "practitioner"})
+    project.add_code("Feeling judged")
+    project.add_code("Warm practitioner")
+    project.add_code("Home visits")
+    project.apply_code(["D1:2", "D2:2"], "Feeling judged")
+    project.apply_code(["D1:3", "D2:3"], "Warm practitioner")
+    project.apply_code("D2:4", "Home visits")
+    return project
+
+
+def _rows(project):
+    s = project.store
+    return {t: [tuple(r) for r in s.all(f"SELECT * FROM {t} ORDER BY rowid")]
+            for t in ("codes", "relations", "relation_evidence", "category_properties", "property_evidence")}
+
+
+def _build(study):
+    study.new_category("Engagement with VIG")
+    study.new_category("Fear of surveillance")
+    study.new_category("Trust in the practitioner")
+    study.add_to_category("Fear of surveillance", ["Feeling judged"])
+    study.add_to_category("Trust in the practitioner", ["Warm practitioner"])
+    study.relate("Fear of surveillance", "hinders", "Engagement with VIG", evidence=["D1:2", "D2:2"])
+    study.relate("Trust in the practitioner", "facilitates", "Engagement with VIG", evidence="D1:3")
+    study.set_core("Engagement with VIG")
+
+
+def test_categories_live_in_the_code_tree(study):
+    _build(study)
+    paths = [c.path for c in study.codes()]
+    assert "Fear of surveillance/Feeling judged" in paths
+    assert [c.path for c in study.categories()] == ["Engagement with VIG", "Fear of surveillance",
+                                                    "Trust in the practitioner"]
+    promoted = study.new_category("Home visits")   # an existing code becomes a category, codings kept
+    assert promoted.is_category and len(study.passages("Home visits")) == 1
+    with pytest.raises(InputError, match="already a category"):
+        study.new_category("Home visits")
+    with pytest.raises(UnknownCategory, match="is a code, not a category"):
+        study.add_to_category("Feeling judged", ["Home visits"])
+
+
+def test_properties_and_dimensions(study):
+    _build(study)
+    study.add_property("Fear of surveillance", "intensity", "mild..overwhelming")
+    assert study.place("Fear of surveillance", "intensity", ["D1:2=overwhelming", "D2:2=mild"]) == 2
+    [prop] = study.properties("Fear of surveillance")
+    assert (prop.low, prop.high) == ("mild", "overwhelming")
+    assert [(p["address"], p["value"]) for p in prop.placements] == [("D1:2", "overwhelming"), ("D2:2", "mild")]
+    with pytest.raises(InputError, match="LOW..HIGH"):
+        study.add_property("Fear of surveillance", "duration", "short-long")
+    with pytest.raises(InputError, match="no property 'intensty'.*did you mean 'intensity'"):
+        study.place("Fear of surveillance", "intensty", ["D1:2=high"])
+
+
+def test_relations_grounding_types_and_bad_input(study):
+    _build(study)
+    rels = {(r.source, r.type, r.target): r for r in study.relations()}
+    fear = rels[("Fear of surveillance", "hinders", "Engagement with VIG")]
+    assert (fear.passages, fear.participants, fear.polarity) == (2, 2, "-")
+    assert [r.type for r in study.relations(type="facilitates")] == ["facilitates"]
+    before = _rows(study)
+    with pytest.raises(UnknownRelationType, match="did you mean 'hinders'"):
+        study.relate("Fear of surveillance", "hindrs", "Engagement with VIG")
+    with pytest.raises(InputError, match="no segment 9"):
+        study.relate("Fear of surveillance", "causes", "Engagement with VIG", evidence=["D1:9"])
+    with pytest.raises(BadRelation, match="itself"):
+        study.relate("Fear of surveillance", "causes", "Fear of surveillance")
+    study.relate("Feeling judged", "is-part-of", "Fear of surveillance")
+    with pytest.raises(BadRelation, match="cycle"):
+        study.relate("Fear of surveillance", "is-part-of", "Feeling judged")
+    study.undo()
+    assert _rows(study) == before
+    study.add_relation_type("protects-from", "protects from", "+")
+    study.relate("Trust in the practitioner", "protects-from", "Fear of surveillance")
+    assert study.relations(type="protects-from")[0].polarity == "+"
+
+
+def test_paradigm_core_and_model_show(study):
+    _build(study)
+    study.new_category("Visits at home")
+    study.add_to_category("Visits at home", ["Home visits"])
+    view = study.paradigm("Engagement with VIG", strategy=["Visits at home"])
+    assert view["strategy"] == ["Visits at home"] and view["condition"] == []
+    model = study.model(by="role")
+    assert model["core"]["path"] == "Engagement with VIG"
+    [barrier] = model["roles"]["barrier"]
+    assert barrier["path"] == "Fear of surveillance" and barrier["codes"] == ["Fear of surveillance/Feeling judged"]
+    assert barrier["split"] == {"mother": {"segments": 1, "participants": 1},
+                                "practitioner": {"segments": 1, "participants": 1}}
+    assert [f["path"] for f in model["roles"]["facilitator"]] == ["Trust in the practitioner"]
+    assert [s["path"] for s in model["roles"]["strategy"]] == ["Visits at home"]
+    with pytest.raises(UnknownCategory):
+        study.set_core("Feeling judged")
+
+
+def test_model_check_reports_what_is_not_grounded(study):
+    kinds = {p.kind for p in study.check_model()}
+    assert {"code in no category", "no core category"} <= kinds
+    _build(study)
+    problems = study.check_model(min_evidence=2)
+    text = {(p.kind, p.item) for p in problems}
+    assert ("thin relation", "Trust in the practitioner facilitates Engagement with VIG") in text
+    assert ("code in no category", "Home visits") in text
+    assert ("no properties", "Fear of surveillance") in text
+    assert not any(p.kind == "ungrounded relation" for p in problems)
+    study.new_category("Island")
+    assert ("not reached from the core", "Island") in {(p.kind, p.item) for p in study.check_model()}
+
+
+def run(project, *args, ok=True):
+    result = runner.invoke(app, ["-p", str(project.path), *args])
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+def test_cli_axial_workflow(study):
+    run(study, "category", "new", "Engagement with VIG")
+    run(study, "category", "new", "Fear of surveillance", "--description", "Expecting the film to be used")
+    run(study, "category", "add", "Fear of surveillance", "Feeling judged")
+    run(study, "category", "property", "Fear of surveillance", "intensity", "--dimension", "mild..strong",
+        "--at", "D1:2=strong")
+    run(study, "relate", "Fear of surveillance", "hinders", "Engagement with VIG", "--evidence", "D1:2,D2:2")
+    run(study, "core", "Engagement with VIG")
+    shown = json.loads(run(study, "category", "show", "Fear of surveillance", "--json").stdout)
+    assert shown["codes"] == ["Fear of surveillance/Feeling judged"]
+    assert shown["properties"][0]["placements"][0]["value"] == "strong"
+    rels = json.loads(run(study, "relations", "--json").stdout)
+    assert [(r["source"], r["type"], r["passages"]) for r in rels] == [("Fear of surveillance", "hinders", 2)]
+    out = run(study, "model", "show").stdout
+    assert "Engagement with VIG" in out and "Barriers" in out and "Fear of surveillance" in out
+    res = run(study, "model", "check", ok=False)
+    assert res.exit_code == 1 and "problem(s)" in res.stderr
+    para = run(study, "paradigm", "Engagement with VIG", "--consequence", "Fear of surveillance").stdout
+    assert "Consequences" in para and "Fear of surveillance" in para
+
+
+@pytest.mark.parametrize("args, message", [
+    (["relate", "Feeling judged", "hindrs", "Home visits"], "did you mean 'hinders'"),
+    (["relate", "Nope", "hinders", "Home visits"], "no code 'Nope'"),
+    (["relate", "Feeling judged", "hinders", "Home visits", "--evidence", "D1:99"], "no segment 99"),
+    (["core", "Feeling judged"], "is a code, not a category"),
+    (["category", "show", "Home visits"], "is a code, not a category"),
+    (["model", "show"], "no core category"),
+    (["relate", "Feeling judged"], "expected SOURCE TYPE TARGET"),
+])
+def test_cli_bad_input(study, args, message):
+    before = _rows(study)
+    res = run(study, *args, ok=False)
+    assert res.exit_code == 1 and message in res.stderr and len(res.stderr.strip().splitlines()) == 1, res.stderr
+    assert _rows(study) == before
