@@ -41,6 +41,8 @@ class DemoResult:
     accepted: dict = field(default_factory=dict)
     #: the demo's memos (gtcode.memos.Memo) as they end up: reviewed by the supervisor, one changed since
     memos: list = field(default_factory=list)
+    #: the explanatory model built by axial and selective coding: core, relations, storyline memo
+    model: dict = field(default_factory=dict)
 
 
 #: the demo's supervisor: comments on one memo, signs off another
@@ -116,7 +118,47 @@ def build_demo(directory: str | Path, source: str | Path | None = None, coder: s
         result.autocode = project.autocode()
         result.accepted = project.accept(all_pending=True) if result.autocode.added else {}
         result.memos = add_demo_memos(project)
+        result.model = add_demo_model(project)
     return result
+
+
+#: The reference study's explanatory model: category → (relation to the core).
+DEMO_CORE = "Engagement with VIG"
+DEMO_MODEL = (
+    ("Being filmed", "hinders"), ("Fear of judgement and surveillance", "hinders"),
+    ("Practical obstacles", "hinders"), ("Service factors", "hinders"),
+    ("Maternal mental health", "is-condition-for"), ("Context", "is-context-for"),
+    ("Practitioner relationship", "facilitates"), ("Strengths-based focus", "facilitates"),
+    ("Seeing attunement on film", "facilitates"), ("Ownership of helping questions", "facilitates"),
+    ("Keeping and sharing the film", "facilitates"), ("Flexibility of delivery", "is-strategy-for"),
+)
+DEMO_STORYLINE = (
+    "Engagement with VIG is won or lost in the first weeks, in the space between a mother's fear of being "
+    "watched and judged ([[code:Fear of judgement and surveillance]]) and the practitioner's steady, "
+    "strengths-based presence ([[code:Practitioner relationship]]). Low mood and exhaustion set the conditions; "
+    "practical obstacles and service pressures wear engagement down. What turns it is seeing herself and her baby "
+    "attuned on film ([[code:Seeing attunement on film]]), with helping questions she owns and sessions fitted "
+    "around her life.")
+
+
+def add_demo_model(project) -> dict:
+    """Axial and selective coding of the demo: the codebook's groups become categories related to the core,
+    each relation grounded in up to three passages from different participants."""
+    core = project.new_category(DEMO_CORE, description="Taking up, staying with and completing VIG.")
+    for name, kind in DEMO_MODEL:
+        cat = project.new_category(name)
+        evidence, cases = [], set()
+        for p in project.passages(cat.path):
+            if p.case not in cases and len(evidence) < 3:
+                evidence.append(p.address)
+                cases.add(p.case)
+        project.relate(cat.path, kind, core.path, evidence=evidence)
+    consequence = project.new_category("Growing confidence as a parent")
+    project.relate(core.path, "leads-to", consequence.path)
+    project.add_property("Fear of judgement and surveillance", "intensity", "passing worry..overwhelming")
+    project.set_core(core.path)
+    memo, _ = project.new_memo("The storyline", DEMO_STORYLINE, type="storyline", links=[f"category:{core.path}"])
+    return {"core": core.path, "relations": len(project.relations()), "storyline": memo.id}
 
 
 def add_demo_memos(project) -> list:

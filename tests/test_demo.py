@@ -78,3 +78,16 @@ def test_demo_command_prints_what_the_project_holds(tmp_path):
     assert "P04_interview" in result.stdout
     assert "8 imported, 0 skipped, 0 failed" in result.stderr
     assert "Barriers to engagement" in result.stdout and "Facilitators of engagement" in result.stdout
+
+
+def test_demo_builds_the_reference_model(tmp_path):
+    p = build_demo(tmp_path / "demo").project
+    model = p.model()
+    assert model["core"]["path"] == "Engagement with VIG"
+    barriers = {b["name"] for b in model["roles"]["barrier"]}
+    facilitators = {f["name"] for f in model["roles"]["facilitator"]}
+    assert {"Fear of judgement and surveillance", "Being filmed"} <= barriers
+    assert {"Practitioner relationship", "Seeing attunement on film"} <= facilitators
+    assert all(b["relation"]["passages"] >= 1 for b in model["roles"]["barrier"])
+    assert [s["title"] for s in model["core"]["storylines"]] == ["The storyline"]
+    p.close()
