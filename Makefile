@@ -31,6 +31,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/coding.py
 	$(BIN)/python benchmarks/autocode.py
+	$(BIN)/python benchmarks/model.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache

@@ -363,7 +363,9 @@ def model_view(project, by: str | None = "role") -> dict:
     if centre is None:
         raise InputError("no core category yet: mark one with 'gtcode core CATEGORY'")
     tree = all_codes(store)
-    view: dict = {"core": _grounded(project, centre, tree, by), "by": by, "roles": {r: [] for r in ROLES}}
+    grounding = _Grounding(store, tree, by)
+    view: dict = {"core": _grounded(project, centre, tree, by, grounding), "by": by,
+                  "roles": {r: [] for r in ROLES}}
     from .memos import memos_about
     view["core"]["storylines"] = [{"id": m.id, "title": m.title, "review": m.review}
                                   for m in memos_about(project, centre.uuid) if m.type == "storyline"]
@@ -372,23 +374,42 @@ def model_view(project, by: str | None = "role") -> dict:
         if role is None:
             continue
         other = r.source if r.target == centre.path else r.target
-        item = _grounded(project, resolve_code(store, other, tree), tree, by)
+        item = _grounded(project, resolve_code(store, other, tree), tree, by, grounding)
         item["relation"] = {"type": r.type, "label": r.label, "passages": r.passages, "participants": r.participants,
                             "memos": r.memos}
         view["roles"][role].append(item)
     return view
 
 
-def _grounded(project, code: Code, tree: list[Code], by: str | None) -> dict:
-    passages = project.passages(code.path)
+class _Grounding:
+    """Confirmed codings as (code, case, attribute value), read once for the whole model."""
+
+    def __init__(self, store: Store, tree: list[Code], by: str | None):
+        values: dict[int, str] = {}
+        if by:
+            for r in store.all("SELECT ca.case_id, ca.value FROM case_attributes ca JOIN attributes a "
+                               "ON a.id = ca.attribute_id WHERE a.name = ? COLLATE NOCASE", (by,)):
+                values[r[0]] = r[1]
+        self.rows: dict[int, list[tuple[int | None, str]]] = {}
+        for code_id, case_id in store.all("SELECT g.code_id, d.case_id FROM codings g JOIN documents d "
+                                          "ON d.id = g.document_id WHERE g.status = 'confirmed'"):
+            self.rows.setdefault(code_id, []).append((case_id, values.get(case_id, "(none)")))
+        self.tree = tree
+
+    def of(self, code: Code) -> list[tuple[int | None, str]]:
+        return [row for c in subtree(self.tree, code) for row in self.rows.get(c.id, [])]
+
+
+def _grounded(project, code: Code, tree: list[Code], by: str | None, grounding: _Grounding | None = None) -> dict:
+    rows = (grounding or _Grounding(project.store, tree, by)).of(code)
     split: dict[str, dict[str, int]] = {}
     if by:
-        for value in sorted({p.attributes.get(by, "(none)") for p in passages}):
-            chosen = [p for p in passages if p.attributes.get(by, "(none)") == value]
-            split[value] = {"segments": len(chosen), "participants": len({p.case for p in chosen if p.case})}
+        for value in sorted({v for _, v in rows}):
+            chosen = [case for case, v in rows if v == value]
+            split[value] = {"segments": len(chosen), "participants": len({c for c in chosen if c is not None})}
     return {"path": code.path, "name": code.name, "kind": code.kind,
             "codes": [c.path for c in tree if c.parent_id == code.id],
-            "segments": len(passages), "participants": len({p.case for p in passages if p.case}), "split": split}
+            "segments": len(rows), "participants": len({c for c, _ in rows if c is not None}), "split": split}
 
 
 @dataclass
