@@ -310,7 +310,8 @@ def test_demo_memos_show_every_review_state(tmp_path):
     assert "D2:31" in labels and any(label.endswith("Fear of social-care involvement") for label in labels)
     assert any(link.type == "segment" for link in memos["code"].links)
     report = collect_audit(p)  # as the demo coder: since the supervisor's sign-off
-    assert [m.title for m in report.memos] == ["Feeling judged as a parent"]
+    # the edit after sign-off, and the storyline written later by the model step
+    assert [m.title for m in report.memos] == ["Feeling judged as a parent", "The storyline"]
     assert "+After supervision" in report.memos[0].diff
     again = build_demo(tmp_path / "demo")  # the same memos every time
     assert [(m.title, m.body, m.review, [c.body for c in m.comments]) for m in again.memos] == \

@@ -36,7 +36,7 @@ def _root(
     state.project, state.coder, state.quiet, state.debug = project, coder, quiet, debug
 
 
-from . import analysis, audit, cases, codebook, coding, data, history, memos, model, setup  # noqa: E402
+from . import analysis, audit, axial, cases, codebook, coding, data, history, memos, model, setup  # noqa: E402
 
 # Help panels follow the research workflow: set up → import → look → open coding → compare → history.
 setup.register(app)
@@ -48,6 +48,7 @@ analysis.register(app)
 memos.register(app)
 audit.register(app)
 model.register(app)
+axial.register(app)
 history.register(app)
 
 
