@@ -429,6 +429,26 @@ class Project:
         from .model import check
         return check(self, min_evidence)
 
+    def cooccurrence(self, codes=None, by: str = "segment", where=None, **options):
+        """Code × code co-occurrence by segment, turn or document, with Jaccard. See `cooccurrence`."""
+        from .cooccurrence import cooccurrence
+        return cooccurrence(self, codes, by, where, **options)
+
+    def matrix(self, cols: str, **options):
+        """Codes or categories × values of a case attribute. See `cooccurrence.matrix`."""
+        from .cooccurrence import matrix
+        return matrix(self, cols, **options)
+
+    def saturation(self, order: str = "imported", last: int = 3, **options):
+        """New codes per interview and the share new in the last `last`. See `saturation.saturation`."""
+        from .saturation import saturation
+        return saturation(self, order, last, **options)
+
+    def suggest_relations(self) -> list[dict]:
+        """Candidate relations from co-occurrence, strongest first; never applied."""
+        from .cooccurrence import suggest_relations
+        return suggest_relations(self)
+
     # --- constant comparison ---------------------------------------------------
     def retrieve(self, code, **options):
         """Every passage of CODE (and children), grouped by case, document or attribute. See `analysis.retrieve`."""

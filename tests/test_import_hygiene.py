@@ -44,6 +44,7 @@ def test_opening_a_project_loads_nothing_heavy(project):
     ["docs", "list"], ["docs", "show", "P01"], ["search", "film"], ["stats"], ["cases", "list"], ["--help"],
     ["docs", "list", "--json"], ["codes", "tree"], ["codes", "list"], ["log"], ["retrieve", "Film"],
     ["codes", "show", "Film"], ["review"], ["compare", "Film", "Film/Camera"], ["audit"], ["memo", "list"],
+    ["cooccur"], ["matrix", "--cols", "role"], ["saturation"], ["category", "list"], ["relations"],
 ])
 def test_read_commands_do_not_import_heavy_libraries(project, tmp_path, argv):
     (tmp_path / "P01.txt").write_text("Interviewer: Hello.\nP01: The film was good.\n")
@@ -51,6 +52,7 @@ def test_read_commands_do_not_import_heavy_libraries(project, tmp_path, argv):
     project.add_code("Film")
     project.add_code("Film/Camera")
     project.apply_code("D1:2", "Film")
+    project.set_case("P01", {"role": "mother"})
     code = (f"from gtcode.cli import app\n"
             f"try:\n    app({['-p', str(project.path), *argv]!r}, standalone_mode=False)\n"
             f"except SystemExit:\n    pass")

@@ -161,8 +161,7 @@ def relate(
             return
         if suggest:
             from .render import render_suggestions
-            from ..cooccurrence import suggest_relations
-            render_suggestions(suggest_relations(project))
+            render_suggestions(project.suggest_relations())
             return
         if not (source and type and target):
             raise InputError("expected SOURCE TYPE TARGET, e.g. gtcode relate \"Fear\" hinders \"Engagement\"")
