@@ -158,7 +158,19 @@ def add_demo_model(project) -> dict:
     project.add_property("Fear of judgement and surveillance", "intensity", "passing worry..overwhelming")
     project.set_core(core.path)
     memo, _ = project.new_memo("The storyline", DEMO_STORYLINE, type="storyline", links=[f"category:{core.path}"])
-    return {"core": core.path, "relations": len(project.relations()), "storyline": memo.id}
+    return {"core": core.path, "relations": len(project.relations()), "storyline": memo.id,
+            "files": write_demo_figures(project)}
+
+
+def write_demo_figures(project) -> list[str]:
+    """The thesis figures, beside the project: the model as SVG, PNG and Mermaid, and the saturation plot."""
+    from .report.diagram import export_model
+    from .saturation import plot_saturation
+
+    folder = project.path.parent
+    written = [export_model(project, folder / name) for name in ("model.svg", "model.png", "model.mmd")]
+    written.append(plot_saturation(project.saturation(), folder / "saturation.png"))
+    return [str(p) for p in written]
 
 
 def add_demo_memos(project) -> list:

@@ -90,4 +90,10 @@ def test_demo_builds_the_reference_model(tmp_path):
     assert {"Practitioner relationship", "Seeing attunement on film"} <= facilitators
     assert all(b["relation"]["passages"] >= 1 for b in model["roles"]["barrier"])
     assert [s["title"] for s in model["core"]["storylines"]] == ["The storyline"]
+    folder = tmp_path / "demo"
+    assert (folder / "model.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (folder / "saturation.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = (folder / "model.svg").read_text(encoding="utf-8")
+    assert "Engagement with VIG" in svg and "Fear of judgement and" in svg
+    assert "Engagement with VIG" in (folder / "model.mmd").read_text(encoding="utf-8")
     p.close()

@@ -70,6 +70,12 @@ def demo(
         typer.echo(f"Open coding: the starter codebook's patterns suggested {result.autocode.added} codings "
                    "(accepted for the demo; a researcher reviews each with 'gtcode review'):")
         render_code_tree(tree)
+    if result.model:
+        typer.echo("")
+        typer.echo(f"Explanatory model: core category {result.model['core']!r}, {result.model['relations']} "
+                   "grounded relations (gtcode model show). Figures:")
+        for path in result.model["files"]:
+            typer.echo(f"  {path}")
     where = result.project.path.parent
     err(f"\nDemo project: {result.project.path}\nTry: gtcode -p {where} docs show P01 --segments 12-40"
         f"\n     gtcode -p {where} retrieve \"Feeling judged as a parent\" --context 1"
