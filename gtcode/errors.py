@@ -149,3 +149,7 @@ class UnknownRelationType(InputError):
 
 class BadRelation(InputError):
     pass
+
+
+class GraphvizNotFound(InputError):
+    """`--engine graphviz` was asked for but Graphviz's `dot` is not installed."""

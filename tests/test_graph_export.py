@@ -18,7 +18,8 @@ import pytest
 
 from gtcode.errors import InputError, UnsupportedFormat
 from gtcode.graph import build_graph, relation_edges
-from gtcode.report.diagram import GraphvizNotFound, export_model, fit, text_width
+from gtcode.report.diagram import GraphvizNotFound, export_model
+from gtcode.report.layout import fit, text_width
 from gtcode.store.db import now
 
 GOLDEN = Path(__file__).parent / "golden" / "model"
