@@ -174,3 +174,19 @@ def test_cli_bad_input(study, args, message):
     res = run(study, *args, ok=False)
     assert res.exit_code == 1 and message in res.stderr and len(res.stderr.strip().splitlines()) == 1, res.stderr
     assert _rows(study) == before
+
+
+def test_cli_unrelate_types_define_and_suggest(study):
+    _build(study)
+    types = json.loads(run(study, "relations", "--types", "--json").stdout)
+    assert {"hinders", "facilitates", "is-part-of", "is-associated-with"} <= {t["name"] for t in types}
+    run(study, "relate", "--define", "protects-from", "--label", "protects from", "--polarity", "+")
+    run(study, "relate", "Trust in the practitioner", "protects-from", "Fear of surveillance")
+    run(study, "unrelate", "Trust in the practitioner", "protects-from", "Fear of surveillance")
+    assert [r.type for r in study.relations()] == ["hinders", "facilitates"]
+    res = run(study, "unrelate", "Trust in the practitioner", "protects-from", "Fear of surveillance", ok=False)
+    assert res.exit_code == 1 and "no relation" in res.stderr
+    before = _rows(study)
+    res = run(study, "relate", "--suggest")
+    assert "nothing was related" in res.stderr or "No suggestions" in res.stderr  # suggestions never apply
+    assert _rows(study) == before
