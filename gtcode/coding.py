@@ -364,14 +364,16 @@ def passages(store: Store, code_ids: list[int] | None = None, where_clause: str 
     return out
 
 
-def code_counts(store: Store, include_pending: bool = False) -> dict[int, dict[str, int]]:
+def code_counts(store: Store, include_pending: bool = False, where_clause: str = "1",
+                params=()) -> dict[int, dict[str, int]]:
     """Per code: its own codings, and codings, documents and cases of it and all its children.
 
     A parent's totals count each document and case once, however many children code it.
+    `where_clause` (on documents `d`, see filters.where_sql) limits the documents counted.
     """
-    status = "" if include_pending else "WHERE g.status = 'confirmed'"
+    status = "1" if include_pending else "g.status = 'confirmed'"
     rows = store.all("SELECT g.code_id, g.document_id, d.case_id FROM codings g "
-                     f"JOIN documents d ON d.id = g.document_id {status}")
+                     f"JOIN documents d ON d.id = g.document_id WHERE {status} AND {where_clause}", list(params))
     parent = {r[0]: r[1] for r in store.all("SELECT id, parent_id FROM codes")}
     own: dict[int, int] = {}
     total: dict[int, list] = {}

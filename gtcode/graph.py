@@ -72,22 +72,6 @@ def _tree(store) -> list[dict]:
     return out
 
 
-def _counts(store, clause: str, params: list) -> dict[int, dict[str, int]]:
-    """Confirmed codings, documents and cases of each code and its subtree, within the filtered documents."""
-    rows = store.all("SELECT g.code_id, g.document_id, d.case_id FROM codings g "
-                     f"JOIN documents d ON d.id = g.document_id WHERE g.status = 'confirmed' AND {clause}", params)
-    parent = {r[0]: r[1] for r in store.all("SELECT id, parent_id FROM codes")}
-    total: dict[int, list] = {}
-    for code_id, doc_id, case_id in rows:
-        node = code_id
-        while node is not None:
-            slot = total.setdefault(node, [0, set(), set()])
-            slot[0] += 1
-            slot[1].add(doc_id)
-            if case_id is not None:
-                slot[2].add(case_id)
-            node = parent.get(node)
-    return {k: {"codings": n, "documents": len(d), "cases": len(c)} for k, (n, d, c) in total.items()}
 
 
 def _relations(store, clause: str, params: list) -> list[dict]:
@@ -204,7 +188,9 @@ def build_graph(project, include_codes: bool = False, min_evidence: int = 0, whe
     filters = parse_where(where)
     clause, params = where_sql(store, filters)
     tree = _tree(store)
-    counts = _counts(store, clause, params)
+    from .coding import code_counts
+
+    counts = code_counts(store, where_clause=clause, params=params)
     nodes: dict[int, _Node] = {}
     for r in tree:
         if r["kind"] == "category" or include_codes:
