@@ -369,6 +369,17 @@ class Project:
         with self.transaction() as txn:
             return add_property(self.store, txn, category, name, dimension, description)
 
+    def set_property(self, category: str, name: str, dimension: str | None = None, description: str = "",
+                     at=None) -> int:
+        """Add or change a property and place evidence on it, in one transaction; returns passages placed."""
+        from .model import add_property, place, properties, category as get_category
+        with self.transaction() as txn:
+            exists = any(p.name.casefold() == name.casefold()
+                         for p in properties(self.store, get_category(self.store, category)))
+            if dimension is not None or description or not exists:
+                add_property(self.store, txn, category, name, dimension, description)
+            return place(self, txn, category, name, list(at)) if at else 0
+
     def place(self, category: str, prop: str, placements) -> int:
         """Evidence on a property's dimension: ['D3:17=high', …]."""
         from .model import place
@@ -529,10 +540,13 @@ class Project:
         from .memos import history
         return history(self.store, ref)
 
-    def link_memo(self, ref, spec: str):
+    def link_memo(self, ref, specs):
+        """Link a memo to one target or several (all or none: one transaction)."""
         from .memos import link_memo
+        many = not isinstance(specs, str)
         with self.transaction() as txn:
-            return link_memo(self, txn, ref, spec)
+            links = [link_memo(self, txn, ref, spec) for spec in ([specs] if not many else specs)]
+        return links if many else links[0]
 
     def unlink_memo(self, ref, spec: str) -> int:
         from .memos import unlink_memo

@@ -190,11 +190,13 @@ def test_cli_comment_signoff_and_codes_show(study):
 @pytest.mark.parametrize("args, message", [
     (["memo", "show", "9"], "no memo '9'"),
     (["memo", "link", "9", "code:Barriers"], "no memo"),
+    (["memo", "link", "1", "code:Barriers", "code:Nope"], "no code 'Nope'"),
     (["memo", "new", "--title", "T", "--body", "x", "--link", "seg:D1:99"], "no segment 99"),
     (["memo", "new", "--title", "T", "--body", "x", "--type", "diary"], "memo type 'diary'"),
     (["memo", "comment", "9", "hello"], "no memo"),
 ])
 def test_cli_bad_input_one_line(study, args, message):
+    study.new_memo("Existing", "text")
     before = _memo_rows(study)
     res = run(study, *args, ok=False)
     assert res.exit_code == 1 and message in res.stderr and len(res.stderr.strip().splitlines()) == 1, res.stderr

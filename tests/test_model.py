@@ -165,11 +165,13 @@ def test_cli_axial_workflow(study):
     (["relate", "Nope", "hinders", "Home visits"], "no code 'Nope'"),
     (["relate", "Feeling judged", "hinders", "Home visits", "--evidence", "D1:99"], "no segment 99"),
     (["core", "Feeling judged"], "is a code, not a category"),
+    (["category", "property", "Engagement with VIG", "pace", "--at", "D1:99=slow"], "no segment 99"),
     (["category", "show", "Home visits"], "is a code, not a category"),
     (["model", "show"], "no core category"),
     (["relate", "Feeling judged"], "expected SOURCE TYPE TARGET"),
 ])
 def test_cli_bad_input(study, args, message):
+    study.new_category("Engagement with VIG")
     before = _rows(study)
     res = run(study, *args, ok=False)
     assert res.exit_code == 1 and message in res.stderr and len(res.stderr.strip().splitlines()) == 1, res.stderr

@@ -178,7 +178,7 @@ def memo_link(memo: Annotated[str, typer.Argument(help="Memo id.")],
     Example: gtcode memo link 3 seg:D2:31 code:"Feeling judged as a parent"
     """
     with open_project() as project:
-        links = [project.link_memo(memo, t) for t in targets]
+        links = project.link_memo(memo, list(targets))
     err("Linked: " + ", ".join(f"{link.type} {link.label}" for link in links))
 
 

@@ -128,10 +128,7 @@ def category_property(
     Example: gtcode category property "Fear of surveillance" intensity --dimension "mild..overwhelming" --at D2:31=overwhelming
     """
     with open_project() as project:
-        exists = any(p.name.casefold() == name.casefold() for p in project.properties(category))
-        if dimension is not None or description or not exists:
-            project.add_property(category, name, dimension, description)
-        n = project.place(category, name, at) if at else 0
+        n = project.set_property(category, name, dimension, description, at)
     err(f"Property {name!r} of {category!r}" + (f": {n} passage(s) placed" if n else ""))
 
 
