@@ -11,6 +11,15 @@ TRANSCRIPTS = REPO / "transcripts"
 SHARED = REPO.parent / "shared"
 
 
+def body(doc, turn) -> str:
+    """The speech of a turn (after its speaker label)."""
+    return doc.text[turn.body_start:turn.end]
+
+
+def speakers(doc) -> list[str | None]:
+    return [t.speaker for t in doc.turns]
+
+
 @pytest.fixture(autouse=True)
 def isolated(tmp_path, monkeypatch):
     """No test touches the user's files, config or projects; Rich output has a fixed width."""

@@ -14,21 +14,14 @@ from gtcode.demo import DEMO_INTERVIEWER
 from gtcode.errors import DecodeFailed, EmptyDocument, GtcodeError, InputError, NoTurns, UnsupportedFormat
 from gtcode.ingest import ReadOptions, read_path
 
-TRANSCRIPTS = Path(__file__).resolve().parent.parent / "transcripts"
+from .conftest import TRANSCRIPTS, body, speakers
+
 
 
 def read_one(path: Path, **options):
     docs = read_path(path, ReadOptions(**options))
     assert len(docs) == 1
     return docs[0]
-
-
-def body(doc, turn) -> str:
-    return doc.text[turn.body_start:turn.end]
-
-
-def speakers(doc) -> list[str | None]:
-    return [t.speaker for t in doc.turns]
 
 
 # --- plain text: encodings and the canonical text ---------------------------

@@ -12,7 +12,8 @@ import pytest
 from gtcode.demo import DEMO_INTERVIEWER
 from gtcode.ingest import DEFAULT_INTERVIEWER, ReadOptions, read_path
 
-TRANSCRIPTS = Path(__file__).resolve().parent.parent / "transcripts"
+from .conftest import TRANSCRIPTS, body, speakers
+
 DEMO = tuple(DEMO_INTERVIEWER.split(","))
 
 
@@ -22,14 +23,6 @@ def read_txt(tmp_path: Path, text: str, name: str = "t.txt", **options):
     docs = read_path(path, ReadOptions(**options))
     assert len(docs) == 1
     return docs[0]
-
-
-def body(doc, turn) -> str:
-    return doc.text[turn.body_start:turn.end]
-
-
-def speakers(doc) -> list[str | None]:
-    return [t.speaker for t in doc.turns]
 
 
 # --- the label forms --------------------------------------------------------
