@@ -124,7 +124,7 @@ def run_import(store: Store, txn: Txn, items: list, settings: ImportSettings,
                             case_id = ensure_case(store, txn, settings.case)
                         else:
                             case_id = match_case_for_stem(store, path.stem)
-                        report.outcomes.append(_write(store, txn, path, doc, segs, case_id, settings))
+                        report.outcomes.append(write_document(store, txn, path, doc, segs, case_id, settings))
                     written.add(doc.name.casefold())
                 except GtcodeError as exc:
                     report.outcomes.append(ImportOutcome(str(path), "failed", str(exc)))
@@ -174,7 +174,9 @@ def _snapshot(store: Store, doc_id: int) -> dict:
     return doc
 
 
-def _write(store: Store, txn: Txn, path: Path, doc: ParsedDocument, segs, case_id, settings) -> ImportOutcome:
+def write_document(store: Store, txn: Txn, path: Path, doc: ParsedDocument, segs, case_id,
+                   settings) -> ImportOutcome:
+    """Store one parsed, segmented document (new, or replacing one of the same name) with its turns and segments."""
     conn = store.conn
     digest = content_hash(doc.text)
     words = count_words(doc.text)

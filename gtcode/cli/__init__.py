@@ -36,7 +36,7 @@ def _root(
     state.project, state.coder, state.quiet, state.debug = project, coder, quiet, debug
 
 
-from . import analysis, audit, axial, cases, codebook, coding, data, history, memos, model, setup  # noqa: E402
+from . import analysis, audit, axial, cases, codebook, coding, data, exports, history, memos, model, setup  # noqa: E402
 
 # Help panels follow the research workflow: set up → import → look → open coding → compare → history.
 setup.register(app)
@@ -50,6 +50,7 @@ audit.register(app)
 model.register(app)
 axial.register(app)
 history.register(app)
+exports.register(app)
 
 
 def main() -> None:
