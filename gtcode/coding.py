@@ -91,16 +91,21 @@ def find_quote(text: str, start: int, end: int, quote: str, where: str) -> tuple
 
 
 def add_coding(store: Store, txn: Txn, code_id: int, doc_id: int, start: int, end: int,
-               status: str = "confirmed", pattern: str | None = None) -> str:
-    """Apply a code to a span; returns 'added', 'merged' or 'already' (nothing new)."""
+               status: str = "confirmed", pattern: str | None = None, coder_id: int | None = None) -> str:
+    """Apply a code to a span; returns 'added', 'merged' or 'already' (nothing new).
+
+    `coder_id` puts the coding in another coder's set (a settled disagreement); the event still
+    records who ran the command.
+    """
+    coder_id = txn.coder_id if coder_id is None else coder_id
     overlapping = store.all(
         "SELECT id, start_char, end_char, status FROM codings WHERE code_id = ? AND document_id = ? AND coder_id = ?"
-        " AND start_char < ? AND end_char > ? ORDER BY id", (code_id, doc_id, txn.coder_id, end, start))
+        " AND start_char < ? AND end_char > ? ORDER BY id", (code_id, doc_id, coder_id, end, start))
     if not overlapping:
         store.conn.execute(
             "INSERT INTO codings (uuid, code_id, document_id, start_char, end_char, coder_id, created_at, command,"
             " status, pattern) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (new_uuid(), code_id, doc_id, start, end, txn.coder_id, now(), txn.command, status, pattern))
+            (new_uuid(), code_id, doc_id, start, end, coder_id, now(), txn.command, status, pattern))
         return "added"
     keep = overlapping[0]
     new_start = min(start, *(r["start_char"] for r in overlapping))

@@ -574,6 +574,24 @@ class Project:
         with self.transaction() as txn:
             return add_memo_type(self.store, txn, name, description)
 
+    # --- team work ----------------------------------------------------------
+    def agreement(self, *, coders: list[str] | None = None, codes: list[str] | None = None, unit: str = "segment",
+                  where=None):
+        """Percent agreement, Cohen's kappa and Krippendorff's alpha per code, and pooled."""
+        from .agreement import agreement
+        return agreement(self.store, coders=coders, codes=codes, unit=unit, where=where)
+
+    def disagreements(self, code: str, *, coders: list[str] | None = None, unit: str = "segment", where=None):
+        """(coders, units where they differ on `code`), for the team to discuss and settle."""
+        from .agreement import disagreements
+        return disagreements(self.store, code, coders=coders, unit=unit, where=where)
+
+    def settle(self, address: str, code: str, *, keep: bool, coders: list[str] | None = None) -> dict:
+        """Record the team's decision on a disputed unit: keep the code for every coder, or drop it."""
+        from .agreement import settle
+        with self.transaction() as txn:
+            return settle(self, txn, address, code, keep, coders)
+
     # --- history -------------------------------------------------------------
     def log(self, *, code=None, coder: str | None = None, since: str | None = None, limit: int | None = 50):
         from .history import log

@@ -36,7 +36,8 @@ def _root(
     state.project, state.coder, state.quiet, state.debug = project, coder, quiet, debug
 
 
-from . import analysis, audit, axial, cases, codebook, coding, data, exports, history, memos, model, setup  # noqa: E402
+from . import (analysis, audit, axial, cases, codebook, coding, data, exports, history, memos, model,  # noqa: E402
+               setup, team)
 
 # Help panels follow the research workflow: set up → import → look → open coding → compare → history.
 setup.register(app)
@@ -50,6 +51,7 @@ audit.register(app)
 model.register(app)
 axial.register(app)
 history.register(app)
+team.register(app)
 exports.register(app)
 
 
