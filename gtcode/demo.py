@@ -189,3 +189,43 @@ def add_demo_memos(project) -> list:
     project.edit_memo(code_memo.id, body=code_memo.body + "\n\nAfter supervision: also code judgement the "
                       "mother expects from herself on film (\"I was the one who was stiff\" [[D2:67]]).")
     return [project.memo(m.id) for m in memos]
+
+
+#: A second coder double-codes two interviews blind (a mother and a practitioner), for agreement.
+DEMO_SECOND_CODER = "Sam Patel (second coder)"
+DEMO_DOUBLE_CODED = ("P02", "P06")
+
+
+def second_coder_pass(project, first_coder: str, cases=DEMO_DOUBLE_CODED) -> int:
+    """A simulated second coder's blind pass over `cases`, in their own copy of the project.
+
+    It is deterministic, not random: working from the same codebook, the second coder codes whole
+    segments, misses one passage in six and places one in nine a segment later, so agreement shows
+    real, imperfect figures. Returns the number of codings made.
+    """
+    from .address import format_ranges
+
+    store = project.store
+    marks = ",".join("?" * len(cases))
+    rows = store.all(
+        "SELECT k.id AS code_id, c.document_id, c.start_char, c.end_char FROM codings c "
+        "JOIN codes k ON k.id = c.code_id JOIN coders u ON u.id = c.coder_id JOIN documents d ON d.id = c.document_id "
+        f"JOIN cases ca ON ca.id = d.case_id WHERE ca.name IN ({marks}) AND u.name = ? AND c.status = 'confirmed' "
+        "ORDER BY c.document_id, c.start_char, c.id", (*cases, first_coder))
+    paths = {c.id: c.path for c in project.codes()}
+    segments = {d: [(s["ordinal"], s["start_char"], s["end_char"]) for s in store.all(
+        "SELECT ordinal, start_char, end_char FROM segments WHERE document_id = ? ORDER BY ordinal", (d,))]
+        for d in {r["document_id"] for r in rows}}
+    plan: dict[str, list[str]] = {}
+    for i, r in enumerate(rows):
+        if i % 6 == 5:
+            continue  # missed
+        segs = segments[r["document_id"]]
+        ordinals = [o for o, a, b in segs if a < r["end_char"] and b > r["start_char"]]
+        if i % 9 == 4 and ordinals[-1] < len(segs):
+            ordinals = [o + 1 for o in ordinals]  # placed a segment later
+        plan.setdefault(paths[r["code_id"]], []).append(f"D{r['document_id']}:{format_ranges(ordinals)}")
+    made = 0
+    for path, addresses in plan.items():
+        made += project.apply_code(addresses, path)["added"]
+    return made

@@ -48,7 +48,7 @@ WhereOpt = Annotated[Optional[list[str]], typer.Option(
 def _fmt(x: float | None, pct: bool = False) -> str:
     if x is None:
         return "n/a"
-    return f"{x:.0%}" if pct else f"{x:.3f}"
+    return f"{x:.1%}" if pct else f"{x:.3f}"
 
 
 @agreement_app.command("show")
