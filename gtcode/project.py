@@ -592,6 +592,22 @@ class Project:
         with self.transaction() as txn:
             return settle(self, txn, address, code, keep, coders)
 
+    # --- thesis outputs ---------------------------------------------------------
+    def report(self, path, fmt: str | None = None, *, title: str | None = None, where=None):
+        """The thesis report (docx, md or html by suffix or `fmt`): study, codebook, model, saturation, memos."""
+        from .report.thesis import write_report
+        return write_report(self, path, fmt, title=title, where=where)
+
+    def export_codings(self, path, fmt: str | None = None, *, where=None):
+        """One row per coding (csv or jsonl), for R and pandas."""
+        from .exports import export_codings
+        return export_codings(self, path, fmt, where=where)
+
+    def export_matrix(self, path, *, where=None):
+        """The code × case 0/1 matrix as CSV."""
+        from .exports import export_matrix
+        return export_matrix(self, path, where=where)
+
     # --- history -------------------------------------------------------------
     def log(self, *, code=None, coder: str | None = None, since: str | None = None, limit: int | None = 50):
         from .history import log

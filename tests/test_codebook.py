@@ -259,5 +259,7 @@ def test_cli_codebook_export_formats(project, tmp_path):
     assert (tmp_path / "book.csv").read_text(encoding="utf-8").startswith("path,level,name,parent,description")
     result = cli(project, "codebook", "export", "-f", "md", "--code", "Facilitators")
     assert "## Facilitators" in result.stdout and "Barriers" not in result.stdout
+    result = cli(project, "codebook", "export", "--format", "pdf")
+    assert result.exit_code == 1 and "--format 'pdf': expected one of yaml, csv, md" in result.stderr
     result = cli(project, "codebook", "export", "--format", "docx")
-    assert result.exit_code == 1 and "--format 'docx': expected one of yaml, csv, md" in result.stderr
+    assert result.exit_code == 1 and "-o codebook.docx" in result.stderr

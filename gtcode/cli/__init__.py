@@ -37,7 +37,7 @@ def _root(
 
 
 from . import (analysis, audit, axial, cases, codebook, coding, data, exports, history, memos, model,  # noqa: E402
-               setup, team)
+               report, setup, team)
 
 # Help panels follow the research workflow: set up → import → look → open coding → compare → history.
 setup.register(app)
@@ -50,6 +50,7 @@ memos.register(app)
 audit.register(app)
 model.register(app)
 axial.register(app)
+report.register(app)
 history.register(app)
 team.register(app)
 exports.register(app)

@@ -67,7 +67,8 @@ def codebook_import(
 
 @codebook_app.command("export")
 def codebook_export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="yaml (re-importable), csv or md.")] = "yaml",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="yaml (re-importable), csv, md, or docx (the "
+                                     "codebook table as a thesis appendix; needs -o).")] = "yaml",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (default: stdout).")] = None,
     code: Annotated[Optional[str], typer.Option(help="Only this code and its children.")] = None,
 ) -> None:
@@ -77,6 +78,15 @@ def codebook_export(
     """
     from ..codebook import export_codebook
 
+    if fmt.lower() == "docx":
+        if output is None:
+            from ..errors import InputError
+            raise InputError("--format docx writes a Word file: name it with -o codebook.docx")
+        from ..report.codebook_docx import write_codebook_docx
+        with open_project() as project:
+            path = write_codebook_docx(project, output, code=code)
+        err(f"Wrote the codebook table to {path}.")
+        return
     with open_project() as project:
         text = export_codebook(project.store, fmt, code, title=project.name)
     if output is None:

@@ -1,0 +1,366 @@
+"""The thesis report (`gtcode report`): one outline of the study, rendered as Word, Markdown or HTML.
+
+`build_report` turns the project into a list of `Block`s (headings, paragraphs, tables, figures, quotes);
+`thesis_docx`, `thesis_md` and `thesis_html` each render that one list, so the three formats carry the
+same content by construction. Figures (the model diagram, the saturation plot) are drawn as PNG only when
+a report is written:
+
+- Word embeds them;
+- Markdown links to them, written beside the report as `<name>-model.png` and `<name>-saturation.png`
+  (relative links, so pandoc and editors find them);
+- HTML inlines them as base64 data, so the page is one self-contained file.
+
+`write_report` writes everything to temporary files first and renames them into place at the end, so a
+failed report leaves nothing half-written behind. Counts are of confirmed codings only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError, UnsupportedFormat
+from . import thesis_data as data
+
+FORMATS = ("docx", "md", "html")
+SUFFIXES = {".docx": "docx", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+ROLE_TITLES = {"barrier": "Barriers", "facilitator": "Facilitators", "condition": "Conditions",
+               "context": "Context", "strategy": "Strategies", "consequence": "Consequences",
+               "other": "Other related categories"}
+#: Column weights of the codebook table (its widths follow them on the page).
+CODEBOOK_HEADERS = ["Category", "Code", "Definition", "Inclusion / exclusion", "Participants", "Segments",
+                    "Exemplar"]
+CODEBOOK_WIDTHS = [13, 13, 21, 20, 7.5, 7.5, 22]
+
+
+@dataclass
+class Block:
+    """One piece of the outline.
+
+    kind: heading (text, level 1–3) · para (runs of (text, bold)) · bullets (items) · table (headers, rows,
+    widths as relative weights, label + caption) · figure (name, label + caption) · quote (text, source) ·
+    note (italic text) · memo (text: the researcher's Markdown) · layout (text: landscape | portrait, Word only).
+    """
+
+    kind: str
+    text: str = ""
+    level: int = 0
+    runs: list[tuple[str, bool]] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    widths: list[float] = field(default_factory=list)
+    label: str = ""
+    caption: str = ""
+    name: str = ""
+    source: str = ""
+
+
+@dataclass
+class Report:
+    title: str
+    subtitle: str
+    blocks: list[Block]
+    figures: dict[str, dict] = field(default_factory=dict)   # name → how to draw it (see draw_figures)
+
+    def headings(self, level: int | None = None) -> list[str]:
+        return [b.text for b in self.blocks if b.kind == "heading" and (level is None or b.level == level)]
+
+
+# --- block helpers -------------------------------------------------------------------------------------------
+
+def heading(level: int, text: str) -> Block:
+    return Block("heading", text, level)
+
+
+def para(*runs) -> Block:
+    return Block("para", runs=[(r, False) if isinstance(r, str) else r for r in runs])
+
+
+def note(text: str) -> Block:
+    return Block("note", text)
+
+
+class _Numbers:
+    """Table and figure numbers in reading order."""
+
+    def __init__(self):
+        self.tables = self.figures = 0
+
+    def table(self, caption: str, headers: list[str], rows: list[list], widths: list[float] | None = None) -> Block:
+        self.tables += 1
+        return Block("table", headers=headers, rows=[["" if c is None else str(c) for c in row] for row in rows],
+                     widths=widths or [1] * len(headers), label=f"Table {self.tables}", caption=caption)
+
+    def figure(self, name: str, caption: str) -> Block:
+        self.figures += 1
+        return Block("figure", name=name, label=f"Figure {self.figures}", caption=caption)
+
+
+def _plural(n: int, word: str, words: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (words or word + 's')}"
+
+
+# --- sections ------------------------------------------------------------------------------------------------
+
+def _study(project, sc, num: _Numbers) -> list[Block]:
+    s = data.study(project, sc)
+    timed = s.timed
+    length = (f"{s.mean_minutes:.0f} minutes on average (from the timestamps of {len(timed)} of "
+              f"{len(s.interviews)} transcripts)" if timed else "not known (no transcript has timestamps)")
+    period = (f"{s.first_coded[:10]} to {s.last_coded[:10]}" if s.first_coded else "no confirmed codings yet")
+    facts = [["Interviews", len(s.interviews)], ["Participants", s.participants],
+             ["Words transcribed", f"{s.words:,}"], ["Interview length", length],
+             ["Coders", "; ".join(f"{name} ({_plural(n, 'coding')})" for name, n in s.coders) or "none yet"],
+             ["Coding period", period], ["Codes", f"{s.codes} ({s.codes_used} used)"],
+             ["Categories", s.categories], ["Confirmed codings", s.confirmed],
+             ["Pending suggestions (left out)", s.pending], ["Memos", s.memos]]
+    out = [heading(1, "Study summary"),
+           para(f"The analysis covers {_plural(len(s.interviews), 'interview')} with "
+                f"{_plural(s.participants, 'participant')} ({s.words:,} words). Counts in this report are of "
+                "confirmed codings only"
+                + (f"; {_plural(s.pending, 'autocoded suggestion')} still waiting for review "
+                   f"{'is' if s.pending == 1 else 'are'} left out." if s.pending else ".")),
+           num.table("Study in numbers", ["", "Value"], facts, [1, 2])]
+    if s.attributes:
+        rows = [[name, value, n] for name, values in s.attributes.items() for value, n in values.items()]
+        out.append(num.table("Participants by case attribute", ["Attribute", "Value", "Participants"], rows,
+                             [2, 3, 1]))
+    out.append(num.table("Interviews", ["Document", "Participant", "Format", "Words", "Minutes"],
+                         [[f"{i.label} {i.name}", i.participant, i.format, f"{i.words:,}", data.minutes(i.seconds)]
+                          for i in s.interviews], [3, 2, 1, 1, 1]))
+    return out
+
+
+def _codebook(project, sc, num: _Numbers, grounding, code: str | None = None) -> list[Block]:
+    rows = data.codebook(project, sc, grounding)
+    if code is not None:    # one code's subtree
+        top = project.code(code).path.casefold()
+        rows = [r for r in rows if r.path.casefold() == top or r.path.casefold().startswith(top + "/")]
+    out = [Block("layout", "landscape"), heading(1, "Codebook")]
+    if not rows:
+        return out + [note("No codes yet."), Block("layout", "portrait")]
+    out.append(para("Each code with its definition and criteria, the participants and segments coded with it (its "
+                    "sub-codes included), and an exemplar quote credited to the participant's pseudonym and the "
+                    f"segment address. {data.EXEMPLAR_RULE}"))
+    table = [[r.category.rpartition("/")[2] or "—", r.code, r.definition, r.criteria, r.participants, r.segments,
+              f"“{r.exemplar.text}” ({r.exemplar.credit})" if r.exemplar else "—"] for r in rows]
+    out.append(num.table("Codebook", CODEBOOK_HEADERS, table, CODEBOOK_WIDTHS))
+    return out + [Block("layout", "portrait")]
+
+
+def codebook_outline(project, where=None, title: str | None = None, code: str | None = None) -> Report:
+    """The codebook table alone (or one code's subtree), as a thesis appendix (`codebook export --format docx`)."""
+    sc = data.scope(project, where)
+    if not any(not c.is_category for c in project.codes()):
+        raise InputError("no codes to export: add some with 'gtcode codes add' or 'gtcode codebook import'")
+    blocks = _codebook(project, sc, _Numbers(), data.Grounding(project, sc), code)
+    return Report(title or f"Codebook: {project.name}", sc.note, blocks)
+
+
+def _categories(project, sc, num: _Numbers, grounding) -> list[Block]:
+    cats = data.categories(project, sc, grounding)
+    out = [heading(1, "Categories")]
+    if not cats:
+        return out + [note("No categories yet (gtcode category new NAME).")]
+    for c in cats:
+        out.append(heading(2, c.path + (" (core category)" if c.core else "")))
+        if c.definition:
+            out.append(para(c.definition))
+        out.append(para(("Codes: ", True), ", ".join(c.codes) or "none"))
+        out.append(para(("Grounding: ", True), f"{_plural(c.segments, 'segment')} from "
+                        f"{_plural(c.participants, 'participant')}."))
+        if not c.properties:
+            out.append(note("No properties or dimensions recorded yet."))
+            continue
+        rows = [[p.name, p.dimension, p.description,
+                 "; ".join(f"{e.value}: {e.participant}, {e.address}" for e in p.placements) or "—"]
+                for p in c.properties]
+        out.append(num.table(f"Properties and dimensions of {c.name}",
+                             ["Property", "Dimension", "Description", "Passages placed"], rows, [2, 3, 3, 4]))
+    return out
+
+
+def _relation_text(graph, u: str, v: str, d: dict) -> str:
+    n = graph.nodes
+    evidence = (f"{_plural(d['passages'], 'passage')} from {_plural(d['participants'], 'participant')}"
+                + (f", {_plural(d['memos'], 'memo')}" if d["memos"] else ""))
+    return f"{n[u]['name']} —{d['label']}→ {n[v]['name']} ({evidence})"
+
+
+def _model(project, sc, num: _Numbers, figures: dict) -> list[Block]:
+    from ..graph import build_graph, relation_edges
+    from ..model import core
+
+    graph = build_graph(project, where=sc.where)
+    if not any(d["kind"] == "category" for _, d in graph.nodes(data=True)):
+        return [heading(1, "Explanatory model"),
+                note("No categories yet, so no model to draw (gtcode category new NAME).")]
+    figures["model"] = {"kind": "model", "where": sc.where}
+    centre = core(project.store)
+    out = [Block("layout", "landscape"), heading(1, "Explanatory model"),
+           num.figure("model", "The explanatory model: the core category in the centre, barriers on the left, "
+                                "facilitators on the right, conditions and context above, consequences below. Line "
+                                "style shows the relation type; line weight its evidence."),
+           Block("layout", "portrait"), heading(2, "The model in words")]
+    if centre is None:
+        return out + [note("No core category yet: mark one with 'gtcode core CATEGORY'.")]
+    node = next(d for _, d in graph.nodes(data=True) if d["core"])
+    edges = relation_edges(graph)
+    related = sum(1 for u, v, _ in edges if node["uuid"] in (u, v))
+    out.append(para(("Core category: ", True), " ".join(filter(None, [
+        f"{centre.path}.", centre.description,
+        f"Coded directly in {_plural(node['codings'], 'passage')} from {_plural(node['cases'], 'participant')}."
+        if node["codings"] else "", f"It has {_plural(related, 'relation')} to other categories, below."]))))
+    for role, title in ROLE_TITLES.items():
+        members = sorted((k for k, d in graph.nodes(data=True) if d["role"] == role and d["kind"] == "category"),
+                         key=lambda k: (graph.nodes[k]["rank"], graph.nodes[k]["path"].casefold()))
+        items = ["; ".join(_relation_text(graph, u, v, d) for u, v, d in edges if k in (u, v)) for k in members]
+        if any(items):     # a category with no relation at all is in the Categories section, not in the model
+            out += [heading(3, title), Block("bullets", items=[i for i in items if i])]
+    from ..memos import memos_about
+
+    for m in memos_about(project, centre.uuid):
+        if m.type == "storyline":
+            out.append(heading(3, f"Storyline: {m.title}"))
+            out.append(Block("memo", m.body))
+    return out
+
+
+def _saturation(project, sc, num: _Numbers, figures: dict) -> list[Block]:
+    from ..saturation import order_phrase
+
+    result = project.saturation(where=sc.where)
+    out = [heading(1, "Saturation")]
+    if not result.rows:
+        return out + [note("No transcript has a confirmed coding yet: nothing to plot.")]
+    figures["saturation"] = {"kind": "saturation", "where": sc.where}
+    out += [num.figure("saturation", f"New codes per transcript ({order_phrase(result)}) and the cumulative "
+                                     "number of codes; the last transcripts of the rule are shaded."),
+            para(result.verdict), para(("Rule: ", True), result.rule + ".")]
+    out.append(num.table("New codes per transcript", ["#", "Transcript", "Participant", "Codes", "New", "Cumulative"],
+                         [[r.position, f"{r.label} {r.document}", data.participant(r.case, r.document), r.codes,
+                           r.new, r.cumulative] for r in result.rows], [1, 3, 2, 1, 1, 1]))
+    return out
+
+
+def _memos(project) -> list[Block]:
+    from ..audit import when
+    from ..memos import get_memo, memo_types
+
+    out = [heading(1, "Appendix A: Memos")]
+    memos = [get_memo(project.store, m.id) for m in project.memos()]
+    if not memos:
+        return out + [note("No memos yet.")]
+    out.append(para("Memos by type, oldest first within each type, as last edited; times are UTC. Memos cover the "
+                    "whole project, whatever the report's filter."))
+    order = [t["name"] for t in memo_types(project.store)]
+    for kind in sorted({m.type for m in memos}, key=lambda t: (order.index(t) if t in order else len(order), t)):
+        out.append(heading(2, f"{kind.capitalize()} memos"))
+        for m in sorted((m for m in memos if m.type == kind), key=lambda m: (m.created_at, m.id)):
+            out.append(heading(3, f"#{m.id} {m.title}"))
+            edited = (f"; version {m.version}, last edited by {m.updated_by} {when(m.updated_at)}"
+                      if m.version > 1 else "")
+            out.append(note(f"{m.author}, {when(m.created_at)}{edited}; {m.review}."))
+            out.append(Block("memo", m.body))
+            for c in m.comments:
+                out.append(Block("quote", c.body, source=f"{c.author}, {when(c.at)}, on version {c.version}"))
+    return out
+
+
+def _audit(project, num: _Numbers) -> list[Block]:
+    from ..audit import when
+
+    a = data.audit_summary(project)
+    out = [heading(1, "Appendix B: Audit summary"),
+           para(f"gtcode records every change, who made it and when, in an append-only log: {a['events']} events "
+                f"from {a['commands']} commands, {when(a['first'])} to {when(a['last'])}. "
+                f"{a['memos_signed_off']} of {_plural(a['memos'], 'memo')} signed off by a reviewer in "
+                "their current version. The full trail: gtcode log, gtcode audit --all.")]
+    out.append(num.table("Activity over the whole project", ["Activity", "Count"],
+                         [[k, v] for k, v in a["summary"].items()], [3, 1]))
+    out.append(num.table("Who did what", ["Person", "Commands", "Events", "First", "Last"],
+                         [[p["coder"], p["commands"], p["events"], when(p["first"]), when(p["last"])]
+                          for p in a["people"]], [3, 1, 1, 2, 2]))
+    return out
+
+
+def build_report(project, *, title: str | None = None, where=None) -> Report:
+    """The report's outline: study summary, codebook, categories, model, saturation, memos, audit summary."""
+    sc = data.scope(project, where)
+    num = _Numbers()
+    figures: dict[str, dict] = {}
+    grounding = data.Grounding(project, sc)
+    blocks = [*_study(project, sc, num), *_codebook(project, sc, num, grounding),
+              *_categories(project, sc, num, grounding), *_model(project, sc, num, figures),
+              *_saturation(project, sc, num, figures), *_memos(project), *_audit(project, num)]
+    subtitle = "Grounded theory analysis report, prepared with gtcode." + (f" {sc.note}" if sc.note else "")
+    return Report(title or project.name, subtitle, blocks, figures)
+
+
+# --- writing -------------------------------------------------------------------------------------------------
+
+def resolve_format(path: Path, fmt: str | None) -> str:
+    if fmt:
+        key = {"markdown": "md", "htm": "html", "word": "docx"}.get(fmt.lower().lstrip("."), fmt.lower().lstrip("."))
+        if key not in FORMATS:
+            raise UnsupportedFormat(f"report format {fmt!r}: choose docx, md or html")
+        return key
+    if path.suffix.lower() not in SUFFIXES:
+        raise UnsupportedFormat(f"{path.name}: suffix {path.suffix or '(none)'!r} does not say the format; "
+                                "use .docx, .md or .html, or --format")
+    return SUFFIXES[path.suffix.lower()]
+
+
+def draw_figures(project, report: Report, folder: Path) -> dict[str, Path]:
+    """The report's figures as PNG files in `folder`: name → path."""
+    from .diagram import export_model
+
+    out = {}
+    for name, spec in report.figures.items():
+        target = folder / f"{name}.png"
+        if spec["kind"] == "model":
+            export_model(project, target, "png", where=spec["where"])
+        else:
+            from ..saturation import plot_saturation
+
+            plot_saturation(project.saturation(where=spec["where"]), target)
+        out[name] = target
+    return out
+
+
+def figure_file(path: Path, name: str) -> str:
+    """Where Markdown's figure `name` goes beside the report: report.md → report-model.png."""
+    return f"{path.stem}-{name}.png"
+
+
+def write_report(project, path, fmt: str | None = None, *, title: str | None = None, where=None) -> list[Path]:
+    """Write the report (docx, md or html; from `fmt` or the suffix). Returns the files written, report first.
+
+    All or nothing: files are drawn in a temporary folder and moved into place only when every one is ready.
+    """
+    import tempfile
+
+    from ..exports import atomic_file, check_output
+
+    path = check_output(path)
+    fmt = resolve_format(path, fmt)
+    report = build_report(project, title=title, where=where)
+    with tempfile.TemporaryDirectory(prefix="gtcode-report-") as tmp:
+        images = draw_figures(project, report, Path(tmp))
+        extra = {path.parent / figure_file(path, n): p for n, p in images.items()} if fmt == "md" else {}
+        with atomic_file(path) as temp:
+            if fmt == "docx":
+                from .thesis_docx import write_docx
+                write_docx(report, temp, images, project.coder)
+            elif fmt == "md":
+                from .thesis_md import to_markdown
+                temp.write_text(to_markdown(report, {n: figure_file(path, n) for n in images}), encoding="utf-8",
+                                newline="\n")
+            else:
+                from .thesis_html import to_html
+                temp.write_text(to_html(report, images), encoding="utf-8", newline="\n")
+            for target, source in extra.items():   # the figures first: the report is the last file to land
+                with atomic_file(target) as t:
+                    t.write_bytes(source.read_bytes())
+    return [path, *extra]

@@ -1,0 +1,326 @@
+"""What the thesis report says, read from the project: the study in numbers, the codebook with counts and
+exemplars, the categories with their properties. Plain data; `thesis.py` arranges it into a document.
+
+Every count here is of *confirmed* codings: pending autocoding suggestions are left out until someone
+accepts them (the report says how many are waiting). `Scope` carries the `--where` filter, so a report on
+the mothers only counts, quotes and plots the mothers' interviews.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import InputError
+
+#: The exemplar rule: the confirmed, participant-spoken passage of the code closest to this many words.
+EXEMPLAR_WORDS = 25
+#: Longer exemplars are cut to this many words (with an ellipsis), so a table row stays readable.
+EXEMPLAR_MAX_WORDS = 60
+EXEMPLAR_RULE = (f"Exemplar: of the code's own confirmed passages spoken by a participant, the one closest to "
+                 f"{EXEMPLAR_WORDS} words (earliest document and position on a tie), cut at "
+                 f"{EXEMPLAR_MAX_WORDS} words.")
+
+
+@dataclass
+class Scope:
+    """The documents a report covers: all, or those a `--where` filter picks."""
+
+    where: list[str]
+    clause: str
+    params: list
+    documents: int        # in scope
+    all_documents: int    # in the project
+
+    @property
+    def note(self) -> str:
+        if not self.where:
+            return ""
+        return (f"Restricted to {' and '.join(self.where)}: {self.documents} of {self.all_documents} "
+                f"interview{'s' if self.all_documents != 1 else ''}.")
+
+
+def scope(project, where=None) -> Scope:
+    """The report's scope; an empty project, or a filter that matches nothing, is an error."""
+    from ..filters import parse_where, where_sql
+
+    where = [where] if isinstance(where, str) else list(where or [])
+    clause, params = where_sql(project.store, parse_where(where))
+    total = project.store.scalar("SELECT count(*) FROM documents") or 0
+    if not total:
+        raise InputError("nothing to report: the project has no documents yet; import transcripts first "
+                         "(gtcode import PATH)")
+    n = project.store.scalar(f"SELECT count(*) FROM documents d WHERE {clause}", params) or 0
+    if not n:
+        raise InputError(f"nothing to report: no documents where {' and '.join(where)}")
+    return Scope(where, clause, list(params), n, total)
+
+
+def participant(case: str | None, document: str) -> str:
+    """The pseudonym a quote is credited to: the case (P04), else the document's name."""
+    return case or document
+
+
+def minutes(seconds: float | None) -> str:
+    return "" if seconds is None else f"{seconds / 60:.0f}"
+
+
+# --- the study in numbers ------------------------------------------------------------------------------------
+
+@dataclass
+class Interview:
+    label: str            # D3
+    name: str
+    participant: str
+    format: str
+    words: int
+    seconds: float | None  # last timestamp in the transcript, when it has any
+
+
+@dataclass
+class Study:
+    interviews: list[Interview]
+    participants: int
+    attributes: dict[str, dict[str, int]]   # attribute → value → participants
+    words: int
+    coders: list[tuple[str, int]]           # who coded, confirmed codings each
+    first_coded: str | None                 # ISO dates of the first and last confirmed coding
+    last_coded: str | None
+    confirmed: int
+    pending: int
+    codes: int
+    codes_used: int
+    categories: int
+    memos: int
+
+    @property
+    def timed(self) -> list[Interview]:
+        return [i for i in self.interviews if i.seconds is not None]
+
+    @property
+    def mean_minutes(self) -> float | None:
+        timed = self.timed
+        return sum(i.seconds for i in timed) / len(timed) / 60 if timed else None
+
+
+def study(project, sc: Scope) -> Study:
+    from ..cooccurrence import natural_key
+
+    store = project.store
+    docs = store.all('SELECT d.id, d.name, d.format, d.word_count, d.case_id, c.name AS "case" FROM documents d '
+                     f"LEFT JOIN cases c ON c.id = d.case_id WHERE {sc.clause} ORDER BY d.id", sc.params)
+    ends = {r[0]: r[1] for r in store.all("SELECT document_id, max(coalesce(time_end, time_start)) FROM turns "
+                                          "GROUP BY document_id")}
+    interviews = [Interview(f"D{d['id']}", d["name"], participant(d["case"], d["name"]), d["format"],
+                            d["word_count"], ends.get(d["id"])) for d in docs]
+    case_ids = {d["case_id"] for d in docs if d["case_id"] is not None}
+    attributes: dict[str, dict[str, int]] = {}
+    for r in store.all("SELECT a.name, ca.value, ca.case_id FROM case_attributes ca JOIN attributes a "
+                       "ON a.id = ca.attribute_id ORDER BY a.id"):
+        if r["case_id"] in case_ids:
+            values = attributes.setdefault(r["name"], {})
+            values[r["value"]] = values.get(r["value"], 0) + 1
+    attributes = {k: dict(sorted(v.items(), key=lambda kv: natural_key(kv[0]))) for k, v in attributes.items()}
+    base = f"FROM codings g JOIN documents d ON d.id = g.document_id WHERE {sc.clause}"
+    coders = [(r[0], r[1]) for r in store.all(
+        "SELECT k.name, count(*) FROM codings g JOIN documents d ON d.id = g.document_id "
+        f"JOIN coders k ON k.id = g.coder_id WHERE {sc.clause} AND g.status = 'confirmed' "
+        "GROUP BY k.name ORDER BY count(*) DESC, k.name", sc.params)]
+    first, last = store.one(f"SELECT min(g.created_at), max(g.created_at) {base} AND g.status = 'confirmed'",
+                            sc.params)
+    return Study(
+        interviews, len(case_ids) + sum(1 for d in docs if d["case_id"] is None), attributes,
+        sum(d["word_count"] for d in docs), coders, first, last,
+        store.scalar(f"SELECT count(*) {base} AND g.status = 'confirmed'", sc.params) or 0,
+        store.scalar(f"SELECT count(*) {base} AND g.status = 'pending'", sc.params) or 0,
+        store.scalar("SELECT count(*) FROM codes WHERE kind = 'code'") or 0,
+        store.scalar(f"SELECT count(DISTINCT g.code_id) {base} AND g.status = 'confirmed'", sc.params) or 0,
+        store.scalar("SELECT count(*) FROM codes WHERE kind = 'category'") or 0,
+        store.scalar("SELECT count(*) FROM memos") or 0)
+
+
+# --- grounding: segments and participants per code -----------------------------------------------------------
+
+class Grounding:
+    """Confirmed codings in scope as segments and participants per code, read once for the whole report."""
+
+    def __init__(self, project, sc: Scope):
+        self.tree = project.codes()
+        self.segments: dict[int, set[int]] = {}
+        self.people: dict[int, set[int]] = {}
+        for code_id, seg_id, who in project.store.all(
+                "SELECT g.code_id, s.id, coalesce(d.case_id, -d.id) FROM codings g "
+                "JOIN documents d ON d.id = g.document_id JOIN segments s ON s.document_id = g.document_id "
+                "AND s.start_char < g.end_char AND s.end_char > g.start_char "
+                f"WHERE g.status = 'confirmed' AND {sc.clause}", sc.params):
+            self.segments.setdefault(code_id, set()).add(seg_id)
+            self.people.setdefault(code_id, set()).add(who)
+
+    def of(self, code) -> tuple[int, int]:
+        """(participants, segments) of a code and everything under it."""
+        from ..codes import subtree
+
+        ids = [c.id for c in subtree(self.tree, code)]
+        return (len(set().union(*(self.people.get(i, set()) for i in ids))),
+                len(set().union(*(self.segments.get(i, set()) for i in ids))))
+
+
+# --- the codebook ------------------------------------------------------------------------------------------
+
+@dataclass
+class Exemplar:
+    text: str
+    participant: str
+    address: str
+
+    @property
+    def credit(self) -> str:
+        return f"{self.participant}, {self.address}"
+
+
+@dataclass
+class CodebookRow:
+    category: str          # the nearest category's path, '' when none
+    code: str              # the code's path below that category
+    path: str
+    definition: str
+    include: str
+    exclude: str
+    participants: int
+    segments: int
+    exemplar: Exemplar | None = None
+
+    @property
+    def criteria(self) -> str:
+        return "\n".join(f"{label}: {text}" for label, text in (("Include", self.include), ("Exclude", self.exclude))
+                         if text.strip())
+
+
+def exemplars(project, sc: Scope) -> dict[int, Exemplar]:
+    """code id → its exemplar (see EXEMPLAR_RULE): typical in length, in a participant's own words."""
+    from ..memos import _address
+
+    store = project.store
+    best: dict[int, tuple] = {}
+    texts: dict[int, str] = {}
+    for r in store.all(
+            'SELECT g.id, g.code_id, g.document_id, g.start_char, g.end_char, d.name, c.name AS "case" '
+            "FROM codings g JOIN documents d ON d.id = g.document_id LEFT JOIN cases c ON c.id = d.case_id "
+            f"WHERE g.status = 'confirmed' AND {sc.clause} AND NOT EXISTS (SELECT 1 FROM turns t WHERE "
+            "t.document_id = g.document_id AND t.start_char < g.end_char AND t.end_char > g.start_char AND "
+            "(t.is_interviewer = 1 OR t.speaker IS NULL))", sc.params):
+        if r["document_id"] not in texts:
+            texts[r["document_id"]] = store.scalar("SELECT text FROM documents WHERE id = ?", (r["document_id"],))
+        words = texts[r["document_id"]][r["start_char"]:r["end_char"]].split()
+        key = (abs(len(words) - EXEMPLAR_WORDS), r["document_id"], r["start_char"], r["id"])
+        if r["code_id"] not in best or key < best[r["code_id"]][0]:
+            best[r["code_id"]] = (key, words, r)
+    out = {}
+    for code_id, (_, words, r) in best.items():
+        text = " ".join(words[:EXEMPLAR_MAX_WORDS]) + (" …" if len(words) > EXEMPLAR_MAX_WORDS else "")
+        out[code_id] = Exemplar(text, participant(r["case"], r["name"]),
+                                _address(store, r["document_id"], r["start_char"], r["end_char"]))
+    return out
+
+
+def nearest_category(tree, code):
+    by_id = {c.id: c for c in tree}
+    node = by_id.get(code.parent_id)
+    while node is not None and not node.is_category:
+        node = by_id.get(node.parent_id)
+    return node
+
+
+def codebook(project, sc: Scope, grounding: Grounding | None = None) -> list[CodebookRow]:
+    """Every code (not categories: they have their own section), in code-tree order."""
+    grounding = grounding or Grounding(project, sc)
+    quotes = exemplars(project, sc)
+    rows = []
+    for code in grounding.tree:
+        if code.is_category:
+            continue
+        cat = nearest_category(grounding.tree, code)
+        name = code.path[len(cat.path) + 1:] if cat is not None else code.path
+        people, segments = grounding.of(code)
+        rows.append(CodebookRow(cat.path if cat else "", name, code.path, code.description, code.include,
+                                code.exclude, people, segments, quotes.get(code.id)))
+    return rows
+
+
+# --- categories ----------------------------------------------------------------------------------------------
+
+@dataclass
+class Placement:
+    value: str
+    participant: str
+    address: str
+
+
+@dataclass
+class PropertyView:
+    name: str
+    low: str
+    high: str
+    description: str
+    placements: list[Placement] = field(default_factory=list)
+
+    @property
+    def dimension(self) -> str:
+        return f"{self.low} … {self.high}" if self.low or self.high else ""
+
+
+@dataclass
+class CategoryView:
+    path: str
+    name: str
+    definition: str
+    core: bool
+    codes: list[str]
+    participants: int
+    segments: int
+    properties: list[PropertyView]
+
+
+def categories(project, sc: Scope, grounding: Grounding | None = None) -> list[CategoryView]:
+    """Each category with its codes, grounding, and properties with dimensions and the passages placed on them."""
+    from ..memos import _address
+
+    grounding = grounding or Grounding(project, sc)
+    store = project.store
+    in_scope = {r[0] for r in store.all(f"SELECT d.id FROM documents d WHERE {sc.clause}", sc.params)}
+    out = []
+    for cat in (c for c in grounding.tree if c.is_category):
+        props = []
+        for p in store.all("SELECT * FROM category_properties WHERE code_id = ? ORDER BY id", (cat.id,)):
+            view = PropertyView(p["name"], p["low"], p["high"], p["description"])
+            for e in store.all('SELECT e.*, d.name, c.name AS "case" FROM property_evidence e JOIN documents d '
+                               "ON d.id = e.document_id LEFT JOIN cases c ON c.id = d.case_id "
+                               "WHERE e.property_id = ? ORDER BY e.document_id, e.start_char, e.id", (p["id"],)):
+                if e["document_id"] in in_scope:
+                    view.placements.append(Placement(e["value"], participant(e["case"], e["name"]),
+                                                     _address(store, e["document_id"], e["start_char"],
+                                                              e["end_char"])))
+            props.append(view)
+        people, segments = grounding.of(cat)
+        out.append(CategoryView(cat.path, cat.name, cat.description, cat.core,
+                                [c.name for c in grounding.tree if c.parent_id == cat.id], people, segments, props))
+    return out
+
+
+# --- the audit summary ---------------------------------------------------------------------------------------
+
+def audit_summary(project) -> dict:
+    """Activity counts over the whole project, and who did how much when (from the append-only event log)."""
+    from ..audit import collect_audit
+
+    store = project.store
+    report = collect_audit(project, everything=True)
+    people = [dict(r) for r in store.all(
+        "SELECT k.name AS coder, count(*) AS events, count(DISTINCT e.txn) AS commands, min(e.at) AS first, "
+        "max(e.at) AS last FROM events e JOIN coders k ON k.id = e.coder_id GROUP BY k.name "
+        "ORDER BY min(e.id)")]
+    totals = store.one("SELECT count(*), count(DISTINCT txn), min(at), max(at) FROM events")
+    memos = project.memos()
+    signed = sum(1 for m in memos if m.review == "signed off")
+    return {"summary": report.summary, "people": people, "events": totals[0], "commands": totals[1],
+            "first": totals[2], "last": totals[3], "memos_signed_off": signed, "memos": len(memos),
+            "pending": report.pending_now}
