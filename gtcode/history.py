@@ -31,7 +31,7 @@ def log(store: Store, *, code_uuids: list[str] | None = None, coder: str | None 
         sql += " AND (" + " OR ".join("e.entity_uuid = ? OR instr(e.data, ?) > 0" for _ in code_uuids) + ")"
         for u in code_uuids:
             args.extend([u, u])
-    sql += " ORDER BY e.id DESC"
+    sql += " ORDER BY e.at DESC, e.id DESC"  # by time: events merged in from a copy interleave
     if limit:
         sql += f" LIMIT {int(limit)}"
     return [dict(r) | {"data": json.loads(r["data"])} for r in store.all(sql, args)]
@@ -44,7 +44,11 @@ def undoable_commands(store: Store, coder_id: int) -> list[dict]:
         " max(e.action = 'undo') AS is_undo FROM events e WHERE e.coder_id = ? GROUP BY e.txn ORDER BY last DESC",
         (coder_id,))
     undone = {json.loads(r[0]).get("txn") for r in store.all("SELECT data FROM events WHERE action = 'undo'")}
-    return [dict(r) for r in rows if not r["is_undo"] and r["txn"] not in undone]
+    # Commands `gtcode merge` copied in were made in another copy: their row changes are not here.
+    merged = {t for r in store.all("SELECT data FROM events WHERE action = 'merge'")
+              for t in json.loads(r[0]).get("txns", [])}
+    return [dict(r) for r in rows if not r["is_undo"] and r["txn"] not in undone and not (
+        r["txn"] in merged and store.one("SELECT 1 FROM changes WHERE txn = ?", (r["txn"],)) is None)]
 
 
 def _columns(store: Store, table: str) -> list[str]:

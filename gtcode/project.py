@@ -575,6 +575,11 @@ class Project:
             return add_memo_type(self.store, txn, name, description)
 
     # --- team work ----------------------------------------------------------
+    def merge(self, other, *, dry_run: bool = False):
+        """Merge another coder's copy (its gtcode.db or folder) into this project; returns a MergeReport."""
+        from .merge import merge_project
+        return merge_project(self, other, dry_run=dry_run)
+
     def agreement(self, *, coders: list[str] | None = None, codes: list[str] | None = None, unit: str = "segment",
                   where=None):
         """Percent agreement, Cohen's kappa and Krippendorff's alpha per code, and pooled."""

@@ -190,3 +190,43 @@ def test_agreement_bad_input_is_one_line(team, args, message):
 def test_agreement_with_one_coder_says_who_was_found(project):
     with pytest.raises(InputError, match="coders found: none"):
         project.agreement()
+
+
+def test_two_coders_blind_copy_merge_agreement_settle(tmp_path):
+    """The README's workflow end to end: copy, code blind, merge, agreement, settle."""
+    import shutil
+
+    (tmp_path / "P01.txt").write_text(TEXT, encoding="utf-8")
+    main = tmp_path / "main"
+
+    def run(*args, project=main, coder="ana"):
+        res = runner.invoke(app, ["-p", str(project), "--coder", coder, *args])
+        assert res.exit_code == 0, res.output
+        return res
+
+    runner.invoke(app, ["init", str(main)])
+    run("import", str(tmp_path / "P01.txt"))
+    run("codes", "add", "Being filmed")
+    copy = tmp_path / "second.db"
+    shutil.copy(main / "gtcode.db", copy)
+    run("code", "D1:2", "D1:3", "Being filmed")                         # ana, in the main project
+    run("code", "D1:2", "Being filmed", project=copy, coder="ben")      # ben, blind, in his copy
+    run("code", "D1:6", "Feeling confident", "--create", project=copy, coder="ben")
+
+    assert "would" in run("merge", str(copy), "--dry-run").output.lower()
+    with pytest.raises(InputError, match="at least two coders"):
+        with Project.open(main) as p:
+            p.agreement()
+    run("merge", str(copy))
+    assert "nothing to merge" in run("merge", str(copy)).output.lower()
+
+    data = json.loads(run("agreement", "--json", "--codes", "Being filmed").stdout)
+    filmed = data["codes"][0]
+    assert data["coders"] == ["ana", "ben"] and filmed["coded_by"] == {"ana": 2, "ben": 1}
+    assert filmed["agreed"] == filmed["units"] - 1
+    assert "D1:3" in run("agreement", "--disagreements", "Being filmed").stdout
+    run("agreement", "settle", "D1:3", "Being filmed", "--drop")
+    data = json.loads(run("agreement", "--json", "--codes", "Being filmed").stdout)
+    assert data["codes"][0]["percent"] == 1.0 and data["codes"][0]["coded_by"] == {"ana": 1, "ben": 1}
+    log = run("log").stdout
+    assert "settled D1:3" in log and "merge" in log.lower()

@@ -37,7 +37,7 @@ def _root(
 
 
 from . import (analysis, audit, axial, cases, codebook, coding, data, exports, history, memos, model,  # noqa: E402
-               report, setup, team)
+               merge, report, setup, team)
 
 # Help panels follow the research workflow: set up → import → look → open coding → compare → history.
 setup.register(app)
@@ -53,6 +53,7 @@ axial.register(app)
 report.register(app)
 history.register(app)
 team.register(app)
+merge.register(app)
 exports.register(app)
 
 
