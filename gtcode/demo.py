@@ -41,6 +41,8 @@ class DemoResult:
     accepted: dict = field(default_factory=dict)
     #: the demo's memos (gtcode.memos.Memo) as they end up: reviewed by the supervisor, one changed since
     memos: list = field(default_factory=list)
+    #: the second coder's blind pass: copy path, codings made, the MergeReport and the AgreementReport
+    agreement: dict = field(default_factory=dict)
     #: the explanatory model built by axial and selective coding: core, relations, storyline memo
     model: dict = field(default_factory=dict)
 
@@ -118,6 +120,7 @@ def build_demo(directory: str | Path, source: str | Path | None = None, coder: s
         result.autocode = project.autocode()
         result.accepted = project.accept(all_pending=True) if result.autocode.added else {}
         result.memos = add_demo_memos(project)
+        result.agreement = add_second_coder(project)
         result.model = add_demo_model(project)
     return result
 
@@ -229,3 +232,20 @@ def second_coder_pass(project, first_coder: str, cases=DEMO_DOUBLE_CODED) -> int
     for path, addresses in plan.items():
         made += project.apply_code(addresses, path)["added"]
     return made
+
+
+def add_second_coder(project) -> dict:
+    """Blind double coding as the README describes it: copy the project, the second coder codes two
+    interviews in the copy, merge the copy back, and compare."""
+    from .project import Project
+
+    copy = project.path.parent / "second-coder.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(copy) + suffix).unlink(missing_ok=True)
+    project.store.conn.execute("VACUUM INTO ?", (str(copy),))
+    first = project.coder
+    with Project.open(copy, coder=DEMO_SECOND_CODER, command=project.command) as other:
+        made = second_coder_pass(other, first)
+    merged = project.merge(copy)
+    report = project.agreement(coders=[first, DEMO_SECOND_CODER])
+    return {"copy": str(copy), "codings": made, "merged": merged, "report": report}

@@ -97,3 +97,21 @@ def test_demo_builds_the_reference_model(tmp_path):
     assert "Engagement with VIG" in svg and "Fear of judgement and" in svg
     assert "Engagement with VIG" in (folder / "model.mmd").read_text(encoding="utf-8")
     p.close()
+
+
+def test_demo_has_a_second_coder_merged_and_real_agreement(tmp_path):
+    from gtcode.demo import DEMO_DOUBLE_CODED, DEMO_SECOND_CODER, build_demo
+
+    result = build_demo(tmp_path / "demo")
+    try:
+        info = result.agreement
+        assert info["codings"] > 20 and info["merged"].changed
+        report = info["report"]
+        assert report.coders == ["demo", DEMO_SECOND_CODER]
+        assert report.documents == len(DEMO_DOUBLE_CODED)
+        # Imperfect but substantial agreement, with figures from real coding, not placeholders.
+        assert 0.5 < report.overall.kappa < 0.95 and 0.5 < report.overall.alpha < 0.95
+        # The second coder's copy is beside the project, and merging it again changes nothing.
+        assert not result.project.merge(info["copy"]).changed
+    finally:
+        result.project.close()
