@@ -91,7 +91,8 @@ def _undo_txn(store: Store, txn_id: str) -> int:
 
 
 #: Commands that change documents, whose rows are not captured for undo (their text would be stored twice).
-NOT_UNDOABLE = ("project.init", "document.import", "document.replace", "document.link")
+NOT_UNDOABLE = ("project.init", "document.import", "document.replace", "document.link", "document.redact",
+                "text.redact")
 
 
 def undo(store: Store, txn: Txn, steps: int = 1) -> list[dict]:
@@ -105,7 +106,7 @@ def undo(store: Store, txn: Txn, steps: int = 1) -> list[dict]:
                                f"({','.join('?' * len(NOT_UNDOABLE))})", (cmd["txn"], *NOT_UNDOABLE))
         if blocked or not store.scalar("SELECT count(*) FROM changes WHERE txn = ?", (cmd["txn"],)):
             raise NothingToUndo(f"cannot undo {cmd['command']!r}: only changes to codes, codings and cases can be "
-                                "undone (imports and document links cannot)")
+                                "undone (imports, document links and redaction cannot)")
         n = _undo_txn(store, cmd["txn"])
         txn.record("undo", f"undid: {cmd['summary']}", None, txn=cmd["txn"], command=cmd["command"], rows=n)
         done.append({"command": cmd["command"], "summary": cmd["summary"], "rows": n})

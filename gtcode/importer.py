@@ -11,11 +11,15 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import GtcodeError, WouldOrphanCodings
 from .ingest import ParsedDocument, ReadOptions, expand_paths, read_path
 from .store.db import Store, Txn, new_uuid, now
 from .text import content_hash, count_words
+
+if TYPE_CHECKING:
+    from .redact import Pseudonymiser
 
 CHUNK = 4  # files read and segmented together (one nlp.pipe stream); small, so progress moves
 
@@ -57,6 +61,8 @@ class ImportSettings:
     replace: bool = False
     force: bool = False
     nlp: str | None = None
+    #: replaces names from a key and tags identifiers before anything is stored (gtcode.redact)
+    pseudonymiser: Pseudonymiser | None = None
 
 
 def run_import(store: Store, txn: Txn, items: list, settings: ImportSettings,
@@ -87,6 +93,8 @@ def run_import(store: Store, txn: Txn, items: list, settings: ImportSettings,
                                                      f"{path}: could not be read ({type(exc).__name__}: {exc})"))
                 continue
             for doc in docs:
+                if settings.pseudonymiser is not None:  # before anything can reach the store
+                    path = settings.pseudonymiser.apply_to_document(doc, path)
                 report.notes.extend(doc.notes)
                 parsed.append((path, doc))
         todo = []

@@ -121,8 +121,13 @@ class Project:
     def import_paths(self, paths, *, case: str | None = None, interviewer=None, speaker_pattern: str | None = None,
                      replace: bool = False, force: bool = False, text_column: str | None = None,
                      id_column: str | None = None, nlp: str | None = None,
+                     pseudonymise: str | os.PathLike | None = None,
                      progress: Callable[[int, str], None] | None = None):
-        """Import transcripts (files, folders, globs); returns an ImportReport. Bad files are skipped, reported."""
+        """Import transcripts (files, folders, globs); returns an ImportReport. Bad files are skipped, reported.
+
+        `pseudonymise`: a key CSV (real,pseudonym), read but never stored; names become pseudonyms and
+        e-mails, phone numbers, postcodes, NHS numbers and dates of birth become tags before anything is stored.
+        """
         from .importer import ImportSettings, run_import
         from .ingest import ReadOptions
 
@@ -135,6 +140,9 @@ class Project:
             read=ReadOptions(speaker_pattern, tuple(interviewer) if interviewer is not None else None,
                              text_column, id_column),
             case=case, replace=replace, force=force, nlp=nlp or cfg.get("nlp"))
+        if pseudonymise is not None:
+            from .redact import Pseudonymiser
+            settings.pseudonymiser = Pseudonymiser.from_key(pseudonymise)  # a bad key fails here: nothing imported
         if speaker_pattern:
             import re
             try:
@@ -596,6 +604,17 @@ class Project:
         from .agreement import settle
         with self.transaction() as txn:
             return settle(self, txn, address, code, keep, coders)
+
+    # --- confidentiality ----------------------------------------------------------
+    def redact_check(self, key=None, *, detectors: bool = True):
+        """What the key's names and the detectors still find in documents, memos, codes, cases and the log."""
+        from .redact import Pseudonymiser, check
+        return check(self, Pseudonymiser.from_key(key, detectors))
+
+    def redact_apply(self, key, *, detectors: bool = True):
+        """Pseudonymise what is already stored; codings stay on the same words. Cannot be undone."""
+        from .redact import Pseudonymiser, apply
+        return apply(self, Pseudonymiser.from_key(key, detectors))
 
     # --- thesis outputs ---------------------------------------------------------
     def report(self, path, fmt: str | None = None, *, title: str | None = None, where=None):

@@ -37,11 +37,12 @@ def _root(
 
 
 from . import (analysis, audit, axial, cases, codebook, coding, data, exports, history, memos, model,  # noqa: E402
-               merge, report, setup, team)
+               merge, redact, report, setup, team)
 
 # Help panels follow the research workflow: set up → import → look → open coding → compare → history.
 setup.register(app)
 data.register(app)
+redact.register(app)
 cases.register(app)
 coding.register(app)
 codebook.register(app)

@@ -46,6 +46,10 @@ def import_(
     text_column: Annotated[Optional[str], typer.Option(help="CSV: the column holding the text.")] = None,
     id_column: Annotated[Optional[str], typer.Option(help="CSV: the column holding the case id.")] = None,
     nlp: Annotated[Optional[str], typer.Option(help="An installed spaCy model for sentences (default: blank English).")] = None,
+    pseudonymise: Annotated[Optional[str], typer.Option(
+        metavar="KEY.csv", help="A key (real,pseudonym) kept outside the project: names become pseudonyms, and "
+        "e-mails, phone numbers, postcodes, NHS numbers and dates of birth become tags, before anything is "
+        "stored.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the outcome per file as JSON.")] = False,
 ) -> None:
     """Import transcripts: speaker turns, sentence segments, times; bad files are reported and skipped.
@@ -59,7 +63,8 @@ def import_(
         try:
             report = project.import_paths(paths, case=case, interviewer=interviewer, speaker_pattern=speaker_pattern,
                                           replace=replace, force=force, text_column=text_column,
-                                          id_column=id_column, nlp=nlp, progress=callback)
+                                          id_column=id_column, nlp=nlp, pseudonymise=pseudonymise,
+                                          progress=callback)
         finally:
             if bar:
                 bar.stop()
