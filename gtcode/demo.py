@@ -22,6 +22,11 @@ def bundled_transcripts() -> Path:
     return Path(__file__).resolve().parent.parent / "transcripts"
 
 
+def bundled_key() -> Path:
+    """The demo's pseudonym key (fictional names); a real study keeps its key outside the project."""
+    return bundled_transcripts() / "pseudonym-key.csv"
+
+
 def bundled_codebook() -> Path:
     return Path(__file__).resolve().parent.parent / "codebooks" / "vig-engagement.yml"
 
@@ -72,10 +77,11 @@ DEMO_MEMOS = [
      "Working hypothesis: engagement turns on whether the film is re-read from evidence *against* the "
      "mother to evidence *for* her. Compare P02 (expected evidence) with P05 (told what the film is for)."),
     ("Interviewer labels and speaker detection", "methodological", ["doc:D8"],
-     "The transcripts label the interviewer in five ways: Interviewer, I, Q, Hannah Reid and "
-     "Hannah Reid (Researcher) in the Teams captions. The demo imports with --interviewer "
-     "\"Interviewer,I,Q,Researcher,Hannah Reid\" so that her turns are left out of autocoding and "
-     "word counts.\n\n"
+     "The transcripts label the interviewer in five ways: Interviewer, I, Q, her name, and her name "
+     "with (Researcher) in the Teams captions. The demo imports with --interviewer listing all five "
+     "so that her turns are left out of autocoding and word counts, and with --pseudonymise, so her "
+     "name and the participants' are replaced before anything is stored; this memo does not name her "
+     "either ('gtcode redact check' would list it).\n\n"
      "Checked by reading the first turns of each document: P08 uses Q:/A: only, as its header says "
      "[[D8:9]], and the header lines before the first turn have no speaker, so they count as neither "
      "interviewer nor participant. Decision: keep speaker detection automatic, and check the turn counts "
@@ -111,7 +117,9 @@ def build_demo(directory: str | Path, source: str | Path | None = None, coder: s
     if participants.exists():
         project.import_cases(participants)
     transcripts = sorted(p for p in source.iterdir() if p.suffix.lower() in (".docx", ".txt", ".vtt", ".srt"))
-    report = project.import_paths(transcripts, interviewer=DEMO_INTERVIEWER)
+    key = source / "pseudonym-key.csv"
+    report = project.import_paths(transcripts, interviewer=DEMO_INTERVIEWER,
+                                  pseudonymise=key if key.is_file() else None)
     hits, total = project.search(DEMO_QUERY, where=["role=mother"], speaker="participant", limit=5)
     result = DemoResult(project, report, DEMO_QUERY, hits, total)
     if bundled_codebook().is_file():

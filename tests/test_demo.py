@@ -115,3 +115,18 @@ def test_demo_has_a_second_coder_merged_and_real_agreement(tmp_path):
         assert not result.project.merge(info["copy"]).changed
     finally:
         result.project.close()
+
+
+def test_demo_is_pseudonymised_and_the_key_stays_outside(tmp_path):
+    from gtcode.demo import build_demo, bundled_key
+    from gtcode.redact import load_key
+
+    result = build_demo(tmp_path / "demo")
+    try:
+        assert result.project.redact_check(bundled_key()) == []
+        assert "Dr Asha Rao" in {t["speaker"] for t in result.project.turns("P06")}
+    finally:
+        result.project.close()
+    stored = b"".join(p.read_bytes() for p in (tmp_path / "demo").glob("gtcode.db*"))
+    reals = [entry.real for entry in load_key(bundled_key())]
+    assert reals and not [r for r in reals if r.encode() in stored]
