@@ -319,7 +319,7 @@ def _spans_by_code(store: Store, code_ids: list[int]) -> dict[tuple[int, int], l
     return out
 
 
-def _rejected(store: Store, codes: list[Code]) -> dict[tuple[int, int], list[tuple[int, int]]]:
+def rejected_spans(store: Store, codes: list[Code]) -> dict[tuple[int, int], list[tuple[int, int]]]:
     """Spans whose suggestions were rejected (and the rejection not undone), by code and document."""
     undone = {json.loads(r[0]).get("txn") for r in store.all("SELECT data FROM events WHERE action = 'undo'")}
     ids = {c.uuid: c.id for c in codes}
@@ -332,7 +332,7 @@ def _rejected(store: Store, codes: list[Code]) -> dict[tuple[int, int], list[tup
     return out
 
 
-def _overlaps(spans: list[tuple[int, int]] | None, start: int, end: int) -> bool:
+def spans_overlap(spans: list[tuple[int, int]] | None, start: int, end: int) -> bool:
     return bool(spans) and any(a < end and b > start for a, b in spans)
 
 
@@ -340,7 +340,7 @@ def plan_autocode(store: Store, run: MatchRun, *, retry_rejected: bool = False, 
     """Per code: the outcome counts, and the segments that would get a new pending coding (with its pattern)."""
     codes = [r.code for r in run.rules]
     existing = _spans_by_code(store, [c.id for c in codes])
-    rejected = {} if retry_rejected else _rejected(store, codes)
+    rejected = {} if retry_rejected else rejected_spans(store, codes)
     plan = []
     for rule, hits in zip(run.rules, run.hits):
         outcome = CodeOutcome(rule.code.path, rule.code.uuid, matched=len(hits))
@@ -350,9 +350,9 @@ def plan_autocode(store: Store, run: MatchRun, *, retry_rejected: bool = False, 
                 label = pattern_text(rule.patterns[p])
                 outcome.patterns[label] = outcome.patterns.get(label, 0) + 1
             key = (rule.code.id, seg.document_id)
-            if _overlaps(existing.get(key), seg.start, seg.end):
+            if spans_overlap(existing.get(key), seg.start, seg.end):
                 outcome.already += 1
-            elif _overlaps(rejected.get(key), seg.start, seg.end):
+            elif spans_overlap(rejected.get(key), seg.start, seg.end):
                 outcome.rejected += 1
             else:
                 new.append((seg, pattern_text(rule.patterns[ps[0]])))

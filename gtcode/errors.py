@@ -153,3 +153,12 @@ class BadRelation(InputError):
 
 class GraphvizNotFound(InputError):
     """`--engine graphviz` was asked for but Graphviz's `dot` is not installed."""
+
+
+# --- exchange (REFI-QDA) ---
+class BadExchangeFile(InputError):
+    """A .qdpx/.qdc that cannot be imported as a whole: missing project.qde, unknown namespace, duplicate GUIDs."""
+
+
+class UnsafeExchangeFile(BadExchangeFile):
+    """A .qdpx refused for safety: path traversal, zip bomb, DOCTYPE (XXE, billion laughs)."""

@@ -183,8 +183,11 @@ def _snapshot(store: Store, doc_id: int) -> dict:
 
 
 def write_document(store: Store, txn: Txn, path: Path, doc: ParsedDocument, segs, case_id,
-                   settings) -> ImportOutcome:
-    """Store one parsed, segmented document (new, or replacing one of the same name) with its turns and segments."""
+                   settings, uuid: str | None = None) -> ImportOutcome:
+    """Store one parsed, segmented document (new, or replacing one of the same name) with its turns and segments.
+
+    `uuid`: the identity a new document takes (an exchange file's GUID); a fresh one otherwise.
+    """
     conn = store.conn
     digest = content_hash(doc.text)
     words = count_words(doc.text)
@@ -213,7 +216,7 @@ def write_document(store: Store, txn: Txn, path: Path, doc: ParsedDocument, segs
             " encoding = ?, word_count = ?, imported_at = ?, imported_by = ?, meta = ? WHERE id = ?",
             (case_id, doc.text, digest, doc.format, str(path), doc.encoding, words, now(), txn.coder_id, meta, doc_id))
     else:
-        doc_uuid = new_uuid()
+        doc_uuid = uuid or new_uuid()
         doc_id = conn.execute(
             "INSERT INTO documents (uuid, name, case_id, text, text_hash, format, source_path, encoding, word_count,"
             " imported_at, imported_by, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

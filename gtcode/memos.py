@@ -137,7 +137,7 @@ def _add_link(store: Store, txn: Txn, memo_id: int, link: Link, source: str) -> 
     return True
 
 
-def _sync_references(project, txn: Txn, memo_id: int, body: str) -> list[str]:
+def sync_references(project, txn: Txn, memo_id: int, body: str) -> list[str]:
     """Make the memo's reference links match its text; returns references that did not resolve."""
     store = project.store
     store.conn.execute("DELETE FROM memo_links WHERE memo_id = ? AND source = 'reference'", (memo_id,))
@@ -322,7 +322,7 @@ def create_memo(project, txn: Txn, title: str, body: str, type: str = "theoretic
                        " VALUES (?, ?, 1, ?, ?, ?, ?)", (new_uuid(), memo_id, title, body, now(), txn.coder_id))
     for link in resolved:
         _add_link(store, txn, memo_id, link, "explicit")
-    unresolved = _sync_references(project, txn, memo_id, body)
+    unresolved = sync_references(project, txn, memo_id, body)
     txn.record("memo.create", f"wrote {kind} memo #{memo_id} {title!r}", uuid,
                memo={"id": memo_id, "uuid": uuid, "type": kind, "title": title},
                links=[link.spec for link in resolved], unresolved=unresolved)
@@ -342,7 +342,7 @@ def edit_memo(project, txn: Txn, ref, title: str | None = None, body: str | None
     store.conn.execute("INSERT INTO memo_versions (uuid, memo_id, version, title, body, created_at, created_by)"
                        " VALUES (?, ?, ?, ?, ?, ?, ?)", (new_uuid(), memo.id, version, title, body, now(),
                                                           txn.coder_id))
-    unresolved = _sync_references(project, txn, memo.id, body)
+    unresolved = sync_references(project, txn, memo.id, body)
     signed = memo.review == "signed off"
     txn.record("memo.edit", f"edited memo #{memo.id} {title!r} (version {version})"
                + (", changed since sign-off" if signed else ""), memo.uuid,

@@ -390,10 +390,10 @@ class _Merger:
         for r in ours:
             spans[(r["code_id"], r["document_id"], r["coder_id"])].append(
                 [r["id"], r["start_char"], r["end_char"], r["status"]])
-        from .autocode import _overlaps, _rejected
+        from .autocode import rejected_spans, spans_overlap
         from .codes import all_codes
 
-        rejected = _rejected(self.store, all_codes(self.store))
+        rejected = rejected_spans(self.store, all_codes(self.store))
         diverged = refused = 0
         for r in self.rows("SELECT * FROM codings ORDER BY id"):
             doc = self.doc.get(r["document_id"])
@@ -402,7 +402,7 @@ class _Merger:
                 self.count("codings", "skipped")
                 continue
             code, coder, start, end = self.code[r["code_id"]], self.coder[r["coder_id"]], r["start_char"], r["end_char"]
-            if r["status"] == "pending" and _overlaps(rejected.get((code, doc)), start, end):
+            if r["status"] == "pending" and spans_overlap(rejected.get((code, doc)), start, end):
                 refused += 1    # a suggestion reviewed and rejected here is not offered again
                 self.count("codings", "skipped")
                 continue

@@ -583,6 +583,21 @@ class Project:
             return add_memo_type(self.store, txn, name, description)
 
     # --- team work ----------------------------------------------------------
+    def export_qdpx(self, path, schema=None):
+        """A REFI-QDA project file for NVivo, ATLAS.ti, MAXQDA, QualCoder; returns the report of what it could not carry."""
+        from .exchange import export_qdpx
+        return export_qdpx(self, path, schema)
+
+    def import_exchange(self, path, dry_run: bool = False, **options):
+        """Import a REFI-QDA .qdpx/.qde project or .qdc codebook; the report lists what gtcode could not take."""
+        from .exchange import import_exchange_file
+        return import_exchange_file(self, path, dry_run, **options)
+
+    def export_qdc(self, code: str | None = None) -> bytes:
+        """The codebook (or one code's subtree) as a REFI-QDA .qdc file."""
+        from .exchange import export_qdc
+        return export_qdc(self, code)
+
     def merge(self, other, *, dry_run: bool = False):
         """Merge another coder's copy (its gtcode.db or folder) into this project; returns a MergeReport."""
         from .merge import merge_project

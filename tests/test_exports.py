@@ -130,12 +130,7 @@ def test_empty_project_exports_are_errors(tmp_path):
 
 
 def _app():
-    """The CLI, with `export codings` and `export matrix` attached (importing gtcode.cli.report does that)."""
-    import importlib
-
-    importlib.import_module("gtcode.cli.report")
     from gtcode.cli import app
-
     return app
 
 

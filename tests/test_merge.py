@@ -27,10 +27,6 @@ P03 = "Interviewer: Anything else?\n\nP03: Only that the social worker scared me
 
 def _cli():
     from gtcode.cli import app
-    from gtcode.cli import merge as merge_cli
-
-    if not any(c.name == "merge" for c in app.registered_commands):   # until gtcode/cli/__init__ registers it
-        merge_cli.register(app)
     return app
 
 

@@ -91,11 +91,7 @@ def interview(tmp_path):
 
 @pytest.fixture
 def cli():
-    """`gtcode redact` on the real app (registered here until gtcode/cli/__init__.py does it)."""
-    from gtcode.cli import redact
-
-    if not any(g.name == "redact" for g in app.registered_groups):
-        redact.register(app)
+    """`gtcode redact` through the real app."""
 
     def run(*args, code=0):
         result = runner.invoke(app, list(args))
@@ -481,8 +477,7 @@ def test_redact_apply_cli_reports_and_a_bad_key_changes_nothing(cli, tmp_path, i
 def test_redact_check_does_not_load_heavy_libraries(project, interview, key):
     _import(project, [interview])
     argv = ["-p", str(project.path), "redact", "check", "--key", str(key)]
-    code = (f"from gtcode.cli import app, redact\n"
-            f"if not any(g.name == 'redact' for g in app.registered_groups):\n    redact.register(app)\n"
+    code = (f"from gtcode.cli import app\n"
             f"try:\n    app({argv!r}, standalone_mode=False)\n"
             f"except SystemExit:\n    pass\n"
             f"import sys, json\nprint(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}})))")

@@ -333,12 +333,7 @@ def test_a_failed_report_leaves_the_old_file_and_no_temporary_files(study, tmp_p
 # --- the command -----------------------------------------------------------------------------------------------
 
 def _app():
-    """The CLI with `report` registered once (until gtcode.cli registers it itself)."""
-    import gtcode.cli.report as report_cli
     from gtcode.cli import app
-
-    if not any(c.name == "report" for c in app.registered_commands):
-        report_cli.register(app)
     return app
 
 

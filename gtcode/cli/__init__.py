@@ -36,7 +36,7 @@ def _root(
     state.project, state.coder, state.quiet, state.debug = project, coder, quiet, debug
 
 
-from . import (analysis, audit, axial, cases, codebook, coding, data, exports, history, memos, model,  # noqa: E402
+from . import (analysis, audit, axial, cases, codebook, coding, data, exchange, exports, history, memos, model,  # noqa: E402
                merge, redact, report, setup, team)
 
 # Help panels follow the research workflow: set up → import → look → open coding → compare → history.

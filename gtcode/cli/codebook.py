@@ -40,7 +40,8 @@ def register(app: App) -> None:
 
 @codebook_app.command("import")
 def codebook_import(
-    path: Annotated[Path, typer.Argument(help="A YAML codebook (see codebooks/README.md for the format).")],
+    path: Annotated[Path, typer.Argument(help="A YAML codebook (see codebooks/README.md for the format), or a "
+                                         "REFI-QDA .qdc codebook from another QDA tool.")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; change nothing.")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print what changed, per code, as JSON.")] = False,
 ) -> None:
@@ -50,6 +51,11 @@ def codebook_import(
     """
     from ..codebook import import_codebook_file
 
+    if path.suffix.lower() == ".qdc":
+        from .exchange import render_loss_report
+        with open_project() as project:
+            render_loss_report(project.import_exchange(path, dry_run), json_out)
+        return
     with open_project() as project:
         report = import_codebook_file(project, path, dry_run=dry_run)
     if json_out:
@@ -67,8 +73,9 @@ def codebook_import(
 
 @codebook_app.command("export")
 def codebook_export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="yaml (re-importable), csv, md, or docx (the "
-                                     "codebook table as a thesis appendix; needs -o).")] = "yaml",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="yaml (re-importable), csv, md, qdc (REFI-QDA, "
+                                     "for other QDA tools), or docx (the codebook table as a thesis appendix; "
+                                     "needs -o).")] = "yaml",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (default: stdout).")] = None,
     code: Annotated[Optional[str], typer.Option(help="Only this code and its children.")] = None,
 ) -> None:
@@ -86,6 +93,15 @@ def codebook_export(
         with open_project() as project:
             path = write_codebook_docx(project, output, code=code)
         err(f"Wrote the codebook table to {path}.")
+        return
+    if fmt.lower() == "qdc":
+        with open_project() as project:
+            data = project.export_qdc(code)
+        if output is None:
+            sys.stdout.buffer.write(data)
+        else:
+            output.write_bytes(data)
+            err(f"Wrote the codebook to {output}.")
         return
     with open_project() as project:
         text = export_codebook(project.store, fmt, code, title=project.name)

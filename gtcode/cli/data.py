@@ -50,13 +50,33 @@ def import_(
         metavar="KEY.csv", help="A key (real,pseudonym) kept outside the project: names become pseudonyms, and "
         "e-mails, phone numbers, postcodes, NHS numbers and dates of birth become tags, before anything is "
         "stored.")] = None,
+    positions: Annotated[Optional[str], typer.Option(help="REFI-QDA files: how positions are counted: codepoint, "
+                                                     "utf16 (NVivo) or codepoint-lf (ATLAS.ti); default: "
+                                                     "guessed from the tool that wrote the file.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the outcome per file as JSON.")] = False,
 ) -> None:
     """Import transcripts: speaker turns, sentence segments, times; bad files are reported and skipped.
 
+    REFI-QDA projects (.qdpx, .qde) from NVivo, ATLAS.ti, MAXQDA or QualCoder bring their codebook, texts,
+    codings, memos, cases and relations, with a list of what gtcode could not take.
+
     Example: gtcode import transcripts/ --interviewer "Interviewer,Hannah Reid"
     """
+    from .exchange import is_exchange_file, render_loss_report
+
+    exchange_files = [p for p in paths if is_exchange_file(p)]
+    paths = [p for p in paths if not is_exchange_file(p)]
+    if exchange_files and pseudonymise:
+        from ..errors import InputError
+        raise InputError(f"{exchange_files[0]}: --pseudonymise applies to transcripts; import the REFI-QDA file, "
+                         "then run 'gtcode redact apply KEY.csv'")
     with open_project() as project:
+        for f in exchange_files:
+            who = tuple(x.strip() for x in interviewer.split(",") if x.strip()) if interviewer else None
+            report = project.import_exchange(f, interviewer=who, positions=positions, nlp=nlp)
+            render_loss_report(report, json_out)
+        if not paths:
+            return
         bar, callback = _progress(project.count_files(paths))
         if bar:
             bar.start()

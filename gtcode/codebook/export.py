@@ -147,4 +147,4 @@ def export_codebook(store: Store, fmt: str = "yaml", code: str | None = None, ti
         return export_csv(store, code)
     if fmt == "md":
         return export_md(store, code, title)
-    raise InputError(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    raise InputError(f"--format {fmt!r}: expected one of {', '.join(FORMATS)} (or qdc, docx)")

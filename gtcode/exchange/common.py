@@ -1,0 +1,191 @@
+"""What QDPX and QDC share: namespaces, GUIDs, dates, code descriptions, and the report.
+
+gtcode keeps more about a code than REFI-QDA can (inclusion and exclusion
+criteria, an example, in-vivo, autocoding patterns, the core category). On
+export they follow the definition in the code's Description as labelled
+paragraphs, readable in any tool; importing a file that gtcode wrote reads
+them back, so a round trip keeps them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+
+from ..errors import BadExchangeFile
+
+PROJECT_NS = "urn:QDA-XML:project:1.0"
+CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+#: Namespace versions seen in the wild that mean 1.0 (ATLAS.ti writes codebook:0:4).
+ACCEPTED_VERSIONS = ("1.0", "0:4")
+
+_GUID = re.compile(r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$")
+_COLOR6 = re.compile(r"^#[0-9a-fA-F]{6}$")
+_COLOR3 = re.compile(r"^#[0-9a-fA-F]{3}$")
+
+
+def gtcode_origin() -> str:
+    from .. import __version__
+    return f"gtcode {__version__}"
+
+
+def is_gtcode(origin: str | None) -> bool:
+    return (origin or "").strip().casefold().startswith("gtcode")
+
+
+def guid_key(value: str | None) -> str | None:
+    """A GUID as gtcode stores it: no braces, lower case (tools differ in case). None if not a GUID."""
+    m = _GUID.match((value or "").strip())
+    return m.group(1).lower() if m else None
+
+
+def as_guid(uuid: str) -> str:
+    """A row's uuid as a GUID for the file; anything not GUID-shaped gets a stable uuid5 of itself."""
+    key = guid_key(uuid)
+    if key:
+        return key
+    import uuid as uuid_mod
+    return str(uuid_mod.uuid5(uuid_mod.NAMESPACE_URL, f"gtcode:{uuid}"))
+
+
+def derived_guid(*parts: str) -> str:
+    """A GUID for something gtcode has no row for (a selection), stable across exports."""
+    import uuid as uuid_mod
+    return str(uuid_mod.uuid5(uuid_mod.NAMESPACE_URL, "gtcode:" + ":".join(parts)))
+
+
+def check_namespace(root, kind: str, where: str) -> str:
+    """The root's namespace, if it is REFI-QDA `kind` ('project' or 'codebook') in a version we read."""
+    tag = root.tag if isinstance(root.tag, str) else ""
+    ns, _, local = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
+    expected_root = "Project" if kind == "project" else "CodeBook"
+    if local != expected_root:
+        raise BadExchangeFile(f"{where}: the root element is <{local or tag}>, not a REFI-QDA <{expected_root}>")
+    prefix = f"urn:QDA-XML:{kind}:"
+    if not ns.startswith(prefix):
+        raise BadExchangeFile(f"{where}: namespace {ns or '(none)'!r} is not REFI-QDA's {prefix}1.0")
+    if ns[len(prefix):] not in ACCEPTED_VERSIONS:
+        raise BadExchangeFile(f"{where}: REFI-QDA namespace version {ns[len(prefix):]!r} is unknown "
+                              f"(gtcode reads {prefix}1.0)")
+    return ns
+
+
+def to_xml_datetime(value: str | None) -> str | None:
+    """gtcode's ISO timestamps (UTC, +00:00) as xsd:dateTime with a Z."""
+    if not value:
+        return None
+    return value[:-6] + "Z" if value.endswith("+00:00") else value
+
+
+def from_xml_datetime(value: str | None) -> str | None:
+    """An xsd:dateTime as gtcode stores time: ISO 8601 in UTC with microseconds; None if unreadable."""
+    from datetime import datetime, timezone
+
+    if not value:
+        return None
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def clean_color(value: str | None) -> tuple[str | None, bool]:
+    """(#rrggbb or None, whether a colour was given but unreadable, e.g. rgb() or with alpha)."""
+    if not value:
+        return None, False
+    v = value.strip()
+    if _COLOR6.match(v):
+        return v.lower(), False
+    if _COLOR3.match(v):
+        return "#" + "".join(c * 2 for c in v[1:]).lower(), False
+    return None, True
+
+
+# --- gtcode's extra code fields, carried in the Description -------------------------------------------------
+
+_EXTRAS = (("include", "Include"), ("exclude", "Exclude"), ("example", "Example"), ("patterns", "Patterns"))
+_FLAGS = (("invivo", "In vivo code."), ("core", "Core category."))
+
+
+def describe(code) -> str:
+    """A code's Description for export: its definition, then gtcode's other fields as labelled paragraphs."""
+    parts = [code.description] if code.description else []
+    for key, label in _EXTRAS:
+        value = getattr(code, key)
+        if key == "patterns":
+            value = json.dumps(value, ensure_ascii=False) if value else ""
+        if value:
+            parts.append(f"{label}: {value}")
+    parts.extend(text for key, text in _FLAGS if getattr(code, key))
+    return "\n\n".join(parts)
+
+
+def undescribe(text: str) -> dict:
+    """The fields `describe` wrote, read back from a Description (only for files gtcode wrote)."""
+    fields: dict = {"description": "", "include": "", "exclude": "", "example": "", "patterns": [],
+                    "invivo": False, "core": False}
+    paragraphs = (text or "").split("\n\n")
+    labels = {f"{label}: ": key for key, label in _EXTRAS}
+    flags = {t: key for key, t in _FLAGS}
+    definition: list[str] = []
+    current = None
+    for para in paragraphs:
+        head = next((lab for lab in labels if para.startswith(lab)), None)
+        if para.strip() in flags:
+            fields[flags[para.strip()]] = True
+            current = None
+        elif head is not None:
+            current = labels[head]
+            fields[current] = para[len(head):]
+        elif current is not None:       # a criterion that itself had paragraphs
+            fields[current] += "\n\n" + para
+        else:
+            definition.append(para)
+    fields["description"] = "\n\n".join(definition).strip()
+    if fields["patterns"]:
+        try:
+            fields["patterns"] = json.loads(fields["patterns"])
+        except ValueError:
+            fields["example"] = (fields["example"] + "\n\nPatterns: " + fields["patterns"]).strip()
+            fields["patterns"] = []
+    return fields
+
+
+# --- the report ----------------------------------------------------------------------------------------------
+
+@dataclass
+class ExchangeReport:
+    """What an import or export did, and what it could not carry (never silently dropped)."""
+
+    source: str
+    direction: str                      # import | export
+    format: str                         # qdpx | qdc
+    origin: str = ""
+    dry_run: bool = False
+    counts: dict[str, int] = field(default_factory=dict)     # e.g. {"codes added": 3}
+    warnings: list[str] = field(default_factory=list)        # bad or dangling items that were skipped
+    losses: list[str] = field(default_factory=list)          # what the file or project held that could not travel
+
+    def count(self, key: str, n: int = 1) -> None:
+        self.counts[key] = self.counts.get(key, 0) + n
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+    def lose(self, message: str) -> None:
+        self.losses.append(message)
+
+    @property
+    def summary(self) -> str:
+        shown = [f"{n} {key}" for key, n in self.counts.items() if n]
+        return ", ".join(shown) or "nothing to do"
+
+    def to_dict(self) -> dict:
+        return asdict(self)

@@ -1,0 +1,310 @@
+"""Export a project as a REFI-QDA project (.qdpx) that other QDA tools open.
+
+Every row keeps its uuid as its GUID, so exporting twice gives the same
+GUIDs and re-importing recognises what is already there. Documents travel as
+their canonical text (`sources/<guid>.txt`, UTF-8, LF), so gtcode's offsets
+are the file's code-point positions exactly. What REFI-QDA cannot carry is
+listed in the report, never dropped silently: pending (autocoded, unreviewed)
+codings are left out on purpose, so other tools do not mistake suggestions
+for decisions.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zipfile
+from collections import defaultdict
+from pathlib import Path
+
+from .common import PROJECT_NS, ExchangeReport, as_guid, derived_guid, describe, gtcode_origin, to_xml_datetime
+
+#: gtcode attribute types → REFI-QDA typeOfVariable, with a check each value must pass.
+_VARIABLE_TYPES = {"integer": "Integer", "float": "Float", "boolean": "Boolean", "date": "Date"}
+
+
+def _tag(name: str) -> str:
+    return f"{{{PROJECT_NS}}}{name}"
+
+
+def _el(parent, name: str, attrs: dict | None = None, text: str | None = None):
+    from lxml import etree
+
+    el = etree.SubElement(parent, _tag(name), {k: str(v) for k, v in (attrs or {}).items() if v is not None})
+    if text is not None:
+        el.text = text
+    return el
+
+
+def _snippet(text: str, limit: int = 80) -> str:
+    words = " ".join(text.split())
+    return words if len(words) <= limit else words[:limit - 1] + "…"
+
+
+def _value_element(kind: str, value: str) -> tuple[str, str] | None:
+    """(element name, lexical value) of a value as `kind`, or None if it is not one."""
+    v = value.strip()
+    if kind == "Integer":
+        return ("IntegerValue", str(int(v))) if v.lstrip("+-").isdigit() else None
+    if kind == "Float":
+        try:
+            float(v)
+        except ValueError:
+            return None
+        return ("FloatValue", v) if "e" not in v.lower() and v.lower() not in ("nan", "inf", "-inf") else None
+    if kind == "Boolean":
+        low = v.lower()
+        return ("BooleanValue", "true" if low in ("true", "1", "yes") else "false") \
+            if low in ("true", "false", "1", "0", "yes", "no") else None
+    if kind == "Date":
+        from datetime import date
+        try:
+            date.fromisoformat(v)
+        except ValueError:
+            return None
+        return ("DateValue", v)
+    return ("TextValue", value)
+
+
+def build_qdpx(project) -> tuple[bytes, dict[str, bytes], ExchangeReport]:
+    """(project.qde bytes, {zip entry: bytes} of source texts, report) for the whole project."""
+    from lxml import etree
+
+    from ..codes import all_codes
+
+    store = project.store
+    report = ExchangeReport(str(project.path), "export", "qdpx", origin=gtcode_origin())
+    proj = store.one("SELECT * FROM project WHERE id = 1")
+    coders = {r["id"]: dict(r) for r in store.all("SELECT id, uuid, name FROM coders ORDER BY id")}
+    coder_by_name = {c["name"]: c for c in coders.values()}
+
+    def user(coder_id) -> str | None:
+        return as_guid(coders[coder_id]["uuid"]) if coder_id in coders else None
+
+    root = etree.Element(_tag("Project"), nsmap={None: PROJECT_NS})
+    root.set("name", project.name)
+    root.set("origin", gtcode_origin())
+    creator = coder_by_name.get(proj["created_by"]) if proj else None
+    if creator:
+        root.set("creatingUserGUID", as_guid(creator["uuid"]))
+    if proj:
+        root.set("creationDateTime", to_xml_datetime(proj["created_at"]))
+
+    # --- memo links: what each note is about ------------------------------------------------------------------
+    notes_on: dict[str, list[str]] = defaultdict(list)          # target uuid → memo GUIDs
+    notes_on_span: dict[tuple, list[str]] = defaultdict(list)    # (doc uuid, start, end) → memo GUIDs
+    live = {"code": {r[0] for r in store.all("SELECT uuid FROM codes")},
+            "document": {r[0] for r in store.all("SELECT uuid FROM documents")},
+            "memo": {r[0] for r in store.all("SELECT uuid FROM memos")}}
+    gone = 0
+    for r in store.all("SELECT l.target_type, l.target_uuid, l.start_char, l.end_char, m.uuid AS memo"
+                       " FROM memo_links l JOIN memos m ON m.id = l.memo_id ORDER BY l.id"):
+        kind = {"category": "code", "segment": "document"}.get(r["target_type"], r["target_type"])
+        if r["target_uuid"] not in live.get(kind, set()):
+            gone += 1
+            continue
+        memo = as_guid(r["memo"])
+        if r["target_type"] == "segment":
+            bucket = notes_on_span[(r["target_uuid"], r["start_char"], r["end_char"])]
+        else:
+            bucket = notes_on[r["target_uuid"]]
+        if memo not in bucket:
+            bucket.append(memo)
+    if gone:
+        report.lose(f"{gone} memo link(s) to codes, documents or memos that no longer exist")
+
+    def note_refs(parent, memo_guids) -> None:
+        for g in memo_guids:
+            _el(parent, "NoteRef", {"targetGUID": g})
+
+    # --- users ------------------------------------------------------------------------------------------------
+    if coders:
+        users = _el(root, "Users")
+        for c in coders.values():
+            _el(users, "User", {"guid": as_guid(c["uuid"]), "name": c["name"]})
+
+    # --- codebook ---------------------------------------------------------------------------------------------
+    codes = all_codes(store)
+    if codes:
+        children: dict[int | None, list] = defaultdict(list)
+        for c in codes:
+            children[c.parent_id].append(c)
+        holder = _el(_el(root, "CodeBook"), "Codes")
+
+        def add(parent, code) -> None:
+            el = _el(parent, "Code", {"guid": as_guid(code.uuid), "name": code.name,
+                                      "isCodable": "false" if code.is_category else "true", "color": code.color})
+            text = describe(code)
+            if text:
+                _el(el, "Description", text=text)
+            note_refs(el, notes_on.get(code.uuid, []))
+            for child in children.get(code.id, []):
+                add(el, child)
+
+        for top in children[None]:
+            add(holder, top)
+        report.count("codes", len(codes))
+
+    # --- variables and cases ----------------------------------------------------------------------------------
+    attributes = store.all("SELECT id, uuid, name, type FROM attributes ORDER BY id")
+    values: dict[int, dict[int, str]] = defaultdict(dict)        # case id → attribute id → value
+    for r in store.all("SELECT case_id, attribute_id, value FROM case_attributes"):
+        values[r["case_id"]][r["attribute_id"]] = r["value"]
+    kinds = {}
+    for a in attributes:
+        kind = _VARIABLE_TYPES.get(a["type"], "Text")
+        if kind != "Text" and any(_value_element(kind, v[a["id"]]) is None for v in values.values() if a["id"] in v):
+            kind = "Text"
+        kinds[a["id"]] = kind
+    if attributes:
+        holder = _el(root, "Variables")
+        for a in attributes:
+            _el(holder, "Variable", {"guid": as_guid(a["uuid"]), "name": a["name"],
+                                     "typeOfVariable": kinds[a["id"]]})
+    cases = store.all("SELECT id, uuid, name FROM cases ORDER BY id")
+    docs = store.all("SELECT id, uuid, name, text, case_id, imported_at, imported_by FROM documents ORDER BY id")
+    if cases:
+        holder = _el(root, "Cases")
+        for case in cases:
+            el = _el(holder, "Case", {"guid": as_guid(case["uuid"]), "name": case["name"]})
+            for a in attributes:
+                value = values[case["id"]].get(a["id"])
+                if value is None:
+                    continue
+                vv = _el(el, "VariableValue")
+                _el(vv, "VariableRef", {"targetGUID": as_guid(a["uuid"])})
+                tag, lexical = _value_element(kinds[a["id"]], value) or ("TextValue", value)
+                _el(vv, tag, text=lexical)
+            for d in docs:
+                if d["case_id"] == case["id"]:
+                    _el(el, "SourceRef", {"targetGUID": as_guid(d["uuid"])})
+        report.count("cases", len(cases))
+
+    # --- sources, selections, codings -----------------------------------------------------------------------------
+    code_uuid = {c.id: c.uuid for c in codes}
+    codings: dict[int, dict[tuple[int, int], list]] = defaultdict(lambda: defaultdict(list))
+    for r in store.all("SELECT * FROM codings WHERE status = 'confirmed' ORDER BY document_id, start_char, id"):
+        codings[r["document_id"]][(r["start_char"], r["end_char"])].append(r)
+    pending = store.scalar("SELECT count(*) FROM codings WHERE status = 'pending'")
+    if pending:
+        report.lose(f"{pending} pending (autocoded, unreviewed) coding(s) left out: review them first "
+                    "('gtcode review'); REFI-QDA has no way to mark a coding as a suggestion")
+    files: dict[str, bytes] = {}
+    if docs:
+        holder = _el(root, "Sources")
+        for d in docs:
+            guid = as_guid(d["uuid"])
+            entry = f"sources/{guid}.txt"
+            files[entry] = d["text"].encode("utf-8")
+            el = _el(holder, "TextSource", {"guid": guid, "name": d["name"], "plainTextPath": f"internal://{guid}.txt",
+                                            "creatingUser": user(d["imported_by"]),
+                                            "creationDateTime": to_xml_datetime(d["imported_at"])})
+            spans = set(codings[d["id"]]) | {(s, e) for (u, s, e) in notes_on_span if u == d["uuid"]}
+            for start, end in sorted(spans):
+                sel = _el(el, "PlainTextSelection", {
+                    "guid": derived_guid("selection", d["uuid"], str(start), str(end)),
+                    "name": _snippet(d["text"][start:end]), "startPosition": start, "endPosition": end})
+                for c in codings[d["id"]].get((start, end), []):
+                    coding = _el(sel, "Coding", {"guid": as_guid(c["uuid"]), "creatingUser": user(c["coder_id"]),
+                                                 "creationDateTime": to_xml_datetime(c["created_at"])})
+                    _el(coding, "CodeRef", {"targetGUID": as_guid(code_uuid[c["code_id"]])})
+                    report.count("codings")
+                note_refs(sel, notes_on_span.get((d["uuid"], start, end), []))
+            note_refs(el, notes_on.get(d["uuid"], []))
+        report.count("documents", len(docs))
+        timed = store.scalar("SELECT count(DISTINCT document_id) FROM turns WHERE time_start IS NOT NULL")
+        if timed:
+            report.lose(f"cue times of {timed} timed document(s): a REFI-QDA text source has no times "
+                        "(the text and its codings travel)")
+
+    # --- notes (memos) ------------------------------------------------------------------------------------------
+    memos = store.all(
+        "SELECT m.id, m.uuid, m.type, m.created_at, m.created_by, v.title, v.body, v.version,"
+        " v.created_at AS updated_at, v.created_by AS updated_by FROM memos m JOIN memo_versions v"
+        " ON v.memo_id = m.id AND v.version = (SELECT max(version) FROM memo_versions WHERE memo_id = m.id)"
+        " ORDER BY m.id")
+    if memos:
+        holder = _el(root, "Notes")
+        for m in memos:
+            el = _el(holder, "Note", {"guid": as_guid(m["uuid"]), "name": m["title"],
+                                      "creatingUser": user(m["created_by"]),
+                                      "creationDateTime": to_xml_datetime(m["created_at"]),
+                                      "modifyingUser": user(m["updated_by"]),
+                                      "modifiedDateTime": to_xml_datetime(m["updated_at"])})
+            _el(el, "Description", text=f"Memo type: {m['type']}")
+            _el(el, "PlainTextContent", text=m["body"])
+            note_refs(el, notes_on.get(m["uuid"], []))
+        report.count("memos", len(memos))
+        older = store.scalar("SELECT count(*) FROM memo_versions v WHERE v.version < "
+                             "(SELECT max(version) FROM memo_versions WHERE memo_id = v.memo_id)")
+        if older:
+            report.lose(f"{older} earlier memo version(s): only each memo's latest text is exported")
+        for table, what in (("memo_comments", "review comment(s) on memos"), ("memo_signoffs", "memo sign-off(s)")):
+            n = store.scalar(f"SELECT count(*) FROM {table}")
+            if n:
+                report.lose(f"{n} {what}")
+
+    # --- links (relations) ----------------------------------------------------------------------------------------
+    relations = store.all("SELECT r.*, t.label FROM relations r JOIN relation_types t ON t.name = r.type ORDER BY r.id")
+    if relations:
+        memo_uuid = {m["id"]: m["uuid"] for m in memos}
+        evidence = defaultdict(list)
+        passages = 0
+        for e in store.all("SELECT relation_id, memo_id FROM relation_evidence ORDER BY id"):
+            if e["memo_id"] is not None and e["memo_id"] in memo_uuid:
+                evidence[e["relation_id"]].append(as_guid(memo_uuid[e["memo_id"]]))
+            else:
+                passages += 1
+        holder = _el(root, "Links")
+        for r in relations:
+            el = _el(holder, "Link", {"guid": as_guid(r["uuid"]), "name": r["label"], "direction": "OneWay",
+                                      "originGUID": as_guid(code_uuid[r["source_id"]]),
+                                      "targetGUID": as_guid(code_uuid[r["target_id"]])})
+            note_refs(el, list(dict.fromkeys(evidence.get(r["id"], []))))
+        report.count("relations", len(relations))
+        if passages:
+            report.lose(f"{passages} passage(s) of evidence for relations: a REFI-QDA link joins two objects only "
+                        "(memo evidence travels as the link's notes)")
+        notes = sum(1 for r in relations if r["note"])
+        if notes:
+            report.lose(f"notes on {notes} relation(s)")
+    props = store.scalar("SELECT count(*) FROM category_properties")
+    if props:
+        placed = store.scalar("SELECT count(*) FROM property_evidence")
+        report.lose(f"{props} category propert{'y' if props == 1 else 'ies'} (with dimensions) and {placed} "
+                    "passage(s) placed on them")
+
+    xml = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+    return xml, files, report
+
+
+def export_qdpx(project, path: str | os.PathLike, schema: str | os.PathLike | None = None) -> ExchangeReport:
+    """Write the project to `path` (.qdpx); the file appears whole or not at all.
+
+    With `schema` (an XSD such as Project-mrt2019.xsd) nothing is written unless project.qde validates.
+    """
+    from ..errors import BadExchangeFile
+    from . import validate
+
+    xml, files, report = build_qdpx(project)
+    target = Path(path)
+    if schema is not None:
+        problems = validate(xml, schema)
+        if problems:
+            raise BadExchangeFile(f"{target}: not written, project.qde does not validate against {schema}: "
+                                  f"{problems[0]}" + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
+    report.source = str(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".gtcode-", suffix=".qdpx", dir=target.parent)
+    os.close(fd)
+    try:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("project.qde", xml)
+            for name, data in files.items():
+                zf.writestr(name, data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return report
+
