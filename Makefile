@@ -32,6 +32,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/coding.py
 	$(BIN)/python benchmarks/autocode.py
 	$(BIN)/python benchmarks/model.py
+	$(BIN)/python benchmarks/tui.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache

@@ -48,6 +48,10 @@ class DemoResult:
     memos: list = field(default_factory=list)
     #: the second coder's blind pass: copy path, codings made, the MergeReport and the AgreementReport
     agreement: dict = field(default_factory=dict)
+    #: `model check` problems of the finished model
+    check: list = field(default_factory=list)
+    #: the thesis outputs written beside the project: report.docx, codings.csv, demo.qdpx
+    outputs: list = field(default_factory=list)
     #: the explanatory model built by axial and selective coding: core, relations, storyline memo
     model: dict = field(default_factory=dict)
 
@@ -130,19 +134,34 @@ def build_demo(directory: str | Path, source: str | Path | None = None, coder: s
         result.memos = add_demo_memos(project)
         result.agreement = add_second_coder(project)
         result.model = add_demo_model(project)
+        result.check = project.check_model()
+        result.outputs = write_demo_outputs(project)
     return result
 
 
 #: The reference study's explanatory model: category → (relation to the core).
 DEMO_CORE = "Engagement with VIG"
 DEMO_MODEL = (
-    ("Being filmed", "hinders"), ("Fear of judgement and surveillance", "hinders"),
-    ("Practical obstacles", "hinders"), ("Service factors", "hinders"),
-    ("Maternal mental health", "is-condition-for"), ("Context", "is-context-for"),
-    ("Practitioner relationship", "facilitates"), ("Strengths-based focus", "facilitates"),
-    ("Seeing attunement on film", "facilitates"), ("Ownership of helping questions", "facilitates"),
-    ("Keeping and sharing the film", "facilitates"), ("Flexibility of delivery", "is-strategy-for"),
+    ("Being filmed", "hinders", "discomfort", "at ease..acutely self-conscious"),
+    ("Fear of judgement and surveillance", "hinders", "intensity", "passing worry..overwhelming"),
+    ("Practical obstacles", "hinders", "weight", "minor hassle..stops sessions"),
+    ("Service factors", "hinders", "continuity", "one guider throughout..repeated changes"),
+    ("Maternal mental health", "is-condition-for", "severity", "low mood..acute illness"),
+    ("Context", "is-context-for", "setting", "home visit..video call"),
+    ("Practitioner relationship", "facilitates", "trust", "guarded..secure"),
+    ("Strengths-based focus", "facilitates", "salience", "barely noticed..turning point"),
+    ("Seeing attunement on film", "facilitates", "recognition", "doubtful..convinced"),
+    ("Ownership of helping questions", "facilitates", "ownership", "set for her..set by her"),
+    ("Keeping and sharing the film", "facilitates", "sharing", "kept private..shown to family"),
+    ("Flexibility of delivery", "is-strategy-for", "adaptability", "fixed..fitted around her"),
 )
+#: The core's and the consequence's own properties.
+DEMO_CORE_PROPERTY = ("depth", "declined..completed and continued")
+DEMO_CONSEQUENCE = ("Growing confidence as a parent", "confidence", "tentative..assured")
+#: The codebook's patterns for it find nothing in these interviews; the demo coder codes three passages by hand.
+DEMO_CONSEQUENCE_PASSAGES = (("D1:116", "The mum on the screen looked calm."),
+                             ("D5:115", "the film was telling me something completely different"),
+                             ("D8:133", "it changes the story she tells about herself"))
 DEMO_STORYLINE = (
     "Engagement with VIG is won or lost in the first weeks, in the space between a mother's fear of being "
     "watched and judged ([[code:Fear of judgement and surveillance]]) and the practitioner's steady, "
@@ -156,17 +175,26 @@ def add_demo_model(project) -> dict:
     """Axial and selective coding of the demo: the codebook's groups become categories related to the core,
     each relation grounded in up to three passages from different participants."""
     core = project.new_category(DEMO_CORE, description="Taking up, staying with and completing VIG.")
-    for name, kind in DEMO_MODEL:
-        cat = project.new_category(name)
+    project.add_property(core.path, *DEMO_CORE_PROPERTY)
+
+    def grounding(path: str) -> list[str]:  # up to three passages, each from a different participant
         evidence, cases = [], set()
-        for p in project.passages(cat.path):
+        for p in project.passages(path):
             if p.case not in cases and len(evidence) < 3:
                 evidence.append(p.address)
                 cases.add(p.case)
-        project.relate(cat.path, kind, core.path, evidence=evidence)
-    consequence = project.new_category("Growing confidence as a parent")
-    project.relate(core.path, "leads-to", consequence.path)
-    project.add_property("Fear of judgement and surveillance", "intensity", "passing worry..overwhelming")
+        return evidence
+
+    for name, kind, prop, dimension in DEMO_MODEL:
+        cat = project.new_category(name)
+        project.add_property(cat.path, prop, dimension)
+        project.relate(cat.path, kind, core.path, evidence=grounding(cat.path))
+    name, prop, dimension = DEMO_CONSEQUENCE
+    for address, quote in DEMO_CONSEQUENCE_PASSAGES:
+        project.apply_code(address, name, quote=quote)
+    consequence = project.new_category(name)
+    project.add_property(consequence.path, prop, dimension)
+    project.relate(core.path, "leads-to", consequence.path, evidence=grounding(consequence.path))
     project.set_core(core.path)
     memo, _ = project.new_memo("The storyline", DEMO_STORYLINE, type="storyline", links=[f"category:{core.path}"])
     return {"core": core.path, "relations": len(project.relations()), "storyline": memo.id,
@@ -255,5 +283,16 @@ def add_second_coder(project) -> dict:
     with Project.open(copy, coder=DEMO_SECOND_CODER, command=project.command) as other:
         made = second_coder_pass(other, first)
     merged = project.merge(copy)
+    # Merging only reads the copy; opening it once more read-write lets SQLite tidy its -wal/-shm files.
+    Project.open(copy, coder=DEMO_SECOND_CODER).close()
     report = project.agreement(coders=[first, DEMO_SECOND_CODER])
     return {"copy": str(copy), "codings": made, "merged": merged, "report": report}
+
+
+def write_demo_outputs(project) -> list[str]:
+    """What the researcher hands in and hands on: the thesis report, the codings for R, and the REFI-QDA project."""
+    folder = project.path.parent
+    project.report(folder / "report.docx", title="Engagement with Video Interaction Guidance: a grounded theory")
+    project.export_codings(folder / "codings.csv")
+    project.export_qdpx(folder / "demo.qdpx")
+    return [str(folder / name) for name in ("report.docx", "codings.csv", "demo.qdpx")]

@@ -443,9 +443,17 @@ def check(project, min_evidence: int = 2) -> list[Problem]:
             problems.append(Problem("thin relation", what, f"{r.passages} passage(s) from {r.participants} "
                                     f"participant(s); fewer than {min_evidence}"))
     by_id = {c.id: c for c in tree}
+    coded = {r[0] for r in store.all("SELECT DISTINCT code_id FROM codings")}
+    children: dict[int, list] = {}
+    for c in tree:
+        if c.parent_id is not None:
+            children.setdefault(c.parent_id, []).append(c)
     for c in tree:
         if c.is_category:
             continue
+        kids = children.get(c.id, [])
+        if c.id not in coded and kids and all(k.is_category for k in kids):
+            continue  # a folder that only groups categories (e.g. "Barriers"), not a code left out
         node, inside = c.parent_id, False
         while node is not None:
             if by_id[node].is_category:

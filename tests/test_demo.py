@@ -71,13 +71,29 @@ def test_demo_never_replaces_a_real_project(tmp_path):
         build_demo(tmp_path / "mine")
 
 
-def test_demo_command_prints_what_the_project_holds(tmp_path):
+def test_demo_command_runs_the_study_end_to_end_and_lists_every_file(tmp_path):
     result = runner.invoke(app, ["demo", str(tmp_path / "d")])
     assert result.exit_code == 0, result.output
     assert "mother: 5" in result.stdout and "practitioner: 3" in result.stdout
-    assert "P04_interview" in result.stdout
     assert "8 imported, 0 skipped, 0 failed" in result.stderr
-    assert "Barriers to engagement" in result.stdout and "Facilitators of engagement" in result.stdout
+    assert "pseudonymised" in result.stdout and "kappa 0." in result.stdout
+    assert "model check: no problems" in result.stdout
+    # The model tree: the core, then barriers and facilitators with their categories.
+    out = result.stdout
+    assert out.index("Engagement with VIG") < out.index("Barriers") < out.index("Fear of judgement and surveillance")
+    assert "Facilitators" in out and "Consequences" in out
+    names = ["gtcode.db", "report.docx", "model.svg", "model.png", "model.mmd", "saturation.png", "codings.csv",
+             "demo.qdpx"]
+    for name in names:
+        path = tmp_path / "d" / name
+        assert str(path) in out and path.stat().st_size > 0, name
+    import zipfile
+
+    import docx
+    assert "project.qde" in zipfile.ZipFile(tmp_path / "d" / "demo.qdpx").namelist()
+    heads = [p.text for p in docx.Document(tmp_path / "d" / "report.docx").paragraphs if p.style.name == "Heading 1"]
+    assert "Study summary" in heads
+    assert (tmp_path / "d" / "codings.csv").read_text(encoding="utf-8").count("\n") > 376
 
 
 def test_demo_builds_the_reference_model(tmp_path):

@@ -117,14 +117,14 @@ def test_interrupted_command_changes_nothing(project, tmp_path, monkeypatch):
 
     project.import_paths([_write(tmp_path, "P00.txt", INTERVIEW.replace("nervous", "calm"))])
     before = _snapshot(project)
-    real = documents._write
+    real = documents.write_document
 
-    def interrupted(store, txn, path, *args):
+    def interrupted(store, txn, path, *args, **kwargs):
         if path.name == "P03.txt":
             raise KeyboardInterrupt
-        return real(store, txn, path, *args)
+        return real(store, txn, path, *args, **kwargs)
 
-    monkeypatch.setattr(documents, "_write", interrupted)
+    monkeypatch.setattr(documents, "write_document", interrupted)
     files = [_write(tmp_path, "P01.txt", INTERVIEW), _write(tmp_path, "P03.txt", INTERVIEW.replace("smile", "wave"))]
     with pytest.raises(KeyboardInterrupt):
         project.import_paths(files)

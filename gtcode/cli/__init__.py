@@ -37,7 +37,7 @@ def _root(
 
 
 from . import (analysis, audit, axial, cases, codebook, coding, data, exchange, exports, history, memos, model,  # noqa: E402
-               merge, redact, report, setup, team)
+               merge, redact, report, setup, team, tui)
 
 # Help panels follow the research workflow: set up → import → look → open coding → compare → history.
 setup.register(app)
@@ -45,6 +45,7 @@ data.register(app)
 redact.register(app)
 cases.register(app)
 coding.register(app)
+tui.register(app)
 codebook.register(app)
 analysis.register(app)
 memos.register(app)

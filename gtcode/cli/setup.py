@@ -45,43 +45,54 @@ def demo(
     Rebuilds from scratch each time, so running it twice gives the same result.
     Example: gtcode demo /tmp/vig-demo
     """
-    from ..demo import build_demo
-    from .render import render_import_report, render_stats, render_documents
+    from ..demo import DEMO_DOUBLE_CODED, DEMO_SECOND_CODER, build_demo
+    from .render import render_import_report, render_model
 
     result = build_demo(directory, source, coder=state.coder or "demo", command=state.command)
-    counts = result.project.code_counts()
-    empty = {"own": 0, "codings": 0, "documents": 0, "cases": 0}
-    tree = [(c, counts.get(c.id, empty)) for c in result.project.codes()]
+    project = result.project
+    stats = project.stats()
+    files = [str(project.path), *result.model.get("files", []), *result.outputs] if result.model else \
+        [str(project.path)]
+    agreement = result.agreement.get("report")
     if json_out:
-        print_json({"project": str(result.project.path), "import": result.report.to_dict(),
-                    "stats": result.project.stats(),
-                    "search": {"query": result.query, "hits": [h.to_dict() for h in result.hits]},
-                    "codes": [c.to_dict() | n for c, n in tree]})
+        print_json({"project": str(project.path), "import": result.report.to_dict(), "stats": stats,
+                    "agreement": agreement.to_dict() if agreement else None,
+                    "model": project.model() if result.model else None,
+                    "model_check": [p.to_dict() for p in result.check], "files": files})
+        project.close()
         return
     render_import_report(result.report, failures_only=state.quiet)
-    render_stats(result.project.stats())
-    render_documents(result.project.documents())
-    from .render import render_code_tree, render_hits
-    typer.echo("")
-    typer.echo(f"Search {result.query!r} among mothers' turns:")
-    render_hits(result.hits, result.total)
-    if tree:
-        typer.echo("")
-        typer.echo(f"Open coding: the starter codebook's patterns suggested {result.autocode.added} codings "
-                   "(accepted for the demo; a researcher reviews each with 'gtcode review'):")
-        render_code_tree(tree)
+    roles = stats["cases_by_attribute"].get("role", {})
+    echo = typer.echo
+    echo("The reference study, end to end (fictional interviews, see transcripts/README.md):")
+    echo(f"  1. Imported {stats['documents']} interviews ({stats['words']:,} words; "
+         + ", ".join(f"{k}: {n}" for k, n in roles.items()) + "), pseudonymised with transcripts/pseudonym-key.csv")
+    if result.autocode is not None:
+        accepted = sum(result.accepted.values()) if result.accepted else 0
+        echo(f"  2. Open coding: the starter codebook's patterns suggested {result.autocode.added} codings, "
+             f"all accepted for the demo ({accepted}); a real study reviews each with 'gtcode review'")
+        echo(f"  3. Memos: {len(result.memos)}, with a supervisor's comment and sign-off")
+    if agreement:
+        o = agreement.overall
+        echo(f"  4. Double coding: {DEMO_SECOND_CODER} coded {', '.join(DEMO_DOUBLE_CODED)} blind in a copy, "
+             f"merged back; agreement over {agreement.units:,} segments: kappa {o.kappa:.2f}, alpha {o.alpha:.2f}")
     if result.model:
-        typer.echo("")
-        typer.echo(f"Explanatory model: core category {result.model['core']!r}, {result.model['relations']} "
-                   "grounded relations (gtcode model show). Figures:")
-        for path in result.model["files"]:
-            typer.echo(f"  {path}")
-    where = result.project.path.parent
-    err(f"\nDemo project: {result.project.path}\nTry: gtcode -p {where} docs show P01 --segments 12-40"
+        verdict = "no problems" if not result.check else f"{len(result.check)} problem(s)"
+        echo(f"  5. Axial and selective coding: core category {result.model['core']!r}, "
+             f"{result.model['relations']} grounded relations; model check: {verdict}")
+        echo("")
+        render_model(project.model())
+    echo("")
+    echo("Files:")
+    for path in files:
+        echo(f"  {path}")
+    where = project.path.parent
+    err(f"\nTry: gtcode -p {where} docs show P01 --segments 12-40"
         f"\n     gtcode -p {where} retrieve \"Feeling judged as a parent\" --context 1"
+        f"\n     gtcode -p {where} agreement --disagreements \"Self-consciousness while filming\""
         f"\n     gtcode -p {where} memo list      (memos, with a supervisor's comment and sign-off)"
-        f"\n     gtcode -p {where} audit          (what changed since the supervisor signed off)")
-    result.project.close()
+        f"\n     gtcode -p {where} tui            (code in the terminal)")
+    project.close()
 
 
 @config_app.command("set")

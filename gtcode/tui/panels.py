@@ -1,0 +1,178 @@
+"""The side panels: the code tree (with counts and quick-key numbers, filtered as you type) and the documents."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, OptionList, Static, Tree
+from textual.widgets.option_list import Option
+
+
+def code_label(code, counts: dict, quick: dict[int, int], colors: dict[int, str]) -> Text:
+    n = counts.get(code.id, {}).get("codings", 0)
+    label = Text(no_wrap=True, overflow="ellipsis")
+    if code.id in quick:
+        label.append(f"{quick[code.id]}", style="bold reverse")
+    else:
+        label.append("▌", style=colors.get(code.id, ""))
+    label.append(f"{n:>4} " if n else "     ", style="dim")
+    label.append(code.name, style="italic" if code.is_category else "")
+    return label
+
+
+class CodePanel(Vertical):
+    """Codes as a tree, each with its codings (children included); type in the box to filter."""
+
+    class Chosen(Message):
+        """A code was picked (Enter or click) to apply to the selection."""
+
+        def __init__(self, code_id: int):
+            super().__init__()
+            self.code_id = code_id
+
+    def __init__(self, *, id: str | None = None):
+        super().__init__(id=id)
+        self._shape: list[tuple[int, str]] = []
+        self._data: tuple = ([], {}, [])
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="filter codes…", id="code-filter")
+        yield Tree("Codes", id="code-tree")
+        yield Static("", id="code-empty")
+
+    def on_mount(self) -> None:
+        tree = self.query_one(Tree)
+        tree.show_root = False
+        tree.auto_expand = False
+        tree.guide_depth = 2
+
+    @property
+    def highlighted(self) -> int | None:
+        node = self.query_one(Tree).cursor_node
+        return node.data if node is not None else None
+
+    def show(self, codes, counts, quick: list[int]) -> None:
+        """Rebuild the tree when codes changed; otherwise just relabel (keeps the cursor where it is)."""
+        self._data = (codes, counts, quick)
+        needle = self.query_one("#code-filter", Input).value.strip().casefold()
+        shape = [(c.id, c.path) for c in codes]
+        if shape == self._shape and not needle:
+            self._relabel()
+            return
+        self._shape = shape if not needle else []
+        self._rebuild(needle)
+
+    def _labels(self):
+        from ..progress import code_colors
+
+        codes, counts, quick = self._data
+        numbers = {cid: i + 1 for i, cid in enumerate(quick)}
+        colors = code_colors(codes)
+        return lambda c: code_label(c, counts, numbers, colors)
+
+    def _relabel(self) -> None:
+        label = self._labels()
+        by_id = {c.id: c for c in self._data[0]}
+        tree = self.query_one(Tree)
+        stack = list(tree.root.children)
+        while stack:
+            node = stack.pop()
+            if node.data in by_id:
+                node.set_label(label(by_id[node.data]))
+            stack.extend(node.children)
+
+    def _rebuild(self, needle: str) -> None:
+        codes = self._data[0]
+        tree = self.query_one(Tree)
+        keep = self.highlighted
+        label = self._labels()
+        shown = {c.id for c in codes}
+        if needle:
+            by_id = {c.id: c for c in codes}
+            shown = set()
+            for c in codes:
+                if needle in c.path.casefold():
+                    node = c
+                    while node is not None and node.id not in shown:
+                        shown.add(node.id)
+                        node = by_id.get(node.parent_id)
+        tree.clear()
+        nodes = {None: tree.root}
+        children = {c.parent_id for c in codes}
+        for c in codes:
+            if c.id not in shown:
+                continue
+            parent = nodes.get(c.parent_id, tree.root)
+            if c.id in children:
+                nodes[c.id] = parent.add(label(c), data=c.id, expand=True)
+            else:
+                nodes[c.id] = parent.add_leaf(label(c), data=c.id)
+        empty = self.query_one("#code-empty", Static)
+        if not codes:
+            empty.update("No codes yet.\nPress c on a segment and type a name to create one, or import a "
+                         "codebook: gtcode codebook import FILE")
+        elif not shown:
+            empty.update("No code matches the filter.")
+        else:
+            empty.update("")
+        empty.display = not codes or not shown
+        if keep in nodes:
+            tree.move_cursor(nodes[keep])
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._shape = []
+        self._rebuild(event.value.strip().casefold())
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the filter applies the first codable code that matches it."""
+        event.stop()
+        needle = event.value.strip().casefold()
+        for c in self._data[0]:
+            if c.kind == "code" and needle in c.name.casefold():
+                self.post_message(self.Chosen(c.id))
+                return
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
+        event.stop()
+        if event.node.data is not None:
+            self.post_message(self.Chosen(event.node.data))
+
+
+class DocumentList(OptionList):
+    """Documents with their case and coding progress (share of participant segments coded)."""
+
+    class Opened(Message):
+        def __init__(self, document_id: int):
+            super().__init__()
+            self.document_id = document_id
+
+    def show(self, documents, progress, current: int | None) -> None:
+        self.clear_options()
+        self.add_options([Option(document_line(d, progress.get(d.id)), id=str(d.id)) for d in documents])
+        if current is not None:
+            index = next((i for i, d in enumerate(documents) if d.id == current), None)
+            if index is not None:
+                self.highlighted = index
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.post_message(self.Opened(int(event.option.id)))
+
+
+def document_line(doc, progress) -> Text:
+    """`D2 P02 · P02  ███░░ 45%`: label, name, case, progress."""
+    line = Text(no_wrap=True, overflow="ellipsis")
+    line.append(f"{doc.label:<4}", style="bold")
+    line.append(doc.name)
+    if doc.case and doc.case.casefold() not in doc.name.casefold():
+        line.append(f" · {doc.case}", style="dim")
+    if progress is not None and progress.participant:
+        filled = round(progress.share * 5)
+        line.append("  " + "█" * filled + "░" * (5 - filled), style="green")
+        line.append(f" {progress.percent:>3}%")
+    else:
+        line.append("  no participant text", style="dim")
+    return line

@@ -1,0 +1,195 @@
+"""What the coding screen knows and does, without any widgets: easy to test, and the one place the TUI writes.
+
+Every write is one `Project` call (so one transaction), with `project.command`
+set to say what the researcher did ("tui: code D3:17 'Feeling judged'"), so
+`gtcode log` and `gtcode undo` see TUI work exactly like CLI work. After each
+write the session re-reads what the screen shows; `changed_elsewhere` notices
+commits by other processes (SQLite's `PRAGMA data_version`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..address import format_ranges
+from ..errors import InputError
+
+
+@dataclass
+class Selection:
+    """Segments first..last (indexes into `Session.segments`), inclusive."""
+
+    first: int
+    last: int
+
+
+class Session:
+    """One open project in the TUI: the current document, its segments and codings, the code tree."""
+
+    def __init__(self, project):
+        self.project = project
+        self.store = project.store
+        self.doc = None
+        self.segments: list = []
+        self.turns: dict[int, dict] = {}
+        self.codings: dict[int, list] = {}
+        self.participant: list[int] = []
+        self.documents: list = []
+        self.progress: dict = {}
+        self.codes: list = []
+        self.counts: dict = {}
+        self.quick: list[int] = []          # code ids on keys 1..9; stable while the app runs
+        self.start = 0                      # segment index to open at
+        self._version = self._data_version()
+        self.reload_project()
+
+    # --- reading ----------------------------------------------------------------
+    def _data_version(self) -> int:
+        return self.store.scalar("PRAGMA data_version")
+
+    def changed_elsewhere(self) -> bool:
+        """Has another connection committed since we last looked? (Our own commits don't count.)"""
+        version = self._data_version()
+        changed, self._version = version != self._version, version
+        return changed
+
+    def reload_project(self) -> None:
+        """Documents with progress, codes with counts, quick codes."""
+        from ..progress import document_progress, most_used_codes
+
+        self.documents = self.project.documents()
+        self.progress = document_progress(self.store)
+        self.codes = self.project.codes()
+        self.counts = self.project.code_counts()
+        known = {c.id for c in self.codes if c.kind == "code"}
+        self.quick = [c for c in self.quick if c in known]
+        if len(self.quick) < 9:
+            self.quick += [c for c in most_used_codes(self.store, 30) if c not in self.quick][:9 - len(self.quick)]
+
+    def open_document(self, ref) -> None:
+        from ..progress import participant_ordinals, segment_codes
+
+        self.doc = self.project.document(ref)
+        self.segments = self.project.segments(self.doc.id)
+        self.turns = {t["ordinal"]: t for t in self.project.turns(self.doc.id)}
+        self.codings = segment_codes(self.store, self.doc.id)
+        self.participant = participant_ordinals(self.store, self.doc.id)
+
+    def reload(self) -> None:
+        """After a change (ours or another process's): re-read everything shown, keeping the document."""
+        self.reload_project()
+        if self.doc is not None:
+            ids = {d.id for d in self.documents}
+            if self.doc.id in ids:
+                self.open_document(self.doc.id)
+            elif self.documents:
+                self.open_document(self.documents[0].id)
+            else:
+                self.doc, self.segments, self.codings, self.participant = None, [], {}, []
+
+    def code_by_id(self, code_id: int):
+        return next((c for c in self.codes if c.id == code_id), None)
+
+    def address(self, sel: Selection) -> str:
+        first, last = self.segments[sel.first].ordinal, self.segments[sel.last].ordinal
+        return f"D{self.doc.id}:{format_ranges(range(first, last + 1))}"
+
+    def codings_in(self, sel: Selection) -> list:
+        """Codings touching the selected segments, each once."""
+        seen: dict[int, object] = {}
+        for seg in self.segments[sel.first:sel.last + 1]:
+            for c in self.codings.get(seg.ordinal, []):
+                seen.setdefault(c.coding_id, c)
+        return list(seen.values())
+
+    def codes_in(self, sel: Selection) -> list:
+        """Codes on the selection (confirmed or pending), in tree order, each once."""
+        ids = list(dict.fromkeys(c.code_id for c in self.codings_in(sel)))
+        return [c for c in self.codes if c.id in ids]
+
+    def picker_codes(self) -> list:
+        """Codable codes for the picker: this coder's recently used first, then the tree."""
+        from ..progress import recent_codes
+
+        codable = [c for c in self.codes if c.kind == "code"]
+        recent = recent_codes(self.store, self.project.coder)
+        rank = {cid: i for i, cid in enumerate(recent)}
+        return sorted(codable, key=lambda c: rank.get(c.id, len(rank)))  # stable: tree order after the recent ones
+
+    def uncoded(self, index: int, direction: int) -> int | None:
+        """Index of the next (1) or previous (-1) participant segment with no confirmed coding."""
+        wanted = set(self.participant)
+        i = index + direction
+        while 0 <= i < len(self.segments):
+            seg = self.segments[i]
+            if seg.ordinal in wanted and not any(not c.pending for c in self.codings.get(seg.ordinal, [])):
+                return i
+            i += direction
+        return None
+
+    def index_of(self, ordinal: int) -> int:
+        for i, seg in enumerate(self.segments):
+            if seg.ordinal >= ordinal:
+                return i
+        return max(0, len(self.segments) - 1)
+
+    def passages(self, code_id: int):
+        return self.project.passages(f"#{code_id}", context=0)
+
+    def search(self, query: str, limit: int = 200):
+        return self.project.search(query, limit=limit)
+
+    # --- writing: one library call each, then re-read -------------------------------
+    def _write(self, command: str, call):
+        self.project.command = f"tui: {command}"
+        try:
+            return call()
+        finally:
+            self.project.command = "tui"
+            self.reload()
+            self._version = self._data_version()
+
+    def apply(self, sel: Selection, code: str, create: bool = False) -> str:
+        address = self.address(sel)
+        result = self._write(f"code {address} {code!r}",
+                             lambda: self.project.apply_code(address, code, create=create))
+        if not (result["added"] or result["merged"]):
+            return f"{address} already has {code!r}"
+        return f"Coded {address} with {code!r}"
+
+    def remove(self, sel: Selection, code_id: int) -> str:
+        code = self.code_by_id(code_id)
+        address = self.address(sel)
+        n = self._write(f"uncode {address} {code.path!r}",
+                        lambda: self.project.remove_code(address, f"#{code_id}"))
+        if not n:
+            others = sorted({c.coder for c in self.codings_in(sel) if c.code_id == code_id})
+            return f"Nothing of yours to remove: {code.name!r} here was coded by {', '.join(others)}"
+        return f"Removed {code.name!r} from {address}"
+
+    def invivo(self, sel: Selection, quote: str) -> str:
+        if sel.first != sel.last:
+            raise InputError("in vivo coding takes the words of one segment: select a single segment")
+        address = self.address(sel)
+        code = self._write(f"invivo {address} {quote.strip()!r}", lambda: self.project.invivo(address, quote))
+        return f"In vivo code {code.name!r} applied to {address}"
+
+    def review(self, sel: Selection, accept: bool) -> str:
+        ids = [c.coding_id for c in self.codings_in(sel) if c.pending]
+        address = self.address(sel)
+        if not ids:
+            return f"No pending codings on {address}"
+        verb = "accept" if accept else "reject"
+        call = self.project.accept if accept else self.project.reject
+        done = self._write(f"review {verb} {' '.join(map(str, ids))} ({address})", lambda: call(ids))
+        return f"{verb.capitalize()}ed {sum(done.values())} pending coding(s) on {address}: {', '.join(done)}"
+
+    def memo(self, title: str, body: str, type: str, link: str) -> str:
+        memo, unresolved = self._write(f"memo new {title!r} --link {link}",
+                                       lambda: self.project.new_memo(title, body, type=type, links=[link]))
+        extra = f"; not linked: {', '.join(unresolved)}" if unresolved else ""
+        return f"Memo #{memo.id} {memo.title!r} saved, linked to {link}{extra}"
+
+    def undo(self) -> str:
+        done = self._write("undo", lambda: self.project.undo(1))
+        return "Undid: " + "; ".join(d["summary"] for d in done)
