@@ -228,10 +228,25 @@ def relate(project, txn: Txn, source: str, type: str, target: str, *, memo=None,
                                     (uuid, src.id, kind, dst.id, note.strip(), now(), txn.coder_id)).lastrowid
     else:
         rel_id, uuid = row["id"], row["uuid"]
+    # The same passage or memo given again (or twice in one command) is not counted twice.
+    have = {(r["document_id"], r["start_char"], r["end_char"]) for r in store.all(
+        "SELECT document_id, start_char, end_char FROM relation_evidence WHERE relation_id = ? AND "
+        "document_id IS NOT NULL", (rel_id,))}
+    new_spans = []
     for s in spans:
+        if (s.document_id, s.start, s.end) in have:
+            continue
+        have.add((s.document_id, s.start, s.end))
+        new_spans.append(s)
         store.conn.execute("INSERT INTO relation_evidence (uuid, relation_id, document_id, start_char, end_char,"
                            " created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
                            (new_uuid(), rel_id, s.document_id, s.start, s.end, now(), txn.coder_id))
+    spans = new_spans
+    if memo_row is not None and store.one("SELECT 1 FROM relation_evidence WHERE relation_id = ? AND memo_id = ?",
+                                          (rel_id, memo_row.id)):
+        memo_row = None
+    if not created and not spans and memo_row is None:
+        return {"id": rel_id, "created": False, "passages": 0, "memo": False}  # nothing new: no event
     if memo_row is not None:
         store.conn.execute("INSERT INTO relation_evidence (uuid, relation_id, memo_id, created_at, created_by)"
                            " VALUES (?, ?, ?, ?, ?)", (new_uuid(), rel_id, memo_row.id, now(), txn.coder_id))

@@ -145,7 +145,9 @@ def test_cli_axial_workflow(study):
     run(study, "category", "add", "Fear of surveillance", "Feeling judged")
     run(study, "category", "property", "Fear of surveillance", "intensity", "--dimension", "mild..strong",
         "--at", "D1:2=strong")
-    run(study, "relate", "Fear of surveillance", "hinders", "Engagement with VIG", "--evidence", "D1:2,D2:2")
+    run(study, "relate", "Fear of surveillance", "hinders", "Engagement with VIG", "--evidence", "D1:2")
+    run(study, "relate", "Fear of surveillance", "hinders", "Engagement with VIG", "--evidence", "D2:2",
+        "--evidence", "D1:2,D2:2")  # repeated and comma-separated: every passage counts, none twice
     run(study, "core", "Engagement with VIG")
     shown = json.loads(run(study, "category", "show", "Fear of surveillance", "--json").stdout)
     assert shown["codes"] == ["Fear of surveillance/Feeling judged"]

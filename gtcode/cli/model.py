@@ -137,7 +137,8 @@ def relate(
     type: Annotated[Optional[str], typer.Argument(help="Relation type, e.g. hinders.")] = None,
     target: Annotated[Optional[str], typer.Argument(help="TARGET category or code.")] = None,
     memo: Annotated[Optional[str], typer.Option(help="A memo that grounds the relation.")] = None,
-    evidence: Annotated[Optional[str], typer.Option(help="Passages that ground it: D3:17,D5:4-6 …")] = None,
+    evidence: Annotated[Optional[list[str]], typer.Option(help="Passages that ground it: D3:17,D5:4-6 … "
+                                                          "(comma-separated or repeated).")] = None,
     note: Annotated[str, typer.Option(help="A short note.")] = "",
     suggest: Annotated[bool, typer.Option("--suggest", help="Propose relations from code co-occurrence "
                                           "(never applied).")] = False,
@@ -162,7 +163,7 @@ def relate(
             return
         if not (source and type and target):
             raise InputError("expected SOURCE TYPE TARGET, e.g. gtcode relate \"Fear\" hinders \"Engagement\"")
-        addresses = [a for a in re.split(r",(?=\s*[^,:]+:)", evidence or "") if a.strip()]
+        addresses = [a for item in evidence or [] for a in re.split(r",(?=\s*[^,:]+:)", item) if a.strip()]
         result = project.relate(source, type, target, memo=memo, evidence=addresses, note=note)
     err(("Related" if result["created"] else "Added evidence to") + f" {source} {type} {target}"
         + (f" ({result['passages']} passage(s)" + (", a memo" if result["memo"] else "") + ")"
