@@ -14,6 +14,7 @@ published worked examples.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 
 from .codes import Code, all_codes, resolve_code
@@ -104,40 +105,53 @@ def cohen_kappa(pairs: list[tuple[object, object]]) -> float | None:
     return (observed - expected) / (1 - expected)
 
 
-def krippendorff_alpha(data: list[list[object]]) -> float | None:
-    """Nominal alpha for coders × units (None = missing); None when it is undefined (one value only)."""
+def krippendorff_alpha(data) -> float | None:
+    """Nominal alpha for coders × units (None or NaN = missing); None when it is undefined (one value only)."""
     import krippendorff
     import numpy as np
 
-    values = sorted({v for row in data for v in row if v is not None}, key=repr)
+    matrix = _matrix(data)
+    values = np.unique(matrix[~np.isnan(matrix)])
     if len(values) < 2:
         return None
-    index = {v: i for i, v in enumerate(values)}
-    matrix = np.array([[np.nan if v is None else index[v] for v in row] for row in data], dtype=float)
     pairable = (~np.isnan(matrix)).sum(axis=0) >= 2
     if not pairable.any():
         return None
     return float(krippendorff.alpha(reliability_data=matrix[:, pairable], level_of_measurement="nominal",
-                                    value_domain=list(range(len(values)))))
+                                    value_domain=list(values)))
 
 
-def figures(rows: list[list[int | None]], coders: list[str]) -> Figures:
-    """Agreement over units: `rows[c][u]` is coder c's value on unit u (None = did not code)."""
-    n_units = len(rows[0]) if rows else 0
-    compared = agreed = 0
-    for u in range(n_units):
-        present = [r[u] for r in rows if r[u] is not None]
-        if len(present) >= 2:
-            compared += 1
-            agreed += len(set(present)) == 1
-    coded_by = {c: sum(1 for v in r if v == 1) for c, r in zip(coders, rows)}
+def _matrix(data):
+    """Coders × units as a float array with NaN for missing; labels other than numbers are numbered."""
+    import numpy as np
+
+    if isinstance(data, np.ndarray):
+        return data.astype(float)
+    labels = sorted({v for row in data for v in row if v is not None}, key=repr)
+    numeric = all(isinstance(v, (int, float)) for v in labels)
+    index = {v: (float(v) if numeric else float(i)) for i, v in enumerate(labels)}
+    return np.array([[np.nan if v is None else index[v] for v in row] for row in data], dtype=float)
+
+
+def figures(rows, coders: list[str]) -> Figures:
+    """Agreement over units: `rows[c][u]` is coder c's value on unit u (None or NaN = did not code)."""
+    import numpy as np
+
+    m = _matrix(rows) if len(rows) else np.zeros((0, 0))
+    present = ~np.isnan(m)
+    pairable = present.sum(axis=0) >= 2
+    compared = int(pairable.sum())
+    lo = np.where(present, m, np.inf).min(axis=0)
+    hi = np.where(present, m, -np.inf).max(axis=0)
+    agreed = int((pairable & (lo == hi)).sum())
+    coded_by = {c: int((m[i] == 1).sum()) for i, c in enumerate(coders)}
     percent = agreed / compared if compared else None
     kappa = None
+    if len(coders) == 2:
+        both = present[0] & present[1]
+        kappa = cohen_kappa(list(zip(m[0][both].tolist(), m[1][both].tolist())))
+    alpha = krippendorff_alpha(m) if compared else None
     note = ""
-    if len(rows) == 2:
-        pairs = [(a, b) for a, b in zip(*rows) if a is not None and b is not None]
-        kappa = cohen_kappa(pairs)
-    alpha = krippendorff_alpha(rows) if compared else None
     if compared == 0:
         note = "no unit was coded by two coders"
     elif alpha is None:
@@ -214,26 +228,38 @@ class _Selection:
             used = {r["code_id"] for r in self.rows if r["document_id"] in set(shared)}
             self.codes = [c for c in all_c if c.id in used]
             self.codes.sort(key=lambda c: c.path.casefold())
+        self._base = None
         # code → coder → document → spans
         self.spans: dict[int, dict[str, dict[int, list[tuple[int, int]]]]] = {}
         for r in self.rows:
             self.spans.setdefault(r["code_id"], {}).setdefault(r["coder"], {}).setdefault(
                 r["document_id"], []).append((r["start_char"], r["end_char"]))
 
-    def values(self, code: Code) -> list[list[int | None]]:
-        """Coder × unit values for one code."""
-        by_coder = self.spans.get(code.id, {})
-        out = []
-        for coder in self.coders:
-            spans = by_coder.get(coder, {})
-            seen = self.seen[coder]
-            row: list[int | None] = []
-            for u in self.units:
-                if u.document_id not in seen:
-                    row.append(None)
-                else:
-                    row.append(int(any(s < u.end and e > u.start for s, e in spans.get(u.document_id, ()))))
-            out.append(row)
+    def values(self, code: Code):
+        """Coder × unit values for one code: 1 coded, 0 not, NaN where the coder did not code the document."""
+        import numpy as np
+
+        if self._base is None:
+            self._base = np.array([[0.0 if u.document_id in self.seen[c] else np.nan for u in self.units]
+                                   for c in self.coders]).reshape(len(self.coders), len(self.units))
+            self._starts: dict[int, list[int]] = {}
+            self._first: dict[int, int] = {}
+            for i, u in enumerate(self.units):
+                self._first.setdefault(u.document_id, i)
+                self._starts.setdefault(u.document_id, []).append(u.start)
+        out = self._base.copy()
+        for k, coder in enumerate(self.coders):
+            for doc, spans in self.spans.get(code.id, {}).get(coder, {}).items():
+                if doc not in self._first:
+                    continue
+                first, starts = self._first[doc], self._starts[doc]
+                for s, e in spans:
+                    # units overlapping [s, e): from the last unit starting at or before s, while start < e
+                    i = max(bisect_right(starts, s) - 1, 0)
+                    while i < len(starts) and starts[i] < e:
+                        if self.units[first + i].end > s:
+                            out[k, first + i] = 1.0
+                        i += 1
         return out
 
 
@@ -243,14 +269,14 @@ def agreement(store: Store, *, coders: list[str] | None = None, codes: list[str]
     sel = _Selection(store, coders, codes, unit, where)
     report = AgreementReport(unit, sel.coders, len(sel.documents),
                              {c: len(sel.seen[c]) for c in sel.coders}, len(sel.units))
-    pooled: list[list[int | None]] = [[] for _ in sel.coders]
+    pooled = []
     for code in sel.codes:
         rows = sel.values(code)
         report.codes.append(CodeAgreement(code.path, code.uuid, figures(rows, sel.coders)))
-        for acc, row in zip(pooled, rows):
-            acc.extend(row)
+        pooled.append(rows)
     if sel.codes:
-        report.overall = figures(pooled, sel.coders)
+        import numpy as np
+        report.overall = figures(np.concatenate(pooled, axis=1), sel.coders)
     return report
 
 
@@ -266,7 +292,7 @@ def disagreements(store: Store, code: str, *, coders: list[str] | None = None, u
     out = []
     by_coder = sel.spans.get(target.id, {})
     for i, u in enumerate(sel.units):
-        vals = {c: rows[k][i] for k, c in enumerate(sel.coders)}
+        vals = {c: None if rows[k][i] != rows[k][i] else int(rows[k][i]) for k, c in enumerate(sel.coders)}
         present = [v for v in vals.values() if v is not None]
         if len(present) < 2 or len(set(present)) == 1:
             continue
