@@ -33,6 +33,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/autocode.py
 	$(BIN)/python benchmarks/model.py
 	$(BIN)/python benchmarks/tui.py
+	$(BIN)/python benchmarks/team.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache
