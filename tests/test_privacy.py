@@ -1,8 +1,8 @@
 """Transcripts are confidential health-research data: gtcode never opens a network connection.
 
 Every way out of the process is blocked (connect, DNS lookup, UDP send) and the whole research
-workflow runs through the CLI: import, autocode, code, memos, model, figures, agreement, and the
-exports and report. Any attempt fails the test with the call that tried.
+workflow runs through the CLI: import, autocode, code, memos, model, figures, agreement, the
+exports and the report, a REFI-QDA round trip and redaction. Any attempt fails the test with the call that tried.
 """
 
 from __future__ import annotations
@@ -74,4 +74,13 @@ def test_whole_workflow_runs_with_the_network_blocked(no_network, tmp_path):
     _ok(*["-p", str(proj), "--coder", "ben"], "code", "D1:3", "Being watched")
     _ok(*p, "agreement")
     _ok(*p, "codebook", "export", "--format", "csv")
+    _ok(*p, "report", "-o", str(tmp_path / "report.docx"))
+    _ok(*p, "report", "-o", str(tmp_path / "report.html"))
+    _ok(*p, "export", "codings", "-o", str(tmp_path / "codings.csv"))
+    _ok(*p, "export", "matrix", "-o", str(tmp_path / "matrix.csv"))
+    _ok(*p, "export", "qdpx", str(tmp_path / "study.qdpx"))
+    _ok("init", str(tmp_path / "other"))
+    _ok("-p", str(tmp_path / "other"), "import", str(tmp_path / "study.qdpx"))
+    (tmp_path / "key.csv").write_text("real,pseudonym\nFreddie,Alfie\n", encoding="utf-8")
+    _ok(*p, "redact", "apply", str(tmp_path / "key.csv"))
     _ok(*p, "log")
