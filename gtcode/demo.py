@@ -57,7 +57,7 @@ class DemoResult:
 
 
 #: the demo's supervisor: comments on one memo, signs off another
-DEMO_SUPERVISOR = "Dr Amara Okafor (supervisor)"
+DEMO_SUPERVISOR = "Dr Ruth Mensah (supervisor)"
 
 #: (title, type, links, body) written by the demo coder after autocoding, oldest first; [[…]] in a body links too
 DEMO_MEMOS = [

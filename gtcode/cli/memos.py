@@ -202,7 +202,7 @@ def memo_comment(
 ) -> None:
     """Comment on a memo as yourself (a supervisor uses their own name: --coder or config).
 
-    Example: gtcode --coder "Dr Okafor" memo comment 3 "Where do practitioners see this?"
+    Example: gtcode --coder "Dr Mensah" memo comment 3 "Where do practitioners see this?"
     """
     with open_project() as project:
         c = project.comment_memo(memo, text, reply_to)
@@ -214,7 +214,7 @@ def memo_signoff(memo: Annotated[str, typer.Argument(help="Memo id.")],
                  note: Annotated[str, typer.Option(help="A note with the sign-off.")] = "") -> None:
     """Record that you have read this version; a later edit shows as changed since sign-off.
 
-    Example: gtcode --coder "Dr Okafor" memo signoff 3 --note "Agreed"
+    Example: gtcode --coder "Dr Mensah" memo signoff 3 --note "Agreed"
     """
     with open_project() as project:
         s = project.signoff_memo(memo, note)
