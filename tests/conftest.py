@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,25 @@ def write_docx(path: Path, paragraphs, table=None) -> Path:
 @pytest.fixture
 def make_docx():
     return write_docx
+
+
+def assert_golden(text: str, golden: Path) -> None:
+    """`text` equals the golden file; GTCODE_UPDATE_GOLDEN=1 rewrites it after a deliberate change."""
+    if os.environ.get("GTCODE_UPDATE_GOLDEN") == "1":
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(text, encoding="utf-8", newline="\n")
+    assert golden.is_file(), f"no golden file {golden}; run with GTCODE_UPDATE_GOLDEN=1"
+    assert text == golden.read_text(encoding="utf-8"), f"{golden.name} differs from its golden file"
+
+
+def import_gtcode_modules() -> None:
+    """Import every library module, before a test patches `now`: a module first imported while it is patched
+    would bind the fake for good (`from .store.db import now`) and stamp later tests' data with it."""
+    import importlib
+    import pkgutil
+
+    import gtcode
+
+    for info in pkgutil.walk_packages(gtcode.__path__, "gtcode."):
+        if not info.name.startswith(("gtcode.cli", "gtcode.tui", "gtcode.__main__")):
+            importlib.import_module(info.name)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
+import sys
 import json
 from datetime import datetime, timedelta, timezone
 
@@ -13,6 +13,8 @@ from gtcode.audit import collect_audit
 from gtcode.cli import app
 from gtcode.errors import InputError
 from gtcode.report.audit import to_docx, to_html, to_markdown
+
+from .conftest import import_gtcode_modules
 
 runner = CliRunner()
 
@@ -45,11 +47,9 @@ def clock(monkeypatch):
         state["t"] += timedelta(microseconds=1)
         return state["t"].isoformat(timespec="microseconds")
 
-    # Import them all before patching any, so none picks up the fake at import time (and keeps it).
-    modules = [importlib.import_module(f"gtcode.{name}") for name in
-               ("store.db", "coding", "project", "importer", "memos", "cases", "codes", "autocode", "history")]
-    for module in modules:
-        if getattr(module, "now", None) is real:
+    import_gtcode_modules()  # before patching, so none picks up the fake at import time (and keeps it)
+    for name, module in list(sys.modules.items()):
+        if name.startswith("gtcode") and getattr(module, "now", None) is real:
             monkeypatch.setattr(module, "now", fake)
 
     class Clock:

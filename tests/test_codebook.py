@@ -263,3 +263,15 @@ def test_cli_codebook_export_formats(project, tmp_path):
     assert result.exit_code == 1 and "--format 'pdf': expected one of yaml, csv, md" in result.stderr
     result = cli(project, "codebook", "export", "--format", "docx")
     assert result.exit_code == 1 and "-o codebook.docx" in result.stderr
+
+
+def test_codebook_export_to_an_unwritable_place_is_one_line(project, tmp_path):
+    from typer.testing import CliRunner
+
+    from gtcode.cli import app
+
+    project.add_code("Being filmed")
+    target = tmp_path / "missing" / "book.yml"
+    res = CliRunner().invoke(app, ["-p", str(project.path), "codebook", "export", "-o", str(target)])
+    assert res.exit_code == 1 and "does not exist" in res.stderr and "Traceback" not in res.output
+    assert not target.parent.exists()

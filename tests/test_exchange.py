@@ -359,3 +359,13 @@ def test_cli_import_recognises_qdpx_and_codebook_commands_take_qdc(awkward, tmp_
     res = runner.invoke(app, ["-p", str(other.path), "import", str(tmp_path / "s.qdpx"),
                               "--pseudonymise", str(tmp_path / "key.csv")])
     assert res.exit_code == 1 and "redact apply" in res.stderr
+
+
+def test_export_to_a_missing_folder_is_one_line_and_creates_nothing(awkward, tmp_path):
+    runner = CliRunner()
+    target = tmp_path / "no-such-folder" / "s.qdpx"
+    res = runner.invoke(app, ["-p", str(awkward.path), "export", "qdpx", str(target)])
+    assert res.exit_code == 1 and "does not exist" in res.stderr and res.stderr.count("\n") == 1
+    assert not target.parent.exists()
+    res = runner.invoke(app, ["-p", str(awkward.path), "codebook", "export", "--format", "qdc", "-o", str(tmp_path)])
+    assert res.exit_code == 1 and "is a folder" in res.stderr

@@ -7,7 +7,6 @@ Set GTCODE_UPDATE_GOLDEN=1 to rewrite the golden files under tests/golden/model/
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import time
@@ -21,6 +20,8 @@ from gtcode.graph import build_graph, relation_edges
 from gtcode.report.diagram import GraphvizNotFound, export_model
 from gtcode.report.layout import fit, text_width
 from gtcode.store.db import now
+
+from .conftest import assert_golden
 
 GOLDEN = Path(__file__).parent / "golden" / "model"
 
@@ -177,12 +178,7 @@ def test_a_model_without_a_core_has_no_roles(project):
 # --- text formats against golden files ----------------------------------------------------------------------
 def check_golden(written: Path, name: str) -> None:
     text = written.read_text(encoding="utf-8")
-    golden = GOLDEN / name
-    if os.environ.get("GTCODE_UPDATE_GOLDEN") == "1":
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(text, encoding="utf-8", newline="\n")
-    assert golden.is_file(), f"no golden file {golden}; run with GTCODE_UPDATE_GOLDEN=1"
-    assert text == golden.read_text(encoding="utf-8"), f"{name} differs from its golden file"
+    assert_golden(text, GOLDEN / name)
 
 
 @pytest.mark.parametrize("name, options", [

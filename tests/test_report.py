@@ -7,7 +7,6 @@ Set GTCODE_UPDATE_GOLDEN=1 to rewrite tests/golden/report/ after a deliberate ch
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -18,6 +17,8 @@ from gtcode.errors import InputError, UnsupportedFormat
 from gtcode.report import thesis, thesis_data
 from gtcode.report.codebook_docx import write_codebook_docx
 from gtcode.report.thesis import build_report, write_report
+
+from .conftest import assert_golden, import_gtcode_modules
 
 GOLDEN = Path(__file__).parent / "golden" / "report"
 FIXED = "2024-03-04T09:30:00.000000+00:00"
@@ -49,6 +50,7 @@ def clock(monkeypatch):
 
     import gtcode.store.db as db
 
+    import_gtcode_modules()
     real = db.now
     for name, module in list(sys.modules.items()):
         if name.startswith("gtcode") and getattr(module, "now", None) is real:
@@ -106,12 +108,7 @@ def study(clock, tmp_path):
 
 
 def _check_golden(text: str, name: str) -> None:
-    golden = GOLDEN / name
-    if os.environ.get("GTCODE_UPDATE_GOLDEN") == "1":
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(text, encoding="utf-8", newline="\n")
-    assert golden.is_file(), f"no golden file {golden}; run with GTCODE_UPDATE_GOLDEN=1"
-    assert text == golden.read_text(encoding="utf-8"), f"{name} differs from its golden file"
+    assert_golden(text, GOLDEN / name)
 
 
 # --- Markdown ------------------------------------------------------------------------------------------------

@@ -126,6 +126,20 @@ class App(typer.Typer):
         return decorator
 
 
+def default_command(name: str):
+    """A group class that runs `name` when no subcommand is given: `gtcode review [CODE]` lists,
+    `gtcode review accept …` decides."""
+    from typer.core import TyperGroup
+
+    class DefaultGroup(TyperGroup):
+        def parse_args(self, ctx, args):
+            if not args or (args[0] not in self.commands and args[0] != "--help"):
+                args = [name, *args]
+            return super().parse_args(ctx, args)
+
+    return DefaultGroup
+
+
 def open_project():
     from ..project import Project
 

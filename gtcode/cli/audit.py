@@ -78,7 +78,8 @@ def audit(
         if output is None:
             sys.stdout.write(text)
             return
-        output.write_text(text, encoding="utf-8")
+        from ..files import write_output
+        write_output(output, text)
     if output is not None:
         err(f"Wrote the audit trail to {output} (period: {report.period}).")
 

@@ -73,7 +73,8 @@ def _emit(kind: str, data, output: Path | None, what: str) -> None:
         if output is None:
             sys.stdout.write(text)
             return
-    output.write_text(text, encoding="utf-8")
+    from ..files import write_output
+    write_output(output, text)
     err(f"Wrote {what} to {output}.")
 
 

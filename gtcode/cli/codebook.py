@@ -7,25 +7,15 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from typer.core import TyperGroup
 
-from ._app import App, err, open_project, out_console, print_json, state
+from ._app import App, default_command, err, open_project, out_console, print_json, state
 
 PANEL = "Open coding"
 WHERE_HELP = "Filter by case attribute: role=mother, site!=Trust B (repeatable)."
 
 
-class _DefaultList(TyperGroup):
-    """`gtcode review [CODE]` lists; `gtcode review accept|reject …` decides."""
-
-    def parse_args(self, ctx, args):
-        if not args or (args[0] not in self.commands and args[0] != "--help"):
-            args = ["list", *args]
-        return super().parse_args(ctx, args)
-
-
 codebook_app = App(help="Codebooks: import a YAML codebook (codes, definitions, patterns) or export the code tree.")
-review_app = App(cls=_DefaultList, no_args_is_help=False,
+review_app = App(cls=default_command("list"), no_args_is_help=False,
                  help="Review autocoded (pending) codings: list them, then accept or reject.\n\n"
                       "Example: gtcode review 'Being filmed'  ·  gtcode review accept 12 14-20")
 
@@ -100,7 +90,8 @@ def codebook_export(
         if output is None:
             sys.stdout.buffer.write(data)
         else:
-            output.write_bytes(data)
+            from ..files import write_output
+            write_output(output, data)
             err(f"Wrote the codebook to {output}.")
         return
     with open_project() as project:
@@ -108,7 +99,8 @@ def codebook_export(
     if output is None:
         sys.stdout.write(text)
         return
-    output.write_text(text, encoding="utf-8")
+    from ..files import write_output
+    write_output(output, text)
     err(f"Wrote the codebook to {output}.")
 
 

@@ -5,23 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Optional
 
 import typer
-from typer.core import TyperGroup
 
-from ._app import App, err, open_project, out_console, print_json
+from ._app import App, default_command, err, open_project, out_console, print_json
 
 PANEL = "Team and exchange"
 
 
-class _DefaultShow(TyperGroup):
-    """`gtcode agreement [OPTIONS]` shows figures; `gtcode agreement settle …` decides."""
-
-    def parse_args(self, ctx, args):
-        if not args or (args[0] not in self.commands and args[0] != "--help"):
-            args = ["show", *args]
-        return super().parse_args(ctx, args)
-
-
-agreement_app = App(cls=_DefaultShow, no_args_is_help=False,
+agreement_app = App(cls=default_command("show"), no_args_is_help=False,
                     help="Inter-coder agreement: percent agreement, Cohen's kappa, Krippendorff's alpha; "
                          "disagreements side by side; settle them.\n\n"
                          "Example: gtcode agreement --coders ana,ben  ·  gtcode agreement --disagreements 'Being filmed'"

@@ -12,7 +12,6 @@ for decisions.
 from __future__ import annotations
 
 import os
-import tempfile
 import zipfile
 from collections import defaultdict
 from pathlib import Path
@@ -284,6 +283,7 @@ def export_qdpx(project, path: str | os.PathLike, schema: str | os.PathLike | No
     With `schema` (an XSD such as Project-mrt2019.xsd) nothing is written unless project.qde validates.
     """
     from ..errors import BadExchangeFile
+    from ..files import atomic_file
     from . import validate
 
     xml, files, report = build_qdpx(project)
@@ -294,17 +294,10 @@ def export_qdpx(project, path: str | os.PathLike, schema: str | os.PathLike | No
             raise BadExchangeFile(f"{target}: not written, project.qde does not validate against {schema}: "
                                   f"{problems[0]}" + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
     report.source = str(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".gtcode-", suffix=".qdpx", dir=target.parent)
-    os.close(fd)
-    try:
+    with atomic_file(target) as tmp:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             zf.writestr("project.qde", xml)
             for name, data in files.items():
                 zf.writestr(name, data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return report
 

@@ -139,7 +139,7 @@ def png_size(path: Path) -> tuple[int, int] | None:
 def write_codebook_docx(project, path, *, where=None, title: str | None = None, code: str | None = None) -> Path:
     """The codebook table (all codes, or `code` and its sub-codes) alone, on A4 landscape, as a Word file: a
     thesis appendix. Written whole or not at all."""
-    from ..exports import atomic_file, check_output
+    from ..files import atomic_file, check_output
     from .thesis import codebook_outline
     from .thesis_docx import render_blocks
 

@@ -341,7 +341,7 @@ def write_report(project, path, fmt: str | None = None, *, title: str | None = N
     """
     import tempfile
 
-    from ..exports import atomic_file, check_output
+    from ..files import atomic_file, check_output
 
     path = check_output(path)
     fmt = resolve_format(path, fmt)

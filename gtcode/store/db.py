@@ -131,6 +131,10 @@ class Store:
         row = self.conn.execute(sql, params).fetchone()
         return None if row is None else row[0]
 
+    def data_version(self) -> int:
+        """Changes when another connection commits: how a long-running screen knows to refresh."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
     # --- writing ------------------------------------------------------------
     @contextmanager
     def transaction(self, coder: str, command: str) -> Iterator["Txn"]:

@@ -45,7 +45,7 @@ class Session:
 
     # --- reading ----------------------------------------------------------------
     def _data_version(self) -> int:
-        return self.store.scalar("PRAGMA data_version")
+        return self.store.data_version()
 
     def changed_elsewhere(self) -> bool:
         """Has another connection committed since we last looked? (Our own commits don't count.)"""
