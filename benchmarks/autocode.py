@@ -66,8 +66,8 @@ def main() -> None:
     from spacy.matcher import PhraseMatcher
 
     from gtcode import Project
-    from gtcode import nlp as gnlp
-    from gtcode.autocode import _segments, rules_from_project
+    from gtcode.ingest import nlp as gnlp
+    from gtcode.codebook.autocode import _segments, rules_from_project
 
     tmp = Path(tempfile.mkdtemp(prefix="gtcode-autocode-"))
     try:

@@ -89,8 +89,8 @@ def coding_benchmark(folder: Path, runs: int, problems: list[str]) -> dict:
 def retrieve_benchmark(folder: Path, procs: Processes, runs: int, cli_runs: int, problems: list[str]) -> dict:
     """A code with 1,000 codings (5 per document, every 10th segment), another overlapping half of them."""
     from gtcode import Project
-    from gtcode.analysis import compare, retrieve
-    from gtcode.words import freq, kwic
+    from gtcode.analysis.retrieve import compare, retrieve
+    from gtcode.analysis.words import freq, kwic
 
     segments = _segment_counts(folder)
     per_doc = -(-RETRIEVE_CODINGS // len(segments))
@@ -112,8 +112,8 @@ def retrieve_benchmark(folder: Path, procs: Processes, runs: int, cli_runs: int,
     n_found = len(lib(retrieve, code="Thousand")().passages)
     if n_found != len(thousand):
         problems.append(f"retrieve: {n_found} passages, {len(thousand)} coded")
-    import gtcode.nlp
-    gtcode.nlp.load(lemmas=True)   # spaCy's load is timed in the CLI figures, not the library ones
+    import gtcode.ingest.nlp
+    gtcode.ingest.nlp.load(lemmas=True)   # spaCy's load is timed in the CLI figures, not the library ones
     log(f"retrieve: library, median of {runs}")
     library = {
         "retrieve Thousand": median_ms(lib(retrieve, code="Thousand"), runs),

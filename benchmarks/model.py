@@ -88,13 +88,13 @@ def main() -> None:
                 ("library: model check", lambda: p.check_model()),
                 ("library: relations", lambda: p.relations())]
         try:
-            from gtcode.report.diagram import export_model
+            from gtcode.report.diagram.draw import export_model
             rows += [("library: model export svg", lambda: export_model(p, tmp / "m.svg")),
                      ("library: model export json", lambda: export_model(p, tmp / "m.json"))]
         except ImportError:
             pass
         try:
-            from gtcode.cooccurrence import cooccurrence
+            from gtcode.analysis.cooccurrence import cooccurrence
             rows.append(("library: cooccur by segment", lambda: cooccurrence(p, by="segment")))
         except ImportError:
             pass

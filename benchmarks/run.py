@@ -176,7 +176,7 @@ def measure_import(files: list[str], work: str) -> dict:
     loading spaCy, the readers and SQLite is counted in neither figure. The
     import goes first so its peak RSS is not inflated by the floor's Docs.
     """
-    import gtcode.nlp
+    import gtcode.ingest.nlp
     from gtcode import Project
     from gtcode.ingest import read_path
 
@@ -193,7 +193,7 @@ def measure_import(files: list[str], work: str) -> dict:
 
     # The floor: gtcode's own readers plus the sentencizer alone, no database.
     start = time.perf_counter()
-    nlp = gtcode.nlp.load()
+    nlp = gtcode.ingest.nlp.load()
     texts = [doc.text[t.body_start:t.end] for path in paths for doc in read_path(path) for t in doc.turns
              if t.end > t.body_start]
     docs = list(nlp.pipe(texts, batch_size=256))
@@ -239,11 +239,11 @@ def check_outcomes(written: list[corpus.Transcript], outcomes: list[dict], probl
 
 def build_project(folder: Path, corpus_dir: Path, n: int, words: int, seed: int, problems: list[str]) -> dict:
     """A project of `n` interviews with cases (role=mother/practitioner), built through the API."""
-    import gtcode.nlp
+    import gtcode.ingest.nlp
     from gtcode import Project
 
     written = corpus.generate(corpus_dir, n, words, seed=seed)
-    gtcode.nlp.load()  # keep spaCy loading out of the build time
+    gtcode.ingest.nlp.load()  # keep spaCy loading out of the build time
     start = time.perf_counter()
     with Project.init(folder, name=folder.name, coder="bench") as project:
         report = project.import_paths([t.path for t in written])

@@ -42,7 +42,7 @@ from run import log, machine  # noqa: E402
 def build(folder: Path, words: int) -> dict:
     """One long interview, imported, with codes on every fourth participant segment."""
     from gtcode import Project
-    from gtcode.progress import participant_ordinals
+    from gtcode.analysis.progress import participant_ordinals
 
     written = corpus.generate(folder / "corpus", 1, words, formats=("txt",), seed=0)
     with Project.init(folder / "project", name="tui bench", coder="bench") as p:

@@ -3,8 +3,8 @@
 The library is the product; the CLI and the TUI are skins over `Project`.
 """
 
-from .errors import GtcodeError
-from .project import Project
+from gtcode.errors import GtcodeError
+from gtcode.project import Project
 
 __version__ = "0.1.0"
 __all__ = ["Project", "GtcodeError", "__version__"]

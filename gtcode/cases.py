@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError, UnknownCase, did_you_mean
-from .store.db import Store, Txn, new_uuid, now
+from gtcode.errors import InputError, UnknownCase, did_you_mean
+from gtcode.store.db import Store, Txn, new_uuid, now
 
 ID_GUESSES = ("id", "case", "participant", "participant_id", "respondent", "pseudonym", "name")
 
@@ -114,8 +114,8 @@ def link_document(store: Store, txn: Txn, doc_id: int, doc_uuid: str, doc_name: 
 
 def read_case_table(path: Path, id_column: str | None = None) -> tuple[str, list[dict[str, str]]]:
     """(id column, rows) from a participants CSV; decoding as for transcripts."""
-    from .ingest.textfile import decode
-    from .text import normalise
+    from gtcode.ingest.textfile import decode
+    from gtcode.text import normalise
 
     if not path.exists():
         raise InputError(f"{path}: no such file")

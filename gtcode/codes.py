@@ -10,8 +10,8 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 
-from .errors import CodeInUse, DuplicateCode, InputError, UnknownCode, did_you_mean
-from .store.db import Store, Txn, new_uuid, now
+from gtcode.errors import CodeInUse, DuplicateCode, InputError, UnknownCode, did_you_mean
+from gtcode.store.db import Store, Txn, new_uuid, now
 
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 

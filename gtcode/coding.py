@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from .codes import Code, add_code, all_codes, resolve_code
-from .errors import InputError, QuoteNotFound
-from .store.db import Store, Txn, new_uuid, now
+from gtcode.codes import Code, add_code, all_codes, resolve_code
+from gtcode.errors import InputError, QuoteNotFound
+from gtcode.store.db import Store, Txn, new_uuid, now
 
 
 @dataclass
@@ -27,9 +27,9 @@ def spans_for_addresses(project, addresses: list[str], quote: str | None = None)
 
     Each document's segments are read once, however many addresses name it.
     """
-    from .address import format_ranges, parse_address
-    from .documents import document_segments
-    from .errors import UnknownSegment
+    from gtcode.address import format_ranges, parse_address
+    from gtcode.documents import document_segments
+    from gtcode.errors import UnknownSegment
 
     if quote is not None and len(addresses) != 1:
         raise InputError("--quote needs a single segment, e.g. D3:17")
@@ -128,7 +128,7 @@ def remove_span(store: Store, code_id: int, doc_id: int, start: int, end: int, c
     if coder_id is not None:
         sql += " AND coder_id = ?"
         params.append(coder_id)
-    from .text import strip_span
+    from gtcode.text import strip_span
 
     text = store.scalar("SELECT text FROM documents WHERE id = ?", (doc_id,))
 
@@ -318,7 +318,7 @@ class _DocIndex:
         """(address, speaker, text before, text after) of a span."""
         import bisect
 
-        from .address import format_ranges
+        from gtcode.address import format_ranges
 
         text, segs = self.get(doc_id)
         ends = [s[2] for s in segs]

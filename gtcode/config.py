@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import ConfigError
+from gtcode.errors import ConfigError
 
 #: Settings a user may keep, with what they mean (shown by `gtcode config list`).
 KNOWN_KEYS = {

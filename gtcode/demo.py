@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError, ProjectExists
+from gtcode.errors import InputError, ProjectExists
 
 DEMO_NAME = "VIG engagement (gtcode demo)"
 #: the researcher is named in the Teams/Zoom transcripts, not just 'Interviewer'
@@ -40,7 +40,7 @@ class DemoResult:
     total: int
     #: the starter codebook's import (gtcode.codebook.ImportReport), or None without codebooks/
     codebook: object = None
-    #: autocoding with its patterns (gtcode.autocode.AutocodeResult), every suggestion then accepted
+    #: autocoding with its patterns (gtcode.codebook.autocode.AutocodeResult), every suggestion then accepted
     autocode: object = None
     #: accepted suggestions per code path
     accepted: dict = field(default_factory=dict)
@@ -99,9 +99,9 @@ DEMO_MEMOS = [
 
 def build_demo(directory: str | Path, source: str | Path | None = None, coder: str = "demo",
                command: str = "gtcode demo") -> DemoResult:
-    from .project import Project
-    from .store.db import Store
-    from .store.schema import DB_FILENAME
+    from gtcode.project import Project
+    from gtcode.store.db import Store
+    from gtcode.store.schema import DB_FILENAME
 
     source = Path(source) if source else bundled_transcripts()
     if not source.is_dir():
@@ -203,8 +203,8 @@ def add_demo_model(project) -> dict:
 
 def write_demo_figures(project) -> list[str]:
     """The thesis figures, beside the project: the model as SVG, PNG and Mermaid, and the saturation plot."""
-    from .report.diagram import export_model
-    from .saturation import plot_saturation
+    from gtcode.report.diagram.draw import export_model
+    from gtcode.analysis.saturation import plot_saturation
 
     folder = project.path.parent
     written = [export_model(project, folder / name) for name in ("model.svg", "model.png", "model.mmd")]
@@ -242,7 +242,7 @@ def second_coder_pass(project, first_coder: str, cases=DEMO_DOUBLE_CODED) -> int
     segments, misses one passage in six and places one in nine a segment later, so agreement shows
     real, imperfect figures. Returns the number of codings made.
     """
-    from .address import format_ranges
+    from gtcode.address import format_ranges
 
     store = project.store
     marks = ",".join("?" * len(cases))
@@ -273,7 +273,7 @@ def second_coder_pass(project, first_coder: str, cases=DEMO_DOUBLE_CODED) -> int
 def add_second_coder(project) -> dict:
     """Blind double coding as the README describes it: copy the project, the second coder codes two
     interviews in the copy, merge the copy back, and compare."""
-    from .project import Project
+    from gtcode.project import Project
 
     copy = project.path.parent / "second-coder.db"
     for suffix in ("", "-wal", "-shm"):

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from .errors import UnknownDocument, UnknownSegment, did_you_mean
-from .store.db import Store
+from gtcode.errors import UnknownDocument, UnknownSegment, did_you_mean
+from gtcode.store.db import Store
 
 @dataclass
 class DocumentInfo:
@@ -109,7 +109,7 @@ def document_segments(store: Store, doc: DocumentInfo, ordinals: tuple[int, ...]
         missing = wanted - {r["ordinal"] for r in rows}
         if missing:
             total = doc.segments
-            from .address import format_ranges
+            from gtcode.address import format_ranges
 
             raise UnknownSegment(f"D{doc.id} {doc.name!r} has segments 1-{total}; no segment {format_ranges(missing)}")
     return [SegmentView(doc.id, doc.name, r["ordinal"], r["uuid"], r["turn"], r["speaker"], bool(r["is_interviewer"]),

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 
-from .errors import NothingToUndo, UndoConflict
-from .store.db import Store, Txn
+from gtcode.errors import NothingToUndo, UndoConflict
+from gtcode.store.db import Store, Txn
 
 
 def log(store: Store, *, code_uuids: list[str] | None = None, coder: str | None = None, since: str | None = None,

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from .errors import BadLink, InputError, UnknownMemo, did_you_mean
-from .store.db import Store, Txn, new_uuid, now
+from gtcode.errors import BadLink, InputError, UnknownMemo, did_you_mean
+from gtcode.store.db import Store, Txn, new_uuid, now
 
 REFERENCE = re.compile(r"\[\[([^\[\]\n]{1,200})\]\]")
 KINDS = {"code": "code", "category": "category", "doc": "document", "document": "document", "seg": "segment",
@@ -85,7 +85,7 @@ class Memo:
 
 def resolve_link(project, spec: str) -> Link:
     """`code:NAME`, `category:NAME`, `doc:D3`, `seg:D3:17`, `memo:12`, or a bare address `D3:17`."""
-    from .errors import GtcodeError
+    from gtcode.errors import GtcodeError
 
     text = spec.strip()
     kind, sep, target = text.partition(":")
@@ -103,7 +103,7 @@ def resolve_link(project, spec: str) -> Link:
             doc = project.document(target)
             return Link(kind, doc.uuid, doc.name, document_id=doc.id)
         if kind == "segment":
-            from .coding import spans_for_addresses
+            from gtcode.coding import spans_for_addresses
             span = spans_for_addresses(project, [target])
             if len(span) != 1:
                 raise BadLink(f"link {spec!r}: a segment link is one segment or one range, e.g. D3:17-19")
@@ -159,7 +159,7 @@ def _links(project_or_store, memo_id: int) -> list[Link]:
         kind, uuid = r["target_type"], r["target_uuid"]
         label, text, doc_id = f"(gone: {uuid[:8]})", None, None
         if kind in ("code", "category"):
-            from .codes import all_codes
+            from gtcode.codes import all_codes
             code = next((c for c in all_codes(store) if c.uuid == uuid), None)
             if code:
                 label = code.path
@@ -188,7 +188,7 @@ def _links(project_or_store, memo_id: int) -> list[Link]:
 
 
 def _address(store: Store, doc_id: int, start: int, end: int) -> str:
-    from .address import format_ranges
+    from gtcode.address import format_ranges
 
     nums = [r[0] for r in store.all("SELECT ordinal FROM segments WHERE document_id = ? AND start_char < ? AND "
                                     "end_char > ? ORDER BY ordinal", (doc_id, end, start))]

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from .codes import Code, add_code, all_codes, resolve_code, subtree
-from .errors import BadRelation, InputError, UnknownCategory, UnknownRelationType, did_you_mean
-from .store.db import Store, Txn, new_uuid, now
+from gtcode.codes import Code, add_code, all_codes, resolve_code, subtree
+from gtcode.errors import BadRelation, InputError, UnknownCategory, UnknownRelationType, did_you_mean
+from gtcode.store.db import Store, Txn, new_uuid, now
 
 #: Paradigm roles (Strauss & Corbin) and the relation each becomes: ROLE → PHENOMENON.
 PARADIGM = {"condition": "is-condition-for", "context": "is-context-for",
@@ -57,7 +57,7 @@ def new_category(store: Store, txn: Txn, name: str, parent: str | None = None, d
 
 def add_to_category(store: Store, txn: Txn, cat_ref: str, code_refs: list[str]) -> list[str]:
     """Group codes (or subcategories) under a category; their codings and memos go with them."""
-    from .codes import move_code
+    from gtcode.codes import move_code
 
     cat = category(store, cat_ref)
     moved = []
@@ -114,7 +114,7 @@ def add_property(store: Store, txn: Txn, cat_ref: str, name: str, dimension: str
 
 def place(project, txn: Txn, cat_ref: str, prop: str, placements: list[str]) -> int:
     """Evidence on a dimension: `D3:17=high` (or any value between the ends)."""
-    from .coding import spans_for_addresses
+    from gtcode.coding import spans_for_addresses
 
     store = project.store
     cat = category(store, cat_ref)
@@ -140,7 +140,7 @@ def place(project, txn: Txn, cat_ref: str, prop: str, placements: list[str]) -> 
 
 
 def properties(store: Store, cat: Code) -> list[Property]:
-    from .memos import _address
+    from gtcode.memos import _address
 
     out = []
     for r in store.all("SELECT * FROM category_properties WHERE code_id = ? ORDER BY id", (cat.id,)):
@@ -204,8 +204,8 @@ def _part_of_cycle(store: Store, source_id: int, target_id: int) -> bool:
 def relate(project, txn: Txn, source: str, type: str, target: str, *, memo=None, evidence=None,
            note: str = "") -> dict:
     """Add a typed relation (or more evidence to an existing one)."""
-    from .coding import spans_for_addresses
-    from .memos import get_memo
+    from gtcode.coding import spans_for_addresses
+    from gtcode.memos import get_memo
 
     store = project.store
     codes = all_codes(store)
@@ -381,7 +381,7 @@ def model_view(project, by: str | None = "role") -> dict:
     grounding = _Grounding(store, tree, by)
     view: dict = {"core": _grounded(project, centre, tree, by, grounding), "by": by,
                   "roles": {r: [] for r in ROLES}}
-    from .memos import memos_about
+    from gtcode.memos import memos_about
     view["core"]["storylines"] = [{"id": m.id, "title": m.title, "review": m.review}
                                   for m in memos_about(project, centre.uuid) if m.type == "storyline"]
     for r in relations(project):

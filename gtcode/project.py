@@ -12,10 +12,10 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from .config import load_config, resolve_coder
-from .errors import InputError, ProjectExists, ProjectNotFound
-from .store.db import Store, now
-from .store.schema import DB_FILENAME
+from gtcode.config import load_config, resolve_coder
+from gtcode.errors import InputError, ProjectExists, ProjectNotFound
+from gtcode.store.db import Store, now
+from gtcode.store.schema import DB_FILENAME
 
 
 def _find(start: Path) -> Path | None:
@@ -83,7 +83,7 @@ class Project:
         folder.mkdir(parents=True, exist_ok=True)
         store = Store.create(path)
         project = cls(store, coder, command)
-        from .store.db import new_uuid
+        from gtcode.store.db import new_uuid
         with project.transaction() as txn:
             uuid = new_uuid()
             title = name or folder.resolve().name or "gtcode project"
@@ -128,8 +128,8 @@ class Project:
         `pseudonymise`: a key CSV (real,pseudonym), read but never stored; names become pseudonyms and
         e-mails, phone numbers, postcodes, NHS numbers and dates of birth become tags before anything is stored.
         """
-        from .importer import ImportSettings, run_import
-        from .ingest import ReadOptions
+        from gtcode.ingest.importer import ImportSettings, run_import
+        from gtcode.ingest import ReadOptions
 
         cfg = load_config()
         if interviewer is None and cfg.get("interviewer"):
@@ -141,7 +141,7 @@ class Project:
                              text_column, id_column),
             case=case, replace=replace, force=force, nlp=nlp or cfg.get("nlp"))
         if pseudonymise is not None:
-            from .redact import Pseudonymiser
+            from gtcode.redact import Pseudonymiser
             settings.pseudonymiser = Pseudonymiser.from_key(pseudonymise)  # a bad key fails here: nothing imported
         if speaker_pattern:
             import re
@@ -154,18 +154,18 @@ class Project:
 
     @staticmethod
     def count_files(paths) -> int:
-        from .ingest import expand_paths
+        from gtcode.ingest import expand_paths
         return len(expand_paths(list(paths))[0])
 
     # --- documents and segments ------------------------------------------
     def documents(self, where=None):
-        from .documents import list_documents
-        from .filters import parse_where, where_sql
+        from gtcode.documents import list_documents
+        from gtcode.scope import parse_where, where_sql
         clause, params = where_sql(self.store, parse_where(where))
         return list_documents(self.store, clause, params)
 
     def document(self, ref):
-        from .documents import resolve_document
+        from gtcode.documents import resolve_document
         return resolve_document(self.store, ref)
 
     def document_text(self, ref) -> str:
@@ -174,13 +174,13 @@ class Project:
 
     def segments(self, ref, first: int | None = None, last: int | None = None):
         """Segments of a document, optionally only ordinals first..last."""
-        from .documents import document_segments
+        from gtcode.documents import document_segments
         return document_segments(self.store, self.document(ref), first=first, last=last)
 
     def segment(self, address: str):
         """Segments named by an address: `D3:17`, `D3:17-21`, `P01:4,9`."""
-        from .address import parse_address
-        from .documents import document_segments
+        from gtcode.address import parse_address
+        from gtcode.documents import document_segments
         addr = parse_address(address)
         return document_segments(self.store, self.document(addr.document), ordinals=addr.ordinals)
 
@@ -191,41 +191,41 @@ class Project:
             "FROM turns WHERE document_id = ? ORDER BY ordinal", (doc.id,))]
 
     def link_document(self, ref, case: str | None) -> None:
-        from .cases import link_document
+        from gtcode.cases import link_document
         doc = self.document(ref)
         with self.transaction() as txn:
             link_document(self.store, txn, doc.id, doc.uuid, doc.name, case)
 
     def search(self, query: str, *, where=None, speaker: str | None = None, limit: int | None = 50):
         """(hits, total) ranked best first."""
-        from .filters import parse_where, where_sql
-        from .search import search
+        from gtcode.scope import parse_where, where_sql
+        from gtcode.analysis.search import search
         clause, params = where_sql(self.store, parse_where(where))
         return search(self.store, query, clause, params, speaker, limit)
 
     # --- cases -----------------------------------------------------------
     def cases(self):
-        from .cases import list_cases
+        from gtcode.cases import list_cases
         return list_cases(self.store)
 
     def case(self, name: str):
-        from .cases import get_case
+        from gtcode.cases import get_case
         return get_case(self.store, name)
 
     def set_case(self, name: str, attributes: dict[str, str | None]) -> dict:
         """Create the case if needed and set attributes ('' removes one). Returns what changed."""
-        from .cases import link_unlinked_documents, set_attributes
+        from gtcode.cases import link_unlinked_documents, set_attributes
         with self.transaction() as txn:
             changes = set_attributes(self.store, txn, name, attributes) if attributes else {}
             if not attributes:
-                from .cases import ensure_case
+                from gtcode.cases import ensure_case
                 ensure_case(self.store, txn, name)
             link_unlinked_documents(self.store, txn)
             return changes
 
     def import_cases(self, path: str | os.PathLike, id_column: str | None = None) -> dict:
         """Cases and attributes from a CSV (id column + any attributes); links documents by file stem."""
-        from .cases import ensure_case, link_unlinked_documents, read_case_table, set_attributes
+        from gtcode.cases import ensure_case, link_unlinked_documents, read_case_table, set_attributes
         column, rows = read_case_table(Path(path), id_column)
         created = updated = 0
         with self.transaction() as txn:
@@ -242,60 +242,60 @@ class Project:
     # --- codes (open coding) ----------------------------------------------
     def codes(self):
         """Every code in tree order, each with its path."""
-        from .codes import all_codes
+        from gtcode.codes import all_codes
         return all_codes(self.store)
 
     def code(self, ref):
-        from .codes import resolve_code
+        from gtcode.codes import resolve_code
         return resolve_code(self.store, ref)
 
     def add_code(self, name: str, parent: str | None = None, **fields):
         """Add a code (`Barriers/Fear of judgement` or name + parent). Fields: description, color, …"""
-        from .codes import add_code
+        from gtcode.codes import add_code
         if parent is None and "/" in name:
             parent, _, name = name.rpartition("/")
         with self.transaction() as txn:
             return add_code(self.store, txn, name, parent or None, **fields)
 
     def rename_code(self, ref, new_name: str):
-        from .codes import rename_code
+        from gtcode.codes import rename_code
         with self.transaction() as txn:
             return rename_code(self.store, txn, ref, new_name)
 
     def move_code(self, ref, parent: str | None):
-        from .codes import move_code
+        from gtcode.codes import move_code
         with self.transaction() as txn:
             return move_code(self.store, txn, ref, parent)
 
     def describe_code(self, ref, **values):
         """Definition (description), include, exclude, example, color; None keeps a value."""
-        from .codes import describe_code
+        from gtcode.codes import describe_code
         with self.transaction() as txn:
             return describe_code(self.store, txn, ref, **values)
 
     def merge_codes(self, sources: list[str], target: str) -> dict:
-        from .coding import merge_codes
+        from gtcode.coding import merge_codes
         with self.transaction() as txn:
             return merge_codes(self.store, txn, list(sources), target)
 
     def split_code(self, ref, into: str, coding_ids: list[int]) -> dict:
-        from .coding import split_code
+        from gtcode.coding import split_code
         with self.transaction() as txn:
             return split_code(self.store, txn, ref, into, list(coding_ids))
 
     def delete_code(self, ref, force: bool = False) -> dict:
-        from .codes import delete_code
+        from gtcode.codes import delete_code
         with self.transaction() as txn:
             return delete_code(self.store, txn, ref, force)
 
     def code_counts(self, include_pending: bool = False) -> dict:
-        from .coding import code_counts
+        from gtcode.coding import code_counts
         return code_counts(self.store, include_pending)
 
     # --- coding ------------------------------------------------------------
     def apply_code(self, addresses, codes, *, quote: str | None = None, create: bool = False) -> dict:
         """Code segments (`D3:17`, `D3:17-21`, `D3:4,9`) or, with `quote`, exact words in one segment."""
-        from .coding import code_spans, spans_for_addresses
+        from gtcode.coding import code_spans, spans_for_addresses
         addresses = [addresses] if isinstance(addresses, str) else list(addresses)
         codes = [codes] if isinstance(codes, str) else list(codes)
         spans = spans_for_addresses(self, addresses, quote)
@@ -304,19 +304,19 @@ class Project:
 
     def search_spans(self, query: str, *, where=None, speaker: str | None = None):
         """Every search hit as a segment span, for `code --search`."""
-        from .coding import Span
+        from gtcode.coding import Span
         hits, _ = self.search(query, where=where, speaker=speaker, limit=None)
         return hits, [Span(h.document_id, h.start, h.end, h.address) for h in hits]
 
     def apply_code_to_spans(self, spans, codes, *, create: bool = False) -> dict:
-        from .coding import code_spans
+        from gtcode.coding import code_spans
         codes = [codes] if isinstance(codes, str) else list(codes)
         with self.transaction() as txn:
             return code_spans(self, txn, codes, list(spans), create=create)
 
     def remove_code(self, addresses, codes, *, quote: str | None = None, all_coders: bool = False) -> int:
         """Take codes off segments or a quote; codings that only partly overlap are trimmed."""
-        from .coding import spans_for_addresses, uncode_spans
+        from gtcode.coding import spans_for_addresses, uncode_spans
         addresses = [addresses] if isinstance(addresses, str) else list(addresses)
         codes = [codes] if isinstance(codes, str) else list(codes)
         spans = spans_for_addresses(self, addresses, quote)
@@ -325,8 +325,8 @@ class Project:
 
     def invivo(self, address: str, quote: str, parent: str | None = None):
         """Create a code named by the participant's own words and code exactly those words."""
-        from .codes import add_code, all_codes
-        from .coding import add_coding, spans_for_addresses
+        from gtcode.codes import add_code, all_codes
+        from gtcode.coding import add_coding, spans_for_addresses
         span = spans_for_addresses(self, [address], quote)[0]
         name = " ".join(self.document_text(span.document_id)[span.start:span.end].split())
         with self.transaction() as txn:
@@ -341,9 +341,9 @@ class Project:
     def passages(self, codes=None, *, where=None, include_pending: bool = False, context: int = 0,
                  children: bool = True, speaker: str | None = None):
         """Coded passages of the given codes (and their children), with address, speaker and context."""
-        from .codes import all_codes, resolve_code, subtree
-        from .coding import passages
-        from .filters import parse_where, where_sql
+        from gtcode.codes import all_codes, resolve_code, subtree
+        from gtcode.coding import passages
+        from gtcode.scope import parse_where, where_sql
         ids = None
         if codes is not None:
             tree = all_codes(self.store)
@@ -358,29 +358,29 @@ class Project:
     # --- axial and selective coding -------------------------------------------
     def new_category(self, name: str, parent: str | None = None, description: str = ""):
         """A new category, or an existing code promoted to one."""
-        from .model import new_category
+        from gtcode.model import new_category
         with self.transaction() as txn:
             return new_category(self.store, txn, name, parent, description)
 
     def add_to_category(self, category: str, codes) -> list[str]:
-        from .model import add_to_category
+        from gtcode.model import add_to_category
         codes = [codes] if isinstance(codes, str) else list(codes)
         with self.transaction() as txn:
             return add_to_category(self.store, txn, category, codes)
 
     def categories(self):
-        from .model import categories
+        from gtcode.model import categories
         return categories(self.store)
 
     def add_property(self, category: str, name: str, dimension: str | None = None, description: str = ""):
-        from .model import add_property
+        from gtcode.model import add_property
         with self.transaction() as txn:
             return add_property(self.store, txn, category, name, dimension, description)
 
     def set_property(self, category: str, name: str, dimension: str | None = None, description: str = "",
                      at=None) -> int:
         """Add or change a property and place evidence on it, in one transaction; returns passages placed."""
-        from .model import add_property, place, properties, category as get_category
+        from gtcode.model import add_property, place, properties, category as get_category
         with self.transaction() as txn:
             exists = any(p.name.casefold() == name.casefold()
                          for p in properties(self.store, get_category(self.store, category)))
@@ -390,43 +390,43 @@ class Project:
 
     def place(self, category: str, prop: str, placements) -> int:
         """Evidence on a property's dimension: ['D3:17=high', …]."""
-        from .model import place
+        from gtcode.model import place
         placements = [placements] if isinstance(placements, str) else list(placements)
         with self.transaction() as txn:
             return place(self, txn, category, prop, placements)
 
     def properties(self, category: str):
-        from .model import category as get_category, properties
+        from gtcode.model import category as get_category, properties
         return properties(self.store, get_category(self.store, category))
 
     def relate(self, source: str, type: str, target: str, *, memo=None, evidence=None, note: str = "") -> dict:
         """SOURCE TYPE TARGET, grounded in evidence (addresses) and/or a memo."""
-        from .model import relate
+        from gtcode.model import relate
         evidence = [evidence] if isinstance(evidence, str) else evidence
         with self.transaction() as txn:
             return relate(self, txn, source, type, target, memo=memo, evidence=evidence, note=note)
 
     def unrelate(self, source: str, type: str, target: str) -> None:
-        from .model import unrelate
+        from gtcode.model import unrelate
         with self.transaction() as txn:
             unrelate(self, txn, source, type, target)
 
     def relations(self, type: str | None = None, category: str | None = None):
-        from .model import relations
+        from gtcode.model import relations
         return relations(self, type, category)
 
     def relation_types(self) -> list[dict]:
-        from .model import relation_types
+        from gtcode.model import relation_types
         return relation_types(self.store)
 
     def add_relation_type(self, name: str, label: str = "", polarity: str = "0") -> str:
-        from .model import add_relation_type
+        from gtcode.model import add_relation_type
         with self.transaction() as txn:
             return add_relation_type(self.store, txn, name, label, polarity)
 
     def paradigm(self, phenomenon: str, **roles) -> dict:
         """condition=, context=, intervening=, strategy=, consequence= (lists of categories)."""
-        from .model import PARADIGM, paradigm, paradigm_view
+        from gtcode.model import PARADIGM, paradigm, paradigm_view
         unknown = set(roles) - set(PARADIGM)
         if unknown:
             raise InputError(f"paradigm roles are {', '.join(PARADIGM)}; not {', '.join(sorted(unknown))}")
@@ -436,226 +436,226 @@ class Project:
             return paradigm(self, txn, phenomenon, roles)
 
     def set_core(self, category: str):
-        from .model import set_core
+        from gtcode.model import set_core
         with self.transaction() as txn:
             return set_core(self.store, txn, category)
 
     def model(self, by: str | None = "role") -> dict:
-        from .model import model_view
+        from gtcode.model import model_view
         return model_view(self, by)
 
     def check_model(self, min_evidence: int = 2):
-        from .model import check
+        from gtcode.model import check
         return check(self, min_evidence)
 
     def cooccurrence(self, codes=None, by: str = "segment", where=None, **options):
         """Code × code co-occurrence by segment, turn or document, with Jaccard. See `cooccurrence`."""
-        from .cooccurrence import cooccurrence
+        from gtcode.analysis.cooccurrence import cooccurrence
         return cooccurrence(self, codes, by, where, **options)
 
     def matrix(self, cols: str, **options):
         """Codes or categories × values of a case attribute. See `cooccurrence.matrix`."""
-        from .cooccurrence import matrix
+        from gtcode.analysis.cooccurrence import matrix
         return matrix(self, cols, **options)
 
     def saturation(self, order: str = "imported", last: int = 3, **options):
         """New codes per interview and the share new in the last `last`. See `saturation.saturation`."""
-        from .saturation import saturation
+        from gtcode.analysis.saturation import saturation
         return saturation(self, order, last, **options)
 
     def suggest_relations(self) -> list[dict]:
         """Candidate relations from co-occurrence, strongest first; never applied."""
-        from .cooccurrence import suggest_relations
+        from gtcode.analysis.cooccurrence import suggest_relations
         return suggest_relations(self)
 
     # --- constant comparison ---------------------------------------------------
     def retrieve(self, code, **options):
         """Every passage of CODE (and children), grouped by case, document or attribute. See `analysis.retrieve`."""
-        from .analysis import retrieve
+        from gtcode.analysis.retrieve import retrieve
         return retrieve(self, code, **options)
 
     def compare(self, a, b, **options):
         """Passages with A only, B only and both, split by case attributes. See `analysis.compare`."""
-        from .analysis import compare
+        from gtcode.analysis.retrieve import compare
         return compare(self, a, b, **options)
 
     def kwic(self, term: str, **options):
         """Keyword in context, lemma-aware. See `words.kwic`."""
-        from .words import kwic
+        from gtcode.analysis.words import kwic
         return kwic(self, term, **options)
 
     def freq(self, **options):
         """Content-word (or lemma) frequencies, optionally by attribute. See `words.freq`."""
-        from .words import freq
+        from gtcode.analysis.words import freq
         return freq(self, **options)
 
     # --- codebooks and autocoding ------------------------------------------
     def import_codebook(self, path, dry_run: bool = False):
         """Add or update codes from a YAML codebook (never deletes); returns what changed."""
-        from .codebook import import_codebook_file
+        from gtcode.codebook import import_codebook_file
         return import_codebook_file(self, path, dry_run=dry_run)
 
     def export_codebook(self, fmt: str = "yaml", code: str | None = None) -> str:
         """The codebook (or one code's subtree) as yaml, csv or md text."""
-        from .codebook import export_codebook
+        from gtcode.codebook import export_codebook
         return export_codebook(self.store, fmt, code, title=self.name)
 
     def autocode(self, **options):
         """Suggest codings from codebook patterns (pending until reviewed). See `autocode.autocode_run`."""
-        from .autocode import autocode_run
+        from gtcode.codebook.autocode import autocode_run
         return autocode_run(self, **options)
 
     def pending(self, code: str | None = None, *, where=None, context: int = 0):
         """Autocoded codings waiting for review."""
-        from .autocode import pending
+        from gtcode.codebook.autocode import pending
         return pending(self.store, code, where=where, context=context)
 
     def accept(self, ids=None, *, code: str | None = None, all_pending: bool = False) -> dict:
-        from .autocode import review
+        from gtcode.codebook.autocode import review
         return review(self, "accept", ids, code=code, all_pending=all_pending)
 
     def reject(self, ids=None, *, code: str | None = None, all_pending: bool = False) -> dict:
-        from .autocode import review
+        from gtcode.codebook.autocode import review
         return review(self, "reject", ids, code=code, all_pending=all_pending)
 
     # --- memos -----------------------------------------------------------------
     def new_memo(self, title: str, body: str, *, type: str = "theoretical", links: list[str] | None = None):
         """Write a memo; returns (memo, unresolved [[references]]). An empty body creates nothing."""
-        from .memos import create_memo
+        from gtcode.memos import create_memo
         with self.transaction() as txn:
             return create_memo(self, txn, title, body, type, links)
 
     def edit_memo(self, ref, *, title: str | None = None, body: str | None = None):
         """A new version of the memo (old versions are kept); returns (memo, unresolved references)."""
-        from .memos import edit_memo
+        from gtcode.memos import edit_memo
         with self.transaction() as txn:
             return edit_memo(self, txn, ref, title, body)
 
     def memo(self, ref):
-        from .memos import get_memo
+        from gtcode.memos import get_memo
         return get_memo(self.store, ref)
 
     def memos(self, **filters):
         """Memos, oldest first; filters: type, code, author, since, unreviewed."""
-        from .memos import list_memos
+        from gtcode.memos import list_memos
         return list_memos(self, **filters)
 
     def memos_about(self, target_uuid: str):
-        from .memos import memos_about
+        from gtcode.memos import memos_about
         return memos_about(self, target_uuid)
 
     def memo_history(self, ref):
-        from .memos import history
+        from gtcode.memos import history
         return history(self.store, ref)
 
     def link_memo(self, ref, specs):
         """Link a memo to one target or several (all or none: one transaction)."""
-        from .memos import link_memo
+        from gtcode.memos import link_memo
         many = not isinstance(specs, str)
         with self.transaction() as txn:
             links = [link_memo(self, txn, ref, spec) for spec in ([specs] if not many else specs)]
         return links if many else links[0]
 
     def unlink_memo(self, ref, spec: str) -> int:
-        from .memos import unlink_memo
+        from gtcode.memos import unlink_memo
         with self.transaction() as txn:
             return unlink_memo(self, txn, ref, spec)
 
     def comment_memo(self, ref, text: str, reply_to: int | None = None):
         """A review comment by the current coder (a supervisor uses their own name)."""
-        from .memos import comment_memo
+        from gtcode.memos import comment_memo
         with self.transaction() as txn:
             return comment_memo(self.store, txn, ref, text, reply_to)
 
     def signoff_memo(self, ref, note: str = ""):
         """Record that the current coder has read this version of the memo."""
-        from .memos import signoff_memo
+        from gtcode.memos import signoff_memo
         with self.transaction() as txn:
             return signoff_memo(self.store, txn, ref, note)
 
     def memo_types(self) -> list[dict]:
-        from .memos import memo_types
+        from gtcode.memos import memo_types
         return memo_types(self.store)
 
     def add_memo_type(self, name: str, description: str = "") -> str:
-        from .memos import add_memo_type
+        from gtcode.memos import add_memo_type
         with self.transaction() as txn:
             return add_memo_type(self.store, txn, name, description)
 
     # --- team work ----------------------------------------------------------
     def export_qdpx(self, path, schema=None):
         """A REFI-QDA project file for NVivo, ATLAS.ti, MAXQDA, QualCoder; returns the report of what it could not carry."""
-        from .exchange import export_qdpx
+        from gtcode.exchange import export_qdpx
         return export_qdpx(self, path, schema)
 
     def import_exchange(self, path, dry_run: bool = False, **options):
         """Import a REFI-QDA .qdpx/.qde project or .qdc codebook; the report lists what gtcode could not take."""
-        from .exchange import import_exchange_file
+        from gtcode.exchange import import_exchange_file
         return import_exchange_file(self, path, dry_run, **options)
 
     def export_qdc(self, code: str | None = None) -> bytes:
         """The codebook (or one code's subtree) as a REFI-QDA .qdc file."""
-        from .exchange import export_qdc
+        from gtcode.exchange import export_qdc
         return export_qdc(self, code)
 
     def merge(self, other, *, dry_run: bool = False):
         """Merge another coder's copy (its gtcode.db or folder) into this project; returns a MergeReport."""
-        from .merge import merge_project
+        from gtcode.team.merge import merge_project
         return merge_project(self, other, dry_run=dry_run)
 
     def agreement(self, *, coders: list[str] | None = None, codes: list[str] | None = None, unit: str = "segment",
                   where=None):
         """Percent agreement, Cohen's kappa and Krippendorff's alpha per code, and pooled."""
-        from .agreement import agreement
+        from gtcode.team.agreement import agreement
         return agreement(self.store, coders=coders, codes=codes, unit=unit, where=where)
 
     def disagreements(self, code: str, *, coders: list[str] | None = None, unit: str = "segment", where=None):
         """(coders, units where they differ on `code`), for the team to discuss and settle."""
-        from .agreement import disagreements
+        from gtcode.team.agreement import disagreements
         return disagreements(self.store, code, coders=coders, unit=unit, where=where)
 
     def settle(self, address: str, code: str, *, keep: bool, coders: list[str] | None = None) -> dict:
         """Record the team's decision on a disputed unit: keep the code for every coder, or drop it."""
-        from .agreement import settle
+        from gtcode.team.agreement import settle
         with self.transaction() as txn:
             return settle(self, txn, address, code, keep, coders)
 
     # --- confidentiality ----------------------------------------------------------
     def redact_check(self, key=None, *, detectors: bool = True):
         """What the key's names and the detectors still find in documents, memos, codes, cases and the log."""
-        from .redact import Pseudonymiser, check
+        from gtcode.redact import Pseudonymiser, check
         return check(self, Pseudonymiser.from_key(key, detectors))
 
     def redact_apply(self, key, *, detectors: bool = True):
         """Pseudonymise what is already stored; codings stay on the same words. Cannot be undone."""
-        from .redact import Pseudonymiser, apply
+        from gtcode.redact import Pseudonymiser, apply
         return apply(self, Pseudonymiser.from_key(key, detectors))
 
     # --- thesis outputs ---------------------------------------------------------
     def report(self, path, fmt: str | None = None, *, title: str | None = None, where=None):
         """The thesis report (docx, md or html by suffix or `fmt`): study, codebook, model, saturation, memos."""
-        from .report.thesis import write_report
+        from gtcode.report.thesis import write_report
         return write_report(self, path, fmt, title=title, where=where)
 
     def export_codings(self, path, fmt: str | None = None, *, where=None):
         """One row per coding (csv or jsonl), for R and pandas."""
-        from .exports import export_codings
+        from gtcode.exchange.tabular import export_codings
         return export_codings(self, path, fmt, where=where)
 
     def export_matrix(self, path, *, where=None):
         """The code × case 0/1 matrix as CSV."""
-        from .exports import export_matrix
+        from gtcode.exchange.tabular import export_matrix
         return export_matrix(self, path, where=where)
 
     # --- history -------------------------------------------------------------
     def log(self, *, code=None, coder: str | None = None, since: str | None = None, limit: int | None = 50):
-        from .history import log
+        from gtcode.history import log
         uuids = [self.code(code).uuid] if code else None
         return log(self.store, code_uuids=uuids, coder=coder, since=since, limit=limit)
 
     def undo(self, steps: int = 1) -> list[dict]:
         """Reverse this coder's last `steps` commands exactly; recorded as an event itself."""
-        from .history import undo
+        from gtcode.history import undo
         with self.transaction() as txn:
             return undo(self.store, txn, steps)
 

@@ -6,8 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from .. import __version__
-from ._app import App, state
+from gtcode import __version__
+from gtcode.cli._app import App, state
 
 app = App(
     name="gtcode",
@@ -36,7 +36,7 @@ def _root(
     state.project, state.coder, state.quiet, state.debug = project, coder, quiet, debug
 
 
-from . import (analysis, audit, axial, cases, codebook, coding, data, exchange, exports, history, memos, model,  # noqa: E402
+from gtcode.cli import (analysis, audit, axial, cases, codebook, coding, data, exchange, exports, history, memos, model,  # noqa: E402
                merge, redact, report, setup, team, tui)
 
 # Help panels follow the research workflow: set up → import → look → open coding → compare → history.

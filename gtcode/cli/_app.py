@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import typer
 
-from ..errors import GtcodeError
+from gtcode.errors import GtcodeError
 
 
 @dataclass
@@ -141,7 +141,7 @@ def default_command(name: str):
 
 
 def open_project():
-    from ..project import Project
+    from gtcode.project import Project
 
     project = Project.open(state.project, coder=state.coder, command=state.command)
     project.debug = state.debug

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ._app import App, err, open_project, out_console, print_json
+from gtcode.cli._app import App, err, open_project, out_console, print_json
 
 PANEL = "Constant comparison"
 WHERE_HELP = "Filter by case attribute: role=mother, site!=Trust B, role=mother,practitioner (repeatable)."
@@ -48,7 +48,7 @@ def retrieve(
 
     Example: gtcode retrieve "Fear of judgement" --where role=mother --by site --context 1
     """
-    from ..analysis import retrieve as run
+    from gtcode.analysis.retrieve import retrieve as run
 
     with open_project() as project:
         result = run(project, code, by=by, where=where, context=context, include_pending=pending, children=children)
@@ -139,7 +139,7 @@ def compare(
 
     Example: gtcode compare "Fear of judgement" "Trust in the guider" --where role=mother
     """
-    from ..analysis import compare as run
+    from gtcode.analysis.retrieve import compare as run
 
     with open_project() as project:
         result = run(project, code_a, code_b, where=where, include_pending=pending, children=children,
@@ -244,7 +244,7 @@ def kwic(
 
     Example: gtcode kwic film --lemma --where role=mother --sort right
     """
-    from ..words import kwic as run
+    from gtcode.analysis.words import kwic as run
 
     with open_project() as project:
         result = run(project, term, lemma=lemma, width=width, where=where, speaker=speaker, sort=sort,
@@ -264,7 +264,7 @@ def kwic(
 def _render_kwic(k) -> None:
     from rich.text import Text
 
-    from ..words import _clip_left, _clip_right
+    from gtcode.analysis.words import _clip_left, _clip_right
 
     console = out_console()
     addr_w = max(len(x.address) for x in k.lines)
@@ -293,7 +293,7 @@ def freq(
 
     Example: gtcode freq --by role --top 20
     """
-    from ..words import freq as run
+    from gtcode.analysis.words import freq as run
 
     speaker = "all" if all_speakers else "participant"
     with open_project() as project:

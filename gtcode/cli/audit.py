@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import InputError, did_you_mean
-from ._app import App, err, out_console, open_project, print_json
+from gtcode.errors import InputError, did_you_mean
+from gtcode.cli._app import App, err, out_console, open_project, print_json
 
 PANEL = "Memos and audit"
 FORMATS = ("text", "md", "html", "docx")
@@ -58,7 +58,7 @@ def audit(
     Example: gtcode audit --since 2026-11-01 --format docx -o supervision-2026-11-30.docx
     """
     kind = "json" if json_out else _format(fmt, output)
-    from ..audit import collect_audit
+    from gtcode.report.audit_data import collect_audit
 
     with open_project() as project:
         report = collect_audit(project, since=since, until=until, coder=coder, everything=everything)
@@ -66,19 +66,19 @@ def audit(
         print_json(report.to_dict())
         return
     if kind == "docx":
-        from ..report.audit import to_docx
+        from gtcode.report.audit import to_docx
 
         to_docx(report, output)
     elif kind == "text":
         _write_text(report, output)
     else:
-        from ..report.audit import to_html, to_markdown
+        from gtcode.report.audit import to_html, to_markdown
 
         text = to_markdown(report) if kind == "md" else to_html(report)
         if output is None:
             sys.stdout.write(text)
             return
-        from ..files import write_output
+        from gtcode.files import write_output
         write_output(output, text)
     if output is not None:
         err(f"Wrote the audit trail to {output} (period: {report.period}).")
@@ -101,7 +101,7 @@ def _render(report, console) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from ..report.audit import blocks
+    from gtcode.report.audit import blocks
 
     for b in blocks(report):
         if b.kind == "heading":

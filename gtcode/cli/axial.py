@@ -10,9 +10,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import InputError
-from ._app import App, err, open_project, out_console, print_json
-from .analysis import Json, Where
+from gtcode.errors import InputError
+from gtcode.cli._app import App, err, open_project, out_console, print_json
+from gtcode.cli.analysis import Json, Where
 
 PANEL = "Axial and selective coding"
 Codes = Annotated[Optional[list[str]], typer.Option(
@@ -73,7 +73,7 @@ def _emit(kind: str, data, output: Path | None, what: str) -> None:
         if output is None:
             sys.stdout.write(text)
             return
-    from ..files import write_output
+    from gtcode.files import write_output
     write_output(output, text)
     err(f"Wrote {what} to {output}.")
 
@@ -108,7 +108,7 @@ def cooccur(
 
     Example: gtcode cooccur --by turn --where role=mother --codes "Fear of judgement" --codes "Being filmed"
     """
-    from ..cooccurrence import cooccurrence, top_pairs
+    from gtcode.analysis.cooccurrence import cooccurrence, top_pairs
 
     kind = _data_format(json_out, csv_out, output)
     if min_both < 0 or top < 0:
@@ -221,7 +221,7 @@ def matrix(
 
     Example: gtcode matrix --rows categories --cols role --count cases
     """
-    from ..cooccurrence import matrix as run
+    from gtcode.analysis.cooccurrence import matrix as run
 
     kind = _data_format(json_out, csv_out, output)
     with open_project() as project:
@@ -303,15 +303,15 @@ def saturation(
 
     Example: gtcode saturation --order interview_date --last 3 -o saturation.png
     """
-    from ..saturation import check_plot_path
-    from ..saturation import saturation as run
+    from gtcode.analysis.saturation import check_plot_path
+    from gtcode.analysis.saturation import saturation as run
 
     if output is not None:
         check_plot_path(output)
     with open_project() as project:
         result = run(project, order, last, threshold=threshold, where=where)
     if output is not None:
-        from ..saturation import plot_saturation
+        from gtcode.analysis.saturation import plot_saturation
 
         plot_saturation(result, output)
     if json_out:
@@ -330,7 +330,7 @@ def _render_saturation(s) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from ..saturation import order_phrase
+    from gtcode.analysis.saturation import order_phrase
 
     console = out_console()
     if s.rows:

@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import InputError
-from ._app import App, err, open_project, out_console, print_json
+from gtcode.errors import InputError
+from gtcode.cli._app import App, err, open_project, out_console, print_json
 
 cases_app = App(help="Cases (participants) and their attributes: role, site, age band…")
 

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ._app import App, default_command, err, open_project, out_console, print_json, state
+from gtcode.cli._app import App, default_command, err, open_project, out_console, print_json, state
 
 PANEL = "Open coding"
 WHERE_HELP = "Filter by case attribute: role=mother, site!=Trust B (repeatable)."
@@ -39,10 +39,10 @@ def codebook_import(
 
     Example: gtcode codebook import codebooks/vig-engagement.yml
     """
-    from ..codebook import import_codebook_file
+    from gtcode.codebook import import_codebook_file
 
     if path.suffix.lower() == ".qdc":
-        from .exchange import render_loss_report
+        from gtcode.cli.exchange import render_loss_report
         with open_project() as project:
             render_loss_report(project.import_exchange(path, dry_run), json_out)
         return
@@ -73,13 +73,13 @@ def codebook_export(
 
     Example: gtcode codebook export --format md -o codebook.md
     """
-    from ..codebook import export_codebook
+    from gtcode.codebook import export_codebook
 
     if fmt.lower() == "docx":
         if output is None:
-            from ..errors import InputError
+            from gtcode.errors import InputError
             raise InputError("--format docx writes a Word file: name it with -o codebook.docx")
-        from ..report.codebook_docx import write_codebook_docx
+        from gtcode.report.codebook_docx import write_codebook_docx
         with open_project() as project:
             path = write_codebook_docx(project, output, code=code)
         err(f"Wrote the codebook table to {path}.")
@@ -90,7 +90,7 @@ def codebook_export(
         if output is None:
             sys.stdout.buffer.write(data)
         else:
-            from ..files import write_output
+            from gtcode.files import write_output
             write_output(output, data)
             err(f"Wrote the codebook to {output}.")
         return
@@ -99,7 +99,7 @@ def codebook_export(
     if output is None:
         sys.stdout.write(text)
         return
-    from ..files import write_output
+    from gtcode.files import write_output
     write_output(output, text)
     err(f"Wrote the codebook to {output}.")
 
@@ -138,7 +138,7 @@ def autocode(
     Words and phrases match in any form ("cancel" finds "cancelled"); a match codes its whole segment.
     Example: gtcode autocode --dry-run  ·  gtcode autocode --code "Practical barriers"
     """
-    from ..autocode import autocode_run
+    from gtcode.codebook.autocode import autocode_run
 
     with open_project() as project:
         bar, callback = _progress()
@@ -228,7 +228,7 @@ def review_list(
 
     Example: gtcode review "Being filmed" --context 1
     """
-    from ..autocode import pending
+    from gtcode.codebook.autocode import pending
 
     with open_project() as project:
         items = pending(project.store, code, where=where, context=context)
@@ -271,13 +271,13 @@ CodeOpt = Annotated[Optional[str], typer.Option(help="Only codings of this code 
 
 
 def _ids(values: list[str] | None) -> list[int]:
-    from ..address import parse_ranges
+    from gtcode.address import parse_ranges
 
     return [i for v in values or [] for i in parse_ranges(v, what="coding ids")]
 
 
 def _decide(ids, all_pending: bool, code: str | None, accept: bool) -> None:
-    from ..autocode import review
+    from gtcode.codebook.autocode import review
 
     with open_project() as project:
         counts = review(project, "accept" if accept else "reject", _ids(ids), code=code, all_pending=all_pending)

@@ -6,8 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import InputError
-from ._app import App, err, open_project, out_console, print_json
+from gtcode.errors import InputError
+from gtcode.cli._app import App, err, open_project, out_console, print_json
 
 PANEL = "Open coding"
 codes_app = App(help="The code tree: add, list, show, rename, move, describe, merge, split, delete.")
@@ -92,7 +92,7 @@ def codes_tree(
             (nodes[c.parent_id]["children"] if c.parent_id else roots).append(nodes[c.id])
         print_json(roots)
         return
-    from .render import render_code_tree
+    from gtcode.cli.render import render_code_tree
     render_code_tree(rows)
 
 
@@ -130,7 +130,7 @@ def codes_show(
     if json_out:
         print_json(data)
         return
-    from .render import render_code
+    from gtcode.cli.render import render_code
     render_code(data)
 
 
@@ -219,7 +219,7 @@ def codes_split(
 
     Example: gtcode codes split "Practical obstacles" --into "Travel" --codings 12,15,31
     """
-    from ..address import parse_ranges
+    from gtcode.address import parse_ranges
 
     ids = list(parse_ranges(codings, what="--codings"))
     with open_project() as project:
@@ -263,7 +263,7 @@ def code(
             if not hits:
                 err("No matches: nothing coded.")
                 return
-            from .render import render_hits
+            from gtcode.cli.render import render_hits
             render_hits(hits[:10], len(hits))
             if not yes and not typer.confirm(f"Code these {len(hits)} segment(s) with {', '.join(targets)}?",
                                              err=True):

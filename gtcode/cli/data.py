@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ._app import App, err, open_project, print_json, state
-from .render import render_documents, render_hits, render_import_report, render_segments, render_stats
+from gtcode.cli._app import App, err, open_project, print_json, state
+from gtcode.cli.render import render_documents, render_hits, render_import_report, render_segments, render_stats
 
 docs_app = App(help="Documents: list them, read them segment by segment.")
 WHERE_HELP = "Filter by case attribute: role=mother, site!=Trust B, role=mother,practitioner (repeatable)."
@@ -62,12 +62,12 @@ def import_(
 
     Example: gtcode import transcripts/ --interviewer "Interviewer,Hannah Reid"
     """
-    from .exchange import is_exchange_file, render_loss_report
+    from gtcode.cli.exchange import is_exchange_file, render_loss_report
 
     exchange_files = [p for p in paths if is_exchange_file(p)]
     paths = [p for p in paths if not is_exchange_file(p)]
     if exchange_files and pseudonymise:
-        from ..errors import InputError
+        from gtcode.errors import InputError
         raise InputError(f"{exchange_files[0]}: --pseudonymise applies to transcripts; import the REFI-QDA file, "
                          "then run 'gtcode redact apply KEY.csv'")
     with open_project() as project:
@@ -125,7 +125,7 @@ def docs_show(
 
     Example: gtcode docs show P01 --segments 10-40
     """
-    from ..address import parse_ranges
+    from gtcode.address import parse_ranges
 
     with open_project() as project:
         doc = project.document(document)

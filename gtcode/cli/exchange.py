@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ._app import err, open_project, print_json, state
-from .exports import export_app
+from gtcode.cli._app import err, open_project, print_json, state
+from gtcode.cli.exports import export_app
 
 POSITIONS_HELP = ("How the file counts text positions: codepoint (the spec), utf16 (NVivo) or codepoint-lf "
                   "(ATLAS.ti). Default: guessed from the tool that wrote it.")
@@ -17,7 +17,7 @@ POSITIONS_HELP = ("How the file counts text positions: codepoint (the spec), utf
 
 def is_exchange_file(path) -> bool:
     """Whether `gtcode import` should hand this path to the REFI-QDA importer."""
-    from ..exchange import SUFFIXES
+    from gtcode.exchange import SUFFIXES
     return Path(str(path)).suffix.lower() in SUFFIXES
 
 

@@ -6,7 +6,7 @@ codings and matrix) and attach to `export_app` here, so the group has one home.
 
 from __future__ import annotations
 
-from ._app import App
+from gtcode.cli._app import App
 
 export_app = App(help="Export data: REFI-QDA projects for other QDA tools, codings and matrices for R and pandas.")
 

@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import InputError
-from ._app import App, err, open_project, out_console, print_json
+from gtcode.errors import InputError
+from gtcode.cli._app import App, err, open_project, out_console, print_json
 
 memo_app = App(help="Memos: typed, linked, versioned; comments and sign-off for supervision.")
 TEMPLATE = """<!-- gtcode memo ({type}). Write Markdown below the title. Link with [[code:NAME]], [[D3:17]],
@@ -24,7 +24,7 @@ def register(app: App) -> None:
 
 def _text(body: Optional[str], title: str | None, kind: str, current: str = "") -> tuple[str | None, str]:
     """The memo text: --body TEXT, --body - (stdin), piped stdin, or the editor."""
-    from .editor import edit, split_title
+    from gtcode.editor import edit, split_title
 
     if body == "-":
         return title, sys.stdin.read()
@@ -57,7 +57,7 @@ def memo_new(
     Example: gtcode memo new --title "Being watched" --type theoretical --link code:"Feeling judged as a parent"
     """
     with open_project() as project:
-        from ..memos import check_type
+        from gtcode.memos import check_type
         kind = check_type(project.store, type)
         title, text = _text(body, title, kind)
         if not text.strip():
@@ -110,7 +110,7 @@ def memo_show(memo: Annotated[str, typer.Argument(help="Memo id.")],
     if json_out:
         print_json(m.to_dict())
         return
-    from .render import render_memo
+    from gtcode.cli.render import render_memo
     render_memo(m)
 
 
@@ -252,7 +252,7 @@ def memo_export(
 
     Example: gtcode memo export --format docx -o memos.docx
     """
-    from ..report.memos import export_memos
+    from gtcode.report.memos import export_memos
 
     if format not in ("md", "docx"):
         raise InputError(f"--format {format!r}: expected md or docx")

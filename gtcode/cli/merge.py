@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ._app import App, err, open_project, out_console, print_json
+from gtcode.cli._app import App, err, open_project, out_console, print_json
 
 
 def register(app: App) -> None:

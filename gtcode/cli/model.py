@@ -6,8 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import InputError
-from ._app import App, err, open_project, out_console, print_json
+from gtcode.errors import InputError
+from gtcode.cli._app import App, err, open_project, out_console, print_json
 
 PANEL = "Axial and selective coding"
 category_app = App(help="Categories: group codes, give them properties and dimensions.")
@@ -85,7 +85,7 @@ def category_show(category: Annotated[str, typer.Argument(help="The category.")]
     """
     from dataclasses import asdict
 
-    from ..model import _grounded, category as get_category
+    from gtcode.model import _grounded, category as get_category
     with open_project() as project:
         cat = get_category(project.store, category)
         data = _grounded(project, cat, project.codes(), by) | {
@@ -158,7 +158,7 @@ def relate(
             err(f"Defined relation type {define!r}")
             return
         if suggest:
-            from .render import render_suggestions
+            from gtcode.cli.render import render_suggestions
             render_suggestions(project.suggest_relations())
             return
         if not (source and type and target):
@@ -231,7 +231,7 @@ def paradigm(
     if json_out:
         print_json(view)
         return
-    from .render import render_paradigm
+    from gtcode.cli.render import render_paradigm
     render_paradigm(view)
 
 
@@ -258,7 +258,7 @@ def model_show(by: Annotated[str, typer.Option(help="Split grounding by this cas
     if json_out:
         print_json(view)
         return
-    from .render import render_model
+    from gtcode.cli.render import render_model
     render_model(view)
 
 
@@ -301,7 +301,7 @@ def model_export(
 
     Example: gtcode model export -o model.svg
     """
-    from ..report.diagram import export_model
+    from gtcode.report.diagram.draw import export_model
 
     if include not in (None, "codes"):
         raise InputError(f"--include {include!r}: only 'codes' can be included")

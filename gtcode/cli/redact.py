@@ -6,8 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import InputError
-from ._app import App, err, open_project, out_console, print_json
+from gtcode.errors import InputError
+from gtcode.cli._app import App, err, open_project, out_console, print_json
 
 redact_app = App(help="Confidentiality: find names and identifiers in the project, and pseudonymise them.")
 
@@ -21,7 +21,7 @@ def register(app: App) -> None:
 
 
 def _pseudonymiser(key: Optional[str], no_detectors: bool):
-    from ..redact import Pseudonymiser
+    from gtcode.redact import Pseudonymiser
 
     if key is None and no_detectors:
         raise InputError("nothing to look for: give --key KEY.csv, or leave the detectors on")
@@ -43,7 +43,7 @@ def redact_check(
     Example: gtcode redact check --key ../private/key.csv
     """
     pz = _pseudonymiser(key, no_detectors)
-    from ..redact import check
+    from gtcode.redact import check
 
     with open_project() as project:
         hits = check(project, pz)
@@ -90,7 +90,7 @@ def redact_apply(
     Example: gtcode redact apply ../private/key.csv
     """
     pz = _pseudonymiser(key, no_detectors)
-    from ..redact import apply
+    from gtcode.redact import apply
 
     with open_project() as project:
         report = apply(project, pz)

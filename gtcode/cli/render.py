@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._app import err, fmt_time, out_console
+from gtcode.cli._app import err, fmt_time, out_console
 
 
 def render_import_report(report, failures_only: bool = False) -> None:

@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ._app import App, err, open_project, state
-from .exports import export_app
+from gtcode.cli._app import App, err, open_project, state
+from gtcode.cli.exports import export_app
 
 PANEL = "Thesis outputs"
 WHERE_HELP = "Only these cases' interviews: role=mother, site!=Trust B (repeatable)."
@@ -35,7 +35,7 @@ def report(
 
     Example: gtcode report -o report.docx --title "Engagement with VIG" --where site="Trust A"
     """
-    from ..report.thesis import write_report
+    from gtcode.report.thesis import write_report
 
     with open_project() as project:
         written = write_report(project, output, format, title=title, where=where)
@@ -56,7 +56,7 @@ def export_codings(
 
     Example: gtcode export codings -o codings.csv --where role=mother
     """
-    from ..exports import export_codings as run
+    from gtcode.exchange.tabular import export_codings as run
 
     with open_project() as project:
         done = run(project, output, format, where=where)
@@ -74,7 +74,7 @@ def export_matrix(
 
     Example: gtcode export matrix -o matrix.csv
     """
-    from ..exports import export_matrix as run
+    from gtcode.exchange.tabular import export_matrix as run
 
     with open_project() as project:
         done = run(project, output, where=where)

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ._app import App, err, print_json, state
+from gtcode.cli._app import App, err, print_json, state
 
 PANEL = "Set up"
 config_app = App(help="Your settings (outside any project): user, nlp, interviewer.")
@@ -27,7 +27,7 @@ def init(
 
     Example: gtcode init vig-study --name "VIG engagement"
     """
-    from ..project import Project
+    from gtcode.project import Project
 
     project = Project.init(directory, name=name, coder=state.coder, command=state.command)
     err(f"Created project {project.name!r} at {project.path}")
@@ -45,8 +45,8 @@ def demo(
     Rebuilds from scratch each time, so running it twice gives the same result.
     Example: gtcode demo /tmp/vig-demo
     """
-    from ..demo import DEMO_DOUBLE_CODED, DEMO_SECOND_CODER, build_demo
-    from .render import render_import_report, render_model
+    from gtcode.demo import DEMO_DOUBLE_CODED, DEMO_SECOND_CODER, build_demo
+    from gtcode.cli.render import render_import_report, render_model
 
     result = build_demo(directory, source, coder=state.coder or "demo", command=state.command)
     project = result.project
@@ -102,7 +102,7 @@ def config_set(key: Annotated[str, typer.Argument(help="user, nlp or interviewer
 
     Example: gtcode config set user "Hannah Reid"
     """
-    from ..config import set_config
+    from gtcode.config import set_config
     path = set_config(key, value)
     err(f"{key} = {value!r} (in {path})")
 
@@ -113,7 +113,7 @@ def config_unset(key: Annotated[str, typer.Argument(help="The setting to remove.
 
     Example: gtcode config unset nlp
     """
-    from ..config import set_config
+    from gtcode.config import set_config
     set_config(key, None)
     err(f"{key} removed")
 
@@ -124,8 +124,8 @@ def config_get(key: Annotated[str, typer.Argument(help="The setting to show.")])
 
     Example: gtcode config get user
     """
-    from ..config import KNOWN_KEYS, load_config, resolve_coder
-    from ..errors import ConfigError
+    from gtcode.config import KNOWN_KEYS, load_config, resolve_coder
+    from gtcode.errors import ConfigError
     if key not in KNOWN_KEYS:
         raise ConfigError(f"unknown setting {key!r}; known: {', '.join(KNOWN_KEYS)}")
     value = resolve_coder(state.coder) if key == "user" else load_config().get(key)
@@ -140,7 +140,7 @@ def config_list(json_out: Annotated[bool, typer.Option("--json", help="As JSON."
 
     Example: gtcode config list
     """
-    from ..config import KNOWN_KEYS, config_path, load_config
+    from gtcode.config import KNOWN_KEYS, config_path, load_config
     data = load_config()
     if json_out:
         print_json({"path": str(config_path()), "settings": data})

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ._app import App, default_command, err, open_project, out_console, print_json
+from gtcode.cli._app import App, default_command, err, open_project, out_console, print_json
 
 PANEL = "Team and exchange"
 

@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import InputError
-from ._app import App, state
+from gtcode.errors import InputError
+from gtcode.cli._app import App, state
 
 PANEL = "Open coding"
 
@@ -34,7 +34,7 @@ def tui(
 
     Example: gtcode tui D3:17
     """
-    from ..tui import make_app
+    from gtcode.tui import make_app
 
     app = make_app(state.project, document, state.coder, theme=theme)
     if not in_terminal():

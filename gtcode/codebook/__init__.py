@@ -19,9 +19,9 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..codes import Code, add_code, all_codes
-from ..errors import BadCodebook, did_you_mean
-from ..store.db import Store, Txn
+from gtcode.codes import Code, add_code, all_codes
+from gtcode.errors import BadCodebook, did_you_mean
+from gtcode.store.db import Store, Txn
 
 #: Fields of a code in a codebook file, in the order export writes them.
 CODE_FIELDS = ("name", "description", "include", "exclude", "example", "color", "invivo", "patterns", "codes")
@@ -453,4 +453,4 @@ def import_codebook_file(project, path: str | Path, dry_run: bool = False) -> Im
 
 
 # Export lives in its own module; re-exported here so `gtcode.codebook` is the one place to look.
-from .export import FORMATS, codebook_tree, export_codebook, pattern_text  # noqa: E402,F401
+from gtcode.codebook.export import FORMATS, codebook_tree, export_codebook, pattern_text  # noqa: E402,F401

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .common import ExchangeReport
+from gtcode.exchange.common import ExchangeReport
 
 #: File suffixes this package imports.
 SUFFIXES = (".qdpx", ".qde", ".qdc")
@@ -24,7 +24,7 @@ __all__ = ["ExchangeReport", "SUFFIXES", "export_qdpx", "import_qdpx", "export_q
 def export_qdpx(project, path: str | os.PathLike, schema: str | os.PathLike | None = None) -> ExchangeReport:
     """Write the whole project as a .qdpx; the report lists what REFI-QDA could not carry.
     With `schema` (an XSD path) nothing is written unless project.qde validates against it."""
-    from .qdpx_export import export_qdpx as run
+    from gtcode.exchange.qdpx_export import export_qdpx as run
     return run(project, path, schema)
 
 
@@ -32,19 +32,19 @@ def import_qdpx(project, path: str | os.PathLike, *, dry_run: bool = False, posi
                 interviewer=None, nlp: str | None = None) -> ExchangeReport:
     """Import a .qdpx (or bare .qde) in one transaction. `positions`: codepoint, utf16 or codepoint-lf
     overrides the units guessed from the producing tool."""
-    from .qdpx_import import import_qdpx as run
+    from gtcode.exchange.qdpx_import import import_qdpx as run
     return run(project, path, dry_run=dry_run, positions=positions, interviewer=interviewer, nlp=nlp)
 
 
 def export_qdc(project, code: str | None = None) -> bytes:
     """The codebook (or one code's subtree) as REFI-QDA codebook XML."""
-    from .qdc import export_qdc as run
+    from gtcode.exchange.qdc import export_qdc as run
     return run(project, code)
 
 
 def import_qdc(project, path: str | os.PathLike, dry_run: bool = False) -> ExchangeReport:
     """Add or update codes from a .qdc codebook; never deletes."""
-    from .qdc import import_qdc as run
+    from gtcode.exchange.qdc import import_qdc as run
     return run(project, path, dry_run)
 
 
@@ -60,7 +60,7 @@ def validate(xml: bytes, schema: str | os.PathLike) -> list[str]:
     """Schema errors of a project.qde or .qdc against an XSD file (empty: valid)."""
     from lxml import etree
 
-    from ..errors import InputError
+    from gtcode.errors import InputError
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:

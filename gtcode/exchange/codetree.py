@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from ..store.db import Store, Txn, new_uuid, now
-from .common import ExchangeReport, clean_color, guid_key, undescribe
+from gtcode.store.db import Store, Txn, new_uuid, now
+from gtcode.exchange.common import ExchangeReport, clean_color, guid_key, undescribe
 
 
 @dataclass
@@ -68,7 +68,7 @@ _TEXT = ("description", "include", "exclude", "example")
 def merge_codes(store: Store, txn: Txn, nodes: list[CodeNode], report: ExchangeReport,
                 source: str) -> dict[str, int]:
     """Add or update the file's codes; returns {file GUID: gtcode code id} for every code of the file."""
-    from ..codes import resolve_code
+    from gtcode.codes import resolve_code
 
     ids: dict[str, int] = {}
     claimed: dict[int, str] = {}       # code id → the file GUID that matched it first

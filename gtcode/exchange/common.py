@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 
-from ..errors import BadExchangeFile
+from gtcode.errors import BadExchangeFile
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -26,7 +26,7 @@ _COLOR3 = re.compile(r"^#[0-9a-fA-F]{3}$")
 
 
 def gtcode_origin() -> str:
-    from .. import __version__
+    from gtcode import __version__
     return f"gtcode {__version__}"
 
 

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from bisect import bisect_left
 
-from ..text import normalise
+from gtcode.text import normalise
 
 #: codepoint: the spec; utf16: NVivo; codepoint-lf: code points with CRLF counted once (ATLAS.ti).
 UNITS = ("codepoint", "utf16", "codepoint-lf")

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from ..errors import BadExchangeFile, InputError
-from .common import (CODEBOOK_NS, ExchangeReport, as_guid, check_namespace, describe, guid_key, gtcode_origin,
+from gtcode.errors import BadExchangeFile, InputError
+from gtcode.exchange.common import (CODEBOOK_NS, ExchangeReport, as_guid, check_namespace, describe, guid_key, gtcode_origin,
                      is_gtcode)
 
 MAX_QDC_BYTES = 64 * 1024 ** 2
@@ -26,7 +26,7 @@ def export_qdc(project, code: str | None = None) -> bytes:
     """The codebook (or one code's subtree) as QDC XML bytes."""
     from lxml import etree
 
-    from ..codes import all_codes, resolve_code, subtree
+    from gtcode.codes import all_codes, resolve_code, subtree
 
     codes = all_codes(project.store)
     if code is not None:
@@ -59,7 +59,7 @@ def export_qdc(project, code: str | None = None) -> bytes:
 
 def read_qdc(path: Path):
     """(root, report) of a checked .qdc file: safe XML, the codebook namespace, unique valid GUIDs."""
-    from .safezip import parse_xml
+    from gtcode.exchange.safezip import parse_xml
 
     try:
         size = path.stat().st_size
@@ -97,7 +97,7 @@ def read_qdc(path: Path):
 
 def import_qdc(project, path, dry_run: bool = False) -> ExchangeReport:
     """Add or update codes from a .qdc (never deletes), in one transaction; `dry_run` only reports."""
-    from .codetree import merge_codes, read_codes
+    from gtcode.exchange.codetree import merge_codes, read_codes
 
     path = Path(path)
     root, ns, report = read_qdc(path)

@@ -16,7 +16,7 @@ import zipfile
 from collections import defaultdict
 from pathlib import Path
 
-from .common import PROJECT_NS, ExchangeReport, as_guid, derived_guid, describe, gtcode_origin, to_xml_datetime
+from gtcode.exchange.common import PROJECT_NS, ExchangeReport, as_guid, derived_guid, describe, gtcode_origin, to_xml_datetime
 
 #: gtcode attribute types → REFI-QDA typeOfVariable, with a check each value must pass.
 _VARIABLE_TYPES = {"integer": "Integer", "float": "Float", "boolean": "Boolean", "date": "Date"}
@@ -69,7 +69,7 @@ def build_qdpx(project) -> tuple[bytes, dict[str, bytes], ExchangeReport]:
     """(project.qde bytes, {zip entry: bytes} of source texts, report) for the whole project."""
     from lxml import etree
 
-    from ..codes import all_codes
+    from gtcode.codes import all_codes
 
     store = project.store
     report = ExchangeReport(str(project.path), "export", "qdpx", origin=gtcode_origin())
@@ -282,9 +282,9 @@ def export_qdpx(project, path: str | os.PathLike, schema: str | os.PathLike | No
 
     With `schema` (an XSD such as Project-mrt2019.xsd) nothing is written unless project.qde validates.
     """
-    from ..errors import BadExchangeFile
-    from ..files import atomic_file
-    from . import validate
+    from gtcode.errors import BadExchangeFile
+    from gtcode.files import atomic_file
+    from gtcode.exchange import validate
 
     xml, files, report = build_qdpx(project)
     target = Path(path)

@@ -18,11 +18,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import BadExchangeFile, GtcodeError, InputError
-from ..store.db import Txn, new_uuid, now
-from ..text import strip_span
-from .common import ExchangeReport, check_namespace, from_xml_datetime, guid_key, is_gtcode
-from .positions import UNITS, PositionMap, units_for_origin
+from gtcode.errors import BadExchangeFile, GtcodeError, InputError
+from gtcode.store.db import Txn, new_uuid, now
+from gtcode.text import strip_span
+from gtcode.exchange.common import ExchangeReport, check_namespace, from_xml_datetime, guid_key, is_gtcode
+from gtcode.exchange.positions import UNITS, PositionMap, units_for_origin
 
 MAX_QDE_BYTES = 512 * 1024 ** 2
 _MEDIA = ("PDFSource", "PictureSource", "AudioSource", "VideoSource")
@@ -68,7 +68,7 @@ class _State:
 
 def _open(path: Path):
     """(root element, SafeZip or None) for a .qdpx or a bare .qde."""
-    from .safezip import SafeZip, parse_xml
+    from gtcode.exchange.safezip import SafeZip, parse_xml
 
     if path.suffix.lower() == ".qde":
         try:
@@ -198,7 +198,7 @@ _ATTRIBUTE_TYPES = {"Integer": "integer", "Float": "float", "Boolean": "boolean"
 
 
 def _cases(store, txn: Txn, root, st: _State) -> None:
-    from ..cases import set_attributes
+    from gtcode.cases import set_attributes
 
     q = st.q
     variables = st.variables
@@ -257,7 +257,7 @@ def _values(el, q, variables: dict[str, str], st: _State, where: str) -> dict[st
 
 def _source_text(el, archive, st: _State) -> str | None:
     """The source's plain text as stored (BOM dropped, CRs kept), or None (reported) if it is not in the file."""
-    from ..ingest.textfile import decode
+    from gtcode.ingest.textfile import decode
 
     q, name = st.q, el.get("name") or el.get("guid")
     inline = el.find(q("PlainTextContent"))
@@ -303,11 +303,11 @@ def _unique_name(store, base: str, taken: set[str]) -> str:
 
 def _sources(store, txn: Txn, root, archive, st: _State, path: Path, interviewer, nlp_name) -> list:
     """Documents for every text source (new ones segmented together); returns the TextSource elements kept."""
-    from ..cases import link_document, set_attributes
-    from ..importer import ImportSettings, write_document
-    from ..ingest import ReadOptions
-    from ..ingest.base import ParsedDocument, turns_from_lines
-    from ..text import content_hash, count_words
+    from gtcode.cases import link_document, set_attributes
+    from gtcode.ingest.importer import ImportSettings, write_document
+    from gtcode.ingest import ReadOptions
+    from gtcode.ingest.base import ParsedDocument, turns_from_lines
+    from gtcode.text import content_hash, count_words
 
     q = st.q
     rules = ReadOptions(interviewer=interviewer).rules()
@@ -348,9 +348,9 @@ def _sources(store, txn: Txn, root, archive, st: _State, path: Path, interviewer
                              turns=turns_from_lines(text, rules), encoding="utf-8")
         pending.append((el, guid, doc, positions))
     if pending:
-        from .. import nlp
-        from ..cases import ensure_case
-        from ..segment import segment_documents
+        from gtcode.ingest import nlp
+        from gtcode.cases import ensure_case
+        from gtcode.ingest.segment import segment_documents
 
         segments = segment_documents([p[2] for p in pending], nlp.load(nlp_name))
         settings = ImportSettings(ReadOptions())
@@ -468,8 +468,8 @@ def _codings(store, txn: Txn, kept, st: _State) -> None:
 def import_qdpx(project, path, *, dry_run: bool = False, positions: str | None = None, interviewer=None,
                 nlp: str | None = None) -> ExchangeReport:
     """Import a .qdpx (or .qde) into `project` in one transaction; `dry_run` does it all, then rolls back."""
-    from .codetree import merge_codes, read_codes
-    from .qdpx_notes import _link_memos, _links, _notes, _sets
+    from gtcode.exchange.codetree import merge_codes, read_codes
+    from gtcode.exchange.qdpx_notes import _link_memos, _links, _notes, _sets
 
     path = Path(path)
     if positions is not None and positions not in UNITS:

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import re
 
-from ..errors import InputError
-from ..store.db import Txn, new_uuid, now
-from .common import from_xml_datetime, guid_key, is_gtcode
-from .qdpx_import import _coder, _created, _source_text, _State
+from gtcode.errors import InputError
+from gtcode.store.db import Txn, new_uuid, now
+from gtcode.exchange.common import from_xml_datetime, guid_key, is_gtcode
+from gtcode.exchange.qdpx_import import _coder, _created, _source_text, _State
 
 _MEMO_TYPE = re.compile(r"^Memo type: (.+)$")
 
 
 def _memo_type(store, txn: Txn, name: str) -> str:
-    from ..memos import add_memo_type
+    from gtcode.memos import add_memo_type
 
     row = store.one("SELECT name FROM memo_types WHERE name = ?", (name,))
     if row:
@@ -84,7 +84,7 @@ def _notes(store, txn: Txn, root, archive, st: _State) -> None:
 
 
 def _link_memos(project, txn: Txn, st: _State, code_notes: dict[str, list[str]]) -> None:
-    from ..memos import sync_references
+    from gtcode.memos import sync_references
 
     store = project.store
     for code_guid, notes in code_notes.items():
@@ -118,7 +118,7 @@ def _link_memos(project, txn: Txn, st: _State, code_notes: dict[str, list[str]])
 
 def _relation_type(store, txn: Txn, name: str) -> tuple[str, str]:
     """(gtcode relation type, note) for a link's name: an existing type by name or label, else a new one."""
-    from ..model import add_relation_type
+    from gtcode.model import add_relation_type
 
     label = " ".join((name or "").split())
     if not label:

@@ -15,7 +15,7 @@ import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
-from ..errors import InputError, UnsafeExchangeFile
+from gtcode.errors import InputError, UnsafeExchangeFile
 
 #: Limits for one archive; a real project with a few hundred transcripts is far below them.
 MAX_ENTRIES = 20_000

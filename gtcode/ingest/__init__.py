@@ -10,10 +10,10 @@ import glob
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import EmptyDocument, InputError, NoTurns, UnsupportedFormat
-from ..text import count_words
-from .base import Cue, ParsedDocument, Turn
-from .speakers import DEFAULT_INTERVIEWER, SpeakerRules
+from gtcode.errors import EmptyDocument, InputError, NoTurns, UnsupportedFormat
+from gtcode.text import count_words
+from gtcode.ingest.base import Cue, ParsedDocument, Turn
+from gtcode.ingest.speakers import DEFAULT_INTERVIEWER, SpeakerRules
 
 SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".docx": "docx",
             ".vtt": "vtt", ".srt": "srt", ".csv": "csv"}
@@ -45,19 +45,19 @@ def read_path(path: Path, options: ReadOptions | None = None, rules: SpeakerRule
     if path.stat().st_size == 0:
         raise EmptyDocument(f"{path}: empty file")
     if fmt in ("txt", "md"):
-        from .textfile import read_text
+        from gtcode.ingest.textfile import read_text
         docs = read_text(path, rules, fmt)
     elif fmt == "docx":
-        from .docx import read_docx
+        from gtcode.ingest.docx import read_docx
         docs = read_docx(path, rules)
     elif fmt == "vtt":
-        from .captions import read_vtt
+        from gtcode.ingest.captions import read_vtt
         docs = read_vtt(path, rules)
     elif fmt == "srt":
-        from .captions import read_srt
+        from gtcode.ingest.captions import read_srt
         docs = read_srt(path, rules)
     else:
-        from .table import read_csv
+        from gtcode.ingest.table import read_csv
         docs = read_csv(path, options.text_column, options.id_column)
     for doc in docs:
         if not any(count_words(doc.text[t.body_start:t.end]) for t in doc.turns):

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..text import normalise, strip_span
-from .speakers import SpeakerRules
+from gtcode.text import normalise, strip_span
+from gtcode.ingest.speakers import SpeakerRules
 
 
 @dataclass

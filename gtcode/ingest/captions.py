@@ -10,11 +10,11 @@ import io
 import re
 from pathlib import Path
 
-from ..errors import InputError, NoTurns
-from ..text import normalise
-from .base import Cue, ParsedDocument, text_from_cues
-from .speakers import SpeakerRules, parse_clock
-from .textfile import decode
+from gtcode.errors import InputError, NoTurns
+from gtcode.text import normalise
+from gtcode.ingest.base import Cue, ParsedDocument, text_from_cues
+from gtcode.ingest.speakers import SpeakerRules, parse_clock
+from gtcode.ingest.textfile import decode
 
 _TAG = re.compile(r"</?[^>\n]{1,80}>")
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from ..errors import EmptyDocument, InputError
-from ..text import normalise
-from .base import ParsedDocument, turns_from_lines
-from .speakers import SpeakerRules
+from gtcode.errors import EmptyDocument, InputError
+from gtcode.text import normalise
+from gtcode.ingest.base import ParsedDocument, turns_from_lines
+from gtcode.ingest.speakers import SpeakerRules
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 

@@ -6,10 +6,10 @@ import csv
 import io
 from pathlib import Path
 
-from ..errors import InputError
-from ..text import normalise, strip_span
-from .base import ParsedDocument, Turn
-from .textfile import decode
+from gtcode.errors import InputError
+from gtcode.text import normalise, strip_span
+from gtcode.ingest.base import ParsedDocument, Turn
+from gtcode.ingest.textfile import decode
 
 TEXT_COLUMN_GUESSES = ("text", "response", "answer", "comment", "transcript")
 ID_COLUMN_GUESSES = ("id", "case", "participant", "respondent", "respondent_id", "participant_id")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import DecodeFailed, EmptyDocument
-from ..text import normalise
-from .base import ParsedDocument, turns_from_lines
-from .speakers import SpeakerRules
+from gtcode.errors import DecodeFailed, EmptyDocument
+from gtcode.text import normalise
+from gtcode.ingest.base import ParsedDocument, turns_from_lines
+from gtcode.ingest.speakers import SpeakerRules
 
 
 def decode(data: bytes, path: Path) -> tuple[str, str, list[str]]:

@@ -10,8 +10,8 @@ import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..audit import AuditReport, when
-from . import fence, md_block, md_cell, md_inline, word_document, word_mono, xml_safe
+from gtcode.report.audit_data import AuditReport, when
+from gtcode.report import fence, md_block, md_cell, md_inline, word_document, word_mono, xml_safe
 
 NONE = "Nothing in this period."
 

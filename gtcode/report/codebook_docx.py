@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import word_document, xml_safe
+from gtcode.report import word_document, xml_safe
 
 A4_SHORT, A4_LONG, MARGIN = 210, 297, 25   # mm; `word_document` sets 25 mm margins
 
@@ -139,9 +139,9 @@ def png_size(path: Path) -> tuple[int, int] | None:
 def write_codebook_docx(project, path, *, where=None, title: str | None = None, code: str | None = None) -> Path:
     """The codebook table (all codes, or `code` and its sub-codes) alone, on A4 landscape, as a Word file: a
     thesis appendix. Written whole or not at all."""
-    from ..files import atomic_file, check_output
-    from .thesis import codebook_outline
-    from .thesis_docx import render_blocks
+    from gtcode.files import atomic_file, check_output
+    from gtcode.report.thesis import codebook_outline
+    from gtcode.report.thesis_docx import render_blocks
 
     path = check_output(path)
     report = codebook_outline(project, where, title, code)

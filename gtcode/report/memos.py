@@ -13,9 +13,9 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..audit import parse_when, when
-from ..errors import InputError
-from . import md_block, md_cell, md_inline, word_document, xml_safe
+from gtcode.report.audit_data import parse_when, when
+from gtcode.errors import InputError
+from gtcode.report import md_block, md_cell, md_inline, word_document, xml_safe
 
 FORMATS = ("md", "docx")
 INDEX = "index.md"
@@ -96,7 +96,7 @@ def _thread(comments) -> list[tuple[int, object]]:
 
 
 def _select(project, filters: dict) -> list:
-    from ..memos import get_memo
+    from gtcode.memos import get_memo
 
     allowed = {"type", "code", "author", "since", "unreviewed"}
     unknown = set(filters) - allowed

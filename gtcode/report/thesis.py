@@ -19,8 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError, UnsupportedFormat
-from . import thesis_data as data
+from gtcode.errors import InputError, UnsupportedFormat
+from gtcode.report import thesis_data as data
 
 FORMATS = ("docx", "md", "html")
 SUFFIXES = {".docx": "docx", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
@@ -189,8 +189,8 @@ def _relation_text(graph, u: str, v: str, d: dict) -> str:
 
 
 def _model(project, sc, num: _Numbers, figures: dict) -> list[Block]:
-    from ..graph import build_graph, relation_edges
-    from ..model import core
+    from gtcode.report.diagram.graph import build_graph, relation_edges
+    from gtcode.model import core
 
     graph = build_graph(project, where=sc.where)
     if not any(d["kind"] == "category" for _, d in graph.nodes(data=True)):
@@ -218,7 +218,7 @@ def _model(project, sc, num: _Numbers, figures: dict) -> list[Block]:
         items = ["; ".join(_relation_text(graph, u, v, d) for u, v, d in edges if k in (u, v)) for k in members]
         if any(items):     # a category with no relation at all is in the Categories section, not in the model
             out += [heading(3, title), Block("bullets", items=[i for i in items if i])]
-    from ..memos import memos_about
+    from gtcode.memos import memos_about
 
     for m in memos_about(project, centre.uuid):
         if m.type == "storyline":
@@ -228,7 +228,7 @@ def _model(project, sc, num: _Numbers, figures: dict) -> list[Block]:
 
 
 def _saturation(project, sc, num: _Numbers, figures: dict) -> list[Block]:
-    from ..saturation import order_phrase
+    from gtcode.analysis.saturation import order_phrase
 
     result = project.saturation(where=sc.where)
     out = [heading(1, "Saturation")]
@@ -245,8 +245,8 @@ def _saturation(project, sc, num: _Numbers, figures: dict) -> list[Block]:
 
 
 def _memos(project) -> list[Block]:
-    from ..audit import when
-    from ..memos import get_memo, memo_types
+    from gtcode.report.audit_data import when
+    from gtcode.memos import get_memo, memo_types
 
     out = [heading(1, "Appendix A: Memos")]
     memos = [get_memo(project.store, m.id) for m in project.memos()]
@@ -269,7 +269,7 @@ def _memos(project) -> list[Block]:
 
 
 def _audit(project, num: _Numbers) -> list[Block]:
-    from ..audit import when
+    from gtcode.report.audit_data import when
 
     a = data.audit_summary(project)
     out = [heading(1, "Appendix B: Audit summary"),
@@ -314,7 +314,7 @@ def resolve_format(path: Path, fmt: str | None) -> str:
 
 def draw_figures(project, report: Report, folder: Path) -> dict[str, Path]:
     """The report's figures as PNG files in `folder`: name → path."""
-    from .diagram import export_model
+    from gtcode.report.diagram.draw import export_model
 
     out = {}
     for name, spec in report.figures.items():
@@ -322,7 +322,7 @@ def draw_figures(project, report: Report, folder: Path) -> dict[str, Path]:
         if spec["kind"] == "model":
             export_model(project, target, "png", where=spec["where"])
         else:
-            from ..saturation import plot_saturation
+            from gtcode.analysis.saturation import plot_saturation
 
             plot_saturation(project.saturation(where=spec["where"]), target)
         out[name] = target
@@ -341,7 +341,7 @@ def write_report(project, path, fmt: str | None = None, *, title: str | None = N
     """
     import tempfile
 
-    from ..files import atomic_file, check_output
+    from gtcode.files import atomic_file, check_output
 
     path = check_output(path)
     fmt = resolve_format(path, fmt)
@@ -351,14 +351,14 @@ def write_report(project, path, fmt: str | None = None, *, title: str | None = N
         extra = {path.parent / figure_file(path, n): p for n, p in images.items()} if fmt == "md" else {}
         with atomic_file(path) as temp:
             if fmt == "docx":
-                from .thesis_docx import write_docx
+                from gtcode.report.thesis_docx import write_docx
                 write_docx(report, temp, images, project.coder)
             elif fmt == "md":
-                from .thesis_md import to_markdown
+                from gtcode.report.thesis_md import to_markdown
                 temp.write_text(to_markdown(report, {n: figure_file(path, n) for n in images}), encoding="utf-8",
                                 newline="\n")
             else:
-                from .thesis_html import to_html
+                from gtcode.report.thesis_html import to_html
                 temp.write_text(to_html(report, images), encoding="utf-8", newline="\n")
             for target, source in extra.items():   # the figures first: the report is the last file to land
                 with atomic_file(target) as t:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..errors import InputError
+from gtcode.errors import InputError
 
 #: The exemplar rule: the confirmed, participant-spoken passage of the code closest to this many words.
 EXEMPLAR_WORDS = 25
@@ -41,7 +41,7 @@ class Scope:
 
 def scope(project, where=None) -> Scope:
     """The report's scope; an empty project, or a filter that matches nothing, is an error."""
-    from ..filters import parse_where, where_sql
+    from gtcode.scope import parse_where, where_sql
 
     where = [where] if isinstance(where, str) else list(where or [])
     clause, params = where_sql(project.store, parse_where(where))
@@ -103,7 +103,7 @@ class Study:
 
 
 def study(project, sc: Scope) -> Study:
-    from ..cooccurrence import natural_key
+    from gtcode.analysis.cooccurrence import natural_key
 
     store = project.store
     docs = store.all('SELECT d.id, d.name, d.format, d.word_count, d.case_id, c.name AS "case" FROM documents d '
@@ -157,7 +157,7 @@ class Grounding:
 
     def of(self, code) -> tuple[int, int]:
         """(participants, segments) of a code and everything under it."""
-        from ..codes import subtree
+        from gtcode.codes import subtree
 
         ids = [c.id for c in subtree(self.tree, code)]
         return (len(set().union(*(self.people.get(i, set()) for i in ids))),
@@ -197,7 +197,7 @@ class CodebookRow:
 
 def exemplars(project, sc: Scope) -> dict[int, Exemplar]:
     """code id → its exemplar (see EXEMPLAR_RULE): typical in length, in a participant's own words."""
-    from ..memos import _address
+    from gtcode.memos import _address
 
     store = project.store
     best: dict[int, tuple] = {}
@@ -282,7 +282,7 @@ class CategoryView:
 
 def categories(project, sc: Scope, grounding: Grounding | None = None) -> list[CategoryView]:
     """Each category with its codes, grounding, and properties with dimensions and the passages placed on them."""
-    from ..memos import _address
+    from gtcode.memos import _address
 
     grounding = grounding or Grounding(project, sc)
     store = project.store
@@ -310,7 +310,7 @@ def categories(project, sc: Scope, grounding: Grounding | None = None) -> list[C
 
 def audit_summary(project) -> dict:
     """Activity counts over the whole project, and who did how much when (from the append-only event log)."""
-    from ..audit import collect_audit
+    from gtcode.report.audit_data import collect_audit
 
     store = project.store
     report = collect_audit(project, everything=True)

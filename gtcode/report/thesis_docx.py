@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import xml_safe
-from .codebook_docx import WordWriter
-from .thesis import Block, Report
+from gtcode.report import xml_safe
+from gtcode.report.codebook_docx import WordWriter
+from gtcode.report.thesis import Block, Report
 
 #: Room kept under a figure for its caption, in mm.
 CAPTION_ROOM = 25
 
 
 def render_blocks(writer: WordWriter, blocks: list[Block], images: dict[str, Path]) -> None:
-    from .memos import _body_to_word
+    from gtcode.report.memos import _body_to_word
 
     for i, b in enumerate(blocks):
         if b.kind == "layout":

@@ -6,7 +6,7 @@ import base64
 import html
 from pathlib import Path
 
-from .thesis import Block, Report
+from gtcode.report.thesis import Block, Report
 
 _CSS = """
 body { font: 15px/1.55 Georgia, "Times New Roman", serif; max-width: 62rem; margin: 2rem auto; padding: 0 1rem;

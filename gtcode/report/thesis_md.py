@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from . import md_block, md_cell, md_inline
-from .thesis import Block, Report
+from gtcode.report import md_block, md_cell, md_inline
+from gtcode.report.thesis import Block, Report
 
 
 def _caption(b: Block) -> str:

@@ -1,5 +1,5 @@
 """The project store: one SQLite file, schema only in numbered migrations."""
 
-from .schema import APPLICATION_ID, SCHEMA_VERSION
+from gtcode.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
 __all__ = ["APPLICATION_ID", "SCHEMA_VERSION"]

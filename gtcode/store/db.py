@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import NotAProject, ProjectBusy, SchemaTooNew
-from .schema import APPLICATION_ID, SCHEMA_VERSION
+from gtcode.errors import NotAProject, ProjectBusy, SchemaTooNew
+from gtcode.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
 BUSY_TIMEOUT_S = 30.0
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -103,7 +103,7 @@ class Store:
         """Apply pending migrations under a write lock, so two openers cannot race."""
         from sqlite_utils import Database
 
-        from .migrations import apply
+        from gtcode.store.migrations import apply
 
         try:
             self.conn.execute("BEGIN IMMEDIATE")

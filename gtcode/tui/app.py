@@ -17,13 +17,13 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Static, Tree
 
-from ..errors import GtcodeError
-from .keys import KEYS
-from .panels import CodePanel, DocumentList, document_line
-from .screens import ChoiceDialog, CodePicker, HelpDialog, InVivoDialog, MemoDialog, SearchDialog
-from .session import Selection, Session
-from .styles import CSS
-from .transcript import Transcript
+from gtcode.errors import GtcodeError
+from gtcode.tui.keys import KEYS
+from gtcode.tui.panels import CodePanel, DocumentList, document_line
+from gtcode.tui.screens import ChoiceDialog, CodePicker, HelpDialog, InVivoDialog, MemoDialog, SearchDialog
+from gtcode.tui.session import Selection, Session
+from gtcode.tui.styles import CSS
+from gtcode.tui.transcript import Transcript
 
 POLL_SECONDS = 1.0
 WIDE = 120          # from this width the document list is shown beside the transcript
@@ -184,7 +184,7 @@ class CodingScreen(Screen):
         self.say(f"{s.doc.label} {s.doc.name}: {s.doc.segments} segments")
 
     def jump(self, address: str) -> None:
-        from ..address import parse_address
+        from gtcode.address import parse_address
 
         addr = parse_address(address)
         doc = self.session.project.document(addr.document)
@@ -430,7 +430,7 @@ class GtcodeApp(App):
         self.poll_seconds = poll
         if theme:
             if theme not in self.available_themes:
-                from ..errors import InputError
+                from gtcode.errors import InputError
                 raise InputError(f"theme {theme!r}: not a theme; try ansi-dark, ansi-light, textual-dark or "
                                  "textual-light")
             self.theme = theme
@@ -460,7 +460,7 @@ def make_app(project_path=None, document=None, coder: str | None = None, *, them
     Opens the project and the document straight away, so a bad path or name is a clean error before
     the screen takes over the terminal.
     """
-    from ..project import Project
+    from gtcode.project import Project
 
     project = Project.open(project_path, coder=coder, command="tui")
     try:
@@ -469,7 +469,7 @@ def make_app(project_path=None, document=None, coder: str | None = None, *, them
             ref, _, ordinal = str(document).partition(":")
             session.open_document(ref)
             if ordinal:
-                from ..address import parse_ranges
+                from gtcode.address import parse_ranges
                 session.start = session.index_of(parse_ranges(ordinal)[0])
         elif session.documents:
             session.open_document(session.documents[0].id)

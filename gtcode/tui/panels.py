@@ -65,7 +65,7 @@ class CodePanel(Vertical):
         self._rebuild(needle)
 
     def _labels(self):
-        from ..progress import code_colors
+        from gtcode.analysis.progress import code_colors
 
         codes, counts, quick = self._data
         numbers = {cid: i + 1 for i, cid in enumerate(quick)}

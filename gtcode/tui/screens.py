@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
-from .keys import KEYS, MODAL_KEYS
+from gtcode.tui.keys import KEYS, MODAL_KEYS
 
 
 class Dialog(ModalScreen):
@@ -172,8 +172,8 @@ class MemoDialog(Dialog):
         self.dismiss((title, body, str(self.query_one("#memo-type", Select).value)))
 
     def action_external(self) -> None:
-        from ..cli.editor import edit
-        from ..errors import GtcodeError
+        from gtcode.editor import edit
+        from gtcode.errors import GtcodeError
 
         area = self.query_one("#memo-body", TextArea)
         try:
@@ -231,7 +231,7 @@ class SearchDialog(Dialog):
 
     @on(Input.Submitted, "#search-input")
     def _run(self, event: Input.Submitted) -> None:
-        from ..errors import GtcodeError
+        from gtcode.errors import GtcodeError
 
         status = self.query_one("#search-status", Label)
         results = self.query_one("#search-results", OptionList)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..address import format_ranges
-from ..errors import InputError
+from gtcode.address import format_ranges
+from gtcode.errors import InputError
 
 
 @dataclass
@@ -55,7 +55,7 @@ class Session:
 
     def reload_project(self) -> None:
         """Documents with progress, codes with counts, quick codes."""
-        from ..progress import document_progress, most_used_codes
+        from gtcode.analysis.progress import document_progress, most_used_codes
 
         self.documents = self.project.documents()
         self.progress = document_progress(self.store)
@@ -67,7 +67,7 @@ class Session:
             self.quick += [c for c in most_used_codes(self.store, 30) if c not in self.quick][:9 - len(self.quick)]
 
     def open_document(self, ref) -> None:
-        from ..progress import participant_ordinals, segment_codes
+        from gtcode.analysis.progress import participant_ordinals, segment_codes
 
         self.doc = self.project.document(ref)
         self.segments = self.project.segments(self.doc.id)
@@ -109,7 +109,7 @@ class Session:
 
     def picker_codes(self) -> list:
         """Codable codes for the picker: this coder's recently used first, then the tree."""
-        from ..progress import recent_codes
+        from gtcode.analysis.progress import recent_codes
 
         codable = [c for c in self.codes if c.kind == "code"]
         recent = recent_codes(self.store, self.project.coder)

@@ -1,0 +1,471 @@
+"""Axial coding evidence: which codes occur together, and how codes spread across case attributes.
+
+`cooccurrence` counts, for every pair of codes, the units (segments, speaker
+turns or whole documents) in which both occur, beside the units of each, and
+their Jaccard index (units with both / units with either); `top_pairs` ranks
+the pairs (what `relate --suggest` offers). `matrix` counts codes or
+categories against the values of one case attribute (mothers vs
+practitioners, Trust A vs Trust B).
+
+A unit *has* a code when a confirmed coding of it overlaps the unit; pending
+autocoding suggestions are left out until someone accepts them.
+
+    from gtcode import Project
+    from gtcode.analysis.cooccurrence import cooccurrence, top_pairs
+    with Project.open() as p:
+        result = cooccurrence(p, by="segment", where=["role=mother"])
+        for pair in top_pairs(result, 10):
+            print(pair.a, pair.b, pair.both, round(pair.jaccard, 2))
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+from itertools import combinations
+
+from gtcode.codes import Code, all_codes, resolve_code, subtree
+from gtcode.errors import InputError, did_you_mean
+from gtcode.scope import parse_where, where_sql
+
+#: What a unit of co-occurrence can be, and the words accepted for each.
+UNITS = {"segment": "segment", "segments": "segment", "turn": "turn", "turns": "turn",
+         "document": "document", "documents": "document", "doc": "document", "docs": "document"}
+#: What a cell of `matrix` counts.
+COUNTS = {"segments": "segments", "segment": "segments", "cases": "cases", "case": "cases",
+          "codings": "codings", "coding": "codings"}
+ROWS = {"codes": "codes", "code": "codes", "categories": "categories", "category": "categories"}
+SORTS = ("jaccard", "both")
+NONE_LABEL = "(none)"
+
+
+# --- shared helpers (saturation uses them too) ------------------------------------------------
+
+def natural_key(label: str):
+    """P2 before P10: digits compare as numbers."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p.casefold()) for p in re.split(r"(\d+)", label) if p)
+
+
+def _where_list(where) -> list[str]:
+    return [where] if isinstance(where, str) else list(where or [])
+
+
+def _choice(value: str, allowed: dict[str, str], option: str) -> str:
+    key = str(value).strip().casefold()
+    if key in allowed:
+        return allowed[key]
+    canonical = list(dict.fromkeys(allowed.values()))
+    raise InputError(f"{option} {value!r}: expected {', '.join(canonical)}{did_you_mean(key, list(allowed))}")
+
+
+def resolve_attribute(store, name: str, option: str) -> str:
+    """A case attribute's stored name, matched case-insensitively; unknown → InputError with did-you-mean."""
+    known = {r[0].casefold(): r[0] for r in store.all("SELECT name FROM attributes ORDER BY id")}
+    key = name.strip().casefold()
+    if key in known:
+        return known[key]
+    hint = did_you_mean(name, list(known.values())) or f" (attributes: {', '.join(known.values()) or 'none yet'})"
+    raise InputError(f"{option} {name!r}: not an attribute of the cases{hint}")
+
+
+def case_values(store, attribute: str) -> dict[int, str]:
+    """case id → the case's value of `attribute` (cases without one are absent)."""
+    return {r[0]: r[1] for r in store.all(
+        "SELECT ca.case_id, ca.value FROM case_attributes ca JOIN attributes a ON a.id = ca.attribute_id "
+        "WHERE a.name = ?", (attribute,))}
+
+
+@dataclass
+class _Selection:
+    """One row/column: a code (its own codings), or a category or named code with its subtree."""
+
+    code: Code
+    members: list[Code]
+
+    @property
+    def path(self) -> str:
+        return self.code.path
+
+
+def _select(store, codes, children: bool, tree: list[Code] | None = None) -> list[_Selection]:
+    """Named codes (a category, or a code with `children`, counts its subtree as one), deduplicated."""
+    tree = tree if tree is not None else all_codes(store)
+    refs = [codes] if isinstance(codes, (str, int)) else list(codes)
+    out: dict[int, _Selection] = {}
+    for ref in refs:
+        code = resolve_code(store, ref, tree)
+        if code.id not in out:
+            out[code.id] = _Selection(code, subtree(tree, code) if (code.is_category or children) else [code])
+    return list(out.values())
+
+
+class _Units:
+    """Segments or turns of the documents in scope, sorted per document, to find the units a span overlaps."""
+
+    def __init__(self, store, by: str, clause: str, params: list):
+        self.by = by
+        self.starts: dict[int, list[int]] = {}
+        self.ends: dict[int, list[int]] = {}
+        self.first: dict[int, int] = {}      # document id → global index of its first unit
+        self.names: list[tuple] = []         # per unit: (document id, first segment ordinal, last)
+        self.count = 0
+        if by == "document":
+            return
+        if by == "segment":
+            sql = ("SELECT u.document_id, u.start_char, u.end_char, u.ordinal, u.ordinal FROM segments u "
+                   f"JOIN documents d ON d.id = u.document_id WHERE {clause} ORDER BY u.document_id, u.start_char")
+        else:
+            sql = ("SELECT u.document_id, u.start_char, u.end_char, min(s.ordinal), max(s.ordinal) FROM turns u "
+                   f"JOIN documents d ON d.id = u.document_id LEFT JOIN segments s ON s.turn_id = u.id "
+                   f"WHERE {clause} GROUP BY u.id ORDER BY u.document_id, u.start_char")
+        for doc_id, start, end, first, last in store.all(sql, params):
+            if doc_id not in self.first:
+                self.first[doc_id] = self.count
+                self.starts[doc_id], self.ends[doc_id] = [], []
+            self.starts[doc_id].append(start)
+            self.ends[doc_id].append(end)
+            self.names.append((doc_id, first, last))
+            self.count += 1
+
+    def overlapping(self, doc_id: int, start: int, end: int) -> range:
+        """Global indexes of the units [start, end) overlaps (by document: the document's id)."""
+        if self.by == "document":
+            return range(doc_id, doc_id + 1)
+        ends = self.ends.get(doc_id)
+        if not ends:
+            return range(0)
+        i = bisect.bisect_right(ends, start)          # first unit ending after the span starts
+        j = bisect.bisect_left(self.starts[doc_id], end, lo=i)   # first unit starting at or after its end
+        base = self.first[doc_id]
+        return range(base + i, base + j)
+
+    def address(self, unit: int) -> str:
+        """A unit as users address it: D3 (document), D3:17 (segment), D3:17-21 (a turn's segments)."""
+        if self.by == "document":
+            return f"D{unit}"
+        doc_id, first, last = self.names[unit]
+        if first is None:
+            return f"D{doc_id}"
+        return f"D{doc_id}:{first}" if first == last else f"D{doc_id}:{first}-{last}"
+
+
+def _scope(store, where: list[str]):
+    clause, params = where_sql(store, parse_where(where))
+    docs = store.all(f"SELECT d.id, d.case_id FROM documents d WHERE {clause} ORDER BY d.id", params)
+    codings = store.all("SELECT g.code_id, g.document_id, g.start_char, g.end_char FROM codings g "
+                        f"JOIN documents d ON d.id = g.document_id WHERE {clause} AND g.status = 'confirmed'",
+                        params)
+    return clause, params, docs, codings
+
+
+# --- co-occurrence -----------------------------------------------------------------------------
+
+@dataclass
+class CodeUnits:
+    """A code (or category) compared, with the codes counted for it and the units that have it."""
+
+    code: str                 # path
+    kind: str                 # code | category
+    codes: list[str]          # paths counted as this one: itself, and its subtree for a category
+    units: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Pair:
+    """Two codes: units with both, units with each, and Jaccard = both / (a_units + b_units - both)."""
+
+    a: str
+    b: str
+    both: int
+    a_units: int
+    b_units: int
+    jaccard: float
+
+    def to_dict(self) -> dict:
+        return asdict(self) | {"jaccard": round(self.jaccard, 4)}
+
+
+def _pair(a: CodeUnits, b: CodeUnits, both: int) -> Pair:
+    either = a.units + b.units - both
+    return Pair(a.code, b.code, both, a.units, b.units, both / either if either else 0.0)
+
+
+@dataclass
+class Cooccurrence:
+    """Co-occurrence of codes in units of one kind. `pairs` holds the pairs sharing at least one unit."""
+
+    by: str                   # segment | turn | document
+    where: list[str]
+    units: int                # units in scope (segments, turns or documents within --where)
+    codes: list[CodeUnits]
+    pairs: list[Pair]         # codes order (a before b), only pairs with both ≥ 1
+    _both: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
+    _has: dict[str, set[int]] = field(default_factory=dict, repr=False)
+    _units: _Units | None = field(default=None, repr=False)
+
+    def pair(self, a: str, b: str) -> Pair:
+        """Any two compared codes by path, in the order given, even if they never co-occur."""
+        by_path = self._by_path
+        for x in (a, b):
+            if x not in by_path:
+                raise InputError(f"{x!r} is not among the compared codes{did_you_mean(x, list(by_path))}")
+        both = self._both.get((a, b), self._both.get((b, a), 0))
+        return _pair(by_path[a], by_path[b], both)
+
+    @cached_property
+    def _by_path(self) -> dict[str, CodeUnits]:
+        return {c.code: c for c in self.codes}
+
+    def shared(self, a: str, b: str, limit: int | None = None) -> list[str]:
+        """Addresses of the units where both codes occur, in document order: the passages to read first."""
+        self.pair(a, b)
+        units = sorted(self._has.get(a, set()) & self._has.get(b, set()))[:limit]
+        return [self._units.address(u) for u in units] if self._units else []
+
+    def all_pairs(self) -> list[Pair]:
+        """Every pair of compared codes, zeros included (n·(n-1)/2 of them)."""
+        return [_pair(x, y, self._both.get((x.code, y.code), 0)) for x, y in combinations(self.codes, 2)]
+
+    def at_least(self, min_both: int = 1) -> list[Pair]:
+        """Pairs sharing at least `min_both` units (0: every pair), in codes order."""
+        return self.all_pairs() if min_both <= 0 else [p for p in self.pairs if p.both >= min_both]
+
+    def to_dict(self, min_both: int = 1) -> dict:
+        return {"by": self.by, "where": self.where, "units": self.units, "min": min_both,
+                "codes": [c.to_dict() for c in self.codes],
+                "pairs": [p.to_dict() for p in self.at_least(min_both)]}
+
+
+def cooccurrence(project, codes=None, by: str = "segment", where=None, *, children: bool = True) -> Cooccurrence:
+    """How often each pair of codes occurs in the same segment, speaker turn or document.
+
+    `codes` (names, paths or ids) picks what to compare; a category counts its whole subtree as one, and so
+    does a named code unless `children=False`. Without `codes`, every code with a confirmed coding in scope
+    is compared by its own codings. `where` filters documents by case attribute (`role=mother`).
+    """
+    by = _choice(by, UNITS, "--by")
+    where = _where_list(where)
+    store = project.store
+    tree = all_codes(store)
+    explicit = codes is not None
+    selections = _select(store, codes, children, tree) if explicit else [_Selection(c, [c]) for c in tree]
+    clause, params, docs, codings = _scope(store, where)
+    units = _Units(store, by, clause, params)
+
+    index_of: dict[int, list[int]] = {}
+    for i, sel in enumerate(selections):
+        for member in sel.members:
+            index_of.setdefault(member.id, []).append(i)
+    has: list[set[int]] = [set() for _ in selections]
+    for code_id, doc_id, start, end in codings:
+        targets = index_of.get(code_id)
+        if targets:
+            found = units.overlapping(doc_id, start, end)
+            for i in targets:
+                has[i].update(found)
+    keep = [i for i in range(len(selections)) if explicit or has[i]]
+    summary = [CodeUnits(selections[i].path, selections[i].code.kind, [m.path for m in selections[i].members],
+                         len(has[i])) for i in keep]
+
+    # Invert: per unit, the compared codes it has; each unit then adds one to each pair among them.
+    per_unit: dict[int, list[int]] = {}
+    for k, i in enumerate(keep):
+        for unit in has[i]:
+            per_unit.setdefault(unit, []).append(k)
+    counts: Counter[tuple[int, int]] = Counter()
+    for present in per_unit.values():
+        if len(present) > 1:
+            counts.update(combinations(present, 2))   # `present` is ascending: pairs keep codes order
+    both = {(summary[x].code, summary[y].code): n for (x, y), n in counts.items()}
+    pairs = [_pair(summary[x], summary[y], n) for (x, y), n in sorted(counts.items())]
+    total = len(docs) if by == "document" else units.count
+    return Cooccurrence(by, where, total, summary, pairs, both,
+                        {summary[k].code: has[i] for k, i in enumerate(keep)}, units)
+
+
+def top_pairs(result: Cooccurrence, n: int | None = 20, *, sort: str = "jaccard", min_both: int = 1,
+              code: str | None = None) -> list[Pair]:
+    """The most strongly co-occurring pairs, best first.
+
+    `sort`: "jaccard" (ties broken by units with both) or "both" (ties broken by Jaccard); `min_both`: leave
+    out pairs sharing fewer units (rare codes give high Jaccard from one shared segment); `code`: only pairs
+    with this code (a path among `result.codes`); `n`: how many (None: all).
+    """
+    sort = _choice(sort, {s: s for s in SORTS} | {"count": "both", "counts": "both"}, "--sort")
+    pairs = result.at_least(min_both)
+    if code is not None:
+        paths = [c.code for c in result.codes]
+        if code not in paths:
+            match = [p for p in paths if p.casefold() == code.casefold() or p.rsplit("/", 1)[-1].casefold()
+                     == code.casefold()]
+            if len(match) != 1:
+                raise InputError(f"{code!r} is not among the compared codes{did_you_mean(code, paths)}")
+            code = match[0]
+        pairs = [p for p in pairs if code in (p.a, p.b)]
+    if sort == "jaccard":
+        key = lambda p: (-p.jaccard, -p.both, p.a.casefold(), p.b.casefold())  # noqa: E731
+    else:
+        key = lambda p: (-p.both, -p.jaccard, p.a.casefold(), p.b.casefold())  # noqa: E731
+    ranked = sorted(pairs, key=key)
+    return ranked if n is None else ranked[:n]
+
+
+def _quote(name: str) -> str:
+    """A code path as a shell word: in double quotes unless the shell would read something inside them."""
+    import shlex
+
+    return f'"{name}"' if not any(ch in name for ch in '"$`\\!') else shlex.quote(name)
+
+
+def suggest_relations(project, *, by: str = "segment", where=None, n: int = 15, min_both: int = 2) -> list[dict]:
+    """Candidate relations for `relate --suggest`: never applied, only offered for reading.
+
+    The most strongly co-occurring pairs (by Jaccard) of categories, or of codes while there are fewer than two
+    categories; pairs already related either way and a category with its own subcategories are left out.
+    Each is a dict: a, b, both, a_units, b_units, jaccard, evidence (up to three shared addresses) and command,
+    a `gtcode relate` line to start from (is-associated-with: co-occurrence says nothing of direction), naming
+    each code by its name where that is unique, else by its path.
+    """
+    store = project.store
+    tree = all_codes(store)
+    categories = [c.path for c in tree if c.is_category]
+    result = cooccurrence(project, categories if len(categories) >= 2 else None, by=by, where=where)
+    paths = {c.id: c.path for c in tree}
+    names = Counter(c.name.casefold() for c in tree)
+    ref = {c.path: c.name if names[c.name.casefold()] == 1 else c.path for c in tree}   # shortest that resolves
+    related = {frozenset((paths[r[0]], paths[r[1]])) for r in store.all("SELECT source_id, target_id FROM relations")}
+    out = []
+    for p in top_pairs(result, None, min_both=min_both):
+        a, b = p.a.casefold(), p.b.casefold()
+        if frozenset((p.a, p.b)) in related or a.startswith(b + "/") or b.startswith(a + "/"):
+            continue
+        evidence = result.shared(p.a, p.b, limit=3)
+        command = f"gtcode relate {_quote(ref[p.a])} is-associated-with {_quote(ref[p.b])}"
+        cited = [e for e in evidence if ":" in e]   # segment addresses `relate --evidence` takes
+        if cited:
+            command += f" --evidence {','.join(cited)}"
+        out.append(p.to_dict() | {"by": result.by, "evidence": evidence, "command": command})
+        if len(out) >= n:
+            break
+    return out
+
+
+# --- codes × attribute matrix ------------------------------------------------------------------
+
+@dataclass
+class MatrixColumn:
+    """One value of the attribute (None: cases without it, and documents without a case)."""
+
+    value: str | None
+    cases: int                # cases in scope with this value: the denominator for --count cases
+    documents: int
+
+    @property
+    def label(self) -> str:
+        return self.value if self.value is not None else NONE_LABEL
+
+    def to_dict(self) -> dict:
+        return asdict(self) | {"label": self.label}
+
+
+@dataclass
+class MatrixRow:
+    code: str                 # path
+    kind: str
+    codes: list[str]          # paths counted in this row
+    counts: list[int]         # one per column, in `Matrix.columns` order
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+    def to_dict(self, columns: list[MatrixColumn]) -> dict:
+        return {"code": self.code, "kind": self.kind, "codes": self.codes,
+                "counts": {c.label: n for c, n in zip(columns, self.counts)}, "total": self.total}
+
+
+@dataclass
+class Matrix:
+    """Codes (or categories) × values of a case attribute: segments, cases or codings in each cell."""
+
+    rows_of: str              # codes | categories
+    attribute: str
+    count: str                # segments | cases | codings
+    where: list[str]
+    columns: list[MatrixColumn]
+    rows: list[MatrixRow]
+    left_out: int = 0         # codes with nothing in scope, not shown
+
+    @property
+    def cases(self) -> int:
+        return sum(c.cases for c in self.columns)
+
+    def to_dict(self) -> dict:
+        return {"rows_of": self.rows_of, "attribute": self.attribute, "count": self.count, "where": self.where,
+                "columns": [c.to_dict() for c in self.columns], "cases": self.cases, "left_out": self.left_out,
+                "rows": [r.to_dict(self.columns) for r in self.rows]}
+
+
+def matrix(project, cols: str, *, rows: str = "codes", count: str = "segments", where=None, codes=None,
+           children: bool = True) -> Matrix:
+    """Codes (own codings) or categories (their subtrees) against the values of the case attribute `cols`.
+
+    Each cell counts the segments coded, the cases with a coding, or the codings. A column per value, in
+    natural order, then "(none)" for cases without the attribute and documents without a case (cases are not
+    counted there for those). `codes` picks the rows instead (a category, or a code unless `children=False`,
+    counts its subtree). Codes with nothing in scope are left out; named codes and categories are always shown.
+    """
+    rows_of = _choice(rows, ROWS, "--rows")
+    count = _choice(count, COUNTS, "--count")
+    where = _where_list(where)
+    store = project.store
+    attribute = resolve_attribute(store, cols, "--cols")
+    tree = all_codes(store)
+    if codes is not None:
+        selections, always = _select(store, codes, children, tree), True
+    elif rows_of == "categories":
+        selections, always = [_Selection(c, subtree(tree, c)) for c in tree if c.is_category], True
+    else:
+        selections, always = [_Selection(c, [c]) for c in tree if not c.is_category], False
+    clause, params, docs, codings = _scope(store, where)
+    values = case_values(store, attribute)
+    column_of = {d[0]: values.get(d[1]) if d[1] is not None else None for d in docs}
+    case_of = {d[0]: d[1] for d in docs}
+    present = {v for v in column_of.values()}
+    ordered = sorted((v for v in present if v is not None), key=natural_key) + ([None] if None in present else [])
+    col_index = {v: i for i, v in enumerate(ordered)}
+    columns = []
+    for v in ordered:
+        in_col = [d for d in docs if column_of[d[0]] == v]
+        columns.append(MatrixColumn(v, len({d[1] for d in in_col if d[1] is not None}), len(in_col)))
+
+    units = _Units(store, "segment", clause, params) if count == "segments" else None
+    index_of: dict[int, list[int]] = {}
+    for i, sel in enumerate(selections):
+        for member in sel.members:
+            index_of.setdefault(member.id, []).append(i)
+    tallies = [[set() if count != "codings" else 0 for _ in ordered] for _ in selections]
+    for code_id, doc_id, start, end in codings:
+        for i in index_of.get(code_id, ()):
+            c = col_index[column_of[doc_id]]
+            if count == "codings":
+                tallies[i][c] += 1
+            elif count == "cases":
+                if case_of[doc_id] is not None:
+                    tallies[i][c].add(case_of[doc_id])
+            else:
+                tallies[i][c].update(units.overlapping(doc_id, start, end))
+    out, left_out = [], 0
+    for sel, tally in zip(selections, tallies):
+        counts = [n if count == "codings" else len(n) for n in tally]
+        if not always and not any(counts):
+            left_out += 1
+            continue
+        out.append(MatrixRow(sel.path, sel.code.kind, [m.path for m in sel.members], counts))
+    return Matrix(rows_of, attribute, count, where, columns, out, left_out)

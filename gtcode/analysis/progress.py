@@ -1,0 +1,162 @@
+"""Coding progress and the codes on each segment: the read-only views a coding screen needs.
+
+A document's *participant segments* are those not spoken by the interviewer;
+when a document has speaker labels at all, unlabelled text (a preamble,
+a header) is left out too. A segment counts as coded when any confirmed
+coding overlaps it. Everything here is one or two queries per call, so the
+TUI can refresh after every keystroke; the CLI may reuse it.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from gtcode.store.db import Store
+
+#: Colours for codes that have none of their own (no codebook colour): distinct, readable on dark and light.
+PALETTE = ("#e06c75", "#61afef", "#98c379", "#e5c07b", "#c678dd", "#56b6c2", "#d19a66", "#be5046",
+           "#7aa6da", "#b9ca4a", "#e78c45", "#70c0b1")
+
+
+def code_colors(codes) -> dict[int, str]:
+    """Each code's colour: its own, else its nearest ancestor's (so a codebook's branches read as one
+    family), else a stable one from the palette. `codes` in tree order, parents first."""
+    out: dict[int, str] = {}
+    for c in codes:
+        out[c.id] = c.color or out.get(c.parent_id) or PALETTE[c.id % len(PALETTE)]
+    return out
+
+
+@dataclass(frozen=True)
+class SegmentCoding:
+    """One coding as it touches one segment (a coding over D3:17-19 touches three)."""
+
+    coding_id: int
+    code_id: int
+    path: str
+    name: str
+    color: str
+    status: str          # confirmed | pending
+    coder: str
+    start: int
+    end: int
+    pattern: str | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.status == "pending"
+
+
+@dataclass(frozen=True)
+class Progress:
+    document_id: int
+    participant: int     # participant segments
+    coded: int           # of those, coded (confirmed codings only)
+
+    @property
+    def share(self) -> float:
+        return self.coded / self.participant if self.participant else 0.0
+
+    @property
+    def percent(self) -> int:
+        return int(self.share * 100)
+
+
+def _participant_sql(doc_filter: str) -> str:
+    """Participant segments (see module docstring), with their document, ordinal and span."""
+    return ("SELECT s.document_id, s.ordinal, s.start_char, s.end_char FROM segments s JOIN turns t ON t.id = s.turn_id"
+            f" WHERE {doc_filter} AND t.is_interviewer = 0 AND (t.speaker IS NOT NULL OR NOT EXISTS"
+            " (SELECT 1 FROM turns u WHERE u.document_id = s.document_id AND u.speaker IS NOT NULL))"
+            " ORDER BY s.document_id, s.ordinal")
+
+
+def _union(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Sorted, merged intervals as parallel lists of starts and ends."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for a, b in sorted(spans):
+        if ends and a <= ends[-1]:
+            ends[-1] = max(ends[-1], b)
+        else:
+            starts.append(a)
+            ends.append(b)
+    return starts, ends
+
+
+def _covered(starts: list[int], ends: list[int], a: int, b: int) -> bool:
+    """Does [a, b) overlap any merged interval?"""
+    i = bisect.bisect_right(ends, a)   # first interval ending after a
+    return i < len(starts) and starts[i] < b
+
+
+def document_progress(store: Store, document_id: int | None = None) -> dict[int, Progress]:
+    """Per document: participant segments and how many are coded. Every document has an entry."""
+    doc_filter, params = ("s.document_id = ?", (document_id,)) if document_id is not None else ("1", ())
+    segs = store.all(_participant_sql(doc_filter), params)
+    coding_filter = "document_id = ? AND" if document_id is not None else ""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for doc, a, b in store.all(f"SELECT document_id, start_char, end_char FROM codings WHERE {coding_filter}"
+                               " status = 'confirmed'", params):
+        spans.setdefault(doc, []).append((a, b))
+    unions = {doc: _union(s) for doc, s in spans.items()}
+    counts: dict[int, list[int]] = {}
+    for doc, _ordinal, a, b in segs:
+        slot = counts.setdefault(doc, [0, 0])
+        slot[0] += 1
+        if doc in unions and _covered(*unions[doc], a, b):
+            slot[1] += 1
+    ids = [document_id] if document_id is not None else [r[0] for r in store.all("SELECT id FROM documents")]
+    return {d: Progress(d, *counts.get(d, (0, 0))) for d in ids}
+
+
+def participant_ordinals(store: Store, document_id: int) -> list[int]:
+    """Ordinals of a document's participant segments, in order."""
+    return [r[1] for r in store.all(_participant_sql("s.document_id = ?"), (document_id,))]
+
+
+def segment_codes(store: Store, document_id: int) -> dict[int, list[SegmentCoding]]:
+    """Codings (confirmed and pending, every coder) overlapping each segment of a document, by ordinal.
+
+    Codes come in tree order within a segment, so the margin reads the same way as the code panel.
+    """
+    from gtcode.codes import all_codes
+
+    codes = all_codes(store)
+    order = {c.id: i for i, c in enumerate(codes)}
+    by_id = {c.id: c for c in codes}
+    colors = code_colors(codes)
+    segs = store.all("SELECT ordinal, start_char, end_char FROM segments WHERE document_id = ? ORDER BY ordinal",
+                     (document_id,))
+    ends = [r[2] for r in segs]
+    out: dict[int, list[SegmentCoding]] = {}
+    rows = store.all("SELECT g.id, g.code_id, g.start_char, g.end_char, g.status, g.pattern, k.name AS coder"
+                     " FROM codings g JOIN coders k ON k.id = g.coder_id WHERE g.document_id = ?"
+                     " ORDER BY g.start_char, g.id", (document_id,))
+    for r in rows:
+        code = by_id[r["code_id"]]
+        item = SegmentCoding(r["id"], code.id, code.path, code.name, colors[code.id], r["status"],
+                             r["coder"], r["start_char"], r["end_char"], r["pattern"])
+        i = bisect.bisect_right(ends, r["start_char"])
+        while i < len(segs) and segs[i][1] < r["end_char"]:
+            out.setdefault(segs[i][0], []).append(item)
+            i += 1
+    for items in out.values():
+        items.sort(key=lambda s: (order[s.code_id], s.pending, s.coding_id))
+    return out
+
+
+def recent_codes(store: Store, coder: str, limit: int = 50) -> list[int]:
+    """Code ids this coder applied most recently first (confirmed codings they made or accepted)."""
+    rows = store.all("SELECT g.code_id, max(g.id) AS last FROM codings g JOIN coders k ON k.id = g.coder_id"
+                     " WHERE k.name = ? AND g.status = 'confirmed' GROUP BY g.code_id ORDER BY last DESC LIMIT ?",
+                     (coder, limit))
+    return [r[0] for r in rows]
+
+
+def most_used_codes(store: Store, limit: int = 9) -> list[int]:
+    """Codable codes (not categories) with the most confirmed codings in the project, most first."""
+    rows = store.all("SELECT c.id FROM codes c JOIN codings g ON g.code_id = c.id AND g.status = 'confirmed'"
+                     " WHERE c.kind = 'code' GROUP BY c.id ORDER BY count(*) DESC, c.name COLLATE NOCASE LIMIT ?",
+                     (limit,))
+    return [r[0] for r in rows]

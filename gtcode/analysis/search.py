@@ -1,0 +1,109 @@
+"""Full-text search over segments (SQLite FTS5, Porter stemming, ranked by BM25).
+
+Plain words are searched as they are typed (all must occur; `don't` works);
+FTS5 syntax — "exact phrase", OR, NOT, NEAR(), prefix* — passes through.
+Hits carry their `D3:17` address and the matched spans as offsets into the
+document's canonical text.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import asdict, dataclass, field
+
+from gtcode.errors import BadQuery
+from gtcode.store.db import Store
+
+_OPEN, _CLOSE = "\x02", "\x03"
+_OPERATORS = {"AND", "OR", "NOT"}
+_TOKEN = re.compile(r'"[^"]*"|\S+')
+
+
+def fts_query(query: str) -> str:
+    """Turn what a user types into an FTS5 expression."""
+    query = query.strip()
+    if not query:
+        raise BadQuery("empty search")
+    parts = []
+    for tok in _TOKEN.findall(query):
+        if tok in _OPERATORS or tok.startswith('"') or tok.startswith("NEAR(") or tok in ("(", ")"):
+            parts.append(tok)
+        elif tok.endswith("*") and len(tok) > 1:
+            parts.append('"' + tok[:-1].replace('"', '""') + '"*')
+        else:
+            parts.append('"' + tok.replace('"', '""') + '"')
+    return " ".join(parts)
+
+
+@dataclass
+class SearchHit:
+    document_id: int
+    document: str
+    case: str | None
+    ordinal: int
+    speaker: str | None
+    is_interviewer: bool
+    start: int
+    end: int
+    text: str
+    rank: float
+    #: matched spans, as [start, end) offsets into the document's canonical text
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def address(self) -> str:
+        return f"D{self.document_id}:{self.ordinal}"
+
+    def to_dict(self) -> dict:
+        return {"address": self.address} | asdict(self)
+
+
+def _spans(marked: str, base: int) -> tuple[str, list[tuple[int, int]]]:
+    plain, spans, start = [], [], None
+    pos = 0
+    for ch in marked:
+        if ch == _OPEN:
+            start = pos
+        elif ch == _CLOSE and start is not None:
+            spans.append((base + start, base + pos))
+            start = None
+        else:
+            plain.append(ch)
+            pos += 1
+    return "".join(plain), spans
+
+
+def search(store: Store, query: str, where_clause: str = "1", params=(), speaker: str | None = None,
+           limit: int | None = 50) -> tuple[list[SearchHit], int]:
+    """(hits, total matching) for `query`; `speaker` is participant, interviewer or a label."""
+    expr = fts_query(query)
+    conds, args = [where_clause], list(params)
+    if speaker:
+        key = speaker.strip().casefold()
+        if key in ("participant", "participants"):
+            conds.append("t.is_interviewer = 0 AND t.speaker IS NOT NULL")
+        elif key in ("interviewer", "interviewers"):
+            conds.append("t.is_interviewer = 1")
+        else:
+            conds.append("t.speaker = ? COLLATE NOCASE")
+            args.append(speaker.strip())
+    base = (" FROM segment_fts f JOIN segments s ON s.id = f.rowid JOIN turns t ON t.id = s.turn_id"
+            " JOIN documents d ON d.id = s.document_id LEFT JOIN cases c ON c.id = d.case_id"
+            f" WHERE segment_fts MATCH ? AND {' AND '.join(conds)}")
+    try:
+        total = store.scalar("SELECT count(*)" + base, [expr, *args])
+        sql = ("SELECT d.id AS document_id, d.name AS document, c.name AS \"case\", s.ordinal, t.speaker,"
+               " t.is_interviewer, s.start_char, s.end_char, f.rank AS rank,"
+               f" highlight(segment_fts, 0, '{_OPEN}', '{_CLOSE}') AS marked" + base + " ORDER BY f.rank, d.id, s.ordinal")
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        rows = store.all(sql, [expr, *args])
+    except sqlite3.OperationalError as exc:
+        raise BadQuery(f"search {query!r}: {exc}") from None
+    hits = []
+    for r in rows:
+        text, spans = _spans(r["marked"], r["start_char"])
+        hits.append(SearchHit(r["document_id"], r["document"], r["case"], r["ordinal"], r["speaker"],
+                              bool(r["is_interviewer"]), r["start_char"], r["end_char"], text, r["rank"], spans))
+    return hits, total

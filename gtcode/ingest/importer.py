@@ -1,0 +1,249 @@
+"""Importing transcripts into the store.
+
+Import is a batch: each file is read, segmented, then written under its own
+savepoint inside the command's transaction, so a bad file leaves nothing
+behind while the others land.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from gtcode.errors import GtcodeError, WouldOrphanCodings
+from gtcode.ingest import ParsedDocument, ReadOptions, expand_paths, read_path
+from gtcode.store.db import Store, Txn, new_uuid, now
+from gtcode.text import content_hash, count_words
+
+if TYPE_CHECKING:
+    from gtcode.redact import Pseudonymiser
+
+CHUNK = 4  # files read and segmented together (one nlp.pipe stream); small, so progress moves
+
+
+@dataclass
+class ImportOutcome:
+    source: str
+    status: str                 # imported | replaced | skipped | failed
+    message: str
+    document: str | None = None  # name
+    document_id: int | None = None
+    words: int = 0
+    turns: int = 0
+    segments: int = 0
+
+
+@dataclass
+class ImportReport:
+    outcomes: list[ImportOutcome] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def failed(self) -> list[ImportOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    def to_dict(self) -> dict:
+        return {"imported": self.count("imported"), "replaced": self.count("replaced"),
+                "skipped": self.count("skipped"), "failed": self.count("failed"),
+                "notes": self.notes, "files": [asdict(o) for o in self.outcomes]}
+
+
+@dataclass
+class ImportSettings:
+    read: ReadOptions
+    case: str | None = None
+    replace: bool = False
+    force: bool = False
+    nlp: str | None = None
+    #: replaces names from a key and tags identifiers before anything is stored (gtcode.redact)
+    pseudonymiser: Pseudonymiser | None = None
+
+
+def run_import(store: Store, txn: Txn, items: list, settings: ImportSettings,
+               progress: Callable[[int, str], None] | None = None, debug: bool = False) -> ImportReport:
+    from gtcode.cases import ensure_case, match_case_for_stem, set_attributes
+
+    report = ImportReport()
+    files, problems, notes = expand_paths(items)
+    report.notes.extend(notes)
+    for item, why in problems:
+        report.outcomes.append(ImportOutcome(item, "failed", f"{item}: {why}"))
+    rules = settings.read.rules()
+    nlp = None
+    written: set[str] = set()  # document names written by this import
+    for i in range(0, len(files), CHUNK):
+        chunk = files[i:i + CHUNK]
+        parsed: list[tuple[Path, ParsedDocument]] = []
+        for path in chunk:
+            try:
+                docs = read_path(path, settings.read, rules)
+            except GtcodeError as exc:
+                report.outcomes.append(ImportOutcome(str(path), "failed", str(exc)))
+                continue
+            except Exception as exc:
+                if debug:
+                    raise
+                report.outcomes.append(ImportOutcome(str(path), "failed",
+                                                     f"{path}: could not be read ({type(exc).__name__}: {exc})"))
+                continue
+            for doc in docs:
+                if settings.pseudonymiser is not None:  # before anything can reach the store
+                    path = settings.pseudonymiser.apply_to_document(doc, path)
+                report.notes.extend(doc.notes)
+                parsed.append((path, doc))
+        todo = []
+        for path, doc in parsed:
+            outcome = _precheck(store, path, doc, settings)
+            if outcome is not None:
+                report.outcomes.append(outcome)
+            else:
+                todo.append((path, doc))
+        if todo:
+            if nlp is None:
+                from gtcode.ingest import nlp as nlp_mod
+                nlp = nlp_mod.load(settings.nlp)
+            from gtcode.ingest.segment import segment_documents
+            segments = segment_documents([d for _, d in todo], nlp)
+            for (path, doc), segs in zip(todo, segments):
+                if doc.name.casefold() in written:
+                    report.outcomes.append(ImportOutcome(
+                        str(path), "failed", f"{path}: another file in this import is also named {doc.name!r}; "
+                        "rename one of them"))
+                    continue
+                # Check again: an earlier file of this same batch may hold the same text.
+                outcome = _precheck(store, path, doc, settings)
+                if outcome is not None:
+                    report.outcomes.append(outcome)
+                    continue
+                try:
+                    with store.savepoint():
+                        case_id = None
+                        if doc.case:
+                            case_id = ensure_case(store, txn, doc.case)
+                            if doc.attributes:
+                                set_attributes(store, txn, doc.case, doc.attributes)
+                        elif settings.case:
+                            case_id = ensure_case(store, txn, settings.case)
+                        else:
+                            case_id = match_case_for_stem(store, path.stem)
+                        report.outcomes.append(write_document(store, txn, path, doc, segs, case_id, settings))
+                    written.add(doc.name.casefold())
+                except GtcodeError as exc:
+                    report.outcomes.append(ImportOutcome(str(path), "failed", str(exc)))
+        if progress:
+            progress(len(chunk), chunk[-1].name)
+    return report
+
+
+def _precheck(store: Store, path: Path, doc: ParsedDocument, settings: ImportSettings) -> ImportOutcome | None:
+    """Skip identical content; refuse a changed document of the same name unless --replace."""
+    digest = content_hash(doc.text)
+    same = store.one("SELECT id, name FROM documents WHERE text_hash = ?", (digest,))
+    if same is not None:
+        return ImportOutcome(str(path), "skipped", f"{path}: identical to D{same['id']} {same['name']!r}; skipped",
+                             same["name"], same["id"])
+    clash = store.one("SELECT id, name FROM documents WHERE name = ?", (doc.name,))
+    if clash is not None and not settings.replace:
+        return ImportOutcome(str(path), "failed",
+                             f"{path}: document {doc.name!r} (D{clash['id']}) already exists with different text; "
+                             "use --replace to re-import it", clash["name"], clash["id"])
+    return None
+
+
+def carry_codings(store: Store, document_id: int, new_text: str) -> tuple[list[tuple[int, int, int]], list[int]]:
+    """Where each coding of a document lands in its new text: (moves, orphans).
+
+    A coding moves when its exact words occur once in the new text (a corrected
+    transcript keeps its coding); otherwise it would be orphaned.
+    """
+    old_text = store.scalar("SELECT text FROM documents WHERE id = ?", (document_id,))
+    moves, orphans = [], []
+    for r in store.all("SELECT id, start_char, end_char FROM codings WHERE document_id = ?", (document_id,)):
+        words = old_text[r["start_char"]:r["end_char"]]
+        at = new_text.find(words)
+        if at >= 0 and new_text.find(words, at + 1) < 0:
+            moves.append((r["id"], at, at + len(words)))
+        else:
+            orphans.append(r["id"])
+    return moves, orphans
+
+
+def _snapshot(store: Store, doc_id: int) -> dict:
+    """Everything a replace overwrites, so the event can reverse it."""
+    doc = dict(store.one("SELECT * FROM documents WHERE id = ?", (doc_id,)))
+    doc["turns"] = [dict(r) for r in store.all("SELECT * FROM turns WHERE document_id = ? ORDER BY ordinal", (doc_id,))]
+    doc["segments"] = [dict(r) for r in store.all("SELECT * FROM segments WHERE document_id = ? ORDER BY ordinal", (doc_id,))]
+    return doc
+
+
+def write_document(store: Store, txn: Txn, path: Path, doc: ParsedDocument, segs, case_id,
+                   settings, uuid: str | None = None) -> ImportOutcome:
+    """Store one parsed, segmented document (new, or replacing one of the same name) with its turns and segments.
+
+    `uuid`: the identity a new document takes (an exchange file's GUID); a fresh one otherwise.
+    """
+    conn = store.conn
+    digest = content_hash(doc.text)
+    words = count_words(doc.text)
+    meta = json.dumps({"notes": doc.notes} if doc.notes else {}, ensure_ascii=False)
+    old = store.one("SELECT id, uuid FROM documents WHERE name = ?", (doc.name,))
+    before = None
+    if old is not None:
+        moves, orphans = carry_codings(store, old["id"], doc.text)
+        if orphans and not settings.force:
+            raise WouldOrphanCodings(
+                f"{path}: replacing {doc.name!r} would orphan {len(orphans)} coding(s) whose words are no longer "
+                "in the new text exactly once; add --force to drop them")
+        before = _snapshot(store, old["id"])
+        before["codings"] = [dict(r) for r in store.all("SELECT * FROM codings WHERE document_id = ?", (old["id"],))]
+        for coding_id, start, end in moves:
+            conn.execute("UPDATE codings SET start_char = ?, end_char = ? WHERE id = ?", (start, end, coding_id))
+        for coding_id in orphans:
+            conn.execute("DELETE FROM codings WHERE id = ?", (coding_id,))
+        doc_id, doc_uuid = old["id"], old["uuid"]
+        conn.execute("INSERT INTO segment_fts(segment_fts, rowid, text) "
+                     "SELECT 'delete', id, text FROM segment_texts WHERE document_id = ?", (doc_id,))
+        conn.execute("DELETE FROM segments WHERE document_id = ?", (doc_id,))
+        conn.execute("DELETE FROM turns WHERE document_id = ?", (doc_id,))
+        conn.execute(
+            "UPDATE documents SET case_id = coalesce(?, case_id), text = ?, text_hash = ?, format = ?, source_path = ?,"
+            " encoding = ?, word_count = ?, imported_at = ?, imported_by = ?, meta = ? WHERE id = ?",
+            (case_id, doc.text, digest, doc.format, str(path), doc.encoding, words, now(), txn.coder_id, meta, doc_id))
+    else:
+        doc_uuid = uuid or new_uuid()
+        doc_id = conn.execute(
+            "INSERT INTO documents (uuid, name, case_id, text, text_hash, format, source_path, encoding, word_count,"
+            " imported_at, imported_by, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (doc_uuid, doc.name, case_id, doc.text, digest, doc.format, str(path), doc.encoding, words, now(),
+             txn.coder_id, meta)).lastrowid
+
+    turn_ids = []
+    for n, t in enumerate(doc.turns, start=1):
+        turn_ids.append(conn.execute(
+            "INSERT INTO turns (uuid, document_id, ordinal, speaker, is_interviewer, start_char, body_start, end_char,"
+            " time_start, time_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (new_uuid(), doc_id, n, t.speaker, int(t.is_interviewer), t.start, t.body_start, t.end,
+             t.time_start, t.time_end)).lastrowid)
+    conn.executemany(
+        "INSERT INTO segments (uuid, document_id, turn_id, ordinal, start_char, end_char, time_start, time_end)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(new_uuid(), doc_id, turn_ids[s.turn_index], n, s.start, s.end, s.time_start, s.time_end)
+         for n, s in enumerate(segs, start=1)])
+    conn.execute("INSERT INTO segment_fts(rowid, text) SELECT id, text FROM segment_texts WHERE document_id = ?",
+                 (doc_id,))
+    status = "replaced" if before else "imported"
+    summary = (f"{status} {path.name} as D{doc_id} {doc.name!r}: {words} words, "
+               f"{len(doc.turns)} turns, {len(segs)} segments")
+    data = {"document": {"id": doc_id, "uuid": doc_uuid, "name": doc.name, "text_hash": digest,
+                         "source": str(path), "format": doc.format}}
+    if before:
+        data["before"] = before
+        data["codings_moved"], data["codings_dropped"] = len(moves), len(orphans)
+    txn.record(f"document.{'replace' if before else 'import'}", summary, doc_uuid, **data)
+    return ImportOutcome(str(path), status, summary, doc.name, doc_id, words, len(doc.turns), len(segs))

@@ -1,0 +1,277 @@
+"""The theory model as a figure for the thesis, or as data for other tools.
+
+One deliberate layout (no force layout) feeds every picture: the core category
+in the centre, barriers on the left, facilitators on the right, conditions and
+context above, consequences below, strategies beneath the core. Each side is a
+grid of boxes, so labels never overlap; a label is wrapped, then shrunk, to fit
+its box. Relations differ in colour *and* line style (readable in black and
+white). Pictures are A4 landscape. matplotlib and networkx load only here.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from gtcode.errors import InputError, UnsupportedFormat
+from gtcode.errors import GraphvizNotFound  # noqa: F401  (raised here; importable from here too)
+from gtcode.report.diagram.graph import CONTAINS, build_graph
+from gtcode.report.diagram.layout import (EDGE, FILL, LINE, MARGIN, PAGE_H, PAGE_W, Box, Layout, _bezier, _inside, layout_model,
+                     legend_entries, line_width, relation_styles)
+from gtcode.report.diagram.formats import _dot_text, _json_text, _mermaid_text, _networkx_text, _note, _tikz_text
+
+#: Format name → what it is. Suffixes map onto these (see SUFFIXES).
+FORMATS = {
+    "svg": "picture (matplotlib or Graphviz)", "png": "picture, 300 dpi", "pdf": "picture, vector",
+    "dot": "Graphviz source with the layout pinned", "mermaid": "Mermaid flowchart (.mmd, or .md fenced)",
+    "graphml": "GraphML for yEd, Gephi, Cytoscape", "gexf": "GEXF for Gephi",
+    "tikz": "LaTeX document with a TikZ picture (pdflatex)", "json": "nodes and edges with attributes",
+}
+SUFFIXES = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot", ".mmd": "mermaid",
+            ".mermaid": "mermaid", ".md": "mermaid", ".graphml": "graphml", ".gexf": "gexf", ".tex": "tikz",
+            ".json": "json"}
+ALIASES = {"gv": "dot", "mmd": "mermaid", "md": "mermaid", "tex": "tikz", "latex": "tikz"}
+PICTURES = ("svg", "png", "pdf")
+ENGINES = ("matplotlib", "graphviz")
+
+
+
+
+# --- pictures --------------------------------------------------------------------------------------------
+def _font_family() -> list[str]:
+    """DejaVu Sans, then installed fonts that have CJK or emoji glyphs (matplotlib falls back through the list)."""
+    from matplotlib import font_manager
+
+    have = {f.name for f in font_manager.fontManager.ttflist}
+    wanted = ("DejaVu Sans", "Noto Sans CJK JP", "Noto Sans CJK SC", "Source Han Sans", "WenQuanYi Zen Hei",
+              "Droid Sans Fallback", "Noto Emoji", "Symbola")
+    return [f for f in wanted if f in have or f == "DejaVu Sans"]
+
+
+def edge_path(a: Box, b: Box, bend: float, head: float) -> tuple[list[tuple[float, float]], tuple]:
+    """Points of the line from box a's edge to box b's edge (a quadratic curve for bend ≠ 0), shortened by
+    the arrowhead, and the (tip, direction) of that head."""
+    p0, p2 = (a.cx, a.cy), (b.cx, b.cy)
+    dx, dy = p2[0] - p0[0], p2[1] - p0[1]
+    p1 = ((p0[0] + p2[0]) / 2 - dy * bend, (p0[1] + p2[1]) / 2 + dx * bend)
+
+    def edge_t(box: Box, lo: float, hi: float) -> float:
+        for _ in range(30):                       # bisect for where the curve crosses the box's border
+            mid = (lo + hi) / 2
+            if _inside(box, _bezier(p0, p1, p2, mid)) == _inside(box, _bezier(p0, p1, p2, lo)):
+                lo = mid
+            else:
+                hi = mid
+        return (lo + hi) / 2
+
+    t0, t1 = edge_t(a, 0.0, 1.0), edge_t(b, 1.0, 0.0)
+    if t1 <= t0:
+        t0, t1 = 0.0, 1.0
+    pts = [_bezier(p0, p1, p2, t0 + (t1 - t0) * i / 24) for i in range(25)]
+    tip = pts[-1]
+    # walk back along the curve by the head's length
+    dist, i = 0.0, len(pts) - 1
+    while i > 0 and dist < head:
+        dist += math.dist(pts[i], pts[i - 1])
+        i -= 1
+    base = pts[i]
+    return pts[:i + 1], (tip, base)
+
+
+def _draw(graph, layout: Layout):
+    """A matplotlib Figure (no pyplot: nothing global) of the laid-out model."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import FancyBboxPatch, Polygon, Rectangle
+
+    nodes = graph.nodes
+    family = _font_family()
+    fig = Figure(figsize=(PAGE_W, PAGE_H))
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, PAGE_W)
+    ax.set_ylim(0, PAGE_H)
+    ax.set_axis_off()
+    ax.text(PAGE_W / 2, PAGE_H - MARGIN, layout.title, ha="center", va="top", fontsize=layout.title_size,
+            fontweight="bold", family=family)
+    ax.text(PAGE_W / 2, PAGE_H - MARGIN - 0.3, layout.subtitle, ha="center", va="top", fontsize=layout.subtitle_size,
+            family=family, color="#333333")
+    for caption, (x, y, w, h) in layout.regions:
+        ax.add_patch(FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0,rounding_size=0.05", fc="#f5f5f5",
+                                    ec="none", zorder=0))
+        ax.text(x + 0.05, y + h - 0.04, caption, ha="left", va="top", fontsize=7, style="italic", color="#666666",
+                family=family, zorder=1)
+    for spine in layout.spines:
+        (sx, sy), rest = spine[0], spine[1:]
+        ax.add_line(Line2D([sx, sx], [sy, rest[-1][1]], lw=0.5, color="#aaaaaa", zorder=1))
+        for x, y in rest:
+            ax.add_line(Line2D([sx, x], [y, y], lw=0.5, color="#aaaaaa", zorder=1))
+    styles = relation_styles(graph)
+    for u, v, k, d in graph.edges(keys=True, data=True):
+        if (u, v, k) not in layout.bends:
+            continue
+        a, b = layout.hidden.get(u, u), layout.hidden.get(v, v)
+        if d["type"] == CONTAINS:   # a subcategory in a box of its own: a thin grey line from its parent
+            pts, _ = edge_path(layout.boxes[a], layout.boxes[b], layout.bends[(u, v, k)], 0.0)
+            ax.add_line(Line2D([p[0] for p in pts], [p[1] for p in pts], lw=0.6, color="#999999", zorder=1))
+            continue
+        s = styles[d["type"]]
+        lw = line_width(d["evidence"])
+        head = 0.07 + 0.012 * lw
+        pts, (tip, base) = edge_path(layout.boxes[a], layout.boxes[b], layout.bends[(u, v, k)], head)
+        ls = (0, s.dash) if s.dash else "solid"
+        ax.add_line(Line2D([p[0] for p in pts], [p[1] for p in pts], lw=lw, color=s.color, linestyle=ls,
+                           solid_capstyle="butt", zorder=2))
+        ux, uy = tip[0] - base[0], tip[1] - base[1]
+        norm = math.hypot(ux, uy) or 1.0
+        px, py = -uy / norm * head * 0.45, ux / norm * head * 0.45
+        corners = [(base[0] + px, base[1] + py), tip, (base[0] - px, base[1] - py)]
+        if s.head == "open":
+            ax.add_line(Line2D([c[0] for c in corners], [c[1] for c in corners], lw=max(0.8, lw * 0.8),
+                               color=s.color, zorder=2, solid_joinstyle="miter"))
+        else:
+            ax.add_patch(Polygon(corners, closed=True, fc=s.color, ec=s.color, lw=0.5, zorder=2))
+    for key, b in layout.boxes.items():
+        if b.kind == "more":
+            ax.text(b.x, b.cy, b.lines[0], ha="left", va="center", fontsize=b.size, style="italic", color="#555555",
+                    family=family, zorder=4)
+            continue
+        d = nodes[key]
+        if b.kind == "category":
+            fill = _tint(d["color"]) if d["color"] else FILL[b.role]
+            ax.add_patch(FancyBboxPatch((b.x, b.y), b.w, b.h, boxstyle="round,pad=0,rounding_size=0.05", fc=fill,
+                                        ec=EDGE[b.role], lw=2.2 if b.bold else 0.9, zorder=3))
+        else:
+            ax.add_patch(Rectangle((b.x, b.y), b.w, b.h, fc=_tint(d["color"]) if d["color"] else "#ffffff",
+                                   ec="#999999", lw=0.4, zorder=3))
+        text = "\n".join(b.lines)
+        if b.extra:
+            ax.text(b.cx, b.cy + b.size * LINE * 0.85 / 72 / 2, text, ha="center", va="center", fontsize=b.size,
+                    fontweight="bold" if b.bold else "normal", linespacing=LINE, family=family, zorder=4)
+            ax.text(b.cx, b.cy - len(b.lines) * b.size * LINE / 72 / 2, b.extra, ha="center", va="center",
+                    fontsize=b.size * 0.78, color="#444444", family=family, zorder=4)
+        else:
+            ax.text(b.cx, b.cy, text, ha="center", va="center", fontsize=b.size, linespacing=LINE, family=family,
+                    fontweight="bold" if b.bold else "normal", zorder=4)
+    entries = legend_entries(graph)
+    if entries:
+        handles = [Line2D([], [], color=s.color, lw=1.4, linestyle=(0, s.dash) if s.dash else "solid")
+                   for _, _, s in entries]
+        ax.legend(handles, [text for _, text, _ in entries], loc="lower center",
+                  bbox_to_anchor=(0.5, (MARGIN + 0.12) / PAGE_H), ncol=min(len(entries), 5),
+                  frameon=False, handlelength=3.2, columnspacing=1.6, prop={"family": family, "size": 7})
+    ax.text(PAGE_W / 2, MARGIN - 0.05, _note(graph), ha="center", va="bottom", fontsize=6.5, color="#444444",
+            family=family)
+    return fig
+
+
+def _tint(color: str, amount: float = 0.7) -> str:
+    """`color` mixed with white: a fill light enough for black text."""
+    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(c + (255 - c) * amount):02x}" for c in (r, g, b))
+
+
+def _save_picture(graph, layout: Layout, path: Path, fmt: str) -> None:
+    import logging
+    import warnings
+
+    import matplotlib
+
+    rc = {"svg.fonttype": "none", "svg.hashsalt": "gtcode", "pdf.fonttype": 42, "path.simplify": False}
+    metadata = {"svg": {"Date": None, "Creator": "gtcode"}, "pdf": {"CreationDate": None, "Creator": "gtcode"},
+                "png": {"Software": "gtcode"}}[fmt]
+    # The library never prints: font fallback notes (no bold CJK, no emoji glyph) stay quiet.
+    quiet = logging.getLogger("matplotlib.font_manager")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        with matplotlib.rc_context(rc), warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r"Glyph .* missing from")
+            fig = _draw(graph, layout)
+            fig.savefig(path, format=fmt, dpi=300 if fmt == "png" else 72, metadata=metadata, facecolor="white")
+    finally:
+        quiet.setLevel(level)
+
+
+def _dot_command() -> str:
+    """Graphviz's `dot`, or a GraphvizNotFound saying how to install it."""
+    import shutil
+
+    exe = shutil.which("dot")
+    if not exe:
+        raise GraphvizNotFound(
+            "Graphviz is not installed (no 'dot' command): install it (Debian/Ubuntu: apt-get install graphviz; "
+            "macOS: brew install graphviz; Windows: winget install graphviz) or use the default matplotlib engine")
+    return exe
+
+
+def _graphviz(dot: str, path: Path, fmt: str) -> None:
+    import subprocess
+
+    done = subprocess.run([_dot_command(), f"-T{fmt}", "-o", str(path)], input=dot.encode("utf-8"), capture_output=True)
+    if done.returncode != 0:
+        raise InputError(f"Graphviz could not draw the model: {done.stderr.decode('utf-8', 'replace').strip()}")
+
+
+def resolve_format(path: Path, fmt: str | None) -> str:
+    """The export format from `fmt`, else from the file's suffix."""
+    listing = ", ".join(f"{k} ({v})" for k, v in FORMATS.items())
+    if fmt:
+        key = ALIASES.get(fmt.lower().lstrip("."), fmt.lower().lstrip("."))
+        if key not in FORMATS:
+            raise UnsupportedFormat(f"model export format {fmt!r} is not supported; choose one of: {listing}")
+        return key
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        what = f"suffix {suffix!r}" if suffix else "no suffix"
+        raise UnsupportedFormat(f"{path.name}: {what}, so the format is unknown; name a format or use a suffix "
+                                f"({', '.join(SUFFIXES)}). Formats: {listing}")
+    return SUFFIXES[suffix]
+
+
+def render(graph, fmt: str, *, markdown: bool = False, title: str | None = None) -> str:
+    """A text format (dot, mermaid, graphml, gexf, tikz, json) as a string."""
+    if fmt == "json":
+        return _json_text(graph)
+    if fmt in ("graphml", "gexf"):
+        return _networkx_text(graph, fmt)
+    if fmt == "mermaid":
+        text = _mermaid_text(graph)
+        if markdown:
+            from gtcode.report import fence, md_inline
+
+            heading = md_inline(title or graph.graph["name"] + ": theory model")
+            return f"# {heading}\n\n" + fence(text, "mermaid") + "\n"
+        return text
+    layout = layout_model(graph, title)
+    return _dot_text(graph, layout) if fmt == "dot" else _tikz_text(graph, layout)
+
+
+def export_model(project, path, fmt: str | None = None, *, include_codes: bool = False, min_evidence: int = 0,
+                 engine: str = "matplotlib", where=None, title: str | None = None) -> Path:
+    """Write the theory model to `path` as a picture (svg, png, pdf) or data (dot, mermaid, graphml, gexf, tikz,
+    json); the format comes from `fmt` or the suffix. Returns the path written."""
+    path = Path(path)
+    fmt_given, fmt = fmt, resolve_format(path, fmt)
+    if engine not in ENGINES:
+        raise InputError(f"engine {engine!r}: choose {' or '.join(ENGINES)}")
+    if min_evidence < 0:
+        raise InputError("min_evidence cannot be negative")
+    graph = build_graph(project, include_codes=include_codes, min_evidence=min_evidence, where=where)
+    if title:
+        graph.graph["title"] = title
+    if fmt in PICTURES and engine == "graphviz":
+        _dot_command()   # before any work: no Graphviz, a clear message and nothing written
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt in PICTURES:
+        layout = layout_model(graph, title)
+        if engine == "graphviz":
+            _graphviz(_dot_text(graph, layout), path, fmt)
+        else:
+            _save_picture(graph, layout, path, fmt)
+        return path
+    markdown = path.suffix.lower() == ".md" or (fmt_given or "").lower().lstrip(".") == "md"
+    text = render(graph, fmt, markdown=markdown, title=title)
+    path.write_text(text, encoding="utf-8", newline="\n")
+    return path

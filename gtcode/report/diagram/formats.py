@@ -1,0 +1,328 @@
+"""Text formats of the model: JSON, Mermaid, DOT (layout pinned), TikZ, GraphML and GEXF."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+
+from gtcode.report.diagram.graph import CONTAINS, ROLES, relation_edges
+from gtcode.report.diagram.layout import (CAPTIONS, EDGE, FILL, LEGEND_H, LINE, MARGIN, PAD, PAGE_H, PAGE_W, Layout, _counts_line,
+                     _units, legend_entries, line_width, relation_styles)
+
+
+# --- writers -------------------------------------------------------------------------------------------
+def _json_text(graph) -> str:
+    nodes = sorted(graph.nodes(data=True), key=lambda nd: (nd[1]["path"].casefold(), nd[1]["path"], nd[0]))
+    path = {k: d["path"] for k, d in graph.nodes(data=True)}
+    edges = sorted(graph.edges(data=True), key=lambda e: (path[e[0]].casefold(), e[2]["type"], path[e[1]].casefold(),
+                                                          e[2]["uuid"]))
+    doc = {
+        "format": "gtcode-model", "version": 1,
+        "model": {k: graph.graph[k] for k in sorted(graph.graph)},
+        "nodes": [{k: d[k] for k in ("uuid", "name", "path", "kind", "core", "role", "rank", "color", "codings",
+                                     "documents", "cases", "parent")} for _, d in nodes],
+        "edges": [{"source": u, "source_path": path[u], "type": d["type"], "target": v, "target_path": path[v]}
+                  | {k: d[k] for k in ("label", "polarity", "evidence", "passages", "memos", "participants", "uuid",
+                                       "note")} for u, v, d in edges],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def _mm_text(text: str) -> str:
+    """Text safe inside a Mermaid "quoted" label: entity codes for quotes, markup and '#'."""
+    swap = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "`": "#96;", "\n": " "}
+    return "".join(swap.get(ch, ch) for ch in text)
+
+
+def _mermaid_text(graph) -> str:
+    """A Mermaid flowchart: one subgraph per side of the model; codes (if any) in a box with their category,
+    so containment costs no edges (Mermaid refuses more than 500 by default)."""
+    nodes = graph.nodes
+    ident = {k: f"c{d['id']}" for k, d in nodes(data=True)}
+    units = _units(graph)
+    title = graph.graph.get("title") or f"{graph.graph['name']}: theory model"
+    lines = ["---", "title: " + json.dumps(title, ensure_ascii=False), "---",
+             "%% gtcode theory model: barriers → core ← facilitators; line style shows the relation type",
+             "flowchart LR"]
+
+    def node(key: str, indent: str) -> None:
+        d = nodes[key]
+        if d["kind"] == "category":
+            text = _mm_text(d["name"]) + "<br/><small>" + _mm_text(_counts_line(d)) + "</small>"
+            shape = f'(["{text}"])' if d["core"] else f'["{text}"]'
+            lines.append(f"{indent}{ident[key]}{shape}:::{d['role']}")
+        else:
+            depth = d["path"].count("/") - (nodes[d["category"]]["path"].count("/") + 1 if d["category"] else 0)
+            lines.append(f'{indent}{ident[key]}("{"↳ " * depth}{_mm_text(d["name"])} ({d["codings"]})"):::code')
+
+    def unit(key: str, indent: str) -> None:
+        if not units.get(key):
+            node(key, indent)
+            return
+        lines.append(f'{indent}subgraph u{nodes[key]["id"]} [" "]')
+        lines.append(f"{indent}  direction TB")
+        for member in [key, *units[key]]:
+            node(member, indent + "  ")
+        lines.append(f"{indent}end")
+
+    by_role: dict[str, list[str]] = {}
+    for key in units:
+        by_role.setdefault(nodes[key]["role"] if nodes[key]["kind"] == "category" else "code", []).append(key)
+    for role in [r for r in (*ROLES, "code") if r in by_role]:
+        caption = CAPTIONS[role] if role != "code" else "Codes outside categories"
+        lines.append(f'  subgraph {role}s ["{caption}"]')
+        lines.append("    direction TB")
+        for key in sorted(by_role[role], key=lambda k: nodes[k]["path"].casefold()):
+            unit(key, "    ")
+        lines.append("  end")
+    styles = relation_styles(graph)
+    link_styles = []
+    index = 0
+    path = {k: d["path"].casefold() for k, d in nodes(data=True)}
+    edges = sorted(relation_edges(graph), key=lambda e: (path[e[0]], e[2]["type"], path[e[1]]))
+    for u, v, d in edges:
+        if d["type"] == CONTAINS:
+            continue
+        else:
+            arrow = "-->" if styles[d["type"]].dash is None else "-.->"
+            label = _mm_text(f"{d['label']} ({d['evidence']})")
+            lines.append(f'  {ident[u]} {arrow}|"{label}"| {ident[v]}')
+            s = styles[d["type"]]
+            dash = f",stroke-dasharray:{' '.join(f'{x:g}' for x in s.dash)}" if s.dash else ""
+            width = line_width(d["evidence"])
+            link_styles.append(f"  linkStyle {index} stroke:{s.color},stroke-width:{width:g}px{dash}")
+        index += 1
+    lines.extend(link_styles)
+    for role in ROLES:
+        weight = ",stroke-width:3px,font-weight:bold" if role == "core" else ""
+        lines.append(f"  classDef {role} fill:{FILL[role]},stroke:{EDGE[role]},color:#000000{weight}")
+    lines.append("  classDef code fill:#ffffff,stroke:#999999,color:#000000,font-size:11px")
+    return "\n".join(lines) + "\n"
+
+
+
+def _dot_str(text: str) -> str:
+    """A DOT double-quoted string; backslashes doubled so Graphviz's escapes (\\n, \\N…) stay literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _dot_text(graph, layout: Layout) -> str:
+    """Graphviz source with every box pinned where the layout put it (neato -n keeps positions)."""
+    nodes = graph.nodes
+    ident = {k: f"c{d['id']}" for k, d in nodes(data=True)}
+    styles = relation_styles(graph)
+    out = ["// gtcode theory model. Render: dot -Tsvg model.dot -o model.svg (positions are pinned; layout=neato)",
+           "digraph model {",
+           "  graph [layout=neato, splines=true, overlap=true, sep=\"+1\", esep=\"+0.5\", outputorder=edgesfirst, "
+           f"pad=0.2, label={_dot_str(layout.title)[:-1]}\\n{_dot_str(layout.subtitle)[1:]}, labelloc=t, "
+           f"fontsize={layout.title_size:g}, fontname=\"DejaVu Sans\"];",
+           "  node [shape=box, style=\"rounded,filled\", fixedsize=true, fontname=\"DejaVu Sans\", margin=0];",
+           "  edge [fontname=\"DejaVu Sans\", fontsize=7, arrowsize=0.7];"]
+    for key in sorted(nodes, key=lambda k: nodes[k]["path"].casefold()):
+        d = nodes[key]
+        box = layout.boxes.get(key)
+        attrs = {"gtcode_uuid": d["uuid"], "gtcode_path": d["path"], "gtcode_role": d["role"],
+                 "gtcode_kind": d["kind"]}
+        fmt = ", ".join(f"{k}={_dot_str(str(v))}" for k, v in attrs.items())
+        if box is None:   # a code with no room on the page: kept in the data, hidden under its category's box
+            head = layout.boxes.get(layout.hidden.get(key, ""))
+            at = f"{head.cx:.3f},{head.cy:.3f}!" if head else "0,0!"
+            out.append(f"  {ident[key]} [{fmt}, style=invis, pos=\"{at}\", width=0.01, height=0.01, label=\"\"];")
+            continue
+        text = "\\n".join(line.replace("\\", "\\\\").replace('"', '\\"') for line in box.lines)
+        if box.extra:
+            text += "\\n" + box.extra
+        fill = FILL[d["role"]] if d["kind"] == "category" else "#ffffff"
+        color = EDGE[d["role"]] if d["kind"] == "category" else "#999999"
+        extra = ", penwidth=2.5, fontname=\"DejaVu Sans Bold\"" if box.bold else ""
+        out.append(f"  {ident[key]} [label=\"{text}\", pos=\"{box.cx:.3f},{box.cy:.3f}!\", width={box.w:.3f}, "
+                   f"height={box.h:.3f}, fontsize={box.size:g}, fillcolor=\"{fill}\", color=\"{color}\"{extra}, "
+                   f"{fmt}];")
+    path = {k: d["path"].casefold() for k, d in nodes(data=True)}
+    for u, v, d in sorted(graph.edges(data=True), key=lambda e: (path[e[0]], e[2]["type"], path[e[1]])):
+        if d["type"] == CONTAINS:
+            look = "style=invis" if v in layout.hidden else "color=\"#bbbbbb\", arrowhead=none"
+            out.append(f"  {ident[u]} -> {ident[v]} [gtcode_type=\"contains\", {look}];")
+            continue
+        s = styles[d["type"]]
+        style = "solid" if s.dash is None else ("dashed" if s.dash[0] > 2 else "dotted")
+        head = "vee" if s.head == "open" else "normal"
+        out.append(f"  {ident[u]} -> {ident[v]} [gtcode_type={_dot_str(d['type'])}, tooltip="
+                   f"{_dot_str(d['label'] + ' — evidence ' + str(d['evidence']))}, color=\"{s.color}\", "
+                   f"style={style}, "
+                   f"arrowhead={head}, penwidth={line_width(d['evidence']):g}, gtcode_evidence={d['evidence']}, "
+                   f"gtcode_participants={d['participants']}];")
+    entries = legend_entries(graph)
+    if entries:
+        sample = {"solid": "━━━", "dashed": "╍╍╍", "dotted": "┈┈┈"}
+        cells = []
+        for _, text, s in entries:
+            kind = "solid" if s.dash is None else ("dashed" if s.dash[0] > 2 else "dotted")
+            cells.append(f"<td><font color=\"{s.color}\">{sample[kind]}</font> {_html(text)}</td>")
+        rows = ["<tr>" + "".join(cells[i:i + 6]) + "</tr>" for i in range(0, len(cells), 6)]
+        out.append(f"  legend [shape=plaintext, style=\"\", fixedsize=false, fontsize=8, pos=\"{PAGE_W / 2:.3f},"
+                   f"{MARGIN + LEGEND_H / 2:.3f}!\", label=<<table border=\"0\" cellspacing=\"4\">{''.join(rows)}"
+                   f"</table>>];")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+_LATEX = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#", "%": r"\%",
+          "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}", "<": r"\textless{}",
+          ">": r"\textgreater{}", '"': r"\textquotedbl{}", "|": r"\textbar{}", "−": r"\ensuremath{-}",
+          "≥": r"\ensuremath{\geq}", "≤": r"\ensuremath{\leq}", "→": r"\ensuremath{\rightarrow}",
+          "←": r"\ensuremath{\leftarrow}"}
+#: Beyond ASCII, what pdflatex typesets with T1 + utf8 without extra packages.
+_LATEX_OK = set(range(0xA1, 0x180)) | {0x2013, 0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x2026, 0x2022, 0x20AC}
+
+
+def latex_escape(text: str) -> str:
+    return "".join(_LATEX.get(ch, ch) for ch in text.replace("\u00a0", " "))
+
+
+def _tikz_text(graph, layout: Layout) -> str:
+    nodes = graph.nodes
+    styles = relation_styles(graph)
+    cm = 2.54
+    body: list[str] = []
+    styles_tex: list[str] = []
+    used: set[str] = set()
+
+    def tex(text: str) -> str:
+        used.update(ch for ch in text if ord(ch) > 0x7E)
+        return latex_escape(text)
+
+    def pt(x: float, y: float) -> str:
+        return f"({x * cm:.3f},{y * cm:.3f})"
+
+    type_style = {t: f"gtcrel{i}" for i, t in enumerate(sorted(styles))}
+    for t, s in sorted(styles.items()):
+        dash = ("dash pattern=" + " ".join(f"{'on' if i % 2 == 0 else 'off'} {x:g}pt" for i, x in enumerate(s.dash))
+                if s.dash else "solid")
+        tip = "Stealth" if s.head == "filled" else "Straight Barb"
+        styles_tex.append(f"\\definecolor{{{type_style[t]}c}}{{HTML}}{{{s.color[1:].upper()}}}")
+        styles_tex.append(f"\\tikzset{{{type_style[t]}/.style={{-{{{tip}[length=4pt]}}, draw={type_style[t]}c, "
+                          f"{dash}}}}}  % {tex(t)}")
+    for role in ROLES:
+        styles_tex.append(f"\\definecolor{{gtc{role}}}{{HTML}}{{{EDGE[role][1:].upper()}}}"
+                          f"\\definecolor{{gtc{role}fill}}{{HTML}}{{{FILL[role][1:].upper()}}}")
+    body.append("\\begin{tikzpicture}[x=1cm, y=1cm, every node/.style={font=\\sffamily}]")
+    inset = 0.2   # the picture is a little smaller than the page, so it never spills onto a second one
+    body.append(f"    \\useasboundingbox {pt(inset, inset)} rectangle {pt(PAGE_W - inset, PAGE_H - inset)};")
+    for text, size, y, bold in ((layout.title, layout.title_size, 0, "\\bfseries"),
+                                (layout.subtitle, layout.subtitle_size, 0.28, "")):
+        body.append(f"    \\node[anchor=north, font=\\sffamily{bold}\\fontsize{{{size:g}}}{{{size * LINE:.1f}}}"
+                    f"\\selectfont] at {pt(PAGE_W / 2, PAGE_H - MARGIN - y)} {{{tex(text)}}};")
+    for caption, (x, y, w, h) in layout.regions:
+        body.append(f"    \\fill[black!4, rounded corners=3pt] {pt(x, y)} rectangle {pt(x + w, y + h)};")
+        body.append(f"    \\node[anchor=north west, font=\\sffamily\\itshape\\fontsize{{7}}{{8}}\\selectfont, "
+                    f"text=black!60] at {pt(x + 0.03, y + h - 0.02)} {{{tex(caption)}}};")
+    ident = {k: f"c{d['id']}" for k, d in nodes(data=True)}
+    for key in sorted(layout.boxes, key=lambda k: (nodes[k]["path"].casefold() if k in nodes else "\uffff" + k)):
+        b = layout.boxes[key]
+        if b.kind == "more":
+            body.append(f"    \\node[font=\\sffamily\\itshape\\fontsize{{{b.size:g}}}{{{b.size * LINE:.1f}}}"
+                        "\\selectfont,"
+                        f" anchor=west] at {pt(b.x, b.cy)} {{{tex(b.lines[0])}}};")
+            continue
+        text = "\\\\".join(tex(line) for line in b.lines)
+        if b.extra:
+            text += f"\\\\[1pt]{{\\fontsize{{{b.size * 0.8:.1f}}}{{{b.size * 0.9:.1f}}}\\selectfont {tex(b.extra)}}}"
+        if b.kind == "category":
+            look = f"draw=gtc{b.role}, fill=gtc{b.role}fill, rounded corners=2pt" + (", line width=1.6pt" if b.bold
+                                                                                       else "")
+        else:
+            look = "draw=black!40, fill=white, line width=0.3pt"
+        font = ("\\bfseries" if b.bold else "") + f"\\fontsize{{{b.size:g}}}{{{b.size * LINE:.1f}}}\\selectfont"
+        body.append(f"    \\node[{look}, minimum width={b.w * cm:.3f}cm, minimum height={b.h * cm:.3f}cm, "
+                    f"text width={(b.w - 2 * PAD) * cm:.3f}cm, align=center, inner sep=0pt, font=\\sffamily{font}] "
+                    f"({ident[key]}) at {pt(b.cx, b.cy)} {{{text}}};")
+    for spine in layout.spines:
+        (sx, sy), rest = spine[0], spine[1:]
+        body.append(f"    \\draw[black!35, line width=0.4pt] {pt(sx, sy)} -- {pt(sx, rest[-1][1])};")
+        for x, y in rest:
+            body.append(f"    \\draw[black!35, line width=0.4pt] {pt(sx, y)} -- {pt(x, y)};")
+    path = {k: d["path"].casefold() for k, d in nodes(data=True)}
+    for u, v, k, d in sorted(graph.edges(keys=True, data=True), key=lambda e: (path[e[0]], e[3]["type"], path[e[1]])):
+        if (u, v, k) not in layout.bends:
+            continue
+        a, b = layout.hidden.get(u, u), layout.hidden.get(v, v)
+        bend = layout.bends[(u, v, k)]
+        how = " --"
+        if bend:   # the same quadratic curve as the picture, as a cubic Bézier; TikZ clips it at the boxes
+            (x0, y0), (x2, y2) = (layout.boxes[a].cx, layout.boxes[a].cy), (layout.boxes[b].cx, layout.boxes[b].cy)
+            x1, y1 = (x0 + x2) / 2 - (y2 - y0) * bend, (y0 + y2) / 2 + (x2 - x0) * bend
+            how = (f" .. controls {pt(x0 + 2 / 3 * (x1 - x0), y0 + 2 / 3 * (y1 - y0))} and "
+                   f"{pt(x2 + 2 / 3 * (x1 - x2), y2 + 2 / 3 * (y1 - y2))} ..")
+        if d["type"] == CONTAINS:
+            body.append(f"    \\draw[black!40, line width=0.6pt] ({ident[a]}){how} ({ident[b]});  % contains")
+            continue
+        body.append(f"    \\draw[{type_style[d['type']]}, line width={line_width(d['evidence']):g}pt] "
+                    f"({ident[a]}){how} ({ident[b]});  % {tex(d['type'])}, evidence {d['evidence']}")
+    entries = legend_entries(graph)
+    if entries:
+        per_row = min(len(entries), 5)
+        col_w = (PAGE_W - 2 * MARGIN) / per_row
+        for i, (t, text, _) in enumerate(entries):
+            x = MARGIN + (i % per_row) * col_w + 0.1
+            y = MARGIN + LEGEND_H - 0.18 - (i // per_row) * 0.2
+            body.append(f"    \\draw[{type_style[t]}, line width=1pt] {pt(x, y)} -- {pt(x + 0.45, y)};")
+            body.append(f"    \\node[anchor=west, font=\\sffamily\\fontsize{{7}}{{8}}\\selectfont] at {pt(x + 0.5, y)} "
+                        f"{{{tex(text)}}};")
+    body.append(f"    \\node[anchor=south, font=\\sffamily\\fontsize{{6.5}}{{8}}\\selectfont, text=black!70] at "
+                f"{pt(PAGE_W / 2, MARGIN - 0.1)} {{{tex(_note(graph))}}};")
+    body.append("\\end{tikzpicture}%")
+    missing = sorted(ch for ch in used if ord(ch) not in _LATEX_OK)
+    declare = [f"  \\DeclareUnicodeCharacter{{{ord(ch):04X}}}{{\\gtcodeglyph{{{ord(ch):04X}}}}}" for ch in missing
+               if not (unicodedata.category(ch) in ("Mn", "Cf") or 0xFE00 <= ord(ch) <= 0xFE0F)]
+    declare += [f"  \\DeclareUnicodeCharacter{{{ord(ch):04X}}}{{}}" for ch in missing
+                if unicodedata.category(ch) in ("Mn", "Cf") or 0xFE00 <= ord(ch) <= 0xFE0F]
+    head = [
+        f"% gtcode theory model: {tex(graph.graph['name'])}",
+        "% Compiles with pdflatex (characters it cannot typeset show their code point), or with lualatex/xelatex",
+        "% and \\setmainfont/\\setsansfont a font that has them. Copy the tikzpicture into a thesis that loads",
+        "% tikz with \\usetikzlibrary{arrows.meta}.",
+        "\\documentclass{article}",
+        "\\usepackage[a4paper,landscape,margin=0pt]{geometry}",
+        "\\usepackage{iftex}",
+        "\\ifPDFTeX",
+        "  \\usepackage[T1]{fontenc}",
+        "  \\usepackage[utf8]{inputenc}",
+        "  \\usepackage{lmodern}",
+        "  \\newcommand{\\gtcodeglyph}[1]{\\fbox{\\fontsize{4}{4}\\selectfont U+#1}}",
+        *declare,
+        "\\else",
+        "  \\usepackage{fontspec}",
+        "\\fi",
+        "\\usepackage{tikz}",
+        "\\usetikzlibrary{arrows.meta}",
+        "\\pagestyle{empty}",
+        *styles_tex,
+        "\\begin{document}",
+        "\\centering",
+    ]
+    return "\n".join(head + body + ["\\end{document}"]) + "\n"
+
+
+NOTE = ("Boxes: categories with confirmed codings · cases; bold border: the core category. Line width grows with "
+        "evidence (passages + memos).")
+
+
+def _note(graph) -> str:
+    extra = " Listed under a category, or joined by a thin grey line: what it contains; (n): codings." \
+        if graph.graph.get("include_codes") else ""
+    return NOTE + extra
+
+
+def _networkx_text(graph, fmt: str) -> str:
+    import networkx as nx
+
+    if fmt == "graphml":
+        return "\n".join(nx.generate_graphml(graph, prettyprint=True)) + "\n"
+    text = "\n".join(nx.generate_gexf(graph, prettyprint=True)) + "\n"
+    return re.sub(r'\s+lastmodifieddate="[^"]*"', "", text)   # no dates: the same model gives the same file

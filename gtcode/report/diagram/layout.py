@@ -1,0 +1,523 @@
+"""Layout of the theory model on an A4 page: text measuring and wrapping, regions, boxes, relation styles.
+
+One deliberate layout (no force layout) shared by every picture and by the DOT and TikZ writers.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass, field
+
+from gtcode.report.diagram.graph import CONTAINS, relation_edges
+
+
+# --- page -------------------------------------------------------------------------------------------
+PAGE_W, PAGE_H = 11.69, 8.27          # A4 landscape, inches; every layout unit is an inch
+MARGIN, TITLE_H, LEGEND_H, GAP = 0.35, 0.62, 0.78, 0.14
+PAD = 0.06                            # inside a box, around its text
+LINE = 1.18                           # line height, in font sizes
+
+CAPTIONS = {"barrier": "Barriers", "facilitator": "Facilitators", "condition": "Conditions",
+            "context": "Context", "strategy": "Strategies", "consequence": "Consequences",
+            "core": "Core category", "other": "Other categories"}
+EDGE = {"core": "#000000", "barrier": "#b2182b", "facilitator": "#1b7837", "condition": "#8c510a",
+        "context": "#8c510a", "strategy": "#2166ac", "consequence": "#762a83", "other": "#6b6b6b"}
+FILL = {"core": "#fde9b8", "barrier": "#fbe3e1", "facilitator": "#e3f1e3", "condition": "#f6ead8",
+        "context": "#f6ead8", "strategy": "#e1ebf5", "consequence": "#ece3f0", "other": "#f0f0f0"}
+
+
+# --- measuring and wrapping text (DejaVu Sans metrics, matplotlib's own font: the same on every machine) ---
+_ADVANCE: dict[tuple[bool, str], float] = {}
+_FONTS: dict[bool, object] = {}
+
+
+def _em(ch: str, bold: bool) -> float:
+    """Width of one character in ems; characters DejaVu lacks (CJK, emoji) count as a full em."""
+    key = (bold, ch)
+    if key not in _ADVANCE:
+        from matplotlib import ft2font
+
+        if bold not in _FONTS:
+            import os
+
+            import matplotlib
+
+            name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+            font = ft2font.FT2Font(os.path.join(matplotlib.get_data_path(), "fonts", "ttf", name))
+            font.set_size(100, 72)
+            _FONTS[bold] = font
+        font = _FONTS[bold]
+        cp = ord(ch)
+        if unicodedata.category(ch) in ("Mn", "Me", "Cf") or 0xFE00 <= cp <= 0xFE0F:
+            width = 0.0
+        elif font.get_char_index(cp):
+            flags = ft2font.LoadFlags.NO_HINTING if hasattr(ft2font, "LoadFlags") else 2
+            width = font.load_char(cp, flags=flags).linearHoriAdvance / 65536 / 100
+        else:
+            width = 1.0 if unicodedata.east_asian_width(ch) in "WF" or cp >= 0x2000 else 0.62
+        _ADVANCE[key] = width
+    return _ADVANCE[key]
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """Width in inches of `text` at `size` points."""
+    return sum(_em(ch, bold) for ch in text) * size / 72
+
+
+def _tokens(text: str) -> list[str]:
+    """Words, with each wide (CJK) character a word of its own so such names can break anywhere."""
+    out: list[str] = []
+    for word in text.split():
+        buf = ""
+        for ch in word:
+            if unicodedata.east_asian_width(ch) in "WF":
+                if buf:
+                    out.append(buf)
+                    buf = ""
+                out.append(ch)
+            else:
+                buf += ch
+        if buf:
+            out.append(buf)
+    return out
+
+
+def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
+    """Greedy word wrap to `width` inches; a word too long for a line is split between characters."""
+    lines: list[str] = []
+    line = ""
+    for tok in _tokens(text):
+        wide = len(tok) == 1 and unicodedata.east_asian_width(tok) in "WF"
+        glue = "" if (not line or (wide and unicodedata.east_asian_width(line[-1]) in "WF")) else " "
+        if text_width(line + glue + tok, size, bold) <= width:
+            line += glue + tok
+            continue
+        if line:
+            lines.append(line)
+            line = ""
+        while text_width(tok, size, bold) > width and len(tok) > 1:
+            cut = 1
+            while cut < len(tok) and text_width(tok[:cut + 1], size, bold) <= width:
+                cut += 1
+            lines.append(tok[:cut])
+            tok = tok[cut:]
+        line = tok
+    if line:
+        lines.append(line)
+    return lines or [""]
+
+
+def fit(text: str, width: float, height: float, biggest: float, smallest: float, bold: bool = False,
+        extra: str = "") -> tuple[list[str], float]:
+    """Lines and font size that fit `text` (and an optional smaller `extra` line) in width × height inches.
+
+    Tries the biggest size first, shrinking by half points; at the smallest size, lines that do not
+    fit are cut and the last one ends in an ellipsis.
+    """
+    size = biggest
+    while True:
+        lines = wrap(text, width, size, bold)
+        needed = (len(lines) + (0.85 if extra else 0)) * size * LINE / 72
+        if needed <= height or size <= smallest:
+            break
+        size = max(smallest, size - 0.5)
+    room = max(1, int(height / (size * LINE / 72) - (0.85 if extra else 0)))
+    if len(lines) > room:
+        lines = lines[:room]
+        last = lines[-1]
+        while last and text_width(last + "…", size, bold) > width:
+            last = last[:-1]
+        lines[-1] = last.rstrip() + "…"
+    return lines, size
+
+
+# --- layout ------------------------------------------------------------------------------------------
+@dataclass
+class Box:
+    """One node's place on the page: lower-left corner, size, and its fitted label."""
+
+    key: str
+    x: float
+    y: float
+    w: float
+    h: float
+    lines: list[str]
+    size: float
+    role: str
+    kind: str
+    bold: bool = False
+    extra: str = ""                     # the smaller counts line under a category's name
+
+    @property
+    def cx(self) -> float:
+        return self.x + self.w / 2
+
+    @property
+    def cy(self) -> float:
+        return self.y + self.h / 2
+
+
+@dataclass
+class Layout:
+    title: str
+    subtitle: str
+    title_size: float = 14.0
+    subtitle_size: float = 8.0
+    boxes: dict[str, Box] = field(default_factory=dict)
+    regions: list[tuple[str, tuple[float, float, float, float]]] = field(default_factory=list)
+    spines: list[list[tuple[float, float]]] = field(default_factory=list)   # 'contains' brackets
+    hidden: dict[str, str] = field(default_factory=dict)   # code not drawn (no room) → the box standing for it
+    bends: dict[tuple[str, str, str], float] = field(default_factory=dict)   # relation → curvature
+
+
+def _counts_line(d: dict) -> str:
+    n, cases = d["codings"], d["cases"]
+    return f"{n} coding{'s' * (n != 1)} · {cases} case{'s' * (cases != 1)}"
+
+
+def _units(graph) -> dict[str, list[str]]:
+    """Head node → the codes drawn inside its box (nearest category above them), in tree order."""
+    units: dict[str, list[str]] = {}
+    for key, d in graph.nodes(data=True):
+        if d["kind"] == "category":
+            units.setdefault(key, [])
+        elif d["category"]:
+            units.setdefault(d["category"], []).append(key)
+        else:  # a code under no category: its top-level code heads a unit of its own
+            top = key
+            while graph.nodes[top]["parent"] and graph.nodes[graph.nodes[top]["parent"]]["kind"] == "code":
+                top = graph.nodes[top]["parent"]
+            units.setdefault(top, [])
+            if top != key:
+                units[top].append(key)
+    return units
+
+
+def _grid(n: int, w: float, h: float, aspect: float) -> tuple[int, int]:
+    """Columns and rows for n boxes in w × h whose shape comes closest to `aspect` (width / height)."""
+    best = None
+    for cols in range(1, n + 1):
+        rows = math.ceil(n / cols)
+        score = abs(math.log((w / cols) / (h / rows) / aspect))
+        if best is None or score < best[0] - 1e-9:
+            best = (score, cols, rows)
+    return best[1], best[2]
+
+
+def layout_model(graph, title: str | None = None) -> Layout:
+    """Where every box goes on an A4 landscape page (inches, origin bottom-left)."""
+    nodes = graph.nodes
+    units = _units(graph)
+    role_of = {k: nodes[k]["role"] for k in units}
+    cores = [k for k in units if role_of[k] == "core"]
+    n_cat = sum(1 for _, d in graph.nodes(data=True) if d["kind"] == "category")
+    n_rel = len(relation_edges(graph))
+    name = graph.graph.get("name") or "gtcode project"
+    head = title or f"{name}: theory model"
+    bits = [("core category: " + graph.graph["core"]) if cores else "no core category chosen yet",
+            f"{n_cat} categor{'y' if n_cat == 1 else 'ies'}", f"{n_rel} relation{'s' * (n_rel != 1)}"]
+    if graph.graph.get("where"):
+        bits.append("cases where " + graph.graph["where"])
+    if graph.graph.get("min_evidence"):
+        weaker = graph.graph.get("weaker_left_out", 0)
+        bits.append(f"relations with ≥ {graph.graph['min_evidence']} evidence"
+                    + (f" ({weaker} weaker left out)" if weaker else ""))
+    width = PAGE_W - 2 * MARGIN            # a long project name shrinks, then is cut, to stay on one line
+    (head,), title_size = fit(head, width, 14 * LINE / 72, 14, 9, bold=True)
+    (sub,), sub_size = fit(" · ".join(bits), width, 8 * LINE / 72, 8, 6)
+    out = Layout(head, sub, title_size=title_size, subtitle_size=sub_size)
+
+    def load(*roles):
+        return sum(1 for k in units if role_of[k] in roles)
+
+    def tall(*roles):   # extra height for the codes listed under a category (at most 7 rows' worth)
+        return max([min(7, len(units[k])) * 0.2 + 0.05 for k in units if role_of[k] in roles and units[k]] or [0.0])
+
+    frame = (MARGIN, MARGIN + LEGEND_H, PAGE_W - MARGIN, PAGE_H - MARGIN - TITLE_H)
+    regions, box_h = _regions(load, tall, bool(cores), frame)
+    core_region = next((r for r in regions if r[0] == "core"), None)
+    centre = ((core_region[1] + core_region[3] / 2, core_region[2] + core_region[4] / 2) if core_region
+              else ((frame[0] + frame[2]) / 2, (frame[1] + frame[3]) / 2))
+    cap = None
+    for _ in range(2):   # the second pass gives every category the same size at most: the median of the first
+        out.boxes.clear(), out.regions.clear(), out.spines.clear(), out.hidden.clear()
+        for role, rx, ry, rw, rh in regions:
+            members = [k for k in units if (role_of[k] == role or (role == "other" and not cores))]
+            if not members:
+                continue
+            out.regions.append((CAPTIONS[role] if cores else "Categories", (rx, ry, rw, rh)))
+            if role == "strategy" and load("consequence"):
+                # Strategies either side of a corridor, so the core's lines to its consequences stay in view.
+                lane = min(1.0, 0.2 * rw)
+                half = (rw - lane) / 2
+                ranked = sorted(members, key=lambda k: (nodes[k]["rank"], -nodes[k]["codings"],
+                                                        nodes[k]["path"].casefold()))
+                for part, x in ((ranked[0::2], rx), (ranked[1::2], rx + half + lane)):
+                    if part:
+                        _place(graph, out, units, part, (x, ry, half, rh - CAPTION_H), centre, role, cap, box_h)
+                continue
+            _place(graph, out, units, members, (rx, ry, rw, rh - CAPTION_H), centre, role, cap, box_h)
+        sizes = sorted(b.size for b in out.boxes.values() if b.kind == "category" and not b.bold)
+        if not sizes or sizes[0] == sizes[-1]:
+            break
+        cap = sizes[len(sizes) // 2]
+    out.bends = _bends(graph, out)
+    return out
+
+
+CAPTION_H = 0.2   # a side's caption, above its boxes
+
+
+def _regions(load, tall, has_core: bool, frame) -> tuple[list[tuple[str, float, float, float, float]], float]:
+    """(role, x, y, w, h) of each side, and the box height they are sized for.
+
+    Every side is a grid of boxes of one size: the largest size (up to 2.3 × 0.78 in) at which every
+    side fits on the page beside a core box of 3.4 × 1.0 in. Space left over goes to the core.
+    """
+    x0, y0, x1, y1 = frame
+    width, height = x1 - x0, y1 - y0
+    if not has_core:
+        return [("other", x0, y0, width, height)], 0.78
+    core_w, core_h = 3.6, 1.4
+
+    def sizes(bh: float):
+        cell_w = min(2.3, 2.6 * bh) + GAP
+
+        def across(role: str, w: float) -> float:       # height of a side's boxes in rows across width w
+            n = load(role)
+            rows = math.ceil(n / max(1, int((w + GAP / 2) / cell_w)))
+            return CAPTION_H + rows * (bh + GAP + tall(role)) if n else 0.0
+
+        def down(role: str, h: float) -> float:         # width of a side's boxes in columns down height h
+            n = load(role)
+            return math.ceil(n / max(1, int((h - CAPTION_H + GAP / 2) / (bh + GAP + tall(role))))) * cell_w \
+                if n else 0.0
+
+        h_other = across("other", width)
+        rest = height - h_other - (GAP / 2 if h_other else 0)
+        w_left, w_right = down("barrier", rest), down("facilitator", rest)
+        cw = width - w_left - w_right - (GAP / 2 if w_left else 0) - (GAP / 2 if w_right else 0)
+        top, n_cond = load("condition", "context"), load("condition")
+        h_top = max(across("condition", cw * n_cond / top - GAP / 2) if n_cond else 0,
+                    across("context", cw * (top - n_cond) / top - GAP / 2) if top > n_cond else 0)
+        h_bottom, h_strategy = across("consequence", cw), across("strategy", cw)
+        spare = rest - h_top - h_bottom - h_strategy - core_h
+        return (cw >= core_w and spare >= 0), (h_other, w_left, w_right, h_top, h_bottom, h_strategy)
+
+    low, high = 0.16, 0.78
+    if sizes(high)[0]:
+        low = high
+    else:
+        for _ in range(20):                              # the largest box height that fits
+            mid = (low + high) / 2
+            low, high = (mid, high) if sizes(mid)[0] else (low, mid)
+    ok, (h_other, w_left, w_right, h_top, h_bottom, h_strategy) = sizes(low)
+    if not ok:  # even the smallest boxes do not fit: share the page out in proportion instead
+        rest = height - h_other
+        over = max(1.0, (w_left + w_right) / max(0.1, width - core_w))
+        w_left, w_right = w_left / over, w_right / over
+        over = max(1.0, (h_top + h_bottom + h_strategy) / max(0.1, rest - core_h))
+        h_top, h_bottom, h_strategy = h_top / over, h_bottom / over, h_strategy / over
+    regions = []
+    if h_other:
+        regions.append(("other", x0, y0, width, h_other))
+        y0 += h_other + GAP / 2
+    if w_left:
+        regions.append(("barrier", x0, y0, w_left, y1 - y0))
+        x0 += w_left + GAP / 2
+    if w_right:
+        regions.append(("facilitator", x1 - w_right, y0, w_right, y1 - y0))
+        x1 -= w_right + GAP / 2
+    cw = x1 - x0
+    if h_top:
+        top, n_cond = load("condition", "context"), load("condition")
+        w_cond = cw * n_cond / top
+        if n_cond:
+            regions.append(("condition", x0, y1 - h_top, w_cond - (GAP / 2 if n_cond < top else 0), h_top))
+        if n_cond < top:
+            gap = GAP / 2 if n_cond else 0
+            regions.append(("context", x0 + w_cond + gap, y1 - h_top, cw - w_cond - gap, h_top))
+        y1 -= h_top + GAP / 2
+    if h_bottom:
+        regions.append(("consequence", x0, y0, cw, h_bottom))
+        y0 += h_bottom + GAP / 2
+    if h_strategy:
+        regions.append(("strategy", x0, y0, cw, h_strategy))
+        y0 += h_strategy + GAP / 2
+    regions.append(("core", x0, y0, cw, y1 - y0))
+    return regions, low
+
+
+def _place(graph, out: Layout, units, members: list[str], rect, centre, role, cap: float | None,
+           box_h: float) -> None:
+    """Boxes for one side: a grid, the closest-related and best-grounded categories nearest the core."""
+    nodes = graph.nodes
+    rx, ry, rw, rh = rect
+    n = len(members)
+    if any(units[k] for k in members) or role == "core":
+        cols, rows = _grid(n, rw, rh, 1.5 if role != "core" else 3.2)
+    else:   # the grid the side was sized for; more columns than needed spread the boxes evenly
+        cols = max(1, min(n, int((rw + GAP / 2) / (min(2.3, 2.6 * box_h) + GAP))))
+        rows = math.ceil(n / cols)
+        if rows * (box_h + GAP) > rh + GAP / 2 + 1e-6:
+            cols, rows = _grid(n, rw, rh, 2.6)
+        else:
+            cols = math.ceil(n / rows)
+    cw, ch = rw / cols, rh / rows
+    cells = [(c, r) for r in range(rows) for c in range(cols)]
+    cells.sort(key=lambda cr: (round(math.hypot(rx + (cr[0] + 0.5) * cw - centre[0],
+                                                ry + rh - (cr[1] + 0.5) * ch - centre[1]), 6), cr[1], cr[0]))
+    order = sorted(members, key=lambda k: (nodes[k]["rank"], -nodes[k]["codings"], nodes[k]["path"].casefold()))
+    max_w, max_h = (3.2, 1.0) if role == "core" else (2.3, 0.78)
+    for key, (c, r) in zip(order, cells):
+        w = min(cw - GAP, max_w)
+        h = min(ch - GAP, max_h + 0.2 * len(units[key]) + (0.05 if units[key] else 0))
+        x, y = rx + c * cw + (cw - w) / 2, ry + rh - (r + 1) * ch + (ch - h) / 2
+        _unit_boxes(graph, out, key, units[key], x, y, w, h, None if role == "core" else cap)
+
+
+def _unit_boxes(graph, out: Layout, key: str, codes: list[str], x: float, y: float, w: float, h: float,
+                cap: float | None) -> None:
+    """A category's box, with the codes under it (if shown) listed in small boxes beneath its name."""
+    d = graph.nodes[key]
+    core = d["role"] == "core"
+    head_h = h if not codes else min(h, 0.44)   # one header height for every category with its codes
+    big, small = (12.0, 6.0) if core else ((9.0, 4.5) if d["kind"] == "category" else (7.0, 4.0))
+    big = min(big, cap) if cap else big
+    extra = _counts_line(d)
+    room = head_h - 2 * PAD
+    if extra and room < 1.85 * small * LINE / 72:   # too small a box for the counts: the name comes first
+        extra = ""
+    small = max(3.0, min(small, room * 72 / LINE))
+    lines, size = fit(d["name"], w - 2 * PAD, room, max(big, small), small, bold=core, extra=extra)
+    out.boxes[key] = Box(key, x, y + h - head_h, w, head_h, lines, size, d["role"], d["kind"], core, extra)
+    if not codes:
+        return
+    top, bottom = y + h - head_h - 0.05, y
+    row = min(0.2, (top - bottom) / len(codes))
+    shown = codes if row >= 0.085 else codes[:max(0, int((top - bottom) / 0.085) - 1)]
+    if len(shown) < len(codes):
+        row = 0.085
+    depth0 = d["path"].count("/")
+    spine: list[tuple[float, float]] = []
+    for i, code in enumerate(shown):
+        c = graph.nodes[code]
+        indent = 0.12 * max(1, c["path"].count("/") - depth0)
+        bx, by, bw, bh = x + indent, top - (i + 1) * row + 0.01, w - indent, row - 0.02
+        clines, csize = fit(f"{c['name']} ({c['codings']})", bw - 2 * 0.03, bh, 6.5, 3.5)
+        out.boxes[code] = Box(code, bx, by, bw, bh, clines[:1], csize, c["role"], "code")
+        spine.append((bx, by + bh / 2))
+    for code in codes[len(shown):]:
+        out.hidden[code] = key
+    if len(shown) < len(codes):
+        more = len(codes) - len(shown)
+        out.boxes[f"more:{key}"] = Box(f"more:{key}", x + 0.12, top - (len(shown) + 1) * row, w - 0.12, row,
+                                       [f"+ {more} more code{'s' * (more != 1)}"], 4.0, "other", "more")
+    if spine:
+        out.spines.append([(x + 0.06, y + h - head_h)] + spine)
+
+
+def _bends(graph, layout: Layout) -> dict[tuple[str, str, str], float]:
+    """A bend for each drawn relation: the one (of a few) whose curve crosses the fewest other boxes;
+    several relations between the same two boxes fan out around it."""
+    cell = 0.25
+    index: dict[tuple[int, int], list[Box]] = {}
+    for b in layout.boxes.values():
+        for i in range(int(b.x / cell), int((b.x + b.w) / cell) + 1):
+            for j in range(int(b.y / cell), int((b.y + b.h) / cell) + 1):
+                index.setdefault((i, j), []).append(b)
+    pairs: dict[tuple[str, str], list] = {}
+    for u, v, k, d in graph.edges(keys=True, data=True):
+        a, b = layout.hidden.get(u, u), layout.hidden.get(v, v)
+        if a == b or a not in layout.boxes or b not in layout.boxes:
+            continue
+        # Codes listed under their category show containment already; a subcategory in its own box gets a line.
+        if d["type"] != CONTAINS or (layout.boxes[b].kind == "category" and graph.nodes[u]["kind"] == "category"):
+            pairs.setdefault(tuple(sorted((a, b))), []).append((u, v, k, a, b))
+    bends = {}
+    for (first, second), edges in sorted(pairs.items()):
+        a, b = layout.boxes[first], layout.boxes[second]
+        p0, p2 = (a.cx, a.cy), (b.cx, b.cy)
+        def cost(bend: float) -> float:
+            p1 = ((p0[0] + p2[0]) / 2 - (p2[1] - p0[1]) * bend, (p0[1] + p2[1]) / 2 + (p2[0] - p0[0]) * bend)
+            hits = set()
+            for t in range(1, 32):
+                x, y = _bezier(p0, p1, p2, t / 32)
+                if not (MARGIN < x < PAGE_W - MARGIN and MARGIN + LEGEND_H < y < PAGE_H - MARGIN - TITLE_H):
+                    hits.add("outside")          # over the title, the legend or off the page
+                    continue
+                for box in index.get((int(x / cell), int(y / cell)), ()):
+                    if box is not a and box is not b and _inside(box, (x, y), 0.0):
+                        hits.add(box.key)
+            return abs(bend) * 0.5 + sum(50.0 if h == "outside" else 1.0 if layout.boxes[h].kind == "category"
+                                         else 0.3 for h in hits)
+
+        costs = {bend: cost(bend) for bend in (0.0, 0.12, -0.12, 0.25, -0.25, 0.4, -0.4, 0.55, -0.55, 0.8, -0.8)}
+        taken: list[float] = []
+        for u, v, k, ea, _ in edges:   # each relation its own curve, clear of those already drawn between the pair
+            free = [bend for bend in costs if all(abs(bend - t) > 0.1 for t in taken)] or [0.2 * len(taken)]
+            bend = min(free, key=lambda x: (round(costs.get(x, 9.0), 9), abs(x), x))
+            taken.append(bend)
+            bends[(u, v, k)] = bend if ea == first else -bend
+    return bends
+
+
+# --- relation styles -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Style:
+    color: str
+    dash: tuple[float, ...] | None     # on-off lengths in points; None is solid
+    head: str = "filled"               # filled | open
+
+
+BUILTIN_STYLES = {
+    "facilitates": Style("#1b7837", None), "causes": Style("#00441b", None, "open"),
+    "leads-to": Style("#4d9221", None, "open"),
+    "hinders": Style("#b2182b", (5, 2.5)), "contradicts": Style("#d6604d", (5, 2, 1.2, 2)),
+    "is-condition-for": Style("#8c510a", (1, 1.8)), "is-intervening-condition-for": Style("#bf812d", (1, 1.2, 1, 3.5)),
+    "is-context-for": Style("#01665e", (1, 3)), "is-strategy-for": Style("#2166ac", (1, 1.2, 1, 1.2, 1, 3.5)),
+    "is-consequence-of": Style("#762a83", (1, 1.8), "open"), "is-part-of": Style("#4d4d4d", (1, 3), "open"),
+    "is-a": Style("#4d4d4d", (1, 1.8), "open"), "is-property-of": Style("#878787", (1, 1.2, 1, 3.5), "open"),
+    "is-associated-with": Style("#878787", (1, 2.5), "open"),
+}
+_PALETTE = ("#e08214", "#8073ac", "#35978f", "#c51b7d", "#7f3b08", "#2d004b", "#543005", "#003c30")
+_EXTRA_DASH = {"+": [None], "-": [(3, 1.5), (6, 2, 1, 2, 1, 2)], "0": [(1, 2.2), (1, 1, 1, 3)]}
+
+
+def relation_styles(graph) -> dict[str, Style]:
+    """Style per relation type in the graph: the built-in ones fixed, a project's own by polarity."""
+    types = sorted({(d["type"], d["polarity"]) for _, _, d in relation_edges(graph)})
+    styles, extra = {}, 0
+    for name, polarity in types:
+        if name in BUILTIN_STYLES:
+            styles[name] = BUILTIN_STYLES[name]
+            continue
+        dashes = _EXTRA_DASH.get(polarity, _EXTRA_DASH["0"])
+        styles[name] = Style(_PALETTE[extra % len(_PALETTE)], dashes[extra % len(dashes)],
+                             "open" if extra % 2 else "filled")
+        extra += 1
+    return styles
+
+
+def legend_entries(graph) -> list[tuple[str, str, Style]]:
+    """(type, label, style) for the relation types drawn, positive first, then negative, then neutral."""
+    styles = relation_styles(graph)
+    seen = {d["type"]: (d["label"], d["polarity"]) for _, _, d in relation_edges(graph)}
+    rank = {"+": 0, "-": 1, "0": 2}
+    names = sorted(seen, key=lambda t: (rank.get(seen[t][1], 3), t.casefold()))
+    sign = {"+": " (+)", "-": " (−)", "0": ""}
+    return [(t, seen[t][0] + sign.get(seen[t][1], ""), styles[t]) for t in names]
+
+
+def line_width(evidence: int) -> float:
+    """Points: thicker lines carry more evidence."""
+    return round(min(3.2, 0.8 + 0.55 * math.log2(1 + evidence)), 2)
+
+def _bezier(p0, p1, p2, t):
+    return ((1 - t) ** 2 * p0[0] + 2 * (1 - t) * t * p1[0] + t ** 2 * p2[0],
+            (1 - t) ** 2 * p0[1] + 2 * (1 - t) * t * p1[1] + t ** 2 * p2[1])
+
+
+def _inside(box: Box, p, margin: float = 0.02) -> bool:
+    return box.x - margin <= p[0] <= box.x + box.w + margin and box.y - margin <= p[1] <= box.y + box.h + margin

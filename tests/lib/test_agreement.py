@@ -1,0 +1,232 @@
+"""Inter-coder agreement: the coefficients against published worked examples, then the project workflow."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from gtcode import Project
+from gtcode.team.agreement import cohen_kappa, figures, krippendorff_alpha
+from gtcode.cli import app
+from gtcode.errors import InputError
+
+runner = CliRunner()
+N = None
+
+
+# --- the coefficients, against published values -------------------------------------------------------------------
+
+def test_alpha_krippendorff_four_coders_twelve_units_with_missing_values():
+    # Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability. Annenberg School for Communication,
+    # University of Pennsylvania, Departmental Papers 43, example C (nominal data, any number of observers,
+    # missing data): alpha = 0.743.
+    data = [[1, 2, 3, 3, 2, 1, 4, 1, 2, N, N, N],
+            [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, N, 3],
+            [N, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, N],
+            [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, N]]
+    assert round(krippendorff_alpha(data), 3) == 0.743
+
+
+def test_alpha_krippendorff_binary_two_coders():
+    # Krippendorff (2011), example A (binary data, two observers, no missing data): alpha = 0.095.
+    data = [[0, 1, 0, 0, 0, 0, 0, 0, 1, 0],
+            [1, 1, 1, 0, 0, 1, 0, 0, 0, 0]]
+    assert round(krippendorff_alpha(data), 3) == 0.095
+
+
+def _pairs(yy: int, yn: int, ny: int, nn: int) -> list[tuple[str, str]]:
+    return [("y", "y")] * yy + [("y", "n")] * yn + [("n", "y")] * ny + [("n", "n")] * nn
+
+
+@pytest.mark.parametrize("table, kappa", [
+    # Wikipedia, "Cohen's kappa", worked example: 50 grant proposals read by two readers: kappa = 0.4.
+    ((20, 5, 10, 15), 0.4),
+    # Same article, "same percentages but different numbers": 60 % agreement both times, kappa 0.1304 and 0.2593.
+    ((45, 15, 25, 15), 0.1304),
+    ((25, 35, 5, 35), 0.2593),
+])
+def test_cohen_kappa_textbook_examples(table, kappa):
+    assert round(cohen_kappa(_pairs(*table)), 4) == kappa
+
+
+def test_kappa_undefined_when_both_coders_give_one_value_and_alpha_too():
+    assert cohen_kappa(_pairs(10, 0, 0, 0)) is None
+    assert krippendorff_alpha([[1, 1, 1], [1, 1, 1]]) is None
+
+
+def test_missing_units_are_not_disagreement():
+    # Coder B did not see units 3-4: they are left out, so agreement is perfect, not 50 %.
+    f = figures([[1, 0, 1, 0], [1, 0, N, N]], ["a", "b"])
+    assert f.units == 2 and f.agreed == 2 and f.percent == 1.0
+    assert f.kappa == 1.0 and f.alpha == 1.0
+    # Treating them as 0 would have been a disagreement on unit 3.
+    assert figures([[1, 0, 1, 0], [1, 0, 0, 0]], ["a", "b"]).percent == 0.75
+
+
+# --- the workflow on a project ------------------------------------------------------------------------------------
+
+TEXT = """Interviewer: How did the filming feel?
+Participant: I hated being filmed at first. It felt like being watched. Then the review helped me see my baby smile.
+Interviewer: And afterwards?
+Participant: I felt more confident. The practitioner pointed out good moments. I was still tired though.
+"""
+
+
+@pytest.fixture
+def team(tmp_path):
+    """One interview coded by two coders, ana and ben, who agree on some segments and not on others."""
+    (tmp_path / "P01.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "P02.txt").write_text(TEXT.replace("baby", "son").replace("tired", "exhausted"), encoding="utf-8")
+    p = Project.init(tmp_path / "proj", coder="ana")
+    p.import_paths([tmp_path / "P01.txt", tmp_path / "P02.txt"])
+    p.add_code("Being filmed")
+    p.add_code("Growing confidence")
+    segs = {s.ordinal: s for s in p.segments("D1")}
+    assert len(segs) >= 7, [s.text for s in segs.values()]
+    p.apply_code(["D1:2", "D1:3"], "Being filmed")
+    p.apply_code(["D1:6"], "Growing confidence")
+    p.coder = "ben"
+    p.apply_code(["D1:2"], "Being filmed")
+    p.apply_code(["D1:6", "D1:7"], "Growing confidence")
+    p.coder = "ana"
+    p.apply_code(["D2:2"], "Being filmed")  # only ana coded D2: ben's values there are missing
+    yield p
+    p.close()
+
+
+def _seg_count(p) -> int:
+    return len(p.segments("D1"))
+
+
+def test_agreement_per_code_and_pooled(team):
+    n = _seg_count(team)
+    r = team.agreement()
+    assert r.coders == ["ana", "ben"] and r.unit == "segment"
+    assert r.documents == 1 and r.units == n and r.documents_by_coder == {"ana": 2, "ben": 1}
+    by = {c.code: c.figures for c in r.codes}
+    filmed, conf = by["Being filmed"], by["Growing confidence"]
+    assert filmed.units == n and filmed.agreed == n - 1 and filmed.coded_by == {"ana": 2, "ben": 1}
+    # 2x2 table for 'Being filmed' over n segments: both 1, ana only 1, neither n-2.
+    po = (n - 1) / n
+    pe = (2 / n) * (1 / n) + ((n - 2) / n) * ((n - 1) / n)
+    assert filmed.kappa == pytest.approx((po - pe) / (1 - pe))
+    assert conf.agreed == n - 1
+    assert r.overall.units == 2 * n and r.overall.agreed == 2 * n - 2
+
+
+def test_agreement_by_turn_and_document(team):
+    turns = team.agreement(unit="turn")
+    t = {c.code: c.figures for c in turns.codes}
+    # Both coders put 'Being filmed' in the same participant turn: full agreement at turn level.
+    assert t["Being filmed"].percent == 1.0
+    docs = team.agreement(unit="document")
+    assert docs.units == 1 and all(c.figures.agreed == 1 for c in docs.codes)
+    assert docs.overall.alpha is None and "same value" in docs.overall.note
+
+
+def test_agreement_cli_says_unit_and_counts(team):
+    res = runner.invoke(app, ["-p", str(team.path), "agreement"])
+    assert res.exit_code == 0, res.output
+    assert "Unit: segment" in res.stdout and "coders: ana, ben" in res.stdout
+    assert "1 document(s) coded by two or more coders" in res.stdout
+    assert "Being filmed" in res.stdout and "All codes (pooled)" in res.stdout
+    data = json.loads(runner.invoke(app, ["-p", str(team.path), "agreement", "--json", "--unit", "turn"]).stdout)
+    assert data["unit"] == "turn" and data["coders"] == ["ana", "ben"]
+    assert {c["code"] for c in data["codes"]} == {"Being filmed", "Growing confidence"}
+    assert all(set(c) >= {"percent", "kappa", "alpha", "units"} for c in data["codes"])
+
+
+def test_disagreements_side_by_side_then_settle(team):
+    coders, items = team.disagreements("Being filmed")
+    assert coders == ["ana", "ben"]
+    assert [d.address for d in items] == ["D1:3"]
+    assert items[0].values == {"ana": 1, "ben": 0} and "watched" in items[0].text
+    res = runner.invoke(app, ["-p", str(team.path), "agreement", "--disagreements", "Being filmed"])
+    assert res.exit_code == 0 and "D1:3" in res.stdout and "watched" in res.stdout
+
+    res = runner.invoke(app, ["-p", str(team.path), "--coder", "sup", "agreement", "settle", "D1:3",
+                              "Being filmed", "--keep"])
+    assert res.exit_code == 0, res.output
+    assert "ben (1)" in res.stderr
+    assert team.disagreements("Being filmed")[1] == []
+    # The coding is in ben's set; the audit log says the supervisor settled it.
+    row = team.store.one("SELECT k.name FROM codings c JOIN coders k ON k.id = c.coder_id JOIN segments s "
+                         "ON s.document_id = c.document_id AND s.ordinal = 3 AND c.start_char < s.end_char AND "
+                         "c.end_char > s.start_char WHERE c.document_id = 1 AND k.name = 'ben'")
+    assert row is not None
+    ev = team.events(limit=1)[0]
+    assert ev["action"] == "agreement.settle" and ev["coder"] == "sup" and "kept" in ev["summary"]
+
+    # Drop takes the code off for both coders; undo puts it back.
+    _, growing = team.disagreements("Growing confidence")
+    assert [d.address for d in growing] == ["D1:7"]
+    team.coder = "sup"
+    team.settle("D1:7", "Growing confidence", keep=False)
+    assert team.disagreements("Growing confidence")[1] == []
+    team.undo(1)
+    assert [d.address for d in team.disagreements("Growing confidence")[1]] == ["D1:7"]
+
+
+def test_settle_needs_keep_or_drop(team):
+    res = runner.invoke(app, ["-p", str(team.path), "agreement", "settle", "D1:3", "Being filmed"])
+    assert res.exit_code == 2 and "--keep or --drop" in res.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--coders", "ana,zed"], "no coder 'zed'"),
+    (["--unit", "paragraph"], "--unit 'paragraph'"),
+    (["--coders", "ana"], "at least two coders"),
+    (["--codes", "Nope"], "Nope"),
+    (["--where", "role=mother"], "no attribute 'role'"),
+])
+def test_agreement_bad_input_is_one_line(team, args, message):
+    res = runner.invoke(app, ["-p", str(team.path), "agreement", *args])
+    assert res.exit_code != 0
+    assert message in res.stderr and res.stderr.count("\n") == 1 and "Traceback" not in res.output
+
+
+def test_agreement_with_one_coder_says_who_was_found(project):
+    with pytest.raises(InputError, match="coders found: none"):
+        project.agreement()
+
+
+def test_two_coders_blind_copy_merge_agreement_settle(tmp_path):
+    """The README's workflow end to end: copy, code blind, merge, agreement, settle."""
+    import shutil
+
+    (tmp_path / "P01.txt").write_text(TEXT, encoding="utf-8")
+    main = tmp_path / "main"
+
+    def run(*args, project=main, coder="ana"):
+        res = runner.invoke(app, ["-p", str(project), "--coder", coder, *args])
+        assert res.exit_code == 0, res.output
+        return res
+
+    runner.invoke(app, ["init", str(main)])
+    run("import", str(tmp_path / "P01.txt"))
+    run("codes", "add", "Being filmed")
+    copy = tmp_path / "second.db"
+    shutil.copy(main / "gtcode.db", copy)
+    run("code", "D1:2", "D1:3", "Being filmed")                         # ana, in the main project
+    run("code", "D1:2", "Being filmed", project=copy, coder="ben")      # ben, blind, in his copy
+    run("code", "D1:6", "Feeling confident", "--create", project=copy, coder="ben")
+
+    assert "would" in run("merge", str(copy), "--dry-run").output.lower()
+    with pytest.raises(InputError, match="at least two coders"):
+        with Project.open(main) as p:
+            p.agreement()
+    run("merge", str(copy))
+    assert "nothing to merge" in run("merge", str(copy)).output.lower()
+
+    data = json.loads(run("agreement", "--json", "--codes", "Being filmed").stdout)
+    filmed = data["codes"][0]
+    assert data["coders"] == ["ana", "ben"] and filmed["coded_by"] == {"ana": 2, "ben": 1}
+    assert filmed["agreed"] == filmed["units"] - 1
+    assert "D1:3" in run("agreement", "--disagreements", "Being filmed").stdout
+    run("agreement", "settle", "D1:3", "Being filmed", "--drop")
+    data = json.loads(run("agreement", "--json", "--codes", "Being filmed").stdout)
+    assert data["codes"][0]["percent"] == 1.0 and data["codes"][0]["coded_by"] == {"ana": 1, "ben": 1}
+    log = run("log").stdout
+    assert "settled D1:3" in log and "merge" in log.lower()

@@ -1,0 +1,320 @@
+"""`gtcode audit`: the trail a supervisor reads before a supervision meeting, in every format."""
+
+from __future__ import annotations
+
+import sys
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from typer.testing import CliRunner
+
+from gtcode.report.audit_data import collect_audit
+from gtcode.cli import app
+from gtcode.errors import InputError
+from gtcode.report.audit import to_docx, to_html, to_markdown
+
+from tests.conftest import import_gtcode_modules
+
+runner = CliRunner()
+
+P01 = ("Interviewer: How did the filming go?\n\n"
+       "P01: I was nervous at first. I thought they were collecting evidence. Then I saw her smile at me.\n")
+P02 = ("Interviewer: And the camera?\n\n"
+       "P02: I felt judged. The camera made me stiff. I kept checking I was holding him right.\n")
+BOOK = """\
+codes:
+  - name: Barriers
+    codes:
+      - name: Fear of judgement
+        description: Worry about being judged
+        patterns: ["evidence", "judged"]
+  - name: Being filmed
+    patterns: ["camera"]
+"""
+SUPERVISOR = "Dr Okafor"
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Every timestamp gtcode writes comes from here: `clock.set('2026-11-02T09:00')`, then a microsecond per call."""
+    import gtcode.store.db as db
+
+    real = db.now
+    state = {"t": datetime(2026, 11, 1, 8, 0, tzinfo=timezone.utc)}
+
+    def fake() -> str:
+        state["t"] += timedelta(microseconds=1)
+        return state["t"].isoformat(timespec="microseconds")
+
+    import_gtcode_modules()  # before patching, so none picks up the fake at import time (and keeps it)
+    for name, module in list(sys.modules.items()):
+        if name.startswith("gtcode") and getattr(module, "now", None) is real:
+            monkeypatch.setattr(module, "now", fake)
+
+    class Clock:
+        def set(self, text: str) -> None:
+            state["t"] = datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+
+    return Clock()
+
+
+@pytest.fixture
+def study(clock, project, tmp_path):
+    """Four days of a small study: tester codes and writes memos, a supervisor reviews, Sam codes too."""
+    p = project
+    (tmp_path / "P01.txt").write_text(P01, encoding="utf-8")
+    (tmp_path / "P02.txt").write_text(P02, encoding="utf-8")
+    (tmp_path / "book.yml").write_text(BOOK, encoding="utf-8")
+
+    clock.set("2026-11-02T09:00")
+    p.import_paths([tmp_path / "P01.txt", tmp_path / "P02.txt"])
+    p.import_codebook(tmp_path / "book.yml")
+    p.apply_code("D1:2", "Fear of judgement")
+    p.new_memo("Evidence and surveillance", "They think the film is evidence.\n\nThis paragraph stays.",
+               type="theoretical", links=["code:Fear of judgement"])
+    p.new_memo("Camera nerves", "Being filmed makes mothers stiff [[D2:3]].", type="code")
+
+    clock.set("2026-11-03T10:00")
+    p.coder = SUPERVISOR
+    p.comment_memo(1, "What about the strengths focus?")
+    p.signoff_memo(1, "Good start")
+
+    clock.set("2026-11-04T11:00")
+    p.coder = "tester"
+    p.edit_memo(1, body="They think the film is evidence against them.\n\nThis paragraph stays.")
+    p.new_memo("Judged by whom?", "Staff, family, herself.", type="code", links=["code:Fear of judgement"])
+    p.command = "gtcode codes rename 'Fear of judgement' 'Feeling judged'"
+    p.rename_code("Fear of judgement", "Feeling judged")
+    p.command = "gtcode codes describe 'Feeling judged' --description 'Worry that staff judge her as a mother'"
+    p.describe_code("Feeling judged", description="Worry that staff judge her as a mother")
+    p.command = "api"
+    p.apply_code(["D1:4", "D2:4"], "Feeling judged")
+    p.remove_code("D1:2", "Feeling judged")
+    p.autocode()
+    pending = {c: len(p.pending(c)) for c in ("Feeling judged", "Being filmed")}
+    p.accept(code="Being filmed", all_pending=True)
+    p.reject(code="Feeling judged", all_pending=True)
+
+    clock.set("2026-11-05T12:00")
+    p.coder = "Sam"
+    p.apply_code("D2:3", "Being filmed")
+    p.coder = "tester"
+    p.apply_code("D2:2", "Barriers")
+    p.undo()
+    p.pending_counts = pending
+    return p
+
+
+def cli(project, *args, coder="tester"):
+    return runner.invoke(app, ["-p", str(project.path), "--coder", coder, "audit", *args])
+
+
+def row(md: str, *cells: str) -> str:
+    """The Markdown table row holding all these cells (fails the test if there is none)."""
+    found = [line for line in md.splitlines() if line.startswith("|") and all(c in line for c in cells)]
+    assert found, f"no row with {cells}"
+    return found[0]
+
+
+def test_default_period_starts_at_the_last_signoff_by_someone_else(study):
+    report = collect_audit(study)
+    assert report.since.startswith("2026-11-03T10:00")
+    assert SUPERVISOR in report.basis and "memo #1" in report.basis
+    md = to_markdown(report)
+    assert "**Period:** 2026-11-03 10:00 UTC → now" in md
+    # the memo edited since the sign-off, as a diff against the signed-off version
+    assert "### Memo #1: Evidence and surveillance" in md
+    assert "-They think the film is evidence.\n+They think the film is evidence against them.\n" in md
+    assert "version 1 → 2" in md
+    # written before the sign-off: not in this period, but still waiting for review
+    assert [m.id for m in report.memos] == [1, 3]
+    assert [a.memo_id for a in report.awaiting_review] == [1, 2, 3]
+    assert row(md, "Dr Okafor", "Good start", "changed (now v2)")
+    assert report.comments == []  # made before the sign-off that opens the period
+
+    study.coder = SUPERVISOR  # the supervisor's own sign-offs do not start their period
+    theirs = collect_audit(study)
+    assert theirs.since is None and theirs.basis.startswith("everything")
+
+
+def test_markdown_has_every_section_with_reasons_and_counts(study):
+    md = to_markdown(collect_audit(study, everything=True))
+    headings = [line for line in md.splitlines() if line.startswith("#")]
+    for h in ("# Audit trail — proj", "## Summary", "## Memos written and edited", "## Comments", "## Sign-offs",
+              "## Memos awaiting review", "## Codebook changes", "## Coding activity", "## Autocoding and review",
+              "## Undone", "## Documents imported"):
+        assert h in headings
+    assert row(md, "Dr Okafor", "What about the strengths focus?", "Evidence and surveillance (v1)")
+    # a code change with its reason: the command line, and the memo written about that code in the period
+    rename = row(md, "renamed code 'Barriers/Fear of judgement' to 'Barriers/Feeling judged'")
+    assert "command: gtcode codes rename 'Fear of judgement' 'Feeling judged'" in rename
+    assert "memo #3: Judged by whom?" in rename and "memo #1: Evidence and surveillance" in rename
+    describe = row(md, "described code 'Barriers/Feeling judged'")
+    assert "definition: “Worry about being judged” → “Worry that staff judge her as a mother”" in describe
+    assert "added Barriers/Fear of judgement" in row(md, "imported codebook book.yml")
+    # coding per coder per day, with the codes used
+    assert row(md, "| 2026-11-02 | tester | 1 | 0 |", "Barriers/Feeling judged (1)", "P01")
+    assert row(md, "| 2026-11-04 | tester | 2 | 1 |", "Barriers/Feeling judged (2)", "P01, P02")
+    assert row(md, "| 2026-11-05 | Sam | 1 | 0 |", "Being filmed (1)")
+    assert "since undone: 2026-11-05 tester: 1" in md
+    # autocoding and what the reviewer decided
+    accepted, rejected = study.pending_counts["Being filmed"], study.pending_counts["Feeling judged"]
+    assert accepted and rejected
+    assert row(md, "| 2026-11-04 | tester | Being filmed |", f"| {accepted} | 0 |")
+    assert row(md, "| 2026-11-04 | tester | Barriers/Feeling judged |", f"| 0 | {rejected} |")
+    assert row(md, "stored patterns", f"| {accepted + rejected} |")
+    assert row(md, "| tester |", "coded D2:2 with 'Barriers'", "| api |")
+    assert row(md, "| suggestions accepted |", f"| {accepted} |")
+
+
+def test_since_until_and_coder_narrow_the_report(study):
+    res = cli(study, "--since", "2026-11-05", "--json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["since"] == "2026-11-05" and data["memos"] == [] and data["code_changes"] == []
+    assert [(d["day"], d["coder"]) for d in data["coding"]] == [("2026-11-05", "Sam"), ("2026-11-05", "tester")]
+    assert [u["summary"] for u in data["undos"]] == ["coded D2:2 with 'Barriers'"]
+
+    data = json.loads(cli(study, "--all", "--coder", "sam", "--json").stdout)  # any case
+    assert data["coder"] == "Sam"
+    assert [(d["day"], d["coder"], d["added"]) for d in data["coding"]] == [("2026-11-05", "Sam", 1)]
+    assert data["memos"] == [] and data["code_changes"] == [] and data["undos"] == [] and data["signoffs"] == []
+
+    data = json.loads(cli(study, "--until", "2026-11-02", "--json").stdout)  # the whole of that day
+    assert [m["title"] for m in data["memos"]] == ["Evidence and surveillance", "Camera nerves"]
+    assert all(m["created"] for m in data["memos"]) and data["signoffs"] == []
+    assert {c["action"] for c in data["code_changes"]} == {"codebook import"}
+
+    md = cli(study, "--since", "2026-11-04", "--until", "2026-11-04", "-f", "md").stdout
+    assert "**Period:** 2026-11-04 → the end of 2026-11-04" in md
+    assert "Sam" not in md and "renamed code" in md
+
+
+def test_docx_opens_in_word_with_headings_and_tables(study, tmp_path):
+    import docx
+    from docx.shared import Mm
+
+    res = cli(study, "--all", "-o", "audit.docx")
+    assert res.exit_code == 0, res.output
+    assert "Wrote the audit trail" in res.stderr and res.stdout == ""
+    doc = docx.Document(str(tmp_path / "audit.docx"))
+    headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert ("Heading 1", "Audit trail — proj") in headings
+    assert ("Heading 2", "Codebook changes") in headings
+    assert ("Heading 3", "Memo #1: Evidence and surveillance") in headings
+    assert doc.tables and {t.style.name for t in doc.tables} == {"Table Grid"}
+    cells = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    assert "renamed code 'Barriers/Fear of judgement' to 'Barriers/Feeling judged'" in cells
+    assert "What about the strengths focus?" in cells
+    quotes = [p.text for p in doc.paragraphs if p.style.name == "Quote"]
+    assert "Staff, family, herself." in quotes
+    section = doc.sections[0]
+    assert abs(section.page_width - Mm(210)) < Mm(1) and abs(section.page_height - Mm(297)) < Mm(1)
+
+
+def test_docx_shows_the_memo_diff(study, tmp_path):
+    import docx
+
+    path = to_docx(collect_audit(study), tmp_path / "since.docx")
+    text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    assert "-They think the film is evidence.\n+They think the film is evidence against them." in text
+
+
+def test_html_is_one_page_and_a_script_in_a_title_stays_inert(study, tmp_path):
+    study.new_memo("<script>alert('x')</script> & <b>bold</b>", "Body with <img src=x onerror=alert(1)>.")
+    page = to_html(collect_audit(study))
+    assert page.startswith("<!DOCTYPE html>") and "<style>" in page
+    assert "<script" not in page and "<img" not in page and "<b>" not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in page
+    assert "default-src 'none'" in page  # nothing is fetched or run, even if a tag slipped through
+    assert "http://" not in page and "https://" not in page
+    md = to_markdown(collect_audit(study))
+    assert "<script" not in md and "<img" not in md
+    res = cli(study, "-o", "audit.html")  # the format follows the file's suffix
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "audit.html").read_text(encoding="utf-8") .startswith("<!DOCTYPE html>")
+
+
+def test_output_files_and_stdout(study, tmp_path):
+    res = cli(study, "--all", "-f", "md", "-o", "audit.md")
+    assert res.exit_code == 0, res.output
+    assert res.stdout == "" and (tmp_path / "audit.md").read_text(encoding="utf-8").startswith("# Audit trail")
+    res = cli(study, "-o", "audit.txt")
+    assert res.exit_code == 0, res.output
+    text = (tmp_path / "audit.txt").read_text(encoding="utf-8")
+    assert "Audit trail — proj" in text and "Memos written and edited" in text and "\x1b[" not in text
+    res = cli(study, "--format", "html")
+    assert res.exit_code == 0 and res.stdout.startswith("<!DOCTYPE html>")
+
+
+def test_text_on_the_terminal(study):
+    res = cli(study)
+    assert res.exit_code == 0, res.output
+    out = res.stdout
+    assert "Audit trail — proj" in out and "Period: 2026-11-03 10:00 UTC → now" in out
+    assert "+They think the film is evidence against them." in out
+    assert "Dr Okafor" in out and "Judged by whom?" in out
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--since", "2026-13-45"], "--since '2026-13-45': not a date"),
+    (["--until", "last tuesday"], "--until 'last tuesday': not a date"),
+    (["--since", "2026-11-05", "--until", "2026-11-01"], "the period is empty"),
+    (["--since", "2026-11-05", "--all"], "not both"),
+    (["--format", "docx"], "name it with -o"),
+    (["--format", "pdf"], "expected one of text, md, html, docx"),
+    (["--format", "htlm"], "did you mean 'html'"),
+    (["--coder", "testr"], "no coder 'testr' in this project (did you mean 'tester'?)"),
+    (["-o", "missing/audit.md"], "does not exist"),
+])
+def test_bad_input_is_one_line_and_exit_1(study, args, message):
+    res = cli(study, *args)
+    assert res.exit_code == 1, res.output
+    assert message in res.stderr and res.stderr.startswith("Error: ")
+    assert len(res.stderr.strip().splitlines()) == 1 and "Traceback" not in res.output
+
+
+def test_bad_dates_in_the_library_raise_input_error(project):
+    with pytest.raises(InputError, match="not a date"):
+        collect_audit(project, since="31/12/2026")
+
+
+def test_an_empty_period_says_so(project):
+    md = to_markdown(collect_audit(project, since="2999-01-01"))
+    assert md.count("*Nothing in this period.*") >= 6 and "| passages coded | 0 |" in md
+
+
+def test_audit_as_text_or_markdown_does_not_load_heavy_libraries(study):
+    from tests.contracts.test_import_hygiene import _loaded
+
+    for fmt in ("md", "text"):
+        code = (f"from gtcode.cli import app\nfrom gtcode.cli import audit\n"
+                f"audit.register(app) if not any(c.name == 'audit' for c in app.registered_commands) else None\n"
+                f"try:\n    app({['-p', str(study.path), 'audit', '--all', '-f', fmt]!r}, standalone_mode=False)\n"
+                f"except SystemExit:\n    pass")
+        assert not _loaded(code) & {"docx", "spacy", "yaml", "networkx"}
+
+
+def test_demo_memos_show_every_review_state(tmp_path):
+    from gtcode.demo import DEMO_SUPERVISOR, build_demo
+
+    result = build_demo(tmp_path / "demo")
+    p = result.project
+    memos = {m.type: m for m in result.memos}
+    assert set(memos) == {"code", "theoretical", "methodological", "reflexive"}
+    assert memos["code"].review == "changed since sign-off"
+    assert memos["code"].signoffs[0].author == DEMO_SUPERVISOR
+    assert [c.author for c in memos["theoretical"].comments] == [DEMO_SUPERVISOR]
+    labels = {link.label for link in memos["theoretical"].links}
+    assert "D2:31" in labels and any(label.endswith("Fear of social-care involvement") for label in labels)
+    assert any(link.type == "segment" for link in memos["code"].links)
+    report = collect_audit(p)  # as the demo coder: since the supervisor's sign-off
+    # the edit after sign-off, and the storyline written later by the model step
+    assert [m.title for m in report.memos] == ["Feeling judged as a parent", "The storyline"]
+    assert "+After supervision" in report.memos[0].diff
+    again = build_demo(tmp_path / "demo")  # the same memos every time
+    assert [(m.title, m.body, m.review, [c.body for c in m.comments]) for m in again.memos] == \
+        [(m.title, m.body, m.review, [c.body for c in m.comments]) for m in result.memos]
+    p.close()
+    again.project.close()

@@ -1,0 +1,286 @@
+"""Axial coding evidence: code × code co-occurrence (segment, turn, document) and codes × attribute matrices."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from gtcode.cli import app
+from gtcode.analysis.cooccurrence import cooccurrence, matrix, suggest_relations, top_pairs
+from gtcode.errors import InputError, UnknownCode
+
+
+runner = CliRunner()
+
+P01 = ("Interviewer: How was the filming?\n\n"
+       "P01: I was scared of the camera. The guider was kind. I felt judged by the nurse.\n\n"
+       "Interviewer: And later?\n\n"
+       "P01: Later I enjoyed it. The film made me proud.\n")
+P02 = ("Interviewer: What do mothers fear?\n\n"
+       "P02: They fear the camera. Some fear social workers. Most feel proud in the end.\n")
+P03 = ("Interviewer: Tell me about it.\n\n"
+       "P03: The camera worried me. I was proud of us.\n")
+P04 = ("Interviewer: Anything else?\n\n"
+       "P04: Nothing really. I felt proud.\n")
+
+
+def _import(project, tmp_path, docs):
+    for name, text in docs:
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    project.import_paths([tmp_path / f"{name}.txt" for name, _ in docs])
+
+
+@pytest.fixture
+def study(project, tmp_path):
+    """Two interviews, hand-coded so every count below can be checked by eye.
+
+    D1 (P01, mother):        1 Q | 2 Fear+Camera, 3 Kind ("kind" only), 4 Fear | 5 Q | 6 -, 7 Pride
+    D2 (P02, practitioner):  1 Q | 2-3 Fear (one passage), 2 Camera, 4 Pride
+    ('|' separates speaker turns.)
+    """
+    _import(project, tmp_path, [("P01", P01), ("P02", P02)])
+    assert [s.text for s in project.segments("D1")] == [
+        "How was the filming?", "I was scared of the camera.", "The guider was kind.", "I felt judged by the nurse.",
+        "And later?", "Later I enjoyed it.", "The film made me proud."]
+    assert [s.turn for s in project.segments("D2")] == [1, 2, 2, 2]
+    project.set_case("P01", {"role": "mother", "site": "Trust A"})
+    project.set_case("P02", {"role": "practitioner", "site": "Trust A"})
+    project.apply_code(["D1:2", "D1:4", "D2:2-3"], "Fear", create=True)
+    project.apply_code(["D1:2", "D2:2"], "Camera", create=True)
+    project.apply_code("D1:3", "Kind", quote="kind", create=True)
+    project.apply_code(["D1:7", "D2:4"], "Pride", create=True)
+    project.add_code("Unused")
+    return project
+
+
+@pytest.fixture
+def wider(study, tmp_path):
+    """Adds D3 (P03, mother, Trust B: 2 Fear+Camera, 3 Pride) and D4 (P04, no role, Trust B: 3 Pride)."""
+    _import(study, tmp_path, [("P03", P03), ("P04", P04)])
+    study.set_case("P03", {"role": "mother", "site": "Trust B"})
+    study.set_case("P04", {"site": "Trust B"})
+    study.apply_code("D3:2", ["Fear", "Camera"])
+    study.apply_code(["D3:3", "D4:3"], "Pride")
+    return study
+
+
+def cli(project, *args, ok=True):
+    result = runner.invoke(app, ["-p", str(project.path), *args])
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+def counts(result):
+    return {c.code: c.units for c in result.codes}
+
+
+def both(result):
+    return {(p.a, p.b): (p.both, round(p.jaccard, 3)) for p in result.pairs}
+
+
+# --- co-occurrence -------------------------------------------------------------------------------
+
+def test_cooccurrence_by_segment_counts_units_and_jaccard(study):
+    result = cooccurrence(study)
+    assert result.by == "segment" and result.units == 11                     # 7 + 4 segments
+    assert counts(result) == {"Camera": 2, "Fear": 4, "Kind": 1, "Pride": 2}  # 'Unused' has no codings
+    assert both(result) == {("Camera", "Fear"): (2, 0.5)}                   # D1:2, D2:2; 2 / (2 + 4 - 2)
+    assert result.pair("Fear", "Kind").both == 0                             # a quote in D1:3, Fear is in D1:2, D1:4
+    assert result.pair("Pride", "Fear").jaccard == 0.0
+    assert result.shared("Fear", "Camera") == ["D1:2", "D2:2"]
+
+
+def test_cooccurrence_by_turn_and_by_document(study):
+    turns = cooccurrence(study, by="turn")
+    assert turns.units == 6 and counts(turns) == {"Camera": 2, "Fear": 2, "Kind": 1, "Pride": 2}
+    assert both(turns) == {("Camera", "Fear"): (2, 1.0), ("Camera", "Kind"): (1, 0.5),
+                           ("Camera", "Pride"): (1, 0.333), ("Fear", "Kind"): (1, 0.5),
+                           ("Fear", "Pride"): (1, 0.333)}                 # Kind and Pride: different turns of D1
+    assert turns.shared("Fear", "Pride") == ["D2:2-4"]                     # a turn is named by its segments
+    docs = cooccurrence(study, by="documents")
+    assert docs.units == 2
+    assert both(docs)[("Fear", "Pride")] == (2, 1.0) and both(docs)[("Kind", "Pride")] == (1, 0.5)
+    assert ("Kind", "Pride") not in both(turns)
+
+
+def test_pending_codings_are_left_out(study):
+    from gtcode.coding import add_coding
+
+    seg = study.segment("D1:6")[0]
+    with study.transaction() as txn:
+        add_coding(study.store, txn, study.code("Kind").id, 1, seg.start, seg.end, status="pending")
+    assert counts(cooccurrence(study))["Kind"] == 1
+
+
+def test_categories_count_their_subtree_once_and_named_codes(study):
+    study.new_category("Barriers")
+    study.add_to_category("Barriers", ["Fear", "Camera"])
+    result = cooccurrence(study, ["Barriers", "pride"], by="turn")
+    assert [(c.code, c.kind, c.units) for c in result.codes] == [("Barriers", "category", 2), ("Pride", "code", 2)]
+    assert result.codes[0].codes == ["Barriers", "Barriers/Camera", "Barriers/Fear"]
+    assert both(result) == {("Barriers", "Pride"): (1, 0.333)}
+    by_segment = cooccurrence(study, ["Barriers", "Kind"])
+    assert counts(by_segment) == {"Barriers": 4, "Kind": 1}           # D1:2 coded twice counts once
+    # Named explicitly, a code with no codings is still compared (with zeros), unlike the default.
+    assert counts(cooccurrence(study, ["Unused", "Kind"])) == {"Unused": 0, "Kind": 1}
+    # By default, every code by its own codings: the category has none of its own.
+    assert "Barriers" not in counts(cooccurrence(study))
+
+
+def test_where_filters_documents(study):
+    result = cooccurrence(study, where=["role=mother"])
+    assert result.units == 7 and result.where == ["role=mother"]
+    assert counts(result) == {"Camera": 1, "Fear": 2, "Kind": 1, "Pride": 1}
+    assert both(result) == {("Camera", "Fear"): (1, 0.5)}
+
+
+def test_top_pairs_sort_min_and_code(study):
+    turns = cooccurrence(study, by="turn")
+    assert [(p.a, p.b) for p in top_pairs(turns, 2)] == [("Camera", "Fear"), ("Camera", "Kind")]
+    assert [p.both for p in top_pairs(turns, None, sort="both")] == [2, 1, 1, 1, 1]
+    assert [(p.a, p.b) for p in top_pairs(turns, None, min_both=2)] == [("Camera", "Fear")]
+    assert [(p.a, p.b) for p in top_pairs(turns, None, code="Kind")] == [("Camera", "Kind"), ("Fear", "Kind")]
+    assert len(top_pairs(turns, None, min_both=0)) == 6                      # every pair, zeros included
+    with pytest.raises(InputError, match="--sort 'size'"):
+        top_pairs(turns, sort="size")
+
+
+def test_suggest_relations_offers_unrelated_pairs_with_evidence(study):
+    [s] = suggest_relations(study)                                          # at least 2 shared segments
+    assert (s["a"], s["b"], s["both"], s["jaccard"]) == ("Camera", "Fear", 2, 0.5)
+    assert s["evidence"] == ["D1:2", "D2:2"]
+    assert s["command"] == 'gtcode relate "Camera" is-associated-with "Fear" --evidence D1:2,D2:2'
+    study.relate("Fear", "hinders", "Camera", evidence=["D1:2"])
+    assert suggest_relations(study) == []                                   # already related, either way
+
+
+def test_unknown_code_and_bad_by(study):
+    with pytest.raises(UnknownCode, match="did you mean 'Fear'"):
+        cooccurrence(study, ["Fearr"])
+    with pytest.raises(InputError, match="--by 'sentence': expected segment, turn, document"):
+        cooccurrence(study, by="sentence")
+
+
+# --- cooccur CLI ---------------------------------------------------------------------------------
+
+def test_cli_cooccur_matrix_for_few_codes_pairs_for_many(study):
+    out = cli(study, "cooccur", "--by", "turn").stdout
+    lines = {line.split("│")[0].strip(): [c.strip() for c in line.split("│")[1:]] for line in out.splitlines()
+             if "│" in line}
+    assert lines["1 Camera"] == ["2", "2 1", "1 .50", "1 .33"]              # diagonal: turns with the code
+    assert lines["3 Kind"] == ["1 .50", "1 .50", "1", "·"]
+    listed = cli(study, "cooccur", "--by", "turn", "--pairs", "--top", "2")
+    assert [line.split()[:3] for line in listed.stdout.splitlines()[2:]] == [["1", "│", "Camera"],
+                                                                           ["2", "│", "Camera"]]
+    assert "5 pairs of 4 codes share a turn; the top 2 shown" in listed.stderr
+    assert "Units: 6 turns." in listed.stderr
+
+
+def test_cli_cooccur_csv_and_json(study, tmp_path):
+    out = cli(study, "cooccur", "--by", "turn", "--csv", "--sort", "both").stdout
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["a", "b", "both", "a_units", "b_units", "jaccard", "by"]
+    assert rows[1] == ["Camera", "Fear", "2", "2", "2", "1.0000", "turn"]
+    assert len(rows) == 6
+    data = json.loads(cli(study, "cooccur", "--json", "--where", "role=mother").stdout)
+    assert data["by"] == "segment" and data["units"] == 7 and data["where"] == ["role=mother"]
+    assert data["codes"][1] == {"code": "Fear", "kind": "code", "codes": ["Fear"], "units": 2}
+    assert data["pairs"] == [{"a": "Camera", "b": "Fear", "both": 1, "a_units": 1, "b_units": 2, "jaccard": 0.5}]
+    ranked = json.loads(cli(study, "cooccur", "--by", "turn", "--json").stdout)["pairs"]
+    assert [(p["a"], p["b"], p["jaccard"]) for p in ranked][:3] == [("Camera", "Fear", 1.0), ("Camera", "Kind", 0.5),
+                                                                     ("Fear", "Kind", 0.5)]      # best first
+    everything = json.loads(cli(study, "cooccur", "--json", "--min", "0").stdout)
+    assert len(everything["pairs"]) == 6
+    cli(study, "cooccur", "-o", str(tmp_path / "pairs.csv"))                 # the suffix says CSV
+    assert (tmp_path / "pairs.csv").read_text(encoding="utf-8").startswith("a,b,both,a_units,b_units,jaccard,by\n"
+                                                                           "Camera,Fear,2,2,4,0.5000,segment\n")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["cooccur", "--codes", "Fearr"], "no code 'Fearr' (did you mean 'Fear'?)"),
+    (["cooccur", "--by", "sentence"], "--by 'sentence': expected segment, turn, document"),
+    (["cooccur", "--where", "rol=mother"], "no attribute 'rol' (did you mean 'role'?)"),
+    (["cooccur", "-o", "pairs.txt"], "writes .csv or .json"),
+    (["cooccur", "--json", "--csv"], "choose one"),
+    (["cooccur", "--min", "-1"], "--min: expected 0 or more"),
+    (["matrix", "--cols", "rol"], "--cols 'rol': not an attribute of the cases (did you mean 'role'?)"),
+    (["matrix", "--cols", "role", "--count", "words"], "--count 'words': expected segments, cases, codings"),
+    (["matrix", "--cols", "role", "--rows", "themes"], "--rows 'themes': expected codes, categories"),
+])
+def test_cli_bad_input_is_one_line_exit_1(study, args, message):
+    result = cli(study, *args, ok=False)
+    assert result.exit_code == 1
+    assert result.stderr.strip().startswith("Error: ") and message in result.stderr
+    assert result.stderr.strip().count("\n") == 0 and result.stdout == ""
+
+
+# --- codes × attribute matrix --------------------------------------------------------------------
+
+def rows_of(m):
+    return {r.code: r.counts for r in m.rows}
+
+
+def test_matrix_segments_by_role_with_none_column(wider):
+    m = matrix(wider, "ROLE")
+    assert m.attribute == "role"
+    assert [(c.label, c.cases, c.documents) for c in m.columns] == [("mother", 2, 2), ("practitioner", 1, 1),
+                                                                    ("(none)", 1, 1)]
+    assert rows_of(m) == {"Camera": [2, 1, 0], "Fear": [3, 2, 0], "Kind": [1, 0, 0], "Pride": [2, 1, 1]}
+    assert [r.total for r in m.rows] == [3, 5, 1, 4] and m.left_out == 1     # 'Unused' left out
+
+
+def test_matrix_counts_cases_and_codings(wider):
+    cases = matrix(wider, "role", count="cases")
+    assert rows_of(cases) == {"Camera": [2, 1, 0], "Fear": [2, 1, 0], "Kind": [1, 0, 0], "Pride": [2, 1, 1]}
+    codings = matrix(wider, "role", count="codings")
+    assert rows_of(codings)["Fear"] == [3, 1, 0]             # D1:2, D1:4, D3:2 | D2:2-3 is one coding
+    by_site = matrix(wider, "site", count="cases", where=["role!=practitioner"])
+    assert [c.label for c in by_site.columns] == ["Trust A", "Trust B"]
+    assert rows_of(by_site)["Pride"] == [1, 2]
+
+
+def test_matrix_rows_categories_count_their_subtrees(wider):
+    wider.new_category("Barriers")
+    wider.add_to_category("Barriers", ["Fear", "Camera"])
+    wider.new_category("Empty")
+    assert rows_of(matrix(wider, "role", rows="categories")) == {"Barriers": [3, 2, 0], "Empty": [0, 0, 0]}
+    assert rows_of(matrix(wider, "role", rows="categories", count="codings")) == {"Barriers": [5, 2, 0],
+                                                                                  "Empty": [0, 0, 0]}
+    # Rows named explicitly: a category with its subtree beside a single code.
+    assert rows_of(matrix(wider, "role", codes=["Barriers", "Pride"], count="cases")) == {
+        "Barriers": [2, 1, 0], "Pride": [2, 1, 1]}
+
+
+def test_cli_matrix_table_csv_and_json(wider):
+    out = cli(wider, "matrix", "--cols", "role", "--count", "cases").stdout
+    assert "2 cases" in out and "1 case" in out and "(none)" in out
+    pride = next(line for line in out.splitlines() if line.startswith("Pride"))
+    assert [c.strip() for c in pride.split("│")[1:]] == ["2/2", "1/1", "1/1", "4/4"]
+    rows = list(csv.reader(io.StringIO(cli(wider, "matrix", "--cols", "role", "--csv").stdout)))
+    assert rows[0] == ["code", "mother", "practitioner", "(none)", "total"]
+    assert ["Fear", "3", "2", "0", "5"] in rows
+    data = json.loads(cli(wider, "matrix", "--cols", "role", "--json", "--count", "codings").stdout)
+    assert data["count"] == "codings" and data["cases"] == 4
+    assert data["columns"][2] == {"value": None, "cases": 1, "documents": 1, "label": "(none)"}
+    fear = next(r for r in data["rows"] if r["code"] == "Fear")
+    assert fear["counts"] == {"mother": 3, "practitioner": 1, "(none)": 0} and fear["total"] == 4
+
+
+def test_axial_commands_do_not_load_heavy_libraries(study):
+    """cooccur and matrix start fast: no spaCy, matplotlib, networkx…"""
+    code = ("import sys\nfrom gtcode.cli import app\n"
+            "for argv in (['cooccur'], ['matrix', '--cols', 'role'], ['saturation']):\n"
+            f"    try:\n        app(['-p', {str(study.path)!r}, *argv], standalone_mode=False)\n"
+            "    except SystemExit:\n        pass\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'spacy', 'matplotlib', 'networkx', 'numpy',"
+            " 'docx', 'yaml'}))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"

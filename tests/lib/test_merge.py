@@ -1,0 +1,406 @@
+"""Merging coders' projects: blind double-coding from one copied project, merged back without duplicates,
+idempotent, undoable, and refusing files that are not copies of this study."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+
+import pytest
+from typer.testing import CliRunner
+
+from gtcode import Project
+from gtcode.errors import InputError, NotAProject, NothingToUndo, SchemaTooNew
+from gtcode.team.merge import merge_project
+
+from tests.conftest import REPO
+
+P01 = ("Interviewer: How did the first filming go?\n\n"
+       "P01: I was nervous at first. I thought they were judging me. Then I saw her smile at me.\n\n"
+       "Interviewer: What helped?\n\n"
+       "P01: The practitioner was warm. She never made me feel like a bad mum.\n")
+P02 = ("Interviewer: Tell me about the videos.\n\n"
+       "P02: I hated seeing myself. But watching it back with Jo was different. She pointed out the good bits.\n")
+P03 = "Interviewer: Anything else?\n\nP03: Only that the social worker scared me.\n"
+
+
+def _cli():
+    from gtcode.cli import app
+    return app
+
+
+def run(*args, ok=True):
+    result = CliRunner().invoke(_cli(), [str(a) for a in args])
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+def dump(path) -> dict:
+    """Every row of every table undo restores (the tables whose changes are captured), plus coders' names."""
+    conn = sqlite3.connect(path)
+    tables = [r[0][:-len("_capture_insert")] for r in
+              conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_capture_insert'")]
+    out = {t: conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in sorted(tables)}
+    conn.close()
+    return out
+
+
+def codings(p: Project) -> list[tuple]:
+    return sorted(tuple(r) for r in p.store.all(
+        "SELECT d.name, c.name, k.name, g.start_char, g.end_char FROM codings g"
+        " JOIN documents d ON d.id = g.document_id JOIN codes c ON c.id = g.code_id"
+        " JOIN coders k ON k.id = g.coder_id"))
+
+
+def rows(p: Project, sql: str) -> list:
+    return sorted(tuple(r) for r in p.store.all(sql))
+
+
+@pytest.fixture
+def study(tmp_path):
+    """One project, coded a little by Hannah, then copied for blind double-coding (`cp gtcode.db coder2.db`)."""
+    for name, text in (("P01", P01), ("P02", P02), ("P03", P03)):
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    with Project.init(tmp_path / "study", coder="Hannah") as p:
+        p.import_paths([tmp_path / "P01.txt", tmp_path / "P02.txt"])
+        p.set_case("P01", {"role": "mother", "site": "North"})
+        p.add_code("Barriers")
+        p.add_code("Facilitators")
+        p.add_code("Barriers/Fear of judgement", description="Worry that staff judge her as a mother")
+        p.add_code("Facilitators/Warm practitioner")
+        p.apply_code("P01:3", "Fear of judgement")
+        p.new_memo("Being watched", "Filming feels like assessment at first.")
+    main, copy = tmp_path / "study" / "gtcode.db", tmp_path / "coder2.db"
+    shutil.copy(main, copy)
+    return main, copy
+
+
+def two_coders(main, copy) -> None:
+    """Hannah and Sam each code, write a memo and a comment, add a code and a relation, in their own copy."""
+    with Project.open(main, coder="Hannah") as p:
+        p.apply_code("P01:2", "Fear of judgement")
+        p.apply_code("P01:6", "Warm practitioner")
+        p.add_code("Barriers/Stigma")
+        p.relate("Fear of judgement", "hinders", "Warm practitioner")
+        p.new_memo("Judgement", "Judgement is anticipated before the first visit. [[code:Fear of judgement]]")
+        p.comment_memo(1, "Is it the camera or the person?")
+    with Project.open(copy, coder="Sam") as p:
+        p.apply_code("P01:3", "Fear of judgement")               # the same passage as Hannah: a second coder's coding
+        p.apply_code("P01:5-6", "Warm practitioner")
+        p.apply_code("P02:3", "Warm practitioner", create=True)
+        p.add_code("Barriers/Stigma", description="Shame about needing help")   # created separately, same path
+        p.add_code("Facilitators/Seeing strengths")
+        p.relate("Seeing strengths", "facilitates", "Warm practitioner", evidence=["P02:4"])
+        p.new_memo("Strengths", "Watching back shows her strengths. [[P02:4]]")
+        p.comment_memo(1, "Sam: agree, it starts before filming.")
+
+
+def test_two_coders_merge_into_the_union_once_and_undo_restores_before(study):
+    main, copy = study
+    two_coders(main, copy)
+    with Project.open(main, coder="Hannah") as p, Project.open(copy, coder="Sam") as q:
+        mine, theirs = codings(p), codings(q)
+        memos_before = rows(p, "SELECT uuid FROM memos") + rows(q, "SELECT uuid FROM memos")
+    before = dump(main)
+    with Project.open(main, coder="Hannah") as p:
+        report = merge_project(p, copy)
+        assert report.changed and report.counts["codings"].added == 3
+        assert sorted(set(mine) | set(theirs)) == codings(p)                      # the union, nothing twice
+        seg = p.segment("P01:3")[0]   # both coders coded this passage: two codings, one each
+        assert {c[2] for c in codings(p) if c[3:] == (seg.start, seg.end)} == {"Hannah", "Sam"}
+        assert sorted(m.title for m in p.memos()) == ["Being watched", "Judgement", "Strengths"]
+        assert len(rows(p, "SELECT uuid FROM memos")) == len(set(memos_before))
+        assert [c.author for c in p.memo(1).comments] == ["Hannah", "Sam"]
+        assert [c.path for c in p.codes() if c.name == "Stigma"] == ["Barriers/Stigma"]
+        assert p.code("Stigma").description == "Shame about needing help"    # filled in: it was empty here
+        assert any("'Barriers/Stigma' was created separately in both projects" in w for w in report.warnings)
+        relations = rows(p, "SELECT s.name, r.type, t.name FROM relations r JOIN codes s ON s.id = r.source_id "
+                            "JOIN codes t ON t.id = r.target_id")
+        assert relations == [("Fear of judgement", "hinders", "Warm practitioner"),
+                             ("Seeing strengths", "facilitates", "Warm practitioner")]
+        assert p.store.scalar("SELECT count(*) FROM relation_evidence") == 1
+        strengths = next(m for m in p.memos() if m.title == "Strengths")
+        assert [link.label for link in p.memo(strengths.id).links] == ["D2:4"]
+        log = p.events(limit=None)
+        assert {e["summary"] for e in log if e["coder"] == "Sam"} >= {"wrote theoretical memo #2 'Strengths'"}
+        assert log[0]["action"] == "merge" and log[0]["coder"] == "Hannah"
+        merged = dump(main)
+
+        again = merge_project(p, copy)
+        assert not again.changed
+        assert all(t.added == t.updated == 0 for t in again.counts.values())
+        assert dump(main) == merged
+
+        p.undo()
+        assert codings(p) == mine
+    assert dump(main) == before
+
+
+def test_cli_merge_dry_run_then_merge_then_nothing_to_merge(study):
+    main, copy = study
+    two_coders(main, copy)
+    before = dump(main)
+    dry = run("-p", main, "--coder", "Hannah", "merge", copy, "--dry-run")
+    assert "Would merge" in dry.stdout and "codings" in dry.stdout
+    assert "Dry run: nothing was changed" in dry.stderr
+    assert dump(main) == before
+
+    done = run("-p", main, "--coder", "Hannah", "merge", copy, "--json")
+    data = json.loads(done.stdout)
+    assert data["changed"] and not data["dry_run"] and data["counts"]["codings"]["added"] == 3
+    assert data["documents"]["matched"] == 2
+    assert "'gtcode undo' reverses the merge" in done.stderr
+
+    again = run("-p", main, "--coder", "Hannah", "merge", copy)
+    assert "Nothing to merge" in again.stderr
+    assert json.loads(run("-p", main, "--coder", "Hannah", "merge", copy, "--dry-run", "--json").stdout)[
+        "changed"] is False
+
+    run("-p", main, "--coder", "Hannah", "undo")
+    assert dump(main) == before
+
+
+def test_dry_run_reports_exactly_what_the_merge_does(study):
+    main, copy = study
+    two_coders(main, copy)
+    with Project.open(main, coder="Hannah") as p:
+        dry = merge_project(p, copy, dry_run=True)
+        real = merge_project(p, copy)
+    assert dry.dry_run and not real.dry_run
+    assert dry.counts == real.counts and dry.warnings == real.warnings
+
+
+def test_merging_into_the_copy_gives_the_same_union_and_undo_stays_with_each_coder(study):
+    """Either coder can merge; the union is the same both ways; undo offers only commands made in this copy."""
+    main, copy = study
+    two_coders(main, copy)
+    with Project.open(main, coder="Hannah") as p:
+        merge_project(p, copy)
+        union = codings(p)
+    with Project.open(main, coder="Sam") as p:   # Sam's commands arrived by merge: not his to undo here
+        with pytest.raises(NothingToUndo, match="nothing of 'Sam' to undo"):
+            p.undo()
+    with Project.open(copy, coder="Sam") as q:
+        merge_project(q, main)
+        assert codings(q) == union
+        assert not merge_project(q, main).changed
+        # Hannah's merge event (now here too) names Sam's commands; here they are his own and still undoable.
+        assert [d["summary"].split(" ")[0] for d in q.undo(2)] == ["merged", "commented"]
+        assert [c.author for c in q.memo(1).comments] == []
+
+
+def test_transcript_that_differs_or_is_only_there_is_skipped_with_a_warning(study, tmp_path):
+    main, copy = study
+    (tmp_path / "P02.txt").write_text(P02.replace("Jo", "Joanne"), encoding="utf-8")
+    with Project.open(copy, coder="Sam") as q:
+        q.import_paths([tmp_path / "P02.txt"], replace=True)
+        q.import_paths([tmp_path / "P03.txt"])
+        q.apply_code("P02:3", "Warm practitioner")
+        q.apply_code("P03:2", "Fear of judgement")
+        q.apply_code("P01:6", "Warm practitioner")
+    with Project.open(main, coder="Hannah") as p:
+        report = merge_project(p, copy)
+        assert report.documents["differ"] == ["P02"] and report.documents["only_there"] == ["P03"]
+        assert report.counts["codings"].added == 1 and report.counts["codings"].skipped == 2
+        assert any(w.startswith("document 'P02': its transcript differs") and "skipped 1 coding" in w
+                   for w in report.warnings)
+        assert any(w.startswith("document 'P03' is only in") for w in report.warnings)
+        assert [c[0] for c in codings(p) if c[2] == "Sam"] == ["P01"]
+
+
+def test_same_coder_in_both_copies_overlapping_codings_join(study):
+    """One coder's overlapping codings of one code join into one, as they do when coding."""
+    main, copy = study
+    with Project.open(copy, coder="Hannah") as q:
+        q.apply_code("P01:3-4", "Fear of judgement")
+    before = dump(main)
+    with Project.open(main, coder="Hannah") as p:
+        report = merge_project(p, copy)
+        text = p.document_text("P01")
+        spans = [c for c in codings(p) if c[1] == "Fear of judgement"]
+        assert len(spans) == 1 and report.counts["codings"].updated == 1
+        assert text[spans[0][3]:spans[0][4]].startswith("I thought") and text[spans[0][3]:spans[0][4]].endswith(
+            "smile at me.")
+        assert not merge_project(p, copy).changed
+        p.undo()
+    assert dump(main) == before
+
+
+def test_attribute_conflict_is_reported_not_overwritten(study):
+    main, copy = study
+    with Project.open(copy, coder="Sam") as q:
+        q.set_case("P01", {"role": "grandmother", "age": "30-39"})
+        q.set_case("P02", {"role": "mother"})
+    with Project.open(main, coder="Hannah") as p:
+        report = merge_project(p, copy)
+        assert p.case("P01").attributes == {"role": "mother", "site": "North", "age": "30-39"}
+        assert p.case("P02").attributes == {"role": "mother"}
+        assert "case P01: role is 'mother' here and 'grandmother' in" in " ".join(report.warnings)
+        assert report.counts["attribute values"].skipped == 1
+
+
+def test_memo_edited_only_there_gains_its_versions(study):
+    main, copy = study
+    with Project.open(copy, coder="Sam") as q:
+        q.edit_memo(1, body="Filming feels like assessment, until the first review.")
+        q.signoff_memo(1, "fine")
+    with Project.open(main, coder="Hannah") as p:
+        report = merge_project(p, copy)
+        memo = p.memo(1)
+        assert memo.version == 2 and memo.body.endswith("until the first review.")
+        assert [s.version for s in memo.signoffs] == [2] and not report.warnings
+
+
+def test_memo_edited_in_both_keeps_both_texts_and_reports_it(study):
+    main, copy = study
+    with Project.open(main, coder="Hannah") as p:
+        p.edit_memo(1, body="Hannah's version.")
+    with Project.open(copy, coder="Sam") as q:
+        q.edit_memo(1, body="Sam's version [[P01:3]].")
+        q.comment_memo(1, "on Sam's text")
+    with Project.open(main, coder="Hannah") as p:
+        report = merge_project(p, copy)
+        bodies = [v.body for v in p.memo_history(1)]
+        assert bodies == ["Filming feels like assessment at first.", "Hannah's version.", "Sam's version [[P01:3]]."]
+        assert [(link.label, link.source) for link in p.memo(1).links] == [("D1:3", "reference")]
+        assert "was edited in both projects" in " ".join(report.warnings)
+        assert [(c.body, c.version) for c in p.memo(1).comments] == [("on Sam's text", 3)]
+        assert not merge_project(p, copy).changed
+        before = dump(main)
+    with Project.open(main, coder="Hannah") as p:
+        p.edit_memo(1, body="Merged text [[P01:2]]")
+        edited = dump(main)
+        merge_project(p, copy)            # nothing new: Sam's [[P01:3]] belongs to an older text now
+        assert dump(main) == edited
+        p.undo()
+    assert dump(main) == before
+
+
+def test_older_project_is_migrated_in_memory_and_left_untouched(project, tmp_path):
+    fixture = REPO / "tests" / "fixtures" / "schema1.db"
+    old = tmp_path / "old.db"
+    shutil.copy(fixture, old)
+    text = sqlite3.connect(old).execute("SELECT text FROM documents").fetchone()[0]
+    (tmp_path / "P01.txt").write_text(text, encoding="utf-8")
+    project.import_paths([tmp_path / "P01.txt"])
+    raw = old.read_bytes()
+    report = merge_project(project, old)
+    assert report.documents["matched"] == 1
+    assert old.read_bytes() == raw
+    assert sqlite3.connect(old).execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+def test_bad_files_are_refused_and_nothing_is_merged(study, tmp_path):
+    main, copy = study
+    before = dump(main)
+    (tmp_path / "notes.db").write_text("not a database")
+    sqlite3.connect(tmp_path / "other.sqlite").execute("CREATE TABLE t (x)").connection.close()
+    newer = tmp_path / "newer.db"
+    shutil.copy(copy, newer)
+    sqlite3.connect(newer).execute("PRAGMA user_version = 999").connection.close()
+    stranger = tmp_path / "stranger"
+    with Project.init(stranger, coder="Sam") as q:
+        q.import_paths([tmp_path / "P03.txt"])
+    with Project.open(main, coder="Hannah") as p:
+        with pytest.raises(NotAProject, match="not an SQLite database"):
+            merge_project(p, tmp_path / "notes.db")
+        with pytest.raises(NotAProject, match="not a gtcode project"):
+            merge_project(p, tmp_path / "other.sqlite")
+        with pytest.raises(SchemaTooNew, match="newer gtcode"):
+            merge_project(p, newer)
+        with pytest.raises(InputError, match="own file"):
+            merge_project(p, main.parent)
+        with pytest.raises(InputError, match="no such project file"):
+            merge_project(p, tmp_path / "missing.db")
+        with pytest.raises(InputError, match="none of its 1 transcript"):
+            merge_project(p, stranger)
+    assert dump(main) == before
+    result = run("-p", main, "merge", tmp_path / "notes.db", ok=False)
+    assert result.exit_code == 2 and result.stderr.startswith("Error: ") and "Traceback" not in result.output
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    from gtcode.demo import build_demo
+
+    folder = tmp_path_factory.mktemp("merge-demo") / "demo"
+    build_demo(folder).project.close()
+    return folder / "gtcode.db"
+
+
+def test_a_second_coders_model_work_merges_and_undoes_exactly(demo_db, tmp_path):
+    """The demo project (categories, properties, relations with evidence, reviewed memos) as two copies."""
+    main, copy = tmp_path / "gtcode.db", tmp_path / "coder2.db"
+    shutil.copy(demo_db, main)
+    shutil.copy(demo_db, copy)
+    with Project.open(copy, coder="Sam") as q:
+        q.add_relation_type("buffers", "buffers", "+")
+        q.add_memo_type("analytic")
+        cat = q.new_category("Being seen as a good mother")
+        q.add_to_category(cat.path, ["Feeling judged as a parent"])
+        q.set_property(cat.path, "certainty", "doubtful..sure", at=["P02:31=doubtful"])
+        memo, _ = q.new_memo("Seen", "Being seen well buffers the fear.", type="analytic",
+                             links=[f"category:{cat.path}", "P02:31"])
+        q.relate(cat.path, "buffers", "Engagement with VIG", evidence=["P02:31"], memo=memo.id)
+        q.signoff_memo(memo.id, "ok")
+    before = dump(main)
+    with Project.open(main, coder="demo") as p:
+        report = merge_project(p, copy)
+        added = {k: t.added for k, t in report.counts.items() if t.added}
+        assert added == {"coders": 1, "codes": 1, "memo types": 1, "memos": 1, "memo versions": 1, "memo links": 2,
+                         "sign-offs": 1, "relation types": 1, "relations": 1, "relation evidence": 2,
+                         "properties": 1, "property evidence": 1, "events": added["events"]}
+        seen = p.code("Being seen as a good mother")
+        judged = p.code("Feeling judged as a parent")     # moved under the new category there, not here: kept
+        assert seen.is_category and not judged.path.startswith(seen.path + "/")
+        assert f"code {judged.path!r} is '{seen.path}/{judged.name}' in" in " ".join(report.warnings)
+        assert [r["type"] for r in p.store.all("SELECT type FROM relations WHERE source_id = ?", (seen.id,))] == [
+            "buffers"]
+        assert not merge_project(p, copy).changed
+        p.undo()
+    assert dump(main) == before
+
+
+def test_separately_created_project_with_the_same_transcripts_merges_by_text_and_path(study, tmp_path):
+    """Two coders who each imported the same transcripts: documents match by text, codes by path."""
+    main, _ = study
+    with Project.init(tmp_path / "sams", coder="Sam") as q:
+        q.import_paths([tmp_path / "P02.txt", tmp_path / "P01.txt"])    # other order: other document ids
+        q.add_code("Barriers")
+        q.add_code("Barriers/Fear of judgement")
+        q.apply_code("P01:3", "Fear of judgement")
+        q.new_memo("Sam's", "About [[P01:3]] and [[doc:P02]].")
+    with Project.open(main, coder="Hannah") as p:
+        report = merge_project(p, tmp_path / "sams")
+        assert report.documents["matched"] == 2
+        assert "not a copy of this project" in report.warnings[0]
+        assert [c.path for c in p.codes()].count("Barriers/Fear of judgement") == 1
+        seg = p.segment("P01:3")[0]
+        assert {c[2] for c in codings(p) if c[3:] == (seg.start, seg.end)} == {"Hannah", "Sam"}
+        memo = next(m for m in p.memos() if m.title == "Sam's")
+        assert sorted(link.label for link in p.memo(memo.id).links) == ["D1:3", "P02"]
+
+
+def test_suggestions_rejected_here_are_not_brought_back(study):
+    from gtcode.coding import add_coding
+
+    main, copy = study
+    with Project.open(main, coder="Hannah") as p:
+        code = p.code("Warm practitioner")
+        with p.transaction() as txn:
+            for seg in p.segment("P01:6") + p.segment("P02:4"):
+                add_coding(p.store, txn, code.id, seg.document_id, seg.start, seg.end, status="pending",
+                           pattern="warm")
+    shutil.copy(main, copy)                         # copied while the suggestions were still pending
+    with Project.open(main, coder="Hannah") as p:
+        pending = {x.address: x.id for x in p.pending()}
+        p.reject([pending["D1:6"]])
+        p.accept([pending["D2:4"]])
+        before = codings(p)
+        report = merge_project(p, copy)
+        assert codings(p) == before
+        assert report.counts["codings"].skipped == 1 and not report.changed
+        assert "1 autocoded suggestion(s) still pending in" in " ".join(report.warnings)
