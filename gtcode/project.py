@@ -113,9 +113,9 @@ class Project:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def transaction(self):
-        """One command's worth of changes: all land, with their events, or none do."""
-        return self.store.transaction(self.coder, self.command)
+    def transaction(self, *, dry_run: bool = False):
+        """One command's worth of changes: all land, with their events, or none do (none, with `dry_run`)."""
+        return self.store.transaction(self.coder, self.command, dry_run=dry_run)
 
     # --- import -----------------------------------------------------------
     def import_paths(self, paths, *, case: str | None = None, interviewer=None, speaker_pattern: str | None = None,

@@ -137,9 +137,15 @@ class Store:
 
     # --- writing ------------------------------------------------------------
     @contextmanager
-    def transaction(self, coder: str, command: str) -> Iterator["Txn"]:
-        """One command = one transaction; nested calls share the outer one."""
+    def transaction(self, coder: str, command: str, *, dry_run: bool = False) -> Iterator["Txn"]:
+        """One command = one transaction; nested calls share the outer one.
+
+        With `dry_run` the command runs in full and is then rolled back, so what it reports is exactly what
+        it would do, and the project is left byte-identical.
+        """
         if self._txn is not None:
+            if dry_run and not self._txn.dry_run:
+                raise RuntimeError("a dry run cannot nest inside a real transaction")
             yield self._txn
             return
         try:
@@ -152,13 +158,14 @@ class Store:
                 ) from exc
             raise
         txn = Txn(self, coder, command)
+        txn.dry_run = dry_run
         self._txn = txn
         try:
             # Row-change triggers tag what they log with this command's id (see `changes`).
             self.conn.execute("UPDATE txn_state SET txn = ? WHERE id = 1", (txn.id,))
             yield txn
             self.conn.execute("UPDATE txn_state SET txn = NULL WHERE id = 1")
-            self.conn.execute("COMMIT")
+            self.conn.execute("ROLLBACK" if dry_run else "COMMIT")
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
@@ -200,6 +207,8 @@ class Txn:
         self.command = command
         self.id = new_uuid()
         self.at = now()
+        #: set by `Store.transaction`: everything done in this command is rolled back at its end
+        self.dry_run = False
         self.coder_id = store.coder_id(coder)
 
     def record(self, action: str, summary: str, entity_uuid: str | None = None, **data) -> None:
