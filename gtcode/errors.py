@@ -1,4 +1,18 @@
-"""Every error gtcode raises on purpose. The CLI maps them to one line and an exit code."""
+"""Every error gtcode raises on purpose, in families. The CLI maps them to one line and an exit code.
+
+    GtcodeError                    a problem the user can fix                     exit 1
+    ├── ProjectError               the project file itself                        exit 2
+    │   (ProjectNotFound, NotAProject, ProjectExists, SchemaTooNew)
+    ├── SetupError                 this machine's set-up                          exit 2
+    │   (NlpModelMissing, ConfigError)
+    ├── ProjectBusy                another process holds the project              exit 75
+    └── InputError                 something the user named or gave               exit 1
+        ├── NotFound               names nothing in the project (UnknownCode, UnknownMemo, QuoteNotFound…)
+        ├── Invalid                cannot be read or makes no sense (BadAddress, UnsupportedFormat…)
+        └── Conflict               clashes with what the project holds (DuplicateCode, CodeInUse…)
+
+`InputError` stays the catch-all for "the user's input": code that catches it catches all three kinds.
+"""
 
 from __future__ import annotations
 
@@ -9,88 +23,6 @@ class GtcodeError(Exception):
     exit_code = 1
 
 
-class ProjectNotFound(GtcodeError):
-    exit_code = 2
-
-
-class NotAProject(GtcodeError):
-    """A file that is not a gtcode project was named as one; it is never overwritten."""
-
-    exit_code = 2
-
-
-class ProjectExists(GtcodeError):
-    exit_code = 2
-
-
-class SchemaTooNew(GtcodeError):
-    """The project was written by a newer gtcode; opening it could damage it."""
-
-    exit_code = 2
-
-
-class ProjectBusy(GtcodeError):
-    """Another gtcode process held the project for longer than the busy timeout."""
-
-    exit_code = 75
-
-
-class InputError(GtcodeError):
-    """A file or value the user gave cannot be read or makes no sense."""
-
-
-class UnsupportedFormat(InputError):
-    pass
-
-
-class EmptyDocument(InputError):
-    pass
-
-
-class DecodeFailed(InputError):
-    pass
-
-
-class NoTurns(InputError):
-    pass
-
-
-class WouldOrphanCodings(InputError):
-    pass
-
-
-class UnknownDocument(InputError):
-    pass
-
-
-class UnknownSegment(InputError):
-    pass
-
-
-class UnknownCase(InputError):
-    pass
-
-
-class BadAddress(InputError):
-    pass
-
-
-class BadFilter(InputError):
-    pass
-
-
-class BadQuery(InputError):
-    pass
-
-
-class NlpModelMissing(GtcodeError):
-    exit_code = 2
-
-
-class ConfigError(GtcodeError):
-    exit_code = 2
-
-
 def did_you_mean(name: str, choices) -> str:
     """A ' (did you mean …?)' suffix for unknown names, or ''."""
     import difflib
@@ -99,66 +31,178 @@ def did_you_mean(name: str, choices) -> str:
     return f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
 
 
-class UnknownCode(InputError):
-    pass
+# --- the project file ---------------------------------------------------------------------------------------
+class ProjectError(GtcodeError):
+    """The project file cannot be found, opened or created as asked."""
+
+    exit_code = 2
 
 
-class DuplicateCode(InputError):
-    pass
+class ProjectNotFound(ProjectError):
+    """No project at the path given, in $GTCODE_PROJECT, or in this folder or its parents."""
 
 
-class CodeInUse(InputError):
-    """Deleting would lose codings or child codes; --force says the researcher means it."""
+class NotAProject(ProjectError):
+    """A file that is not a gtcode project was named as one; it is never overwritten."""
 
 
-class QuoteNotFound(InputError):
-    pass
+class ProjectExists(ProjectError):
+    """`init` would overwrite an existing project or other file."""
 
 
-class NothingToUndo(InputError):
-    pass
+class SchemaTooNew(ProjectError):
+    """The project was written by a newer gtcode; opening it could damage it."""
 
 
-class UndoConflict(InputError):
-    """A later command changed the same rows; undoing out of order would lose work."""
+# --- this machine ------------------------------------------------------------------------------------------
+class SetupError(GtcodeError):
+    """Something about this machine's set-up, not the data: a missing model, a broken config file."""
+
+    exit_code = 2
 
 
-class BadCodebook(InputError):
-    pass
+class NlpModelMissing(SetupError):
+    """The spaCy pipeline asked for is not installed (gtcode never downloads one)."""
 
 
-class UnknownMemo(InputError):
-    pass
+class ConfigError(SetupError):
+    """The config file or a config value cannot be used."""
 
 
-class BadLink(InputError):
-    pass
+# --- busy --------------------------------------------------------------------------------------------------
+class ProjectBusy(GtcodeError):
+    """Another gtcode process held the project for longer than the busy timeout."""
+
+    exit_code = 75
 
 
-class EditorFailed(InputError):
+# --- the user's input --------------------------------------------------------------------------------------
+class InputError(GtcodeError):
+    """A file or value the user gave cannot be used; the base of NotFound, Invalid and Conflict."""
+
+
+class NotFound(InputError):
+    """A name, number or address that names nothing in the project."""
+
+
+class Invalid(InputError):
+    """A file or value that cannot be read or makes no sense."""
+
+
+class Conflict(InputError):
+    """A change that clashes with what the project already holds; nothing is changed."""
+
+
+# NotFound
+class UnknownDocument(NotFound):
+    """No document has that number, name or path."""
+
+
+class UnknownSegment(NotFound):
+    """The document has no segment with that number."""
+
+
+class UnknownCase(NotFound):
+    """No case has that name."""
+
+
+class UnknownCode(NotFound):
+    """No code has that name, path or number."""
+
+
+class UnknownMemo(NotFound):
+    """No memo has that number or title."""
+
+
+class UnknownCategory(NotFound):
+    """No category has that name."""
+
+
+class UnknownRelationType(NotFound):
+    """The relation type is neither built in nor added to this project."""
+
+
+class QuoteNotFound(NotFound):
+    """The quoted words are not in the segments named."""
+
+
+# Invalid
+class UnsupportedFormat(Invalid):
+    """A file type or output format gtcode does not read or write."""
+
+
+class EmptyDocument(Invalid):
+    """A transcript with no text in it."""
+
+
+class DecodeFailed(Invalid):
+    """A text file in no encoding gtcode can read."""
+
+
+class NoTurns(Invalid):
+    """A transcript in which no speaker turn could be found."""
+
+
+class BadAddress(Invalid):
+    """An address that is not `D3:17`, `D3:17-21`, `P01:4,9` or a known document name with segments."""
+
+
+class BadFilter(Invalid):
+    """A `--where` filter that is not `attribute=value` (or `!=`, `~`), or names no attribute."""
+
+
+class BadQuery(Invalid):
+    """A search query that the full-text index cannot parse."""
+
+
+class BadCodebook(Invalid):
+    """A codebook file (YAML, CSV, .qdc) that cannot be imported as it is."""
+
+
+class BadLink(Invalid):
+    """A memo link or [[reference]] that is not a known kind of target."""
+
+
+class BadRelation(Invalid):
+    """A relation that cannot be made: a category related to itself, an unknown role, no grounds."""
+
+
+class BadKey(Invalid):
+    """A pseudonym key file that cannot be used as it is; nothing is changed."""
+
+
+class EditorFailed(Invalid):
     """No editor, or the editor failed: nothing is saved."""
 
 
-class UnknownCategory(InputError):
-    pass
-
-
-class UnknownRelationType(InputError):
-    pass
-
-
-class BadRelation(InputError):
-    pass
-
-
-class GraphvizNotFound(InputError):
+class GraphvizNotFound(Invalid):
     """`--engine graphviz` was asked for but Graphviz's `dot` is not installed."""
 
 
-# --- exchange (REFI-QDA) ---
-class BadExchangeFile(InputError):
+class BadExchangeFile(Invalid):
     """A .qdpx/.qdc that cannot be imported as a whole: missing project.qde, unknown namespace, duplicate GUIDs."""
 
 
 class UnsafeExchangeFile(BadExchangeFile):
     """A .qdpx refused for safety: path traversal, zip bomb, DOCTYPE (XXE, billion laughs)."""
+
+
+# Conflict
+class DuplicateCode(Conflict):
+    """A code of that name already exists under that parent."""
+
+
+class CodeInUse(Conflict):
+    """Deleting would lose codings or child codes; --force says the researcher means it."""
+
+
+class WouldOrphanCodings(Conflict):
+    """Replacing a document would leave codings on words that are no longer there."""
+
+
+class NothingToUndo(Conflict):
+    """This coder has no command left to undo."""
+
+
+class UndoConflict(Conflict):
+    """A later command changed the same rows; undoing out of order would lose work."""

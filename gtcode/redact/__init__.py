@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from gtcode.errors import InputError
+from gtcode.errors import BadKey, InputError
 from gtcode.store.db import Store
 
 TAGS = {"email": "[email]", "phone": "[phone]", "postcode": "[postcode]", "nhs": "[NHS number]",
@@ -44,10 +44,6 @@ KINDS = {"name": "name", "email": "email", "phone": "phone", "postcode": "postco
 REAL_HEADERS = {"real", "real name", "name", "original", "identifier", "find", "from"}
 PSEUDONYM_HEADERS = {"pseudonym", "replacement", "replace", "replace with", "alias", "with", "to"}
 COMPACT_WAIT_S = 5.0    # how long compaction waits for other readers of the project
-
-
-class BadKey(InputError):
-    """A key file that cannot be used as it is; nothing is changed."""
 
 
 # --- detectors -------------------------------------------------------------------
