@@ -221,3 +221,16 @@ def delete_code(store: Store, txn: Txn, ref: str, force: bool = False) -> dict:
     txn.record("code.delete", f"deleted code {code.path!r}" + (f" with {n_codings} coding(s)" if n_codings else ""),
                code.uuid, code=code.to_dict(), descendants=[c.path for c in doomed[1:]], codings=n_codings)
     return {"code": code.path, "codes": len(doomed), "codings": n_codings}
+
+
+def select_codes(store: Store, refs, *, children: bool = True, tree: list[Code] | None = None) -> list[int] | None:
+    """Ids of the codes named by `refs` (names, paths or numbers; one or many), with their subtrees unless
+    `children` is False; None when `refs` is None, meaning every code."""
+    if refs is None:
+        return None
+    tree = tree if tree is not None else all_codes(store)
+    ids: list[int] = []
+    for ref in [refs] if isinstance(refs, (str, int)) else refs:
+        code = resolve_code(store, ref, tree)
+        ids.extend(c.id for c in (subtree(tree, code) if children else [code]))
+    return list(dict.fromkeys(ids))

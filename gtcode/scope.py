@@ -1,4 +1,5 @@
-"""`--where` filters on case attributes, shared by every command that selects data.
+"""What a question covers: `--where` filters, attribute names, natural order and code selections, shared by
+every command that selects data.
 
 `role=mother`, `site!=Trust A`, `role=mother,practitioner` (any of), and the
 pseudo-attributes `case=P01` and `document=P01`. Several filters all apply.
@@ -60,3 +61,81 @@ def where_sql(store, filters: list[Where], doc_alias: str = "d") -> tuple[str, l
         params.extend(f.values)
         clauses.append(f"NOT ({cond})" if f.negate else cond)
     return " AND ".join(clauses), params
+
+
+def as_list(value) -> list:
+    """One value or many, as a list: `"role=mother"` and `["role=mother"]` mean the same (None → [])."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, (str, int)) else list(value)
+
+
+def natural_key(label: str):
+    """P2 before P10: digits compare as numbers, the rest case-insensitively."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p.casefold()) for p in re.split(r"(\d+)", label) if p)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The documents a question covers: all of them, or those a `--where` filter picks.
+
+    `clause`/`params` are SQL conditions on the documents alias `d`; `note` says in words what was left out.
+    """
+
+    where: tuple[str, ...]
+    clause: str
+    params: tuple
+
+    @classmethod
+    def from_where(cls, store, where=None) -> "Scope":
+        items = tuple(as_list(where))
+        clause, params = where_sql(store, parse_where(items))
+        return cls(items, clause, tuple(params))
+
+    @property
+    def everything(self) -> bool:
+        return not self.where
+
+    def doc_ids(self, store) -> list[int]:
+        """Ids of the documents in scope, in import order."""
+        return [r[0] for r in store.all(f"SELECT d.id FROM documents d WHERE {self.clause} ORDER BY d.id",
+                                        self.params)]
+
+    def note(self, store) -> str:
+        """'Restricted to role=mother: 3 of 6 interviews.' (empty when nothing is filtered)."""
+        if self.everything:
+            return ""
+        total = store.scalar("SELECT count(*) FROM documents") or 0
+        return (f"Restricted to {' and '.join(self.where)}: {len(self.doc_ids(store))} of {total} "
+                f"interview{'s' if total != 1 else ''}.")
+
+
+def resolve_attribute(store, name: str, option: str, extra: tuple[str, ...] = ()) -> str:
+    """A keyword from `extra`, or a case attribute's stored name matched case-insensitively; unknown → BadFilter
+    naming the option, with a did-you-mean or the list of attributes."""
+    key = name.strip().casefold()
+    if key in extra:
+        return key
+    known = {r[0].casefold(): r[0] for r in store.all("SELECT name FROM attributes ORDER BY id")}
+    if key in known:
+        return known[key]
+    choices = [*extra, *known.values()]
+    raise BadFilter(f"{option} {name!r}: not {', '.join(extra) + ' or ' if extra else ''}an attribute of the cases"
+                    + (did_you_mean(name, choices) or f" (attributes: {', '.join(known.values()) or 'none yet'})"))
+
+
+def case_attributes(store) -> dict[int, dict[str, str]]:
+    """case id → {attribute: value}, attributes in the order they were created."""
+    out: dict[int, dict[str, str]] = {}
+    for r in store.all("SELECT ca.case_id, a.name, ca.value FROM case_attributes ca "
+                       "JOIN attributes a ON a.id = ca.attribute_id ORDER BY a.id"):
+        out.setdefault(r[0], {})[r[1]] = r[2]
+    return out
+
+
+def case_values(store, attribute: str) -> dict[int, str]:
+    """case id → the case's value of `attribute` (cases without one are absent)."""
+    return {r[0]: r[1] for r in store.all(
+        "SELECT ca.case_id, ca.value FROM case_attributes ca JOIN attributes a ON a.id = ca.attribute_id "
+        "WHERE a.name = ?", (attribute,))}
+
