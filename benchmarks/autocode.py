@@ -74,9 +74,9 @@ def main() -> None:
         t0 = time.perf_counter()
         files = corpus.generate(tmp / "corpus", args.n, args.words, formats=("txt",))
         project = Project.init(tmp / "project", name="autocode bench", coder="bench")
-        report = project.import_paths([f.path for f in files])
+        report = project.docs.import_paths([f.path for f in files])
         words_all = sum(o.words for o in report.outcomes)
-        project.import_codebook(fifty_patterns(args.patterns, tmp / "book.yml"))
+        project.codebook.import_file(fifty_patterns(args.patterns, tmp / "book.yml"))
         print(f"project: {args.n} interviews, {words_all:,} words, built in {time.perf_counter() - t0:.1f} s",
               file=sys.stderr)
 
@@ -97,11 +97,11 @@ def main() -> None:
             return hits
 
         alone, hits = best(matchers_alone)
-        dry, result = best(lambda: project.autocode(dry_run=True))
+        dry, result = best(lambda: project.review.autocode(dry_run=True))
 
         def write():
-            r = project.autocode()
-            project.undo()
+            r = project.review.autocode()
+            project.history.undo()
             return r
         wet, written = best(write, runs=1)
         print(f"autocoding benchmark: {len(texts):,} participant segments, {words:,} words, {len(phrases)} patterns")

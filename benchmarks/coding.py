@@ -39,7 +39,7 @@ def _segment_counts(folder: Path) -> dict[int, int]:
     from gtcode import Project
 
     with Project.open(folder) as p:
-        return {d.id: d.segments for d in p.documents()}
+        return {d.id: d.segments for d in p.docs.list()}
 
 
 def address_sets(segments: dict[int, int]) -> dict[str, list[str]]:
@@ -73,9 +73,9 @@ def coding_benchmark(folder: Path, runs: int, problems: list[str]) -> dict:
         for i in range(runs):
             code = f"Bench {shape} {i + 1}"
             with Project.open(folder, coder="bench") as p:
-                p.add_code(code)
+                p.codes.add(code)
                 start = time.perf_counter()
-                result = p.apply_code(addresses, code)
+                result = p.coding.apply(addresses, code)
                 times.append(time.perf_counter() - start)
             if result["added"] != expected[shape]:
                 problems.append(f"coding {shape}: {result['added']} codings added, {expected[shape]} expected")
@@ -100,13 +100,13 @@ def retrieve_benchmark(folder: Path, procs: Processes, runs: int, cli_runs: int,
         thousand += [f"D{doc}:{o}" for o in ordinals]
         half += [f"D{doc}:{o}-{o + 1}" for o in ordinals[::2] if o + 1 <= n]
     with Project.open(folder, coder="bench") as p:
-        p.apply_code(thousand, "Thousand", create=True)
-        p.apply_code(half, "Overlapping", create=True)
+        p.coding.apply(thousand, "Thousand", create=True)
+        p.coding.apply(half, "Overlapping", create=True)
 
     def lib(fn, **kw):
         def call():
             with Project.open(folder) as p:
-                return fn(p, **kw)
+                return fn(p.store, **kw)
         return call
 
     n_found = len(lib(retrieve, code="Thousand")().passages)
@@ -147,7 +147,7 @@ def print_table(r: dict) -> None:
     table.add_row("[bold]Project", "", f"{p['documents']} interviews, {p['words']:,} words, "
                   f"{p['segments']:,} segments; built in {p['import_s']} s")
     table.add_section()
-    table.add_row(f"[bold]Coding {TARGET:,} segments", "", f"project.apply_code(addresses, code), {r['runs']} runs")
+    table.add_row(f"[bold]Coding {TARGET:,} segments", "", f"project.coding.apply(addresses, code), {r['runs']} runs")
     for shape, c in r["coding"].items():
         table.add_row(f"  {shape}: {c['addresses']:,} address(es)", f"{c['median_ms']:,.0f} ms",
                       f"{c['codings']:,} codings; e.g. {c['example']}")

@@ -42,7 +42,7 @@ def build(tmp: Path, args) -> Path:
 
     files = corpus.generate(tmp / "corpus", args.n, args.words, formats=("txt",))
     p = Project.init(tmp / "project", name="model bench", coder="bench")
-    p.import_paths([f.path for f in files])
+    p.docs.import_paths([f.path for f in files])
     rng = random.Random(0)
     with p.transaction() as txn:
         from gtcode.codes import add_code
@@ -56,11 +56,11 @@ def build(tmp: Path, args) -> Path:
         for s in rng.sample(segs, min(args.codings, len(segs))):
             by_code.setdefault(rng.randrange(len(codes)), []).append(Span(s[0], s[1], s[2], "bench"))
         for i, spans in by_code.items():
-            code_spans(p, txn, [codes[i].path], spans)
+            code_spans(p.store, txn, [codes[i].path], spans)
     for i, cat in enumerate(cats):
-        evidence = [x.address for x in p.passages(cat.path)[:3]]
-        p.relate(cat.path, "hinders" if i % 2 else "facilitates", core.path, evidence=evidence)
-    p.set_core(core.path)
+        evidence = [x.address for x in p.coding.passages(cat.path)[:3]]
+        p.model.relate(cat.path, "hinders" if i % 2 else "facilitates", core.path, evidence=evidence)
+    p.model.set_core(core.path)
     p.close()
     return tmp / "project"
 
@@ -84,9 +84,9 @@ def main() -> None:
         print(f"project: {args.n} interviews, {args.codes} codes, {args.categories} categories, "
               f"~{args.codings:,} codings; built in {time.perf_counter() - t0:.1f} s")
         p = Project.open(folder)
-        rows = [("library: model show", lambda: p.model("role")),
-                ("library: model check", lambda: p.check_model()),
-                ("library: relations", lambda: p.relations())]
+        rows = [("library: model show", lambda: p.model.show("role")),
+                ("library: model check", lambda: p.model.check()),
+                ("library: relations", lambda: p.model.relations())]
         try:
             from gtcode.report.diagram.draw import export_model
             rows += [("library: model export svg", lambda: export_model(p, tmp / "m.svg")),
@@ -95,7 +95,7 @@ def main() -> None:
             pass
         try:
             from gtcode.analysis.cooccurrence import cooccurrence
-            rows.append(("library: cooccur by segment", lambda: cooccurrence(p, by="segment")))
+            rows.append(("library: cooccur by segment", lambda: cooccurrence(p.store, by="segment")))
         except ImportError:
             pass
         for name, fn in rows:

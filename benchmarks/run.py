@@ -182,12 +182,12 @@ def measure_import(files: list[str], work: str) -> dict:
 
     paths = [Path(f) for f in files]
     with Project.init(Path(work) / "warm-up", name="warm-up", coder="bench") as project:
-        project.import_paths(list({p.suffix: p for p in paths}.values()))
+        project.docs.import_paths(list({p.suffix: p for p in paths}.values()))
     rss_warm = peak_rss_mib()
 
     start = time.perf_counter()
     with Project.init(Path(work) / "import", name="import benchmark", coder="bench") as project:
-        report = project.import_paths(paths)
+        report = project.docs.import_paths(paths)
     import_s = time.perf_counter() - start
     rss_peak = peak_rss_mib()
 
@@ -246,9 +246,9 @@ def build_project(folder: Path, corpus_dir: Path, n: int, words: int, seed: int,
     gtcode.ingest.nlp.load()  # keep spaCy loading out of the build time
     start = time.perf_counter()
     with Project.init(folder, name=folder.name, coder="bench") as project:
-        report = project.import_paths([t.path for t in written])
+        report = project.docs.import_paths([t.path for t in written])
         build_s = time.perf_counter() - start
-        cases = project.import_cases(corpus_dir / "participants.csv")
+        cases = project.cases.import_file(corpus_dir / "participants.csv")
     check_outcomes(written, [vars(o) for o in report.outcomes], problems)
     if len(cases["linked"]) != n:
         problems.append(f"{folder.name}: {len(cases['linked'])} of {n} documents linked to their case")
@@ -268,15 +268,15 @@ def latency_benchmark(tmp: Path, procs: Processes, n: int, words: int, seed: int
 
     def docs():
         with Project.open(folder) as p:
-            return p.documents()
+            return p.docs.list()
 
     def search():
         with Project.open(folder) as p:
-            return p.search("film", limit=50)
+            return p.analysis.search("film", limit=50)
 
     def search_where():
         with Project.open(folder) as p:
-            return p.search(where_query, where=where, limit=50)
+            return p.analysis.search(where_query, where=where, limit=50)
 
     counts = {"documents": len(docs()), "film_hits": search()[1], "where_hits": search_where()[1]}
     for key, value in counts.items():
@@ -304,7 +304,7 @@ def startup_benchmark(tmp: Path, procs: Processes, runs: int, seed: int) -> dict
     log(f"start-up: {runs} interleaved runs each")
     written = corpus.generate(tmp / "corpus-small", 3, 300, seed=seed)
     with Project.init(tmp / "project-small", name="small", coder="bench") as project:
-        project.import_paths([t.path for t in written])
+        project.docs.import_paths([t.path for t in written])
     app = tmp / "minimal_typer_app.py"
     app.write_text(MINIMAL_APP, encoding="utf-8")
     docs_list = [str(GTCODE), "-p", str(tmp / "project-small"), "docs", "list"]

@@ -39,13 +39,13 @@ def second_coder(copy: Path, share: float) -> int:
         segs = {(r[0], r[1]): (r[2], r[3]) for r in p.store.all(
             f"SELECT document_id, ordinal, start_char, end_char FROM segments WHERE document_id IN ({marks})",
             chosen)}
-        paths = {c.id: c.path for c in p.codes()}
+        paths = {c.id: c.path for c in p.codes.list()}
         made = 0
         with p.transaction() as txn:
             for i, (code_id, doc, ordinal) in enumerate(rows):
                 n = ordinal + 1 if i % 5 == 4 and (doc, ordinal + 1) in segs else ordinal
                 start, end = segs[(doc, n)]
-                made += code_spans(p, txn, [paths[code_id]], [Span(doc, start, end, "bench")])["added"]
+                made += code_spans(p.store, txn, [paths[code_id]], [Span(doc, start, end, "bench")])["added"]
         return made
 
 
@@ -88,14 +88,14 @@ def main() -> None:
             again = p.merge(copy)
             print(f"  library: merge again (nothing new)    {(time.perf_counter() - t) * 1000:8.1f} ms "
                   f"(changed: {bool(again.changed)})")
-            ag = p.agreement()
-            print(f"  library: agreement by segment         {median_ms(lambda: p.agreement(), args.runs):8.1f} ms "
+            ag = p.team.agreement()
+            print(f"  library: agreement by segment         {median_ms(lambda: p.team.agreement(), args.runs):8.1f} ms "
                   f"({len(ag.codes)} codes × {ag.units:,} segments; kappa {ag.overall.kappa:.3f})")
             print(f"  library: agreement by document        "
-                  f"{median_ms(lambda: p.agreement(unit='document'), args.runs):8.1f} ms")
+                  f"{median_ms(lambda: p.team.agreement(unit='document'), args.runs):8.1f} ms")
             code = ag.codes[0].code
             print(f"  library: disagreements of one code    "
-                  f"{median_ms(lambda: p.disagreements(code), args.runs):8.1f} ms")
+                  f"{median_ms(lambda: p.team.disagreements(code), args.runs):8.1f} ms")
             t = time.perf_counter()
             p.export_qdpx(tmp / "study.qdpx")
             print(f"  library: export qdpx                  {(time.perf_counter() - t) * 1000:8.1f} ms "

@@ -46,16 +46,16 @@ def build(folder: Path, words: int) -> dict:
 
     written = corpus.generate(folder / "corpus", 1, words, formats=("txt",), seed=0)
     with Project.init(folder / "project", name="tui bench", coder="bench") as p:
-        p.import_paths([written[0].path], interviewer="Interviewer")
-        p.add_code("Bench")
+        p.docs.import_paths([written[0].path], interviewer="Interviewer")
+        p.codes.add("Bench")
         for name in ("Fear of judgement", "Being filmed", "Home visits", "Family support", "Waiting"):
-            p.add_code(f"Bench/{name}")
-        doc = p.documents()[0]
+            p.codes.add(f"Bench/{name}")
+        doc = p.docs.list()[0]
         ordinals = participant_ordinals(p.store, doc.id)[::4]
         for i, name in enumerate(("Fear of judgement", "Being filmed", "Home visits", "Family support")):
             chosen = ordinals[i::4]
             if chosen:
-                p.apply_code([f"D{doc.id}:{n}" for n in chosen], f"Bench/{name}")
+                p.coding.apply([f"D{doc.id}:{n}" for n in chosen], f"Bench/{name}")
         return {"words": doc.words, "segments": doc.segments, "path": str(p.path)}
 
 

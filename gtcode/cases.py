@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gtcode.errors import InputError, UnknownCase, did_you_mean
+from gtcode.scope import natural_key
 from gtcode.store.db import Store, Txn, new_uuid, now
 
 ID_GUESSES = ("id", "case", "participant", "participant_id", "respondent", "pseudonym", "name")
@@ -145,6 +146,21 @@ def read_case_table(path: Path, id_column: str | None = None) -> tuple[str, list
     return col, out
 
 
+def import_case_table(store: Store, txn: Txn, path: Path, id_column: str | None = None) -> dict:
+    """Cases and attributes from a CSV (id column + any attributes); links documents by file stem."""
+    column, rows = read_case_table(path, id_column)
+    created = updated = 0
+    for row in rows:
+        ident = row.pop("__id__")
+        existed = store.one("SELECT 1 FROM cases WHERE name = ?", (ident,))
+        ensure_case(store, txn, ident)
+        created += existed is None
+        if set_attributes(store, txn, ident, {k: v for k, v in row.items() if v}) and existed:
+            updated += 1
+    linked = link_unlinked_documents(store, txn)
+    return {"id_column": column, "cases": len(rows), "created": created, "updated": updated, "linked": linked}
+
+
 def list_cases(store: Store) -> list[CaseInfo]:
     cases = {r["id"]: CaseInfo(r["id"], r["uuid"], r["name"]) for r in store.all("SELECT * FROM cases ORDER BY name")}
     for r in store.all("SELECT ca.case_id, a.name, ca.value FROM case_attributes ca "
@@ -152,7 +168,7 @@ def list_cases(store: Store) -> list[CaseInfo]:
         cases[r["case_id"]].attributes[r["name"]] = r["value"]
     for r in store.all("SELECT case_id, name FROM documents WHERE case_id IS NOT NULL ORDER BY id"):
         cases[r["case_id"]].documents.append(r["name"])
-    return sorted(cases.values(), key=lambda c: _natural(c.name))
+    return sorted(cases.values(), key=lambda c: natural_key(c.name))
 
 
 def get_case(store: Store, name: str) -> CaseInfo:
@@ -161,7 +177,3 @@ def get_case(store: Store, name: str) -> CaseInfo:
             return case
     names = [r[0] for r in store.all("SELECT name FROM cases")]
     raise UnknownCase(f"no case {name!r}{did_you_mean(name, names)}")
-
-
-def _natural(name: str):
-    return [int(p) if p.isdigit() else p.casefold() for p in re.split(r"(\d+)", name)]

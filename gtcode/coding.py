@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from gtcode.codes import Code, add_code, all_codes, resolve_code
-from gtcode.errors import InputError, QuoteNotFound
+from gtcode.errors import InputError, QuoteNotFound, UnknownCode
 from gtcode.store.db import Store, Txn, new_uuid, now
 
 
@@ -22,13 +22,13 @@ class Span:
     label: str  # the address it came from, for messages
 
 
-def spans_for_addresses(project, addresses: list[str], quote: str | None = None) -> list[Span]:
+def spans_for_addresses(store: Store, addresses: list[str], quote: str | None = None) -> list[Span]:
     """Addresses (`D3:17`, `D3:17-21`, `D3:4,9`) as spans: one per contiguous run of segments.
 
     Each document's segments are read once, however many addresses name it.
     """
     from gtcode.address import format_ranges, parse_address
-    from gtcode.documents import document_segments
+    from gtcode.documents import document_segments, document_text, resolve_document
     from gtcode.errors import UnknownSegment
 
     if quote is not None and len(addresses) != 1:
@@ -40,10 +40,10 @@ def spans_for_addresses(project, addresses: list[str], quote: str | None = None)
         addr = parse_address(address)
         key = addr.document.casefold()
         if key not in docs:
-            docs[key] = project.document(addr.document)
+            docs[key] = resolve_document(store, addr.document)
         doc = docs[key]
         if doc.id not in segments:
-            segments[doc.id] = {s.ordinal: s for s in document_segments(project.store, doc)}
+            segments[doc.id] = {s.ordinal: s for s in document_segments(store, doc)}
         by_ordinal = segments[doc.id]
         missing = [n for n in addr.ordinals if n not in by_ordinal]
         if missing:
@@ -54,7 +54,7 @@ def spans_for_addresses(project, addresses: list[str], quote: str | None = None)
             if len(segs) != 1:
                 raise InputError(f"{address}: --quote needs a single segment, e.g. D3:17")
             seg = segs[0]
-            start, end = find_quote(project.document_text(seg.document_id), seg.start, seg.end, quote, seg.address)
+            start, end = find_quote(document_text(store, seg.document_id), seg.start, seg.end, quote, seg.address)
             return [Span(seg.document_id, start, end, seg.address)]
         runs: list[list] = []
         for seg in segs:
@@ -91,12 +91,16 @@ def find_quote(text: str, start: int, end: int, quote: str, where: str) -> tuple
 
 
 def add_coding(store: Store, txn: Txn, code_id: int, doc_id: int, start: int, end: int,
-               status: str = "confirmed", pattern: str | None = None, coder_id: int | None = None) -> str:
+               status: str = "confirmed", pattern: str | None = None, coder_id: int | None = None,
+               uuid: str | None = None, created: str | None = None) -> str:
     """Apply a code to a span; returns 'added', 'merged' or 'already' (nothing new).
 
     `coder_id` puts the coding in another coder's set (a settled disagreement); the event still
-    records who ran the command.
+    records who ran the command. `uuid` and `created` keep an imported coding's identity and time
+    (a uuid already here is 'already').
     """
+    if uuid and store.one("SELECT 1 FROM codings WHERE uuid = ?", (uuid,)):
+        return "already"
     coder_id = txn.coder_id if coder_id is None else coder_id
     overlapping = store.all(
         "SELECT id, start_char, end_char, status FROM codings WHERE code_id = ? AND document_id = ? AND coder_id = ?"
@@ -105,7 +109,8 @@ def add_coding(store: Store, txn: Txn, code_id: int, doc_id: int, start: int, en
         store.conn.execute(
             "INSERT INTO codings (uuid, code_id, document_id, start_char, end_char, coder_id, created_at, command,"
             " status, pattern) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (new_uuid(), code_id, doc_id, start, end, coder_id, now(), txn.command, status, pattern))
+            (uuid or new_uuid(), code_id, doc_id, start, end, coder_id, created or now(), txn.command, status,
+             pattern))
         return "added"
     keep = overlapping[0]
     new_start = min(start, *(r["start_char"] for r in overlapping))
@@ -226,16 +231,15 @@ def split_code(store: Store, txn: Txn, ref: str, into: str, coding_ids: list[int
     return {"code": new.path, "moved": len(found)}
 
 
-def code_spans(project, txn: Txn, code_refs: list[str], spans: list[Span], *, create: bool = False,
+def code_spans(store: Store, txn: Txn, code_refs: list[str], spans: list[Span], *, create: bool = False,
                status: str = "confirmed", pattern: str | None = None) -> dict:
     """Apply each code to each span; one event per code. `create` adds codes that don't exist yet."""
-    store = project.store
     codes = all_codes(store)
     targets: list[Code] = []
     for ref in code_refs:
         try:
             targets.append(resolve_code(store, ref, codes))
-        except Exception:
+        except UnknownCode:
             if not create:
                 raise
             parts = ref.strip("/").split("/")
@@ -256,8 +260,7 @@ def code_spans(project, txn: Txn, code_refs: list[str], spans: list[Span], *, cr
     return result
 
 
-def uncode_spans(project, txn: Txn, code_refs: list[str], spans: list[Span], all_coders: bool = False) -> int:
-    store = project.store
+def uncode_spans(store: Store, txn: Txn, code_refs: list[str], spans: list[Span], all_coders: bool = False) -> int:
     touched = 0
     for ref in code_refs:
         code = resolve_code(store, ref)
@@ -394,3 +397,112 @@ def code_counts(store: Store, include_pending: bool = False, where_clause: str =
             node = parent.get(node)
     return {code_id: {"own": own.get(code_id, 0), "codings": n, "documents": len(docs), "cases": len(cases)}
             for code_id, (n, docs, cases) in total.items()}
+
+
+# --- exemplars: one rule for `codes show`, the thesis report and every other place that quotes a code ---------
+
+#: The exemplar rule: the confirmed, participant-spoken passage closest to this many words.
+EXEMPLAR_WORDS = 25
+#: Longer exemplars are cut to this many words (with an ellipsis), so a table row stays readable.
+EXEMPLAR_MAX_WORDS = 60
+EXEMPLAR_RULE = (f"Exemplar: of the code's own confirmed passages spoken by a participant, the one closest to "
+                 f"{EXEMPLAR_WORDS} words (earliest document and position on a tie), cut at "
+                 f"{EXEMPLAR_MAX_WORDS} words.")
+
+
+@dataclass
+class Exemplar:
+    """A coding chosen as a quote: its words (cut at EXEMPLAR_MAX_WORDS) and where it is."""
+
+    coding_id: int
+    code_id: int
+    document_id: int
+    document: str
+    case: str | None
+    start: int
+    end: int
+    text: str
+
+
+def _ranked_exemplars(store: Store, code_ids: list[int] | None, where_clause: str, params) -> list[Exemplar]:
+    """Every candidate, best first by the exemplar rule."""
+    sql = ('SELECT g.id, g.code_id, g.document_id, g.start_char, g.end_char, d.name, c.name AS "case", '
+           "substr(d.text, g.start_char + 1, g.end_char - g.start_char) AS text "
+           "FROM codings g JOIN documents d ON d.id = g.document_id LEFT JOIN cases c ON c.id = d.case_id "
+           f"WHERE g.status = 'confirmed' AND {where_clause} AND NOT EXISTS (SELECT 1 FROM turns t WHERE "
+           "t.document_id = g.document_id AND t.start_char < g.end_char AND t.end_char > g.start_char AND "
+           "(t.is_interviewer = 1 OR t.speaker IS NULL))")
+    args = list(params)
+    if code_ids is not None:
+        sql += f" AND g.code_id IN ({','.join('?' * len(code_ids))})"
+        args.extend(code_ids)
+    ranked = []
+    for r in store.all(sql, args):
+        words = r["text"].split()
+        text = " ".join(words[:EXEMPLAR_MAX_WORDS]) + (" …" if len(words) > EXEMPLAR_MAX_WORDS else "")
+        key = (abs(len(words) - EXEMPLAR_WORDS), r["document_id"], r["start_char"], r["id"])
+        ranked.append((key, Exemplar(r["id"], r["code_id"], r["document_id"], r["name"], r["case"],
+                                     r["start_char"], r["end_char"], text)))
+    return [e for _, e in sorted(ranked, key=lambda pair: pair[0])]
+
+
+def exemplar_per_code(store: Store, where_clause: str = "1", params=()) -> dict[int, Exemplar]:
+    """code id → its exemplar under the rule (codes without a participant's passage are absent)."""
+    best: dict[int, Exemplar] = {}
+    for e in _ranked_exemplars(store, None, where_clause, params):
+        best.setdefault(e.code_id, e)
+    return best
+
+
+def exemplars(store: Store, code_ids: list[int], n: int = 3, where_clause: str = "1", params=()) -> list[Exemplar]:
+    """The best `n` under the rule, from different cases where possible; the first is the code's exemplar."""
+    ranked = _ranked_exemplars(store, code_ids, where_clause, params)
+    chosen, seen = [], set()
+    for e in ranked:
+        if e.case not in seen or e.case is None:
+            chosen.append(e)
+            seen.add(e.case)
+        if len(chosen) == n:
+            return chosen
+    return chosen + [e for e in ranked if e not in chosen][: n - len(chosen)]
+
+
+def code_invivo(store: Store, txn: Txn, address: str, quote: str, parent: str | None = None) -> Code:
+    """Name a code by the participant's own words (reusing a code of that name) and code exactly those words."""
+    from gtcode.documents import document_text
+
+    span = spans_for_addresses(store, [address], quote)[0]
+    name = " ".join(document_text(store, span.document_id)[span.start:span.end].split())
+    existing = [c for c in all_codes(store) if c.name.casefold() == name.casefold() and
+                (c.parent_id is None if parent is None else c.path.casefold().startswith(parent.casefold()))]
+    code = existing[0] if existing else add_code(store, txn, name, parent, invivo=True)
+    add_coding(store, txn, code.id, span.document_id, span.start, span.end)
+    txn.record("coding.add", f"in vivo: coded {span.label} “{name}”", code.uuid,
+               code={"uuid": code.uuid, "path": code.path}, spans=[[span.document_id, span.start, span.end]])
+    return code
+
+
+def code_summary(store: Store, ref, by: str | None = None) -> dict:
+    """`codes show`: the code, its counts overall and by case attribute, and its exemplars (see EXEMPLAR_RULE)."""
+    from gtcode.codes import subtree
+
+    tree = all_codes(store)
+    code = resolve_code(store, ref, tree)
+    ids = [c.id for c in subtree(tree, code)]
+    found = passages(store, ids)
+    by_attr: dict[str, dict[str, dict[str, set]]] = {}
+    for p in found:
+        for attr, value in p.attributes.items():
+            if by and attr.casefold() != by.casefold():
+                continue
+            slot = by_attr.setdefault(attr, {}).setdefault(value, {"cases": set(), "passages": set()})
+            slot["cases"].add(p.case)
+            slot["passages"].add(p.id)
+    by_id = {p.id: p for p in found}
+    quotes = [by_id[e.coding_id] for e in exemplars(store, ids) if e.coding_id in by_id]
+    return code.to_dict() | {
+        "codings": len(found), "documents": len({p.document_id for p in found}),
+        "cases": len({p.case for p in found if p.case}),
+        "by_attribute": {a: {v: {"cases": len(s["cases"]), "passages": len(s["passages"])} for v, s in vals.items()}
+                         for a, vals in by_attr.items()},
+        "exemplars": [p.to_dict() for p in quotes]}

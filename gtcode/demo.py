@@ -38,7 +38,7 @@ class DemoResult:
     query: str
     hits: list
     total: int
-    #: the starter codebook's import (gtcode.codebook.ImportReport), or None without codebooks/
+    #: the starter codebook's import (gtcode.codebook.CodebookImportReport), or None without codebooks/
     codebook: object = None
     #: autocoding with its patterns (gtcode.codebook.autocode.AutocodeResult), every suggestion then accepted
     autocode: object = None
@@ -119,22 +119,22 @@ def build_demo(directory: str | Path, source: str | Path | None = None, coder: s
     project = Project.init(folder, name=DEMO_NAME, coder=coder, command=command)
     participants = source / "participants.csv"
     if participants.exists():
-        project.import_cases(participants)
+        project.cases.import_file(participants)
     transcripts = sorted(p for p in source.iterdir() if p.suffix.lower() in (".docx", ".txt", ".vtt", ".srt"))
     key = source / "pseudonym-key.csv"
-    report = project.import_paths(transcripts, interviewer=DEMO_INTERVIEWER,
+    report = project.docs.import_paths(transcripts, interviewer=DEMO_INTERVIEWER,
                                   pseudonymise=key if key.is_file() else None)
-    hits, total = project.search(DEMO_QUERY, where=["role=mother"], speaker="participant", limit=5)
+    hits, total = project.analysis.search(DEMO_QUERY, where=["role=mother"], speaker="participant", limit=5)
     result = DemoResult(project, report, DEMO_QUERY, hits, total)
     if bundled_codebook().is_file():
         # Open coding from the starter codebook: its patterns suggest, the demo coder accepts them all.
-        result.codebook = project.import_codebook(bundled_codebook())
-        result.autocode = project.autocode()
-        result.accepted = project.accept(all_pending=True) if result.autocode.added else {}
+        result.codebook = project.codebook.import_file(bundled_codebook())
+        result.autocode = project.review.autocode()
+        result.accepted = project.review.accept(all_pending=True) if result.autocode.added else {}
         result.memos = add_demo_memos(project)
         result.agreement = add_second_coder(project)
         result.model = add_demo_model(project)
-        result.check = project.check_model()
+        result.check = project.model.check()
         result.outputs = write_demo_outputs(project)
     return result
 
@@ -174,30 +174,30 @@ DEMO_STORYLINE = (
 def add_demo_model(project) -> dict:
     """Axial and selective coding of the demo: the codebook's groups become categories related to the core,
     each relation grounded in up to three passages from different participants."""
-    core = project.new_category(DEMO_CORE, description="Taking up, staying with and completing VIG.")
-    project.add_property(core.path, *DEMO_CORE_PROPERTY)
+    core = project.model.new_category(DEMO_CORE, description="Taking up, staying with and completing VIG.")
+    project.model.add_property(core.path, *DEMO_CORE_PROPERTY)
 
     def grounding(path: str) -> list[str]:  # up to three passages, each from a different participant
         evidence, cases = [], set()
-        for p in project.passages(path):
+        for p in project.coding.passages(path):
             if p.case not in cases and len(evidence) < 3:
                 evidence.append(p.address)
                 cases.add(p.case)
         return evidence
 
     for name, kind, prop, dimension in DEMO_MODEL:
-        cat = project.new_category(name)
-        project.add_property(cat.path, prop, dimension)
-        project.relate(cat.path, kind, core.path, evidence=grounding(cat.path))
+        cat = project.model.new_category(name)
+        project.model.add_property(cat.path, prop, dimension)
+        project.model.relate(cat.path, kind, core.path, evidence=grounding(cat.path))
     name, prop, dimension = DEMO_CONSEQUENCE
     for address, quote in DEMO_CONSEQUENCE_PASSAGES:
-        project.apply_code(address, name, quote=quote)
-    consequence = project.new_category(name)
-    project.add_property(consequence.path, prop, dimension)
-    project.relate(core.path, "leads-to", consequence.path, evidence=grounding(consequence.path))
-    project.set_core(core.path)
-    memo, _ = project.new_memo("The storyline", DEMO_STORYLINE, type="storyline", links=[f"category:{core.path}"])
-    return {"core": core.path, "relations": len(project.relations()), "storyline": memo.id,
+        project.coding.apply(address, name, quote=quote)
+    consequence = project.model.new_category(name)
+    project.model.add_property(consequence.path, prop, dimension)
+    project.model.relate(core.path, "leads-to", consequence.path, evidence=grounding(consequence.path))
+    project.model.set_core(core.path)
+    memo, _ = project.memos.new("The storyline", DEMO_STORYLINE, type="storyline", links=[f"category:{core.path}"])
+    return {"core": core.path, "relations": len(project.model.relations()), "storyline": memo.id,
             "files": write_demo_figures(project)}
 
 
@@ -208,26 +208,26 @@ def write_demo_figures(project) -> list[str]:
 
     folder = project.path.parent
     written = [export_model(project, folder / name) for name in ("model.svg", "model.png", "model.mmd")]
-    written.append(plot_saturation(project.saturation(), folder / "saturation.png"))
+    written.append(plot_saturation(project.analysis.saturation(), folder / "saturation.png"))
     return [str(p) for p in written]
 
 
 def add_demo_memos(project) -> list:
     """Memos by the demo coder, reviewed by a supervisor: a comment on one, a sign-off on another,
     then an edit after the sign-off, so every review state shows."""
-    memos = [project.new_memo(title, body, type=kind, links=links)[0] for title, kind, links, body in DEMO_MEMOS]
+    memos = [project.memos.new(title, body, type=kind, links=links)[0] for title, kind, links, body in DEMO_MEMOS]
     code_memo, theory = memos[0], memos[1]
     coder = project.coder
     project.coder = DEMO_SUPERVISOR
     try:
-        project.comment_memo(theory.id, "Convincing for P02. Is there a mother who expected evidence and "
+        project.memos.comment(theory.id, "Convincing for P02. Is there a mother who expected evidence and "
                                         "still engaged? That case would test the hypothesis.")
-        project.signoff_memo(code_memo.id, "Clear definition; agreed for the codebook.")
+        project.memos.signoff(code_memo.id, "Clear definition; agreed for the codebook.")
     finally:
         project.coder = coder
-    project.edit_memo(code_memo.id, body=code_memo.body + "\n\nAfter supervision: also code judgement the "
+    project.memos.edit(code_memo.id, body=code_memo.body + "\n\nAfter supervision: also code judgement the "
                       "mother expects from herself on film (\"I was the one who was stiff\" [[D2:67]]).")
-    return [project.memo(m.id) for m in memos]
+    return [project.memos.get(m.id) for m in memos]
 
 
 #: A second coder double-codes two interviews blind (a mother and a practitioner), for agreement.
@@ -251,7 +251,7 @@ def second_coder_pass(project, first_coder: str, cases=DEMO_DOUBLE_CODED) -> int
         "JOIN codes k ON k.id = c.code_id JOIN coders u ON u.id = c.coder_id JOIN documents d ON d.id = c.document_id "
         f"JOIN cases ca ON ca.id = d.case_id WHERE ca.name IN ({marks}) AND u.name = ? AND c.status = 'confirmed' "
         "ORDER BY c.document_id, c.start_char, c.id", (*cases, first_coder))
-    paths = {c.id: c.path for c in project.codes()}
+    paths = {c.id: c.path for c in project.codes.list()}
     segments = {d: [(s["ordinal"], s["start_char"], s["end_char"]) for s in store.all(
         "SELECT ordinal, start_char, end_char FROM segments WHERE document_id = ? ORDER BY ordinal", (d,))]
         for d in {r["document_id"] for r in rows}}
@@ -266,7 +266,7 @@ def second_coder_pass(project, first_coder: str, cases=DEMO_DOUBLE_CODED) -> int
         plan.setdefault(paths[r["code_id"]], []).append(f"D{r['document_id']}:{format_ranges(ordinals)}")
     made = 0
     for path, addresses in plan.items():
-        made += project.apply_code(addresses, path)["added"]
+        made += project.coding.apply(addresses, path)["added"]
     return made
 
 
@@ -285,7 +285,7 @@ def add_second_coder(project) -> dict:
     merged = project.merge(copy)
     # Merging only reads the copy; opening it once more read-write lets SQLite tidy its -wal/-shm files.
     Project.open(copy, coder=DEMO_SECOND_CODER).close()
-    report = project.agreement(coders=[first, DEMO_SECOND_CODER])
+    report = project.team.agreement(coders=[first, DEMO_SECOND_CODER])
     return {"copy": str(copy), "codings": made, "merged": merged, "report": report}
 
 

@@ -5,8 +5,10 @@ Read-only and light: listing or showing documents must not load the importers.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import asdict, dataclass
 
+from gtcode.address import format_ranges
 from gtcode.errors import UnknownDocument, UnknownSegment, did_you_mean
 from gtcode.store.db import Store
 
@@ -63,6 +65,34 @@ def resolve_document(store: Store, ref: str | int) -> DocumentInfo:
     return DocumentInfo(**dict(row))
 
 
+def document_text(store: Store, doc_id: int) -> str:
+    """The canonical text of a document: every offset in the project points into it."""
+    return store.scalar("SELECT text FROM documents WHERE id = ?", (doc_id,))
+
+
+def document_turns(store: Store, doc_id: int) -> list[dict]:
+    """Speaker turns in order: who speaks, interviewer or not, where the turn and its speech start, times."""
+    return [dict(r) for r in store.all(
+        "SELECT ordinal, speaker, is_interviewer, start_char, body_start, end_char, time_start, time_end "
+        "FROM turns WHERE document_id = ? ORDER BY ordinal", (doc_id,))]
+
+
+def segments_at(store: Store, address: str) -> list["SegmentView"]:
+    """Segments named by an address: `D3:17`, `D3:17-21`, `P01:4,9`."""
+    from gtcode.address import parse_address
+
+    addr = parse_address(address)
+    return document_segments(store, resolve_document(store, addr.document), ordinals=addr.ordinals)
+
+
+def span_address(store: Store, doc_id: int, start: int, end: int) -> str:
+    """The address of the segments a span touches, `D3:17` or `D3:17-19` (`D3:?` if it touches none)."""
+    from gtcode.address import format_ranges
+
+    nums = [r[0] for r in store.all("SELECT ordinal FROM segments WHERE document_id = ? AND start_char < ? AND "
+                                    "end_char > ? ORDER BY ordinal", (doc_id, end, start))]
+    return f"D{doc_id}:{format_ranges(nums)}" if nums else f"D{doc_id}:?"
+
 
 @dataclass
 class SegmentView:
@@ -115,3 +145,125 @@ def document_segments(store: Store, doc: DocumentInfo, ordinals: tuple[int, ...]
     return [SegmentView(doc.id, doc.name, r["ordinal"], r["uuid"], r["turn"], r["speaker"], bool(r["is_interviewer"]),
                         r["start_char"], r["end_char"], r["time_start"], r["time_end"],
                         text[r["start_char"]:r["end_char"]]) for r in rows]
+
+
+# --- where spans fall --------------------------------------------------------------------------
+
+@dataclass
+class ContextSegment:
+    """A segment shown around a passage, so the passage is read where it was said."""
+
+    address: str
+    speaker: str | None
+    is_interviewer: bool
+    text: str
+
+
+@dataclass(frozen=True)
+class TextUnit:
+    """A stretch of a document that spans fall in: a segment, a speaker turn or the whole document."""
+
+    document_id: int
+    ordinal: int              # segment or turn number; 0 for a whole document
+    start: int
+    end: int
+    first: int | None         # the segments it holds, first and last (None: a document, or a turn without any)
+    last: int | None
+    speaker: str | None = None
+    body_start: int = 0       # where a turn's speech starts, after its speaker label (a segment's: its start)
+
+    @property
+    def address(self) -> str:
+        """D3 (document), D3:17 (segment), D3:17-21 (a turn's segments)."""
+        if self.first is None:
+            return f"D{self.document_id}"
+        if self.first == self.last:
+            return f"D{self.document_id}:{self.first}"
+        return f"D{self.document_id}:{self.first}-{self.last}"
+
+
+UNIT_KINDS = ("segment", "turn", "document")
+
+
+class SegmentIndex:
+    """Segments, turns and text of documents, each read once, to place spans: the address of the segments a
+    span touches (`D3:17`, `D3:17-21`, `D3:?` when none), its speaker, the segments around it, and the units
+    (segments, turns or the whole document) it falls in."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self._texts: dict[int, str] = {}
+        self._segments: dict[int, list[tuple]] = {}     # document → (ordinal, start, end, speaker, interviewer)
+        self._units: dict[tuple[int, str], tuple[list[TextUnit], list[int], list[int]]] = {}
+
+    def text(self, doc_id: int) -> str:
+        if doc_id not in self._texts:
+            self._texts[doc_id] = self.store.scalar("SELECT text FROM documents WHERE id = ?", (doc_id,))
+        return self._texts[doc_id]
+
+    def _segs(self, doc_id: int) -> list[tuple]:
+        if doc_id not in self._segments:
+            self._segments[doc_id] = [tuple(r) for r in self.store.all(
+                "SELECT s.ordinal, s.start_char, s.end_char, t.speaker, t.is_interviewer FROM segments s "
+                "JOIN turns t ON t.id = s.turn_id WHERE s.document_id = ? ORDER BY s.ordinal", (doc_id,))]
+        return self._segments[doc_id]
+
+    def units(self, doc_id: int, by: str = "segment") -> list[TextUnit]:
+        """A document's units in order: its segments, its speaker turns, or the document itself."""
+        return self._load(doc_id, by)[0]
+
+    def _load(self, doc_id: int, by: str):
+        key = (doc_id, by)
+        if key not in self._units:
+            if by == "segment":
+                units = [TextUnit(doc_id, o, s, e, o, o, who, s) for o, s, e, who, _ in self._segs(doc_id)]
+            elif by == "turn":
+                units = [TextUnit(doc_id, *r) for r in self.store.all(
+                    "SELECT t.ordinal, t.start_char, t.end_char, min(s.ordinal), max(s.ordinal), t.speaker,"
+                    " t.body_start FROM turns t LEFT JOIN segments s ON s.turn_id = t.id WHERE t.document_id = ?"
+                    " GROUP BY t.id ORDER BY t.start_char", (doc_id,))]
+            elif by == "document":
+                end = self.store.scalar("SELECT length(text) FROM documents WHERE id = ?", (doc_id,)) or 0
+                units = [TextUnit(doc_id, 0, 0, end, None, None)]
+            else:
+                raise ValueError(f"unit {by!r}: expected one of {', '.join(UNIT_KINDS)}")
+            self._units[key] = (units, [u.start for u in units], [u.end for u in units])
+        return self._units[key]
+
+    def units_at(self, doc_id: int, start: int, end: int, by: str = "segment") -> range:
+        """Positions in `units(doc_id, by)` of the units [start, end) overlaps; a document holds every span."""
+        units, starts, ends = self._load(doc_id, by)
+        if by == "document":
+            return range(len(units))
+        i = bisect.bisect_right(ends, start)              # the first unit ending after the span starts
+        return range(i, bisect.bisect_left(starts, end, lo=i))   # up to the first starting at or after its end
+
+    def ordinals(self, doc_id: int, start: int, end: int) -> list[int]:
+        """Numbers of the segments [start, end) overlaps, in order."""
+        segs = self._segs(doc_id)
+        return [segs[k][0] for k in self.units_at(doc_id, start, end)]
+
+    def address(self, doc_id: int, start: int, end: int) -> str:
+        """`D3:17`, `D3:17-21`, or `D3:?` for a span that touches no segment."""
+        return f"D{doc_id}:{format_ranges(self.ordinals(doc_id, start, end)) or '?'}"
+
+    def speaker(self, doc_id: int, start: int, end: int) -> tuple[str | None, bool]:
+        """(speaker, is the interviewer) of the first segment the span touches; (None, False) if none."""
+        found = self.units_at(doc_id, start, end)
+        if not found:
+            return None, False
+        seg = self._segs(doc_id)[found[0]]
+        return seg[3], bool(seg[4])
+
+    def context(self, doc_id: int, start: int, end: int, n: int) -> tuple[list[ContextSegment], list[ContextSegment]]:
+        """Up to `n` segments before and after the ones the span touches."""
+        if n <= 0:
+            return [], []
+        found = self.units_at(doc_id, start, end)
+        segs, text = self._segs(doc_id), self.text(doc_id)
+
+        def make(s):
+            return ContextSegment(f"D{doc_id}:{s[0]}", s[3], bool(s[4]), text[s[1]:s[2]])
+
+        i, j = found.start, found.stop
+        return [make(s) for s in segs[max(0, i - n):i]], [make(s) for s in segs[j:j + n]]

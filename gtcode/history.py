@@ -37,6 +37,15 @@ def log(store: Store, *, code_uuids: list[str] | None = None, coder: str | None 
     return [dict(r) | {"data": json.loads(r["data"])} for r in store.all(sql, args)]
 
 
+def events(store: Store, limit: int | None = None) -> list[dict]:
+    """Every event as recorded, newest first (by id: the order they were written here)."""
+    sql = ("SELECT e.id, e.uuid, e.txn, e.at, k.name AS coder, e.command, e.action, e.entity_uuid, e.summary, e.data"
+           " FROM events e JOIN coders k ON k.id = e.coder_id ORDER BY e.id DESC")
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    return [dict(r) | {"data": json.loads(r["data"])} for r in store.all(sql)]
+
+
 def undoable_commands(store: Store, coder_id: int) -> list[dict]:
     """This coder's commands, newest first, that are not undos and have not been undone."""
     rows = store.all(

@@ -13,6 +13,8 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from gtcode.errors import BadLink, InputError, UnknownMemo, did_you_mean
+from gtcode.codes import all_codes, resolve_code
+from gtcode.documents import document_text, resolve_document, span_address
 from gtcode.store.db import Store, Txn, new_uuid, now
 
 REFERENCE = re.compile(r"\[\[([^\[\]\n]{1,200})\]\]")
@@ -83,7 +85,7 @@ class Memo:
 
 # --- links -------------------------------------------------------------------
 
-def resolve_link(project, spec: str) -> Link:
+def resolve_link(store: Store, spec: str) -> Link:
     """`code:NAME`, `category:NAME`, `doc:D3`, `seg:D3:17`, `memo:12`, or a bare address `D3:17`."""
     from gtcode.errors import GtcodeError
 
@@ -97,21 +99,21 @@ def resolve_link(project, spec: str) -> Link:
     kind, target = KINDS[kind.strip().casefold()], target.strip()
     try:
         if kind in ("code", "category"):
-            code = project.code(target)
+            code = resolve_code(store, target)
             return Link(kind, code.uuid, code.path)
         if kind == "document":
-            doc = project.document(target)
+            doc = resolve_document(store, target)
             return Link(kind, doc.uuid, doc.name, document_id=doc.id)
         if kind == "segment":
             from gtcode.coding import spans_for_addresses
-            span = spans_for_addresses(project, [target])
+            span = spans_for_addresses(store, [target])
             if len(span) != 1:
                 raise BadLink(f"link {spec!r}: a segment link is one segment or one range, e.g. D3:17-19")
             span = span[0]
-            doc_uuid = project.store.scalar("SELECT uuid FROM documents WHERE id = ?", (span.document_id,))
+            doc_uuid = store.scalar("SELECT uuid FROM documents WHERE id = ?", (span.document_id,))
             return Link(kind, doc_uuid, span.label, document_id=span.document_id, start=span.start, end=span.end,
-                        text=project.document_text(span.document_id)[span.start:span.end])
-        memo = get_memo(project.store, target)
+                        text=document_text(store, span.document_id)[span.start:span.end])
+        memo = get_memo(store, target)
         return Link(kind, memo.uuid, f"{memo.id}", text=memo.title)
     except BadLink:
         raise
@@ -137,14 +139,13 @@ def _add_link(store: Store, txn: Txn, memo_id: int, link: Link, source: str) -> 
     return True
 
 
-def sync_references(project, txn: Txn, memo_id: int, body: str) -> list[str]:
+def sync_references(store: Store, txn: Txn, memo_id: int, body: str) -> list[str]:
     """Make the memo's reference links match its text; returns references that did not resolve."""
-    store = project.store
     store.conn.execute("DELETE FROM memo_links WHERE memo_id = ? AND source = 'reference'", (memo_id,))
     unresolved = []
     for ref in references(body):
         try:
-            _add_link(store, txn, memo_id, resolve_link(project, ref), "reference")
+            _add_link(store, txn, memo_id, resolve_link(store, ref), "reference")
         except BadLink:
             unresolved.append(ref)
     return unresolved
@@ -152,14 +153,14 @@ def sync_references(project, txn: Txn, memo_id: int, body: str) -> list[str]:
 
 # --- reading -------------------------------------------------------------------
 
-def _links(project_or_store, memo_id: int) -> list[Link]:
-    store = getattr(project_or_store, "store", project_or_store)
+def memo_links(store: Store, memo_id: int) -> list[Link]:
+    """A memo's links with their targets' current names (a target since deleted shows as gone)."""
     out = []
     for r in store.all("SELECT * FROM memo_links WHERE memo_id = ? ORDER BY id", (memo_id,)):
         kind, uuid = r["target_type"], r["target_uuid"]
         label, text, doc_id = f"(gone: {uuid[:8]})", None, None
         if kind in ("code", "category"):
-            from gtcode.codes import all_codes
+
             code = next((c for c in all_codes(store) if c.uuid == uuid), None)
             if code:
                 label = code.path
@@ -170,7 +171,7 @@ def _links(project_or_store, memo_id: int) -> list[Link]:
                 label = doc["name"]
                 if kind == "segment":
                     text = doc["text"][r["start_char"]:r["end_char"]]
-                    label = _address(store, doc["id"], r["start_char"], r["end_char"])
+                    label = span_address(store, doc["id"], r["start_char"], r["end_char"])
         else:
             row = store.one("SELECT m.id, v.title FROM memos m JOIN memo_versions v ON v.memo_id = m.id "
                             "WHERE m.uuid = ? ORDER BY v.version DESC LIMIT 1", (uuid,))
@@ -185,14 +186,6 @@ def _links(project_or_store, memo_id: int) -> list[Link]:
             seen.add(key)
             unique.append(link)
     return sorted(unique, key=out.index)
-
-
-def _address(store: Store, doc_id: int, start: int, end: int) -> str:
-    from gtcode.address import format_ranges
-
-    nums = [r[0] for r in store.all("SELECT ordinal FROM segments WHERE document_id = ? AND start_char < ? AND "
-                                    "end_char > ? ORDER BY ordinal", (doc_id, end, start))]
-    return f"D{doc_id}:{format_ranges(nums)}" if nums else f"D{doc_id}:?"
 
 
 _MEMO_SQL = """
@@ -210,7 +203,7 @@ def _memo(store: Store, row, detail: bool = True) -> Memo:
         "SELECT s.version, s.note, k.name, s.created_at FROM memo_signoffs s JOIN coders k ON k.id = s.created_by"
         " WHERE s.memo_id = ? ORDER BY s.id", (memo.id,))]
     if detail:
-        memo.links = _links(store, memo.id)
+        memo.links = memo_links(store, memo.id)
         memo.comments = [Comment(r["id"], r["parent_id"], r["version"], r["body"], r["name"], r["created_at"])
                          for r in store.all("SELECT c.*, k.name FROM memo_comments c JOIN coders k ON "
                                             "k.id = c.created_by WHERE c.memo_id = ? ORDER BY c.id", (memo.id,))]
@@ -227,9 +220,8 @@ def get_memo(store: Store, ref) -> Memo:
     return _memo(store, row)
 
 
-def list_memos(project, *, type: str | None = None, code: str | None = None, author: str | None = None,
+def list_memos(store: Store, *, type: str | None = None, code: str | None = None, author: str | None = None,
                since: str | None = None, unreviewed: bool = False) -> list[Memo]:
-    store = project.store
     sql, args = _MEMO_SQL + " WHERE 1", []
     if type:
         sql += " AND m.type = ? COLLATE NOCASE"
@@ -241,16 +233,15 @@ def list_memos(project, *, type: str | None = None, code: str | None = None, aut
         sql += " AND v.created_at >= ?"
         args.append(since)
     if code:
-        target = project.code(code)
+        target = resolve_code(store, code)
         sql += " AND m.id IN (SELECT memo_id FROM memo_links WHERE target_uuid = ?)"
         args.append(target.uuid)
     memos = [_memo(store, r, detail=False) for r in store.all(sql + " ORDER BY m.id", args)]
     return [m for m in memos if m.review != "signed off"] if unreviewed else memos
 
 
-def memos_about(project, uuid: str) -> list[Memo]:
+def memos_about(store: Store, uuid: str) -> list[Memo]:
     """Memos linked to a code, document or memo (by its uuid)."""
-    store = project.store
     rows = store.all(_MEMO_SQL + " WHERE m.id IN (SELECT memo_id FROM memo_links WHERE target_uuid = ?) "
                      "ORDER BY m.id", (uuid,))
     return [_memo(store, r, detail=False) for r in rows]
@@ -306,15 +297,14 @@ def _clean(title: str, body: str) -> tuple[str, str]:
     return title, body
 
 
-def create_memo(project, txn: Txn, title: str, body: str, type: str = "theoretical",
+def create_memo(store: Store, txn: Txn, title: str, body: str, type: str = "theoretical",
                 links: list[str] | None = None) -> tuple[Memo, list[str]]:
     """A new memo (version 1); returns it and any [[references]] that did not resolve."""
-    store = project.store
     title, body = _clean(title, body)
     if not body.strip():
         raise InputError("empty memo: nothing was created")
     kind = check_type(store, type)
-    resolved = [resolve_link(project, spec) for spec in links or []]  # bad --link: nothing is created
+    resolved = [resolve_link(store, spec) for spec in links or []]  # bad --link: nothing is created
     uuid = new_uuid()
     memo_id = store.conn.execute("INSERT INTO memos (uuid, type, created_at, created_by) VALUES (?, ?, ?, ?)",
                                  (uuid, kind, now(), txn.coder_id)).lastrowid
@@ -322,16 +312,15 @@ def create_memo(project, txn: Txn, title: str, body: str, type: str = "theoretic
                        " VALUES (?, ?, 1, ?, ?, ?, ?)", (new_uuid(), memo_id, title, body, now(), txn.coder_id))
     for link in resolved:
         _add_link(store, txn, memo_id, link, "explicit")
-    unresolved = sync_references(project, txn, memo_id, body)
+    unresolved = sync_references(store, txn, memo_id, body)
     txn.record("memo.create", f"wrote {kind} memo #{memo_id} {title!r}", uuid,
                memo={"id": memo_id, "uuid": uuid, "type": kind, "title": title},
                links=[link.spec for link in resolved], unresolved=unresolved)
     return get_memo(store, memo_id), unresolved
 
 
-def edit_memo(project, txn: Txn, ref, title: str | None = None, body: str | None = None) -> tuple[Memo, list[str]]:
+def edit_memo(store: Store, txn: Txn, ref, title: str | None = None, body: str | None = None) -> tuple[Memo, list[str]]:
     """A new version; the old one stays. Returns the memo and unresolved references."""
-    store = project.store
     memo = get_memo(store, ref)
     title, body = _clean(title if title is not None else memo.title, body if body is not None else memo.body)
     if not body.strip():
@@ -342,7 +331,7 @@ def edit_memo(project, txn: Txn, ref, title: str | None = None, body: str | None
     store.conn.execute("INSERT INTO memo_versions (uuid, memo_id, version, title, body, created_at, created_by)"
                        " VALUES (?, ?, ?, ?, ?, ?, ?)", (new_uuid(), memo.id, version, title, body, now(),
                                                           txn.coder_id))
-    unresolved = sync_references(project, txn, memo.id, body)
+    unresolved = sync_references(store, txn, memo.id, body)
     signed = memo.review == "signed off"
     txn.record("memo.edit", f"edited memo #{memo.id} {title!r} (version {version})"
                + (", changed since sign-off" if signed else ""), memo.uuid,
@@ -350,19 +339,19 @@ def edit_memo(project, txn: Txn, ref, title: str | None = None, body: str | None
     return get_memo(store, memo.id), unresolved
 
 
-def link_memo(project, txn: Txn, ref, spec: str) -> Link:
-    memo = get_memo(project.store, ref)
-    link = resolve_link(project, spec)
-    if _add_link(project.store, txn, memo.id, link, "explicit"):
+def link_memo(store: Store, txn: Txn, ref, spec: str) -> Link:
+    memo = get_memo(store, ref)
+    link = resolve_link(store, spec)
+    if _add_link(store, txn, memo.id, link, "explicit"):
         txn.record("memo.link", f"linked memo #{memo.id} to {link.spec}", memo.uuid,
                    memo={"id": memo.id, "uuid": memo.uuid}, target={"type": link.type, "uuid": link.uuid})
     return link
 
 
-def unlink_memo(project, txn: Txn, ref, spec: str) -> int:
-    memo = get_memo(project.store, ref)
-    link = resolve_link(project, spec)
-    n = project.store.conn.execute(
+def unlink_memo(store: Store, txn: Txn, ref, spec: str) -> int:
+    memo = get_memo(store, ref)
+    link = resolve_link(store, spec)
+    n = store.conn.execute(
         "DELETE FROM memo_links WHERE memo_id = ? AND target_type = ? AND target_uuid = ? AND start_char IS ?"
         " AND end_char IS ? AND source = 'explicit'", (memo.id, link.type, link.uuid, link.start, link.end)).rowcount
     if not n:

@@ -11,7 +11,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from gtcode.codes import Code, add_code, all_codes, resolve_code, subtree
+from gtcode.coding import spans_for_addresses
+from gtcode.documents import span_address
 from gtcode.errors import BadRelation, InputError, UnknownCategory, UnknownRelationType, did_you_mean
+from gtcode.memos import get_memo
 from gtcode.store.db import Store, Txn, new_uuid, now
 
 #: Paradigm roles (Strauss & Corbin) and the relation each becomes: ROLE → PHENOMENON.
@@ -112,11 +115,8 @@ def add_property(store: Store, txn: Txn, cat_ref: str, name: str, dimension: str
     return next(p for p in properties(store, cat) if p.name.casefold() == name.casefold())
 
 
-def place(project, txn: Txn, cat_ref: str, prop: str, placements: list[str]) -> int:
+def place(store: Store, txn: Txn, cat_ref: str, prop: str, placements: list[str]) -> int:
     """Evidence on a dimension: `D3:17=high` (or any value between the ends)."""
-    from gtcode.coding import spans_for_addresses
-
-    store = project.store
     cat = category(store, cat_ref)
     row = store.one("SELECT id FROM category_properties WHERE code_id = ? AND name = ? COLLATE NOCASE",
                     (cat.id, prop.strip()))
@@ -128,7 +128,7 @@ def place(project, txn: Txn, cat_ref: str, prop: str, placements: list[str]) -> 
         address, sep, value = item.rpartition("=")
         if not sep or not address or not value.strip():
             raise InputError(f"--at {item!r}: expected ADDRESS=VALUE, e.g. D3:17=high")
-        for span in spans_for_addresses(project, [address.strip()]):
+        for span in spans_for_addresses(store, [address.strip()]):
             store.conn.execute("INSERT INTO property_evidence (uuid, property_id, document_id, start_char, end_char,"
                                " value, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                                (new_uuid(), row[0], span.document_id, span.start, span.end, value.strip(), now(),
@@ -139,15 +139,22 @@ def place(project, txn: Txn, cat_ref: str, prop: str, placements: list[str]) -> 
     return n
 
 
-def properties(store: Store, cat: Code) -> list[Property]:
-    from gtcode.memos import _address
+def set_property(store: Store, txn: Txn, cat_ref: str, name: str, dimension: str | None = None,
+                 description: str = "", at: list[str] | None = None) -> int:
+    """Add or change a property and place evidence on it; returns passages placed."""
+    exists = any(p.name.casefold() == name.casefold() for p in properties(store, category(store, cat_ref)))
+    if dimension is not None or description or not exists:
+        add_property(store, txn, cat_ref, name, dimension, description)
+    return place(store, txn, cat_ref, name, at) if at else 0
 
+
+def properties(store: Store, cat: Code) -> list[Property]:
     out = []
     for r in store.all("SELECT * FROM category_properties WHERE code_id = ? ORDER BY id", (cat.id,)):
         prop = Property(r["id"], r["name"], r["low"], r["high"], r["description"])
         for e in store.all("SELECT e.*, d.text FROM property_evidence e JOIN documents d ON d.id = e.document_id "
                            "WHERE e.property_id = ? ORDER BY e.id", (r["id"],)):
-            prop.placements.append({"address": _address(store, e["document_id"], e["start_char"], e["end_char"]),
+            prop.placements.append({"address": span_address(store, e["document_id"], e["start_char"], e["end_char"]),
                                     "value": e["value"], "text": e["text"][e["start_char"]:e["end_char"]]})
         out.append(prop)
     return out
@@ -201,13 +208,9 @@ def _part_of_cycle(store: Store, source_id: int, target_id: int) -> bool:
     return False
 
 
-def relate(project, txn: Txn, source: str, type: str, target: str, *, memo=None, evidence=None,
+def relate(store: Store, txn: Txn, source: str, type: str, target: str, *, memo=None, evidence=None,
            note: str = "") -> dict:
     """Add a typed relation (or more evidence to an existing one)."""
-    from gtcode.coding import spans_for_addresses
-    from gtcode.memos import get_memo
-
-    store = project.store
     codes = all_codes(store)
     src, dst = resolve_code(store, source, codes), resolve_code(store, target, codes)
     kind = check_type(store, type)
@@ -216,7 +219,7 @@ def relate(project, txn: Txn, source: str, type: str, target: str, *, memo=None,
     if kind == "is-part-of" and _part_of_cycle(store, src.id, dst.id):
         raise BadRelation(f"{src.path!r} is-part-of {dst.path!r} would make a cycle: {dst.path!r} is already "
                           f"part of {src.path!r}")
-    spans = spans_for_addresses(project, [a for a in (evidence or [])]) if evidence else []
+    spans = spans_for_addresses(store, list(evidence)) if evidence else []
     memo_row = get_memo(store, memo) if memo is not None else None
     row = store.one("SELECT id, uuid FROM relations WHERE source_id = ? AND type = ? AND target_id = ?",
                     (src.id, kind, dst.id))
@@ -259,8 +262,7 @@ def relate(project, txn: Txn, source: str, type: str, target: str, *, memo=None,
     return {"id": rel_id, "created": created, "passages": len(spans), "memo": bool(memo_row)}
 
 
-def unrelate(project, txn: Txn, source: str, type: str, target: str) -> None:
-    store = project.store
+def unrelate(store: Store, txn: Txn, source: str, type: str, target: str) -> None:
     codes = all_codes(store)
     src, dst = resolve_code(store, source, codes), resolve_code(store, target, codes)
     kind = check_type(store, type)
@@ -291,8 +293,7 @@ class Relation:
         return asdict(self)
 
 
-def relations(project, type: str | None = None, category: str | None = None) -> list[Relation]:
-    store = project.store
+def relations(store: Store, type: str | None = None, category: str | None = None) -> list[Relation]:
     codes = {c.id: c for c in all_codes(store)}
     sql = ("SELECT r.id, r.uuid, r.source_id, r.type, t.label, t.polarity, r.target_id, r.note,"
            " (SELECT count(*) FROM relation_evidence e WHERE e.relation_id = r.id AND e.document_id IS NOT NULL) AS p,"
@@ -317,20 +318,20 @@ def relations(project, type: str | None = None, category: str | None = None) -> 
 
 # --- paradigm and core -------------------------------------------------------------
 
-def paradigm(project, txn: Txn, phenomenon: str, roles: dict[str, list[str]]) -> dict[str, list[str]]:
+def paradigm(store: Store, txn: Txn, phenomenon: str, roles: dict[str, list[str]]) -> dict[str, list[str]]:
     """Place categories around a phenomenon as Strauss & Corbin's paradigm model (as typed relations)."""
-    center = resolve_code(project.store, phenomenon)
+    center = resolve_code(store, phenomenon)
     for role, refs in roles.items():
         for ref in refs or []:
-            relate(project, txn, ref, PARADIGM[role], center.path)
-    return paradigm_view(project, center.path)
+            relate(store, txn, ref, PARADIGM[role], center.path)
+    return paradigm_view(store, center.path)
 
 
-def paradigm_view(project, phenomenon: str) -> dict[str, list[str]]:
-    center = resolve_code(project.store, phenomenon)
+def paradigm_view(store: Store, phenomenon: str) -> dict[str, list[str]]:
+    center = resolve_code(store, phenomenon)
     view = {role: [] for role in PARADIGM}
     by_type = {v: k for k, v in PARADIGM.items()}
-    for r in relations(project):
+    for r in relations(store):
         if r.target == center.path and r.type in by_type:
             view[by_type[r.type]].append(r.source)
     return {"phenomenon": center.path, **view}
@@ -348,156 +349,3 @@ def set_core(store: Store, txn: Txn, ref: str) -> Code:
 
 def core(store: Store) -> Code | None:
     return next((c for c in all_codes(store) if c.core), None)
-
-
-# --- the explanatory model and its rigour check ------------------------------------
-
-def _role(r: Relation, core_path: str) -> str | None:
-    """What a relation makes of the category at its other end, seen from the core."""
-    by_type = {v: k for k, v in PARADIGM.items()}
-    if r.target == core_path:
-        if r.type in HINDERS or r.polarity == "-":
-            return "barrier"
-        if r.type in HELPS or r.polarity == "+":
-            return "facilitator"
-        return by_type.get(r.type, "related")
-    if r.source == core_path:
-        if r.type in ("causes", "leads-to"):
-            return "consequence"
-        return "related"
-    return None
-
-
-ROLES = ("barrier", "facilitator", "condition", "context", "intervening", "strategy", "consequence", "related")
-
-
-def model_view(project, by: str | None = "role") -> dict:
-    """The core category and, by role, what relates to it — each with its codes and grounding."""
-    store = project.store
-    centre = core(store)
-    if centre is None:
-        raise InputError("no core category yet: mark one with 'gtcode core CATEGORY'")
-    tree = all_codes(store)
-    grounding = _Grounding(store, tree, by)
-    view: dict = {"core": _grounded(project, centre, tree, by, grounding), "by": by,
-                  "roles": {r: [] for r in ROLES}}
-    from gtcode.memos import memos_about
-    view["core"]["storylines"] = [{"id": m.id, "title": m.title, "review": m.review}
-                                  for m in memos_about(project, centre.uuid) if m.type == "storyline"]
-    for r in relations(project):
-        role = _role(r, centre.path)
-        if role is None:
-            continue
-        other = r.source if r.target == centre.path else r.target
-        item = _grounded(project, resolve_code(store, other, tree), tree, by, grounding)
-        item["relation"] = {"type": r.type, "label": r.label, "passages": r.passages, "participants": r.participants,
-                            "memos": r.memos}
-        view["roles"][role].append(item)
-    return view
-
-
-class _Grounding:
-    """Confirmed codings as (code, case, attribute value), read once for the whole model."""
-
-    def __init__(self, store: Store, tree: list[Code], by: str | None):
-        values: dict[int, str] = {}
-        if by:
-            for r in store.all("SELECT ca.case_id, ca.value FROM case_attributes ca JOIN attributes a "
-                               "ON a.id = ca.attribute_id WHERE a.name = ? COLLATE NOCASE", (by,)):
-                values[r[0]] = r[1]
-        self.rows: dict[int, list[tuple[int | None, str]]] = {}
-        for code_id, case_id in store.all("SELECT g.code_id, d.case_id FROM codings g JOIN documents d "
-                                          "ON d.id = g.document_id WHERE g.status = 'confirmed'"):
-            self.rows.setdefault(code_id, []).append((case_id, values.get(case_id, "(none)")))
-        self.tree = tree
-
-    def of(self, code: Code) -> list[tuple[int | None, str]]:
-        return [row for c in subtree(self.tree, code) for row in self.rows.get(c.id, [])]
-
-
-def _grounded(project, code: Code, tree: list[Code], by: str | None, grounding: _Grounding | None = None) -> dict:
-    rows = (grounding or _Grounding(project.store, tree, by)).of(code)
-    split: dict[str, dict[str, int]] = {}
-    if by:
-        for value in sorted({v for _, v in rows}):
-            chosen = [case for case, v in rows if v == value]
-            split[value] = {"segments": len(chosen), "participants": len({c for c in chosen if c is not None})}
-    return {"path": code.path, "name": code.name, "kind": code.kind,
-            "codes": [c.path for c in tree if c.parent_id == code.id],
-            "segments": len(rows), "participants": len({c for c, _ in rows if c is not None}), "split": split}
-
-
-@dataclass
-class Problem:
-    kind: str
-    item: str
-    detail: str
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-def check(project, min_evidence: int = 2) -> list[Problem]:
-    """The rigour report: what in the model is not yet grounded or connected."""
-    store = project.store
-    tree = all_codes(store)
-    cats = [c for c in tree if c.is_category]
-    rels = relations(project)
-    problems: list[Problem] = []
-    related = {r.source for r in rels} | {r.target for r in rels}
-    for c in cats:
-        if c.path not in related:
-            problems.append(Problem("unrelated category", c.path, "has no relation to any other category or code"))
-        if not store.scalar("SELECT count(*) FROM category_properties WHERE code_id = ?", (c.id,)):
-            problems.append(Problem("no properties", c.path, "no properties or dimensions yet"))
-    for r in rels:
-        what = f"{r.source} {r.type} {r.target}"
-        if not r.passages and not r.memos:
-            problems.append(Problem("ungrounded relation", what, "no evidence: no passages and no memos"))
-        elif r.passages < min_evidence or r.participants < min_evidence:
-            problems.append(Problem("thin relation", what, f"{r.passages} passage(s) from {r.participants} "
-                                    f"participant(s); fewer than {min_evidence}"))
-    by_id = {c.id: c for c in tree}
-    coded = {r[0] for r in store.all("SELECT DISTINCT code_id FROM codings")}
-    children: dict[int, list] = {}
-    for c in tree:
-        if c.parent_id is not None:
-            children.setdefault(c.parent_id, []).append(c)
-    for c in tree:
-        if c.is_category:
-            continue
-        kids = children.get(c.id, [])
-        if c.id not in coded and kids and all(k.is_category for k in kids):
-            continue  # a folder that only groups categories (e.g. "Barriers"), not a code left out
-        node, inside = c.parent_id, False
-        while node is not None:
-            if by_id[node].is_category:
-                inside = True
-                break
-            node = by_id[node].parent_id
-        if not inside:
-            problems.append(Problem("code in no category", c.path, "not grouped under any category"))
-    centre = core(store)
-    if centre is None:
-        problems.append(Problem("no core category", "-", "mark one with 'gtcode core CATEGORY'"))
-    else:
-        edges: dict[str, set[str]] = {}
-        for r in rels:
-            edges.setdefault(r.source, set()).add(r.target)
-            edges.setdefault(r.target, set()).add(r.source)
-        for c in tree:
-            if c.parent_id is not None:
-                parent = by_id[c.parent_id].path
-                edges.setdefault(c.path, set()).add(parent)
-                edges.setdefault(parent, set()).add(c.path)
-        seen, stack = set(), [centre.path]
-        while stack:
-            node = stack.pop()
-            if node not in seen:
-                seen.add(node)
-                stack.extend(edges.get(node, ()))
-        for c in cats:
-            if c.path not in seen:
-                problems.append(Problem("not reached from the core", c.path,
-                                        f"no chain of relations links it to {centre.path!r}"))
-    return problems

@@ -13,23 +13,23 @@ autocoding suggestions are left out until someone accepts them.
     from gtcode import Project
     from gtcode.analysis.cooccurrence import cooccurrence, top_pairs
     with Project.open() as p:
-        result = cooccurrence(p, by="segment", where=["role=mother"])
+        result = cooccurrence(p.store, by="segment", where=["role=mother"])
         for pair in top_pairs(result, 10):
             print(pair.a, pair.b, pair.both, round(pair.jaccard, 2))
 """
 
 from __future__ import annotations
 
-import bisect
-import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from itertools import combinations
 
 from gtcode.codes import Code, all_codes, resolve_code, subtree
+from gtcode.documents import SegmentIndex
 from gtcode.errors import InputError, did_you_mean
-from gtcode.scope import parse_where, where_sql
+from gtcode.scope import Scope, as_list, case_values, natural_key, resolve_attribute
+from gtcode.store.db import Store
 
 #: What a unit of co-occurrence can be, and the words accepted for each.
 UNITS = {"segment": "segment", "segments": "segment", "turn": "turn", "turns": "turn",
@@ -42,17 +42,6 @@ SORTS = ("jaccard", "both")
 NONE_LABEL = "(none)"
 
 
-# --- shared helpers (saturation uses them too) ------------------------------------------------
-
-def natural_key(label: str):
-    """P2 before P10: digits compare as numbers."""
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p.casefold()) for p in re.split(r"(\d+)", label) if p)
-
-
-def _where_list(where) -> list[str]:
-    return [where] if isinstance(where, str) else list(where or [])
-
-
 def _choice(value: str, allowed: dict[str, str], option: str) -> str:
     key = str(value).strip().casefold()
     if key in allowed:
@@ -61,25 +50,8 @@ def _choice(value: str, allowed: dict[str, str], option: str) -> str:
     raise InputError(f"{option} {value!r}: expected {', '.join(canonical)}{did_you_mean(key, list(allowed))}")
 
 
-def resolve_attribute(store, name: str, option: str) -> str:
-    """A case attribute's stored name, matched case-insensitively; unknown → InputError with did-you-mean."""
-    known = {r[0].casefold(): r[0] for r in store.all("SELECT name FROM attributes ORDER BY id")}
-    key = name.strip().casefold()
-    if key in known:
-        return known[key]
-    hint = did_you_mean(name, list(known.values())) or f" (attributes: {', '.join(known.values()) or 'none yet'})"
-    raise InputError(f"{option} {name!r}: not an attribute of the cases{hint}")
-
-
-def case_values(store, attribute: str) -> dict[int, str]:
-    """case id → the case's value of `attribute` (cases without one are absent)."""
-    return {r[0]: r[1] for r in store.all(
-        "SELECT ca.case_id, ca.value FROM case_attributes ca JOIN attributes a ON a.id = ca.attribute_id "
-        "WHERE a.name = ?", (attribute,))}
-
-
 @dataclass
-class _Selection:
+class _CodeGroup:
     """One row/column: a code (its own codings), or a category or named code with its subtree."""
 
     code: Code
@@ -90,75 +62,39 @@ class _Selection:
         return self.code.path
 
 
-def _select(store, codes, children: bool, tree: list[Code] | None = None) -> list[_Selection]:
+def _select(store, codes, children: bool, tree: list[Code] | None = None) -> list[_CodeGroup]:
     """Named codes (a category, or a code with `children`, counts its subtree as one), deduplicated."""
     tree = tree if tree is not None else all_codes(store)
     refs = [codes] if isinstance(codes, (str, int)) else list(codes)
-    out: dict[int, _Selection] = {}
+    out: dict[int, _CodeGroup] = {}
     for ref in refs:
         code = resolve_code(store, ref, tree)
         if code.id not in out:
-            out[code.id] = _Selection(code, subtree(tree, code) if (code.is_category or children) else [code])
+            out[code.id] = _CodeGroup(code, subtree(tree, code) if (code.is_category or children) else [code])
     return list(out.values())
 
 
-class _Units:
-    """Segments or turns of the documents in scope, sorted per document, to find the units a span overlaps."""
-
-    def __init__(self, store, by: str, clause: str, params: list):
-        self.by = by
-        self.starts: dict[int, list[int]] = {}
-        self.ends: dict[int, list[int]] = {}
-        self.first: dict[int, int] = {}      # document id → global index of its first unit
-        self.names: list[tuple] = []         # per unit: (document id, first segment ordinal, last)
-        self.count = 0
-        if by == "document":
-            return
-        if by == "segment":
-            sql = ("SELECT u.document_id, u.start_char, u.end_char, u.ordinal, u.ordinal FROM segments u "
-                   f"JOIN documents d ON d.id = u.document_id WHERE {clause} ORDER BY u.document_id, u.start_char")
-        else:
-            sql = ("SELECT u.document_id, u.start_char, u.end_char, min(s.ordinal), max(s.ordinal) FROM turns u "
-                   f"JOIN documents d ON d.id = u.document_id LEFT JOIN segments s ON s.turn_id = u.id "
-                   f"WHERE {clause} GROUP BY u.id ORDER BY u.document_id, u.start_char")
-        for doc_id, start, end, first, last in store.all(sql, params):
-            if doc_id not in self.first:
-                self.first[doc_id] = self.count
-                self.starts[doc_id], self.ends[doc_id] = [], []
-            self.starts[doc_id].append(start)
-            self.ends[doc_id].append(end)
-            self.names.append((doc_id, first, last))
-            self.count += 1
-
-    def overlapping(self, doc_id: int, start: int, end: int) -> range:
-        """Global indexes of the units [start, end) overlaps (by document: the document's id)."""
-        if self.by == "document":
-            return range(doc_id, doc_id + 1)
-        ends = self.ends.get(doc_id)
-        if not ends:
-            return range(0)
-        i = bisect.bisect_right(ends, start)          # first unit ending after the span starts
-        j = bisect.bisect_left(self.starts[doc_id], end, lo=i)   # first unit starting at or after its end
-        base = self.first[doc_id]
-        return range(base + i, base + j)
-
-    def address(self, unit: int) -> str:
-        """A unit as users address it: D3 (document), D3:17 (segment), D3:17-21 (a turn's segments)."""
-        if self.by == "document":
-            return f"D{unit}"
-        doc_id, first, last = self.names[unit]
-        if first is None:
-            return f"D{doc_id}"
-        return f"D{doc_id}:{first}" if first == last else f"D{doc_id}:{first}-{last}"
-
-
-def _scope(store, where: list[str]):
-    clause, params = where_sql(store, parse_where(where))
-    docs = store.all(f"SELECT d.id, d.case_id FROM documents d WHERE {clause} ORDER BY d.id", params)
+def _in_scope(store: Store, scope: Scope):
+    """(documents as (id, case id), confirmed codings as (code id, document id, start, end)) within `scope`."""
+    docs = store.all(f"SELECT d.id, d.case_id FROM documents d WHERE {scope.clause} ORDER BY d.id", scope.params)
     codings = store.all("SELECT g.code_id, g.document_id, g.start_char, g.end_char FROM codings g "
-                        f"JOIN documents d ON d.id = g.document_id WHERE {clause} AND g.status = 'confirmed'",
-                        params)
-    return clause, params, docs, codings
+                        f"JOIN documents d ON d.id = g.document_id WHERE {scope.clause} AND g.status = 'confirmed'",
+                        scope.params)
+    return docs, codings
+
+
+def _count_units(store: Store, by: str, scope: Scope, docs: list) -> int:
+    """Units in scope: its documents, or the segments or turns of them."""
+    if by == "document":
+        return len(docs)
+    table = "segments" if by == "segment" else "turns"
+    return store.scalar(f"SELECT count(*) FROM {table} u JOIN documents d ON d.id = u.document_id "
+                        f"WHERE {scope.clause}", scope.params)
+
+
+def _units_at(index: SegmentIndex, by: str, doc_id: int, start: int, end: int) -> list[tuple[int, int]]:
+    """The units a coding falls in, as (document id, position among the document's units): document order."""
+    return [(doc_id, k) for k in index.units_at(doc_id, start, end, by)]
 
 
 # --- co-occurrence -----------------------------------------------------------------------------
@@ -206,8 +142,8 @@ class Cooccurrence:
     codes: list[CodeUnits]
     pairs: list[Pair]         # codes order (a before b), only pairs with both ≥ 1
     _both: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
-    _has: dict[str, set[int]] = field(default_factory=dict, repr=False)
-    _units: _Units | None = field(default=None, repr=False)
+    _has: dict[str, set[tuple[int, int]]] = field(default_factory=dict, repr=False)
+    _index: SegmentIndex | None = field(default=None, repr=False)
 
     def pair(self, a: str, b: str) -> Pair:
         """Any two compared codes by path, in the order given, even if they never co-occur."""
@@ -226,7 +162,7 @@ class Cooccurrence:
         """Addresses of the units where both codes occur, in document order: the passages to read first."""
         self.pair(a, b)
         units = sorted(self._has.get(a, set()) & self._has.get(b, set()))[:limit]
-        return [self._units.address(u) for u in units] if self._units else []
+        return [self._index.units(doc_id, self.by)[k].address for doc_id, k in units] if self._index else []
 
     def all_pairs(self) -> list[Pair]:
         """Every pair of compared codes, zeros included (n·(n-1)/2 of them)."""
@@ -242,7 +178,7 @@ class Cooccurrence:
                 "pairs": [p.to_dict() for p in self.at_least(min_both)]}
 
 
-def cooccurrence(project, codes=None, by: str = "segment", where=None, *, children: bool = True) -> Cooccurrence:
+def cooccurrence(store: Store, codes=None, by: str = "segment", where=None, *, children: bool = True) -> Cooccurrence:
     """How often each pair of codes occurs in the same segment, speaker turn or document.
 
     `codes` (names, paths or ids) picks what to compare; a category counts its whole subtree as one, and so
@@ -250,23 +186,23 @@ def cooccurrence(project, codes=None, by: str = "segment", where=None, *, childr
     is compared by its own codings. `where` filters documents by case attribute (`role=mother`).
     """
     by = _choice(by, UNITS, "--by")
-    where = _where_list(where)
-    store = project.store
+    where = as_list(where)
     tree = all_codes(store)
     explicit = codes is not None
-    selections = _select(store, codes, children, tree) if explicit else [_Selection(c, [c]) for c in tree]
-    clause, params, docs, codings = _scope(store, where)
-    units = _Units(store, by, clause, params)
+    selections = _select(store, codes, children, tree) if explicit else [_CodeGroup(c, [c]) for c in tree]
+    scope = Scope.from_where(store, where)
+    docs, codings = _in_scope(store, scope)
+    index = SegmentIndex(store)
 
     index_of: dict[int, list[int]] = {}
     for i, sel in enumerate(selections):
         for member in sel.members:
             index_of.setdefault(member.id, []).append(i)
-    has: list[set[int]] = [set() for _ in selections]
+    has: list[set[tuple[int, int]]] = [set() for _ in selections]
     for code_id, doc_id, start, end in codings:
         targets = index_of.get(code_id)
         if targets:
-            found = units.overlapping(doc_id, start, end)
+            found = _units_at(index, by, doc_id, start, end)
             for i in targets:
                 has[i].update(found)
     keep = [i for i in range(len(selections)) if explicit or has[i]]
@@ -274,7 +210,7 @@ def cooccurrence(project, codes=None, by: str = "segment", where=None, *, childr
                          len(has[i])) for i in keep]
 
     # Invert: per unit, the compared codes it has; each unit then adds one to each pair among them.
-    per_unit: dict[int, list[int]] = {}
+    per_unit: dict[tuple[int, int], list[int]] = {}
     for k, i in enumerate(keep):
         for unit in has[i]:
             per_unit.setdefault(unit, []).append(k)
@@ -284,9 +220,8 @@ def cooccurrence(project, codes=None, by: str = "segment", where=None, *, childr
             counts.update(combinations(present, 2))   # `present` is ascending: pairs keep codes order
     both = {(summary[x].code, summary[y].code): n for (x, y), n in counts.items()}
     pairs = [_pair(summary[x], summary[y], n) for (x, y), n in sorted(counts.items())]
-    total = len(docs) if by == "document" else units.count
-    return Cooccurrence(by, where, total, summary, pairs, both,
-                        {summary[k].code: has[i] for k, i in enumerate(keep)}, units)
+    return Cooccurrence(by, where, _count_units(store, by, scope, docs), summary, pairs, both,
+                        {summary[k].code: has[i] for k, i in enumerate(keep)}, index)
 
 
 def top_pairs(result: Cooccurrence, n: int | None = 20, *, sort: str = "jaccard", min_both: int = 1,
@@ -323,7 +258,7 @@ def _quote(name: str) -> str:
     return f'"{name}"' if not any(ch in name for ch in '"$`\\!') else shlex.quote(name)
 
 
-def suggest_relations(project, *, by: str = "segment", where=None, n: int = 15, min_both: int = 2) -> list[dict]:
+def suggest_relations(store: Store, *, by: str = "segment", where=None, n: int = 15, min_both: int = 2) -> list[dict]:
     """Candidate relations for `relate --suggest`: never applied, only offered for reading.
 
     The most strongly co-occurring pairs (by Jaccard) of categories, or of codes while there are fewer than two
@@ -332,10 +267,9 @@ def suggest_relations(project, *, by: str = "segment", where=None, n: int = 15, 
     a `gtcode relate` line to start from (is-associated-with: co-occurrence says nothing of direction), naming
     each code by its name where that is unique, else by its path.
     """
-    store = project.store
     tree = all_codes(store)
     categories = [c.path for c in tree if c.is_category]
-    result = cooccurrence(project, categories if len(categories) >= 2 else None, by=by, where=where)
+    result = cooccurrence(store, categories if len(categories) >= 2 else None, by=by, where=where)
     paths = {c.id: c.path for c in tree}
     names = Counter(c.name.casefold() for c in tree)
     ref = {c.path: c.name if names[c.name.casefold()] == 1 else c.path for c in tree}   # shortest that resolves
@@ -412,7 +346,7 @@ class Matrix:
                 "rows": [r.to_dict(self.columns) for r in self.rows]}
 
 
-def matrix(project, cols: str, *, rows: str = "codes", count: str = "segments", where=None, codes=None,
+def matrix(store: Store, cols: str, *, rows: str = "codes", count: str = "segments", where=None, codes=None,
            children: bool = True) -> Matrix:
     """Codes (own codings) or categories (their subtrees) against the values of the case attribute `cols`.
 
@@ -423,17 +357,16 @@ def matrix(project, cols: str, *, rows: str = "codes", count: str = "segments", 
     """
     rows_of = _choice(rows, ROWS, "--rows")
     count = _choice(count, COUNTS, "--count")
-    where = _where_list(where)
-    store = project.store
+    where = as_list(where)
     attribute = resolve_attribute(store, cols, "--cols")
     tree = all_codes(store)
     if codes is not None:
         selections, always = _select(store, codes, children, tree), True
     elif rows_of == "categories":
-        selections, always = [_Selection(c, subtree(tree, c)) for c in tree if c.is_category], True
+        selections, always = [_CodeGroup(c, subtree(tree, c)) for c in tree if c.is_category], True
     else:
-        selections, always = [_Selection(c, [c]) for c in tree if not c.is_category], False
-    clause, params, docs, codings = _scope(store, where)
+        selections, always = [_CodeGroup(c, [c]) for c in tree if not c.is_category], False
+    docs, codings = _in_scope(store, Scope.from_where(store, where))
     values = case_values(store, attribute)
     column_of = {d[0]: values.get(d[1]) if d[1] is not None else None for d in docs}
     case_of = {d[0]: d[1] for d in docs}
@@ -445,7 +378,7 @@ def matrix(project, cols: str, *, rows: str = "codes", count: str = "segments", 
         in_col = [d for d in docs if column_of[d[0]] == v]
         columns.append(MatrixColumn(v, len({d[1] for d in in_col if d[1] is not None}), len(in_col)))
 
-    units = _Units(store, "segment", clause, params) if count == "segments" else None
+    index = SegmentIndex(store)
     index_of: dict[int, list[int]] = {}
     for i, sel in enumerate(selections):
         for member in sel.members:
@@ -460,7 +393,7 @@ def matrix(project, cols: str, *, rows: str = "codes", count: str = "segments", 
                 if case_of[doc_id] is not None:
                     tallies[i][c].add(case_of[doc_id])
             else:
-                tallies[i][c].update(units.overlapping(doc_id, start, end))
+                tallies[i][c].update(_units_at(index, "segment", doc_id, start, end))
     out, left_out = [], 0
     for sel, tally in zip(selections, tallies):
         counts = [n if count == "codings" else len(n) for n in tally]

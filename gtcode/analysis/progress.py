@@ -3,15 +3,17 @@
 A document's *participant segments* are those not spoken by the interviewer;
 when a document has speaker labels at all, unlabelled text (a preamble,
 a header) is left out too. A segment counts as coded when any confirmed
-coding overlaps it. Everything here is one or two queries per call, so the
-TUI can refresh after every keystroke; the CLI may reuse it.
+coding overlaps it (placed with `documents.SegmentIndex`). Everything here is
+a few queries per call, so the TUI can refresh after every keystroke; the CLI
+may reuse it.
 """
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass
 
+from gtcode.codes import all_codes
+from gtcode.documents import SegmentIndex
 from gtcode.store.db import Store
 
 #: Colours for codes that have none of their own (no codebook colour): distinct, readable on dark and light.
@@ -71,41 +73,20 @@ def _participant_sql(doc_filter: str) -> str:
             " ORDER BY s.document_id, s.ordinal")
 
 
-def _union(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
-    """Sorted, merged intervals as parallel lists of starts and ends."""
-    starts: list[int] = []
-    ends: list[int] = []
-    for a, b in sorted(spans):
-        if ends and a <= ends[-1]:
-            ends[-1] = max(ends[-1], b)
-        else:
-            starts.append(a)
-            ends.append(b)
-    return starts, ends
-
-
-def _covered(starts: list[int], ends: list[int], a: int, b: int) -> bool:
-    """Does [a, b) overlap any merged interval?"""
-    i = bisect.bisect_right(ends, a)   # first interval ending after a
-    return i < len(starts) and starts[i] < b
-
-
 def document_progress(store: Store, document_id: int | None = None) -> dict[int, Progress]:
     """Per document: participant segments and how many are coded. Every document has an entry."""
     doc_filter, params = ("s.document_id = ?", (document_id,)) if document_id is not None else ("1", ())
-    segs = store.all(_participant_sql(doc_filter), params)
     coding_filter = "document_id = ? AND" if document_id is not None else ""
-    spans: dict[int, list[tuple[int, int]]] = {}
+    index = SegmentIndex(store)
+    coded: set[tuple[int, int]] = set()
     for doc, a, b in store.all(f"SELECT document_id, start_char, end_char FROM codings WHERE {coding_filter}"
                                " status = 'confirmed'", params):
-        spans.setdefault(doc, []).append((a, b))
-    unions = {doc: _union(s) for doc, s in spans.items()}
+        coded.update((doc, o) for o in index.ordinals(doc, a, b))
     counts: dict[int, list[int]] = {}
-    for doc, _ordinal, a, b in segs:
+    for doc, ordinal, _a, _b in store.all(_participant_sql(doc_filter), params):
         slot = counts.setdefault(doc, [0, 0])
         slot[0] += 1
-        if doc in unions and _covered(*unions[doc], a, b):
-            slot[1] += 1
+        slot[1] += (doc, ordinal) in coded
     ids = [document_id] if document_id is not None else [r[0] for r in store.all("SELECT id FROM documents")]
     return {d: Progress(d, *counts.get(d, (0, 0))) for d in ids}
 
@@ -120,15 +101,11 @@ def segment_codes(store: Store, document_id: int) -> dict[int, list[SegmentCodin
 
     Codes come in tree order within a segment, so the margin reads the same way as the code panel.
     """
-    from gtcode.codes import all_codes
-
     codes = all_codes(store)
     order = {c.id: i for i, c in enumerate(codes)}
     by_id = {c.id: c for c in codes}
     colors = code_colors(codes)
-    segs = store.all("SELECT ordinal, start_char, end_char FROM segments WHERE document_id = ? ORDER BY ordinal",
-                     (document_id,))
-    ends = [r[2] for r in segs]
+    index = SegmentIndex(store)
     out: dict[int, list[SegmentCoding]] = {}
     rows = store.all("SELECT g.id, g.code_id, g.start_char, g.end_char, g.status, g.pattern, k.name AS coder"
                      " FROM codings g JOIN coders k ON k.id = g.coder_id WHERE g.document_id = ?"
@@ -137,10 +114,8 @@ def segment_codes(store: Store, document_id: int) -> dict[int, list[SegmentCodin
         code = by_id[r["code_id"]]
         item = SegmentCoding(r["id"], code.id, code.path, code.name, colors[code.id], r["status"],
                              r["coder"], r["start_char"], r["end_char"], r["pattern"])
-        i = bisect.bisect_right(ends, r["start_char"])
-        while i < len(segs) and segs[i][1] < r["end_char"]:
-            out.setdefault(segs[i][0], []).append(item)
-            i += 1
+        for ordinal in index.ordinals(document_id, r["start_char"], r["end_char"]):
+            out.setdefault(ordinal, []).append(item)
     for items in out.values():
         items.sort(key=lambda s: (order[s.code_id], s.pending, s.coding_id))
     return out

@@ -1,110 +1,27 @@
-"""Constant comparison: coded passages side by side, two codes against each other, words in context.
+"""Constant comparison: coded passages side by side, and two codes against each other.
 
 `retrieve` gathers a code's passages (with its child codes) grouped by case,
 document, code, coder or a case attribute; `compare` splits two codes'
 passages into A only, B only and both (overlapping spans of one document),
-and across case attributes; `kwic` and `freq` look at the words themselves.
-Only `kwic` and `freq` need spaCy, and they import it when called.
+and across case attributes. Words in context (`kwic`, `freq`) are in `words`.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
-from gtcode.address import format_ranges
 from gtcode.codes import all_codes, resolve_code, subtree
-from gtcode.coding import Passage
-from gtcode.errors import InputError, did_you_mean
-from gtcode.scope import parse_where, where_sql
+from gtcode.coding import Passage, passages
+from gtcode.documents import ContextSegment, SegmentIndex
+from gtcode.errors import InputError
+from gtcode.scope import Scope, as_list, case_attributes, natural_key, resolve_attribute
+from gtcode.store.db import Store
 
 GROUPINGS = ("case", "document", "code", "coder")
 
 
-def _natural(label: str):
-    """P2 before P10: digits compare as numbers."""
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p.casefold()) for p in re.split(r"(\d+)", label) if p)
-
-
-def _where_list(where) -> list[str]:
-    return [where] if isinstance(where, str) else list(where or [])
-
-
-def _attribute(store, name: str, option: str, extra: tuple[str, ...] = ()) -> str:
-    """A keyword from `extra`, or an attribute's stored name (matched case-insensitively)."""
-    key = name.strip().casefold()
-    if key in extra:
-        return key
-    known = {r[0].casefold(): r[0] for r in store.all("SELECT name FROM attributes ORDER BY id")}
-    if key in known:
-        return known[key]
-    choices = [*extra, *known.values()]
-    raise InputError(f"{option} {name!r}: not {', '.join(extra) + ' or ' if extra else ''}an attribute of the cases"
-                     + (did_you_mean(name, choices) or f" (attributes: {', '.join(known.values()) or 'none yet'})"))
-
-
-def _case_attributes(store) -> dict[int, dict[str, str]]:
-    out: dict[int, dict[str, str]] = {}
-    for r in store.all("SELECT ca.case_id, a.name, ca.value FROM case_attributes ca "
-                       "JOIN attributes a ON a.id = ca.attribute_id ORDER BY a.id"):
-        out.setdefault(r[0], {})[r[1]] = r[2]
-    return out
-
-
-class _Documents:
-    """Text and segments of documents, each loaded once: addresses and context for spans."""
-
-    def __init__(self, store):
-        self.store = store
-        self._docs: dict[int, tuple[str, list[tuple], list[int]]] = {}
-
-    def get(self, doc_id: int):
-        if doc_id not in self._docs:
-            text = self.store.scalar("SELECT text FROM documents WHERE id = ?", (doc_id,))
-            segs = [tuple(r) for r in self.store.all(
-                "SELECT s.ordinal, s.start_char, s.end_char, t.speaker, t.is_interviewer FROM segments s "
-                "JOIN turns t ON t.id = s.turn_id WHERE s.document_id = ? ORDER BY s.ordinal", (doc_id,))]
-            self._docs[doc_id] = (text, segs, [s[2] for s in segs])
-        return self._docs[doc_id]
-
-    def _inside(self, doc_id: int, start: int, end: int) -> tuple[int, int]:
-        import bisect
-
-        _, segs, ends = self.get(doc_id)
-        i = j = bisect.bisect_right(ends, start)
-        while j < len(segs) and segs[j][1] < end:
-            j += 1
-        return i, j
-
-    def address(self, doc_id: int, start: int, end: int) -> str:
-        i, j = self._inside(doc_id, start, end)
-        _, segs, _ = self.get(doc_id)
-        return f"D{doc_id}:{format_ranges(s[0] for s in segs[i:j]) or '?'}"
-
-    def text(self, doc_id: int, start: int, end: int) -> str:
-        return self.get(doc_id)[0][start:end]
-
-    def context(self, doc_id: int, start: int, end: int, n: int):
-        if n <= 0:
-            return [], []
-        i, j = self._inside(doc_id, start, end)
-        text, segs, _ = self.get(doc_id)
-        make = lambda s: ContextSegment(f"D{doc_id}:{s[0]}", s[3], bool(s[4]), text[s[1]:s[2]])  # noqa: E731
-        return [make(s) for s in segs[max(0, i - n):i]], [make(s) for s in segs[j:j + n]]
-
-
 # --- retrieve ----------------------------------------------------------------------------------
-
-@dataclass
-class ContextSegment:
-    """A segment shown around a passage, so the passage is read where it was said."""
-
-    address: str
-    speaker: str | None
-    is_interviewer: bool
-    text: str
-
 
 @dataclass
 class Retrieved:
@@ -173,50 +90,54 @@ class Retrieval:
                 "pending_left_out": self.pending_left_out, "groups": [g.to_dict() for g in self.groups]}
 
 
-def _codes(project, ref, children: bool):
-    tree = all_codes(project.store)
-    code = resolve_code(project.store, ref, tree)
+def _codes(store: Store, ref, children: bool):
+    tree = all_codes(store)
+    code = resolve_code(store, ref, tree)
     return code, (subtree(tree, code) if children else [code])
 
 
-def _pending(project, code_ids: list[int], where) -> int:
-    clause, params = where_sql(project.store, parse_where(where))
+def _passages(store: Store, codes, scope: Scope, include_pending: bool) -> list[Passage]:
+    return passages(store, [c.id for c in codes], scope.clause, scope.params, include_pending)
+
+
+def _pending(store: Store, code_ids: list[int], scope: Scope) -> int:
     marks = ",".join("?" * len(code_ids))
-    return project.store.scalar(
-        f"SELECT count(*) FROM codings g JOIN documents d ON d.id = g.document_id WHERE {clause}"
-        f" AND g.status = 'pending' AND g.code_id IN ({marks})", [*params, *code_ids])
+    return store.scalar(
+        f"SELECT count(*) FROM codings g JOIN documents d ON d.id = g.document_id WHERE {scope.clause}"
+        f" AND g.status = 'pending' AND g.code_id IN ({marks})", [*scope.params, *code_ids])
 
 
-def retrieve(project, code, *, by: str = "case", where=None, context: int = 0, include_pending: bool = False,
+def retrieve(store: Store, code, *, by: str = "case", where=None, context: int = 0, include_pending: bool = False,
              children: bool = True) -> Retrieval:
     """Every passage coded CODE (and its child codes), grouped for reading side by side."""
     if context < 0:
         raise InputError("--context: expected 0 or more segments")
-    where = _where_list(where)
-    top, included = _codes(project, code, children)
-    by = _attribute(project.store, by, "--by", GROUPINGS)
-    found = project.passages(top.id, where=where, include_pending=include_pending, children=children)
-    docs = _Documents(project.store)
+    where = as_list(where)
+    top, included = _codes(store, code, children)
+    by = resolve_attribute(store, by, "--by", GROUPINGS)
+    scope = Scope.from_where(store, where)
+    found = _passages(store, included, scope, include_pending)
+    docs = SegmentIndex(store)
     order = {c.path: i for i, c in enumerate(included)}
     groups: dict[tuple, Group] = {}
     for p in found:
         before, after = docs.context(p.document_id, p.start, p.end, context)
         if by == "case":
-            key, label, sort = p.case, p.case or "(no case)", (p.case is None, _natural(p.case or ""))
+            key, label, sort = p.case, p.case or "(no case)", (p.case is None, natural_key(p.case or ""))
         elif by == "document":
             key, label, sort = p.document, f"D{p.document_id} {p.document}", (False, p.document_id)
         elif by == "code":
             key, label, sort = p.code, p.code, (False, order.get(p.code, len(order)))
         elif by == "coder":
-            key, label, sort = p.coder, p.coder, (False, _natural(p.coder))
+            key, label, sort = p.coder, p.coder, (False, natural_key(p.coder))
         else:
             key = p.attributes.get(by)
-            label, sort = (key if key is not None else f"(no {by})"), (key is None, _natural(key or ""))
+            label, sort = (key if key is not None else f"(no {by})"), (key is None, natural_key(key or ""))
         group = groups.get(sort)
         if group is None:
             group = groups[sort] = Group(key, label, attributes=dict(p.attributes) if by == "case" else {})
         group.passages.append(Retrieved(p, before, after))
-    pending = 0 if include_pending else _pending(project, [c.id for c in included], where)
+    pending = 0 if include_pending else _pending(store, [c.id for c in included], scope)
     return Retrieval(top.path, [c.path for c in included], by, context, where, include_pending, children,
                      [groups[k] for k in sorted(groups)], pending)
 
@@ -314,7 +235,7 @@ def _overlaps(a: list[Passage], b: list[Passage]) -> list[tuple[int, int]]:
     return [(s, e) for s, e in merged]
 
 
-def _cluster(docs: _Documents, a: list[Passage], b: list[Passage]) -> list[Compared]:
+def _cluster(docs: SegmentIndex, a: list[Passage], b: list[Passage]) -> list[Compared]:
     """Join overlapping codings of either code, per document, into compared stretches."""
     marked = sorted([(p.document_id, p.start, p.end, "a", p) for p in a] + [(p.document_id, p.start, p.end, "b", p)
                                                                           for p in b], key=lambda t: t[:3])
@@ -330,28 +251,25 @@ def _cluster(docs: _Documents, a: list[Passage], b: list[Passage]) -> list[Compa
         first = (pa or pb)[0]
         kind = "both" if pa and pb else ("a" if pa else "b")
         out.append(Compared(kind, doc_id, first.document, first.case, docs.address(doc_id, start, end),
-                            first.speaker, start, end, docs.text(doc_id, start, end), dict(first.attributes),
+                            first.speaker, start, end, docs.text(doc_id)[start:end], dict(first.attributes),
                             pa, pb, _overlaps(pa, pb)))
     return out
 
 
-def compare(project, a, b, *, where=None, include_pending: bool = False, children: bool = True,
+def compare(store: Store, a, b, *, where=None, include_pending: bool = False, children: bool = True,
             attributes: list[str] | None = None) -> Comparison:
     """Passages with A only, B only and both, and how cases and passages split across case attributes."""
-    where = _where_list(where)
-    code_a, in_a = _codes(project, a, children)
-    code_b, in_b = _codes(project, b, children)
+    where = as_list(where)
+    code_a, in_a = _codes(store, a, children)
+    code_b, in_b = _codes(store, b, children)
     if code_a.id == code_b.id:
         raise InputError(f"compare needs two different codes; both name {code_a.path!r}")
-    found = [project.passages(c.id, where=where, include_pending=include_pending, children=children)
-             for c in (code_a, code_b)]
-    units = _cluster(_Documents(project.store), *found)
-    store = project.store
-    clause, params = where_sql(store, parse_where(where))
-    case_ids = [r[0] for r in store.all(f"SELECT DISTINCT d.case_id FROM documents d WHERE {clause}"
-                                        " AND d.case_id IS NOT NULL", params)]
+    scope = Scope.from_where(store, where)
+    units = _cluster(SegmentIndex(store), *(_passages(store, c, scope, include_pending) for c in (in_a, in_b)))
+    case_ids = [r[0] for r in store.all(f"SELECT DISTINCT d.case_id FROM documents d WHERE {scope.clause}"
+                                        " AND d.case_id IS NOT NULL", scope.params)]
     names = {r[0]: r[1] for r in store.all("SELECT id, name FROM cases")}
-    attrs = _case_attributes(store)
+    attrs = case_attributes(store)
     has: dict[str, set[str]] = {names[c]: set() for c in case_ids}
     for u in units:
         if u.case is not None:
@@ -359,11 +277,11 @@ def compare(project, a, b, *, where=None, include_pending: bool = False, childre
     case_kind = {name: ("both" if len(k) == 2 else "a" if k == {"a"} else "b" if k else None)
                  for name, k in has.items()}
     by_name = {names[c]: attrs.get(c, {}) for c in case_ids}
-    chosen = [_attribute(store, x, "--by") for x in attributes] if attributes else \
+    chosen = [resolve_attribute(store, x, "--by") for x in attributes] if attributes else \
         [r[0] for r in store.all("SELECT name FROM attributes ORDER BY id")]
     split = []
     for attr in chosen:
-        values = sorted({v.get(attr) for v in by_name.values()}, key=lambda v: (v is None, _natural(v or "")))
+        values = sorted({v.get(attr) for v in by_name.values()}, key=lambda v: (v is None, natural_key(v or "")))
         for value in values:
             in_value = {n for n, v in by_name.items() if v.get(attr) == value}
             kinds = Counter(case_kind.get(n) for n in in_value)
@@ -375,6 +293,3 @@ def compare(project, a, b, *, where=None, include_pending: bool = False, childre
                       include_pending, children, [u for u in units if u.kind == "a"],
                       [u for u in units if u.kind == "b"], [u for u in units if u.kind == "both"],
                       len(has), totals["a"], totals["b"], totals["both"], split)
-
-
-# --- words: segments to read -------------------------------------------------------------------

@@ -19,9 +19,9 @@ from datetime import datetime
 from pathlib import Path
 
 from gtcode.codes import all_codes
-from gtcode.analysis.cooccurrence import case_values, natural_key, resolve_attribute
 from gtcode.errors import InputError
-from gtcode.scope import parse_where, where_sql
+from gtcode.scope import Scope, as_list, case_values, natural_key, resolve_attribute
+from gtcode.store.db import Store
 
 ORDERS = ("imported", "name")
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
@@ -149,7 +149,7 @@ def _sorter(values: list[str]):
     return "text", natural_key
 
 
-def saturation(project, order: str = "imported", last: int = 3, *, threshold: float = 5.0,
+def saturation(store: Store, order: str = "imported", last: int = 3, *, threshold: float = 5.0,
                where=None) -> Saturation:
     """New codes per transcript in interview order, the cumulative count, and the share new in the last K.
 
@@ -160,12 +160,12 @@ def saturation(project, order: str = "imported", last: int = 3, *, threshold: fl
         raise InputError(f"--last {last}: expected 1 or more transcripts")
     if not 0 <= threshold <= 100:
         raise InputError(f"--threshold {threshold:g}: expected a percentage from 0 to 100")
-    where = [where] if isinstance(where, str) else list(where or [])
-    store = project.store
+    where = as_list(where)
     key = str(order).strip()
     attribute = None if key.casefold() in ORDERS else resolve_attribute(store, key, "--order")
     order = attribute or key.casefold()
-    clause, params = where_sql(store, parse_where(where))
+    scope = Scope.from_where(store, where)
+    clause, params = scope.clause, scope.params
     docs = store.all('SELECT d.id, d.name, d.case_id, c.name AS "case" FROM documents d '
                      f"LEFT JOIN cases c ON c.id = d.case_id WHERE {clause} ORDER BY d.id", params)
     coded: dict[int, list[int]] = {}

@@ -9,21 +9,21 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
-from gtcode.analysis.retrieve import _attribute, _case_attributes, _natural, _where_list
 from gtcode.errors import InputError, did_you_mean
-from gtcode.scope import parse_where, where_sql
+from gtcode.scope import Scope, as_list, case_attributes, natural_key, resolve_attribute
+from gtcode.store.db import Store
 
 SORTS = ("document", "left", "right")
 
 
-def _segment_rows(project, where, speaker: str | None):
+def _segment_rows(store: Store, where, speaker: str | None):
     """Segments (in document order) within --where, spoken by `speaker`: participant, interviewer, all or a label.
 
     'participant' means every turn not the interviewer's that has a speaker label; a document with no
     labelled turns at all (field notes, an open-ended answer) counts as the participant's words.
     """
-    store = project.store
-    clause, params = where_sql(store, parse_where(_where_list(where)))
+    scope = Scope.from_where(store, where)
+    clause, params = scope.clause, scope.params
     key = (speaker or "participant").strip().casefold()
     if key in ("all", "everyone"):
         who, args = "1", []
@@ -106,17 +106,19 @@ class Kwic:
         return asdict(self) | {"count": len(self.lines)}
 
 
-def _clip_left(text: str, width: int) -> str:
+def clip_left(text: str, width: int) -> str:
+    """The last `width` characters of `text` on one line, '…' where it was cut."""
     text = " ".join(text.split())
     return text if len(text) <= width else "…" + text[len(text) - width + 1:]
 
 
-def _clip_right(text: str, width: int) -> str:
+def clip_right(text: str, width: int) -> str:
+    """The first `width` characters of `text` on one line, '…' where it was cut."""
     text = " ".join(text.split())
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
-def kwic(project, term: str, *, lemma: bool = False, width: int = 40, where=None, speaker: str = "participant",
+def kwic(store: Store, term: str, *, lemma: bool = False, width: int = 40, where=None, speaker: str = "participant",
          sort: str = "document", limit: int | None = None) -> Kwic:
     """Every occurrence of TERM (a word, a phrase, or `word*`) with `width` characters of the turn either side."""
     if sort not in SORTS:
@@ -133,7 +135,7 @@ def kwic(project, term: str, *, lemma: bool = False, width: int = 40, where=None
             pattern.append((t if last_prefix else lemma_of(t), last_prefix))
     if not pattern:
         raise InputError("kwic: give a word, a phrase or word*")
-    rows, texts = _segment_rows(project, where, speaker)
+    rows, texts = _segment_rows(store, where, speaker)
     if not lemma:  # a cheap first pass: every word of the term must appear in the segment
         rows = [r for r in rows if all(w in r["text"].lower() for w, _ in pattern)]
 
@@ -162,13 +164,13 @@ def kwic(project, term: str, *, lemma: bool = False, width: int = 40, where=None
                 text = texts[r["document_id"]]
                 lines.append(KwicLine(f"D{r['document_id']}:{r['ordinal']}", r["document_id"], r["document"],
                                       r["case"], r["speaker"], start, end,
-                                      _clip_left(text[r["body_start"]:start], width), text[start:end],
-                                      _clip_right(text[end:r["turn_end"]], width)))
+                                      clip_left(text[r["body_start"]:start], width), text[start:end],
+                                      clip_right(text[end:r["turn_end"]], width)))
     if sort == "right":
         lines.sort(key=lambda x: (x.keyword.casefold(), x.right.casefold()))
     elif sort == "left":
         lines.sort(key=lambda x: (x.keyword.casefold(), x.left.casefold()[::-1]))
-    return Kwic(term, lemma, [w + ("*" if p else "") for w, p in pattern], speaker, _where_list(where), width,
+    return Kwic(term, lemma, [w + ("*" if p else "") for w, p in pattern], speaker, as_list(where), width,
                 lines[:limit] if limit else lines, len(rows))
 
 
@@ -207,14 +209,13 @@ class Frequencies:
         return asdict(self)
 
 
-def freq(project, *, by: str | None = None, top: int | None = 30, lemma: bool = True, where=None,
+def freq(store: Store, *, by: str | None = None, top: int | None = 30, lemma: bool = True, where=None,
          speaker: str = "participant") -> Frequencies:
     """The most frequent content words (or lemmas), leaving out stop words, punctuation and numbers."""
-    store = project.store
     if by is not None:
-        by = _attribute(store, by, "--by", ("case", "document"))
-    rows, _ = _segment_rows(project, where, speaker)
-    attrs = _case_attributes(store)
+        by = resolve_attribute(store, by, "--by", ("case", "document"))
+    rows, _ = _segment_rows(store, where, speaker)
+    attrs = case_attributes(store)
     per_doc: dict[int, list[str]] = {}
     meta: dict[int, tuple] = {}
     for r in rows:
@@ -265,9 +266,9 @@ def freq(project, *, by: str | None = None, top: int | None = 30, lemma: bool = 
                 in_docs.setdefault(word, set()).add(doc_id)
                 if case_id is not None:
                     in_cases.setdefault(word, set()).add(case_id)
-    labels = sorted((g for g in grouped if g is not None), key=lambda g: (g.startswith("(no "), _natural(g)))
+    labels = sorted((g for g in grouped if g is not None), key=lambda g: (g.startswith("(no "), natural_key(g)))
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     words = [WordCount(w, n, len(in_docs[w]), len(in_cases.get(w, ())), {g: grouped[g][w] for g in labels})
              for w, n in (ranked[:top] if top else ranked)]
-    return Frequencies(lemma, by, speaker, _where_list(where), labels,
+    return Frequencies(lemma, by, speaker, as_list(where), labels,
                        {g: spoken[g] for g in labels}, sum(spoken.values()), len(doc_ids), words)

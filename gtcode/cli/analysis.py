@@ -51,7 +51,7 @@ def retrieve(
     from gtcode.analysis.retrieve import retrieve as run
 
     with open_project() as project:
-        result = run(project, code, by=by, where=where, context=context, include_pending=pending, children=children)
+        result = run(project.store, code, by=by, where=where, context=context, include_pending=pending, children=children)
     if json_out:
         print_json(result.to_dict())
     elif result.groups:
@@ -142,7 +142,7 @@ def compare(
     from gtcode.analysis.retrieve import compare as run
 
     with open_project() as project:
-        result = run(project, code_a, code_b, where=where, include_pending=pending, children=children,
+        result = run(project.store, code_a, code_b, where=where, include_pending=pending, children=children,
                      attributes=by)
     if json_out:
         print_json(result.to_dict())
@@ -247,7 +247,7 @@ def kwic(
     from gtcode.analysis.words import kwic as run
 
     with open_project() as project:
-        result = run(project, term, lemma=lemma, width=width, where=where, speaker=speaker, sort=sort,
+        result = run(project.store, term, lemma=lemma, width=width, where=where, speaker=speaker, sort=sort,
                      limit=limit or None)
     if json_out:
         print_json(result.to_dict())
@@ -264,7 +264,7 @@ def kwic(
 def _render_kwic(k) -> None:
     from rich.text import Text
 
-    from gtcode.analysis.words import _clip_left, _clip_right
+    from gtcode.analysis.words import clip_left, clip_right
 
     console = out_console()
     addr_w = max(len(x.address) for x in k.lines)
@@ -273,9 +273,9 @@ def _render_kwic(k) -> None:
     out = Text()
     for x in k.lines:
         out.append(x.address.ljust(addr_w) + " ", style="dim")
-        out.append(_clip_left(x.left, room).rjust(room) + " ")
+        out.append(clip_left(x.left, room).rjust(room) + " ")
         out.append(x.keyword, style="bold reverse")
-        out.append(" " * (kw_w - len(x.keyword)) + " " + _clip_right(x.right, room) + "\n")
+        out.append(" " * (kw_w - len(x.keyword)) + " " + clip_right(x.right, room) + "\n")
     console.print(out, end="", soft_wrap=True)
 
 
@@ -297,7 +297,7 @@ def freq(
 
     speaker = "all" if all_speakers else "participant"
     with open_project() as project:
-        result = run(project, by=by, top=top or None, lemma=lemma, where=where, speaker=speaker)
+        result = run(project.store, by=by, top=top or None, lemma=lemma, where=where, speaker=speaker)
     if json_out:
         print_json(result.to_dict())
         return

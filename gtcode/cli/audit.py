@@ -101,17 +101,16 @@ def _render(report, console) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from gtcode.report.audit import blocks
+    from gtcode.report.audit import outline
 
-    for b in blocks(report):
+    document = outline(report)
+    console.print(Text(document.title, style="bold underline"))
+    for b in document.blocks:
         if b.kind == "heading":
+            console.print()
             if b.level == 1:
-                console.print(Text(b.text, style="bold underline"))
-            elif b.level == 2:
-                console.print()
                 console.print(Rule(Text(b.text, style="bold"), align="left"))
             else:
-                console.print()
                 console.print(Text(b.text, style="bold"))
         elif b.kind == "para":
             line = Text()
@@ -134,5 +133,5 @@ def _render(report, console) -> None:
                          else "red" if line.startswith("-") else "magenta" if line.startswith("@@") else None)
                 text.append(line + "\n", style=style)
             console.print(Padding(text, (0, 0, 0, 2)))
-        elif b.kind == "quote":
+        elif b.kind == "memo_quote":
             console.print(Padding(Text(b.text, style="italic"), (0, 0, 0, 4)))

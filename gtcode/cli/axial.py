@@ -114,7 +114,7 @@ def cooccur(
     if min_both < 0 or top < 0:
         raise InputError(f"{'--min' if min_both < 0 else '--top'}: expected 0 or more")
     with open_project() as project:
-        result = cooccurrence(project, codes, by=by, where=where, children=children)
+        result = cooccurrence(project.store, codes, by=by, where=where, children=children)
     ranked = top_pairs(result, None, sort=sort, min_both=min_both)
     if kind == "json":
         data = result.to_dict(min_both) | {"sort": sort, "pairs": [p.to_dict() for p in ranked]}   # best first
@@ -225,7 +225,7 @@ def matrix(
 
     kind = _data_format(json_out, csv_out, output)
     with open_project() as project:
-        result = run(project, cols, rows=rows, count=count, where=where, codes=codes, children=children)
+        result = run(project.store, cols, rows=rows, count=count, where=where, codes=codes, children=children)
     if kind == "json":
         _emit(kind, result.to_dict(), output, "the matrix")
         return
@@ -309,7 +309,7 @@ def saturation(
     if output is not None:
         check_plot_path(output)
     with open_project() as project:
-        result = run(project, order, last, threshold=threshold, where=where)
+        result = run(project.store, order, last, threshold=threshold, where=where)
     if output is not None:
         from gtcode.analysis.saturation import plot_saturation
 

@@ -27,7 +27,7 @@ def cases_import(
     Example: gtcode cases import transcripts/participants.csv
     """
     with open_project() as project:
-        result = project.import_cases(path, id_column)
+        result = project.cases.import_file(path, id_column)
     err(f"{result['cases']} case(s) from column {result['id_column']!r}: {result['created']} new, "
         f"{result['updated']} updated; {len(result['linked'])} document(s) linked.")
 
@@ -48,7 +48,7 @@ def cases_set(
             raise InputError(f"{item!r}: expected ATTRIBUTE=VALUE, e.g. role=mother")
         attrs[key.strip()] = value
     with open_project() as project:
-        changes = project.set_case(case, attrs)
+        changes = project.cases.set(case, attrs)
     err(f"Case {case}: " + (", ".join(f"{k}={v['after'] or '(removed)'}" for k, v in changes.items()) or "no change"))
 
 
@@ -62,7 +62,7 @@ def cases_link(
     Example: gtcode cases link D3 P03
     """
     with open_project() as project:
-        project.link_document(document, case)
+        project.docs.link(document, case)
     err(f"{document} → {case or '(no case)'}")
 
 
@@ -73,7 +73,7 @@ def cases_list(json_out: Annotated[bool, typer.Option("--json", help="As JSON.")
     Example: gtcode cases list --json
     """
     with open_project() as project:
-        cases = project.cases()
+        cases = project.cases.list()
     if json_out:
         print_json([c.to_dict() for c in cases])
         return

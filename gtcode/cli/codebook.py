@@ -46,8 +46,8 @@ def codebook_import(
         with open_project() as project:
             render_loss_report(project.import_exchange(path, dry_run), json_out)
         return
-    with open_project() as project:
-        report = import_codebook_file(project, path, dry_run=dry_run)
+    with open_project() as project, project.transaction(dry_run=dry_run) as txn:
+        report = import_codebook_file(project.store, txn, path)
     if json_out:
         print_json(report.to_dict())
     elif not state.quiet:
@@ -138,16 +138,17 @@ def autocode(
     Words and phrases match in any form ("cancel" finds "cancelled"); a match codes its whole segment.
     Example: gtcode autocode --dry-run  ·  gtcode autocode --code "Practical barriers"
     """
-    from gtcode.codebook.autocode import autocode_run
+    from gtcode.codebook.autocode import autocode_run, match_patterns
 
     with open_project() as project:
         bar, callback = _progress()
         if bar:
             bar.start()
         try:
-            result = autocode_run(project, codebook=codebook, code=code, dry_run=dry_run,
-                                  all_speakers=all_speakers, where=where, model=nlp, examples=examples,
-                                  retry_rejected=retry_rejected, progress=callback)
+            run = match_patterns(project.store, codebook=codebook, code=code, all_speakers=all_speakers,
+                                 where=where, model=nlp, progress=callback)
+            with project.transaction(dry_run=dry_run) as txn:
+                result = autocode_run(project.store, txn, run, examples=examples, retry_rejected=retry_rejected)
         finally:
             if bar:
                 bar.stop()
@@ -279,8 +280,9 @@ def _ids(values: list[str] | None) -> list[int]:
 def _decide(ids, all_pending: bool, code: str | None, accept: bool) -> None:
     from gtcode.codebook.autocode import review
 
-    with open_project() as project:
-        counts = review(project, "accept" if accept else "reject", _ids(ids), code=code, all_pending=all_pending)
+    with open_project() as project, project.transaction() as txn:
+        counts = review(project.store, txn, "accept" if accept else "reject", _ids(ids), code=code,
+                        all_pending=all_pending)
     verb = "Accepted" if accept else "Rejected"
     if not counts:
         err("No pending codings" + (f" of {code!r}" if code else "") + ".")

@@ -34,14 +34,14 @@ def codes_add(
     if "/" in name and parent is None:
         parent, _, name = name.rpartition("/")
     with open_project() as project:
-        c = project.add_code(name, parent or None, description=description, color=color)
+        c = project.codes.add(name, parent or None, description=description, color=color)
     err(f"Added code {c.path!r} (#{c.id})")
 
 
 def _tree_rows(project, include_pending: bool):
-    counts = project.code_counts(include_pending)
+    counts = project.codes.counts(include_pending)
     empty = {"own": 0, "codings": 0, "documents": 0, "cases": 0}
-    return [(c, counts.get(c.id, empty)) for c in project.codes()]
+    return [(c, counts.get(c.id, empty)) for c in project.codes.list()]
 
 
 @codes_app.command("list")
@@ -107,44 +107,12 @@ def codes_show(
     Example: gtcode codes show "Fear of judgement"
     """
     with open_project() as project:
-        c = project.code(code)
-        passages = project.passages(c.path)
-        memos = project.memos_about(c.uuid)
-    by_attr: dict[str, dict[str, dict[str, set]]] = {}
-    for p in passages:
-        for attr, value in p.attributes.items():
-            if by and attr.casefold() != by.casefold():
-                continue
-            slot = by_attr.setdefault(attr, {}).setdefault(value, {"cases": set(), "passages": set()})
-            slot["cases"].add(p.case)
-            slot["passages"].add(p.id)
-    exemplars = _exemplars(passages)
-    data = c.to_dict() | {
-        "codings": len(passages), "documents": len({p.document_id for p in passages}),
-        "cases": len({p.case for p in passages if p.case}),
-        "by_attribute": {a: {v: {"cases": len(s["cases"]), "passages": len(s["passages"])} for v, s in vals.items()}
-                         for a, vals in by_attr.items()},
-        "exemplars": [p.to_dict() for p in exemplars],
-        "memos": [{"id": m.id, "title": m.title, "type": m.type, "version": m.version, "review": m.review}
-                  for m in memos]}
+        data = project.codes.summary(code, by)
     if json_out:
         print_json(data)
         return
     from gtcode.cli.render import render_code
     render_code(data)
-
-
-def _exemplars(passages, n: int = 3):
-    """Three quotes from different cases where possible, favouring passages of a readable length."""
-    ranked = sorted(passages, key=lambda p: (abs(len(p.text) - 160), p.document_id, p.start))
-    chosen, seen = [], set()
-    for p in ranked:
-        if p.case not in seen:
-            chosen.append(p)
-            seen.add(p.case)
-        if len(chosen) == n:
-            return chosen
-    return chosen + [p for p in ranked if p not in chosen][: n - len(chosen)]
 
 
 @codes_app.command("rename")
@@ -155,7 +123,7 @@ def codes_rename(code: Annotated[str, typer.Argument(help="Code name or path.")]
     Example: gtcode codes rename "Fear of judgement" "Feeling judged"
     """
     with open_project() as project:
-        c = project.rename_code(code, new_name)
+        c = project.codes.rename(code, new_name)
     err(f"Renamed to {c.path!r}")
 
 
@@ -168,7 +136,7 @@ def codes_move(code: Annotated[str, typer.Argument(help="Code name or path.")],
     Example: gtcode codes move "Exhaustion" --parent "Barriers/Maternal mental health"
     """
     with open_project() as project:
-        c = project.move_code(code, parent)
+        c = project.codes.move(code, parent)
     err(f"Moved to {c.path!r}")
 
 
@@ -186,7 +154,7 @@ def codes_describe(
     Example: gtcode codes describe "Feeling judged" --include "talk of being assessed as a mother" --exclude "fear of the camera itself"
     """
     with open_project() as project:
-        c = project.describe_code(code, description=description, include=include, exclude=exclude,
+        c = project.codes.describe(code, description=description, include=include, exclude=exclude,
                                   example=example, color=color)
     err(f"Described {c.path!r}")
 
@@ -204,7 +172,7 @@ def codes_merge(
         raise InputError("expected SOURCE… INTO TARGET, e.g. gtcode codes merge A B INTO C")
     i = upper.index("INTO")
     with open_project() as project:
-        result = project.merge_codes(codes[:i], codes[i + 1])
+        result = project.codes.merge(codes[:i], codes[i + 1])
     err(f"Merged {', '.join(map(repr, result['sources']))} into {result['target']!r}: "
         f"{result['codings_moved']} coding(s) moved, {result['collapsed']} duplicate(s) collapsed")
 
@@ -223,7 +191,7 @@ def codes_split(
 
     ids = list(parse_ranges(codings, what="--codings"))
     with open_project() as project:
-        result = project.split_code(code, into, ids)
+        result = project.codes.split(code, into, ids)
     err(f"Moved {result['moved']} coding(s) to new code {result['code']!r}")
 
 
@@ -236,7 +204,7 @@ def codes_delete(code: Annotated[str, typer.Argument(help="Code name or path.")]
     Example: gtcode codes delete "Misc" --force
     """
     with open_project() as project:
-        result = project.delete_code(code, force)
+        result = project.codes.delete(code, force)
     err(f"Deleted {result['code']!r} ({result['codes']} code(s), {result['codings']} coding(s)); 'gtcode undo' restores it")
 
 
@@ -259,7 +227,7 @@ def code(
         if search:
             if not targets:
                 raise InputError("name the code(s) to apply to the search hits")
-            hits, spans = project.search_spans(search, where=where, speaker=speaker)
+            hits, spans = project.coding.search_spans(search, where=where, speaker=speaker)
             if not hits:
                 err("No matches: nothing coded.")
                 return
@@ -269,13 +237,13 @@ def code(
                                              err=True):
                 err("Nothing coded.")
                 raise typer.Exit(1)
-            result = project.apply_code_to_spans(spans, targets, create=create)
+            result = project.coding.apply_spans(spans, targets, create=create)
         else:
             addresses = [t for t in targets if _looks_like_address(t)]
             names = targets[len(addresses):]
             if not addresses or not names or any(_looks_like_address(n) for n in names):
                 raise InputError("expected ADDRESS… CODE…, e.g. gtcode code D3:17-19 \"Feeling judged\"")
-            result = project.apply_code(addresses, names, quote=quote, create=create)
+            result = project.coding.apply(addresses, names, quote=quote, create=create)
     err(f"Coded: {result['added']} new, {result['merged']} merged with overlapping codings, "
         f"{result['already']} already coded.")
 
@@ -299,7 +267,7 @@ def uncode(
     if not addresses or not names:
         raise InputError("expected ADDRESS… CODE…, e.g. gtcode uncode D3:18 \"Feeling judged\"")
     with open_project() as project:
-        n = project.remove_code(addresses, names, quote=quote, all_coders=all_coders)
+        n = project.coding.remove(addresses, names, quote=quote, all_coders=all_coders)
     err(f"Removed or trimmed {n} coding(s)." if n else "Nothing to remove: those segments do not carry that code.")
 
 
@@ -313,5 +281,5 @@ def invivo(
     Example: gtcode invivo D2:31 "collecting evidence"
     """
     with open_project() as project:
-        c = project.invivo(address, words, parent)
+        c = project.coding.invivo(address, words, parent)
     err(f"In vivo code {c.path!r} applied to {address}")

@@ -77,11 +77,11 @@ def import_(
             render_loss_report(report, json_out)
         if not paths:
             return
-        bar, callback = _progress(project.count_files(paths))
+        bar, callback = _progress(project.docs.count_files(paths))
         if bar:
             bar.start()
         try:
-            report = project.import_paths(paths, case=case, interviewer=interviewer, speaker_pattern=speaker_pattern,
+            report = project.docs.import_paths(paths, case=case, interviewer=interviewer, speaker_pattern=speaker_pattern,
                                           replace=replace, force=force, text_column=text_column,
                                           id_column=id_column, nlp=nlp, pseudonymise=pseudonymise,
                                           progress=callback)
@@ -105,7 +105,7 @@ def docs_list(
     Example: gtcode docs list --where role=mother
     """
     with open_project() as project:
-        docs = project.documents(where)
+        docs = project.docs.list(where)
     if json_out:
         print_json([d.to_dict() for d in docs])
     elif docs:
@@ -128,12 +128,12 @@ def docs_show(
     from gtcode.address import parse_ranges
 
     with open_project() as project:
-        doc = project.document(document)
+        doc = project.docs.get(document)
         first = last = None
         if segments:
             nums = parse_ranges(segments, what="--segments")
             first, last = min(nums), max(nums)
-        segs = project.segments(doc.id, first, last)
+        segs = project.docs.segments(doc.id, first, last)
     if json_out:
         print_json({"document": doc.to_dict(), "segments": [s.to_dict() for s in segs]})
     else:
@@ -152,7 +152,7 @@ def search(
     Example: gtcode search '"social worker" OR evidence' --where role=mother --speaker participant
     """
     with open_project() as project:
-        hits, total = project.search(query, where=where, speaker=speaker, limit=limit or None)
+        hits, total = project.analysis.search(query, where=where, speaker=speaker, limit=limit or None)
     if json_out:
         print_json({"query": query, "total": total, "hits": [h.to_dict() for h in hits]})
     else:

@@ -28,7 +28,7 @@ def log(
     Example: gtcode log --code "Feeling judged" --since 2026-11-01
     """
     with open_project() as project:
-        events = project.log(code=code, coder=coder, since=since, limit=limit or None)
+        events = project.history.log(code=code, coder=coder, since=since, limit=limit or None)
     if json_out:
         print_json(events)
         return
@@ -52,6 +52,6 @@ def undo(steps: Annotated[int, typer.Argument(help="How many of your last comman
     Example: gtcode undo 2
     """
     with open_project() as project:
-        done = project.undo(steps)
+        done = project.history.undo(steps)
     for d in done:
         err(f"Undid: {d['summary']}")

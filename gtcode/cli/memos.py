@@ -65,7 +65,7 @@ def memo_new(
             raise typer.Exit(1)
         if not title:
             raise InputError("a memo needs a title: --title, or '# Title' on the first line")
-        memo, unresolved = project.new_memo(title, text, type=kind, links=link or [])
+        memo, unresolved = project.memos.new(title, text, type=kind, links=link or [])
     _report_unresolved(unresolved)
     err(f"Memo #{memo.id} {memo.title!r} ({memo.type}) saved with {len(memo.links)} link(s).")
 
@@ -81,7 +81,7 @@ def memo_edit(
     Example: gtcode memo edit 3
     """
     with open_project() as project:
-        current = project.memo(memo)
+        current = project.memos.get(memo)
         if body is None and title is not None and sys.stdin.isatty():
             new_title, text = title, current.body   # just a new title
         else:
@@ -89,7 +89,7 @@ def memo_edit(
         if not text.strip():
             err(f"Empty text: memo #{current.id} left as it was.")
             raise typer.Exit(1)
-        updated, unresolved = project.edit_memo(current.id, title=new_title, body=text)
+        updated, unresolved = project.memos.edit(current.id, title=new_title, body=text)
     _report_unresolved(unresolved)
     if updated.version == current.version:
         err(f"Memo #{current.id}: no change.")
@@ -106,7 +106,7 @@ def memo_show(memo: Annotated[str, typer.Argument(help="Memo id.")],
     Example: gtcode memo show 3
     """
     with open_project() as project:
-        m = project.memo(memo)
+        m = project.memos.get(memo)
     if json_out:
         print_json(m.to_dict())
         return
@@ -128,7 +128,7 @@ def memo_list(
     Example: gtcode memo list --unreviewed
     """
     with open_project() as project:
-        memos = project.memos(type=type, code=code, author=author, since=since, unreviewed=unreviewed)
+        memos = project.memos.list(type=type, code=code, author=author, since=since, unreviewed=unreviewed)
     if json_out:
         print_json([m.to_dict() for m in memos])
         return
@@ -154,7 +154,7 @@ def memo_history(memo: Annotated[str, typer.Argument(help="Memo id.")],
     Example: gtcode memo history 3
     """
     with open_project() as project:
-        versions = project.memo_history(memo)
+        versions = project.memos.history(memo)
     if json_out:
         from dataclasses import asdict
         print_json([asdict(v) for v in versions])
@@ -178,7 +178,7 @@ def memo_link(memo: Annotated[str, typer.Argument(help="Memo id.")],
     Example: gtcode memo link 3 seg:D2:31 code:"Feeling judged as a parent"
     """
     with open_project() as project:
-        links = project.link_memo(memo, list(targets))
+        links = project.memos.link(memo, list(targets))
     err("Linked: " + ", ".join(f"{link.type} {link.label}" for link in links))
 
 
@@ -190,7 +190,7 @@ def memo_unlink(memo: Annotated[str, typer.Argument(help="Memo id.")],
     Example: gtcode memo unlink 3 seg:D2:31
     """
     with open_project() as project:
-        project.unlink_memo(memo, target)
+        project.memos.unlink(memo, target)
     err(f"Unlinked {target}")
 
 
@@ -205,7 +205,7 @@ def memo_comment(
     Example: gtcode --coder "Dr Mensah" memo comment 3 "Where do practitioners see this?"
     """
     with open_project() as project:
-        c = project.comment_memo(memo, text, reply_to)
+        c = project.memos.comment(memo, text, reply_to)
     err(f"Comment {c.id} on memo #{memo} (version {c.version}) by {c.author}")
 
 
@@ -217,7 +217,7 @@ def memo_signoff(memo: Annotated[str, typer.Argument(help="Memo id.")],
     Example: gtcode --coder "Dr Mensah" memo signoff 3 --note "Agreed"
     """
     with open_project() as project:
-        s = project.signoff_memo(memo, note)
+        s = project.memos.signoff(memo, note)
     err(f"Signed off memo #{memo} version {s.version} as {s.author}")
 
 
@@ -232,9 +232,9 @@ def memo_types(
     """
     with open_project() as project:
         if add:
-            project.add_memo_type(add, description)
+            project.memos.add_type(add, description)
             err(f"Added memo type {add!r}")
-        types = project.memo_types()
+        types = project.memos.types()
     for t in types:
         typer.echo(f"{t['name']:16} {t['description']}")
 

@@ -32,7 +32,7 @@ def category_new(name: Annotated[str, typer.Argument(help="Name or path; an exis
     Example: gtcode category new "Fear of surveillance" --description "Expecting the film to be used against her"
     """
     with open_project() as project:
-        c = project.new_category(name, description=description)
+        c = project.model.new_category(name, description=description)
     err(f"Category {c.path!r}")
 
 
@@ -44,7 +44,7 @@ def category_add(category: Annotated[str, typer.Argument(help="The category.")],
     Example: gtcode category add "Fear of surveillance" "Feeling judged as a parent" "Fear of social-care involvement"
     """
     with open_project() as project:
-        moved = project.add_to_category(category, codes)
+        moved = project.model.add_to_category(category, codes)
     err(f"Grouped {len(moved)} code(s): " + ", ".join(moved) if moved else "Nothing to move: already grouped there.")
 
 
@@ -55,9 +55,9 @@ def category_list(json_out: Annotated[bool, typer.Option("--json", help="As JSON
     Example: gtcode category list
     """
     with open_project() as project:
-        cats = project.categories()
-        counts = project.code_counts()
-        tree = project.codes()
+        cats = project.model.categories()
+        counts = project.codes.counts()
+        tree = project.codes.list()
     rows = [(c, counts.get(c.id, {}), [x.name for x in tree if x.parent_id == c.id]) for c in cats]
     if json_out:
         print_json([c.to_dict() | {"counts": n, "children": kids} for c, n, kids in rows])
@@ -83,16 +83,8 @@ def category_show(category: Annotated[str, typer.Argument(help="The category.")]
 
     Example: gtcode category show "Fear of surveillance" --by site
     """
-    from dataclasses import asdict
-
-    from gtcode.model import _grounded, category as get_category
     with open_project() as project:
-        cat = get_category(project.store, category)
-        data = _grounded(project, cat, project.codes(), by) | {
-            "description": cat.description, "core": cat.core,
-            "properties": [asdict(p) for p in project.properties(cat.path)],
-            "relations": [r.to_dict() for r in project.relations(category=cat.path)],
-            "memos": [{"id": m.id, "title": m.title, "type": m.type} for m in project.memos_about(cat.uuid)]}
+        data = project.model.category(category, by)
     if json_out:
         print_json(data)
         return
@@ -128,7 +120,7 @@ def category_property(
     Example: gtcode category property "Fear of surveillance" intensity --dimension "mild..overwhelming" --at D2:31=overwhelming
     """
     with open_project() as project:
-        n = project.set_property(category, name, dimension, description, at)
+        n = project.model.set_property(category, name, dimension, description, at)
     err(f"Property {name!r} of {category!r}" + (f": {n} passage(s) placed" if n else ""))
 
 
@@ -154,17 +146,17 @@ def relate(
     import re
     with open_project() as project:
         if define:
-            project.add_relation_type(define, label, polarity)
+            project.model.add_relation_type(define, label, polarity)
             err(f"Defined relation type {define!r}")
             return
         if suggest:
             from gtcode.cli.render import render_suggestions
-            render_suggestions(project.suggest_relations())
+            render_suggestions(project.analysis.suggest_relations())
             return
         if not (source and type and target):
             raise InputError("expected SOURCE TYPE TARGET, e.g. gtcode relate \"Fear\" hinders \"Engagement\"")
         addresses = [a for item in evidence or [] for a in re.split(r",(?=\s*[^,:]+:)", item) if a.strip()]
-        result = project.relate(source, type, target, memo=memo, evidence=addresses, note=note)
+        result = project.model.relate(source, type, target, memo=memo, evidence=addresses, note=note)
     err(("Related" if result["created"] else "Added evidence to") + f" {source} {type} {target}"
         + (f" ({result['passages']} passage(s)" + (", a memo" if result["memo"] else "") + ")"
            if result["passages"] or result["memo"] else ""))
@@ -177,7 +169,7 @@ def unrelate(source: Annotated[str, typer.Argument(help="SOURCE")], type: Annota
     Example: gtcode unrelate "Fear of surveillance" hinders "Engagement with VIG"
     """
     with open_project() as project:
-        project.unrelate(source, type, target)
+        project.model.unrelate(source, type, target)
     err(f"Removed {source} {type} {target}")
 
 
@@ -192,7 +184,7 @@ def relations(
     Example: gtcode relations --type hinders
     """
     with open_project() as project:
-        data = project.relation_types() if types else [r.to_dict() for r in project.relations(type, category)]
+        data = project.model.relation_types() if types else [r.to_dict() for r in project.model.relations(type, category)]
     if json_out:
         print_json(data)
         return
@@ -226,7 +218,7 @@ def paradigm(
     Example: gtcode paradigm "Engagement with VIG" --condition "Maternal mental health" --strategy "Flexibility of delivery"
     """
     with open_project() as project:
-        view = project.paradigm(phenomenon, condition=condition or [], context=context or [],
+        view = project.model.paradigm(phenomenon, condition=condition or [], context=context or [],
                                 intervening=intervening or [], strategy=strategy or [], consequence=consequence or [])
     if json_out:
         print_json(view)
@@ -241,7 +233,7 @@ def core(category: Annotated[str, typer.Argument(help="The core category.")]) ->
     Example: gtcode core "Engagement with VIG"
     """
     with open_project() as project:
-        c = project.set_core(category)
+        c = project.model.set_core(category)
     err(f"Core category: {c.path!r}. Write its storyline: gtcode memo new --type storyline --link "
         f"category:\"{c.path}\"")
 
@@ -254,7 +246,7 @@ def model_show(by: Annotated[str, typer.Option(help="Split grounding by this cas
     Example: gtcode model show --by site
     """
     with open_project() as project:
-        view = project.model(by)
+        view = project.model.show(by)
     if json_out:
         print_json(view)
         return
@@ -271,7 +263,7 @@ def model_check(min_evidence: Annotated[int, typer.Option("--min-evidence", "-k"
     Example: gtcode model check -k 3
     """
     with open_project() as project:
-        problems = project.check_model(min_evidence)
+        problems = project.model.check(min_evidence)
     if json_out:
         print_json([p.to_dict() for p in problems])
     elif problems:

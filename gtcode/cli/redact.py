@@ -46,7 +46,7 @@ def redact_check(
     from gtcode.redact import check
 
     with open_project() as project:
-        hits = check(project, pz)
+        hits = check(project.store, pz)
     if json_out:
         print_json({"found": len(hits), "hits": [h.to_dict() for h in hits]})
     elif hits:
@@ -90,10 +90,12 @@ def redact_apply(
     Example: gtcode redact apply ../private/key.csv
     """
     pz = _pseudonymiser(key, no_detectors)
-    from gtcode.redact import apply
+    from gtcode.redact import apply, compact
 
     with open_project() as project:
-        report = apply(project, pz)
+        with project.transaction() as txn:
+            report = apply(project.store, txn, pz)
+        report.compacted = compact(project.store)
     if json_out:
         print_json(report.to_dict())
     if not report.documents and not report.other:

@@ -57,7 +57,7 @@ def demo(
     if json_out:
         print_json({"project": str(project.path), "import": result.report.to_dict(), "stats": stats,
                     "agreement": agreement.to_dict() if agreement else None,
-                    "model": project.model() if result.model else None,
+                    "model": project.model.show() if result.model else None,
                     "model_check": [p.to_dict() for p in result.check], "files": files})
         project.close()
         return
@@ -81,7 +81,7 @@ def demo(
         echo(f"  5. Axial and selective coding: core category {result.model['core']!r}, "
              f"{result.model['relations']} grounded relations; model check: {verdict}")
         echo("")
-        render_model(project.model())
+        render_model(project.model.show())
     echo("")
     echo("Files:")
     for path in files:

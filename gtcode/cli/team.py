@@ -58,10 +58,10 @@ def agreement_show(
     """
     with open_project() as project:
         if disagreements:
-            names, items = project.disagreements(disagreements, coders=_split(coders), unit=unit, where=where)
-            code = project.code(disagreements).path
+            names, items = project.team.disagreements(disagreements, coders=_split(coders), unit=unit, where=where)
+            code = project.codes.get(disagreements).path
         else:
-            report = project.agreement(coders=_split(coders), codes=_split(codes), unit=unit, where=where)
+            report = project.team.agreement(coders=_split(coders), codes=_split(codes), unit=unit, where=where)
     if disagreements:
         _render_disagreements(code, names, items, unit, json_out)
         return
@@ -155,6 +155,6 @@ def agreement_settle(
         err("Error: say --keep or --drop (one of them).", style="red")
         raise typer.Exit(2)
     with open_project() as project:
-        result = project.settle(address, code, keep=keep, coders=_split(coders))
+        result = project.team.settle(address, code, keep=keep, coders=_split(coders))
     changed = ", ".join(f"{k} ({v})" for k, v in result["changed"].items()) or "no coder's set needed a change"
     err(f"Settled {result['address']} {result['code']!r}: {result['decision']}; changed: {changed}.")

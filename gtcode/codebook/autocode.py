@@ -17,9 +17,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from gtcode.codebook import pattern_text, read_codebook
-from gtcode.codes import Code, all_codes, resolve_code, subtree
+from gtcode.codes import Code, all_codes, resolve_code, select_codes, subtree
 from gtcode.coding import Passage, add_coding, passages
 from gtcode.errors import BadCodebook, InputError, UnknownCode
+from gtcode.scope import Scope
 from gtcode.store.db import Store, Txn
 
 #: Token attributes that need the original capitalisation (the rest are matched on lower-cased text).
@@ -92,13 +93,11 @@ class _Segment:
 
 
 def _segments(store: Store, all_speakers: bool, where=None) -> list[_Segment]:
-    from gtcode.scope import parse_where, where_sql
-
-    clause, params = where_sql(store, parse_where(where))
+    scope = Scope.from_where(store, where)
     speakers = "" if all_speakers else " AND t.is_interviewer = 0 AND t.speaker IS NOT NULL"
     rows = store.all("SELECT s.id, s.document_id, s.ordinal, s.start_char, s.end_char, t.speaker FROM segments s"
                      " JOIN turns t ON t.id = s.turn_id JOIN documents d ON d.id = s.document_id"
-                     f" WHERE ({clause}){speakers} ORDER BY s.document_id, s.ordinal", params)
+                     f" WHERE ({scope.clause}){speakers} ORDER BY s.document_id, s.ordinal", scope.params)
     texts: dict[int, str] = {}
     out = []
     for r in rows:
@@ -234,6 +233,8 @@ class MatchRun:
     segments: int
     words: int
     seconds: float
+    source: str = "stored patterns"   # the codebook file the patterns came from
+    speakers: str = "participants"    # participants | all
 
 
 def match_segments(store: Store, rules: list[Rule], *, all_speakers: bool = False, where=None,
@@ -266,7 +267,19 @@ def match_segments(store: Store, rules: list[Rule], *, all_speakers: bool = Fals
         for r, ps in by_rule.items():
             hits[r].append((seg, sorted(ps)))
     words = sum(len(s.text.split()) for s in segs)
-    return MatchRun(rules, hits, total, words, time.perf_counter() - started)
+    return MatchRun(rules, hits, total, words, time.perf_counter() - started,
+                    speakers="all" if all_speakers else "participants")
+
+
+def match_patterns(store: Store, *, codebook: str | Path | None = None, code: str | None = None,
+                   all_speakers: bool = False, where=None, model: str | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> MatchRun:
+    """Match a codebook file's patterns (or those stored on the codes) against segments; writes nothing, so it
+    runs before the transaction `autocode_run` writes in."""
+    rules = rules_from_codebook(store, codebook, code) if codebook else rules_from_project(store, code)
+    run = match_segments(store, rules, all_speakers=all_speakers, where=where, model=model, progress=progress)
+    run.source = str(codebook) if codebook else "stored patterns"
+    return run
 
 
 # --- applying ----------------------------------------------------------------------------------------------------
@@ -391,42 +404,25 @@ def apply_autocode(store: Store, txn: Txn, plan, source: str) -> None:
                    spans=[[s.document_id, s.start, s.end] for s, _ in new])
 
 
-def autocode_run(project, *, codebook: str | Path | None = None, code: str | None = None, dry_run: bool = False,
-                 all_speakers: bool = False, where=None, model: str | None = None, examples: int = 3,
-                 retry_rejected: bool = False, progress: Callable[[int, int], None] | None = None) -> AutocodeResult:
-    """Apply codebook patterns to segments as pending codings (or, with `dry_run`, only count them).
+def autocode_run(store: Store, txn: Txn, run: MatchRun, *, examples: int = 3,
+                 retry_rejected: bool = False) -> AutocodeResult:
+    """Write what `match_patterns` found as pending codings (in a dry run, `txn.dry_run`, only count them).
 
     Returns counts per code plus the segments and words processed and the seconds taken (for benchmarks).
     """
-    store = project.store
-    rules = rules_from_codebook(store, codebook, code) if codebook else rules_from_project(store, code)
-    source = str(codebook) if codebook else "stored patterns"
-    run = match_segments(store, rules, all_speakers=all_speakers, where=where, model=model, progress=progress)
-    speakers = "all" if all_speakers else "participants"
-    if dry_run:
-        plan = plan_autocode(store, run, retry_rejected=retry_rejected, examples=examples)
-    else:
-        with project.transaction() as txn:
-            plan = plan_autocode(store, run, retry_rejected=retry_rejected, examples=examples)
-            apply_autocode(store, txn, plan, source)
-    return AutocodeResult([o for _, o, _ in plan], run.segments, run.words, run.seconds, dry_run, source, speakers)
+    plan = plan_autocode(store, run, retry_rejected=retry_rejected, examples=examples)
+    if not txn.dry_run:
+        apply_autocode(store, txn, plan, run.source)
+    return AutocodeResult([o for _, o, _ in plan], run.segments, run.words, run.seconds, txn.dry_run, run.source,
+                          run.speakers)
 
 
 # --- review ------------------------------------------------------------------------------------------------------
 
-def _code_ids(store: Store, code: str | None) -> list[int] | None:
-    if code is None:
-        return None
-    codes = all_codes(store)
-    return [c.id for c in subtree(codes, resolve_code(store, code, codes))]
-
-
 def pending(store: Store, code: str | None = None, *, where=None, context: int = 0) -> list[Passage]:
     """Pending (autocoded, unreviewed) codings of every code or one code's subtree, in document order."""
-    from gtcode.scope import parse_where, where_sql
-
-    clause, params = where_sql(store, parse_where(where))
-    return passages(store, _code_ids(store, code), f"({clause}) AND g.status = 'pending'", params,
+    scope = Scope.from_where(store, where)
+    return passages(store, select_codes(store, code), f"({scope.clause}) AND g.status = 'pending'", scope.params,
                     include_pending=True, context=context)
 
 
@@ -435,7 +431,7 @@ def _chosen(store: Store, ids, code: str | None, all_pending: bool) -> list:
         raise InputError("give coding ids or --all, not both")
     if not ids and not all_pending:
         raise InputError("name the pending codings to review by id (from 'gtcode review'), or pass --all")
-    code_ids = _code_ids(store, code)
+    code_ids = select_codes(store, code)
     sql = ("SELECT g.id, g.code_id, g.document_id, g.start_char, g.end_char, g.status, g.pattern FROM codings g"
            " WHERE 1")
     args: list = []
@@ -491,19 +487,10 @@ def _decide(store: Store, txn: Txn, ids, code: str | None, all_pending: bool, ac
     return out
 
 
-def accept_pending(store: Store, txn: Txn, ids=None, *, code: str | None = None, all_pending: bool = False) -> dict:
-    """Confirm pending codings (by id, or all of them, optionally of one code's subtree); counts per code."""
-    return _decide(store, txn, ids, code, all_pending, accept=True)
-
-
-def reject_pending(store: Store, txn: Txn, ids=None, *, code: str | None = None, all_pending: bool = False) -> dict:
-    """Delete pending codings; autocode will not suggest those segments for that code again."""
-    return _decide(store, txn, ids, code, all_pending, accept=False)
-
-
-def review(project, action: str, ids=None, *, code: str | None = None, all_pending: bool = False) -> dict[str, int]:
-    """`accept` or `reject` pending codings in one transaction; counts per code path."""
+def review(store: Store, txn: Txn, action: str, ids=None, *, code: str | None = None,
+           all_pending: bool = False) -> dict[str, int]:
+    """`accept` (confirm) or `reject` (delete; never suggested again) pending codings, by id or all of them,
+    optionally of one code's subtree; counts per code path."""
     if action not in ("accept", "reject"):
         raise InputError(f"{action!r}: expected accept or reject")
-    with project.transaction() as txn:
-        return _decide(project.store, txn, ids, code, all_pending, accept=action == "accept")
+    return _decide(store, txn, ids, code, all_pending, accept=action == "accept")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import re
 
+from gtcode.codebook.read import TEXT_FIELDS
 from gtcode.codes import Code, all_codes, resolve_code, subtree
 from gtcode.errors import InputError
 from gtcode.store.db import Store
-from gtcode.codebook import TEXT_FIELDS
 
 FORMATS = ("yaml", "csv", "md")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from gtcode.codes import resolve_code
 from gtcode.store.db import Store, Txn, new_uuid, now
 from gtcode.exchange.common import ExchangeReport, clean_color, guid_key, undescribe
 
@@ -68,8 +69,6 @@ _TEXT = ("description", "include", "exclude", "example")
 def merge_codes(store: Store, txn: Txn, nodes: list[CodeNode], report: ExchangeReport,
                 source: str) -> dict[str, int]:
     """Add or update the file's codes; returns {file GUID: gtcode code id} for every code of the file."""
-    from gtcode.codes import resolve_code
-
     ids: dict[str, int] = {}
     claimed: dict[int, str] = {}       # code id → the file GUID that matched it first
     has_core = store.scalar("SELECT id FROM codes WHERE core = 1")

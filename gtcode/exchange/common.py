@@ -1,4 +1,4 @@
-"""What QDPX and QDC share: namespaces, GUIDs, dates, code descriptions, and the report.
+"""What QDPX and QDC share: namespaces, GUIDs, dates, code descriptions, the schema check, and the report.
 
 gtcode keeps more about a code than REFI-QDA can (inclusion and exclusion
 criteria, an example, in-vivo, autocoding patterns, the core category). On
@@ -10,10 +10,11 @@ them back, so a round trip keeps them.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import asdict, dataclass, field
 
-from gtcode.errors import BadExchangeFile
+from gtcode.errors import BadExchangeFile, InputError
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -156,6 +157,23 @@ def undescribe(text: str) -> dict:
             fields["example"] = (fields["example"] + "\n\nPatterns: " + fields["patterns"]).strip()
             fields["patterns"] = []
     return fields
+
+
+# --- schemas ---------------------------------------------------------------------------------------------------
+
+def validate(xml: bytes, schema: str | os.PathLike) -> list[str]:
+    """Schema errors of a project.qde or .qdc against an XSD file (empty: valid)."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        xsd = etree.XMLSchema(etree.parse(str(schema), parser))
+    except (OSError, etree.XMLSyntaxError, etree.XMLSchemaParseError) as exc:
+        raise InputError(f"{schema}: not a readable XML Schema ({exc})") from None
+    doc = etree.fromstring(xml, parser)
+    if xsd.validate(doc):
+        return []
+    return [f"line {e.line}: {e.message}" for e in xsd.error_log]
 
 
 # --- the report ----------------------------------------------------------------------------------------------

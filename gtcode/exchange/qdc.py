@@ -11,22 +11,19 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
+from gtcode.codes import all_codes, resolve_code, subtree
 from gtcode.errors import BadExchangeFile, InputError
-from gtcode.exchange.common import (CODEBOOK_NS, ExchangeReport, as_guid, check_namespace, describe, guid_key, gtcode_origin,
-                     is_gtcode)
+from gtcode.exchange.codetree import merge_codes, read_codes
+from gtcode.exchange.common import (CODEBOOK_NS, ExchangeReport, as_guid, check_namespace, describe, guid_key,
+                                    gtcode_origin, is_gtcode)
+from gtcode.exchange.safezip import parse_xml
 
 MAX_QDC_BYTES = 64 * 1024 ** 2
-
-
-class _Rollback(Exception):
-    pass
 
 
 def export_qdc(project, code: str | None = None) -> bytes:
     """The codebook (or one code's subtree) as QDC XML bytes."""
     from lxml import etree
-
-    from gtcode.codes import all_codes, resolve_code, subtree
 
     codes = all_codes(project.store)
     if code is not None:
@@ -58,9 +55,7 @@ def export_qdc(project, code: str | None = None) -> bytes:
 
 
 def read_qdc(path: Path):
-    """(root, report) of a checked .qdc file: safe XML, the codebook namespace, unique valid GUIDs."""
-    from gtcode.exchange.safezip import parse_xml
-
+    """(root, namespace, report) of a checked .qdc file: safe XML, the codebook namespace, unique valid GUIDs."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -97,20 +92,13 @@ def read_qdc(path: Path):
 
 def import_qdc(project, path, dry_run: bool = False) -> ExchangeReport:
     """Add or update codes from a .qdc (never deletes), in one transaction; `dry_run` only reports."""
-    from gtcode.exchange.codetree import merge_codes, read_codes
-
     path = Path(path)
     root, ns, report = read_qdc(path)
     report.dry_run = dry_run
     nodes = read_codes(root.find(f"{{{ns}}}Codes"), ns, report, is_gtcode(report.origin))
-    try:
-        with project.transaction() as txn:
-            merge_codes(project.store, txn, nodes, report, path.name)
-            if report.counts.get("codes added") or report.counts.get("codes updated"):
-                txn.record("codebook.import", f"imported codebook {path.name}: {report.summary}", None,
-                           source=str(path), origin=report.origin, counts=report.counts)
-            if dry_run:
-                raise _Rollback()
-    except _Rollback:
-        pass
+    with project.transaction(dry_run=dry_run) as txn:
+        merge_codes(project.store, txn, nodes, report, path.name)
+        if report.counts.get("codes added") or report.counts.get("codes updated"):
+            txn.record("codebook.import", f"imported codebook {path.name}: {report.summary}", None,
+                       source=str(path), origin=report.origin, counts=report.counts)
     return report

@@ -15,61 +15,33 @@ is listed in the report's losses. Everything lands, or nothing does.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from gtcode.errors import BadExchangeFile, GtcodeError, InputError
-from gtcode.store.db import Txn, new_uuid, now
-from gtcode.text import strip_span
-from gtcode.exchange.common import ExchangeReport, check_namespace, from_xml_datetime, guid_key, is_gtcode
+from gtcode.cases import ensure_case, link_document, set_attributes
+from gtcode.coding import add_coding
+from gtcode.errors import BadExchangeFile, InputError
+from gtcode.exchange import qdpx_notes
+from gtcode.exchange.codetree import merge_codes, read_codes
+from gtcode.exchange.common import ExchangeReport, check_namespace, guid_key, is_gtcode
 from gtcode.exchange.positions import UNITS, PositionMap, units_for_origin
+from gtcode.exchange.qdpx_state import ImportedSource, ImportState, created_at, creating_coder, plain_text
+from gtcode.exchange.safezip import SafeZip, parse_xml
+from gtcode.ingest import ReadOptions
+from gtcode.ingest.base import ParsedDocument, turns_from_lines
+from gtcode.ingest.importer import ImportSettings, write_document
+from gtcode.ingest.nlp import load as load_pipeline
+from gtcode.ingest.segment import segment_documents
+from gtcode.store.db import Txn, new_uuid, now
+from gtcode.text import content_hash, count_words, strip_span
 
 MAX_QDE_BYTES = 512 * 1024 ** 2
 _MEDIA = ("PDFSource", "PictureSource", "AudioSource", "VideoSource")
-
-
-class _Rollback(Exception):
-    """Raised inside the transaction by a dry run, so the real import's work is undone."""
-
-
-@dataclass
-class _Source:
-    guid: str
-    name: str
-    doc_id: int
-    doc_uuid: str
-    positions: PositionMap
-
-
-@dataclass
-class _State:
-    """What the import has mapped so far: file GUIDs → gtcode rows."""
-
-    ns: str
-    origin: str
-    units: str
-    report: ExchangeReport
-    label: str
-    users: dict[str, int] = field(default_factory=dict)              # user GUID → coder id
-    codes: dict[str, int] = field(default_factory=dict)              # code GUID → code id
-    sources: dict[str, _Source] = field(default_factory=dict)        # source GUID → document
-    spans: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # selection/coding GUID → (doc uuid, s, e)
-    notes: dict[str, int] = field(default_factory=dict)              # note GUID → memo id
-    doc_case: dict[str, str] = field(default_factory=dict)           # source GUID → case name
-    memo_links: list[tuple[str, str, str, int | None, int | None]] = field(default_factory=list)
-    unknown_users: set[str] = field(default_factory=set)
-    variables: dict[str, str] = field(default_factory=dict)          # variable GUID → attribute name
-
-    def q(self, name: str) -> str:
-        return f"{{{self.ns}}}{name}"
 
 
 # --- reading the container -----------------------------------------------------------------------------------
 
 def _open(path: Path):
     """(root element, SafeZip or None) for a .qdpx or a bare .qde."""
-    from gtcode.exchange.safezip import SafeZip, parse_xml
-
     if path.suffix.lower() == ".qde":
         try:
             size = path.stat().st_size
@@ -94,7 +66,7 @@ def _open(path: Path):
         raise
 
 
-def _check_guids(root, st: _State) -> None:
+def _check_guids(root, st: ImportState) -> None:
     """Every element gtcode imports has a valid GUID, used once (references would be ambiguous otherwise)."""
     q = st.q
     seen: dict[str, str] = {}
@@ -118,7 +90,7 @@ def _check_guids(root, st: _State) -> None:
         seen[key] = kind
 
 
-def _losses(root, st: _State) -> None:
+def _losses(root, st: ImportState) -> None:
     q, report = st.q, st.report
     sources = root.find(q("Sources"))
     if sources is not None:
@@ -146,9 +118,9 @@ def _losses(root, st: _State) -> None:
         report.lose(f"{refs} code or selection reference(s) of cases: gtcode cases hold documents and attributes")
 
 
-# --- users, cases ------------------------------------------------------------------------------------------------
+# --- users, codebook, cases ----------------------------------------------------------------------------------
 
-def _users(store, root, st: _State) -> None:
+def _users(store, root, st: ImportState) -> None:
     for el in root.iterfind(f"{st.q('Users')}/{st.q('User')}"):
         guid = guid_key(el.get("guid"))
         name = " ".join((el.get("name") or el.get("id") or f"user {guid[:8]}").split())
@@ -163,26 +135,12 @@ def _users(store, root, st: _State) -> None:
         st.users[guid] = row_id
 
 
-def _coder(st: _State, txn: Txn, *elements) -> int:
-    """The coder of the first element naming a creatingUser; the importing coder if none does."""
-    for el in elements:
-        raw = el.get("creatingUser") if el is not None else None
-        if raw:
-            key = guid_key(raw)
-            if key in st.users:
-                return st.users[key]
-            if raw not in st.unknown_users:
-                st.unknown_users.add(raw)
-                st.report.warn(f"user {raw} is not among the file's users; their work is attributed to {txn.coder!r}")
-    return txn.coder_id
-
-
-def _created(*elements) -> str:
-    for el in elements:
-        value = from_xml_datetime(el.get("creationDateTime")) if el is not None else None
-        if value:
-            return value
-    return now()
+def _codebook(store, txn: Txn, root, st: ImportState) -> dict[str, list[str]]:
+    """Merge the file's codes into the code tree; returns {code GUID: the GUIDs of notes about it}."""
+    codebook = root.find(f"{st.q('CodeBook')}/{st.q('Codes')}")
+    nodes = read_codes(codebook, st.ns, st.report, is_gtcode(st.origin)) if codebook is not None else []
+    st.codes = merge_codes(store, txn, nodes, st.report, st.label)
+    return {n.guid: n.note_refs for top in nodes for n in top.walk() if n.note_refs}
 
 
 def _variable_value(vv, q) -> str | None:
@@ -197,22 +155,25 @@ _ATTRIBUTE_TYPES = {"Integer": "integer", "Float": "float", "Boolean": "boolean"
                     "DateTime": "text", "Text": "text"}
 
 
-def _cases(store, txn: Txn, root, st: _State) -> None:
-    from gtcode.cases import set_attributes
-
+def _variables(store, root, st: ImportState) -> None:
+    """Variables become case attributes (matched by name), typed as the file types them."""
     q = st.q
-    variables = st.variables
     for el in root.iterfind(f"{q('Variables')}/{q('Variable')}"):
         guid, name = guid_key(el.get("guid")), " ".join((el.get("name") or "").split())
         if not name:
             st.report.warn(f"variable {el.get('guid')} has no name; skipped")
             continue
-        variables[guid] = name
+        st.variables[guid] = name
         if not store.one("SELECT 1 FROM attributes WHERE name = ?", (name,)):
             taken = store.one("SELECT 1 FROM attributes WHERE uuid = ?", (guid,))
             store.conn.execute("INSERT INTO attributes (uuid, name, type) VALUES (?, ?, ?)",
                                (new_uuid() if taken else guid, name,
                                 _ATTRIBUTE_TYPES.get(el.get("typeOfVariable") or "Text", "text")))
+
+
+def _cases(store, txn: Txn, root, st: ImportState) -> None:
+    """Cases (matched by GUID, then name) with their variable values; remembers which sources each holds."""
+    q = st.q
     for el in root.iterfind(f"{q('Cases')}/{q('Case')}"):
         guid = guid_key(el.get("guid"))
         name = " ".join((el.get("name") or "").split()) or f"case {guid[:8]}"
@@ -226,7 +187,7 @@ def _cases(store, txn: Txn, root, st: _State) -> None:
             st.report.count("cases added")
         else:
             name = row["name"]
-        values = _values(el, q, variables, st, f"case {name}")
+        values = _values(el, st, f"case {name}")
         if values and set_attributes(store, txn, name, values):
             st.report.count("cases with attributes set")
         for ref in el.findall(q("SourceRef")):
@@ -238,59 +199,22 @@ def _cases(store, txn: Txn, root, st: _State) -> None:
                 st.doc_case[key] = name
 
 
-def _values(el, q, variables: dict[str, str], st: _State, where: str) -> dict[str, str]:
+def _values(el, st: ImportState, where: str) -> dict[str, str]:
     out = {}
-    for vv in el.findall(q("VariableValue")):
-        ref = vv.find(q("VariableRef"))
+    for vv in el.findall(st.q("VariableValue")):
+        ref = vv.find(st.q("VariableRef"))
         key = guid_key(ref.get("targetGUID")) if ref is not None else None
-        if key not in variables:
+        if key not in st.variables:
             st.report.warn(f"{where}: a value refers to unknown variable "
                            f"{ref.get('targetGUID') if ref is not None else '(none)'}; skipped")
             continue
-        value = _variable_value(vv, q)
+        value = _variable_value(vv, st.q)
         if value:
-            out[variables[key]] = value
+            out[st.variables[key]] = value
     return out
 
 
 # --- sources ---------------------------------------------------------------------------------------------------
-
-def _source_text(el, archive, st: _State) -> str | None:
-    """The source's plain text as stored (BOM dropped, CRs kept), or None (reported) if it is not in the file."""
-    from gtcode.ingest.textfile import decode
-
-    q, name = st.q, el.get("name") or el.get("guid")
-    inline = el.find(q("PlainTextContent"))
-    path = el.get("plainTextPath")
-    if inline is not None and not path:
-        return inline.text or ""
-    if not path:
-        st.report.lose(f"text source {name!r}: no plain text (only {el.get('richTextPath') or 'nothing'}); skipped")
-        return None
-    scheme, sep, rest = path.partition("://")
-    if not sep:
-        rest = path
-        st.report.warn(f"text source {name!r}: path {path!r} has no internal:// scheme; read from inside the file")
-    elif scheme.lower() != "internal":
-        st.report.lose(f"text source {name!r}: its text is outside the file ({path}); skipped")
-        return None
-    rest = rest.lstrip("/")
-    entry = None
-    if archive is not None:
-        entry = next((archive.find(p) for p in (f"sources/{rest}", rest) if archive.find(p)), None)
-    if entry is None:
-        st.report.warn(f"text source {name!r}: {path} is missing from the file; skipped with its codings")
-        return None
-    data = archive.read(entry)
-    try:
-        text, _, notes = decode(data, Path(entry))
-    except GtcodeError as exc:
-        st.report.warn(f"text source {name!r}: {exc}; skipped with its codings")
-        return None
-    for note in notes:
-        st.report.warn(f"text source {name!r}: {note}")
-    return text
-
 
 def _unique_name(store, base: str, taken: set[str]) -> str:
     base = " ".join(base.split()) or "document"
@@ -301,14 +225,8 @@ def _unique_name(store, base: str, taken: set[str]) -> str:
     return name
 
 
-def _sources(store, txn: Txn, root, archive, st: _State, path: Path, interviewer, nlp_name) -> list:
+def _sources(store, txn: Txn, root, archive, st: ImportState, path: Path, interviewer, nlp_name) -> list:
     """Documents for every text source (new ones segmented together); returns the TextSource elements kept."""
-    from gtcode.cases import link_document, set_attributes
-    from gtcode.ingest.importer import ImportSettings, write_document
-    from gtcode.ingest import ReadOptions
-    from gtcode.ingest.base import ParsedDocument, turns_from_lines
-    from gtcode.text import content_hash, count_words
-
     q = st.q
     rules = ReadOptions(interviewer=interviewer).rules()
     pending: list[tuple] = []
@@ -316,7 +234,7 @@ def _sources(store, txn: Txn, root, archive, st: _State, path: Path, interviewer
     taken: set[str] = set()
     for el in root.iterfind(f"{q('Sources')}/{q('TextSource')}"):
         guid = guid_key(el.get("guid"))
-        raw = _source_text(el, archive, st)
+        raw = plain_text(el, archive, st)
         if raw is None:
             continue
         positions = PositionMap(raw, st.units)
@@ -331,13 +249,13 @@ def _sources(store, txn: Txn, root, archive, st: _State, path: Path, interviewer
                                                       "text_hash = ?", (digest,))
         kept.append(el)
         if el.find(q("VariableValue")) is not None:     # MAXQDA: values on the source, not on a case
-            values = _values(el, q, st.variables, st, f"text source {label!r}")
+            values = _values(el, st, f"text source {label!r}")
             if values:
                 case = st.doc_case.setdefault(guid, " ".join(label.split()))
                 set_attributes(store, txn, case, values)
                 st.report.count("cases with attributes set")
         if same is not None:
-            st.sources[guid] = _Source(guid, same["name"], same["id"], same["uuid"], positions)
+            st.sources[guid] = ImportedSource(guid, same["name"], same["id"], same["uuid"], positions)
             st.report.count("documents already here")
             case = st.doc_case.get(guid)
             if case and same["case_id"] is None:
@@ -346,121 +264,118 @@ def _sources(store, txn: Txn, root, archive, st: _State, path: Path, interviewer
         name = re.sub(r"\.(txt|text|md|docx|doc|rtf|pdf|odt)$", "", label, flags=re.IGNORECASE) or label
         doc = ParsedDocument(name=_unique_name(store, name, taken), text=text, format="qdpx",
                              turns=turns_from_lines(text, rules), encoding="utf-8")
-        pending.append((el, guid, doc, positions))
+        pending.append((guid, doc, positions))
     if pending:
-        from gtcode.ingest import nlp
-        from gtcode.cases import ensure_case
-        from gtcode.ingest.segment import segment_documents
-
-        segments = segment_documents([p[2] for p in pending], nlp.load(nlp_name))
-        settings = ImportSettings(ReadOptions())
-        for (el, guid, doc, positions), segs in zip(pending, segments):
-            case = st.doc_case.get(guid)
-            case_id = ensure_case(store, txn, case) if case else None
-            doc_guid = guid if not store.one("SELECT 1 FROM documents WHERE uuid = ?", (guid,)) else new_uuid()
-            if doc_guid != guid:
-                st.report.warn(f"text source {doc.name!r}: a document with its GUID but other text is already "
-                               "here; imported as a new document")
-            outcome = write_document(store, txn, path / doc.name, doc, segs, case_id, settings, uuid=doc_guid)
-            st.sources[guid] = _Source(guid, doc.name, outcome.document_id, doc_guid, positions)
-            st.report.count("documents imported")
+        _write_documents(store, txn, pending, st, path, nlp_name)
     return kept
+
+
+def _write_documents(store, txn: Txn, pending: list[tuple], st: ImportState, path: Path, nlp_name) -> None:
+    """Segment the new documents in one pass and store them, linked to their cases."""
+    segments = segment_documents([doc for _, doc, _ in pending], load_pipeline(nlp_name))
+    settings = ImportSettings(ReadOptions())
+    for (guid, doc, positions), segs in zip(pending, segments):
+        case = st.doc_case.get(guid)
+        case_id = ensure_case(store, txn, case) if case else None
+        doc_guid = guid if not store.one("SELECT 1 FROM documents WHERE uuid = ?", (guid,)) else new_uuid()
+        if doc_guid != guid:
+            st.report.warn(f"text source {doc.name!r}: a document with its GUID but other text is already "
+                           "here; imported as a new document")
+        outcome = write_document(store, txn, path / doc.name, doc, segs, case_id, settings, uuid=doc_guid)
+        st.sources[guid] = ImportedSource(guid, doc.name, outcome.document_id, doc_guid, positions)
+        st.report.count("documents imported")
 
 
 # --- codings -----------------------------------------------------------------------------------------------------
 
-def _add_coding(store, txn: Txn, guid: str | None, code_id: int, doc_id: int, start: int, end: int,
-                coder_id: int, created: str) -> str:
-    """added | already | merged, keeping gtcode's rule that one coder's codings of one code never overlap."""
-    if guid and store.one("SELECT 1 FROM codings WHERE uuid = ?", (guid,)):
-        return "already"
-    rows = store.all("SELECT id, start_char, end_char FROM codings WHERE code_id = ? AND document_id = ? AND "
-                     "coder_id = ? AND start_char < ? AND end_char > ? ORDER BY id",
-                     (code_id, doc_id, coder_id, end, start))
-    if not rows:
-        store.conn.execute(
-            "INSERT INTO codings (uuid, code_id, document_id, start_char, end_char, coder_id, created_at, command,"
-            " status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'confirmed')",
-            (guid or new_uuid(), code_id, doc_id, start, end, coder_id, created, txn.command))
-        return "added"
-    keep = rows[0]
-    lo, hi = min(start, *(r["start_char"] for r in rows)), max(end, *(r["end_char"] for r in rows))
-    if len(rows) == 1 and (lo, hi) == (keep["start_char"], keep["end_char"]):
-        return "already"
-    store.conn.execute("UPDATE codings SET start_char = ?, end_char = ?, status = 'confirmed' WHERE id = ?",
-                       (lo, hi, keep["id"]))
-    for r in rows[1:]:
-        store.conn.execute("DELETE FROM codings WHERE id = ?", (r["id"],))
-    return "merged"
+_OUTCOMES = {"added": "codings added", "already": "codings already here",
+             "merged": "codings merged with overlapping ones"}
 
 
 def _words(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _codings(store, txn: Txn, kept, st: _State) -> None:
-    q, report = st.q, st.report
+def _selection_span(sel, codings, src: ImportedSource, st: ImportState) -> tuple[int, int] | None:
+    """The selection's span in gtcode's text (the whole text for codings of the source), or None (reported)."""
+    text = src.positions.text
+    if sel is None:
+        return strip_span(text, 0, len(text)) if codings else None
+    try:
+        start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
+    except (TypeError, ValueError):
+        st.report.warn(f"{src.name!r}: selection {sel.get('guid')} has no numeric positions; skipped")
+        return None
+    span = src.positions.span(start, end)
+    span = strip_span(text, *span) if span else None
+    if not span or span[0] >= span[1]:
+        st.report.warn(f"{src.name!r}: selection {sel.get('guid')} [{start}, {end}) is empty or outside "
+                       f"the text; skipped with its {len(codings)} coding(s)")
+        return None
+    return span
+
+
+def _quotes_other_words(sel, span: tuple[int, int], text: str) -> bool:
+    """Whether a selection's name quotes words (three or more) its span does not cover: a sign of other units."""
+    label = " ".join((sel.get("name") or "").split())
+    if len(label.split()) < 3 or label.startswith("line:"):
+        return False
+    got, want = _words(text[span[0]:span[1]]), _words(label.rstrip("…"))
+    return not (got.startswith(want) or want.startswith(got))
+
+
+def _add_codings(store, txn: Txn, sel, codings, span, src: ImportedSource, st: ImportState) -> list[str]:
+    """Code the span with each coding's code; returns the GUIDs of the codings added."""
+    q, added = st.q, []
+    for coding in codings:
+        cguid = guid_key(coding.get("guid"))
+        st.spans[cguid] = (src.doc_uuid, *span)
+        ref = coding.find(q("CodeRef"))
+        code_key = guid_key(ref.get("targetGUID")) if ref is not None else None
+        if code_key not in st.codes:
+            st.report.warn(f"{src.name!r}: coding {coding.get('guid')} refers to unknown code "
+                           f"{ref.get('targetGUID') if ref is not None else '(none)'}; skipped")
+            continue
+        for note in coding.findall(q("NoteRef")):
+            st.memo_links.append((guid_key(note.get("targetGUID")), "segment", src.doc_uuid, *span))
+        outcome = add_coding(store, txn, st.codes[code_key], src.doc_id, *span,
+                             coder_id=creating_coder(st, txn, coding, sel), uuid=cguid,
+                             created=created_at(coding, sel))
+        st.report.count(_OUTCOMES[outcome])
+        if outcome == "added":
+            added.append(cguid)
+    return added
+
+
+def _codings(store, txn: Txn, kept, st: ImportState) -> None:
+    """Selections become codings on the same words; note references on them become segment memo links."""
+    q = st.q
     for el in kept:
-        guid = guid_key(el.get("guid"))
-        src = st.sources.get(guid)
+        src = st.sources.get(guid_key(el.get("guid")))
         if src is None:
             continue
-        text = src.positions.text
-        doc_uuid = store.scalar("SELECT uuid FROM documents WHERE id = ?", (src.doc_id,))
         added: list[str] = []
         mismatched = 0
         units = [(sel, sel.findall(q("Coding"))) for sel in el.findall(q("PlainTextSelection"))]
         units.append((None, el.findall(q("Coding"))))       # codings of the whole source
         for sel, codings in units:
-            if sel is None:
-                if not codings:
-                    continue
-                span = strip_span(text, 0, len(text))
-            else:
-                try:
-                    start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
-                except (TypeError, ValueError):
-                    report.warn(f"{src.name!r}: selection {sel.get('guid')} has no numeric positions; skipped")
-                    continue
-                span = src.positions.span(start, end)
-                span = strip_span(text, *span) if span else None
-                if not span or span[0] >= span[1]:
-                    report.warn(f"{src.name!r}: selection {sel.get('guid')} [{start}, {end}) is empty or outside "
-                                f"the text; skipped with its {len(codings)} coding(s)")
-                    continue
-                label = " ".join((sel.get("name") or "").split())
-                if len(label.split()) >= 3 and not label.startswith("line:"):
-                    got, want = _words(text[span[0]:span[1]]), _words(label.rstrip("…"))
-                    if not (got.startswith(want) or want.startswith(got)):
-                        mismatched += 1
-                st.spans[guid_key(sel.get("guid"))] = (doc_uuid, *span)
+            span = _selection_span(sel, codings, src, st)
+            if span is None:
+                continue
+            if sel is not None:
+                mismatched += _quotes_other_words(sel, span, src.positions.text)
+                st.spans[guid_key(sel.get("guid"))] = (src.doc_uuid, *span)
                 for ref in sel.findall(q("NoteRef")):
-                    st.memo_links.append((guid_key(ref.get("targetGUID")), "segment", doc_uuid, *span))
-            for coding in codings:
-                cguid = guid_key(coding.get("guid"))
-                st.spans[cguid] = (doc_uuid, *span)
-                ref = coding.find(q("CodeRef"))
-                code_key = guid_key(ref.get("targetGUID")) if ref is not None else None
-                if code_key not in st.codes:
-                    report.warn(f"{src.name!r}: coding {coding.get('guid')} refers to unknown code "
-                                f"{ref.get('targetGUID') if ref is not None else '(none)'}; skipped")
-                    continue
-                for note in coding.findall(q("NoteRef")):
-                    st.memo_links.append((guid_key(note.get("targetGUID")), "segment", doc_uuid, *span))
-                outcome = _add_coding(store, txn, cguid, st.codes[code_key], src.doc_id, *span,
-                                      _coder(st, txn, coding, sel), _created(coding, sel))
-                report.count({"added": "codings added", "already": "codings already here",
-                              "merged": "codings merged with overlapping ones"}[outcome])
-                if outcome == "added":
-                    added.append(cguid)
+                    st.memo_links.append((guid_key(ref.get("targetGUID")), "segment", src.doc_uuid, *span))
+            added += _add_codings(store, txn, sel, codings, span, src, st)
         if mismatched:
-            report.warn(f"{src.name!r}: {mismatched} selection(s) do not cover the words their name quotes; the "
-                        f"file may count positions in other units than {st.units!r} (see --positions)")
+            st.report.warn(f"{src.name!r}: {mismatched} selection(s) do not cover the words their name quotes; the "
+                           f"file may count positions in other units than {st.units!r} (see --positions)")
         for ref in el.findall(q("NoteRef")):
-            st.memo_links.append((guid_key(ref.get("targetGUID")), "document", doc_uuid, None, None))
+            st.memo_links.append((guid_key(ref.get("targetGUID")), "document", src.doc_uuid, None, None))
         if added:
             txn.record("coding.import", f"imported {len(added)} coding(s) into D{src.doc_id} {src.name!r} from "
-                       f"{st.label}", doc_uuid, document=src.name, codings=added, source=st.label)
+                       f"{st.label}", src.doc_uuid, document=src.name, codings=added, source=st.label)
 
 
 # --- the whole import ------------------------------------------------------------------------------------------
@@ -468,9 +383,6 @@ def _codings(store, txn: Txn, kept, st: _State) -> None:
 def import_qdpx(project, path, *, dry_run: bool = False, positions: str | None = None, interviewer=None,
                 nlp: str | None = None) -> ExchangeReport:
     """Import a .qdpx (or .qde) into `project` in one transaction; `dry_run` does it all, then rolls back."""
-    from gtcode.exchange.codetree import merge_codes, read_codes
-    from gtcode.exchange.qdpx_notes import _link_memos, _links, _notes, _sets
-
     path = Path(path)
     if positions is not None and positions not in UNITS:
         raise InputError(f"--positions {positions!r}: expected one of {', '.join(UNITS)}")
@@ -479,31 +391,24 @@ def import_qdpx(project, path, *, dry_run: bool = False, positions: str | None =
         origin = root.get("origin") or ""
         report = ExchangeReport(str(path), "import", "qdpx", origin=origin, dry_run=dry_run)
         ns = check_namespace(root, "project", str(path))
-        st = _State(ns, origin, positions or units_for_origin(origin), report, path.name)
+        st = ImportState(ns, origin, positions or units_for_origin(origin), report, path.name)
         _check_guids(root, st)
         _losses(root, st)
         store = project.store
-        try:
-            with project.transaction() as txn:
-                _users(store, root, st)
-                codebook = root.find(f"{st.q('CodeBook')}/{st.q('Codes')}")
-                nodes = read_codes(codebook, ns, report, is_gtcode(origin)) if codebook is not None else []
-                st.codes = merge_codes(store, txn, nodes, report, path.name)
-                code_notes = {n.guid: n.note_refs for top in nodes for n in top.walk() if n.note_refs}
-                _cases(store, txn, root, st)
-                kept = _sources(store, txn, root, archive, st, path, interviewer, nlp)
-                _codings(store, txn, kept, st)
-                _notes(store, txn, root, archive, st)
-                _links(store, txn, root, st)
-                _sets(store, txn, root, st)
-                _link_memos(project, txn, st, code_notes)
-                txn.record("exchange.import", f"imported {path.name} ({origin or 'unknown tool'}): {report.summary}",
-                           None, source=str(path), origin=origin, counts=report.counts, warnings=len(report.warnings),
-                           losses=report.losses)
-                if dry_run:
-                    raise _Rollback()
-        except _Rollback:
-            pass
+        with project.transaction(dry_run=dry_run) as txn:
+            _users(store, root, st)
+            code_notes = _codebook(store, txn, root, st)
+            _variables(store, root, st)
+            _cases(store, txn, root, st)
+            kept = _sources(store, txn, root, archive, st, path, interviewer, nlp)
+            _codings(store, txn, kept, st)
+            qdpx_notes.read_notes(store, txn, root, archive, st)
+            qdpx_notes.read_links(store, txn, root, st)
+            qdpx_notes.read_sets(store, txn, root, st)
+            qdpx_notes.link_memos(store, txn, st, code_notes)
+            txn.record("exchange.import", f"imported {path.name} ({origin or 'unknown tool'}): {report.summary}",
+                       None, source=str(path), origin=origin, counts=report.counts, warnings=len(report.warnings),
+                       losses=report.losses)
         return report
     finally:
         if archive is not None:

@@ -10,16 +10,16 @@ from __future__ import annotations
 import re
 
 from gtcode.errors import InputError
-from gtcode.store.db import Txn, new_uuid, now
 from gtcode.exchange.common import from_xml_datetime, guid_key, is_gtcode
-from gtcode.exchange.qdpx_import import _coder, _created, _source_text, _State
+from gtcode.exchange.qdpx_state import ImportState, created_at, creating_coder, plain_text
+from gtcode.memos import add_memo_type, sync_references
+from gtcode.model import add_relation_type
+from gtcode.store.db import Txn, new_uuid, now
 
 _MEMO_TYPE = re.compile(r"^Memo type: (.+)$")
 
 
 def _memo_type(store, txn: Txn, name: str) -> str:
-    from gtcode.memos import add_memo_type
-
     row = store.one("SELECT name FROM memo_types WHERE name = ?", (name,))
     if row:
         return row[0]
@@ -29,7 +29,7 @@ def _memo_type(store, txn: Txn, name: str) -> str:
         return "theoretical"
 
 
-def _write_memo(store, txn: Txn, st: _State, guid: str, title: str, body: str, kind: str, creator: int,
+def _write_memo(store, txn: Txn, st: ImportState, guid: str, title: str, body: str, kind: str, creator: int,
                 created: str, editor: int, edited: str, what: str = "memos") -> int:
     """A memo with the file's GUID; an existing one gets a new version if its text changed."""
     title = " ".join(title.split()) or "(untitled note)"
@@ -58,11 +58,12 @@ def _write_memo(store, txn: Txn, st: _State, guid: str, title: str, body: str, k
     return memo_id
 
 
-def _notes(store, txn: Txn, root, archive, st: _State) -> None:
+def read_notes(store, txn: Txn, root, archive, st: ImportState) -> None:
+    """Notes become memos (a gtcode memo type comes back from its Description); NoteRefs inside them, links."""
     q = st.q
     for el in root.iterfind(f"{q('Notes')}/{q('Note')}"):
         guid = guid_key(el.get("guid"))
-        body = _source_text(el, archive, st) if el.get("plainTextPath") else (el.findtext(q("PlainTextContent")) or "")
+        body = plain_text(el, archive, st) if el.get("plainTextPath") else (el.findtext(q("PlainTextContent")) or "")
         if body is None:
             continue
         body = body.replace("\r\n", "\n").strip("\n")
@@ -73,9 +74,9 @@ def _notes(store, txn: Txn, root, archive, st: _State) -> None:
             kind = _memo_type(store, txn, m.group(1).strip())
         elif desc:
             body = f"{desc}\n\n{body}".strip()
-        creator = _coder(st, txn, el)
+        creator = creating_coder(st, txn, el)
         editor = st.users.get(guid_key(el.get("modifyingUser"))) or creator
-        created = _created(el)
+        created = created_at(el)
         edited = from_xml_datetime(el.get("modifiedDateTime")) or created
         st.notes[guid] = _write_memo(store, txn, st, guid, el.get("name") or "", body, kind, creator, created,
                                      editor, edited)
@@ -83,10 +84,8 @@ def _notes(store, txn: Txn, root, archive, st: _State) -> None:
             st.memo_links.append((guid_key(ref.get("targetGUID")), "memo", guid, None, None))
 
 
-def _link_memos(project, txn: Txn, st: _State, code_notes: dict[str, list[str]]) -> None:
-    from gtcode.memos import sync_references
-
-    store = project.store
+def link_memos(store, txn: Txn, st: ImportState, code_notes: dict[str, list[str]]) -> None:
+    """Write the memo links gathered while reading the file: notes on codes, documents, passages and notes."""
     for code_guid, notes in code_notes.items():
         if code_guid in st.codes:
             row = store.one("SELECT uuid, kind FROM codes WHERE id = ?", (st.codes[code_guid],))
@@ -96,7 +95,7 @@ def _link_memos(project, txn: Txn, st: _State, code_notes: dict[str, list[str]])
     for memo_id in set(st.notes.values()):
         body = store.scalar("SELECT body FROM memo_versions WHERE memo_id = ? ORDER BY version DESC LIMIT 1",
                             (memo_id,))
-        sync_references(project, txn, memo_id, body)
+        sync_references(store, txn, memo_id, body)
     for note, kind, target, start, end in st.memo_links:
         memo_id = st.notes.get(note)
         if memo_id is None:
@@ -118,8 +117,6 @@ def _link_memos(project, txn: Txn, st: _State, code_notes: dict[str, list[str]])
 
 def _relation_type(store, txn: Txn, name: str) -> tuple[str, str]:
     """(gtcode relation type, note) for a link's name: an existing type by name or label, else a new one."""
-    from gtcode.model import add_relation_type
-
     label = " ".join((name or "").split())
     if not label:
         return "is-associated-with", ""
@@ -134,7 +131,8 @@ def _relation_type(store, txn: Txn, name: str) -> tuple[str, str]:
     return "is-associated-with", label
 
 
-def _links(store, txn: Txn, root, st: _State) -> None:
+def read_links(store, txn: Txn, root, st: ImportState) -> None:
+    """Links between codes become relations (a note on them, evidence); links with a note, memo links."""
     q, report = st.q, st.report
     memo_uuid = {g: store.scalar("SELECT uuid FROM memos WHERE id = ?", (i,)) for g, i in st.notes.items()}
     undirected = 0
@@ -188,7 +186,7 @@ def _links(store, txn: Txn, root, st: _State) -> None:
         report.lose(f"direction of {undirected} undirected link(s): gtcode relations are directed (origin → target)")
 
 
-def _target(store, st: _State, guid, memo_uuid) -> tuple | None:
+def _target(store, st: ImportState, guid, memo_uuid) -> tuple | None:
     """(kind, uuid, start, end) of what a note can be about, for a file GUID."""
     if guid in st.codes:
         row = store.one("SELECT uuid, kind FROM codes WHERE id = ?", (st.codes[guid],))
@@ -202,7 +200,7 @@ def _target(store, st: _State, guid, memo_uuid) -> tuple | None:
     return None
 
 
-def _sets(store, txn: Txn, root, st: _State) -> None:
+def read_sets(store, txn: Txn, root, st: ImportState) -> None:
     """Sets become memos (type methodological) whose links are the set's members."""
     q = st.q
     memo_uuid = {g: store.scalar("SELECT uuid FROM memos WHERE id = ?", (i,)) for g, i in st.notes.items()}

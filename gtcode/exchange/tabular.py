@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gtcode.codes import all_codes, subtree
+from gtcode.coding import passages
 from gtcode.errors import InputError
 from gtcode.files import atomic_file, check_output
+from gtcode.scope import Scope, natural_key
 
 CODING_FORMATS = ("csv", "jsonl")
 #: The fixed columns of `export codings`, in order; case attributes follow `case`.
@@ -18,16 +21,8 @@ CODING_COLUMNS = ("id", "uuid", "document", "document_id", "case")
 CODING_TAIL = ("speaker", "address", "start", "end", "text", "code", "category", "coder", "time", "pending")
 
 
-def _scope(project, where) -> tuple[str, list]:
-    from gtcode.scope import parse_where, where_sql
-
-    where = [where] if isinstance(where, str) else list(where or [])
-    return where_sql(project.store, parse_where(where))
-
-
-def _categories(project) -> dict[int, str]:
+def _categories(codes) -> dict[int, str]:
     """code id → path of the nearest category at or above it ('' when it sits in no category)."""
-    codes = project.codes()
     by_id = {c.id: c for c in codes}
     out = {}
     for c in codes:
@@ -49,19 +44,20 @@ def coding_rows(project, where=None) -> tuple[list[str], list[dict]]:
     fixed column). `text` is exactly the coded span of the canonical text; `start`/`end` are code-point
     offsets into it, half-open.
     """
-    from gtcode.coding import passages
+    return _coding_rows(project.store, Scope.from_where(project.store, where))
 
-    store = project.store
-    clause, params = _scope(project, where)
+
+def _coding_rows(store, scope: Scope) -> tuple[list[str], list[dict]]:
     fixed = set(CODING_COLUMNS) | set(CODING_TAIL)
     attrs = _attribute_names(store)
     attr_cols = {a: (f"attr_{a}" if a in fixed else a) for a in attrs}
     columns = [*CODING_COLUMNS, *attr_cols.values(), *CODING_TAIL]
-    category = _categories(project)
-    code_ids = {c.path: c.id for c in project.codes()}
+    codes = all_codes(store)
+    category = _categories(codes)
+    code_ids = {c.path: c.id for c in codes}
     uuids = {r[0]: r[1] for r in store.all("SELECT id, uuid FROM codings")}
     rows = []
-    for p in passages(store, None, clause, params, include_pending=True):
+    for p in passages(store, None, scope.clause, scope.params, include_pending=True):
         row = {"id": p.id, "uuid": uuids[p.id], "document": p.document, "document_id": f"D{p.document_id}",
                "case": p.case or ""}
         row |= {col: p.attributes.get(a, "") for a, col in attr_cols.items()}
@@ -111,26 +107,27 @@ def code_case_matrix(project, where=None) -> tuple[list[str], list[list]]:
     Columns are cases in natural order (P2 before P10); a document linked to no case is a column of its own,
     named by the document. Every code is a row, in code-tree order, so the shape does not depend on the data.
     """
-    from gtcode.codes import subtree
-    from gtcode.analysis.cooccurrence import natural_key
+    return _code_case_matrix(project.store, Scope.from_where(project.store, where))
 
-    store = project.store
-    clause, params = _scope(project, where)
+
+def _code_case_matrix(store, scope: Scope) -> tuple[list[str], list[list]]:
+    clause, params = scope.clause, scope.params
     docs = store.all('SELECT d.id, d.name, c.name AS "case" FROM documents d LEFT JOIN cases c ON c.id = d.case_id '
                      f"WHERE {clause} ORDER BY d.id", params)
     if not docs:
-        raise InputError("no documents" + (f" where {' and '.join(where)}" if where else ": import transcripts first"))
+        raise InputError("no documents" + (f" where {' and '.join(scope.where)}" if scope.where else
+                                           ": import transcripts first"))
     column_of = {d["id"]: d["case"] or d["name"] for d in docs}
     columns = sorted(set(column_of.values()), key=natural_key)
     has: dict[int, set[str]] = {}
     for code_id, doc_id in store.all("SELECT DISTINCT g.code_id, g.document_id FROM codings g JOIN documents d "
                                      f"ON d.id = g.document_id WHERE g.status = 'confirmed' AND {clause}", params):
         has.setdefault(code_id, set()).add(column_of[doc_id])
-    tree = project.codes()
+    tree = all_codes(store)
     codes = [c for c in tree if not c.is_category]
     if not codes:
         raise InputError("no codes yet: add some with 'gtcode codes add' or 'gtcode codebook import'")
-    category = _categories(project)
+    category = _categories(tree)
     rows = []
     for code in codes:
         present = set().union(*(has.get(c.id, set()) for c in subtree(tree, code) if not c.is_category))

@@ -64,6 +64,36 @@ class ImportSettings:
     #: replaces names from a key and tags identifiers before anything is stored (gtcode.redact)
     pseudonymiser: Pseudonymiser | None = None
 
+    @classmethod
+    def from_options(cls, *, case=None, interviewer=None, speaker_pattern=None, replace=False, force=False,
+                     text_column=None, id_column=None, nlp=None, pseudonymise=None) -> "ImportSettings":
+        """Settings from the `import` options and the user's config; a bad key or pattern fails here, before
+        anything is read or stored."""
+        import re
+
+        from gtcode.config import load_config
+        from gtcode.errors import InputError
+
+        cfg = load_config()
+        if interviewer is None and cfg.get("interviewer"):
+            interviewer = cfg["interviewer"]
+        if isinstance(interviewer, str):
+            interviewer = tuple(x.strip() for x in interviewer.split(",") if x.strip())
+        if speaker_pattern:
+            try:
+                re.compile(speaker_pattern)
+            except re.error as exc:
+                raise InputError(f"--speaker-pattern {speaker_pattern!r}: not a valid regular expression ({exc})"
+                                 ) from None
+        settings = cls(read=ReadOptions(speaker_pattern, tuple(interviewer) if interviewer is not None else None,
+                                        text_column, id_column),
+                       case=case, replace=replace, force=force, nlp=nlp or cfg.get("nlp"))
+        if pseudonymise is not None:
+            from gtcode.redact import Pseudonymiser
+
+            settings.pseudonymiser = Pseudonymiser.from_key(pseudonymise)
+        return settings
+
 
 def run_import(store: Store, txn: Txn, items: list, settings: ImportSettings,
                progress: Callable[[int, str], None] | None = None, debug: bool = False) -> ImportReport:

@@ -8,16 +8,16 @@ autocoding and its review, and which commands were undone. The default
 period starts at the last sign-off by someone other than the current coder:
 what is new since the supervisor last read the work.
 
-All times are UTC, as stored. Renderers live in `gtcode.report.audit`.
+All times are UTC, as stored. `gtcode.report.audit` turns the result into a document.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import asdict, dataclass, field
 
 from gtcode.errors import InputError, did_you_mean
+from gtcode.report.dates import parse_when, until_label, when
 
 CODE_ACTIONS = {
     "code.add": "created", "code.rename": "renamed", "code.move": "moved", "code.describe": "described",
@@ -198,61 +198,6 @@ class AuditReport:
         return out | {"period": self.period, "summary": self.summary}
 
 
-# --- dates ---------------------------------------------------------------------------------------------------
-
-_RELATIVE = re.compile(r"^(\d+)\s*([dw])$", re.IGNORECASE)
-
-
-def parse_when(text: str, *, end: bool = False, option: str = "--since") -> str:
-    """A date the user typed as an ISO bound comparable with stored times (UTC).
-
-    YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS], 'today', 'yesterday', '7d', '2w'. With `end`, a bare date
-    means the end of that day (the bound is exclusive).
-    """
-    from datetime import date, datetime, timedelta, timezone
-
-    raw = (text or "").strip()
-    today = datetime.now(timezone.utc).date()
-    day = None
-    if raw.casefold() in ("today", "yesterday"):
-        day = today - timedelta(days=raw.casefold() == "yesterday")
-    elif m := _RELATIVE.match(raw):
-        day = today - timedelta(days=int(m.group(1)) * (7 if m.group(2).lower() == "w" else 1))
-    else:
-        try:
-            day = date.fromisoformat(raw)
-        except ValueError:
-            try:
-                moment = datetime.fromisoformat(raw.replace(" ", "T", 1))
-            except ValueError:
-                raise InputError(f"{option} {text!r}: not a date; use YYYY-MM-DD, YYYY-MM-DDTHH:MM (UTC), "
-                                 "today, yesterday or 7d") from None
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=timezone.utc)
-            return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
-    if end:
-        day = day + timedelta(days=1)
-    return day.isoformat()
-
-
-def when(iso: str | None) -> str:
-    """'2026-11-23T21:28:49.123+00:00' → '2026-11-23 21:28 UTC'."""
-    if not iso:
-        return ""
-    if len(iso) == 10:
-        return iso
-    return f"{iso[:10]} {iso[11:16]} UTC"
-
-
-def until_label(bound: str) -> str:
-    """The inclusive end people typed, from the exclusive bound we store."""
-    from datetime import date, timedelta
-
-    if len(bound) == 10:
-        return f"the end of {(date.fromisoformat(bound) - timedelta(days=1)).isoformat()}"
-    return when(bound)
-
-
 # --- collecting ----------------------------------------------------------------------------------------------
 
 def _coder_name(store, name: str) -> str:
@@ -297,7 +242,7 @@ def _memo_text(title: str, body: str) -> str:
 def _memo_changes(project, since, until, coder) -> list[MemoChange]:
     import difflib
 
-    from gtcode.memos import _links, get_memo
+    from gtcode.memos import get_memo, memo_links
 
     store = project.store
     args: list = []
@@ -323,7 +268,7 @@ def _memo_changes(project, since, until, coder) -> list[MemoChange]:
                 _memo_text(latest["title"], latest["body"]).splitlines(keepends=True),
                 f"memo {memo_id} v{base['version']}", f"memo {memo_id} v{latest['version']}"))
         links = []
-        for link in _links(store, memo_id):
+        for link in memo_links(store, memo_id):
             if link.type == "segment":
                 links.append(f"{link.label} “{_short(link.text or '', 80)}”")
             elif link.type == "memo":
@@ -470,7 +415,7 @@ def collect_audit(project, *, since: str | None = None, until: str | None = None
     report.comments = _comments(store, since_b, until_b, coder, titles)
     report.signoffs = _signoffs(store, since_b, until_b, coder, titles)
     report.awaiting_review = [AwaitingReview(m.id, m.title, m.type, m.version, m.review, m.updated_by, m.updated_at)
-                              for m in project.memos(unreviewed=True, author=coder)]
+                              for m in project.memos.list(unreviewed=True, author=coder)]
     _activity(report, store, _events(store, since_b, until_b, coder), titles)
     report.pending_now = store.scalar("SELECT count(*) FROM codings WHERE status = 'pending'") or 0
     return report

@@ -13,9 +13,10 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from gtcode.report.audit_data import parse_when, when
 from gtcode.errors import InputError
-from gtcode.report import md_block, md_cell, md_inline, word_document, xml_safe
+from gtcode.report.dates import parse_when, when
+from gtcode.report.render_md import md_block, md_cell, md_inline
+from gtcode.report.word import word_document, word_markdown, xml_safe
 
 FORMATS = ("md", "docx")
 INDEX = "index.md"
@@ -105,7 +106,7 @@ def _select(project, filters: dict) -> list:
     filters = {k: v for k, v in filters.items() if v not in (None, False, "")}
     if "since" in filters:
         filters["since"] = parse_when(filters["since"])
-    chosen = project.memos(**filters)
+    chosen = project.memos.list(**filters)
     if not chosen:
         what = ", ".join(f"{k} {v}" if v is not True else k for k, v in filters.items())
         raise InputError("no memos to export" + (f" ({what})" if what else ": write one first"))
@@ -141,7 +142,7 @@ def export_memos(project, fmt: str, path, **filters) -> list[Path]:
 def memo_markdown(project, memo, files: dict[int, str] | None = None) -> str:
     """One memo as a Markdown page; `files` maps memo ids to file names for links between memos."""
     files = files or {}
-    versions = project.memo_history(memo.id)
+    versions = project.memos.history(memo.id)
     lines = [f"# {md_inline(memo.title)}", "",
              f"- **Memo:** #{memo.id}, {md_inline(memo.type)}",
              f"- **Written by:** {md_inline(memo.author)}, {when(memo.created_at)}",
@@ -203,23 +204,6 @@ def _write_markdown(project, memos, folder: Path, context: dict) -> list[Path]:
 
 # --- Word ----------------------------------------------------------------------------------------------------
 
-def _body_to_word(document, body: str) -> None:
-    """A memo's Markdown, lightly: paragraphs, '- ' bullets, '#' lines as bold paragraphs."""
-    for block in re.split(r"\n\s*\n", body.strip()):
-        lines = block.splitlines()
-        if all(re.match(r"^\s*[-*] ", line) for line in lines):
-            for line in lines:
-                document.add_paragraph(xml_safe(re.sub(r"^\s*[-*] ", "", line)), style="List Bullet")
-            continue
-        p = document.add_paragraph()
-        for i, line in enumerate(lines):
-            heading = re.match(r"^#{1,6}\s+(.*)", line)
-            run = p.add_run(xml_safe(heading.group(1) if heading else line))
-            run.bold = bool(heading)
-            if i < len(lines) - 1:
-                run.add_break()
-
-
 def _write_docx(project, memos, path: Path, context: dict) -> Path:
     from docx.shared import Mm
 
@@ -251,7 +235,7 @@ def _write_docx(project, memos, path: Path, context: dict) -> Path:
                 if item.quote:
                     p.add_run(xml_safe(f" “{item.quote}”")).italic = True
         document.add_heading("Memo", level=3)
-        _body_to_word(document, memo.body)
+        word_markdown(document, memo.body)
         if memo.comments:
             document.add_heading("Comments", level=3)
             for depth, c in _thread(memo.comments):

@@ -1,9 +1,9 @@
 """The thesis report (`gtcode report`): one outline of the study, rendered as Word, Markdown or HTML.
 
-`build_report` turns the project into a list of `Block`s (headings, paragraphs, tables, figures, quotes);
-`thesis_docx`, `thesis_md` and `thesis_html` each render that one list, so the three formats carry the
-same content by construction. Figures (the model diagram, the saturation plot) are drawn as PNG only when
-a report is written:
+`build_report` turns the project into a `document.Report`: a list of `Block`s (headings, paragraphs,
+tables, figures, quotes); `render_docx`, `render_md` and `render_html` each render that one list, so the
+three formats carry the same content by construction. Figures (the model diagram, the saturation plot) are
+drawn as PNG only when a report is written:
 
 - Word embeds them;
 - Markdown links to them, written beside the report as `<name>-model.png` and `<name>-saturation.png`
@@ -16,11 +16,21 @@ failed report leaves nothing half-written behind. Counts are of confirmed coding
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import tempfile
 from pathlib import Path
 
+from gtcode.analysis.saturation import order_phrase, plot_saturation
+from gtcode.coding import EXEMPLAR_RULE
 from gtcode.errors import InputError, UnsupportedFormat
+from gtcode.files import atomic_file, check_output
+from gtcode.memos import get_memo, memo_types, memos_about
+from gtcode.model import core
+from gtcode.report import render_docx, render_html, render_md
 from gtcode.report import thesis_data as data
+from gtcode.report.dates import when
+from gtcode.report.diagram.draw import export_model
+from gtcode.report.diagram.graph import build_graph, relation_edges
+from gtcode.report.document import Block, Numbers, Report, heading, note, para
 
 FORMATS = ("docx", "md", "html")
 SUFFIXES = {".docx": "docx", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
@@ -33,77 +43,13 @@ CODEBOOK_HEADERS = ["Category", "Code", "Definition", "Inclusion / exclusion", "
 CODEBOOK_WIDTHS = [13, 13, 21, 20, 7.5, 7.5, 22]
 
 
-@dataclass
-class Block:
-    """One piece of the outline.
-
-    kind: heading (text, level 1–3) · para (runs of (text, bold)) · bullets (items) · table (headers, rows,
-    widths as relative weights, label + caption) · figure (name, label + caption) · quote (text, source) ·
-    note (italic text) · memo (text: the researcher's Markdown) · layout (text: landscape | portrait, Word only).
-    """
-
-    kind: str
-    text: str = ""
-    level: int = 0
-    runs: list[tuple[str, bool]] = field(default_factory=list)
-    items: list[str] = field(default_factory=list)
-    headers: list[str] = field(default_factory=list)
-    rows: list[list[str]] = field(default_factory=list)
-    widths: list[float] = field(default_factory=list)
-    label: str = ""
-    caption: str = ""
-    name: str = ""
-    source: str = ""
-
-
-@dataclass
-class Report:
-    title: str
-    subtitle: str
-    blocks: list[Block]
-    figures: dict[str, dict] = field(default_factory=dict)   # name → how to draw it (see draw_figures)
-
-    def headings(self, level: int | None = None) -> list[str]:
-        return [b.text for b in self.blocks if b.kind == "heading" and (level is None or b.level == level)]
-
-
-# --- block helpers -------------------------------------------------------------------------------------------
-
-def heading(level: int, text: str) -> Block:
-    return Block("heading", text, level)
-
-
-def para(*runs) -> Block:
-    return Block("para", runs=[(r, False) if isinstance(r, str) else r for r in runs])
-
-
-def note(text: str) -> Block:
-    return Block("note", text)
-
-
-class _Numbers:
-    """Table and figure numbers in reading order."""
-
-    def __init__(self):
-        self.tables = self.figures = 0
-
-    def table(self, caption: str, headers: list[str], rows: list[list], widths: list[float] | None = None) -> Block:
-        self.tables += 1
-        return Block("table", headers=headers, rows=[["" if c is None else str(c) for c in row] for row in rows],
-                     widths=widths or [1] * len(headers), label=f"Table {self.tables}", caption=caption)
-
-    def figure(self, name: str, caption: str) -> Block:
-        self.figures += 1
-        return Block("figure", name=name, label=f"Figure {self.figures}", caption=caption)
-
-
 def _plural(n: int, word: str, words: str | None = None) -> str:
     return f"{n} {word if n == 1 else (words or word + 's')}"
 
 
 # --- sections ------------------------------------------------------------------------------------------------
 
-def _study(project, sc, num: _Numbers) -> list[Block]:
+def _study(project, sc, num: Numbers) -> list[Block]:
     s = data.study(project, sc)
     timed = s.timed
     length = (f"{s.mean_minutes:.0f} minutes on average (from the timestamps of {len(timed)} of "
@@ -132,17 +78,17 @@ def _study(project, sc, num: _Numbers) -> list[Block]:
     return out
 
 
-def _codebook(project, sc, num: _Numbers, grounding, code: str | None = None) -> list[Block]:
+def _codebook(project, sc, num: Numbers, grounding, code: str | None = None) -> list[Block]:
     rows = data.codebook(project, sc, grounding)
     if code is not None:    # one code's subtree
-        top = project.code(code).path.casefold()
+        top = project.codes.get(code).path.casefold()
         rows = [r for r in rows if r.path.casefold() == top or r.path.casefold().startswith(top + "/")]
     out = [Block("layout", "landscape"), heading(1, "Codebook")]
     if not rows:
         return out + [note("No codes yet."), Block("layout", "portrait")]
     out.append(para("Each code with its definition and criteria, the participants and segments coded with it (its "
                     "sub-codes included), and an exemplar quote credited to the participant's pseudonym and the "
-                    f"segment address. {data.EXEMPLAR_RULE}"))
+                    f"segment address. {EXEMPLAR_RULE}"))
     table = [[r.category.rpartition("/")[2] or "—", r.code, r.definition, r.criteria, r.participants, r.segments,
               f"“{r.exemplar.text}” ({r.exemplar.credit})" if r.exemplar else "—"] for r in rows]
     out.append(num.table("Codebook", CODEBOOK_HEADERS, table, CODEBOOK_WIDTHS))
@@ -152,13 +98,13 @@ def _codebook(project, sc, num: _Numbers, grounding, code: str | None = None) ->
 def codebook_outline(project, where=None, title: str | None = None, code: str | None = None) -> Report:
     """The codebook table alone (or one code's subtree), as a thesis appendix (`codebook export --format docx`)."""
     sc = data.scope(project, where)
-    if not any(not c.is_category for c in project.codes()):
+    if not any(not c.is_category for c in project.codes.list()):
         raise InputError("no codes to export: add some with 'gtcode codes add' or 'gtcode codebook import'")
-    blocks = _codebook(project, sc, _Numbers(), data.Grounding(project, sc), code)
+    blocks = _codebook(project, sc, Numbers(), data.Grounding(project, sc), code)
     return Report(title or f"Codebook: {project.name}", sc.note, blocks)
 
 
-def _categories(project, sc, num: _Numbers, grounding) -> list[Block]:
+def _categories(project, sc, num: Numbers, grounding) -> list[Block]:
     cats = data.categories(project, sc, grounding)
     out = [heading(1, "Categories")]
     if not cats:
@@ -188,11 +134,8 @@ def _relation_text(graph, u: str, v: str, d: dict) -> str:
     return f"{n[u]['name']} —{d['label']}→ {n[v]['name']} ({evidence})"
 
 
-def _model(project, sc, num: _Numbers, figures: dict) -> list[Block]:
-    from gtcode.report.diagram.graph import build_graph, relation_edges
-    from gtcode.model import core
-
-    graph = build_graph(project, where=sc.where)
+def _model(project, sc, num: Numbers, figures: dict) -> list[Block]:
+    graph = build_graph(project.store, where=sc.where, name=project.name)
     if not any(d["kind"] == "category" for _, d in graph.nodes(data=True)):
         return [heading(1, "Explanatory model"),
                 note("No categories yet, so no model to draw (gtcode category new NAME).")]
@@ -218,8 +161,6 @@ def _model(project, sc, num: _Numbers, figures: dict) -> list[Block]:
         items = ["; ".join(_relation_text(graph, u, v, d) for u, v, d in edges if k in (u, v)) for k in members]
         if any(items):     # a category with no relation at all is in the Categories section, not in the model
             out += [heading(3, title), Block("bullets", items=[i for i in items if i])]
-    from gtcode.memos import memos_about
-
     for m in memos_about(project, centre.uuid):
         if m.type == "storyline":
             out.append(heading(3, f"Storyline: {m.title}"))
@@ -227,10 +168,8 @@ def _model(project, sc, num: _Numbers, figures: dict) -> list[Block]:
     return out
 
 
-def _saturation(project, sc, num: _Numbers, figures: dict) -> list[Block]:
-    from gtcode.analysis.saturation import order_phrase
-
-    result = project.saturation(where=sc.where)
+def _saturation(project, sc, num: Numbers, figures: dict) -> list[Block]:
+    result = project.analysis.saturation(where=sc.where)
     out = [heading(1, "Saturation")]
     if not result.rows:
         return out + [note("No transcript has a confirmed coding yet: nothing to plot.")]
@@ -245,11 +184,8 @@ def _saturation(project, sc, num: _Numbers, figures: dict) -> list[Block]:
 
 
 def _memos(project) -> list[Block]:
-    from gtcode.report.audit_data import when
-    from gtcode.memos import get_memo, memo_types
-
     out = [heading(1, "Appendix A: Memos")]
-    memos = [get_memo(project.store, m.id) for m in project.memos()]
+    memos = [get_memo(project.store, m.id) for m in project.memos.list()]
     if not memos:
         return out + [note("No memos yet.")]
     out.append(para("Memos by type, oldest first within each type, as last edited; times are UTC. Memos cover the "
@@ -268,9 +204,7 @@ def _memos(project) -> list[Block]:
     return out
 
 
-def _audit(project, num: _Numbers) -> list[Block]:
-    from gtcode.report.audit_data import when
-
+def _audit(project, num: Numbers) -> list[Block]:
     a = data.audit_summary(project)
     out = [heading(1, "Appendix B: Audit summary"),
            para(f"gtcode records every change, who made it and when, in an append-only log: {a['events']} events "
@@ -288,7 +222,7 @@ def _audit(project, num: _Numbers) -> list[Block]:
 def build_report(project, *, title: str | None = None, where=None) -> Report:
     """The report's outline: study summary, codebook, categories, model, saturation, memos, audit summary."""
     sc = data.scope(project, where)
-    num = _Numbers()
+    num = Numbers()
     figures: dict[str, dict] = {}
     grounding = data.Grounding(project, sc)
     blocks = [*_study(project, sc, num), *_codebook(project, sc, num, grounding),
@@ -314,17 +248,13 @@ def resolve_format(path: Path, fmt: str | None) -> str:
 
 def draw_figures(project, report: Report, folder: Path) -> dict[str, Path]:
     """The report's figures as PNG files in `folder`: name → path."""
-    from gtcode.report.diagram.draw import export_model
-
     out = {}
     for name, spec in report.figures.items():
         target = folder / f"{name}.png"
         if spec["kind"] == "model":
             export_model(project, target, "png", where=spec["where"])
         else:
-            from gtcode.analysis.saturation import plot_saturation
-
-            plot_saturation(project.saturation(where=spec["where"]), target)
+            plot_saturation(project.analysis.saturation(where=spec["where"]), target)
         out[name] = target
     return out
 
@@ -339,10 +269,6 @@ def write_report(project, path, fmt: str | None = None, *, title: str | None = N
 
     All or nothing: files are drawn in a temporary folder and moved into place only when every one is ready.
     """
-    import tempfile
-
-    from gtcode.files import atomic_file, check_output
-
     path = check_output(path)
     fmt = resolve_format(path, fmt)
     report = build_report(project, title=title, where=where)
@@ -351,15 +277,12 @@ def write_report(project, path, fmt: str | None = None, *, title: str | None = N
         extra = {path.parent / figure_file(path, n): p for n, p in images.items()} if fmt == "md" else {}
         with atomic_file(path) as temp:
             if fmt == "docx":
-                from gtcode.report.thesis_docx import write_docx
-                write_docx(report, temp, images, project.coder)
+                render_docx.write_docx(report, temp, images, project.coder)
             elif fmt == "md":
-                from gtcode.report.thesis_md import to_markdown
-                temp.write_text(to_markdown(report, {n: figure_file(path, n) for n in images}), encoding="utf-8",
-                                newline="\n")
+                temp.write_text(render_md.to_markdown(report, {n: figure_file(path, n) for n in images}),
+                                encoding="utf-8", newline="\n")
             else:
-                from gtcode.report.thesis_html import to_html
-                temp.write_text(to_html(report, images), encoding="utf-8", newline="\n")
+                temp.write_text(render_html.to_html(report, images), encoding="utf-8", newline="\n")
             for target, source in extra.items():   # the figures first: the report is the last file to land
                 with atomic_file(target) as t:
                     t.write_bytes(source.read_bytes())

@@ -12,15 +12,6 @@ from dataclasses import dataclass, field
 
 from gtcode.errors import InputError
 
-#: The exemplar rule: the confirmed, participant-spoken passage of the code closest to this many words.
-EXEMPLAR_WORDS = 25
-#: Longer exemplars are cut to this many words (with an ellipsis), so a table row stays readable.
-EXEMPLAR_MAX_WORDS = 60
-EXEMPLAR_RULE = (f"Exemplar: of the code's own confirmed passages spoken by a participant, the one closest to "
-                 f"{EXEMPLAR_WORDS} words (earliest document and position on a tie), cut at "
-                 f"{EXEMPLAR_MAX_WORDS} words.")
-
-
 @dataclass
 class Scope:
     """The documents a report covers: all, or those a `--where` filter picks."""
@@ -103,7 +94,7 @@ class Study:
 
 
 def study(project, sc: Scope) -> Study:
-    from gtcode.analysis.cooccurrence import natural_key
+    from gtcode.scope import natural_key
 
     store = project.store
     docs = store.all('SELECT d.id, d.name, d.format, d.word_count, d.case_id, c.name AS "case" FROM documents d '
@@ -144,7 +135,7 @@ class Grounding:
     """Confirmed codings in scope as segments and participants per code, read once for the whole report."""
 
     def __init__(self, project, sc: Scope):
-        self.tree = project.codes()
+        self.tree = project.codes.list()
         self.segments: dict[int, set[int]] = {}
         self.people: dict[int, set[int]] = {}
         for code_id, seg_id, who in project.store.all(
@@ -196,30 +187,14 @@ class CodebookRow:
 
 
 def exemplars(project, sc: Scope) -> dict[int, Exemplar]:
-    """code id → its exemplar (see EXEMPLAR_RULE): typical in length, in a participant's own words."""
-    from gtcode.memos import _address
+    """code id → its exemplar, by the one rule in `gtcode.coding` (EXEMPLAR_RULE)."""
+    from gtcode.coding import exemplar_per_code
+    from gtcode.documents import span_address
 
     store = project.store
-    best: dict[int, tuple] = {}
-    texts: dict[int, str] = {}
-    for r in store.all(
-            'SELECT g.id, g.code_id, g.document_id, g.start_char, g.end_char, d.name, c.name AS "case" '
-            "FROM codings g JOIN documents d ON d.id = g.document_id LEFT JOIN cases c ON c.id = d.case_id "
-            f"WHERE g.status = 'confirmed' AND {sc.clause} AND NOT EXISTS (SELECT 1 FROM turns t WHERE "
-            "t.document_id = g.document_id AND t.start_char < g.end_char AND t.end_char > g.start_char AND "
-            "(t.is_interviewer = 1 OR t.speaker IS NULL))", sc.params):
-        if r["document_id"] not in texts:
-            texts[r["document_id"]] = store.scalar("SELECT text FROM documents WHERE id = ?", (r["document_id"],))
-        words = texts[r["document_id"]][r["start_char"]:r["end_char"]].split()
-        key = (abs(len(words) - EXEMPLAR_WORDS), r["document_id"], r["start_char"], r["id"])
-        if r["code_id"] not in best or key < best[r["code_id"]][0]:
-            best[r["code_id"]] = (key, words, r)
-    out = {}
-    for code_id, (_, words, r) in best.items():
-        text = " ".join(words[:EXEMPLAR_MAX_WORDS]) + (" …" if len(words) > EXEMPLAR_MAX_WORDS else "")
-        out[code_id] = Exemplar(text, participant(r["case"], r["name"]),
-                                _address(store, r["document_id"], r["start_char"], r["end_char"]))
-    return out
+    return {code_id: Exemplar(e.text, participant(e.case, e.document),
+                              span_address(store, e.document_id, e.start, e.end))
+            for code_id, e in exemplar_per_code(store, sc.clause, sc.params).items()}
 
 
 def nearest_category(tree, code):
@@ -282,7 +257,7 @@ class CategoryView:
 
 def categories(project, sc: Scope, grounding: Grounding | None = None) -> list[CategoryView]:
     """Each category with its codes, grounding, and properties with dimensions and the passages placed on them."""
-    from gtcode.memos import _address
+    from gtcode.documents import span_address as _address
 
     grounding = grounding or Grounding(project, sc)
     store = project.store
@@ -319,7 +294,7 @@ def audit_summary(project) -> dict:
         "max(e.at) AS last FROM events e JOIN coders k ON k.id = e.coder_id GROUP BY k.name "
         "ORDER BY min(e.id)")]
     totals = store.one("SELECT count(*), count(DISTINCT txn), min(at), max(at) FROM events")
-    memos = project.memos()
+    memos = project.memos.list()
     signed = sum(1 for m in memos if m.review == "signed off")
     return {"summary": report.summary, "people": people, "events": totals[0], "commands": totals[1],
             "first": totals[2], "last": totals[3], "memos_signed_off": signed, "memos": len(memos),

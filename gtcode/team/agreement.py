@@ -14,11 +14,13 @@ published worked examples.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 
 from gtcode.codes import Code, all_codes, resolve_code
-from gtcode.errors import InputError
+from gtcode.coding import Span, add_coding, remove_span, spans_for_addresses
+from gtcode.documents import SegmentIndex, TextUnit
+from gtcode.errors import InputError, did_you_mean
+from gtcode.scope import Scope
 from gtcode.store.db import Store, Txn
 
 UNITS = ("segment", "turn", "document")
@@ -161,54 +163,43 @@ def figures(rows, coders: list[str]) -> Figures:
 
 # --- units and values from the project ---------------------------------------------------------------------------
 
-def _units(store: Store, unit: str, doc_ids: list[int]) -> list[Unit]:
-    if not doc_ids:
-        return []
-    marks = ",".join("?" * len(doc_ids))
-    if unit == "document":
-        return [Unit(r["id"], 0, 0, len(r["text"]), f"D{r['id']}")
-                for r in store.all(f"SELECT id, text FROM documents WHERE id IN ({marks}) ORDER BY id", doc_ids)]
-    if unit == "turn":
-        return [Unit(r["document_id"], r["ordinal"], r["body_start"], r["end_char"],
-                     f"D{r['document_id']} turn {r['ordinal']}", r["speaker"])
-                for r in store.all(f"SELECT document_id, ordinal, body_start, end_char, speaker FROM turns "
-                                   f"WHERE document_id IN ({marks}) ORDER BY document_id, ordinal", doc_ids)]
-    return [Unit(r["document_id"], r["ordinal"], r["start_char"], r["end_char"],
-                 f"D{r['document_id']}:{r['ordinal']}", r["speaker"])
-            for r in store.all(f"SELECT s.document_id, s.ordinal, s.start_char, s.end_char, t.speaker FROM segments s "
-                               f"JOIN turns t ON t.id = s.turn_id WHERE s.document_id IN ({marks}) "
-                               f"ORDER BY s.document_id, s.ordinal", doc_ids)]
+def _unit(u: TextUnit, unit: str) -> Unit:
+    """A segment, a turn (its speech, after the speaker's label) or a document, addressed as agreement shows it."""
+    d = u.document_id
+    address = {"segment": f"D{d}:{u.ordinal}", "turn": f"D{d} turn {u.ordinal}"}.get(unit, f"D{d}")
+    return Unit(d, u.ordinal, u.body_start, u.end, address, u.speaker)
 
 
-class _Selection:
-    """The coders, documents, units and codings an agreement run looks at."""
+def _confirmed_codings(store: Store, doc_ids: list[int]) -> list:
+    return store.all(
+        f"SELECT c.code_id, c.document_id, c.start_char, c.end_char, k.name AS coder FROM codings c "
+        f"JOIN coders k ON k.id = c.coder_id WHERE c.status = 'confirmed' AND c.document_id IN "
+        f"({','.join('?' * len(doc_ids)) or 'NULL'})", doc_ids)
+
+
+def _named_coders(store: Store, names: list[str]) -> list[str]:
+    """`--coders` as stored, matched case-insensitively, each once; an unknown name raises."""
+    lookup = {k.casefold(): k for k in (r["name"] for r in store.all("SELECT name FROM coders"))}
+    chosen = []
+    for name in names:
+        if name.casefold() not in lookup:
+            raise InputError(f"--coders: no coder {name!r}{did_you_mean(name, list(lookup.values()))}")
+        chosen.append(lookup[name.casefold()])
+    return list(dict.fromkeys(chosen))
+
+
+class _Comparison:
+    """The coders, documents, units and codings an agreement run compares."""
 
     def __init__(self, store: Store, coders: list[str] | None, codes: list[str] | None, unit: str,
                  where: list[str] | None):
-        from gtcode.scope import parse_where, where_sql
-
         if unit not in UNITS:
             raise InputError(f"--unit {unit!r}: choose segment, turn or document")
         self.unit = unit
-        clause, params = where_sql(store, parse_where(where))
-        docs = [r["id"] for r in store.all(f"SELECT d.id FROM documents d WHERE {clause}", params)]
-        doc_marks = ",".join("?" * len(docs)) or "NULL"
-        rows = store.all(
-            f"SELECT c.code_id, c.document_id, c.start_char, c.end_char, k.name AS coder FROM codings c "
-            f"JOIN coders k ON k.id = c.coder_id WHERE c.status = 'confirmed' AND c.document_id IN ({doc_marks})",
-            docs)
+        docs = Scope.from_where(store, where).doc_ids(store)
+        rows = _confirmed_codings(store, docs)
         known = sorted({r["coder"] for r in rows})
-        if coders:
-            lookup = {k.casefold(): k for k in (r["name"] for r in store.all("SELECT name FROM coders"))}
-            chosen = []
-            for name in coders:
-                if name.casefold() not in lookup:
-                    from gtcode.errors import did_you_mean
-                    raise InputError(f"--coders: no coder {name!r}{did_you_mean(name, list(lookup.values()))}")
-                chosen.append(lookup[name.casefold()])
-            self.coders = list(dict.fromkeys(chosen))
-        else:
-            self.coders = known
+        self.coders = _named_coders(store, coders) if coders else known
         if len(self.coders) < 2:
             found = ", ".join(known) or "none"
             raise InputError("agreement needs confirmed codings from at least two coders in the documents chosen; "
@@ -218,22 +209,31 @@ class _Selection:
         self.seen: dict[str, set[int]] = {c: set() for c in self.coders}
         for r in self.rows:
             self.seen[r["coder"]].add(r["document_id"])
-        shared = sorted(d for d in docs if sum(d in s for s in self.seen.values()) >= 2)
-        self.documents = shared
-        self.units = _units(store, unit, shared)
-        all_c = all_codes(store)
-        if codes:
-            self.codes = [resolve_code(store, ref, all_c) for ref in codes]
-        else:
-            used = {r["code_id"] for r in self.rows if r["document_id"] in set(shared)}
-            self.codes = [c for c in all_c if c.id in used]
-            self.codes.sort(key=lambda c: c.path.casefold())
+        self.documents = sorted(d for d in docs if sum(d in s for s in self.seen.values()) >= 2)
+        self.index = SegmentIndex(store)
+        self.units: list[Unit] = []
+        self._first: dict[int, int] = {}    # document → position in `units` of its first unit
+        for doc in self.documents:
+            found = [_unit(u, unit) for u in self.index.units(doc, unit)]
+            if found:
+                self._first[doc] = len(self.units)
+            self.units += found
+        self.codes = self._codes(store, codes)
         self._base = None
         # code → coder → document → spans
         self.spans: dict[int, dict[str, dict[int, list[tuple[int, int]]]]] = {}
         for r in self.rows:
             self.spans.setdefault(r["code_id"], {}).setdefault(r["coder"], {}).setdefault(
                 r["document_id"], []).append((r["start_char"], r["end_char"]))
+
+    def _codes(self, store: Store, refs: list[str] | None) -> list[Code]:
+        """The codes named, or every code used in the documents compared, by path."""
+        tree = all_codes(store)
+        if refs:
+            return [resolve_code(store, ref, tree) for ref in refs]
+        shared = set(self.documents)
+        used = {r["code_id"] for r in self.rows if r["document_id"] in shared}
+        return sorted((c for c in tree if c.id in used), key=lambda c: c.path.casefold())
 
     def values(self, code: Code):
         """Coder × unit values for one code: 1 coded, 0 not, NaN where the coder did not code the document."""
@@ -242,31 +242,25 @@ class _Selection:
         if self._base is None:
             self._base = np.array([[0.0 if u.document_id in self.seen[c] else np.nan for u in self.units]
                                    for c in self.coders]).reshape(len(self.coders), len(self.units))
-            self._starts: dict[int, list[int]] = {}
-            self._first: dict[int, int] = {}
-            for i, u in enumerate(self.units):
-                self._first.setdefault(u.document_id, i)
-                self._starts.setdefault(u.document_id, []).append(u.start)
         out = self._base.copy()
         for k, coder in enumerate(self.coders):
             for doc, spans in self.spans.get(code.id, {}).get(coder, {}).items():
-                if doc not in self._first:
-                    continue
-                first, starts = self._first[doc], self._starts[doc]
-                for s, e in spans:
-                    # units overlapping [s, e): from the last unit starting at or before s, while start < e
-                    i = max(bisect_right(starts, s) - 1, 0)
-                    while i < len(starts) and starts[i] < e:
-                        if self.units[first + i].end > s:
-                            out[k, first + i] = 1.0
-                        i += 1
+                out[k, self._overlapped(doc, spans)] = 1.0
         return out
+
+    def _overlapped(self, doc: int, spans: list[tuple[int, int]]) -> list[int]:
+        """Positions in `units` of the units of `doc` the spans overlap (a turn's speech, not its label)."""
+        if doc not in self._first:
+            return []
+        first, units = self._first[doc], self.units
+        return [first + i for s, e in spans for i in self.index.units_at(doc, s, e, self.unit)
+                if units[first + i].start < e]
 
 
 def agreement(store: Store, *, coders: list[str] | None = None, codes: list[str] | None = None,
               unit: str = "segment", where: list[str] | None = None) -> AgreementReport:
     """Agreement per code and pooled over every unit × code decision."""
-    sel = _Selection(store, coders, codes, unit, where)
+    sel = _Comparison(store, coders, codes, unit, where)
     report = AgreementReport(unit, sel.coders, len(sel.documents),
                              {c: len(sel.seen[c]) for c in sel.coders}, len(sel.units))
     pooled = []
@@ -283,12 +277,9 @@ def agreement(store: Store, *, coders: list[str] | None = None, codes: list[str]
 def disagreements(store: Store, code: str, *, coders: list[str] | None = None, unit: str = "segment",
                   where: list[str] | None = None) -> tuple[list[str], list[Disagreement]]:
     """The units where the coders who coded them differ on `code`, with each coder's coded words."""
-    sel = _Selection(store, coders, [code], unit, where)
+    sel = _Comparison(store, coders, [code], unit, where)
     target = sel.codes[0]
     rows = sel.values(target)
-    texts = {r["id"]: r["text"] for r in store.all(
-        f"SELECT id, text FROM documents WHERE id IN ({','.join('?' * len(sel.documents)) or 'NULL'})",
-        sel.documents)}
     out = []
     by_coder = sel.spans.get(target.id, {})
     for i, u in enumerate(sel.units):
@@ -296,7 +287,7 @@ def disagreements(store: Store, code: str, *, coders: list[str] | None = None, u
         present = [v for v in vals.values() if v is not None]
         if len(present) < 2 or len(set(present)) == 1:
             continue
-        text = texts[u.document_id]
+        text = sel.index.text(u.document_id)
         words = {c: [" ".join(text[max(s, u.start):min(e, u.end)].split())
                      for s, e in sorted(by_coder.get(c, {}).get(u.document_id, ())) if s < u.end and e > u.start]
                  for c in sel.coders}
@@ -304,18 +295,15 @@ def disagreements(store: Store, code: str, *, coders: list[str] | None = None, u
     return sel.coders, out
 
 
-def settle(project, txn: Txn, address: str, code: str, keep: bool, coders: list[str] | None = None) -> dict:
+def settle(store: Store, txn: Txn, address: str, code: str, keep: bool, coders: list[str] | None = None) -> dict:
     """Record a team's decision on a disputed unit as a normal coding change.
 
     keep: every coder in the comparison who coded this document gets the code on the unit (a coding
     in *their* set, made by the person settling — the event says who); drop: the code comes off the
     unit in every such coder's set. Afterwards the unit no longer shows as a disagreement.
     """
-    from gtcode.coding import add_coding, remove_span, spans_for_addresses
-
-    store = project.store
     target = resolve_code(store, code)
-    spans = spans_for_addresses(project, [address])
+    spans = spans_for_addresses(store, [address])
     doc_ids = sorted({s.document_id for s in spans})
     names = coders or [r["name"] for r in store.all(
         f"SELECT DISTINCT k.name FROM codings c JOIN coders k ON k.id = c.coder_id WHERE c.status = 'confirmed' "
@@ -328,21 +316,7 @@ def settle(project, txn: Txn, address: str, code: str, keep: bool, coders: list[
         chosen.append(ids[name.casefold()])
     changed = {}
     for coder_id, name in chosen:
-        n = 0
-        for s in spans:
-            if keep:
-                # Only coders who coded this document take part (the others did not see it).
-                if not store.scalar("SELECT 1 FROM codings WHERE coder_id = ? AND document_id = ? AND "
-                                    "status = 'confirmed' LIMIT 1", (coder_id, s.document_id)):
-                    continue
-                covered = store.scalar("SELECT 1 FROM codings WHERE coder_id = ? AND document_id = ? AND code_id = ?"
-                                       " AND status = 'confirmed' AND start_char < ? AND end_char > ? LIMIT 1",
-                                       (coder_id, s.document_id, target.id, s.end, s.start))
-                if not covered:
-                    add_coding(store, txn, target.id, s.document_id, s.start, s.end, coder_id=coder_id)
-                    n += 1
-            else:
-                n += remove_span(store, target.id, s.document_id, s.start, s.end, coder_id)
+        n = sum(_settle_span(store, txn, target, s, coder_id, keep) for s in spans)
         if n:
             changed[name] = n
     labels = ", ".join(s.label for s in spans)
@@ -353,3 +327,19 @@ def settle(project, txn: Txn, address: str, code: str, keep: bool, coders: list[
                decision=verb, spans=[[s.document_id, s.start, s.end] for s in spans], changed=changed)
     return {"decision": verb, "address": labels, "code": target.path, "changed": changed}
 
+
+def _settle_span(store: Store, txn: Txn, target: Code, s: Span, coder_id: int, keep: bool) -> int:
+    """One coder's set on one span: the code added (keep) or taken off (drop); how many codings changed."""
+    if not keep:
+        return remove_span(store, target.id, s.document_id, s.start, s.end, coder_id)
+    # Only coders who coded this document take part (the others did not see it).
+    if not store.scalar("SELECT 1 FROM codings WHERE coder_id = ? AND document_id = ? AND status = 'confirmed' "
+                        "LIMIT 1", (coder_id, s.document_id)):
+        return 0
+    covered = store.scalar("SELECT 1 FROM codings WHERE coder_id = ? AND document_id = ? AND code_id = ?"
+                           " AND status = 'confirmed' AND start_char < ? AND end_char > ? LIMIT 1",
+                           (coder_id, s.document_id, target.id, s.end, s.start))
+    if covered:
+        return 0
+    add_coding(store, txn, target.id, s.document_id, s.start, s.end, coder_id=coder_id)
+    return 1

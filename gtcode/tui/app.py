@@ -187,7 +187,7 @@ class CodingScreen(Screen):
         from gtcode.address import parse_address
 
         addr = parse_address(address)
-        doc = self.session.project.document(addr.document)
+        doc = self.session.project.docs.get(addr.document)
         self.open_document(doc.id, addr.ordinals[0])
 
     def tree_code(self) -> int | None:
@@ -374,7 +374,7 @@ class CodingScreen(Screen):
                 return
             address = s.address(sel)
             link, title, kind = f"seg:{address}", f"On {address}", "theoretical"
-        types = [t["name"] for t in s.project.memo_types()]
+        types = [t["name"] for t in s.project.memos.types()]
         self.app.push_screen(MemoDialog(link, title, kind, types),
                              lambda answer: answer and self._memo(link, *answer))
 

@@ -57,10 +57,10 @@ class Session:
         """Documents with progress, codes with counts, quick codes."""
         from gtcode.analysis.progress import document_progress, most_used_codes
 
-        self.documents = self.project.documents()
+        self.documents = self.project.docs.list()
         self.progress = document_progress(self.store)
-        self.codes = self.project.codes()
-        self.counts = self.project.code_counts()
+        self.codes = self.project.codes.list()
+        self.counts = self.project.codes.counts()
         known = {c.id for c in self.codes if c.kind == "code"}
         self.quick = [c for c in self.quick if c in known]
         if len(self.quick) < 9:
@@ -69,9 +69,9 @@ class Session:
     def open_document(self, ref) -> None:
         from gtcode.analysis.progress import participant_ordinals, segment_codes
 
-        self.doc = self.project.document(ref)
-        self.segments = self.project.segments(self.doc.id)
-        self.turns = {t["ordinal"]: t for t in self.project.turns(self.doc.id)}
+        self.doc = self.project.docs.get(ref)
+        self.segments = self.project.docs.segments(self.doc.id)
+        self.turns = {t["ordinal"]: t for t in self.project.docs.turns(self.doc.id)}
         self.codings = segment_codes(self.store, self.doc.id)
         self.participant = participant_ordinals(self.store, self.doc.id)
 
@@ -134,10 +134,10 @@ class Session:
         return max(0, len(self.segments) - 1)
 
     def passages(self, code_id: int):
-        return self.project.passages(f"#{code_id}", context=0)
+        return self.project.coding.passages(f"#{code_id}", context=0)
 
     def search(self, query: str, limit: int = 200):
-        return self.project.search(query, limit=limit)
+        return self.project.analysis.search(query, limit=limit)
 
     # --- writing: one library call each, then re-read -------------------------------
     def _write(self, command: str, call):
@@ -152,7 +152,7 @@ class Session:
     def apply(self, sel: Selection, code: str, create: bool = False) -> str:
         address = self.address(sel)
         result = self._write(f"code {address} {code!r}",
-                             lambda: self.project.apply_code(address, code, create=create))
+                             lambda: self.project.coding.apply(address, code, create=create))
         if not (result["added"] or result["merged"]):
             return f"{address} already has {code!r}"
         return f"Coded {address} with {code!r}"
@@ -161,7 +161,7 @@ class Session:
         code = self.code_by_id(code_id)
         address = self.address(sel)
         n = self._write(f"uncode {address} {code.path!r}",
-                        lambda: self.project.remove_code(address, f"#{code_id}"))
+                        lambda: self.project.coding.remove(address, f"#{code_id}"))
         if not n:
             others = sorted({c.coder for c in self.codings_in(sel) if c.code_id == code_id})
             return f"Nothing of yours to remove: {code.name!r} here was coded by {', '.join(others)}"
@@ -171,7 +171,7 @@ class Session:
         if sel.first != sel.last:
             raise InputError("in vivo coding takes the words of one segment: select a single segment")
         address = self.address(sel)
-        code = self._write(f"invivo {address} {quote.strip()!r}", lambda: self.project.invivo(address, quote))
+        code = self._write(f"invivo {address} {quote.strip()!r}", lambda: self.project.coding.invivo(address, quote))
         return f"In vivo code {code.name!r} applied to {address}"
 
     def review(self, sel: Selection, accept: bool) -> str:
@@ -186,10 +186,10 @@ class Session:
 
     def memo(self, title: str, body: str, type: str, link: str) -> str:
         memo, unresolved = self._write(f"memo new {title!r} --link {link}",
-                                       lambda: self.project.new_memo(title, body, type=type, links=[link]))
+                                       lambda: self.project.memos.new(title, body, type=type, links=[link]))
         extra = f"; not linked: {', '.join(unresolved)}" if unresolved else ""
         return f"Memo #{memo.id} {memo.title!r} saved, linked to {link}{extra}"
 
     def undo(self) -> str:
-        done = self._write("undo", lambda: self.project.undo(1))
+        done = self._write("undo", lambda: self.project.history.undo(1))
         return "Undid: " + "; ".join(d["summary"] for d in done)

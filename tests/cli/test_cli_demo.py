@@ -30,7 +30,7 @@ def test_sample_transcripts_are_the_study_we_describe():
 def test_demo_builds_a_project_from_every_transcript(tmp_path):
     result = build_demo(tmp_path / "demo")
     p = result.project
-    docs = p.documents()
+    docs = p.docs.list()
     assert result.report.count("imported") == 8 and result.report.count("failed") == 0
     assert all(d.case is not None for d in docs)          # every interview belongs to a participant
     assert all(d.words >= 1500 for d in docs)            # substantial interviews
@@ -39,7 +39,7 @@ def test_demo_builds_a_project_from_every_transcript(tmp_path):
     from gtcode.ingest.textfile import decode
     for d in docs:  # each says it is fictional (a VTT says so in a NOTE block, not in the speech)
         text = decode(Path(d.source_path).read_bytes(), Path(d.source_path))[0] if d.format == "vtt" \
-            else p.document_text(d.id)
+            else p.docs.text(d.id)
         assert "FICTIONAL" in text.upper(), d.name
     stats = p.stats()
     assert stats["cases_by_attribute"]["role"] == {"mother": 5, "practitioner": 3}
@@ -52,10 +52,10 @@ def test_demo_twice_gives_the_same_project(tmp_path):
     def content(folder):
         r = build_demo(folder)
         p = r.project
-        out = [(d.name, d.case, d.words, d.turns, d.segments) for d in p.documents()]
-        out += [(s.address, s.speaker, s.text) for d in p.documents() for s in p.segments(d.id)]
+        out = [(d.name, d.case, d.words, d.turns, d.segments) for d in p.docs.list()]
+        out += [(s.address, s.speaker, s.text) for d in p.docs.list() for s in p.docs.segments(d.id)]
         out.append(json.dumps({k: v for k, v in p.stats().items() if k not in ("path", "events")}, sort_keys=True))
-        out += [(q.code, q.address, q.status) for q in p.passages()]
+        out += [(q.code, q.address, q.status) for q in p.coding.passages()]
         p.close()
         return out
 
@@ -98,7 +98,7 @@ def test_demo_command_runs_the_study_end_to_end_and_lists_every_file(tmp_path):
 
 def test_demo_builds_the_reference_model(tmp_path):
     p = build_demo(tmp_path / "demo").project
-    model = p.model()
+    model = p.model.show()
     assert model["core"]["path"] == "Engagement with VIG"
     barriers = {b["name"] for b in model["roles"]["barrier"]}
     facilitators = {f["name"] for f in model["roles"]["facilitator"]}
@@ -139,8 +139,8 @@ def test_demo_is_pseudonymised_and_the_key_stays_outside(tmp_path):
 
     result = build_demo(tmp_path / "demo")
     try:
-        assert result.project.redact_check(bundled_key()) == []
-        assert "Dr Asha Rao" in {t["speaker"] for t in result.project.turns("P06")}
+        assert result.project.redact.check(bundled_key()) == []
+        assert "Dr Asha Rao" in {t["speaker"] for t in result.project.docs.turns("P06")}
     finally:
         result.project.close()
     stored = b"".join(p.read_bytes() for p in (tmp_path / "demo").glob("gtcode.db*"))

@@ -52,7 +52,7 @@ def test_import_list_show_search_json(cli_project):
 def test_event_records_the_command_line(cli_project):
     from gtcode import Project
     with Project.open(cli_project) as p:
-        event = p.events()[0]
+        event = p.history.events()[0]
     assert event["command"] == "gtcode --project study --coder Hannah import P01.txt"
     assert event["coder"] == "Hannah"
 
@@ -144,7 +144,7 @@ def test_config_set_get_and_coder(tmp_path):
     run("init", "p")
     from gtcode import Project
     with Project.open(tmp_path / "p") as p:
-        assert p.events()[0]["coder"] == "Hannah Reid"
+        assert p.history.events()[0]["coder"] == "Hannah Reid"
     res = run("config", "set", "colour", "blue", ok=False)
     assert res.exit_code == 2 and "unknown setting" in res.stderr
 

@@ -48,11 +48,11 @@ def test_opening_a_project_loads_nothing_heavy(project):
 ])
 def test_read_commands_do_not_import_heavy_libraries(project, tmp_path, argv):
     (tmp_path / "P01.txt").write_text("Interviewer: Hello.\nP01: The film was good.\n")
-    project.import_paths([tmp_path / "P01.txt"])
-    project.add_code("Film")
-    project.add_code("Film/Camera")
-    project.apply_code("D1:2", "Film")
-    project.set_case("P01", {"role": "mother"})
+    project.docs.import_paths([tmp_path / "P01.txt"])
+    project.codes.add("Film")
+    project.codes.add("Film/Camera")
+    project.coding.apply("D1:2", "Film")
+    project.cases.set("P01", {"role": "mother"})
     code = (f"from gtcode.cli import app\n"
             f"try:\n    app({['-p', str(project.path), *argv]!r}, standalone_mode=False)\n"
             f"except SystemExit:\n    pass")

@@ -26,10 +26,10 @@ def test_bad_addresses_say_why(bad, reason):
 
 def test_addresses_resolve_by_id_and_name(project, tmp_path):
     (tmp_path / "P01.txt").write_text(TEXT, encoding="utf-8")
-    project.import_paths([tmp_path / "P01.txt"])
-    assert [s.text for s in project.segment("D1:2-3")] == ["I was scared.", "Then I saw us."]
-    assert [s.address for s in project.segment("p01:5,1")] == ["D1:1", "D1:5"]
+    project.docs.import_paths([tmp_path / "P01.txt"])
+    assert [s.text for s in project.docs.segment("D1:2-3")] == ["I was scared.", "Then I saw us."]
+    assert [s.address for s in project.docs.segment("p01:5,1")] == ["D1:1", "D1:5"]
     with pytest.raises(UnknownSegment, match="has segments 1-5; no segment 6-9"):
-        project.segment("D1:4-9")
+        project.docs.segment("D1:4-9")
     with pytest.raises(UnknownDocument):
-        project.segment("D7:1")
+        project.docs.segment("D7:1")

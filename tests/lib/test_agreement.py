@@ -80,24 +80,24 @@ def team(tmp_path):
     (tmp_path / "P01.txt").write_text(TEXT, encoding="utf-8")
     (tmp_path / "P02.txt").write_text(TEXT.replace("baby", "son").replace("tired", "exhausted"), encoding="utf-8")
     p = Project.init(tmp_path / "proj", coder="ana")
-    p.import_paths([tmp_path / "P01.txt", tmp_path / "P02.txt"])
-    p.add_code("Being filmed")
-    p.add_code("Growing confidence")
-    segs = {s.ordinal: s for s in p.segments("D1")}
+    p.docs.import_paths([tmp_path / "P01.txt", tmp_path / "P02.txt"])
+    p.codes.add("Being filmed")
+    p.codes.add("Growing confidence")
+    segs = {s.ordinal: s for s in p.docs.segments("D1")}
     assert len(segs) >= 7, [s.text for s in segs.values()]
-    p.apply_code(["D1:2", "D1:3"], "Being filmed")
-    p.apply_code(["D1:6"], "Growing confidence")
+    p.coding.apply(["D1:2", "D1:3"], "Being filmed")
+    p.coding.apply(["D1:6"], "Growing confidence")
     p.coder = "ben"
-    p.apply_code(["D1:2"], "Being filmed")
-    p.apply_code(["D1:6", "D1:7"], "Growing confidence")
+    p.coding.apply(["D1:2"], "Being filmed")
+    p.coding.apply(["D1:6", "D1:7"], "Growing confidence")
     p.coder = "ana"
-    p.apply_code(["D2:2"], "Being filmed")  # only ana coded D2: ben's values there are missing
+    p.coding.apply(["D2:2"], "Being filmed")  # only ana coded D2: ben's values there are missing
     yield p
     p.close()
 
 
 def _seg_count(p) -> int:
-    return len(p.segments("D1"))
+    return len(p.docs.segments("D1"))
 
 
 def test_agreement_per_code_and_pooled(team):
@@ -189,7 +189,7 @@ def test_agreement_bad_input_is_one_line(team, args, message):
 
 def test_agreement_with_one_coder_says_who_was_found(project):
     with pytest.raises(InputError, match="coders found: none"):
-        project.agreement()
+        project.team.agreement()
 
 
 def test_two_coders_blind_copy_merge_agreement_settle(tmp_path):
@@ -216,7 +216,7 @@ def test_two_coders_blind_copy_merge_agreement_settle(tmp_path):
     assert "would" in run("merge", str(copy), "--dry-run").output.lower()
     with pytest.raises(InputError, match="at least two coders"):
         with Project.open(main) as p:
-            p.agreement()
+            p.team.agreement()
     run("merge", str(copy))
     assert "nothing to merge" in run("merge", str(copy)).output.lower()
 

@@ -68,40 +68,40 @@ def study(clock, project, tmp_path):
     (tmp_path / "book.yml").write_text(BOOK, encoding="utf-8")
 
     clock.set("2026-11-02T09:00")
-    p.import_paths([tmp_path / "P01.txt", tmp_path / "P02.txt"])
-    p.import_codebook(tmp_path / "book.yml")
-    p.apply_code("D1:2", "Fear of judgement")
-    p.new_memo("Evidence and surveillance", "They think the film is evidence.\n\nThis paragraph stays.",
+    p.docs.import_paths([tmp_path / "P01.txt", tmp_path / "P02.txt"])
+    p.codebook.import_file(tmp_path / "book.yml")
+    p.coding.apply("D1:2", "Fear of judgement")
+    p.memos.new("Evidence and surveillance", "They think the film is evidence.\n\nThis paragraph stays.",
                type="theoretical", links=["code:Fear of judgement"])
-    p.new_memo("Camera nerves", "Being filmed makes mothers stiff [[D2:3]].", type="code")
+    p.memos.new("Camera nerves", "Being filmed makes mothers stiff [[D2:3]].", type="code")
 
     clock.set("2026-11-03T10:00")
     p.coder = SUPERVISOR
-    p.comment_memo(1, "What about the strengths focus?")
-    p.signoff_memo(1, "Good start")
+    p.memos.comment(1, "What about the strengths focus?")
+    p.memos.signoff(1, "Good start")
 
     clock.set("2026-11-04T11:00")
     p.coder = "tester"
-    p.edit_memo(1, body="They think the film is evidence against them.\n\nThis paragraph stays.")
-    p.new_memo("Judged by whom?", "Staff, family, herself.", type="code", links=["code:Fear of judgement"])
+    p.memos.edit(1, body="They think the film is evidence against them.\n\nThis paragraph stays.")
+    p.memos.new("Judged by whom?", "Staff, family, herself.", type="code", links=["code:Fear of judgement"])
     p.command = "gtcode codes rename 'Fear of judgement' 'Feeling judged'"
-    p.rename_code("Fear of judgement", "Feeling judged")
+    p.codes.rename("Fear of judgement", "Feeling judged")
     p.command = "gtcode codes describe 'Feeling judged' --description 'Worry that staff judge her as a mother'"
-    p.describe_code("Feeling judged", description="Worry that staff judge her as a mother")
+    p.codes.describe("Feeling judged", description="Worry that staff judge her as a mother")
     p.command = "api"
-    p.apply_code(["D1:4", "D2:4"], "Feeling judged")
-    p.remove_code("D1:2", "Feeling judged")
-    p.autocode()
-    pending = {c: len(p.pending(c)) for c in ("Feeling judged", "Being filmed")}
-    p.accept(code="Being filmed", all_pending=True)
-    p.reject(code="Feeling judged", all_pending=True)
+    p.coding.apply(["D1:4", "D2:4"], "Feeling judged")
+    p.coding.remove("D1:2", "Feeling judged")
+    p.review.autocode()
+    pending = {c: len(p.review.pending(c)) for c in ("Feeling judged", "Being filmed")}
+    p.review.accept(code="Being filmed", all_pending=True)
+    p.review.reject(code="Feeling judged", all_pending=True)
 
     clock.set("2026-11-05T12:00")
     p.coder = "Sam"
-    p.apply_code("D2:3", "Being filmed")
+    p.coding.apply("D2:3", "Being filmed")
     p.coder = "tester"
-    p.apply_code("D2:2", "Barriers")
-    p.undo()
+    p.coding.apply("D2:2", "Barriers")
+    p.history.undo()
     p.pending_counts = pending
     return p
 
@@ -222,7 +222,7 @@ def test_docx_shows_the_memo_diff(study, tmp_path):
 
 
 def test_html_is_one_page_and_a_script_in_a_title_stays_inert(study, tmp_path):
-    study.new_memo("<script>alert('x')</script> & <b>bold</b>", "Body with <img src=x onerror=alert(1)>.")
+    study.memos.new("<script>alert('x')</script> & <b>bold</b>", "Body with <img src=x onerror=alert(1)>.")
     page = to_html(collect_audit(study))
     assert page.startswith("<!DOCTYPE html>") and "<style>" in page
     assert "<script" not in page and "<img" not in page and "<b>" not in page

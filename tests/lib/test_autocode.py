@@ -7,12 +7,24 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from gtcode.codebook.autocode import autocode_run, pending, review
+from gtcode.codebook.autocode import autocode_run, match_patterns, pending, review
 from gtcode.cli import app
 from gtcode.codebook import import_codebook_file
 from gtcode.errors import BadCodebook, InputError
 
 runner = CliRunner()
+
+
+def autocode(project, *, dry_run=False, examples=3, retry_rejected=False, **match):
+    """Match outside the transaction, then write (or, in a dry run, only count), as `gtcode autocode` does."""
+    run = match_patterns(project.store, **match)
+    with project.transaction(dry_run=dry_run) as txn:
+        return autocode_run(project.store, txn, run, examples=examples, retry_rejected=retry_rejected)
+
+
+def decide(project, action, ids=None, **options):
+    with project.transaction() as txn:
+        return review(project.store, txn, action, ids, **options)
 
 INTERVIEW = """\
 VIG study, interview 1. Topic: energy and engagement.
@@ -47,18 +59,19 @@ codes:
 @pytest.fixture
 def study(project, tmp_path):
     (tmp_path / "P01.txt").write_text(INTERVIEW, encoding="utf-8")
-    project.import_paths([tmp_path / "P01.txt"])
+    project.docs.import_paths([tmp_path / "P01.txt"])
     (tmp_path / "book.yml").write_text(CODEBOOK, encoding="utf-8")
-    import_codebook_file(project, tmp_path / "book.yml")
+    with project.transaction() as txn:
+        import_codebook_file(project.store, txn, tmp_path / "book.yml")
     return project
 
 
 def texts(project, code, include_pending=True):
-    return [p.text for p in project.passages(code, include_pending=include_pending)]
+    return [p.text for p in project.coding.passages(code, include_pending=include_pending)]
 
 
 def test_phrases_match_on_lower_case_words_and_lemmas(study):
-    result = autocode_run(study)
+    result = autocode(study)
     assert texts(study, "Practical barriers", include_pending=True) == [
         "I cancelled the appointment twice because I couldn't get out of bed.", "I had no energy at all."]
     # "cancel" finds "Cancelled" (capitalised, sentence-initial), "cancelled" and "cancels" through their lemma
@@ -71,17 +84,17 @@ def test_phrases_match_on_lower_case_words_and_lemmas(study):
 
 
 def test_token_patterns_use_spacy_matcher(study):
-    autocode_run(study)
-    passages = study.passages("Cancelled appointment", include_pending=True)
+    autocode(study)
+    passages = study.coding.passages("Cancelled appointment", include_pending=True)
     assert [p.text for p in passages] == ["I cancelled the appointment twice because I couldn't get out of bed."]
     assert passages[0].pattern == '[{"LEMMA": "cancel"}, {"LOWER": "the", "OP": "?"}, {"LEMMA": "appointment"}]'
 
 
 def test_interviewer_and_unattributed_turns_are_skipped_by_default(study):
-    autocode_run(study)
-    assert all(p.speaker == "P01" for p in study.passages(include_pending=True))
+    autocode(study)
+    assert all(p.speaker == "P01" for p in study.coding.passages(include_pending=True))
     assert "How much energy did you have for the sessions?" not in texts(study, "Practical barriers")
-    result = autocode_run(study, all_speakers=True)
+    result = autocode(study, all_speakers=True)
     added = texts(study, "Practical barriers")
     assert "How much energy did you have for the sessions?" in added                    # the interviewer
     assert "Topic: energy and engagement." in added                                     # the unattributed header
@@ -89,111 +102,111 @@ def test_interviewer_and_unattributed_turns_are_skipped_by_default(study):
 
 
 def test_autocoded_codings_are_pending_until_accepted(study):
-    autocode_run(study)
-    assert study.passages("Being filmed") == []                           # analyses leave suggestions out
-    suggestion = study.passages("Being filmed", include_pending=True)[0]
+    autocode(study)
+    assert study.coding.passages("Being filmed") == []                           # analyses leave suggestions out
+    suggestion = study.coding.passages("Being filmed", include_pending=True)[0]
     assert (suggestion.status, suggestion.pattern) == ("pending", "camera")
     assert [p.id for p in pending(study.store, "Being filmed")] == [suggestion.id]
-    assert review(study, "accept", [suggestion.id]) == {"Being filmed": 1}
-    confirmed = study.passages("Being filmed")
+    assert decide(study, "accept", [suggestion.id]) == {"Being filmed": 1}
+    confirmed = study.coding.passages("Being filmed")
     assert [(p.id, p.status) for p in confirmed] == [(suggestion.id, "confirmed")]
     assert pending(study.store, "Being filmed") == []
-    assert study.events(limit=1)[0]["summary"] == "accepted 1 pending coding(s) of 'Being filmed'"
+    assert study.history.events(limit=1)[0]["summary"] == "accepted 1 pending coding(s) of 'Being filmed'"
 
 
 def test_rejected_suggestions_are_deleted_and_not_suggested_again(study):
-    autocode_run(study)
-    assert review(study, "reject", all_pending=True, code="Cancelling") == {"Cancelling": 3}
+    autocode(study)
+    assert decide(study, "reject", all_pending=True, code="Cancelling") == {"Cancelling": 3}
     assert texts(study, "Cancelling") == []
     assert len(pending(study.store)) > 0                                  # other codes' suggestions remain
-    again = {c.code: c for c in autocode_run(study).codes}["Cancelling"]
+    again = {c.code: c for c in autocode(study).codes}["Cancelling"]
     assert (again.matched, again.added, again.rejected) == (3, 0, 3)
     assert texts(study, "Cancelling") == []
-    retried = {c.code: c for c in autocode_run(study, retry_rejected=True).codes}["Cancelling"]
+    retried = {c.code: c for c in autocode(study, retry_rejected=True).codes}["Cancelling"]
     assert retried.added == 3
 
 
 def test_review_refuses_unknown_or_confirmed_ids_and_changes_nothing(study):
-    autocode_run(study)
+    autocode(study)
     first = pending(study.store)[0]
-    review(study, "accept", [first.id])
+    decide(study, "accept", [first.id])
     before = len(pending(study.store))
     with pytest.raises(InputError, match=f"coding {first.id} is not pending"):
-        review(study, "reject", [first.id, pending(study.store)[0].id])
+        decide(study, "reject", [first.id, pending(study.store)[0].id])
     with pytest.raises(InputError, match="no coding 999"):
-        review(study, "accept", [999])
+        decide(study, "accept", [999])
     with pytest.raises(InputError, match="or pass --all"):
-        review(study, "accept", [])
+        decide(study, "accept", [])
     assert len(pending(study.store)) == before
 
 
 def test_rerun_adds_nothing_and_leaves_reviewed_codings_alone(study):
-    study.apply_code("D1:10", "Being filmed", quote="The camera")             # a person's exact quote, confirmed
-    first = {c.code: c for c in autocode_run(study).codes}
+    study.coding.apply("D1:10", "Being filmed", quote="The camera")             # a person's exact quote, confirmed
+    first = {c.code: c for c in autocode(study).codes}
     assert (first["Being filmed"].added, first["Being filmed"].already) == (0, 1)
-    quote = study.passages("Being filmed")
+    quote = study.coding.passages("Being filmed")
     assert [(p.text, p.status) for p in quote] == [("The camera", "confirmed")]   # not widened to the segment
-    codings = len(study.passages(include_pending=True))
-    second = autocode_run(study)
-    assert second.added == 0 and len(study.passages(include_pending=True)) == codings
+    codings = len(study.coding.passages(include_pending=True))
+    second = autocode(study)
+    assert second.added == 0 and len(study.coding.passages(include_pending=True)) == codings
 
 
 def test_dry_run_counts_and_shows_examples_but_changes_nothing(study):
-    events = len(study.events())
-    result = autocode_run(study, dry_run=True, examples=2)
+    events = len(study.history.events())
+    result = autocode(study, dry_run=True, examples=2)
     assert result.dry_run and result.added == 7
     cancelling = {c.code: c for c in result.codes}["Cancelling"]
     assert [e["address"] for e in cancelling.examples] == ["D1:4", "D1:6"]
     assert cancelling.examples[0] == {"address": "D1:4", "speaker": "P01", "text": "Cancelled.", "pattern": "cancel"}
-    assert study.passages(include_pending=True) == [] and len(study.events()) == events
+    assert study.coding.passages(include_pending=True) == [] and len(study.history.events()) == events
 
 
-def test_undo_removes_an_autocode_run(study):
-    autocode_run(study)
-    assert study.passages(include_pending=True)
-    assert "autocoded 3 segment(s) with 'Cancelling' (pending review)" in [e["summary"] for e in study.events()]
-    study.undo()
-    assert study.passages(include_pending=True) == []
+def test_undo_removes_an_autocode(study):
+    autocode(study)
+    assert study.coding.passages(include_pending=True)
+    assert "autocoded 3 segment(s) with 'Cancelling' (pending review)" in [e["summary"] for e in study.history.events()]
+    study.history.undo()
+    assert study.coding.passages(include_pending=True) == []
 
 
 def test_undo_of_a_rejection_brings_the_suggestion_back(study):
-    autocode_run(study)
-    review(study, "reject", all_pending=True, code="Being filmed")
-    study.undo()
+    autocode(study)
+    decide(study, "reject", all_pending=True, code="Being filmed")
+    study.history.undo()
     assert texts(study, "Being filmed") == ["The camera made me feel so awkward."]
-    assert {c.code: c for c in autocode_run(study, dry_run=True).codes}["Being filmed"].already == 1
+    assert {c.code: c for c in autocode(study, dry_run=True).codes}["Being filmed"].already == 1
 
 
 def test_codebook_file_patterns_apply_to_existing_codes_only(study, tmp_path):
     other = tmp_path / "other.yml"
     other.write_text("codes:\n  - name: Being filmed\n    patterns: [awkward]\n", encoding="utf-8")
-    result = autocode_run(study, codebook=other)
+    result = autocode(study, codebook=other)
     assert [c.code for c in result.codes] == ["Being filmed"] and result.source == str(other)
-    assert study.passages("Being filmed", include_pending=True)[0].pattern == "awkward"
+    assert study.coding.passages("Being filmed", include_pending=True)[0].pattern == "awkward"
     other.write_text("codes:\n  - name: Being filmed\n  - name: Not here\n    patterns: [x]\n", encoding="utf-8")
     with pytest.raises(BadCodebook, match=r"other.yml, line 3: code 'Not here' is not in the project"):
-        autocode_run(study, codebook=other)
+        autocode(study, codebook=other)
 
 
 def test_one_code_and_its_children_only(study):
-    result = autocode_run(study, code="Practical barriers")
+    result = autocode(study, code="Practical barriers")
     assert [c.code for c in result.codes] == ["Practical barriers"]
     assert texts(study, "Cancelling") == []
     with pytest.raises(InputError, match="'Practical barriers/Exhaustion' and its children have no autocoding"):
-        autocode_run(study, code="Exhaustion")
+        autocode(study, code="Exhaustion")
 
 
 def test_token_pattern_needing_a_tagger_is_refused_with_the_blank_pipeline(study, tmp_path):
     path = tmp_path / "pos.yml"
     path.write_text("codes:\n  - name: Being filmed\n    patterns: [[{POS: VERB}]]\n", encoding="utf-8")
     with pytest.raises(BadCodebook, match="code 'Being filmed' \\(codebook line 2\\): token pattern .* uses POS"):
-        autocode_run(study, codebook=path)
+        autocode(study, codebook=path)
 
 
 def test_run_reports_throughput_and_progress(study):
     seen = []
-    result = autocode_run(study, dry_run=True, progress=lambda done, total: seen.append((done, total)))
-    said = [s.text for s in study.segments("P01") if s.speaker == "P01"]
+    result = autocode(study, dry_run=True, progress=lambda done, total: seen.append((done, total)))
+    said = [s.text for s in study.docs.segments("P01") if s.speaker == "P01"]
     assert result.segments == len(said) == 7                          # participant segments only
     assert result.words == sum(len(t.split()) for t in said) == 44
     assert seen[-1] == (7, 7) and result.seconds > 0
@@ -214,7 +227,7 @@ def test_cli_autocode_dry_run_and_json(study):
     data = json.loads(result.stdout)
     assert data["added"] == 1 and data["codes"][0]["code"] == "Being filmed"
     assert "Review them with 'gtcode review'" in result.stderr
-    assert study.passages("Being filmed", include_pending=True)[0].coder == "Hannah"
+    assert study.coding.passages("Being filmed", include_pending=True)[0].coder == "Hannah"
 
 
 def test_cli_autocode_error_when_no_patterns(project):
@@ -276,22 +289,22 @@ def test_demo_is_coded_from_the_starter_codebook(tmp_path):
     result = build_demo(tmp_path / "demo")
     p = result.project
     assert len(result.codebook.added) == 52
-    assert len([c for c in p.codes() if c.path != 'Engagement with VIG']) == 52  # + the model's core category
+    assert len([c for c in p.codes.list() if c.path != 'Engagement with VIG']) == 52  # + the model's core category
     assert result.autocode.added > 100 and sum(result.accepted.values()) == result.autocode.added
     assert pending(p.store) == []
-    counts = p.code_counts()
+    counts = p.codes.counts()
     by_demo = p.store.scalar("SELECT count(*) FROM codings c JOIN coders k ON k.id = c.coder_id "
                              "WHERE k.name = 'demo' AND c.pattern IS NOT NULL")
     assert by_demo == result.autocode.added  # the second coder's and hand-coded passages come on top
-    filmed = p.code("Self-consciousness while filming")
+    filmed = p.codes.get("Self-consciousness while filming")
     assert counts[filmed.id]["cases"] >= 3                        # coded across several participants
-    assert all(q.speaker and q.status == "confirmed" for q in p.passages(filmed.path))
+    assert all(q.speaker and q.status == "confirmed" for q in p.coding.passages(filmed.path))
     p.close()
 
 
 def test_where_limits_autocoding_to_matching_documents(study):
-    assert autocode_run(study, dry_run=True, where=["document=Nothing-here"]).segments == 0
-    assert autocode_run(study, dry_run=True, where=["document=P01"]).added == 7
+    assert autocode(study, dry_run=True, where=["document=Nothing-here"]).segments == 0
+    assert autocode(study, dry_run=True, where=["document=P01"]).added == 7
 
 
 @pytest.mark.parametrize("argv", [["review", "--json"], ["codebook", "export"], ["review", "accept", "--all"]])

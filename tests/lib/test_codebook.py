@@ -19,6 +19,12 @@ from tests.conftest import REPO
 runner = CliRunner()
 VIG = REPO / "codebooks" / "vig-engagement.yml"
 
+
+def load(project, path, dry_run=False):
+    """Import a codebook file in one transaction (rolled back in a dry run), as `gtcode codebook import` does."""
+    with project.transaction(dry_run=dry_run) as txn:
+        return import_codebook_file(project.store, txn, path)
+
 SMALLEST = """\
 codes:
   - name: Practical barriers
@@ -63,35 +69,35 @@ def write(tmp_path, text: str, name: str = "book.yml"):
 def tree(project: Project) -> list[tuple]:
     """Every code with every field a codebook carries."""
     return [(c.path, c.description, c.include, c.exclude, c.example, c.color, c.invivo, c.patterns)
-            for c in project.codes()]
+            for c in project.codes.list()]
 
 
 def test_smallest_codebook_is_accepted_as_is(project, tmp_path):
-    report = import_codebook_file(project, write(tmp_path, SMALLEST))
+    report = load(project, write(tmp_path, SMALLEST))
     assert [i.path for i in report.added] == ["Practical barriers", "Practical barriers/Exhaustion"]
-    top = project.code("Practical barriers")
+    top = project.codes.get("Practical barriers")
     assert top.description == "Tiredness, energy, travel, time."
     assert top.patterns == ["energy", "out of bed"]
-    assert project.code("Practical barriers/Exhaustion").parent_id == top.id
+    assert project.codes.get("Practical barriers/Exhaustion").parent_id == top.id
 
 
 def test_nested_codes_keep_every_field(project, tmp_path):
-    import_codebook_file(project, write(tmp_path, NESTED))
-    assert [c.path for c in project.codes()] == [
+    load(project, write(tmp_path, NESTED))
+    assert [c.path for c in project.codes.list()] == [
         "Barriers", "Barriers/Being filmed", "Barriers/Being filmed/Self-consciousness",
         "Facilitators", "Facilitators/Home visits", "Facilitators/Kept the film"]
-    leaf = project.code("Barriers/Being filmed/Self-consciousness")
+    leaf = project.codes.get("Barriers/Being filmed/Self-consciousness")
     assert (leaf.include, leaf.exclude, leaf.example, leaf.color) == (
         "Stiffness, performing.", "Fear of what professionals conclude (use Feeling judged).",
         "I didn't know what to do with my hands.", "#e6550d")
     assert leaf.patterns == ["camera", "being filmed", [{"LEMMA": "feel"}, {"LOWER": "awkward"}]]
-    assert project.code("Barriers").color == "#8b1a1a"          # British 'colour' works; stored lower-case
-    assert project.code("Kept the film").invivo is True
+    assert project.codes.get("Barriers").color == "#8b1a1a"          # British 'colour' works; stored lower-case
+    assert project.codes.get("Kept the film").invivo is True
 
 
 def test_shipped_codebook_imports_cleanly(project):
-    report = import_codebook_file(project, VIG)
-    codes = project.codes()
+    report = load(project, VIG)
+    codes = project.codes.list()
     assert len(codes) == len(report.added) == 52
     assert [c.path for c in codes if c.parent_id is None] == [
         "Barriers to engagement", "Context", "Facilitators of engagement"]
@@ -101,19 +107,19 @@ def test_shipped_codebook_imports_cleanly(project):
 
 
 def test_yaml_export_reimports_to_the_same_tree(project, tmp_path):
-    import_codebook_file(project, VIG)
-    import_codebook_file(project, write(tmp_path, NESTED))
+    load(project, VIG)
+    load(project, write(tmp_path, NESTED))
     exported = write(tmp_path, export_codebook(project.store, "yaml"), "exported.yml")
     with Project.init(tmp_path / "other", coder="someone") as other:
-        report = import_codebook_file(other, exported)
+        report = load(other, exported)
         assert tree(other) == tree(project)
         assert len(report.added) == 52 + 6
-    again = import_codebook_file(project, exported)           # and into the project it came from: nothing to do
+    again = load(project, exported)           # and into the project it came from: nothing to do
     assert (len(again.added), len(again.updated), len(again.unchanged)) == (0, 0, 58)
 
 
 def test_yaml_export_of_one_code_names_its_ancestors_only(project, tmp_path):
-    import_codebook_file(project, write(tmp_path, NESTED))
+    load(project, write(tmp_path, NESTED))
     text = export_codebook(project.store, "yaml", code="Being filmed")
     book = parse_codebook(text, "x.yml")
     assert [e.path for e in book.entries()] == ["Barriers", "Barriers/Being filmed",
@@ -123,7 +129,7 @@ def test_yaml_export_of_one_code_names_its_ancestors_only(project, tmp_path):
 
 
 def test_csv_and_markdown_exports_carry_paths_and_definitions(project, tmp_path):
-    import_codebook_file(project, write(tmp_path, NESTED))
+    load(project, write(tmp_path, NESTED))
     rows = list(csv.DictReader(io.StringIO(export_codebook(project.store, "csv"))))
     leaf = next(r for r in rows if r["name"] == "Self-consciousness")
     assert leaf["path"] == "Barriers/Being filmed/Self-consciousness" and leaf["level"] == "3"
@@ -140,8 +146,8 @@ def test_csv_and_markdown_exports_carry_paths_and_definitions(project, tmp_path)
 
 
 def test_reimport_updates_changed_fields_and_never_deletes(project, tmp_path):
-    import_codebook_file(project, write(tmp_path, NESTED))
-    project.add_code("My own code")
+    load(project, write(tmp_path, NESTED))
+    project.codes.add("My own code")
     changed = """\
 codes:
   - name: Barriers
@@ -151,27 +157,27 @@ codes:
         patterns: [camera]
       - name: Travel
 """
-    report = import_codebook_file(project, write(tmp_path, changed))
+    report = load(project, write(tmp_path, changed))
     assert [i.path for i in report.added] == ["Barriers/Travel"]
     assert {i.path: sorted(i.changes) for i in report.updated} == {
         "Barriers/being filmed": ["description", "name", "patterns"]}
     assert report.updated[0].changes["description"] == {
         "before": "Discomfort at being recorded.", "after": "Discomfort at being recorded or watched back."}
     assert [i.path for i in report.unchanged] == ["Barriers"]
-    assert project.code("Barriers").color == "#8b1a1a"        # a field the file leaves out is kept
-    paths = [c.path for c in project.codes()]
+    assert project.codes.get("Barriers").color == "#8b1a1a"        # a field the file leaves out is kept
+    paths = [c.path for c in project.codes.list()]
     assert "My own code" in paths and "Facilitators/Kept the film" in paths   # nothing deleted
     assert "Barriers/being filmed/Self-consciousness" in paths
-    events = [e["summary"] for e in project.events(limit=3)]
+    events = [e["summary"] for e in project.history.events(limit=3)]
     assert "imported codebook book.yml: 1 added, 1 updated, 1 unchanged" in events
     assert any(s.startswith("updated code 'Barriers/being filmed' from codebook book.yml") for s in events)
 
 
 def test_dry_run_import_reports_but_changes_nothing(project, tmp_path):
-    events = len(project.events())
-    report = import_codebook_file(project, write(tmp_path, SMALLEST), dry_run=True)
+    events = len(project.history.events())
+    report = load(project, write(tmp_path, SMALLEST), dry_run=True)
     assert report.dry_run and len(report.added) == 2
-    assert project.codes() == [] and len(project.events()) == events
+    assert project.codes.list() == [] and len(project.history.events()) == events
 
 
 MALFORMED = [
@@ -195,10 +201,10 @@ MALFORMED = [
 def test_malformed_codebook_is_one_error_with_file_line_and_reason(project, tmp_path, text, line, reason):
     path = write(tmp_path, text)
     with pytest.raises(BadCodebook) as info:
-        import_codebook_file(project, path)
+        load(project, path)
     assert str(info.value).startswith(f"{path}, line {line}: "), str(info.value)
     assert reason in str(info.value)
-    assert project.codes() == []                              # not even the valid codes before the bad one
+    assert project.codes.list() == []                              # not even the valid codes before the bad one
 
 
 def test_missing_or_empty_codebook_file(tmp_path):
@@ -209,15 +215,15 @@ def test_missing_or_empty_codebook_file(tmp_path):
 
 
 def test_undo_reverses_a_codebook_import(project, tmp_path):
-    import_codebook_file(project, write(tmp_path, SMALLEST))
-    project.undo()
-    assert project.codes() == []
-    import_codebook_file(project, write(tmp_path, SMALLEST))
-    import_codebook_file(project, write(tmp_path, SMALLEST.replace("Tiredness, energy", "Sleep, energy")))
-    assert project.code("Practical barriers").description == "Sleep, energy, travel, time."
-    project.undo()                                            # the update only
-    assert project.code("Practical barriers").description == "Tiredness, energy, travel, time."
-    assert len(project.codes()) == 2
+    load(project, write(tmp_path, SMALLEST))
+    project.history.undo()
+    assert project.codes.list() == []
+    load(project, write(tmp_path, SMALLEST))
+    load(project, write(tmp_path, SMALLEST.replace("Tiredness, energy", "Sleep, energy")))
+    assert project.codes.get("Practical barriers").description == "Sleep, energy, travel, time."
+    project.history.undo()                                            # the update only
+    assert project.codes.get("Practical barriers").description == "Tiredness, energy, travel, time."
+    assert len(project.codes.list()) == 2
 
 
 # --- CLI --------------------------------------------------------------------------------------------------------
@@ -231,7 +237,7 @@ def test_cli_codebook_import_reports_and_json(project, tmp_path):
     result = cli(project, "codebook", "import", str(path), "--dry-run")
     assert result.exit_code == 0, result.output
     assert "Dry run, nothing changed: codebook book.yml: 2 added, 0 updated, 0 unchanged." in result.stderr
-    assert project.codes() == []
+    assert project.codes.list() == []
     result = cli(project, "codebook", "import", str(path))
     assert result.exit_code == 0, result.output
     assert "added      Practical barriers/Exhaustion" in result.stderr
@@ -249,10 +255,10 @@ def test_cli_codebook_import_error_names_file_and_line(project, tmp_path):
 
 
 def test_cli_codebook_export_formats(project, tmp_path):
-    import_codebook_file(project, write(tmp_path, NESTED))
+    load(project, write(tmp_path, NESTED))
     result = cli(project, "codebook", "export")
     assert result.exit_code == 0, result.output
-    assert [e.path for e in parse_codebook(result.stdout).entries()] == [c.path for c in project.codes()]
+    assert [e.path for e in parse_codebook(result.stdout).entries()] == [c.path for c in project.codes.list()]
     result = cli(project, "codebook", "export", "--format", "csv", "-o", str(tmp_path / "book.csv"))
     assert result.exit_code == 0, result.output
     assert result.stdout == "" and "Wrote the codebook" in result.stderr
@@ -270,7 +276,7 @@ def test_codebook_export_to_an_unwritable_place_is_one_line(project, tmp_path):
 
     from gtcode.cli import app
 
-    project.add_code("Being filmed")
+    project.codes.add("Being filmed")
     target = tmp_path / "missing" / "book.yml"
     res = CliRunner().invoke(app, ["-p", str(project.path), "codebook", "export", "-o", str(target)])
     assert res.exit_code == 1 and "does not exist" in res.stderr and "Traceback" not in res.output

@@ -21,12 +21,12 @@ TEXT = ("Interviewer: How did the filming feel?\n\n"
 @pytest.fixture
 def coded(project, tmp_path):
     (tmp_path / "P01.txt").write_text(TEXT, encoding="utf-8")
-    project.import_paths([tmp_path / "P01.txt"], case="P01")
-    project.set_case("P01", {"role": "mother"})
-    project.add_code("Barriers")
-    project.add_code("Fear of judgement", "Barriers", description="Worry about being judged as a mother")
-    project.add_code("Facilitators")
-    project.add_code("Strengths-based focus", "Facilitators")
+    project.docs.import_paths([tmp_path / "P01.txt"], case="P01")
+    project.cases.set("P01", {"role": "mother"})
+    project.codes.add("Barriers")
+    project.codes.add("Fear of judgement", "Barriers", description="Worry about being judged as a mother")
+    project.codes.add("Facilitators")
+    project.codes.add("Strengths-based focus", "Facilitators")
     return project
 
 
@@ -36,137 +36,137 @@ def _state(project):
 
 
 def test_codes_by_name_and_path(coded):
-    assert [c.path for c in coded.codes()] == ["Barriers", "Barriers/Fear of judgement", "Facilitators",
+    assert [c.path for c in coded.codes.list()] == ["Barriers", "Barriers/Fear of judgement", "Facilitators",
                                                "Facilitators/Strengths-based focus"]
-    assert coded.code("fear of judgement").path == "Barriers/Fear of judgement"
-    assert coded.code("Barriers/Fear of judgement").description.startswith("Worry")
+    assert coded.codes.get("fear of judgement").path == "Barriers/Fear of judgement"
+    assert coded.codes.get("Barriers/Fear of judgement").description.startswith("Worry")
     with pytest.raises(UnknownCode, match="did you mean"):
-        coded.code("Fear of judgment")
+        coded.codes.get("Fear of judgment")
 
 
 def test_names_unique_among_siblings_only(coded):
     with pytest.raises(DuplicateCode):
-        coded.add_code("fear of JUDGEMENT", "Barriers")
-    coded.add_code("Fear of judgement", "Facilitators")  # another parent: fine
+        coded.codes.add("fear of JUDGEMENT", "Barriers")
+    coded.codes.add("Fear of judgement", "Facilitators")  # another parent: fine
     with pytest.raises(UnknownCode, match="ambiguous"):
-        coded.code("Fear of judgement")
+        coded.codes.get("Fear of judgement")
     for bad in ("", "   ", "A/B"):
         with pytest.raises(InputError):
-            coded.add_code(bad)
+            coded.codes.add(bad)
 
 
 def test_code_segments_ranges_and_lists(coded):
-    coded.apply_code("D1:2-3", "Fear of judgement")
-    coded.apply_code("P01:2,7", "Strengths-based focus")
-    fear = coded.passages("Fear of judgement")
+    coded.coding.apply("D1:2-3", "Fear of judgement")
+    coded.coding.apply("P01:2,7", "Strengths-based focus")
+    fear = coded.coding.passages("Fear of judgement")
     assert [(p.address, p.text) for p in fear] == [
         ("D1:2-3", "I thought they were collecting evidence. I hated the camera.")]
-    assert [p.address for p in coded.passages("Strengths-based focus")] == ["D1:2", "D1:7"]
+    assert [p.address for p in coded.coding.passages("Strengths-based focus")] == ["D1:2", "D1:7"]
     assert fear[0].coder == "tester" and fear[0].speaker == "P01"
-    text = coded.document_text("P01")
-    assert all(text[p.start:p.end] == p.text for p in coded.passages())
+    text = coded.docs.text("P01")
+    assert all(text[p.start:p.end] == p.text for p in coded.coding.passages())
 
 
 def test_overlapping_codings_merge_not_duplicate(coded):
-    coded.apply_code("D1:2", "Fear of judgement")
-    result = coded.apply_code("D1:2-3", "Fear of judgement")
+    coded.coding.apply("D1:2", "Fear of judgement")
+    result = coded.coding.apply("D1:2-3", "Fear of judgement")
     assert result == {"added": 0, "merged": 1, "already": 0}
-    assert len(coded.passages("Fear of judgement")) == 1
-    assert coded.apply_code("D1:3", "Fear of judgement")["already"] == 1
+    assert len(coded.coding.passages("Fear of judgement")) == 1
+    assert coded.coding.apply("D1:3", "Fear of judgement")["already"] == 1
 
 
 def test_quote_codes_exact_words(coded):
-    coded.apply_code("D1:2", "Fear of judgement", quote="collecting   Evidence")
-    [p] = coded.passages("Fear of judgement")
+    coded.coding.apply("D1:2", "Fear of judgement", quote="collecting   Evidence")
+    [p] = coded.coding.passages("Fear of judgement")
     assert p.text == "collecting evidence"
     with pytest.raises(QuoteNotFound, match="not in the segment: 'I thought"):
-        coded.apply_code("D1:2", "Fear of judgement", quote="gathering proof")
+        coded.coding.apply("D1:2", "Fear of judgement", quote="gathering proof")
 
 
 def test_invivo_creates_and_codes_the_words(coded):
-    code = coded.invivo("D1:6", "only showed the good bits", parent="Facilitators")
+    code = coded.coding.invivo("D1:6", "only showed the good bits", parent="Facilitators")
     assert code.invivo and code.path == "Facilitators/only showed the good bits"
-    [p] = coded.passages(code.path)
+    [p] = coded.coding.passages(code.path)
     assert p.text == "only showed the good bits"
 
 
 def test_uncode_trims_and_splits(coded):
-    coded.apply_code("D1:2-4", "Fear of judgement")
-    coded.remove_code("D1:3", "Fear of judgement")
-    assert [p.text for p in coded.passages("Fear of judgement")] == [
+    coded.coding.apply("D1:2-4", "Fear of judgement")
+    coded.coding.remove("D1:3", "Fear of judgement")
+    assert [p.text for p in coded.coding.passages("Fear of judgement")] == [
         "I thought they were collecting evidence.", "Then I saw her smile."]
 
 
 def test_merge_moves_codings_collapses_and_keeps_history(coded):
-    coded.add_code("Judged", "Barriers", description="Being assessed")
-    coded.apply_code("D1:2", "Judged")
-    coded.apply_code("D1:2-3", "Fear of judgement")
-    result = coded.merge_codes(["Judged"], "Fear of judgement")
+    coded.codes.add("Judged", "Barriers", description="Being assessed")
+    coded.coding.apply("D1:2", "Judged")
+    coded.coding.apply("D1:2-3", "Fear of judgement")
+    result = coded.codes.merge(["Judged"], "Fear of judgement")
     assert result["codings_moved"] == 1 and result["collapsed"] == 1
-    assert [c.path for c in coded.codes()].count("Barriers/Judged") == 0
-    assert len(coded.passages("Fear of judgement")) == 1
-    event = coded.log(limit=1)[0]
+    assert [c.path for c in coded.codes.list()].count("Barriers/Judged") == 0
+    assert len(coded.coding.passages("Fear of judgement")) == 1
+    event = coded.history.log(limit=1)[0]
     assert event["action"] == "code.merge" and event["data"]["source"]["description"] == "Being assessed"
 
 
 def test_split_moves_chosen_codings(coded):
-    coded.apply_code(["D1:2", "D1:3"], "Fear of judgement")
-    ids = [p.id for p in coded.passages("Fear of judgement")]
-    coded.split_code("Fear of judgement", "Camera", [ids[1]])
-    assert [p.text for p in coded.passages("Barriers/Camera")] == ["I hated the camera."]
-    assert len(coded.passages("Fear of judgement")) == 1
+    coded.coding.apply(["D1:2", "D1:3"], "Fear of judgement")
+    ids = [p.id for p in coded.coding.passages("Fear of judgement")]
+    coded.codes.split("Fear of judgement", "Camera", [ids[1]])
+    assert [p.text for p in coded.coding.passages("Barriers/Camera")] == ["I hated the camera."]
+    assert len(coded.coding.passages("Fear of judgement")) == 1
     with pytest.raises(InputError, match="not codings of"):
-        coded.split_code("Fear of judgement", "Other", [9999])
+        coded.codes.split("Fear of judgement", "Other", [9999])
 
 
 def test_delete_refuses_with_codings_unless_forced_and_undo_restores(coded):
-    coded.apply_code("D1:2", "Fear of judgement")
+    coded.coding.apply("D1:2", "Fear of judgement")
     before = _state(coded)
     with pytest.raises(CodeInUse, match="1 coding"):
-        coded.delete_code("Fear of judgement")
-    coded.delete_code("Barriers", force=True)
-    assert [c.path for c in coded.codes()] == ["Facilitators", "Facilitators/Strengths-based focus"]
-    coded.undo()
+        coded.codes.delete("Fear of judgement")
+    coded.codes.delete("Barriers", force=True)
+    assert [c.path for c in coded.codes.list()] == ["Facilitators", "Facilitators/Strengths-based focus"]
+    coded.history.undo()
     assert _state(coded) == before
 
 
 def test_undo_reverses_commands_exactly_in_order(coded):
     start = _state(coded)
-    coded.apply_code("D1:2-3", "Fear of judgement")
-    coded.rename_code("Fear of judgement", "Feeling judged")
-    coded.move_code("Feeling judged", "Facilitators")
-    coded.describe_code("Feeling judged", include="assessment talk", color="#AA0000")
-    done = coded.undo(4)
+    coded.coding.apply("D1:2-3", "Fear of judgement")
+    coded.codes.rename("Fear of judgement", "Feeling judged")
+    coded.codes.move("Feeling judged", "Facilitators")
+    coded.codes.describe("Feeling judged", include="assessment talk", color="#AA0000")
+    done = coded.history.undo(4)
     assert [d["summary"].split()[0] for d in done] == ["described", "moved", "renamed", "coded"]
     assert _state(coded) == start
-    assert coded.log(limit=1)[0]["action"] == "undo"
+    assert coded.history.log(limit=1)[0]["action"] == "undo"
 
 
 def test_undo_only_takes_back_my_own_commands_and_refuses_conflicts(coded):
-    coded.apply_code("D1:2", "Fear of judgement")
+    coded.coding.apply("D1:2", "Fear of judgement")
     coded.coder = "second coder"
     with pytest.raises(NothingToUndo):
-        coded.undo()
-    coded.rename_code("Fear of judgement", "Judged")  # second coder changes the code…
+        coded.history.undo()
+    coded.codes.rename("Fear of judgement", "Judged")  # second coder changes the code…
     coded.coder = "tester"
-    coded.undo()  # …the first coder's coding is still undoable (it did not touch that row)
+    coded.history.undo()  # …the first coder's coding is still undoable (it did not touch that row)
     coded.coder = "tester"
-    coded.apply_code("D1:2", "Judged")
+    coded.coding.apply("D1:2", "Judged")
     coded.coder = "second coder"
-    coded.apply_code("D1:2-3", "Judged")  # another coder's coding: a separate row
+    coded.coding.apply("D1:2-3", "Judged")  # another coder's coding: a separate row
     coded.coder = "tester"
-    coded.describe_code("Judged", description="x")
+    coded.codes.describe("Judged", description="x")
     coded.coder = "second coder"
-    coded.describe_code("Judged", description="y")
+    coded.codes.describe("Judged", description="y")
     coded.coder = "tester"
     with pytest.raises(UndoConflict, match="later command changed codes"):
-        coded.undo()
+        coded.history.undo()
 
 
 def test_nothing_is_changed_by_a_failing_command(coded):
     before = _state(coded)
     with pytest.raises(UnknownCode):
-        coded.apply_code(["D1:2", "D1:3"], ["Fear of judgement", "No such code"])
+        coded.coding.apply(["D1:2", "D1:3"], ["Fear of judgement", "No such code"])
     assert _state(coded) == before
 
 
@@ -201,10 +201,10 @@ def test_cli_merge_split_describe_delete(coded):
     run(coded, "code", "D1:3", "Camera shy")
     res = run(coded, "codes", "merge", "Camera shy", "INTO", "Fear of judgement")
     assert "1 coding(s) moved, 0 duplicate(s) collapsed" in res.stderr
-    ids = [p.id for p in coded.passages("Fear of judgement")]
+    ids = [p.id for p in coded.coding.passages("Fear of judgement")]
     run(coded, "codes", "split", "Fear of judgement", "--into", "Camera", "--codings", str(ids[-1]))
     run(coded, "codes", "describe", "Camera", "--include", "the camera itself", "--color", "#112233")
-    assert coded.code("Barriers/Camera").include == "the camera itself"
+    assert coded.codes.get("Barriers/Camera").include == "the camera itself"
     res = run(coded, "codes", "delete", "Barriers", ok=False)
     assert res.exit_code == 1 and "--force" in res.stderr and "Traceback" not in res.output
 
@@ -232,68 +232,68 @@ def test_cli_code_search_previews_and_asks(coded):
     res = runner.invoke(app, ["-p", str(coded.path), "code", "--search", "camera OR evidence", "Fear of judgement"],
                         input="n\n")
     assert res.exit_code == 1 and "Nothing coded" in res.stderr
-    assert coded.passages("Fear of judgement") == []
+    assert coded.coding.passages("Fear of judgement") == []
     run(coded, "code", "--search", "camera OR evidence", "Fear of judgement", "--yes")
-    assert [p.address for p in coded.passages("Fear of judgement")] == ["D1:2", "D1:3"]
+    assert [p.address for p in coded.coding.passages("Fear of judgement")] == ["D1:2", "D1:3"]
 
 
 def test_replacing_a_transcript_keeps_codings_on_the_same_words(coded, tmp_path):
-    coded.apply_code("D1:2", "Fear of judgement", quote="collecting evidence")
-    coded.apply_code("D1:7", "Strengths-based focus")
+    coded.coding.apply("D1:2", "Fear of judgement", quote="collecting evidence")
+    coded.coding.apply("D1:7", "Strengths-based focus")
     corrected = TEXT.replace("How did the filming feel?", "How did it feel to be filmed?")
     (tmp_path / "P01.txt").write_text(corrected, encoding="utf-8")
-    coded.import_paths([tmp_path / "P01.txt"], replace=True)
-    text = coded.document_text("P01")
-    assert [p.text for p in coded.passages()] == ["collecting evidence", "It made me feel like a proper mum."]
-    assert all(text[p.start:p.end] == p.text for p in coded.passages())
+    coded.docs.import_paths([tmp_path / "P01.txt"], replace=True)
+    text = coded.docs.text("P01")
+    assert [p.text for p in coded.coding.passages()] == ["collecting evidence", "It made me feel like a proper mum."]
+    assert all(text[p.start:p.end] == p.text for p in coded.coding.passages())
     # words gone from the new text: refused unless --force, which drops that coding only
     (tmp_path / "P01.txt").write_text(corrected.replace("collecting evidence", "gathering proof"), encoding="utf-8")
-    report = coded.import_paths([tmp_path / "P01.txt"], replace=True)
+    report = coded.docs.import_paths([tmp_path / "P01.txt"], replace=True)
     assert report.count("failed") == 1 and "orphan 1 coding" in report.outcomes[0].message
-    coded.import_paths([tmp_path / "P01.txt"], replace=True, force=True)
-    assert [p.text for p in coded.passages()] == ["It made me feel like a proper mum."]
+    coded.docs.import_paths([tmp_path / "P01.txt"], replace=True, force=True)
+    assert [p.text for p in coded.coding.passages()] == ["It made me feel like a proper mum."]
 
 
 def test_imports_are_not_undone_half_way(coded, tmp_path):
-    coded.apply_code("D1:2", "Fear of judgement", quote="collecting evidence")
+    coded.coding.apply("D1:2", "Fear of judgement", quote="collecting evidence")
     (tmp_path / "P01.txt").write_text(TEXT.replace("How did", "So how did"), encoding="utf-8")
-    coded.import_paths([tmp_path / "P01.txt"], replace=True)
+    coded.docs.import_paths([tmp_path / "P01.txt"], replace=True)
     before = _state(coded)
     with pytest.raises(NothingToUndo, match="imports"):
-        coded.undo()
+        coded.history.undo()
     assert _state(coded) == before
 
 
 def test_counts_roll_up_to_parents(coded, tmp_path):
     (tmp_path / "P02.txt").write_text(TEXT.replace("P01", "P02"), encoding="utf-8")
-    coded.import_paths([tmp_path / "P02.txt"], case="P02")
-    coded.apply_code(["D1:2", "D1:3", "D2:2"], "Fear of judgement")
-    coded.add_code("Camera", "Barriers")
-    coded.apply_code("D1:3", "Camera")
-    counts = coded.code_counts()
-    barriers, fear = coded.code("Barriers"), coded.code("Fear of judgement")
+    coded.docs.import_paths([tmp_path / "P02.txt"], case="P02")
+    coded.coding.apply(["D1:2", "D1:3", "D2:2"], "Fear of judgement")
+    coded.codes.add("Camera", "Barriers")
+    coded.coding.apply("D1:3", "Camera")
+    counts = coded.codes.counts()
+    barriers, fear = coded.codes.get("Barriers"), coded.codes.get("Fear of judgement")
     assert counts[fear.id] == {"own": 3, "codings": 3, "documents": 2, "cases": 2}
     assert counts[barriers.id] == {"own": 0, "codings": 4, "documents": 2, "cases": 2}
 
 
 def test_merge_then_undo_restores_the_exact_prior_state(coded):
-    coded.add_code("Judged", "Barriers", description="Being assessed")
-    coded.add_code("By staff", "Judged")
-    coded.apply_code(["D1:2", "D1:6"], "Judged")
-    coded.apply_code("D1:3", "By staff")
-    coded.apply_code("D1:2-3", "Fear of judgement")
+    coded.codes.add("Judged", "Barriers", description="Being assessed")
+    coded.codes.add("By staff", "Judged")
+    coded.coding.apply(["D1:2", "D1:6"], "Judged")
+    coded.coding.apply("D1:3", "By staff")
+    coded.coding.apply("D1:2-3", "Fear of judgement")
     before = _state(coded)
-    result = coded.merge_codes(["Judged"], "Fear of judgement")
+    result = coded.codes.merge(["Judged"], "Fear of judgement")
     assert result["collapsed"] == 1 and _state(coded) != before
-    assert coded.code("By staff").path == "Barriers/Fear of judgement/By staff"
-    coded.undo()
+    assert coded.codes.get("By staff").path == "Barriers/Fear of judgement/By staff"
+    coded.history.undo()
     assert _state(coded) == before
 
 
 def test_constant_comparison_through_the_project_api(coded):
-    coded.apply_code("D1:2-3", "Fear of judgement")
-    coded.apply_code("D1:3", "Strengths-based focus")
-    assert [g.passages[0].passage.address for g in coded.retrieve("Fear of judgement").groups] == ["D1:2-3"]
-    assert len(coded.compare("Fear of judgement", "Strengths-based focus").both) == 1
-    assert [line.address for line in coded.kwic("camera").lines] == ["D1:3"]
-    assert any(w.word == "camera" for w in coded.freq(top=None).words)
+    coded.coding.apply("D1:2-3", "Fear of judgement")
+    coded.coding.apply("D1:3", "Strengths-based focus")
+    assert [g.passages[0].passage.address for g in coded.analysis.retrieve("Fear of judgement").groups] == ["D1:2-3"]
+    assert len(coded.analysis.compare("Fear of judgement", "Strengths-based focus").both) == 1
+    assert [line.address for line in coded.analysis.kwic("camera").lines] == ["D1:3"]
+    assert any(w.word == "camera" for w in coded.analysis.freq(top=None).words)

@@ -33,7 +33,7 @@ P04 = ("Interviewer: Anything else?\n\n"
 def _import(project, tmp_path, docs):
     for name, text in docs:
         (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
-    project.import_paths([tmp_path / f"{name}.txt" for name, _ in docs])
+    project.docs.import_paths([tmp_path / f"{name}.txt" for name, _ in docs])
 
 
 @pytest.fixture
@@ -45,17 +45,17 @@ def study(project, tmp_path):
     ('|' separates speaker turns.)
     """
     _import(project, tmp_path, [("P01", P01), ("P02", P02)])
-    assert [s.text for s in project.segments("D1")] == [
+    assert [s.text for s in project.docs.segments("D1")] == [
         "How was the filming?", "I was scared of the camera.", "The guider was kind.", "I felt judged by the nurse.",
         "And later?", "Later I enjoyed it.", "The film made me proud."]
-    assert [s.turn for s in project.segments("D2")] == [1, 2, 2, 2]
-    project.set_case("P01", {"role": "mother", "site": "Trust A"})
-    project.set_case("P02", {"role": "practitioner", "site": "Trust A"})
-    project.apply_code(["D1:2", "D1:4", "D2:2-3"], "Fear", create=True)
-    project.apply_code(["D1:2", "D2:2"], "Camera", create=True)
-    project.apply_code("D1:3", "Kind", quote="kind", create=True)
-    project.apply_code(["D1:7", "D2:4"], "Pride", create=True)
-    project.add_code("Unused")
+    assert [s.turn for s in project.docs.segments("D2")] == [1, 2, 2, 2]
+    project.cases.set("P01", {"role": "mother", "site": "Trust A"})
+    project.cases.set("P02", {"role": "practitioner", "site": "Trust A"})
+    project.coding.apply(["D1:2", "D1:4", "D2:2-3"], "Fear", create=True)
+    project.coding.apply(["D1:2", "D2:2"], "Camera", create=True)
+    project.coding.apply("D1:3", "Kind", quote="kind", create=True)
+    project.coding.apply(["D1:7", "D2:4"], "Pride", create=True)
+    project.codes.add("Unused")
     return project
 
 
@@ -63,10 +63,10 @@ def study(project, tmp_path):
 def wider(study, tmp_path):
     """Adds D3 (P03, mother, Trust B: 2 Fear+Camera, 3 Pride) and D4 (P04, no role, Trust B: 3 Pride)."""
     _import(study, tmp_path, [("P03", P03), ("P04", P04)])
-    study.set_case("P03", {"role": "mother", "site": "Trust B"})
-    study.set_case("P04", {"site": "Trust B"})
-    study.apply_code("D3:2", ["Fear", "Camera"])
-    study.apply_code(["D3:3", "D4:3"], "Pride")
+    study.cases.set("P03", {"role": "mother", "site": "Trust B"})
+    study.cases.set("P04", {"site": "Trust B"})
+    study.coding.apply("D3:2", ["Fear", "Camera"])
+    study.coding.apply(["D3:3", "D4:3"], "Pride")
     return study
 
 
@@ -88,7 +88,7 @@ def both(result):
 # --- co-occurrence -------------------------------------------------------------------------------
 
 def test_cooccurrence_by_segment_counts_units_and_jaccard(study):
-    result = cooccurrence(study)
+    result = cooccurrence(study.store)
     assert result.by == "segment" and result.units == 11                     # 7 + 4 segments
     assert counts(result) == {"Camera": 2, "Fear": 4, "Kind": 1, "Pride": 2}  # 'Unused' has no codings
     assert both(result) == {("Camera", "Fear"): (2, 0.5)}                   # D1:2, D2:2; 2 / (2 + 4 - 2)
@@ -98,13 +98,13 @@ def test_cooccurrence_by_segment_counts_units_and_jaccard(study):
 
 
 def test_cooccurrence_by_turn_and_by_document(study):
-    turns = cooccurrence(study, by="turn")
+    turns = cooccurrence(study.store, by="turn")
     assert turns.units == 6 and counts(turns) == {"Camera": 2, "Fear": 2, "Kind": 1, "Pride": 2}
     assert both(turns) == {("Camera", "Fear"): (2, 1.0), ("Camera", "Kind"): (1, 0.5),
                            ("Camera", "Pride"): (1, 0.333), ("Fear", "Kind"): (1, 0.5),
                            ("Fear", "Pride"): (1, 0.333)}                 # Kind and Pride: different turns of D1
     assert turns.shared("Fear", "Pride") == ["D2:2-4"]                     # a turn is named by its segments
-    docs = cooccurrence(study, by="documents")
+    docs = cooccurrence(study.store, by="documents")
     assert docs.units == 2
     assert both(docs)[("Fear", "Pride")] == (2, 1.0) and both(docs)[("Kind", "Pride")] == (1, 0.5)
     assert ("Kind", "Pride") not in both(turns)
@@ -113,36 +113,36 @@ def test_cooccurrence_by_turn_and_by_document(study):
 def test_pending_codings_are_left_out(study):
     from gtcode.coding import add_coding
 
-    seg = study.segment("D1:6")[0]
+    seg = study.docs.segment("D1:6")[0]
     with study.transaction() as txn:
-        add_coding(study.store, txn, study.code("Kind").id, 1, seg.start, seg.end, status="pending")
-    assert counts(cooccurrence(study))["Kind"] == 1
+        add_coding(study.store, txn, study.codes.get("Kind").id, 1, seg.start, seg.end, status="pending")
+    assert counts(cooccurrence(study.store))["Kind"] == 1
 
 
 def test_categories_count_their_subtree_once_and_named_codes(study):
-    study.new_category("Barriers")
-    study.add_to_category("Barriers", ["Fear", "Camera"])
-    result = cooccurrence(study, ["Barriers", "pride"], by="turn")
+    study.model.new_category("Barriers")
+    study.model.add_to_category("Barriers", ["Fear", "Camera"])
+    result = cooccurrence(study.store, ["Barriers", "pride"], by="turn")
     assert [(c.code, c.kind, c.units) for c in result.codes] == [("Barriers", "category", 2), ("Pride", "code", 2)]
     assert result.codes[0].codes == ["Barriers", "Barriers/Camera", "Barriers/Fear"]
     assert both(result) == {("Barriers", "Pride"): (1, 0.333)}
-    by_segment = cooccurrence(study, ["Barriers", "Kind"])
+    by_segment = cooccurrence(study.store, ["Barriers", "Kind"])
     assert counts(by_segment) == {"Barriers": 4, "Kind": 1}           # D1:2 coded twice counts once
     # Named explicitly, a code with no codings is still compared (with zeros), unlike the default.
-    assert counts(cooccurrence(study, ["Unused", "Kind"])) == {"Unused": 0, "Kind": 1}
+    assert counts(cooccurrence(study.store, ["Unused", "Kind"])) == {"Unused": 0, "Kind": 1}
     # By default, every code by its own codings: the category has none of its own.
-    assert "Barriers" not in counts(cooccurrence(study))
+    assert "Barriers" not in counts(cooccurrence(study.store))
 
 
 def test_where_filters_documents(study):
-    result = cooccurrence(study, where=["role=mother"])
+    result = cooccurrence(study.store, where=["role=mother"])
     assert result.units == 7 and result.where == ["role=mother"]
     assert counts(result) == {"Camera": 1, "Fear": 2, "Kind": 1, "Pride": 1}
     assert both(result) == {("Camera", "Fear"): (1, 0.5)}
 
 
 def test_top_pairs_sort_min_and_code(study):
-    turns = cooccurrence(study, by="turn")
+    turns = cooccurrence(study.store, by="turn")
     assert [(p.a, p.b) for p in top_pairs(turns, 2)] == [("Camera", "Fear"), ("Camera", "Kind")]
     assert [p.both for p in top_pairs(turns, None, sort="both")] == [2, 1, 1, 1, 1]
     assert [(p.a, p.b) for p in top_pairs(turns, None, min_both=2)] == [("Camera", "Fear")]
@@ -153,19 +153,19 @@ def test_top_pairs_sort_min_and_code(study):
 
 
 def test_suggest_relations_offers_unrelated_pairs_with_evidence(study):
-    [s] = suggest_relations(study)                                          # at least 2 shared segments
+    [s] = suggest_relations(study.store)                                          # at least 2 shared segments
     assert (s["a"], s["b"], s["both"], s["jaccard"]) == ("Camera", "Fear", 2, 0.5)
     assert s["evidence"] == ["D1:2", "D2:2"]
     assert s["command"] == 'gtcode relate "Camera" is-associated-with "Fear" --evidence D1:2,D2:2'
-    study.relate("Fear", "hinders", "Camera", evidence=["D1:2"])
-    assert suggest_relations(study) == []                                   # already related, either way
+    study.model.relate("Fear", "hinders", "Camera", evidence=["D1:2"])
+    assert suggest_relations(study.store) == []                                   # already related, either way
 
 
 def test_unknown_code_and_bad_by(study):
     with pytest.raises(UnknownCode, match="did you mean 'Fear'"):
-        cooccurrence(study, ["Fearr"])
+        cooccurrence(study.store, ["Fearr"])
     with pytest.raises(InputError, match="--by 'sentence': expected segment, turn, document"):
-        cooccurrence(study, by="sentence")
+        cooccurrence(study.store, by="sentence")
 
 
 # --- cooccur CLI ---------------------------------------------------------------------------------
@@ -228,7 +228,7 @@ def rows_of(m):
 
 
 def test_matrix_segments_by_role_with_none_column(wider):
-    m = matrix(wider, "ROLE")
+    m = matrix(wider.store, "ROLE")
     assert m.attribute == "role"
     assert [(c.label, c.cases, c.documents) for c in m.columns] == [("mother", 2, 2), ("practitioner", 1, 1),
                                                                     ("(none)", 1, 1)]
@@ -237,24 +237,24 @@ def test_matrix_segments_by_role_with_none_column(wider):
 
 
 def test_matrix_counts_cases_and_codings(wider):
-    cases = matrix(wider, "role", count="cases")
+    cases = matrix(wider.store, "role", count="cases")
     assert rows_of(cases) == {"Camera": [2, 1, 0], "Fear": [2, 1, 0], "Kind": [1, 0, 0], "Pride": [2, 1, 1]}
-    codings = matrix(wider, "role", count="codings")
+    codings = matrix(wider.store, "role", count="codings")
     assert rows_of(codings)["Fear"] == [3, 1, 0]             # D1:2, D1:4, D3:2 | D2:2-3 is one coding
-    by_site = matrix(wider, "site", count="cases", where=["role!=practitioner"])
+    by_site = matrix(wider.store, "site", count="cases", where=["role!=practitioner"])
     assert [c.label for c in by_site.columns] == ["Trust A", "Trust B"]
     assert rows_of(by_site)["Pride"] == [1, 2]
 
 
 def test_matrix_rows_categories_count_their_subtrees(wider):
-    wider.new_category("Barriers")
-    wider.add_to_category("Barriers", ["Fear", "Camera"])
-    wider.new_category("Empty")
-    assert rows_of(matrix(wider, "role", rows="categories")) == {"Barriers": [3, 2, 0], "Empty": [0, 0, 0]}
-    assert rows_of(matrix(wider, "role", rows="categories", count="codings")) == {"Barriers": [5, 2, 0],
+    wider.model.new_category("Barriers")
+    wider.model.add_to_category("Barriers", ["Fear", "Camera"])
+    wider.model.new_category("Empty")
+    assert rows_of(matrix(wider.store, "role", rows="categories")) == {"Barriers": [3, 2, 0], "Empty": [0, 0, 0]}
+    assert rows_of(matrix(wider.store, "role", rows="categories", count="codings")) == {"Barriers": [5, 2, 0],
                                                                                   "Empty": [0, 0, 0]}
     # Rows named explicitly: a category with its subtree beside a single code.
-    assert rows_of(matrix(wider, "role", codes=["Barriers", "Pride"], count="cases")) == {
+    assert rows_of(matrix(wider.store, "role", codes=["Barriers", "Pride"], count="cases")) == {
         "Barriers": [2, 1, 0], "Pride": [2, 1, 1]}
 
 

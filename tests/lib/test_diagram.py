@@ -18,7 +18,7 @@ import pytest
 from gtcode.errors import InputError, UnsupportedFormat
 from gtcode.report.diagram.graph import build_graph, relation_edges
 from gtcode.report.diagram.draw import GraphvizNotFound, export_model
-from gtcode.report.diagram.layout import fit, text_width
+from gtcode.report.diagram.text import fit, text_width
 from gtcode.store.db import now
 
 from tests.conftest import assert_golden
@@ -51,10 +51,10 @@ def model(project, tmp_path):
     p = project
     (tmp_path / "P01.txt").write_text(P01, encoding="utf-8")
     (tmp_path / "P02.txt").write_text(P02, encoding="utf-8")
-    p.import_paths([tmp_path / "P01.txt", tmp_path / "P02.txt"])
-    p.set_case("P01", {"role": "mother"})
-    p.set_case("P02", {"role": "practitioner"})
-    memo, _ = p.new_memo("Why judgement keeps mothers away", "Evidence, surveillance, the camera.")
+    p.docs.import_paths([tmp_path / "P01.txt", tmp_path / "P02.txt"])
+    p.cases.set("P01", {"role": "mother"})
+    p.cases.set("P02", {"role": "practitioner"})
+    memo, _ = p.memos.new("Why judgement keeps mothers away", "Evidence, surveillance, the camera.")
     ids: dict[str, int] = {}
     with p.transaction() as txn:
         db = txn.conn
@@ -97,10 +97,10 @@ def model(project, tmp_path):
         relate(5, SOCIAL, "hinders", ACCEPTED, passages=[(2, 60, 90), (2, 91, 120)])             # indirect barrier
         relate(6, FEAR, "is-associated-with", ACCEPTED)                                          # two relations,
         relate(7, ACCEPTED, "contradicts", FEAR, passages=[(1, 50, 80)])                         # one pair
-    p.apply_code("P01:2", "Being filmed")
-    p.apply_code("P01:3", "Smiles")
-    p.apply_code("P02:2-3", "Camera shy")
-    p.apply_code("P02:4", "Loose code")
+    p.coding.apply("P01:2", "Being filmed")
+    p.coding.apply("P01:3", "Smiles")
+    p.coding.apply("P02:2-3", "Camera shy")
+    p.coding.apply("P02:4", "Loose code")
     p.store.conn.execute("UPDATE project SET name = ?", ('VIG study: "engagement" & <trust> 50%',))
     return p
 
@@ -111,7 +111,7 @@ def by_name(graph):
 
 # --- the graph -----------------------------------------------------------------------------------------
 def test_roles_are_derived_relative_to_the_core(model):
-    nodes = by_name(build_graph(model))
+    nodes = by_name(build_graph(model.store))
     assert {n: d["role"] for n, d in nodes.items()} == {
         CORE: "core", FEAR: "barrier", ACCEPTED: "facilitator", TRUST: "condition", CONFIDENCE: "consequence",
         SOCIAL: "barrier", STIGMA: "other", PRACTICE: "other"}
@@ -122,7 +122,7 @@ def test_roles_are_derived_relative_to_the_core(model):
 
 
 def test_counts_cover_the_subtree_and_evidence_counts_passages_and_memos(model):
-    graph = build_graph(model)
+    graph = build_graph(model.store)
     nodes = by_name(graph)
     assert {k: nodes[FEAR][k] for k in ("codings", "documents", "cases")} == {"codings": 2, "documents": 2, "cases": 2}
     assert nodes[ACCEPTED]["codings"] == 1 and nodes[STIGMA]["codings"] == 0
@@ -137,7 +137,7 @@ def test_counts_cover_the_subtree_and_evidence_counts_passages_and_memos(model):
 
 
 def test_where_restricts_counts_and_passages_but_keeps_memos(model):
-    graph = build_graph(model, where=["role=mother"])
+    graph = build_graph(model.store, where=["role=mother"])
     nodes = by_name(graph)
     assert nodes[FEAR]["codings"] == 1 and nodes[FEAR]["cases"] == 1
     hinders = next(d for u, v, d in relation_edges(graph) if d["type"] == "hinders" and graph.nodes[v]["core"])
@@ -146,17 +146,17 @@ def test_where_restricts_counts_and_passages_but_keeps_memos(model):
 
 
 def test_min_evidence_drops_weak_relations_and_roles_follow(model):
-    graph = build_graph(model, min_evidence=2)
+    graph = build_graph(model.store, min_evidence=2)
     assert sorted(d["type"] for _, _, d in relation_edges(graph)) == ["hinders", "hinders"]
     assert graph.graph["weaker_left_out"] == 5
     nodes = by_name(graph)
     assert nodes[FEAR]["role"] == "barrier"
     assert nodes[ACCEPTED]["role"] == "other" and nodes[SOCIAL]["role"] == "other"   # its facilitator is gone
-    assert len(graph) == len(build_graph(model))                                     # categories all stay
+    assert len(graph) == len(build_graph(model.store))                               # categories all stay
 
 
 def test_include_codes_adds_codes_and_contains_edges(model):
-    plain, full = build_graph(model), build_graph(model, include_codes=True)
+    plain, full = build_graph(model.store), build_graph(model.store, include_codes=True)
     assert {d["kind"] for _, d in plain.nodes(data=True)} == {"category"}
     assert len(full) == len(plain) + 4
     contains = {(full.nodes[u]["name"], full.nodes[v]["name"]) for u, v, d in full.edges(data=True)
@@ -168,9 +168,9 @@ def test_include_codes_adds_codes_and_contains_edges(model):
 
 
 def test_a_model_without_a_core_has_no_roles(project):
-    project.add_code("Alone")
+    project.codes.add("Alone")
     project.store.conn.execute("UPDATE codes SET kind = 'category'")
-    graph = build_graph(project)
+    graph = build_graph(project.store)
     assert [d["role"] for _, d in graph.nodes(data=True)] == ["other"]
     assert graph.number_of_edges() == 0
 
@@ -287,7 +287,7 @@ def test_boxes_never_overlap_and_labels_fit(model):
     from gtcode.report.diagram.draw import layout_model
 
     for options in ({}, {"include_codes": True}):
-        layout = layout_model(build_graph(model, **options))
+        layout = layout_model(build_graph(model.store, **options))
         boxes = list(layout.boxes.values())
         for i, a in enumerate(boxes):
             assert 0 <= a.x and a.x + a.w <= 11.69 and 0 <= a.y and a.y + a.h <= 8.27
@@ -301,7 +301,7 @@ def test_boxes_never_overlap_and_labels_fit(model):
 def test_layout_puts_each_role_on_its_side(model):
     from gtcode.report.diagram.draw import layout_model
 
-    graph = build_graph(model)
+    graph = build_graph(model.store)
     layout = layout_model(graph)
     at = {d["name"]: layout.boxes[k] for k, d in graph.nodes(data=True)}
     core = at[CORE]

@@ -37,37 +37,37 @@ def awkward(tmp_path, project):
     (tmp_path / "P01.txt").write_bytes(b"\xef\xbb\xbf" + P01.encode("utf-8"))
     (tmp_path / "P02.txt").write_text(P02, encoding="utf-8")
     p = project
-    p.import_paths([tmp_path / "P01.txt", tmp_path / "P02.txt"])
-    p.set_case("P01", {"role": "mother", "site": "Trust A"})
-    p.set_case("P02", {"role": "mother", "site": "Trust B"})
-    p.add_code("Barriers", color="#8B1A1A", description="What makes VIG harder.")
-    p.add_code("Barriers/Fear of judgement", description="Worry that staff judge her.\n\nOften about evidence.",
+    p.docs.import_paths([tmp_path / "P01.txt", tmp_path / "P02.txt"])
+    p.cases.set("P01", {"role": "mother", "site": "Trust A"})
+    p.cases.set("P02", {"role": "mother", "site": "Trust B"})
+    p.codes.add("Barriers", color="#8B1A1A", description="What makes VIG harder.")
+    p.codes.add("Barriers/Fear of judgement", description="Worry that staff judge her.\n\nOften about evidence.",
                include="Explicit worry about being assessed", exclude="Self-criticism",
                example="collecting evidence", patterns=["evidence", "judged"])
-    p.add_code("Barriers/Being filmed", color="#e6550d")
-    p.add_code("Facilitators")
-    p.add_code("Facilitators/Trust in practitioner")
-    p.add_code("Empty code ✨")
-    p.apply_code("D1:2", "Being filmed", quote="nervous at first 😬")
-    p.apply_code("D1:3", "Facilitators/Trust in practitioner")
-    p.apply_code("D2:2", "Fear of judgement", quote="collecting evidence")
-    p.invivo("D1:5", "never judged me", parent="Facilitators")
-    p.new_category("Fear of judgement and surveillance")
-    p.add_to_category("Fear of judgement and surveillance", ["Barriers/Fear of judgement"])
-    p.new_category("Engagement with VIG")
-    p.set_core("Engagement with VIG")
-    memo, _ = p.new_memo("Surveillance", "Mothers read filming as [[code:Fear of judgement]] evidence-gathering.",
+    p.codes.add("Barriers/Being filmed", color="#e6550d")
+    p.codes.add("Facilitators")
+    p.codes.add("Facilitators/Trust in practitioner")
+    p.codes.add("Empty code ✨")
+    p.coding.apply("D1:2", "Being filmed", quote="nervous at first 😬")
+    p.coding.apply("D1:3", "Facilitators/Trust in practitioner")
+    p.coding.apply("D2:2", "Fear of judgement", quote="collecting evidence")
+    p.coding.invivo("D1:5", "never judged me", parent="Facilitators")
+    p.model.new_category("Fear of judgement and surveillance")
+    p.model.add_to_category("Fear of judgement and surveillance", ["Barriers/Fear of judgement"])
+    p.model.new_category("Engagement with VIG")
+    p.model.set_core("Engagement with VIG")
+    memo, _ = p.memos.new("Surveillance", "Mothers read filming as [[code:Fear of judgement]] evidence-gathering.",
                          links=["doc:P02", "D2:2"])
-    second, _ = p.new_memo("Trust", "Trust undoes the fear; see memo [[memo:1]].", type="code",
+    second, _ = p.memos.new("Trust", "Trust undoes the fear; see memo [[memo:1]].", type="code",
                            links=["code:Trust in practitioner"])
-    p.edit_memo(memo.id, body="Mothers read filming as [[code:Fear of judgement]] evidence-gathering, at first.")
-    p.relate("Fear of judgement and surveillance", "hinders", "Engagement with VIG", memo=second.id,
+    p.memos.edit(memo.id, body="Mothers read filming as [[code:Fear of judgement]] evidence-gathering, at first.")
+    p.model.relate("Fear of judgement and surveillance", "hinders", "Engagement with VIG", memo=second.id,
              evidence=["D2:2"])
     p.coder = "Dr Okafor"
-    p.comment_memo(memo.id, "Say more about who films.")
-    p.apply_code("D2:3", "Facilitators/Trust in practitioner")
+    p.memos.comment(memo.id, "Say more about who films.")
+    p.coding.apply("D2:3", "Facilitators/Trust in practitioner")
     p.coder = "tester"
-    p.autocode(code="Fear of judgement")    # pending suggestions: not exported
+    p.review.autocode(code="Fear of judgement")    # pending suggestions: not exported
     return p
 
 
@@ -118,7 +118,7 @@ def test_round_trip_loses_nothing_the_format_carries(awkward, tmp_path):
     # The coders who did the work are kept, and codings keep their author.
     assert {"tester", "Dr Okafor"} <= {r[0] for r in copy.store.all("SELECT name FROM coders")}
     # Imported documents have turns and segments like any other: addresses work.
-    assert [s.text for s in copy.segment("P02:2")] == ["Honestly I was scared they were collecting evidence."]
+    assert [s.text for s in copy.docs.segment("P02:2")] == ["Honestly I was scared they were collecting evidence."]
     assert report.counts["documents"] == 2 and report.counts["codings"] == confirmed(awkward) == confirmed(copy)
 
 
@@ -140,10 +140,10 @@ def test_export_validates_against_the_official_schema(awkward, tmp_path):
     with zipfile.ZipFile(tmp_path / "study.qdpx") as zf:
         names = zf.namelist()
         assert validate(zf.read("project.qde"), SCHEMAS / "Project-mrt2019.xsd") == []
-        doc = next(d for d in awkward.documents() if d.name == "P01")
+        doc = next(d for d in awkward.docs.list() if d.name == "P01")
         stored = zf.read(f"sources/{doc.uuid}.txt").decode("utf-8")
     assert "project.qde" in names and all(n == "project.qde" or n.startswith("sources/") for n in names)
-    assert stored == awkward.document_text("P01") and "\r" not in stored and not stored.startswith("\ufeff")
+    assert stored == awkward.docs.text("P01") and "\r" not in stored and not stored.startswith("\ufeff")
     assert validate(export_qdc(awkward), SCHEMAS / "Codebook.xsd") == []
 
 
@@ -190,14 +190,14 @@ def test_reimport_and_reexport_are_stable(awkward, tmp_path):
 def test_import_matches_existing_codes_by_path_and_updates_them(awkward, tmp_path):
     export_qdpx(awkward, tmp_path / "a.qdpx")
     other = fresh(tmp_path, "other")
-    other.add_code("Barriers")                       # same path, another uuid
-    other.add_code("Barriers/Being filmed", description="old definition")
+    other.codes.add("Barriers")                       # same path, another uuid
+    other.codes.add("Barriers/Being filmed", description="old definition")
     report = import_qdpx(other, tmp_path / "a.qdpx")
-    paths = [c.path for c in other.codes()]
+    paths = [c.path for c in other.codes.list()]
     assert paths.count("Barriers") == 1 and paths.count("Barriers/Being filmed") == 1
-    assert other.code("Barriers").color == "#8b1a1a"
+    assert other.codes.get("Barriers").color == "#8b1a1a"
     assert report.counts["codes updated"] == 2      # both get their colour; an empty definition changes nothing
-    filmed = other.code("Barriers/Being filmed")
+    filmed = other.codes.get("Barriers/Being filmed")
     assert (filmed.description, filmed.color) == ("old definition", "#e6550d")
 
 
@@ -215,17 +215,17 @@ def test_import_is_audited_and_undoable_for_codes(awkward, tmp_path):
     export_qdpx(awkward, tmp_path / "a.qdpx")
     copy = fresh(tmp_path)
     import_qdpx(copy, tmp_path / "a.qdpx")
-    actions = {e["action"] for e in copy.events()}
+    actions = {e["action"] for e in copy.history.events()}
     assert {"code.add", "coding.import", "memo.create", "relation.add", "document.import",
             "exchange.import"} <= actions
-    doc = copy.document("P01")
-    assert any(e["entity_uuid"] == doc.uuid and e["action"] == "document.import" for e in copy.events())
+    doc = copy.docs.get("P01")
+    assert any(e["entity_uuid"] == doc.uuid and e["action"] == "document.import" for e in copy.history.events())
 
 
 def test_a_failure_inside_the_import_leaves_the_project_as_it_was(awkward, tmp_path, monkeypatch):
     export_qdpx(awkward, tmp_path / "a.qdpx")
     copy = fresh(tmp_path)
-    copy.add_code("Already here")
+    copy.codes.add("Already here")
     before = snapshot(copy.path)
     events = copy.store.scalar("SELECT count(*) FROM events")
     from gtcode.exchange import qdpx_notes
@@ -233,7 +233,7 @@ def test_a_failure_inside_the_import_leaves_the_project_as_it_was(awkward, tmp_p
     def boom(*args, **kwargs):
         raise BadExchangeFile("a.qdpx: something went wrong half way")
 
-    monkeypatch.setattr(qdpx_notes, "_links", boom)
+    monkeypatch.setattr(qdpx_notes, "read_links", boom)
     with pytest.raises(BadExchangeFile):
         import_qdpx(copy, tmp_path / "a.qdpx")
     assert snapshot(copy.path) == before
@@ -247,14 +247,14 @@ def test_qdc_round_trip_keeps_the_whole_code_tree(awkward, tmp_path):
     copy = fresh(tmp_path)
     report = import_qdc(copy, tmp_path / "book.qdc")
     assert snapshot(copy.path)["codes"] == snapshot(awkward.path)["codes"]
-    assert report.counts["codes added"] == len(awkward.codes())
+    assert report.counts["codes added"] == len(awkward.codes.list())
     again = import_qdc(copy, tmp_path / "book.qdc")
-    assert again.counts == {"codes unchanged": len(awkward.codes())}
+    assert again.counts == {"codes unchanged": len(awkward.codes.list())}
 
 
 def test_qdc_import_adds_and_updates_never_deletes(project, tmp_path):
-    project.add_code("Keep me")
-    project.add_code("Shared", description="old")
+    project.codes.add("Keep me")
+    project.codes.add("Shared", description="old")
     (tmp_path / "in.qdc").write_text(
         '<?xml version="1.0" encoding="utf-8"?>\n<CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="Other 1.0">'
         '<Codes><Code guid="{11111111-2222-3333-4444-555555555555}" name="Shared" isCodable="true" color="#ABC">'
@@ -264,13 +264,13 @@ def test_qdc_import_adds_and_updates_never_deletes(project, tmp_path):
         '<Sets><Set guid="11111111-2222-3333-4444-888888888888" name="group">'
         '<MemberCode guid="11111111-2222-3333-4444-666666666666"/></Set></Sets></CodeBook>', encoding="utf-8")
     dry = import_qdc(project, tmp_path / "in.qdc", dry_run=True)
-    assert dry.counts == {"codes updated": 1, "codes added": 2} and len(project.codes()) == 2
+    assert dry.counts == {"codes updated": 1, "codes added": 2} and len(project.codes.list()) == 2
     report = import_qdc(project, tmp_path / "in.qdc")
-    assert [c.path for c in project.codes()] == ["Folder", "Keep me", "Shared", "Shared/Child"]
-    shared = project.code("Shared")
+    assert [c.path for c in project.codes.list()] == ["Folder", "Keep me", "Shared", "Shared/Child"]
+    shared = project.codes.get("Shared")
     assert (shared.description, shared.color) == ("new definition", "#aabbcc")
-    assert project.code("Folder").is_category
-    assert project.code("Shared/Child").uuid == "11111111-2222-3333-4444-666666666666"
+    assert project.codes.get("Folder").is_category
+    assert project.codes.get("Shared/Child").uuid == "11111111-2222-3333-4444-666666666666"
     assert any("code set 'group'" in loss for loss in report.losses)
 
 
@@ -281,7 +281,7 @@ def test_qdc_with_a_duplicate_guid_is_refused_whole(project, tmp_path):
         '<Code guid="11111111-2222-3333-4444-555555555555" name="B" isCodable="true"/></Codes></CodeBook>')
     with pytest.raises(BadExchangeFile, match="used by two codes"):
         import_qdc(project, tmp_path / "dup.qdc")
-    assert project.codes() == []
+    assert project.codes.list() == []
 
 
 # --- the CLI -----------------------------------------------------------------------------------------------------
@@ -352,7 +352,7 @@ def test_cli_import_recognises_qdpx_and_codebook_commands_take_qdc(awkward, tmp_
     res = runner.invoke(app, ["-p", str(other.path), "codebook", "import", str(tmp_path / "book.qdc")])
     assert res.exit_code == 0, res.output
     with Project.open(other.path) as p:
-        assert {c.path for c in p.codes()} == {c.path for c in awkward.codes()}
+        assert {c.path for c in p.codes.list()} == {c.path for c in awkward.codes.list()}
 
     # Pseudonymising applies to transcripts only: refused, not silently skipped.
     (tmp_path / "key.csv").write_text("real,pseudonym\nFreddie,Alfie\n", encoding="utf-8")

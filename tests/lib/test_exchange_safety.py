@@ -164,7 +164,7 @@ def test_dangling_references_are_skipped_and_reported(project, tmp_path):
     assert "unknown code ffffffff-0000-0000-0000-000000000009; skipped" in text
     assert "[900, 950) is empty or outside the text" in text
     assert "99999999-0000-0000-0000-0000000000aa was not imported" in text
-    (passage,) = project.passages("Film")
+    (passage,) = project.coding.passages("Film")
     assert passage.text == "The film" and passage.coder == "Alex"
 
 
@@ -176,7 +176,7 @@ def test_media_and_graphs_are_listed_as_losses(project, tmp_path):
     losses = "\n".join(report.losses)
     assert "1 pdf source(s) ('report.pdf')" in losses and "1 audio source(s) ('talk.m4a')" in losses
     assert "1 graph(s) (network views: 'Network')" in losses
-    assert [c.path for c in project.codes()] == ["Film"]
+    assert [c.path for c in project.codes.list()] == ["Film"]
 
 
 def test_sets_become_memos_linking_their_members(project, tmp_path):
@@ -186,8 +186,8 @@ def test_sets_become_memos_linking_their_members(project, tmp_path):
     report = import_qdpx(project, qdpx(tmp_path / "s.qdpx", {"project.qde": qde(body),
                                                               f"sources/{SRC}.txt": TEXT.encode()}))
     assert report.counts["sets (as memos) added"] == 1
-    (memo,) = project.memos()
-    memo = project.memo(memo.id)
+    (memo,) = project.memos.list()
+    memo = project.memos.get(memo.id)
     assert memo.title == "Set: Mothers" and "Interviews with mothers" in memo.body
     assert sorted(link.type for link in memo.links) == ["code", "document"]
 
@@ -198,8 +198,8 @@ def test_guid_case_and_braces_do_not_matter(project, tmp_path):
     path = qdpx(tmp_path / "x.qdpx", {"project.qde": qde(body), f"Sources/{SRC.upper()}.txt": TEXT.encode()})
     report = import_qdpx(project, path)
     assert report.counts["codings added"] == 1 and not report.warnings
-    assert project.document("interview").uuid == SRC
-    assert project.code("Film").uuid == CODE
+    assert project.docs.get("interview").uuid == SRC
+    assert project.codes.get("Film").uuid == CODE
 
 
 # --- positions ---------------------------------------------------------------------------------------------------
@@ -217,7 +217,7 @@ def test_nvivo_positions_count_utf16_units_over_crlf_text(project, tmp_path):
     path = qdpx(tmp_path / "nv.qdpx", {"project.qde": qde(source(selection(start, end)), origin="NVivo 14"),
                                        f"Sources/{SRC}.txt": b"\xef\xbb\xbf" + NVIVO_TEXT.encode("utf-8")})
     import_qdpx(project, path)
-    assert [p.text for p in project.passages("Film")] == ["the film"]
+    assert [p.text for p in project.coding.passages("Film")] == ["the film"]
 
 
 def test_the_same_file_counted_in_code_points_lands_elsewhere(project, tmp_path):
@@ -226,7 +226,7 @@ def test_the_same_file_counted_in_code_points_lands_elsewhere(project, tmp_path)
     path = qdpx(tmp_path / "x.qdpx", {"project.qde": qde(source(selection(start, end)), origin="Other"),
                                       f"sources/{SRC}.txt": NVIVO_TEXT.encode("utf-8")})
     import_qdpx(project, path)
-    assert [p.text for p in project.passages("Film")] != ["the film"]
+    assert [p.text for p in project.coding.passages("Film")] != ["the film"]
     project2_path = tmp_path / "again"
     from gtcode import Project
     with Project.init(project2_path, coder="t") as again:

@@ -66,7 +66,7 @@ def test_nvivo_guids_folders_and_users_are_kept(project):
     if not path.exists():
         pytest.skip("sample not in the kit")
     import_exchange_file(project, path)
-    code = project.code("1. Oltás típusa/COVID")
+    code = project.codes.get("1. Oltás típusa/COVID")
     assert code.uuid == "2b5e8f6b-d3a0-412e-9ca8-418531b012f7"
     assert {"floriansipos", "Gergo"} <= {r[0] for r in project.store.all("SELECT name FROM coders")}
 
@@ -97,8 +97,8 @@ def test_real_codebooks_import(project):
     if not (atlas.exists() and taguette.exists()):
         pytest.skip("codebook samples not in the kit")
     report = import_exchange_file(project, atlas)
-    assert project.code("code1").description == "description"
+    assert project.codes.get("code1").description == "description"
     assert any("code set 'code group 1'" in loss for loss in report.losses)
     report = import_exchange_file(project, taguette)         # invalid (empty <Sets/>): warned, imported
     assert any("empty <Sets/>" in w for w in report.warnings)
-    assert {"interesting", "people", "interesting\\places"} <= {c.name for c in project.codes()}
+    assert {"interesting", "people", "interesting\\places"} <= {c.name for c in project.codes.list()}

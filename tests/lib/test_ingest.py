@@ -54,7 +54,7 @@ def test_windows_1252_fallback_is_noted(tmp_path, project):
     doc = read_one(path)
     assert doc.text == text and doc.encoding == "cp1252"
     assert len(doc.notes) == 1 and "old.txt" in doc.notes[0] and "cp1252" in doc.notes[0]
-    report = project.import_paths([path])
+    report = project.docs.import_paths([path])
     assert report.count("imported") == 1
     assert any("old.txt" in n and "cp1252" in n for n in report.notes)
 
@@ -191,13 +191,13 @@ def test_vtt_speakers_times_and_merged_cues(tmp_path, content, turns):
 def test_vtt_segment_times_come_from_their_cues(tmp_path, project):
     path = tmp_path / "call.vtt"
     path.write_bytes(("\ufeff" + TEAMS).replace("\n", "\r\n").encode("utf-8"))
-    project.import_paths([path])
-    segs = [(s.speaker, s.text, s.time_start, s.time_end) for s in project.segments("call")]
+    project.docs.import_paths([path])
+    segs = [(s.speaker, s.text, s.time_start, s.time_end) for s in project.docs.segments("call")]
     assert segs == [("Hannah Reid", "How did it start?", 5.133, 12.17),
                     ("Sam Patel", "With the health visitor.", 65.5, 69.0),
                     ("Sam Patel", "She came every week & stayed.", 70.0, 75.25),
                     ("Hannah Reid", "Thank you.", 80.0, 81.0)]
-    assert [(t["time_start"], t["time_end"]) for t in project.turns("call")] == [(5.133, 12.17), (65.5, 75.25),
+    assert [(t["time_start"], t["time_end"]) for t in project.docs.turns("call")] == [(5.133, 12.17), (65.5, 75.25),
                                                                                (80.0, 81.0)]
 
 
@@ -222,12 +222,12 @@ def test_csv_rows_become_documents_with_case_attributes(tmp_path, project):
                     "R2,40-44,\"Not so much,\nto be honest.\",\nR3,50-54,,Trust B\n", encoding="utf-8")
     docs = read_path(path, ReadOptions())
     assert [(d.case, d.text) for d in docs] == [("R1", "I liked it. A lot."), ("R2", "Not so much,\nto be honest.")]
-    report = project.import_paths([path])
+    report = project.docs.import_paths([path])
     assert report.count("imported") == 2
     assert any("R3" in n for n in report.notes)          # the empty answer is skipped, and said so
-    cases = {c.name: c.attributes for c in project.cases()}
+    cases = {c.name: c.attributes for c in project.cases.list()}
     assert cases == {"R1": {"age_band": "30-34", "site": "Trust A"}, "R2": {"age_band": "40-44"}}
-    assert {d.name: d.case for d in project.documents()} == {"survey-R1": "R1", "survey-R2": "R2"}
+    assert {d.name: d.case for d in project.docs.list()} == {"survey-R1": "R1", "survey-R2": "R2"}
 
 
 def test_csv_named_columns(tmp_path, project):
@@ -235,9 +235,9 @@ def test_csv_named_columns(tmp_path, project):
     path.write_text("who,said,group\nAmy,Too far to travel.,B\nBo,The film helped.,A\n", encoding="utf-8")
     with pytest.raises(InputError, match="answers.csv.*--text-column"):
         read_path(path, ReadOptions())
-    project.import_paths([path], text_column="said", id_column="WHO")
-    assert {c.name: c.attributes for c in project.cases()} == {"Amy": {"group": "B"}, "Bo": {"group": "A"}}
-    assert project.document_text("answers-Bo") == "The film helped."
+    project.docs.import_paths([path], text_column="said", id_column="WHO")
+    assert {c.name: c.attributes for c in project.cases.list()} == {"Amy": {"group": "B"}, "Bo": {"group": "A"}}
+    assert project.docs.text("answers-Bo") == "The film helped."
 
 
 # --- segments and the offset invariant --------------------------------------
@@ -249,14 +249,14 @@ def assert_offsets_hold(project):
     rows = project.store.all("SELECT id, document_id, start_char, end_char FROM segments")
     assert rows and len(sqlite) == len(rows)
     for r in rows:
-        assert sqlite[r["id"]] == project.document_text(r["document_id"])[r["start_char"]:r["end_char"]]
-    for d in project.documents():
-        text = project.document_text(d.id)
-        segs = project.segments(d.id)
+        assert sqlite[r["id"]] == project.docs.text(r["document_id"])[r["start_char"]:r["end_char"]]
+    for d in project.docs.list():
+        text = project.docs.text(d.id)
+        segs = project.docs.segments(d.id)
         for s in segs:
             assert s.text and s.text == text[s.start:s.end] == s.text.strip()
         assert all(a.end <= b.start for a, b in zip(segs, segs[1:]))
-        for t in project.turns(d.id):
+        for t in project.docs.turns(d.id):
             mine = [s for s in segs if s.turn == t["ordinal"]]
             assert all(t["body_start"] <= s.start and s.end <= t["end_char"] for s in mine)
             said = text[t["body_start"]:t["end_char"]]
@@ -266,8 +266,8 @@ def assert_offsets_hold(project):
 def test_segments_are_sentences_and_paragraphs_end_them(tmp_path, project):
     path = tmp_path / "s.txt"
     path.write_text("I: One thing. Another thing?\nR: A line with no stop\nand a second line\n\nA third", encoding="utf-8")
-    project.import_paths([path])
-    assert [(s.speaker, s.text) for s in project.segments("s")] == [
+    project.docs.import_paths([path])
+    assert [(s.speaker, s.text) for s in project.docs.segments("s")] == [
         ("I", "One thing."), ("I", "Another thing?"),
         ("R", "A line with no stop"), ("R", "and a second line"), ("R", "A third")]
     assert_offsets_hold(project)
@@ -275,7 +275,7 @@ def test_segments_are_sentences_and_paragraphs_end_them(tmp_path, project):
 
 def test_offsets_on_every_bundled_transcript(project):
     files = sorted(p for p in TRANSCRIPTS.iterdir() if p.suffix in (".txt", ".docx", ".vtt"))
-    report = project.import_paths(files, interviewer=DEMO_INTERVIEWER)
+    report = project.docs.import_paths(files, interviewer=DEMO_INTERVIEWER)
     assert report.count("imported") == len(files) == 8 and not report.failed
     assert_offsets_hold(project)
 
@@ -286,10 +286,10 @@ def test_offsets_on_an_awkward_file(tmp_path, project):
             "P01: Cafe\u0301 au lait 🙂🙂. Zoe\u0308 said hi 👍🏽.\r\n\r\nSecond para 😀 here\r\n"
             "Interviewer: ok 🇬🇧 fine.\r\n")
     path.write_bytes(text.encode("utf-8"))
-    project.import_paths([path])
-    canonical = project.document_text("awkward")
+    project.docs.import_paths([path])
+    canonical = project.docs.text("awkward")
     assert "\ufeff" not in canonical and "\r" not in canonical and "Café" in canonical
-    segs = [s.text for s in project.segments("awkward")]
+    segs = [s.text for s in project.docs.segments("awkward")]
     # (the blank English sentencizer does not split CJK sentences with no space between them)
     assert segs == ["Hello 🙂 there.", "你好世界。好吗？", "Café au lait 🙂🙂.", "Zoë said hi 👍🏽.",
                     "Second para 😀 here", "ok 🇬🇧 fine."]
@@ -363,11 +363,11 @@ def test_bad_input_fails_alone_in_a_batch(tmp_path, make_docx, project, name, co
     after = tmp_path / "after.txt"
     before.write_text("Interviewer: Hello.\nP01: Hi there.\n", encoding="utf-8")
     after.write_text("Interviewer: Bye.\nP02: See you.\n", encoding="utf-8")
-    report = project.import_paths([before, bad, after])
+    report = project.docs.import_paths([before, bad, after])
     status = {Path(o.source).name: o for o in report.outcomes}
     assert status["before.txt"].status == status["after.txt"].status == "imported"
     assert status[name].status == "failed" and name in status[name].message and reason in status[name].message
-    assert [d.name for d in project.documents()] == ["before", "after"]
+    assert [d.name for d in project.docs.list()] == ["before", "after"]
     store = project.store
     assert store.scalar("SELECT count(*) FROM turns") == 4
     assert store.scalar("SELECT count(*) FROM segments") == 4

@@ -20,10 +20,10 @@ TEXT = ("Interviewer: How did the filming feel?\n\n"
 @pytest.fixture
 def study(project, tmp_path):
     (tmp_path / "P01.txt").write_text(TEXT, encoding="utf-8")
-    project.import_paths([tmp_path / "P01.txt"], case="P01")
-    project.add_code("Barriers")
-    project.add_code("Fear of judgement", "Barriers")
-    project.apply_code("D1:2", "Fear of judgement")
+    project.docs.import_paths([tmp_path / "P01.txt"], case="P01")
+    project.codes.add("Barriers")
+    project.codes.add("Fear of judgement", "Barriers")
+    project.coding.apply("D1:2", "Fear of judgement")
     return project
 
 
@@ -34,7 +34,7 @@ def _memo_rows(project):
 
 
 def test_new_memo_with_links_and_references(study):
-    memo, unresolved = study.new_memo(
+    memo, unresolved = study.memos.new(
         "Being watched", "Mothers feel assessed: [[D1:2]] and [[code:Fear of judgement]]; see [[memo:7]].",
         type="theoretical", links=["doc:P01"])
     assert unresolved == ["memo:7"]          # reported, not dropped
@@ -49,74 +49,74 @@ def test_new_memo_with_links_and_references(study):
 def test_bad_links_and_types_create_nothing(study):
     before = _memo_rows(study)
     with pytest.raises(BadLink, match="no code 'Nope'"):
-        study.new_memo("T", "text", links=["code:Nope"])
+        study.memos.new("T", "text", links=["code:Nope"])
     with pytest.raises(BadLink, match="expected code:NAME"):
-        study.new_memo("T", "text", links=["banana"])
+        study.memos.new("T", "text", links=["banana"])
     with pytest.raises(InputError, match="memo type 'theory'"):
-        study.new_memo("T", "text", type="theory")
+        study.memos.new("T", "text", type="theory")
     with pytest.raises(InputError, match="empty memo"):
-        study.new_memo("T", "   ")
+        study.memos.new("T", "   ")
     with pytest.raises(UnknownMemo):
-        study.memo(42)
+        study.memos.get(42)
     assert _memo_rows(study) == before
 
 
 def test_versions_never_lose_text(study):
-    memo, _ = study.new_memo("Draft", "First thought.")
-    study.edit_memo(memo.id, body="Second thought.")
-    study.edit_memo(memo.id, title="Better title")
-    versions = study.memo_history(memo.id)
+    memo, _ = study.memos.new("Draft", "First thought.")
+    study.memos.edit(memo.id, body="Second thought.")
+    study.memos.edit(memo.id, title="Better title")
+    versions = study.memos.history(memo.id)
     assert [(v.version, v.title, v.body) for v in versions] == [
         (1, "Draft", "First thought."), (2, "Draft", "Second thought."), (3, "Better title", "Second thought.")]
     assert "-First thought." in versions[1].diff and "+Second thought." in versions[1].diff
-    assert study.memo(memo.id).version == 3
+    assert study.memos.get(memo.id).version == 3
     with pytest.raises(InputError, match="nothing was saved"):
-        study.edit_memo(memo.id, body="")
-    assert len(study.memo_history(memo.id)) == 3
+        study.memos.edit(memo.id, body="")
+    assert len(study.memos.history(memo.id)) == 3
 
 
 def test_comments_signoff_and_changed_since(study):
-    memo, _ = study.new_memo("Being watched", "Text.")
+    memo, _ = study.memos.new("Being watched", "Text.")
     study.coder = "Dr Okafor"
-    first = study.comment_memo(memo.id, "Say more about practitioners.")
-    study.comment_memo(memo.id, "And the second trust?", reply_to=first.id)
-    study.signoff_memo(memo.id, "read")
+    first = study.memos.comment(memo.id, "Say more about practitioners.")
+    study.memos.comment(memo.id, "And the second trust?", reply_to=first.id)
+    study.memos.signoff(memo.id, "read")
     study.coder = "tester"
-    assert study.memo(memo.id).review == "signed off"
-    assert [m.id for m in study.memos(unreviewed=True)] == []
-    study.edit_memo(memo.id, body="Text, revised.")
-    m = study.memo(memo.id)
+    assert study.memos.get(memo.id).review == "signed off"
+    assert [m.id for m in study.memos.list(unreviewed=True)] == []
+    study.memos.edit(memo.id, body="Text, revised.")
+    m = study.memos.get(memo.id)
     assert m.review == "changed since sign-off"
     assert [(c.author, c.parent_id) for c in m.comments] == [("Dr Okafor", None), ("Dr Okafor", first.id)]
-    assert [x.id for x in study.memos(unreviewed=True)] == [memo.id]
+    assert [x.id for x in study.memos.list(unreviewed=True)] == [memo.id]
     with pytest.raises(InputError, match="no comment 99"):
-        study.comment_memo(memo.id, "x", reply_to=99)
+        study.memos.comment(memo.id, "x", reply_to=99)
 
 
 def test_links_survive_rename_and_merge_and_show_in_codes(study):
-    memo, _ = study.new_memo("On judgement", "About [[code:Fear of judgement]].", type="code")
-    study.rename_code("Fear of judgement", "Feeling judged")
-    assert [link.label for link in study.memo(memo.id).links] == ["Barriers/Feeling judged"]
-    study.add_code("Watched", "Barriers")
-    other, _ = study.new_memo("Watched", "x", type="code", links=["code:Watched"])
-    study.merge_codes(["Watched"], "Feeling judged")
-    assert [link.label for link in study.memo(other.id).links] == ["Barriers/Feeling judged"]
-    assert [m.id for m in study.memos(code="Feeling judged")] == [memo.id, other.id]
-    study.undo()   # the merge: the memo points at 'Watched' again
-    assert [link.label for link in study.memo(other.id).links] == ["Barriers/Watched"]
+    memo, _ = study.memos.new("On judgement", "About [[code:Fear of judgement]].", type="code")
+    study.codes.rename("Fear of judgement", "Feeling judged")
+    assert [link.label for link in study.memos.get(memo.id).links] == ["Barriers/Feeling judged"]
+    study.codes.add("Watched", "Barriers")
+    other, _ = study.memos.new("Watched", "x", type="code", links=["code:Watched"])
+    study.codes.merge(["Watched"], "Feeling judged")
+    assert [link.label for link in study.memos.get(other.id).links] == ["Barriers/Feeling judged"]
+    assert [m.id for m in study.memos.list(code="Feeling judged")] == [memo.id, other.id]
+    study.history.undo()   # the merge: the memo points at 'Watched' again
+    assert [link.label for link in study.memos.get(other.id).links] == ["Barriers/Watched"]
 
 
 def test_memo_filters(study):
-    study.new_memo("A", "x", type="code")
+    study.memos.new("A", "x", type="code")
     study.coder = "second"
-    study.new_memo("B", "y", type="reflexive")
+    study.memos.new("B", "y", type="reflexive")
     study.coder = "tester"
-    assert [m.title for m in study.memos(type="reflexive")] == ["B"]
-    assert [m.title for m in study.memos(author="second")] == ["B"]
-    assert [m.title for m in study.memos(since="2000-01-01")] == ["A", "B"]
-    assert study.memos(since="2999-01-01") == []
-    study.add_memo_type("analytic", "notes on sampling")
-    assert study.new_memo("C", "z", type="Analytic")[0].type == "analytic"
+    assert [m.title for m in study.memos.list(type="reflexive")] == ["B"]
+    assert [m.title for m in study.memos.list(author="second")] == ["B"]
+    assert [m.title for m in study.memos.list(since="2000-01-01")] == ["A", "B"]
+    assert study.memos.list(since="2999-01-01") == []
+    study.memos.add_type("analytic", "notes on sampling")
+    assert study.memos.new("C", "z", type="Analytic")[0].type == "analytic"
 
 
 # --- CLI ----------------------------------------------------------------------
@@ -145,7 +145,7 @@ def test_cli_memo_new_in_the_editor(study, tmp_path):
     res = run(study, "memo", "new", "--type", "reflexive", "--link", "code:Fear of judgement",
               env={"EDITOR": editor, "VISUAL": ""})
     assert "Memo #1 'Seen on film' (reflexive) saved with 2 link(s)" in res.stderr
-    memo = study.memo(1)
+    memo = study.memos.get(1)
     assert memo.body == "She saw [[D1:3]] differently."
 
 
@@ -196,7 +196,7 @@ def test_cli_comment_signoff_and_codes_show(study):
     (["memo", "comment", "9", "hello"], "no memo"),
 ])
 def test_cli_bad_input_one_line(study, args, message):
-    study.new_memo("Existing", "text")
+    study.memos.new("Existing", "text")
     before = _memo_rows(study)
     res = run(study, *args, ok=False)
     assert res.exit_code == 1 and message in res.stderr and len(res.stderr.strip().splitlines()) == 1, res.stderr
@@ -206,9 +206,9 @@ def test_cli_bad_input_one_line(study, args, message):
 def test_cli_link_unlink_types_and_export(study, tmp_path):
     run(study, "memo", "new", "--title", "On fear", "--body", "See [[D1:3]].")
     run(study, "memo", "link", "1", "seg:D1:2", "code:Fear of judgement")
-    assert {link.label for link in study.memo(1).links} == {"D1:2", "D1:3", "Barriers/Fear of judgement"}
+    assert {link.label for link in study.memos.get(1).links} == {"D1:2", "D1:3", "Barriers/Fear of judgement"}
     run(study, "memo", "unlink", "1", "seg:D1:2")
-    assert {link.label for link in study.memo(1).links} == {"D1:3", "Barriers/Fear of judgement"}
+    assert {link.label for link in study.memos.get(1).links} == {"D1:3", "Barriers/Fear of judgement"}
     res = run(study, "memo", "unlink", "1", "seg:D1:3", ok=False)   # a [[reference]] goes by editing the text
     assert res.exit_code == 1 and "edit them out" in res.stderr
     res = run(study, "memo", "types", "--add", "analytic", "--description", "notes on sampling")

@@ -21,15 +21,15 @@ P02 = ("Interviewer: And for you?\n\n"
 def study(project, tmp_path):
     for name, text in (("P01.txt", P01), ("P02.txt", P02)):
         (tmp_path / name).write_text(text, encoding="utf-8")
-    project.import_paths([tmp_path / "P01.txt", tmp_path / "P02.txt"])
-    project.set_case("P01", {"role": "mother"})
-    project.set_case("P02", {"role": "practitioner"})
-    project.add_code("Feeling judged")
-    project.add_code("Warm practitioner")
-    project.add_code("Home visits")
-    project.apply_code(["D1:2", "D2:2"], "Feeling judged")
-    project.apply_code(["D1:3", "D2:3"], "Warm practitioner")
-    project.apply_code("D2:4", "Home visits")
+    project.docs.import_paths([tmp_path / "P01.txt", tmp_path / "P02.txt"])
+    project.cases.set("P01", {"role": "mother"})
+    project.cases.set("P02", {"role": "practitioner"})
+    project.codes.add("Feeling judged")
+    project.codes.add("Warm practitioner")
+    project.codes.add("Home visits")
+    project.coding.apply(["D1:2", "D2:2"], "Feeling judged")
+    project.coding.apply(["D1:3", "D2:3"], "Warm practitioner")
+    project.coding.apply("D2:4", "Home visits")
     return project
 
 
@@ -40,73 +40,73 @@ def _rows(project):
 
 
 def _build(study):
-    study.new_category("Engagement with VIG")
-    study.new_category("Fear of surveillance")
-    study.new_category("Trust in the practitioner")
-    study.add_to_category("Fear of surveillance", ["Feeling judged"])
-    study.add_to_category("Trust in the practitioner", ["Warm practitioner"])
-    study.relate("Fear of surveillance", "hinders", "Engagement with VIG", evidence=["D1:2", "D2:2"])
-    study.relate("Trust in the practitioner", "facilitates", "Engagement with VIG", evidence="D1:3")
-    study.set_core("Engagement with VIG")
+    study.model.new_category("Engagement with VIG")
+    study.model.new_category("Fear of surveillance")
+    study.model.new_category("Trust in the practitioner")
+    study.model.add_to_category("Fear of surveillance", ["Feeling judged"])
+    study.model.add_to_category("Trust in the practitioner", ["Warm practitioner"])
+    study.model.relate("Fear of surveillance", "hinders", "Engagement with VIG", evidence=["D1:2", "D2:2"])
+    study.model.relate("Trust in the practitioner", "facilitates", "Engagement with VIG", evidence="D1:3")
+    study.model.set_core("Engagement with VIG")
 
 
 def test_categories_live_in_the_code_tree(study):
     _build(study)
-    paths = [c.path for c in study.codes()]
+    paths = [c.path for c in study.codes.list()]
     assert "Fear of surveillance/Feeling judged" in paths
-    assert [c.path for c in study.categories()] == ["Engagement with VIG", "Fear of surveillance",
+    assert [c.path for c in study.model.categories()] == ["Engagement with VIG", "Fear of surveillance",
                                                     "Trust in the practitioner"]
-    promoted = study.new_category("Home visits")   # an existing code becomes a category, codings kept
-    assert promoted.is_category and len(study.passages("Home visits")) == 1
+    promoted = study.model.new_category("Home visits")   # an existing code becomes a category, codings kept
+    assert promoted.is_category and len(study.coding.passages("Home visits")) == 1
     with pytest.raises(InputError, match="already a category"):
-        study.new_category("Home visits")
+        study.model.new_category("Home visits")
     with pytest.raises(UnknownCategory, match="is a code, not a category"):
-        study.add_to_category("Feeling judged", ["Home visits"])
+        study.model.add_to_category("Feeling judged", ["Home visits"])
 
 
 def test_properties_and_dimensions(study):
     _build(study)
-    study.add_property("Fear of surveillance", "intensity", "mild..overwhelming")
-    assert study.place("Fear of surveillance", "intensity", ["D1:2=overwhelming", "D2:2=mild"]) == 2
-    [prop] = study.properties("Fear of surveillance")
+    study.model.add_property("Fear of surveillance", "intensity", "mild..overwhelming")
+    assert study.model.place("Fear of surveillance", "intensity", ["D1:2=overwhelming", "D2:2=mild"]) == 2
+    [prop] = study.model.properties("Fear of surveillance")
     assert (prop.low, prop.high) == ("mild", "overwhelming")
     assert [(p["address"], p["value"]) for p in prop.placements] == [("D1:2", "overwhelming"), ("D2:2", "mild")]
     with pytest.raises(InputError, match="LOW..HIGH"):
-        study.add_property("Fear of surveillance", "duration", "short-long")
+        study.model.add_property("Fear of surveillance", "duration", "short-long")
     with pytest.raises(InputError, match="no property 'intensty'.*did you mean 'intensity'"):
-        study.place("Fear of surveillance", "intensty", ["D1:2=high"])
+        study.model.place("Fear of surveillance", "intensty", ["D1:2=high"])
 
 
 def test_relations_grounding_types_and_bad_input(study):
     _build(study)
-    rels = {(r.source, r.type, r.target): r for r in study.relations()}
+    rels = {(r.source, r.type, r.target): r for r in study.model.relations()}
     fear = rels[("Fear of surveillance", "hinders", "Engagement with VIG")]
     assert (fear.passages, fear.participants, fear.polarity) == (2, 2, "-")
-    assert [r.type for r in study.relations(type="facilitates")] == ["facilitates"]
+    assert [r.type for r in study.model.relations(type="facilitates")] == ["facilitates"]
     before = _rows(study)
     with pytest.raises(UnknownRelationType, match="did you mean 'hinders'"):
-        study.relate("Fear of surveillance", "hindrs", "Engagement with VIG")
+        study.model.relate("Fear of surveillance", "hindrs", "Engagement with VIG")
     with pytest.raises(InputError, match="no segment 9"):
-        study.relate("Fear of surveillance", "causes", "Engagement with VIG", evidence=["D1:9"])
+        study.model.relate("Fear of surveillance", "causes", "Engagement with VIG", evidence=["D1:9"])
     with pytest.raises(BadRelation, match="itself"):
-        study.relate("Fear of surveillance", "causes", "Fear of surveillance")
-    study.relate("Feeling judged", "is-part-of", "Fear of surveillance")
+        study.model.relate("Fear of surveillance", "causes", "Fear of surveillance")
+    study.model.relate("Feeling judged", "is-part-of", "Fear of surveillance")
     with pytest.raises(BadRelation, match="cycle"):
-        study.relate("Fear of surveillance", "is-part-of", "Feeling judged")
-    study.undo()
+        study.model.relate("Fear of surveillance", "is-part-of", "Feeling judged")
+    study.history.undo()
     assert _rows(study) == before
-    study.add_relation_type("protects-from", "protects from", "+")
-    study.relate("Trust in the practitioner", "protects-from", "Fear of surveillance")
-    assert study.relations(type="protects-from")[0].polarity == "+"
+    study.model.add_relation_type("protects-from", "protects from", "+")
+    study.model.relate("Trust in the practitioner", "protects-from", "Fear of surveillance")
+    assert study.model.relations(type="protects-from")[0].polarity == "+"
 
 
 def test_paradigm_core_and_model_show(study):
     _build(study)
-    study.new_category("Visits at home")
-    study.add_to_category("Visits at home", ["Home visits"])
-    view = study.paradigm("Engagement with VIG", strategy=["Visits at home"])
+    study.model.new_category("Visits at home")
+    study.model.add_to_category("Visits at home", ["Home visits"])
+    view = study.model.paradigm("Engagement with VIG", strategy=["Visits at home"])
     assert view["strategy"] == ["Visits at home"] and view["condition"] == []
-    model = study.model(by="role")
+    model = study.model.show(by="role")
     assert model["core"]["path"] == "Engagement with VIG"
     [barrier] = model["roles"]["barrier"]
     assert barrier["path"] == "Fear of surveillance" and barrier["codes"] == ["Fear of surveillance/Feeling judged"]
@@ -115,21 +115,21 @@ def test_paradigm_core_and_model_show(study):
     assert [f["path"] for f in model["roles"]["facilitator"]] == ["Trust in the practitioner"]
     assert [s["path"] for s in model["roles"]["strategy"]] == ["Visits at home"]
     with pytest.raises(UnknownCategory):
-        study.set_core("Feeling judged")
+        study.model.set_core("Feeling judged")
 
 
 def test_model_check_reports_what_is_not_grounded(study):
-    kinds = {p.kind for p in study.check_model()}
+    kinds = {p.kind for p in study.model.check()}
     assert {"code in no category", "no core category"} <= kinds
     _build(study)
-    problems = study.check_model(min_evidence=2)
+    problems = study.model.check(min_evidence=2)
     text = {(p.kind, p.item) for p in problems}
     assert ("thin relation", "Trust in the practitioner facilitates Engagement with VIG") in text
     assert ("code in no category", "Home visits") in text
     assert ("no properties", "Fear of surveillance") in text
     assert not any(p.kind == "ungrounded relation" for p in problems)
-    study.new_category("Island")
-    assert ("not reached from the core", "Island") in {(p.kind, p.item) for p in study.check_model()}
+    study.model.new_category("Island")
+    assert ("not reached from the core", "Island") in {(p.kind, p.item) for p in study.model.check()}
 
 
 def run(project, *args, ok=True):
@@ -173,7 +173,7 @@ def test_cli_axial_workflow(study):
     (["relate", "Feeling judged"], "expected SOURCE TYPE TARGET"),
 ])
 def test_cli_bad_input(study, args, message):
-    study.new_category("Engagement with VIG")
+    study.model.new_category("Engagement with VIG")
     before = _rows(study)
     res = run(study, *args, ok=False)
     assert res.exit_code == 1 and message in res.stderr and len(res.stderr.strip().splitlines()) == 1, res.stderr
@@ -187,7 +187,7 @@ def test_cli_unrelate_types_define_and_suggest(study):
     run(study, "relate", "--define", "protects-from", "--label", "protects from", "--polarity", "+")
     run(study, "relate", "Trust in the practitioner", "protects-from", "Fear of surveillance")
     run(study, "unrelate", "Trust in the practitioner", "protects-from", "Fear of surveillance")
-    assert [r.type for r in study.relations()] == ["hinders", "facilitates"]
+    assert [r.type for r in study.model.relations()] == ["hinders", "facilitates"]
     res = run(study, "unrelate", "Trust in the practitioner", "protects-from", "Fear of surveillance", ok=False)
     assert res.exit_code == 1 and "no relation" in res.stderr
     before = _rows(study)

@@ -28,54 +28,54 @@ def _snapshot(project):
 
 def test_import_records_event_with_coder_and_command(project, tmp_path):
     project.command = "gtcode import P01.txt"
-    report = project.import_paths([_write(tmp_path, "P01.txt", INTERVIEW)])
+    report = project.docs.import_paths([_write(tmp_path, "P01.txt", INTERVIEW)])
     assert report.count("imported") == 1
-    event = project.events()[0]
+    event = project.history.events()[0]
     assert event["action"] == "document.import"
     assert event["coder"] == "tester"
     assert event["command"] == "gtcode import P01.txt"
     assert event["data"]["document"]["name"] == "P01"
-    assert event["entity_uuid"] == project.document("P01").uuid
+    assert event["entity_uuid"] == project.docs.get("P01").uuid
 
 
 def test_reimport_of_identical_content_is_skipped(project, tmp_path):
     path = _write(tmp_path, "P01.txt", INTERVIEW)
-    project.import_paths([path])
+    project.docs.import_paths([path])
     before = _snapshot(project)
-    again = project.import_paths([path])
+    again = project.docs.import_paths([path])
     assert again.count("skipped") == 1 and again.count("imported") == 0
     assert "identical to D1" in again.outcomes[0].message
     assert _snapshot(project) == before  # not even an event: nothing changed
 
 
 def test_same_content_under_another_name_is_skipped_too(project, tmp_path):
-    project.import_paths([_write(tmp_path, "P01.txt", INTERVIEW)])
-    report = project.import_paths([_write(tmp_path, "copy-of-P01.txt", INTERVIEW)])
+    project.docs.import_paths([_write(tmp_path, "P01.txt", INTERVIEW)])
+    report = project.docs.import_paths([_write(tmp_path, "copy-of-P01.txt", INTERVIEW)])
     assert report.count("skipped") == 1
-    assert len(project.documents()) == 1
+    assert len(project.docs.list()) == 1
 
 
 def test_changed_transcript_needs_replace(project, tmp_path):
     path = _write(tmp_path, "P01.txt", INTERVIEW)
-    project.import_paths([path])
-    doc = project.document("P01")
+    project.docs.import_paths([path])
+    doc = project.docs.get("P01")
     path.write_text(INTERVIEW + "Interviewer: Anything else?\nP01: No, that's all.\n", encoding="utf-8")
-    refused = project.import_paths([path])
+    refused = project.docs.import_paths([path])
     assert refused.count("failed") == 1 and "--replace" in refused.outcomes[0].message
-    replaced = project.import_paths([path], replace=True)
+    replaced = project.docs.import_paths([path], replace=True)
     assert replaced.count("replaced") == 1
-    after = project.document("P01")
+    after = project.docs.get("P01")
     assert (after.id, after.uuid) == (doc.id, doc.uuid)   # same document, new text
     assert after.turns == 4
-    texts = [s.text for s in project.segments("P01")]
+    texts = [s.text for s in project.docs.segments("P01")]
     assert texts[-1] == "No, that's all."
-    event = project.events()[0]
+    event = project.history.events()[0]
     assert event["action"] == "document.replace"
     assert event["data"]["before"]["text"] == INTERVIEW  # enough to reverse it
     assert len(event["data"]["before"]["segments"]) == doc.segments
-    hits, _ = project.search("nervous")
+    hits, _ = project.analysis.search("nervous")
     assert [h.address for h in hits] == ["D1:2"]
-    hits, _ = project.search("anything")
+    hits, _ = project.analysis.search("anything")
     assert [h.text for h in hits] == ["Anything else?"]  # the index followed the new text
 
 
@@ -83,10 +83,10 @@ def test_batch_carries_on_and_failed_file_leaves_nothing(project, tmp_path):
     good = _write(tmp_path, "P01.txt", INTERVIEW)
     empty = _write(tmp_path, "P02.txt", "   \n")
     good2 = _write(tmp_path, "P03.txt", INTERVIEW.replace("smile", "laugh"))
-    report = project.import_paths([good, empty, tmp_path / "nope.txt", good2])
+    report = project.docs.import_paths([good, empty, tmp_path / "nope.txt", good2])
     assert [o.status for o in report.outcomes if o.source.endswith(("P01.txt", "P03.txt"))] == ["imported"] * 2
     assert report.count("failed") == 2
-    assert {d.name for d in project.documents()} == {"P01", "P03"}
+    assert {d.name for d in project.docs.list()} == {"P01", "P03"}
 
 
 def test_failure_while_writing_rolls_back_that_file_only(project, tmp_path, monkeypatch):
@@ -104,18 +104,18 @@ def test_failure_while_writing_rolls_back_that_file_only(project, tmp_path, monk
     monkeypatch.setattr(Txn, "record", flaky)
     a = _write(tmp_path, "P01.txt", INTERVIEW)
     b = _write(tmp_path, "P03.txt", INTERVIEW.replace("smile", "laugh"))
-    report = project.import_paths([a, b])
+    report = project.docs.import_paths([a, b])
     assert report.count("imported") == 1 and report.count("failed") == 1
-    assert [d.name for d in project.documents()] == ["P01"]
+    assert [d.name for d in project.docs.list()] == ["P01"]
     assert project.store.scalar("SELECT count(*) FROM turns WHERE document_id NOT IN (SELECT id FROM documents)") == 0
-    assert project.store.scalar("SELECT count(*) FROM segment_fts") == project.documents()[0].segments
+    assert project.store.scalar("SELECT count(*) FROM segment_fts") == project.docs.list()[0].segments
 
 
 def test_interrupted_command_changes_nothing(project, tmp_path, monkeypatch):
     """One transaction per command: an interrupt mid-batch leaves the project exactly as it was."""
     import gtcode.ingest.importer as documents
 
-    project.import_paths([_write(tmp_path, "P00.txt", INTERVIEW.replace("nervous", "calm"))])
+    project.docs.import_paths([_write(tmp_path, "P00.txt", INTERVIEW.replace("nervous", "calm"))])
     before = _snapshot(project)
     real = documents.write_document
 
@@ -127,16 +127,16 @@ def test_interrupted_command_changes_nothing(project, tmp_path, monkeypatch):
     monkeypatch.setattr(documents, "write_document", interrupted)
     files = [_write(tmp_path, "P01.txt", INTERVIEW), _write(tmp_path, "P03.txt", INTERVIEW.replace("smile", "wave"))]
     with pytest.raises(KeyboardInterrupt):
-        project.import_paths(files)
+        project.docs.import_paths(files)
     assert _snapshot(project) == before
 
 
 def test_case_from_option_and_from_file_stem(project, tmp_path):
-    project.set_case("P04", {"role": "mother"})
-    project.import_paths([_write(tmp_path, "P04_interview.txt", INTERVIEW)])
-    project.import_paths([_write(tmp_path, "anon.txt", INTERVIEW.replace("smile", "yawn"))], case="P07")
-    assert project.document("P04_interview").case == "P04"
-    assert project.document("anon").case == "P07"
+    project.cases.set("P04", {"role": "mother"})
+    project.docs.import_paths([_write(tmp_path, "P04_interview.txt", INTERVIEW)])
+    project.docs.import_paths([_write(tmp_path, "anon.txt", INTERVIEW.replace("smile", "yawn"))], case="P07")
+    assert project.docs.get("P04_interview").case == "P04"
+    assert project.docs.get("anon").case == "P07"
 
 
 def test_coder_identity_precedence(monkeypatch):
@@ -151,17 +151,17 @@ def test_coder_identity_precedence(monkeypatch):
 def test_coder_is_recorded_on_what_they_create(tmp_path, monkeypatch):
     monkeypatch.setenv("GTCODE_USER", "Second Coder")
     p = Project.init(tmp_path / "x")
-    p.import_paths([_write(tmp_path, "P01.txt", INTERVIEW)])
-    assert p.document("P01").imported_by == "Second Coder"
-    assert {e["coder"] for e in p.events()} == {"Second Coder"}
+    p.docs.import_paths([_write(tmp_path, "P01.txt", INTERVIEW)])
+    assert p.docs.get("P01").imported_by == "Second Coder"
+    assert {e["coder"] for e in p.history.events()} == {"Second Coder"}
 
 
 def test_missing_spacy_model_is_one_clear_error(project, tmp_path):
     from gtcode.errors import NlpModelMissing
 
     with pytest.raises(NlpModelMissing, match="not installed; gtcode downloads nothing"):
-        project.import_paths([_write(tmp_path, "P01.txt", INTERVIEW)], nlp="en_core_web_nonexistent")
-    assert project.documents() == []
+        project.docs.import_paths([_write(tmp_path, "P01.txt", INTERVIEW)], nlp="en_core_web_nonexistent")
+    assert project.docs.list() == []
 
 
 def test_lookup_lemmatizer_works_offline():
@@ -175,7 +175,7 @@ def test_lookup_lemmatizer_works_offline():
 def test_progress_reports_every_file(project, tmp_path):
     files = [_write(tmp_path, f"P0{i}.txt", INTERVIEW.replace("smile", f"smile {i}")) for i in range(1, 7)]
     seen = []
-    report = project.import_paths(files + [tmp_path / "missing.txt"], progress=lambda n, label: seen.append((n, label)))
+    report = project.docs.import_paths(files + [tmp_path / "missing.txt"], progress=lambda n, label: seen.append((n, label)))
     assert report.count("imported") == 6
     assert sum(n for n, _ in seen) == 6 and seen[-1][1] == "P06.txt"
 
@@ -187,7 +187,7 @@ def test_duplicates_within_one_batch(project, tmp_path):
     first = _write(tmp_path / "a", "P01.txt", INTERVIEW)
     same_text = _write(tmp_path / "b", "copy.txt", INTERVIEW)
     same_name = _write(tmp_path / "b", "P01.txt", INTERVIEW.replace("smile", "frown"))
-    report = project.import_paths([first, same_text, same_name])
+    report = project.docs.import_paths([first, same_text, same_name])
     assert [o.status for o in report.outcomes] == ["imported", "skipped", "failed"]
     assert "also named 'P01'" in report.outcomes[2].message
-    assert [d.name for d in project.documents()] == ["P01"]
+    assert [d.name for d in project.docs.list()] == ["P01"]

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from gtcode.cli import app
 from gtcode.errors import InputError, NothingToUndo
-from gtcode.redact import BadKey, OffsetMap, Pseudonymiser, apply, check, load_key
+from gtcode.redact import BadKey, OffsetMap, Pseudonymiser, apply, check, compact, load_key
 
 from tests.conftest import TRANSCRIPTS
 
@@ -60,6 +60,14 @@ def _import(project, paths, pseudonymiser=None):
     settings = ImportSettings(read=ReadOptions(None, None, None, None), pseudonymiser=pseudonymiser)
     with project.transaction() as txn:
         return run_import(project.store, txn, [str(p) for p in paths], settings)
+
+
+def _apply(project, pseudonymiser):
+    """Pseudonymise what is stored, as `gtcode redact apply` does: one transaction, then compaction."""
+    with project.transaction() as txn:
+        report = apply(project.store, txn, pseudonymiser)
+    report.compacted = compact(project.store)
+    return report
 
 
 def _file_bytes(project) -> bytes:
@@ -220,15 +228,15 @@ def test_several_bad_rows_are_counted_and_a_missing_or_binary_key_is_refused(tmp
 def test_import_with_a_key_stores_only_pseudonyms_and_tags(project, interview, key):
     report = _import(project, [interview], Pseudonymiser.from_key(key))
     assert report.count("imported") == 1
-    text = project.document_text("P09")
+    text = project.docs.text("P09")
     assert "Jo Bell: Anna came round on a Tuesday. Anna's lovely, honestly." in text
     assert "her number, [phone], and her email [email]." in text
     assert "ALFIE was born on [date of birth] at the hospital near [postcode]. His NHS number is [NHS number]." in text
     assert "I was diagnosed in 2019, in March, before all this." in text
-    assert [t["speaker"] for t in project.turns("P09")] == ["Interviewer", "Jo Bell", "Interviewer", "Jo Bell"]
-    for t in project.turns("P09"):  # labels and speech still line up after the lengths changed
+    assert [t["speaker"] for t in project.docs.turns("P09")] == ["Interviewer", "Jo Bell", "Interviewer", "Jo Bell"]
+    for t in project.docs.turns("P09"):  # labels and speech still line up after the lengths changed
         assert text[t["start_char"]:t["body_start"]].rstrip() == f"{t['speaker']}:"
-    segs = [s.text for s in project.segments("P09")]
+    segs = [s.text for s in project.docs.segments("P09")]
     assert "Anna's lovely, honestly." in segs and "She left her number, [phone], and her email [email]." in segs
     assert report.notes == ["P09: pseudonymised 11 replacement(s) (NHS number 1, date of birth 1, email 1, "
                             "name 6, phone 1, postcode 1)"]
@@ -246,20 +254,20 @@ def test_the_key_never_enters_the_project(tmp_path, key):
                          Pseudonymiser.from_key(key))
         assert report.count("imported") == 3
         assert _leaks(safe, SAMPLE_REAL + ["key.csv", str(key.parent)]) == []
-        events = json.dumps(safe.events(), ensure_ascii=False).lower()
+        events = json.dumps(safe.history.events(), ensure_ascii=False).lower()
         assert not [n for n in SAMPLE_REAL if n.lower() in events]
-        assert "Dr Asha Rao" in {t["speaker"] for t in safe.turns("P06")}
-        assert "Freddie" not in safe.document_text("P04_interview") and "Alfie's my third" in safe.document_text(
+        assert "Dr Asha Rao" in {t["speaker"] for t in safe.docs.turns("P06")}
+        assert "Freddie" not in safe.docs.text("P04_interview") and "Alfie's my third" in safe.docs.text(
             "P04_interview")
-        assert safe.search("Alfie")[1] > 0 and safe.search("Freddie")[1] == 0
-        assert check(safe, Pseudonymiser.from_key(key)) == []
+        assert safe.analysis.search("Alfie")[1] > 0 and safe.analysis.search("Freddie")[1] == 0
+        assert check(safe.store, Pseudonymiser.from_key(key)) == []
 
 
 def test_a_file_name_holding_a_name_is_recorded_with_the_pseudonym(project, tmp_path, key):
     path = tmp_path / "Kerry Walsh interview.txt"
     path.write_text(INTERVIEW, encoding="utf-8")
     _import(project, [path], Pseudonymiser.from_key(key))
-    doc = project.documents()[0]
+    doc = project.docs.list()[0]
     assert doc.name == "Jo Bell interview" and doc.source_path.endswith("Jo Bell interview.txt")
     assert _leaks(project, ["Kerry", "Walsh"]) == []
 
@@ -279,16 +287,16 @@ def test_import_pseudonymise_option_refuses_a_bad_key_and_imports_nothing(tmp_pa
     assert result.stderr.strip().splitlines() == [f"Error: {bad} line 3: no pseudonym for 'Lucy' (write one, or a "
                                                   "tag such as [name]); nothing was changed"]
     with Project.open(tmp_path / "study") as p:
-        assert p.documents() == []
+        assert p.docs.list() == []
 
 
 # --- check ------------------------------------------------------------------------------
 
 def test_check_lists_names_and_identifiers_where_they_are(project, interview, key):
     _import(project, [interview])
-    project.add_code("Guider relationship", description="Trust in Lucy as a person")
-    project.new_memo("First visit", "The guider rang her on 07700 900123 before the visit.")
-    hits = check(project, Pseudonymiser.from_key(key))
+    project.codes.add("Guider relationship", description="Trust in Lucy as a person")
+    project.memos.new("First visit", "The guider rang her on 07700 900123 before the visit.")
+    hits = check(project.store, Pseudonymiser.from_key(key))
     found = {(h.place, h.kind, h.text) for h in hits}
     assert ("D1:3", "name", "Lucy") in found and ("D1:5", "phone", "07700 900123") in found
     assert ("D1 turn 2 speaker", "name", "Kerry Walsh") in found and ("D1:6", "name", "Freddie") in found
@@ -296,7 +304,7 @@ def test_check_lists_names_and_identifiers_where_they_are(project, interview, ke
     assert ("code 'Guider relationship' description", "name", "Lucy") in found
     assert ("memo #1 version 1 body", "phone", "07700 900123") in found
     assert all(h.fixable for h in hits)
-    assert not [h for h in check(project) if h.kind == "name"]   # without the key: detectors only
+    assert not [h for h in check(project.store) if h.kind == "name"]   # without the key: detectors only
 
 
 def test_redact_check_cli_exits_1_when_anything_is_found_and_0_when_clean(cli, tmp_path, interview, key):
@@ -338,19 +346,19 @@ def coded(project, key):
     """P04 (Freddie, Lucy) imported without a key, then coded, linked and related."""
     key.write_text(SAMPLE_KEY, encoding="utf-8")
     _import(project, [TRANSCRIPTS / "P04_interview.txt"])
-    text = project.document_text("P04_interview")
-    segs = project.segments("P04_interview")
+    text = project.docs.text("P04_interview")
+    segs = project.docs.segments("P04_interview")
     named = [s.address for s in segs if "Freddie" in s.text or "Lucy" in s.text]
     freddie = next(s.address for s in segs if "Freddie" in s.text)
-    project.apply_code(named[:4], "Baby at the centre", create=True)
-    project.apply_code(freddie, "In vivo", quote="Freddie", create=True)
-    project.apply_code(f"{segs[20].address}-{segs[24].ordinal}", "Long passage", create=True)
-    project.new_memo("Guider relationship", "Why the guider mattered.", links=[f"seg:{named[2]}"])
-    project.new_category("Trust")
-    project.add_to_category("Trust", ["Baby at the centre"])
-    project.new_category("Engagement")
-    project.relate("Trust", "facilitates", "Engagement", evidence=[named[3]])
-    project.set_property("Trust", "intensity", dimension="low..high", at=[f"{named[0]}=high"])
+    project.coding.apply(named[:4], "Baby at the centre", create=True)
+    project.coding.apply(freddie, "In vivo", quote="Freddie", create=True)
+    project.coding.apply(f"{segs[20].address}-{segs[24].ordinal}", "Long passage", create=True)
+    project.memos.new("Guider relationship", "Why the guider mattered.", links=[f"seg:{named[2]}"])
+    project.model.new_category("Trust")
+    project.model.add_to_category("Trust", ["Baby at the centre"])
+    project.model.new_category("Engagement")
+    project.model.relate("Trust", "facilitates", "Engagement", evidence=[named[3]])
+    project.model.set_property("Trust", "intensity", dimension="low..high", at=[f"{named[0]}=high"])
     assert "Freddie" in text
     return project
 
@@ -358,34 +366,34 @@ def coded(project, key):
 def test_apply_keeps_every_coding_on_the_same_words(coded, key):
     pz = Pseudonymiser.from_key(key)
     before = _passages(coded)
-    seg_before = [(s.ordinal, s.speaker, s.text) for s in coded.segments("P04_interview")]
-    report = apply(coded, pz)
+    seg_before = [(s.ordinal, s.speaker, s.text) for s in coded.docs.segments("P04_interview")]
+    report = _apply(coded, pz)
     assert report.documents == 1 and report.replacements == {"name": 13} and report.compacted
     after = _passages(coded)
     assert set(after) == set(before) and len(before) >= 8
     for where, words in before.items():
         assert after[where] == pz.replace(words), where
     assert any(w == "Alfie" for w in after.values())                   # the in-vivo quote of just the name
-    assert [(s.ordinal, s.speaker, s.text) for s in coded.segments("P04_interview")] == [
+    assert [(s.ordinal, s.speaker, s.text) for s in coded.docs.segments("P04_interview")] == [
         (n, who, pz.replace(words)) for n, who, words in seg_before]
-    assert coded.search("Freddie")[1] == 0 and coded.search("Alfie")[1] > 0
-    assert check(coded, pz) == []
-    event = coded.events(limit=1)[0]
+    assert coded.analysis.search("Freddie")[1] == 0 and coded.analysis.search("Alfie")[1] > 0
+    assert check(coded.store, pz) == []
+    event = coded.history.events(limit=1)[0]
     assert event["action"] == "document.redact" and event["data"]["replacements"] == {"name": 13}
     assert event["data"]["passages_moved"] > 0
 
 
 def test_apply_leaves_no_real_name_in_the_project_file(coded, key):
-    coded.new_memo("Guider's approach", "Lucy rang rather than writing; Freddie was the focus.")
-    coded.add_code("Fitting round Freddie's naps")
+    coded.memos.new("Guider's approach", "Lucy rang rather than writing; Freddie was the focus.")
+    coded.codes.add("Fitting round Freddie's naps")
     assert _leaks(coded, ["Freddie", "Lucy"]) == ["Freddie", "Lucy"]
-    report = apply(coded, Pseudonymiser.from_key(key))
+    report = _apply(coded, Pseudonymiser.from_key(key))
     assert report.other == {"codes": 1, "memo_versions": 1}
-    memo = coded.memo(2)
+    memo = coded.memos.get(2)
     assert memo.body == "Anna rang rather than writing; Alfie was the focus."
-    assert coded.code("Fitting round Alfie's naps")
+    assert coded.codes.get("Fitting round Alfie's naps")
     # The code's name was in its own "added code" event: the log is append-only, so that is reported, not hidden.
-    assert report.audit_events and all(e["action"] == "code.add" for e in coded.events()
+    assert report.audit_events and all(e["action"] == "code.add" for e in coded.history.events()
                                        if e["id"] in report.audit_events)
     leaks_outside_log = _leaks(coded, ["Lucy"])
     assert leaks_outside_log == []
@@ -394,59 +402,60 @@ def test_apply_leaves_no_real_name_in_the_project_file(coded, key):
 def test_apply_compacts_the_file_and_says_when_it_could_not(project, interview, key, monkeypatch):
     import sqlite3
 
-    import gtcode.redact
+    import importlib
 
-    monkeypatch.setattr(gtcode.redact, "COMPACT_WAIT_S", 0.1)
+    # `gtcode.redact.apply` names the function the package re-exports; the module is its own
+    monkeypatch.setattr(importlib.import_module("gtcode.redact.apply"), "COMPACT_WAIT_S", 0.1)
     _import(project, [interview])
     reader = sqlite3.connect(project.path, isolation_level=None)   # another program reading the project
     reader.execute("BEGIN")
     reader.execute("SELECT count(*) FROM documents").fetchone()
-    report = apply(project, Pseudonymiser.from_key(key))
+    report = _apply(project, Pseudonymiser.from_key(key))
     assert report.documents == 1 and not report.compacted
     assert _leaks(project, ["Lucy"]) == ["Lucy"]     # old pages still in the file: hence the warning
     reader.execute("COMMIT")
     reader.close()
-    again = apply(project, Pseudonymiser.from_key(key))
+    again = _apply(project, Pseudonymiser.from_key(key))
     assert again.documents == 0 and again.compacted
     assert _leaks(project, ["Lucy", "Freddie", "Kerry", "07700", "943 476"]) == []
 
 
 def test_check_reports_what_the_audit_log_still_holds(coded, key):
-    coded.new_memo("About Lucy", "Notes.")
+    coded.memos.new("About Lucy", "Notes.")
     pz = Pseudonymiser.from_key(key)
-    apply(coded, pz)
-    hits = check(coded, pz)
+    _apply(coded, pz)
+    hits = check(coded.store, pz)
     assert [(h.kind, h.text, h.fixable) for h in hits] == [("name", "Lucy", False)]
     assert hits[0].place.startswith("audit event #") and "memo.create" in hits[0].place
-    assert coded.memo(2).title == "About Anna"
+    assert coded.memos.get(2).title == "About Anna"
 
 
 def test_a_failed_apply_changes_nothing(coded, key):
-    coded.add_code("Freddie")
-    coded.add_code("Alfie")           # "Freddie" cannot become "Alfie": names are unique among siblings
-    text, events = coded.document_text("P04_interview"), len(coded.events())
+    coded.codes.add("Freddie")
+    coded.codes.add("Alfie")           # "Freddie" cannot become "Alfie": names are unique among siblings
+    text, events = coded.docs.text("P04_interview"), len(coded.history.events())
     passages = _passages(coded)
     with pytest.raises(InputError, match="code 'Freddie'.*already taken.*nothing was changed"):
-        apply(coded, Pseudonymiser.from_key(key))
-    assert coded.document_text("P04_interview") == text and _passages(coded) == passages
-    assert len(coded.events()) == events and coded.code("Freddie")
+        _apply(coded, Pseudonymiser.from_key(key))
+    assert coded.docs.text("P04_interview") == text and _passages(coded) == passages
+    assert len(coded.history.events()) == events and coded.codes.get("Freddie")
 
 
 def test_apply_cannot_be_undone_and_earlier_commands_are_not_undone_across_it(coded, key):
-    apply(coded, Pseudonymiser.from_key(key))
+    _apply(coded, Pseudonymiser.from_key(key))
     passages = _passages(coded)
     with pytest.raises(NothingToUndo):
-        coded.undo()
-    assert _passages(coded) == passages and "Alfie" in coded.document_text("P04_interview")
+        coded.history.undo()
+    assert _passages(coded) == passages and "Alfie" in coded.docs.text("P04_interview")
 
 
 def test_a_second_apply_finds_nothing_more(coded, key):
     pz = Pseudonymiser.from_key(key)
-    apply(coded, pz)
-    text = coded.document_text("P04_interview")
-    again = apply(coded, pz)
+    _apply(coded, pz)
+    text = coded.docs.text("P04_interview")
+    again = _apply(coded, pz)
     assert (again.documents, again.other, again.passages_moved) == (0, {}, 0)
-    assert coded.document_text("P04_interview") == text
+    assert coded.docs.text("P04_interview") == text
 
 
 def test_redact_apply_cli_reports_and_a_bad_key_changes_nothing(cli, tmp_path, interview, key):

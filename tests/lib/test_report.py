@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from gtcode import coding
 from gtcode.errors import InputError, UnsupportedFormat
 from gtcode.report import thesis, thesis_data
 from gtcode.report.codebook_docx import write_codebook_docx
@@ -68,40 +69,40 @@ def study(clock, tmp_path):
     (tmp_path / "P01.txt").write_bytes(P01.encode("utf-8"))
     (tmp_path / "P02.vtt").write_text(P02, encoding="utf-8")
     (tmp_path / "P03.txt").write_text(P03, encoding="utf-8")
-    p.set_case("P01", {"role": "mother", "site": "Trust A"})
-    p.set_case("P02", {"role": "practitioner", "site": "Trust B"})
-    p.set_case("P03", {"role": "mother"})
-    p.import_paths([tmp_path / n for n in ("P01.txt", "P02.vtt", "P03.txt")], interviewer="Interviewer")
-    p.add_code(FEAR, description="Worry | about <being> judged as a mother",
+    p.cases.set("P01", {"role": "mother", "site": "Trust A"})
+    p.cases.set("P02", {"role": "practitioner", "site": "Trust B"})
+    p.cases.set("P03", {"role": "mother"})
+    p.docs.import_paths([tmp_path / n for n in ("P01.txt", "P02.vtt", "P03.txt")], interviewer="Interviewer")
+    p.codes.add(FEAR, description="Worry | about <being> judged as a mother",
                include="Mentions of evidence, assessment", exclude="General anxiety")
-    p.add_code(SHY, parent=FEAR, description="Not wanting to be on camera")
-    p.add_code(ACCEPTED, description="Feeling met, not judged")
-    p.add_code("Practical obstacles", description="Travel, time, childcare")
-    p.add_code("Empty code")
-    p.apply_code(["D1:1", "D1:2", "D2:2", "D3:3"], FEAR)
-    p.apply_code("D3:2-3", f"{FEAR}/{SHY}")
-    p.apply_code(["D1:5", "D1:7", "D2:3"], ACCEPTED)
-    p.apply_code("D2:4", "Practical obstacles")
+    p.codes.add(SHY, parent=FEAR, description="Not wanting to be on camera")
+    p.codes.add(ACCEPTED, description="Feeling met, not judged")
+    p.codes.add("Practical obstacles", description="Travel, time, childcare")
+    p.codes.add("Empty code")
+    p.coding.apply(["D1:1", "D1:2", "D2:2", "D3:3"], FEAR)
+    p.coding.apply("D3:2-3", f"{FEAR}/{SHY}")
+    p.coding.apply(["D1:5", "D1:7", "D2:3"], ACCEPTED)
+    p.coding.apply("D2:4", "Practical obstacles")
     with p.transaction() as txn:     # an autocoded suggestion nobody has reviewed
-        code_spans(p, txn, ["Practical obstacles"], spans_for_addresses(p, ["D1:3"]), status="pending")
-    p.new_category("Barriers", description="What keeps mothers away")
-    p.add_to_category("Barriers", [FEAR])
-    p.new_category("Support")
-    p.new_category("Practitioner trust", parent="Support")
-    p.add_to_category("Support/Practitioner trust", [ACCEPTED])
-    p.new_category("Engagement", description="Taking up and staying with VIG.")
-    memo, _ = p.new_memo("Evidence & surveillance", "The camera reads as *evidence* [[D1:2]].\n\n- a bullet\n- another",
+        code_spans(p.store, txn, ["Practical obstacles"], spans_for_addresses(p.store, ["D1:3"]), status="pending")
+    p.model.new_category("Barriers", description="What keeps mothers away")
+    p.model.add_to_category("Barriers", [FEAR])
+    p.model.new_category("Support")
+    p.model.new_category("Practitioner trust", parent="Support")
+    p.model.add_to_category("Support/Practitioner trust", [ACCEPTED])
+    p.model.new_category("Engagement", description="Taking up and staying with VIG.")
+    memo, _ = p.memos.new("Evidence & surveillance", "The camera reads as *evidence* [[D1:2]].\n\n- a bullet\n- another",
                          type="theoretical")
-    p.new_memo("My position", "I film mothers myself.", type="reflexive")
-    p.relate("Barriers", "hinders", "Engagement", evidence=["D1:2", "D3:3"])
-    p.relate("Support/Practitioner trust", "facilitates", "Engagement", evidence=["D1:7"], memo=memo.id)
-    p.set_core("Engagement")
-    p.add_property("Barriers", "intensity", "passing worry..overwhelming")
-    p.place("Barriers", "intensity", ["D1:2=overwhelming", "D3:3=high"])
-    p.new_memo("The storyline", "Engagement turns on trust.", type="storyline", links=["category:Engagement"])
+    p.memos.new("My position", "I film mothers myself.", type="reflexive")
+    p.model.relate("Barriers", "hinders", "Engagement", evidence=["D1:2", "D3:3"])
+    p.model.relate("Support/Practitioner trust", "facilitates", "Engagement", evidence=["D1:7"], memo=memo.id)
+    p.model.set_core("Engagement")
+    p.model.add_property("Barriers", "intensity", "passing worry..overwhelming")
+    p.model.place("Barriers", "intensity", ["D1:2=overwhelming", "D3:3=high"])
+    p.memos.new("The storyline", "Engagement turns on trust.", type="storyline", links=["category:Engagement"])
     p.coder = "Dr Okafor"
-    p.comment_memo(memo.id, "Is there a mother who expected evidence and still engaged?")
-    p.signoff_memo(2, "Fine.")
+    p.memos.comment(memo.id, "Is there a mother who expected evidence and still engaged?")
+    p.memos.signoff(2, "Fine.")
     p.coder = "Hannah Reid"
     yield p
     p.close()
@@ -216,7 +217,7 @@ def test_codebook_alone_as_a_word_appendix(study, tmp_path):
 
 def test_codebook_appendix_needs_codes(tmp_path, project):
     (tmp_path / "P01.txt").write_text("Interviewer: Hi.\n\nP01: Hello.\n", encoding="utf-8")
-    project.import_paths([tmp_path / "P01.txt"])
+    project.docs.import_paths([tmp_path / "P01.txt"])
     with pytest.raises(InputError, match="no codes to export"):
         write_codebook_docx(project, tmp_path / "codebook.docx")
     assert not (tmp_path / "codebook.docx").exists()
@@ -263,9 +264,9 @@ def test_pending_suggestions_are_left_out_of_counts_and_said_to_be(study):
 
 def test_exemplar_is_spoken_by_a_participant_and_closest_to_typical_length(study, monkeypatch):
     # With a 5-word target the interviewer's "How did the filming go?" (D1:1) would fit best: it is never chosen.
-    monkeypatch.setattr(thesis_data, "EXEMPLAR_WORDS", 5)
+    monkeypatch.setattr(coding, "EXEMPLAR_WORDS", 5)
     sc = thesis_data.scope(study)
-    fear = study.code(FEAR)
+    fear = study.codes.get(FEAR)
     quote = thesis_data.exemplars(study, sc)[fear.id]
     assert (quote.participant, quote.address) == ("P02", "D2:2")
     assert quote.text == "Mothers often think the camera is for the social worker."
@@ -312,12 +313,12 @@ def test_a_failed_report_leaves_the_old_file_and_no_temporary_files(study, tmp_p
     out = tmp_path / "out"
     out.mkdir()
     (out / "report.docx").write_bytes(b"the previous report")
-    from gtcode.report import thesis_docx
+    from gtcode.report import render_docx
 
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(thesis_docx, "write_docx", broken)
+    monkeypatch.setattr(render_docx, "write_docx", broken)
     with pytest.raises(OSError):
         write_report(study, out / "report.docx")
     assert sorted(p.name for p in out.iterdir()) == ["report.docx"]

@@ -16,19 +16,19 @@ def memos(project, tmp_path):
     """Three memos by two people; one commented on (with a reply), one signed off by a supervisor."""
     p = project
     (tmp_path / "P01.txt").write_text(P01, encoding="utf-8")
-    p.import_paths([tmp_path / "P01.txt"])
-    p.add_code("Barriers")
-    p.add_code("Barriers/Fear of judgement")
-    p.new_memo("Evidence & surveillance", "She reads the camera as evidence [[D1:3]].\n\n- who sees it\n- who decides",
+    p.docs.import_paths([tmp_path / "P01.txt"])
+    p.codes.add("Barriers")
+    p.codes.add("Barriers/Fear of judgement")
+    p.memos.new("Evidence & surveillance", "She reads the camera as evidence [[D1:3]].\n\n- who sees it\n- who decides",
                type="code", links=["code:Fear of judgement"])
-    p.new_memo("Filming as a test", "Builds on [[memo:1]]; the whole interview [[doc:P01]].", type="theoretical")
+    p.memos.new("Filming as a test", "Builds on [[memo:1]]; the whole interview [[doc:P01]].", type="theoretical")
     p.coder = "Sam"
-    p.new_memo("My own nerves", "I was nervous too.", type="reflexive")
+    p.memos.new("My own nerves", "I was nervous too.", type="reflexive")
     p.coder = "Dr Okafor"
-    first = p.comment_memo(1, "Who else is watching?")
-    p.signoff_memo(2, "Agreed")
+    first = p.memos.comment(1, "Who else is watching?")
+    p.memos.signoff(2, "Agreed")
     p.coder = "tester"
-    p.comment_memo(1, "Her mother, she says.", reply_to=first.id)
+    p.memos.comment(1, "Her mother, she says.", reply_to=first.id)
     return p
 
 
@@ -150,8 +150,8 @@ def test_bad_format_and_paths(memos, tmp_path):
 
 def test_markdown_keeps_html_in_memos_inert(project, tmp_path):
     (tmp_path / "P01.txt").write_text(P01, encoding="utf-8")
-    project.import_paths([tmp_path / "P01.txt"])
-    project.new_memo("<script>alert(1)</script>", "Text with <img src=x onerror=alert(1)>.")
+    project.docs.import_paths([tmp_path / "P01.txt"])
+    project.memos.new("<script>alert(1)</script>", "Text with <img src=x onerror=alert(1)>.")
     written = export_memos(project, "md", tmp_path / "out")
     for path in written:
         text = path.read_text(encoding="utf-8")

@@ -30,12 +30,12 @@ def study(project, tmp_path):
     """Three interviews: P01 and P03 mothers, P02 a practitioner; P03 has no site."""
     for name, text in (("P01", P01), ("P02", P02), ("P03", P03)):
         (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
-    project.import_paths([tmp_path / f"{n}.txt" for n in ("P01", "P02", "P03")])
-    project.set_case("P01", {"role": "mother", "site": "Trust A"})
-    project.set_case("P02", {"role": "practitioner", "site": "Trust A"})
-    project.set_case("P03", {"role": "mother"})
-    project.add_code("Fear")
-    project.add_code("Hope")
+    project.docs.import_paths([tmp_path / f"{n}.txt" for n in ("P01", "P02", "P03")])
+    project.cases.set("P01", {"role": "mother", "site": "Trust A"})
+    project.cases.set("P02", {"role": "practitioner", "site": "Trust A"})
+    project.cases.set("P03", {"role": "mother"})
+    project.codes.add("Fear")
+    project.codes.add("Hope")
     return project
 
 
@@ -49,8 +49,8 @@ def cli(project, *args, ok=True):
 # --- retrieve ------------------------------------------------------------------------------------
 
 def test_retrieve_groups_by_case_with_counts_and_coding_ids(study):
-    study.apply_code(["D1:2", "D1:6", "D3:2"], "Fear")
-    result = analysis.retrieve(study, "Fear")
+    study.coding.apply(["D1:2", "D1:6", "D3:2"], "Fear")
+    result = analysis.retrieve(study.store, "Fear")
     assert [(g.label, len(g.passages), g.attributes.get("role")) for g in result.groups] == [
         ("P01", 2, "mother"), ("P03", 1, "mother")]
     assert [r.passage.address for r in result.passages] == ["D1:2", "D1:6", "D3:2"]
@@ -63,13 +63,13 @@ def test_retrieve_groups_by_case_with_counts_and_coding_ids(study):
 
 
 def test_retrieve_by_document_and_by_attribute(study):
-    study.apply_code(["D1:2", "D2:3", "D3:2"], "Fear")
-    by_doc = analysis.retrieve(study, "Fear", by="document")
+    study.coding.apply(["D1:2", "D2:3", "D3:2"], "Fear")
+    by_doc = analysis.retrieve(study.store, "Fear", by="document")
     assert [g.label for g in by_doc.groups] == ["D1 P01", "D2 P02", "D3 P03"]
-    by_role = analysis.retrieve(study, "Fear", by="ROLE")
+    by_role = analysis.retrieve(study.store, "Fear", by="ROLE")
     assert [(g.label, [r.passage.address for r in g.passages]) for g in by_role.groups] == [
         ("mother", ["D1:2", "D3:2"]), ("practitioner", ["D2:3"])]
-    by_site = analysis.retrieve(study, "Fear", by="site")
+    by_site = analysis.retrieve(study.store, "Fear", by="site")
     assert [(g.key, g.label, len(g.passages)) for g in by_site.groups] == [("Trust A", "Trust A", 2),
                                                                            (None, "(no site)", 1)]
     out = cli(study, "retrieve", "Fear", "--by", "role").stdout
@@ -80,19 +80,19 @@ def test_retrieve_by_document_and_by_attribute(study):
 
 
 def test_retrieve_where_filters_by_case_attribute(study):
-    study.apply_code(["D1:2", "D2:3"], "Fear")
-    result = analysis.retrieve(study, "Fear", where=["role=mother"])
+    study.coding.apply(["D1:2", "D2:3"], "Fear")
+    result = analysis.retrieve(study.store, "Fear", where=["role=mother"])
     assert [r.passage.address for r in result.passages] == ["D1:2"]
     out = cli(study, "retrieve", "Fear", "--where", "role=practitioner").stdout
     assert "Mums worry about social workers." in out and "I was nervous" not in out
 
 
 def test_retrieve_shows_context_segments_with_their_speakers(study):
-    study.apply_code("D1:6", "Fear")
-    (item,) = analysis.retrieve(study, "Fear", context=1).passages
+    study.coding.apply("D1:6", "Fear")
+    (item,) = analysis.retrieve(study.store, "Fear", context=1).passages
     assert [(c.address, c.speaker, c.text) for c in item.before] == [("D1:5", "Interviewer", "What worried you?")]
     assert [(c.address, c.text) for c in item.after] == [("D1:7", "The film belongs to me now.")]
-    assert analysis.retrieve(study, "Fear").passages[0].before == []
+    assert analysis.retrieve(study.store, "Fear").passages[0].before == []
     out = cli(study, "retrieve", "Fear", "--context", "1").stdout
     lines = out.splitlines()
     question = next(i for i, line in enumerate(lines) if "What worried you?" in line)
@@ -101,19 +101,19 @@ def test_retrieve_shows_context_segments_with_their_speakers(study):
 
 
 def test_retrieve_includes_child_codes_and_names_the_code(study):
-    study.add_code("Judged", parent="Fear")
-    study.apply_code("D1:2", "Fear")
-    study.apply_code("D1:6", "Fear/Judged")
-    result = analysis.retrieve(study, "Fear")
+    study.codes.add("Judged", parent="Fear")
+    study.coding.apply("D1:2", "Fear")
+    study.coding.apply("D1:6", "Fear/Judged")
+    result = analysis.retrieve(study.store, "Fear")
     assert result.codes == ["Fear", "Fear/Judged"]
     assert [(r.passage.address, r.passage.code) for r in result.passages] == [("D1:2", "Fear"),
                                                                               ("D1:6", "Fear/Judged")]
-    assert [r.passage.address for r in analysis.retrieve(study, "Fear", children=False).passages] == ["D1:2"]
+    assert [r.passage.address for r in analysis.retrieve(study.store, "Fear", children=False).passages] == ["D1:2"]
     out = cli(study, "retrieve", "Fear").stdout
     judged = next(line for line in out.splitlines() if "would judge me" in line)
     assert "Fear/Judged" in judged
     assert "would judge me" not in cli(study, "retrieve", "Fear", "--no-children").stdout
-    by_code = analysis.retrieve(study, "Fear", by="code")
+    by_code = analysis.retrieve(study.store, "Fear", by="code")
     assert [g.label for g in by_code.groups] == ["Fear", "Fear/Judged"]
 
 
@@ -122,30 +122,30 @@ def _code_pending(project, address, code):
     from gtcode.coding import code_spans, spans_for_addresses
 
     with project.transaction() as txn:
-        code_spans(project, txn, [code], spans_for_addresses(project, [address]), status="pending")
+        code_spans(project.store, txn, [code], spans_for_addresses(project.store, [address]), status="pending")
 
 
 def test_pending_codings_are_left_out_unless_asked(study):
-    study.apply_code("D1:2", "Fear")
+    study.coding.apply("D1:2", "Fear")
     _code_pending(study, "D3:2", "Fear")
-    result = analysis.retrieve(study, "Fear")
+    result = analysis.retrieve(study.store, "Fear")
     assert [r.passage.address for r in result.passages] == ["D1:2"] and result.pending_left_out == 1
     shown = cli(study, "retrieve", "Fear")
     assert "Watching the clips" not in shown.stdout
     assert "1 pending coding" in shown.stderr and "--pending" in shown.stderr
-    with_pending = analysis.retrieve(study, "Fear", include_pending=True)
+    with_pending = analysis.retrieve(study.store, "Fear", include_pending=True)
     assert [(r.passage.address, r.passage.status) for r in with_pending.passages] == [
         ("D1:2", "confirmed"), ("D3:2", "pending")]
     out = cli(study, "retrieve", "Fear", "--pending").stdout
     row = next(line for line in out.splitlines() if "Watching the clips" in line)
     assert "pending" in row
-    assert len(analysis.compare(study, "Fear", "Hope").a_only) == 1
-    assert len(analysis.compare(study, "Fear", "Hope", include_pending=True).a_only) == 2
+    assert len(analysis.compare(study.store, "Fear", "Hope").a_only) == 1
+    assert len(analysis.compare(study.store, "Fear", "Hope", include_pending=True).a_only) == 2
 
 
 def test_unknown_code_is_one_clean_error_line(study):
     with pytest.raises(UnknownCode, match="did you mean"):
-        analysis.retrieve(study, "Feer")
+        analysis.retrieve(study.store, "Feer")
     for args in (["retrieve", "Feer"], ["compare", "Fear", "Hoep"]):
         result = cli(study, *args, ok=False)
         assert result.exit_code == 1
@@ -163,9 +163,9 @@ def test_retrieve_with_nothing_coded_says_so(study):
 # --- compare -------------------------------------------------------------------------------------
 
 def test_compare_a_only_b_only_both_and_attribute_split(study):
-    study.apply_code(["D1:2", "D1:6", "D3:2"], "Fear")
-    study.apply_code(["D1:6-7", "D2:3"], "Hope")
-    c = analysis.compare(study, "Fear", "Hope")
+    study.coding.apply(["D1:2", "D1:6", "D3:2"], "Fear")
+    study.coding.apply(["D1:6-7", "D2:3"], "Hope")
+    c = analysis.compare(study.store, "Fear", "Hope")
     assert [u.address for u in c.a_only] == ["D1:2", "D3:2"]
     assert [u.address for u in c.b_only] == ["D2:3"]
     (both,) = c.both
@@ -188,62 +188,62 @@ def test_compare_a_only_b_only_both_and_attribute_split(study):
 
 
 def test_compare_counts_a_quote_inside_a_segment_as_both(study):
-    study.apply_code("D1:6", "Fear", quote="social worker")
-    study.apply_code("D1:6", "Hope")
-    study.apply_code("D1:7", "Hope")
-    c = analysis.compare(study, "Fear", "Hope")
+    study.coding.apply("D1:6", "Fear", quote="social worker")
+    study.coding.apply("D1:6", "Hope")
+    study.coding.apply("D1:7", "Hope")
+    c = analysis.compare(study.store, "Fear", "Hope")
     assert c.a_only == [] and [u.address for u in c.b_only] == ["D1:7"]
     (both,) = c.both
-    text = study.document_text("D1")
+    text = study.docs.text("D1")
     assert [text[s:e] for s, e in both.shared] == ["social worker"]
 
 
 def test_compare_by_chosen_attribute_and_where(study):
-    study.apply_code(["D1:2", "D2:3"], "Fear")
-    study.apply_code("D2:3", "Hope")
-    c = analysis.compare(study, "Fear", "Hope", where=["role=practitioner"], attributes=["site"])
+    study.coding.apply(["D1:2", "D2:3"], "Fear")
+    study.coding.apply("D2:3", "Hope")
+    c = analysis.compare(study.store, "Fear", "Hope", where=["role=practitioner"], attributes=["site"])
     assert [u.address for u in c.both] == ["D2:3"] and c.a_only == []
     assert [(s.attribute, s.label, s.cases) for s in c.split] == [("site", "Trust A", 1)]
     with pytest.raises(InputError, match="two different codes"):
-        analysis.compare(study, "Fear", "fear")
+        analysis.compare(study.store, "Fear", "fear")
 
 
 # --- kwic ----------------------------------------------------------------------------------------
 
 def test_kwic_plain_matches_the_word_only(study):
-    k = words.kwic(study, "film")
+    k = words.kwic(study.store, "film")
     assert [(x.address, x.keyword) for x in k.lines] == [("D1:7", "film"), ("D2:2", "film")]
-    text = study.document_text("D1")
+    text = study.docs.text("D1")
     line = k.lines[0]
     assert text[line.start:line.end] == "film"
     assert line.left.endswith("would judge me. The") and line.right == "belongs to me now."
 
 
 def test_kwic_lemma_finds_every_form(study):
-    k = words.kwic(study, "film", lemma=True)
+    k = words.kwic(study.store, "film", lemma=True)
     assert [(x.address, x.keyword) for x in k.lines] == [
         ("D1:4", "filmed"), ("D1:7", "film"), ("D2:2", "film"), ("D2:4", "Filming")]
-    assert [x.keyword for x in words.kwic(study, "filmed", lemma=True).lines] == ["filmed", "film", "film",
+    assert [x.keyword for x in words.kwic(study.store, "filmed", lemma=True).lines] == ["filmed", "film", "film",
                                                                                     "Filming"]
-    interviewer = words.kwic(study, "film", lemma=True, speaker="interviewer")
+    interviewer = words.kwic(study.store, "film", lemma=True, speaker="interviewer")
     assert [(x.address, x.keyword) for x in interviewer.lines] == [("D1:1", "filming")]
-    assert len(words.kwic(study, "film", lemma=True, speaker="all").lines) == 5
-    phrase = words.kwic(study, "social worker", lemma=True)
+    assert len(words.kwic(study.store, "film", lemma=True, speaker="all").lines) == 5
+    phrase = words.kwic(study.store, "social worker", lemma=True)
     assert [x.keyword for x in phrase.lines] == ["social worker", "social workers"]
-    assert [x.keyword for x in words.kwic(study, "social worker").lines] == ["social worker"]
-    assert [x.keyword for x in words.kwic(study, "film*", where=["role=mother"]).lines] == ["filmed", "film"]
+    assert [x.keyword for x in words.kwic(study.store, "social worker").lines] == ["social worker"]
+    assert [x.keyword for x in words.kwic(study.store, "film*", where=["role=mother"]).lines] == ["filmed", "film"]
 
 
 def test_unlabelled_text_is_the_participants_only_when_nothing_is_labelled(study, tmp_path):
     (tmp_path / "notes.txt").write_text("The mother filmed the baby herself.\n", encoding="utf-8")
     (tmp_path / "P04.txt").write_text("Study of filming at home\n\nInterviewer: Go on.\n\nP04: I never filmed it.\n",
                                       encoding="utf-8")
-    study.import_paths([tmp_path / "notes.txt", tmp_path / "P04.txt"])
-    assert [(s.address, s.speaker) for s in study.segments("P04")] == [("D5:1", None), ("D5:2", "Interviewer"),
+    study.docs.import_paths([tmp_path / "notes.txt", tmp_path / "P04.txt"])
+    assert [(s.address, s.speaker) for s in study.docs.segments("P04")] == [("D5:1", None), ("D5:2", "Interviewer"),
                                                                        ("D5:3", "P04")]
-    found = [x.address for x in words.kwic(study, "film", lemma=True).lines]
+    found = [x.address for x in words.kwic(study.store, "film", lemma=True).lines]
     assert "D4:1" in found and "D5:3" in found and "D5:1" not in found  # field notes yes, a header no
-    assert "D5:1" in [x.address for x in words.kwic(study, "film", lemma=True, speaker="all").lines]
+    assert "D5:1" in [x.address for x in words.kwic(study.store, "film", lemma=True, speaker="all").lines]
 
 
 def test_kwic_cli_aligns_keywords_and_gives_addresses(study):
@@ -264,7 +264,7 @@ def test_kwic_cli_aligns_keywords_and_gives_addresses(study):
 # --- freq ----------------------------------------------------------------------------------------
 
 def test_freq_counts_content_lemmas_of_participants(study):
-    f = words.freq(study, top=None)
+    f = words.freq(study.store, top=None)
     counts = {w.word: w.count for w in f.words}
     assert counts["film"] == 4 and counts["social"] == 2 and counts["worker"] == 2
     assert counts["time"] == 1  # "times", lemmatised
@@ -273,14 +273,14 @@ def test_freq_counts_content_lemmas_of_participants(study):
     assert counts["worry"] == 1  # the practitioner's "worry", not the interviewer's "worried"
     film = next(w for w in f.words if w.word == "film")
     assert (film.documents, film.cases) == (2, 2)
-    forms = {w.word: w.count for w in words.freq(study, lemma=False, top=None).words}
+    forms = {w.word: w.count for w in words.freq(study.store, lemma=False, top=None).words}
     assert forms["film"] == 2 and forms["filmed"] == 1 and forms["filming"] == 1
-    everyone = {w.word: w.count for w in words.freq(study, speaker="all", top=None).words}
+    everyone = {w.word: w.count for w in words.freq(study.store, speaker="all", top=None).words}
     assert everyone["film"] == 5 and everyone["introduce"] == 1 and everyone["worry"] == 2
 
 
 def test_freq_by_attribute_gives_a_column_per_value(study):
-    f = words.freq(study, by="role", top=3)
+    f = words.freq(study.store, by="role", top=3)
     assert f.groups == ["mother", "practitioner"]
     film = f.words[0]
     assert (film.word, film.count, film.by) == ("film", 4, {"mother": 2, "practitioner": 2})
@@ -297,8 +297,8 @@ def test_freq_by_attribute_gives_a_column_per_value(study):
 # --- JSON and start-up ---------------------------------------------------------------------------
 
 def test_json_shapes(study):
-    study.apply_code(["D1:2", "D1:6"], "Fear")
-    study.apply_code("D1:6", "Hope")
+    study.coding.apply(["D1:2", "D1:6"], "Fear")
+    study.coding.apply("D1:6", "Hope")
     r = json.loads(cli(study, "retrieve", "Fear", "--context", "1", "--json").stdout)
     assert (r["code"], r["by"], r["count"], r["cases"]) == ("Fear", "case", 2, 1)
     (group,) = r["groups"]
@@ -326,8 +326,8 @@ def test_json_shapes(study):
 
 
 def test_retrieve_and_compare_do_not_load_spacy(study):
-    study.apply_code("D1:2", "Fear")
-    study.apply_code("D1:2", "Hope")
+    study.coding.apply("D1:2", "Fear")
+    study.coding.apply("D1:2", "Hope")
     code = (f"import sys\nfrom gtcode.cli import app\n"
             f"for argv in (['retrieve', 'Fear', '--context', '1'], ['compare', 'Fear', 'Hope']):\n"
             f"    try:\n        app(['-p', {str(study.path)!r}, *argv], standalone_mode=False)\n"

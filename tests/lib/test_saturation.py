@@ -28,14 +28,14 @@ def study(project, tmp_path):
     for name in CODED:
         (tmp_path / f"{name}.txt").write_text(
             f"Interviewer: Tell me.\n\n{name}: One thing. Two things. Three things. Four things.\n", encoding="utf-8")
-    project.import_paths([tmp_path / f"{name}.txt" for name in CODED])
+    project.docs.import_paths([tmp_path / f"{name}.txt" for name in CODED])
     for i, (name, codes) in enumerate(CODED.items(), 1):
         attrs = {"role": "mother" if name != "P02" else "practitioner"}
         if name in DATES:
             attrs["interview_date"] = DATES[name]
-        project.set_case(name, attrs)
+        project.cases.set(name, attrs)
         for ordinal, code in enumerate(codes, 2):
-            project.apply_code(f"D{i}:{ordinal}", code, create=True)
+            project.coding.apply(f"D{i}:{ordinal}", code, create=True)
     return project
 
 
@@ -51,7 +51,7 @@ def table(result):
 
 
 def test_new_codes_per_transcript_in_import_order(study):
-    s = saturation(study)
+    s = saturation(study.store)
     assert table(s) == [("P01", 4, 4), ("P02", 1, 5), ("P03", 1, 6), ("P04", 0, 6), ("P05", 1, 7), ("P06", 0, 7)]
     assert s.rows[0].new_codes == ["A", "B", "C", "D"] and s.rows[4].new_codes == ["G"]
     assert [r.codes for r in s.rows] == [4, 2, 2, 2, 2, 2]
@@ -59,7 +59,7 @@ def test_new_codes_per_transcript_in_import_order(study):
 
 
 def test_last_k_share_verdict_and_first_run_meeting_the_rule(study):
-    s = saturation(study, last=3)
+    s = saturation(study.store, last=3)
     assert [r.in_window for r in s.rows] == [False] * 3 + [True] * 3
     assert [None if r.run_share is None else round(r.run_share, 1) for r in s.rows] == [
         None, None, None, 33.3, 28.6, 14.3]            # (1+1+0)/6, (1+0+1)/7, (0+1+0)/7
@@ -67,16 +67,16 @@ def test_last_k_share_verdict_and_first_run_meeting_the_rule(study):
     assert s.verdict.startswith("Not saturated by this rule: the last 3 transcripts added 1 new code, 14.3% of "
                                 "the 7 codes so far (> 5%).")
     assert "Guest, Bunce & Johnson (2006); Guest, Namey & Chen (2020)" in s.rule and "≤ 5%" in s.rule
-    met = saturation(study, last=1)
+    met = saturation(study.store, last=1)
     assert met.reached is True and met.share == 0.0
     assert met.first_reached.position == 4 and "first met it at transcript 4 (D4 P04)" in met.verdict
-    assert saturation(study, last=3, threshold=15).reached is True
-    too_few = saturation(study, last=6)
+    assert saturation(study.store, last=3, threshold=15).reached is True
+    too_few = saturation(study.store, last=6)
     assert too_few.share is None and too_few.reached is None and too_few.verdict.startswith("Too few")
 
 
 def test_order_by_date_attribute_then_name(study):
-    s = saturation(study, order="Interview_Date")
+    s = saturation(study.store, order="Interview_Date")
     assert s.order == "interview_date" and s.order_kind == "date DD/MM/YYYY"
     assert table(s) == [("P02", 2, 2), ("P04", 1, 3), ("P01", 2, 5), ("P06", 0, 5), ("P03", 1, 6), ("P05", 1, 7)]
     assert [r.key for r in s.rows][:2] == ["15/01/2024", "20/01/2024"]
@@ -86,29 +86,29 @@ def test_order_by_date_attribute_then_name(study):
 def test_order_by_name_is_natural_and_where_filters(project, tmp_path):
     for name in ("P10", "P9", "P1"):
         (tmp_path / f"{name}.txt").write_text(f"Interviewer: Hi.\n\n{name}: Hello there.\n", encoding="utf-8")
-        project.import_paths([tmp_path / f"{name}.txt"])
-        project.set_case(name, {"role": "mother" if name != "P9" else "practitioner"})
-    project.apply_code(["D1:2", "D2:2", "D3:2"], "Greeting", create=True)
-    assert [r.document for r in saturation(project).rows] == ["P10", "P9", "P1"]
-    assert [r.document for r in saturation(project, order="name").rows] == ["P1", "P9", "P10"]
-    assert [r.document for r in saturation(project, order="name", where="role=mother").rows] == ["P1", "P10"]
+        project.docs.import_paths([tmp_path / f"{name}.txt"])
+        project.cases.set(name, {"role": "mother" if name != "P9" else "practitioner"})
+    project.coding.apply(["D1:2", "D2:2", "D3:2"], "Greeting", create=True)
+    assert [r.document for r in saturation(project.store).rows] == ["P10", "P9", "P1"]
+    assert [r.document for r in saturation(project.store, order="name").rows] == ["P1", "P9", "P10"]
+    assert [r.document for r in saturation(project.store, order="name", where="role=mother").rows] == ["P1", "P10"]
 
 
 def test_bad_values(study, tmp_path):
     with pytest.raises(InputError, match="--order 'interview_dat': not an attribute.*did you mean 'interview_date'"):
-        saturation(study, order="interview_dat")
+        saturation(study.store, order="interview_dat")
     with pytest.raises(InputError, match="--last 0"):
-        saturation(study, last=0)
+        saturation(study.store, last=0)
     with pytest.raises(InputError, match="--threshold 120"):
-        saturation(study, threshold=120)
+        saturation(study.store, threshold=120)
     with pytest.raises(InputError, match=r"\.png, \.svg or \.pdf, not '\.jpg'"):
-        plot_saturation(saturation(study), tmp_path / "plot.jpg")
+        plot_saturation(saturation(study.store), tmp_path / "plot.jpg")
 
 
 # --- the plot -----------------------------------------------------------------------------------
 
 def test_plot_png_and_svg_with_labels(study, tmp_path):
-    s = saturation(study, order="interview_date")
+    s = saturation(study.store, order="interview_date")
     png = plot_saturation(s, tmp_path / "curve.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     svg = plot_saturation(s, tmp_path / "curve.svg").read_text(encoding="utf-8")
@@ -123,7 +123,7 @@ def test_plot_png_and_svg_with_labels(study, tmp_path):
 
 def test_plot_of_nothing_is_an_error(project, tmp_path):
     with pytest.raises(InputError, match="nothing to plot"):
-        plot_saturation(saturation(project), tmp_path / "empty.png")
+        plot_saturation(saturation(project.store), tmp_path / "empty.png")
     assert not (tmp_path / "empty.png").exists()
 
 

@@ -131,9 +131,9 @@ def test_speaker_pattern_replaces_the_built_in_labels(tmp_path):
 def test_speaker_pattern_through_import(project, tmp_path):
     path = tmp_path / "chat.txt"
     path.write_text("<Hannah> How was it?\n<Zoe> Good.\n<Hannah> Thanks.\n", encoding="utf-8")
-    report = project.import_paths([path], speaker_pattern=r"<(\w+)> ", interviewer="Hannah")
+    report = project.docs.import_paths([path], speaker_pattern=r"<(\w+)> ", interviewer="Hannah")
     assert report.count("imported") == 1
-    turns = project.turns("chat")
+    turns = project.docs.turns("chat")
     assert [(t["speaker"], t["is_interviewer"]) for t in turns] == [("Hannah", 1), ("Zoe", 0), ("Hannah", 1)]
 
 
@@ -165,8 +165,8 @@ def test_custom_interviewer_list_replaces_the_default(tmp_path):
 def test_interviewer_names_given_as_one_string_on_import(project, tmp_path):
     path = tmp_path / "P09.txt"
     path.write_text("Hannah Reid: Hello.\nDr Priya Shah: Hi.\nHannah Reid: Thanks.\nDr Priya Shah: Bye.\n")
-    project.import_paths([path], interviewer=" Interviewer, Hannah Reid ")
-    assert [(t["speaker"], t["is_interviewer"]) for t in project.turns("P09")] == [
+    project.docs.import_paths([path], interviewer=" Interviewer, Hannah Reid ")
+    assert [(t["speaker"], t["is_interviewer"]) for t in project.docs.turns("P09")] == [
         ("Hannah Reid", 1), ("Dr Priya Shah", 0), ("Hannah Reid", 1), ("Dr Priya Shah", 0)]
 
 

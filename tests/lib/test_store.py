@@ -111,16 +111,16 @@ def test_committed_old_project_opens_with_its_data():
         copy = Path(tmp) / "gtcode.db"
         shutil.copy(src, copy)
         with Project.open(copy) as p:
-            docs = p.documents()
+            docs = p.docs.list()
             assert [d.name for d in docs] == ["P01"]
-            segs = p.segments("P01")
-            text = p.document_text("P01")
+            segs = p.docs.segments("P01")
+            text = p.docs.text("P01")
             assert all(text[s.start:s.end] == s.text for s in segs)
             assert p.store.scalar("PRAGMA user_version") == SCHEMA_VERSION
 
 
 def test_event_log_is_append_only(project):
-    assert project.events()[0]["action"] == "project.init"
+    assert project.history.events()[0]["action"] == "project.init"
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         project.store.conn.execute("UPDATE events SET summary = 'x'")
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
@@ -129,7 +129,7 @@ def test_event_log_is_append_only(project):
 
 def test_travelling_rows_have_uuids(project, tmp_path):
     (tmp_path / "P01.txt").write_text("Interviewer: Hi.\nP01: Hello there. Fine.\n")
-    project.import_paths([tmp_path / "P01.txt"], case="P01")
+    project.docs.import_paths([tmp_path / "P01.txt"], case="P01")
     for table in ("documents", "turns", "segments", "cases", "events", "coders"):
         uuids = [r[0] for r in project.store.all(f"SELECT uuid FROM {table}")]
         assert uuids and all(len(u) == 36 for u in uuids), table
@@ -147,10 +147,10 @@ def test_second_writer_waits_instead_of_failing(project, tmp_path):
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "locked"
     start = time.monotonic()
-    project.set_case("P09", {"role": "mother"})
+    project.cases.set("P09", {"role": "mother"})
     proc.wait()
     assert time.monotonic() - start > 0.5  # it really waited for the other process
-    assert project.case("P09").attributes == {"role": "mother"}
+    assert project.cases.get("P09").attributes == {"role": "mother"}
 
 
 def test_busy_beyond_timeout_is_a_clean_error(project, monkeypatch):
@@ -158,6 +158,6 @@ def test_busy_beyond_timeout_is_a_clean_error(project, monkeypatch):
     other.execute("BEGIN IMMEDIATE")
     project.store.conn.execute("PRAGMA busy_timeout = 100")
     with pytest.raises(ProjectBusy, match="nothing was changed"):
-        project.set_case("P01", {"role": "mother"})
+        project.cases.set("P01", {"role": "mother"})
     other.execute("ROLLBACK")
-    assert project.cases() == []
+    assert project.cases.list() == []

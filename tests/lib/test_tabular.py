@@ -22,21 +22,21 @@ def coded(project, tmp_path):
     p = project
     for name, text in (("P01.txt", P01), ("P02.txt", P02), ("P10.txt", P10)):
         (tmp_path / name).write_bytes(text.encode("utf-8"))
-    p.set_case("P01", {"role": "mother", "site": "Trust A"})
-    p.set_case("P02", {"role": "practitioner", "speaker": "clash"})   # an attribute named like a column
-    p.set_case("P10", {"role": "mother"})
-    p.import_paths([tmp_path / n for n in ("P01.txt", "P02.txt", "P10.txt")], interviewer="Interviewer")
-    p.new_category("Barriers")
-    p.add_code("Barriers/Judgement")
-    p.add_code("Barriers/Judgement/Being filmed")
-    p.add_code("Practical")
-    p.add_code("Unused")
-    p.apply_code("D1:2", "Barriers/Judgement")
-    p.apply_code("D1:3", "Barriers/Judgement/Being filmed")
-    p.apply_code("D2:2", "Practical")
+    p.cases.set("P01", {"role": "mother", "site": "Trust A"})
+    p.cases.set("P02", {"role": "practitioner", "speaker": "clash"})   # an attribute named like a column
+    p.cases.set("P10", {"role": "mother"})
+    p.docs.import_paths([tmp_path / n for n in ("P01.txt", "P02.txt", "P10.txt")], interviewer="Interviewer")
+    p.model.new_category("Barriers")
+    p.codes.add("Barriers/Judgement")
+    p.codes.add("Barriers/Judgement/Being filmed")
+    p.codes.add("Practical")
+    p.codes.add("Unused")
+    p.coding.apply("D1:2", "Barriers/Judgement")
+    p.coding.apply("D1:3", "Barriers/Judgement/Being filmed")
+    p.coding.apply("D2:2", "Practical")
     from gtcode.coding import code_spans, spans_for_addresses
     with p.transaction() as txn:
-        code_spans(p, txn, ["Practical"], spans_for_addresses(p, ["D3:2"]), status="pending")
+        code_spans(p.store, txn, ["Practical"], spans_for_addresses(p.store, ["D3:2"]), status="pending")
     return p
 
 
@@ -52,10 +52,10 @@ def test_csv_has_one_row_per_coding_with_attributes_and_exact_text(coded, tmp_pa
     first = rows[0]
     assert (first["case"], first["role"], first["site"], first["speaker"]) == ("P01", "mother", "Trust A", "P01")
     assert first["code"] == "Barriers/Judgement" and first["category"] == "Barriers" and first["coder"] == "tester"
-    text = coded.document_text("D1")
+    text = coded.docs.text("D1")
     for row in rows:                                        # offsets are into the canonical text, exactly
-        doc = coded.document(row["document_id"])
-        assert coded.document_text(doc.id)[int(row["start"]):int(row["end"])] == row["text"]
+        doc = coded.docs.get(row["document_id"])
+        assert coded.docs.text(doc.id)[int(row["start"]):int(row["end"])] == row["text"]
     assert "“watched” | filmed 😊." in text and rows[0]["text"] == "I felt judged, “watched” | filmed 😊."
     assert [r["pending"] for r in rows] == ["false", "false", "false", "true"]
     assert rows[3]["code"] == "Practical" and rows[3]["category"] == "" and rows[2]["attr_speaker"] == "clash"

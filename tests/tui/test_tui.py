@@ -51,14 +51,14 @@ def study(project, tmp_path):
     """A two-interview project: codebook, autocoded suggestions (one left pending), one coding by hand."""
     (tmp_path / "P01.txt").write_text(P01, encoding="utf-8")
     (tmp_path / "P02.txt").write_text(P02, encoding="utf-8")
-    project.import_paths([tmp_path / "P01.txt", tmp_path / "P02.txt"], interviewer="Interviewer")
-    project.set_case("P01", {"role": "mother"})
+    project.docs.import_paths([tmp_path / "P01.txt", tmp_path / "P02.txt"], interviewer="Interviewer")
+    project.cases.set("P01", {"role": "mother"})
     (tmp_path / "book.yml").write_text(CODEBOOK, encoding="utf-8")
-    project.import_codebook(tmp_path / "book.yml")
-    project.autocode()
-    project.accept(code="Being filmed", all_pending=True)
-    project.accept(code="Home visits", all_pending=True)
-    project.apply_code("D1:5", "Family support")
+    project.codebook.import_file(tmp_path / "book.yml")
+    project.review.autocode()
+    project.review.accept(code="Being filmed", all_pending=True)
+    project.review.accept(code="Home visits", all_pending=True)
+    project.coding.apply("D1:5", "Family support")
     return project.path
 
 
@@ -88,12 +88,12 @@ def drive(app, *keys, size=(100, 30), then=None):
 
 def addresses(path, code, pending=False):
     with Project.open(path) as p:
-        return [(x.address, x.coder, x.status) for x in p.passages(code, include_pending=pending)]
+        return [(x.address, x.coder, x.status) for x in p.coding.passages(code, include_pending=pending)]
 
 
 def last_command(path) -> str:
     with Project.open(path) as p:
-        return p.events(limit=1)[0]["command"]
+        return p.history.events(limit=1)[0]["command"]
 
 
 def screen(app):
@@ -127,13 +127,13 @@ def test_progress_counts_participant_segments_coded(study):
         codes = segment_codes(p.store, 1)
         assert [(c.name, c.status, c.color) for c in codes[3]] == [("Fear of judgement", "pending", "#d62728")]
         assert [c.name for c in codes[7]] == ["Home visits"] and 8 not in codes
-        assert [p.code(i).name for i in most_used_codes(p.store)] == ["Being filmed", "Family support", "Home visits"]
-        assert [p.code(i).name for i in recent_codes(p.store, "tester")][0] == "Family support"
+        assert [p.codes.get(i).name for i in most_used_codes(p.store)] == ["Being filmed", "Family support", "Home visits"]
+        assert [p.codes.get(i).name for i in recent_codes(p.store, "tester")][0] == "Family support"
 
 
 def test_a_coding_over_a_range_shows_on_every_segment_it_covers(study):
     with Project.open(study, coder="tester") as p:
-        p.apply_code("D1:8-9", "Home visits")
+        p.coding.apply("D1:8-9", "Home visits")
         codes = segment_codes(p.store, 1)
     assert [c.name for c in codes[8]] == [c.name for c in codes[9]] == ["Home visits"]
     assert codes[8][0].coding_id == codes[9][0].coding_id
@@ -191,7 +191,7 @@ def test_c_lists_recently_used_codes_first(study):
 def test_c_with_a_new_name_creates_the_code(study):
     drive(make(study, "D1:9"), "c", *"Seeing the baby smile", "enter")
     with Project.open(study) as p:
-        assert p.code("Seeing the baby smile").path == "Seeing the baby smile"
+        assert p.codes.get("Seeing the baby smile").path == "Seeing the baby smile"
     assert addresses(study, "Seeing the baby smile") == [("D1:9", "tester", "confirmed")]
 
 
@@ -217,7 +217,7 @@ def test_x_removes_the_code_from_the_segment(study):
 
 def test_x_with_several_codes_asks_which(study):
     with Project.open(study, coder="tester") as p:
-        p.apply_code("D1:7", "Family support")
+        p.coding.apply("D1:7", "Family support")
     drive(make(study, "D1:7"), "x", *"family", "enter")
     assert addresses(study, "Family support") == [("D1:5", "tester", "confirmed")]
     assert addresses(study, "Home visits") == [("D1:7", "tester", "confirmed")]
@@ -226,9 +226,9 @@ def test_x_with_several_codes_asks_which(study):
 def test_i_codes_the_participants_own_words_in_vivo(study):
     drive(make(study, "D1:3"), "i", *"collecting evidence", "enter")
     with Project.open(study) as p:
-        code = p.code("collecting evidence")
+        code = p.codes.get("collecting evidence")
         assert code.invivo
-        [passage] = p.passages("collecting evidence")
+        [passage] = p.coding.passages("collecting evidence")
     assert (passage.address, passage.text) == ("D1:3", "collecting evidence")
 
 
@@ -247,14 +247,14 @@ def test_a_and_X_accept_and_reject_pending_codings_in_place(study):
     drive(make(study, "D1:3"), "X")
     assert addresses(study, "Fear of judgement", pending=True) == []
     with Project.open(study) as p:
-        assert p.events(limit=1)[0]["action"] == "coding.reject"
+        assert p.history.events(limit=1)[0]["action"] == "coding.reject"
 
 
 def test_u_undoes_the_last_command(study):
     drive(make(study, "D1:8"), "2", "u")
     assert addresses(study, "Family support") == [("D1:5", "tester", "confirmed")]
     with Project.open(study) as p:
-        top = p.events(limit=2)
+        top = p.history.events(limit=2)
     assert top[0]["action"] == "undo" and top[0]["command"] == "tui: undo"
     assert top[1]["command"] == "tui: code D1:8 'Facilitators/Family support'"
 
@@ -262,7 +262,7 @@ def test_u_undoes_the_last_command(study):
 def test_every_action_is_in_the_log_with_the_coder(study):
     drive(make(study, "D1:8"), "1", "x", "c", *"home", "enter")
     with Project.open(study) as p:
-        events = p.log(limit=3)
+        events = p.history.log(limit=3)
     assert [e["command"] for e in reversed(events)] == [
         "tui: code D1:8 'Barriers/Being filmed'", "tui: uncode D1:8 'Barriers/Being filmed'",
         "tui: code D1:8 'Facilitators/Home visits'"]
@@ -285,7 +285,7 @@ def test_a_failed_action_is_a_message_and_changes_nothing(study):
 def test_m_writes_a_memo_linked_to_the_selected_segments(study):
     drive(make(study, "D1:3"), "J", "m", *"Evidence again", "ctrl+s")
     with Project.open(study) as p:
-        [memo] = [p.memo(m.id) for m in p.memos()]
+        [memo] = [p.memos.get(m.id) for m in p.memos.list()]
         assert (memo.title, memo.body, memo.type) == ("On D1:3-4", "Evidence again", "theoretical")
         assert [link.spec for link in memo.links] == ["segment:D1:3-4"]
 
@@ -303,7 +303,7 @@ def test_m_in_the_code_panel_writes_a_code_memo(study):
 
     drive(make(study, "D1:1"), then=memo)
     with Project.open(study) as p:
-        [m] = [p.memo(m.id) for m in p.memos()]
+        [m] = [p.memos.get(m.id) for m in p.memos.list()]
         assert (m.type, [link.spec for link in m.links]) == ("code", ["code:Barriers/Being filmed"])
 
 
@@ -318,12 +318,12 @@ def test_escape_closes_a_dialog_without_changing_anything(study):
     drive(make(study, "D1:8"), "m", *"draft", "escape", "c", *"new code", "escape", "i", *"saw", "escape")
     assert last_command(study) == before
     with Project.open(study) as p:
-        assert p.memos() == []
+        assert p.memos.list() == []
 
 
 def test_r_lists_every_passage_of_the_code_and_jumps_to_one(study):
     with Project.open(study, coder="tester") as p:
-        p.apply_code("D2:3", "Being filmed")
+        p.coding.apply("D2:3", "Being filmed")
 
     def listed(app, _):
         from textual.widgets import OptionList
@@ -371,7 +371,7 @@ def test_a_very_long_segment_and_a_narrow_terminal(project, tmp_path):
     words = " ".join(f"word{i}" for i in range(3000))
     (tmp_path / "long.txt").write_text(f"Interviewer: Go on.\n\nP09: {words}\n\nInterviewer: Thanks.\n",
                                        encoding="utf-8")
-    project.import_paths([tmp_path / "long.txt"], interviewer="Interviewer")
+    project.docs.import_paths([tmp_path / "long.txt"], interviewer="Interviewer")
     app = make(project.path, "long")
 
     def state(app, _):
@@ -385,7 +385,7 @@ def test_a_very_long_segment_and_a_narrow_terminal(project, tmp_path):
 def test_another_process_writing_is_noticed_and_shown(study):
     async def change(app, pilot):
         with Project.open(study, coder="someone else", command="gtcode code D1:9 'Home visits'") as other:
-            other.apply_code("D1:9", "Home visits")
+            other.coding.apply("D1:9", "Home visits")
         app.check_for_changes()
         await pilot.pause()
         s = screen(app)
@@ -405,7 +405,7 @@ def test_a_write_waits_for_another_process_and_loses_nothing(study):
         with Project.open(study, coder="someone else", command="gtcode code D1:9 'Home visits'") as other:
             with other.transaction() as txn:
                 from gtcode.coding import code_spans, spans_for_addresses
-                code_spans(other, txn, ["Home visits"], spans_for_addresses(other, ["D1:9"]))
+                code_spans(other.store, txn, ["Home visits"], spans_for_addresses(other.store, ["D1:9"]))
                 locked.set()
                 release.wait(5)
 

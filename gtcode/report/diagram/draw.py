@@ -16,9 +16,11 @@ from pathlib import Path
 from gtcode.errors import InputError, UnsupportedFormat
 from gtcode.errors import GraphvizNotFound  # noqa: F401  (raised here; importable from here too)
 from gtcode.report.diagram.graph import CONTAINS, build_graph
-from gtcode.report.diagram.layout import (EDGE, FILL, LINE, MARGIN, PAGE_H, PAGE_W, Box, Layout, _bezier, _inside, layout_model,
-                     legend_entries, line_width, relation_styles)
-from gtcode.report.diagram.formats import _dot_text, _json_text, _mermaid_text, _networkx_text, _note, _tikz_text
+from gtcode.report.diagram.formats import dot_text, json_text, legend_note, mermaid_text, networkx_text, tikz_text
+from gtcode.report.diagram.layout import (EDGE, FILL, MARGIN, PAGE_H, PAGE_W, Box, Layout, bezier, inside, layout_model,
+                                         legend_entries, line_width, relation_styles)
+from gtcode.report.diagram.text import LINE
+from gtcode.report.render_md import fence, md_inline
 
 #: Format name → what it is. Suffixes map onto these (see SUFFIXES).
 FORMATS = {
@@ -33,8 +35,6 @@ SUFFIXES = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "
 ALIASES = {"gv": "dot", "mmd": "mermaid", "md": "mermaid", "tex": "tikz", "latex": "tikz"}
 PICTURES = ("svg", "png", "pdf")
 ENGINES = ("matplotlib", "graphviz")
-
-
 
 
 # --- pictures --------------------------------------------------------------------------------------------
@@ -58,7 +58,7 @@ def edge_path(a: Box, b: Box, bend: float, head: float) -> tuple[list[tuple[floa
     def edge_t(box: Box, lo: float, hi: float) -> float:
         for _ in range(30):                       # bisect for where the curve crosses the box's border
             mid = (lo + hi) / 2
-            if _inside(box, _bezier(p0, p1, p2, mid)) == _inside(box, _bezier(p0, p1, p2, lo)):
+            if inside(box, bezier(p0, p1, p2, mid)) == inside(box, bezier(p0, p1, p2, lo)):
                 lo = mid
             else:
                 hi = mid
@@ -67,7 +67,7 @@ def edge_path(a: Box, b: Box, bend: float, head: float) -> tuple[list[tuple[floa
     t0, t1 = edge_t(a, 0.0, 1.0), edge_t(b, 1.0, 0.0)
     if t1 <= t0:
         t0, t1 = 0.0, 1.0
-    pts = [_bezier(p0, p1, p2, t0 + (t1 - t0) * i / 24) for i in range(25)]
+    pts = [bezier(p0, p1, p2, t0 + (t1 - t0) * i / 24) for i in range(25)]
     tip = pts[-1]
     # walk back along the curve by the head's length
     dist, i = 0.0, len(pts) - 1
@@ -82,10 +82,7 @@ def _draw(graph, layout: Layout):
     """A matplotlib Figure (no pyplot: nothing global) of the laid-out model."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import FancyBboxPatch, Polygon, Rectangle
 
-    nodes = graph.nodes
     family = _font_family()
     fig = Figure(figsize=(PAGE_W, PAGE_H))
     FigureCanvasAgg(fig)
@@ -93,6 +90,18 @@ def _draw(graph, layout: Layout):
     ax.set_xlim(0, PAGE_W)
     ax.set_ylim(0, PAGE_H)
     ax.set_axis_off()
+    _draw_frame(ax, layout, family)
+    _draw_relations(ax, graph, layout)
+    _draw_boxes(ax, graph, layout, family)
+    _draw_legend(ax, graph, family)
+    return fig
+
+
+def _draw_frame(ax, layout: Layout, family: list[str]) -> None:
+    """Title, subtitle, the shaded sides with their captions, and the brackets joining listed codes."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import FancyBboxPatch
+
     ax.text(PAGE_W / 2, PAGE_H - MARGIN, layout.title, ha="center", va="top", fontsize=layout.title_size,
             fontweight="bold", family=family)
     ax.text(PAGE_W / 2, PAGE_H - MARGIN - 0.3, layout.subtitle, ha="center", va="top", fontsize=layout.subtitle_size,
@@ -107,6 +116,13 @@ def _draw(graph, layout: Layout):
         ax.add_line(Line2D([sx, sx], [sy, rest[-1][1]], lw=0.5, color="#aaaaaa", zorder=1))
         for x, y in rest:
             ax.add_line(Line2D([sx, x], [y, y], lw=0.5, color="#aaaaaa", zorder=1))
+
+
+def _draw_relations(ax, graph, layout: Layout) -> None:
+    """Each relation as a line in its type's colour and dash, as thick as its evidence, with its arrowhead."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Polygon
+
     styles = relation_styles(graph)
     for u, v, k, d in graph.edges(keys=True, data=True):
         if (u, v, k) not in layout.bends:
@@ -132,12 +148,18 @@ def _draw(graph, layout: Layout):
                                color=s.color, zorder=2, solid_joinstyle="miter"))
         else:
             ax.add_patch(Polygon(corners, closed=True, fc=s.color, ec=s.color, lw=0.5, zorder=2))
+
+
+def _draw_boxes(ax, graph, layout: Layout, family: list[str]) -> None:
+    """Category boxes (tinted by their colour, else their side's), code boxes, and their fitted labels."""
+    from matplotlib.patches import FancyBboxPatch, Rectangle
+
     for key, b in layout.boxes.items():
         if b.kind == "more":
             ax.text(b.x, b.cy, b.lines[0], ha="left", va="center", fontsize=b.size, style="italic", color="#555555",
                     family=family, zorder=4)
             continue
-        d = nodes[key]
+        d = graph.nodes[key]
         if b.kind == "category":
             fill = _tint(d["color"]) if d["color"] else FILL[b.role]
             ax.add_patch(FancyBboxPatch((b.x, b.y), b.w, b.h, boxstyle="round,pad=0,rounding_size=0.05", fc=fill,
@@ -154,6 +176,12 @@ def _draw(graph, layout: Layout):
         else:
             ax.text(b.cx, b.cy, text, ha="center", va="center", fontsize=b.size, linespacing=LINE, family=family,
                     fontweight="bold" if b.bold else "normal", zorder=4)
+
+
+def _draw_legend(ax, graph, family: list[str]) -> None:
+    """The relation types drawn, and the note on how to read the picture."""
+    from matplotlib.lines import Line2D
+
     entries = legend_entries(graph)
     if entries:
         handles = [Line2D([], [], color=s.color, lw=1.4, linestyle=(0, s.dash) if s.dash else "solid")
@@ -161,9 +189,8 @@ def _draw(graph, layout: Layout):
         ax.legend(handles, [text for _, text, _ in entries], loc="lower center",
                   bbox_to_anchor=(0.5, (MARGIN + 0.12) / PAGE_H), ncol=min(len(entries), 5),
                   frameon=False, handlelength=3.2, columnspacing=1.6, prop={"family": family, "size": 7})
-    ax.text(PAGE_W / 2, MARGIN - 0.05, _note(graph), ha="center", va="bottom", fontsize=6.5, color="#444444",
+    ax.text(PAGE_W / 2, MARGIN - 0.05, legend_note(graph), ha="center", va="bottom", fontsize=6.5, color="#444444",
             family=family)
-    return fig
 
 
 def _tint(color: str, amount: float = 0.7) -> str:
@@ -233,19 +260,17 @@ def resolve_format(path: Path, fmt: str | None) -> str:
 def render(graph, fmt: str, *, markdown: bool = False, title: str | None = None) -> str:
     """A text format (dot, mermaid, graphml, gexf, tikz, json) as a string."""
     if fmt == "json":
-        return _json_text(graph)
+        return json_text(graph)
     if fmt in ("graphml", "gexf"):
-        return _networkx_text(graph, fmt)
+        return networkx_text(graph, fmt)
     if fmt == "mermaid":
-        text = _mermaid_text(graph)
+        text = mermaid_text(graph)
         if markdown:
-            from gtcode.report import fence, md_inline
-
             heading = md_inline(title or graph.graph["name"] + ": theory model")
             return f"# {heading}\n\n" + fence(text, "mermaid") + "\n"
         return text
     layout = layout_model(graph, title)
-    return _dot_text(graph, layout) if fmt == "dot" else _tikz_text(graph, layout)
+    return dot_text(graph, layout) if fmt == "dot" else tikz_text(graph, layout)
 
 
 def export_model(project, path, fmt: str | None = None, *, include_codes: bool = False, min_evidence: int = 0,
@@ -258,7 +283,8 @@ def export_model(project, path, fmt: str | None = None, *, include_codes: bool =
         raise InputError(f"engine {engine!r}: choose {' or '.join(ENGINES)}")
     if min_evidence < 0:
         raise InputError("min_evidence cannot be negative")
-    graph = build_graph(project, include_codes=include_codes, min_evidence=min_evidence, where=where)
+    graph = build_graph(project.store, include_codes=include_codes, min_evidence=min_evidence, where=where,
+                        name=project.name)
     if title:
         graph.graph["title"] = title
     if fmt in PICTURES and engine == "graphviz":
@@ -267,7 +293,7 @@ def export_model(project, path, fmt: str | None = None, *, include_codes: bool =
     if fmt in PICTURES:
         layout = layout_model(graph, title)
         if engine == "graphviz":
-            _graphviz(_dot_text(graph, layout), path, fmt)
+            _graphviz(dot_text(graph, layout), path, fmt)
         else:
             _save_picture(graph, layout, path, fmt)
         return path

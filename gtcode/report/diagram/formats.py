@@ -7,12 +7,13 @@ import re
 import unicodedata
 
 from gtcode.report.diagram.graph import CONTAINS, ROLES, relation_edges
-from gtcode.report.diagram.layout import (CAPTIONS, EDGE, FILL, LEGEND_H, LINE, MARGIN, PAD, PAGE_H, PAGE_W, Layout, _counts_line,
-                     _units, legend_entries, line_width, relation_styles)
+from gtcode.report.diagram.layout import (CAPTIONS, EDGE, FILL, LEGEND_H, MARGIN, PAD, PAGE_H, PAGE_W, Layout,
+                                         counts_line, legend_entries, line_width, relation_styles, unit_codes)
+from gtcode.report.diagram.text import LINE
 
 
 # --- writers -------------------------------------------------------------------------------------------
-def _json_text(graph) -> str:
+def json_text(graph) -> str:
     nodes = sorted(graph.nodes(data=True), key=lambda nd: (nd[1]["path"].casefold(), nd[1]["path"], nd[0]))
     path = {k: d["path"] for k, d in graph.nodes(data=True)}
     edges = sorted(graph.edges(data=True), key=lambda e: (path[e[0]].casefold(), e[2]["type"], path[e[1]].casefold(),
@@ -35,12 +36,12 @@ def _mm_text(text: str) -> str:
     return "".join(swap.get(ch, ch) for ch in text)
 
 
-def _mermaid_text(graph) -> str:
+def mermaid_text(graph) -> str:
     """A Mermaid flowchart: one subgraph per side of the model; codes (if any) in a box with their category,
     so containment costs no edges (Mermaid refuses more than 500 by default)."""
     nodes = graph.nodes
     ident = {k: f"c{d['id']}" for k, d in nodes(data=True)}
-    units = _units(graph)
+    units = unit_codes(graph)
     title = graph.graph.get("title") or f"{graph.graph['name']}: theory model"
     lines = ["---", "title: " + json.dumps(title, ensure_ascii=False), "---",
              "%% gtcode theory model: barriers → core ← facilitators; line style shows the relation type",
@@ -49,7 +50,7 @@ def _mermaid_text(graph) -> str:
     def node(key: str, indent: str) -> None:
         d = nodes[key]
         if d["kind"] == "category":
-            text = _mm_text(d["name"]) + "<br/><small>" + _mm_text(_counts_line(d)) + "</small>"
+            text = _mm_text(d["name"]) + "<br/><small>" + _mm_text(counts_line(d)) + "</small>"
             shape = f'(["{text}"])' if d["core"] else f'["{text}"]'
             lines.append(f"{indent}{ident[key]}{shape}:::{d['role']}")
         else:
@@ -111,7 +112,7 @@ def _html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-def _dot_text(graph, layout: Layout) -> str:
+def dot_text(graph, layout: Layout) -> str:
     """Graphviz source with every box pinned where the layout put it (neato -n keeps positions)."""
     nodes = graph.nodes
     ident = {k: f"c{d['id']}" for k, d in nodes(data=True)}
@@ -185,50 +186,70 @@ def latex_escape(text: str) -> str:
     return "".join(_LATEX.get(ch, ch) for ch in text.replace("\u00a0", " "))
 
 
-def _tikz_text(graph, layout: Layout) -> str:
-    nodes = graph.nodes
-    styles = relation_styles(graph)
-    cm = 2.54
-    body: list[str] = []
-    styles_tex: list[str] = []
-    used: set[str] = set()
+class _Tex:
+    """LaTeX-escaped text that remembers the non-ASCII characters it has seen (the preamble declares those
+    pdflatex cannot typeset)."""
 
-    def tex(text: str) -> str:
-        used.update(ch for ch in text if ord(ch) > 0x7E)
+    def __init__(self):
+        self.used: set[str] = set()
+
+    def __call__(self, text: str) -> str:
+        self.used.update(ch for ch in text if ord(ch) > 0x7E)
         return latex_escape(text)
 
-    def pt(x: float, y: float) -> str:
-        return f"({x * cm:.3f},{y * cm:.3f})"
 
-    type_style = {t: f"gtcrel{i}" for i, t in enumerate(sorted(styles))}
+_CM = 2.54   # TikZ works in cm, the layout in inches
+
+
+def _pt(x: float, y: float) -> str:
+    return f"({x * _CM:.3f},{y * _CM:.3f})"
+
+
+def _font(size: float) -> str:
+    return f"\\fontsize{{{size:g}}}{{{size * LINE:.1f}}}\\selectfont"
+
+
+def _tikz_styles(styles: dict, type_style: dict[str, str], tex: _Tex) -> list[str]:
+    """Colour and line style per relation type, and colours per role, as LaTeX definitions."""
+    out = []
     for t, s in sorted(styles.items()):
         dash = ("dash pattern=" + " ".join(f"{'on' if i % 2 == 0 else 'off'} {x:g}pt" for i, x in enumerate(s.dash))
                 if s.dash else "solid")
         tip = "Stealth" if s.head == "filled" else "Straight Barb"
-        styles_tex.append(f"\\definecolor{{{type_style[t]}c}}{{HTML}}{{{s.color[1:].upper()}}}")
-        styles_tex.append(f"\\tikzset{{{type_style[t]}/.style={{-{{{tip}[length=4pt]}}, draw={type_style[t]}c, "
-                          f"{dash}}}}}  % {tex(t)}")
+        out.append(f"\\definecolor{{{type_style[t]}c}}{{HTML}}{{{s.color[1:].upper()}}}")
+        out.append(f"\\tikzset{{{type_style[t]}/.style={{-{{{tip}[length=4pt]}}, draw={type_style[t]}c, "
+                   f"{dash}}}}}  % {tex(t)}")
     for role in ROLES:
-        styles_tex.append(f"\\definecolor{{gtc{role}}}{{HTML}}{{{EDGE[role][1:].upper()}}}"
-                          f"\\definecolor{{gtc{role}fill}}{{HTML}}{{{FILL[role][1:].upper()}}}")
-    body.append("\\begin{tikzpicture}[x=1cm, y=1cm, every node/.style={font=\\sffamily}]")
+        out.append(f"\\definecolor{{gtc{role}}}{{HTML}}{{{EDGE[role][1:].upper()}}}"
+                   f"\\definecolor{{gtc{role}fill}}{{HTML}}{{{FILL[role][1:].upper()}}}")
+    return out
+
+
+def _tikz_page(layout: Layout, tex: _Tex) -> list[str]:
+    """The picture's frame: its bounding box, the title and subtitle, the shaded sides with their captions."""
+    body = ["\\begin{tikzpicture}[x=1cm, y=1cm, every node/.style={font=\\sffamily}]"]
     inset = 0.2   # the picture is a little smaller than the page, so it never spills onto a second one
-    body.append(f"    \\useasboundingbox {pt(inset, inset)} rectangle {pt(PAGE_W - inset, PAGE_H - inset)};")
+    body.append(f"    \\useasboundingbox {_pt(inset, inset)} rectangle {_pt(PAGE_W - inset, PAGE_H - inset)};")
     for text, size, y, bold in ((layout.title, layout.title_size, 0, "\\bfseries"),
                                 (layout.subtitle, layout.subtitle_size, 0.28, "")):
-        body.append(f"    \\node[anchor=north, font=\\sffamily{bold}\\fontsize{{{size:g}}}{{{size * LINE:.1f}}}"
-                    f"\\selectfont] at {pt(PAGE_W / 2, PAGE_H - MARGIN - y)} {{{tex(text)}}};")
+        body.append(f"    \\node[anchor=north, font=\\sffamily{bold}{_font(size)}] at "
+                    f"{_pt(PAGE_W / 2, PAGE_H - MARGIN - y)} {{{tex(text)}}};")
     for caption, (x, y, w, h) in layout.regions:
-        body.append(f"    \\fill[black!4, rounded corners=3pt] {pt(x, y)} rectangle {pt(x + w, y + h)};")
+        body.append(f"    \\fill[black!4, rounded corners=3pt] {_pt(x, y)} rectangle {_pt(x + w, y + h)};")
         body.append(f"    \\node[anchor=north west, font=\\sffamily\\itshape\\fontsize{{7}}{{8}}\\selectfont, "
-                    f"text=black!60] at {pt(x + 0.03, y + h - 0.02)} {{{tex(caption)}}};")
-    ident = {k: f"c{d['id']}" for k, d in nodes(data=True)}
+                    f"text=black!60] at {_pt(x + 0.03, y + h - 0.02)} {{{tex(caption)}}};")
+    return body
+
+
+def _tikz_boxes(graph, layout: Layout, ident: dict[str, str], tex: _Tex) -> list[str]:
+    """A node per box (categories, listed codes, '+ n more'), then the brackets joining listed codes."""
+    nodes = graph.nodes
+    body = []
     for key in sorted(layout.boxes, key=lambda k: (nodes[k]["path"].casefold() if k in nodes else "\uffff" + k)):
         b = layout.boxes[key]
         if b.kind == "more":
-            body.append(f"    \\node[font=\\sffamily\\itshape\\fontsize{{{b.size:g}}}{{{b.size * LINE:.1f}}}"
-                        "\\selectfont,"
-                        f" anchor=west] at {pt(b.x, b.cy)} {{{tex(b.lines[0])}}};")
+            body.append(f"    \\node[font=\\sffamily\\itshape{_font(b.size)}, anchor=west] at {_pt(b.x, b.cy)} "
+                        f"{{{tex(b.lines[0])}}};")
             continue
         text = "\\\\".join(tex(line) for line in b.lines)
         if b.extra:
@@ -238,16 +259,22 @@ def _tikz_text(graph, layout: Layout) -> str:
                                                                                        else "")
         else:
             look = "draw=black!40, fill=white, line width=0.3pt"
-        font = ("\\bfseries" if b.bold else "") + f"\\fontsize{{{b.size:g}}}{{{b.size * LINE:.1f}}}\\selectfont"
-        body.append(f"    \\node[{look}, minimum width={b.w * cm:.3f}cm, minimum height={b.h * cm:.3f}cm, "
-                    f"text width={(b.w - 2 * PAD) * cm:.3f}cm, align=center, inner sep=0pt, font=\\sffamily{font}] "
-                    f"({ident[key]}) at {pt(b.cx, b.cy)} {{{text}}};")
+        font = ("\\bfseries" if b.bold else "") + _font(b.size)
+        body.append(f"    \\node[{look}, minimum width={b.w * _CM:.3f}cm, minimum height={b.h * _CM:.3f}cm, "
+                    f"text width={(b.w - 2 * PAD) * _CM:.3f}cm, align=center, inner sep=0pt, font=\\sffamily{font}] "
+                    f"({ident[key]}) at {_pt(b.cx, b.cy)} {{{text}}};")
     for spine in layout.spines:
         (sx, sy), rest = spine[0], spine[1:]
-        body.append(f"    \\draw[black!35, line width=0.4pt] {pt(sx, sy)} -- {pt(sx, rest[-1][1])};")
+        body.append(f"    \\draw[black!35, line width=0.4pt] {_pt(sx, sy)} -- {_pt(sx, rest[-1][1])};")
         for x, y in rest:
-            body.append(f"    \\draw[black!35, line width=0.4pt] {pt(sx, y)} -- {pt(x, y)};")
-    path = {k: d["path"].casefold() for k, d in nodes(data=True)}
+            body.append(f"    \\draw[black!35, line width=0.4pt] {_pt(sx, y)} -- {_pt(x, y)};")
+    return body
+
+
+def _tikz_relations(graph, layout: Layout, ident: dict[str, str], type_style: dict[str, str], tex: _Tex) -> list[str]:
+    """A line per drawn relation, bent as in the picture ('contains' lines thin and grey)."""
+    path = {k: d["path"].casefold() for k, d in graph.nodes(data=True)}
+    body = []
     for u, v, k, d in sorted(graph.edges(keys=True, data=True), key=lambda e: (path[e[0]], e[3]["type"], path[e[1]])):
         if (u, v, k) not in layout.bends:
             continue
@@ -257,13 +284,19 @@ def _tikz_text(graph, layout: Layout) -> str:
         if bend:   # the same quadratic curve as the picture, as a cubic Bézier; TikZ clips it at the boxes
             (x0, y0), (x2, y2) = (layout.boxes[a].cx, layout.boxes[a].cy), (layout.boxes[b].cx, layout.boxes[b].cy)
             x1, y1 = (x0 + x2) / 2 - (y2 - y0) * bend, (y0 + y2) / 2 + (x2 - x0) * bend
-            how = (f" .. controls {pt(x0 + 2 / 3 * (x1 - x0), y0 + 2 / 3 * (y1 - y0))} and "
-                   f"{pt(x2 + 2 / 3 * (x1 - x2), y2 + 2 / 3 * (y1 - y2))} ..")
+            how = (f" .. controls {_pt(x0 + 2 / 3 * (x1 - x0), y0 + 2 / 3 * (y1 - y0))} and "
+                   f"{_pt(x2 + 2 / 3 * (x1 - x2), y2 + 2 / 3 * (y1 - y2))} ..")
         if d["type"] == CONTAINS:
             body.append(f"    \\draw[black!40, line width=0.6pt] ({ident[a]}){how} ({ident[b]});  % contains")
             continue
         body.append(f"    \\draw[{type_style[d['type']]}, line width={line_width(d['evidence']):g}pt] "
                     f"({ident[a]}){how} ({ident[b]});  % {tex(d['type'])}, evidence {d['evidence']}")
+    return body
+
+
+def _tikz_legend(graph, type_style: dict[str, str], tex: _Tex) -> list[str]:
+    """The relation types drawn, five to a row, and the note under them."""
+    body = []
     entries = legend_entries(graph)
     if entries:
         per_row = min(len(entries), 5)
@@ -271,18 +304,24 @@ def _tikz_text(graph, layout: Layout) -> str:
         for i, (t, text, _) in enumerate(entries):
             x = MARGIN + (i % per_row) * col_w + 0.1
             y = MARGIN + LEGEND_H - 0.18 - (i // per_row) * 0.2
-            body.append(f"    \\draw[{type_style[t]}, line width=1pt] {pt(x, y)} -- {pt(x + 0.45, y)};")
-            body.append(f"    \\node[anchor=west, font=\\sffamily\\fontsize{{7}}{{8}}\\selectfont] at {pt(x + 0.5, y)} "
-                        f"{{{tex(text)}}};")
+            body.append(f"    \\draw[{type_style[t]}, line width=1pt] {_pt(x, y)} -- {_pt(x + 0.45, y)};")
+            body.append(f"    \\node[anchor=west, font=\\sffamily\\fontsize{{7}}{{8}}\\selectfont] at "
+                        f"{_pt(x + 0.5, y)} {{{tex(text)}}};")
     body.append(f"    \\node[anchor=south, font=\\sffamily\\fontsize{{6.5}}{{8}}\\selectfont, text=black!70] at "
-                f"{pt(PAGE_W / 2, MARGIN - 0.1)} {{{tex(_note(graph))}}};")
-    body.append("\\end{tikzpicture}%")
-    missing = sorted(ch for ch in used if ord(ch) not in _LATEX_OK)
+                f"{_pt(PAGE_W / 2, MARGIN - 0.1)} {{{tex(legend_note(graph))}}};")
+    return body
+
+
+def _tikz_preamble(graph, tex: _Tex, styles_tex: list[str]) -> list[str]:
+    """The document around the picture; characters pdflatex cannot typeset show their code point."""
+    def silent(ch: str) -> bool:
+        return unicodedata.category(ch) in ("Mn", "Cf") or 0xFE00 <= ord(ch) <= 0xFE0F
+
+    missing = sorted(ch for ch in tex.used if ord(ch) not in _LATEX_OK)
     declare = [f"  \\DeclareUnicodeCharacter{{{ord(ch):04X}}}{{\\gtcodeglyph{{{ord(ch):04X}}}}}" for ch in missing
-               if not (unicodedata.category(ch) in ("Mn", "Cf") or 0xFE00 <= ord(ch) <= 0xFE0F)]
-    declare += [f"  \\DeclareUnicodeCharacter{{{ord(ch):04X}}}{{}}" for ch in missing
-                if unicodedata.category(ch) in ("Mn", "Cf") or 0xFE00 <= ord(ch) <= 0xFE0F]
-    head = [
+               if not silent(ch)]
+    declare += [f"  \\DeclareUnicodeCharacter{{{ord(ch):04X}}}{{}}" for ch in missing if silent(ch)]
+    return [
         f"% gtcode theory model: {tex(graph.graph['name'])}",
         "% Compiles with pdflatex (characters it cannot typeset show their code point), or with lualatex/xelatex",
         "% and \\setmainfont/\\setsansfont a font that has them. Copy the tikzpicture into a thesis that loads",
@@ -306,20 +345,33 @@ def _tikz_text(graph, layout: Layout) -> str:
         "\\begin{document}",
         "\\centering",
     ]
-    return "\n".join(head + body + ["\\end{document}"]) + "\n"
+
+
+def tikz_text(graph, layout: Layout) -> str:
+    """A LaTeX document holding the model as a TikZ picture, boxes where the layout put them."""
+    styles = relation_styles(graph)
+    tex = _Tex()
+    type_style = {t: f"gtcrel{i}" for i, t in enumerate(sorted(styles))}
+    ident = {k: f"c{d['id']}" for k, d in graph.nodes(data=True)}
+    styles_tex = _tikz_styles(styles, type_style, tex)
+    body = [*_tikz_page(layout, tex), *_tikz_boxes(graph, layout, ident, tex),
+            *_tikz_relations(graph, layout, ident, type_style, tex), *_tikz_legend(graph, type_style, tex),
+            "\\end{tikzpicture}%"]
+    return "\n".join(_tikz_preamble(graph, tex, styles_tex) + body + ["\\end{document}"]) + "\n"
 
 
 NOTE = ("Boxes: categories with confirmed codings · cases; bold border: the core category. Line width grows with "
         "evidence (passages + memos).")
 
 
-def _note(graph) -> str:
+def legend_note(graph) -> str:
+    """The line under the legend saying how to read the boxes and lines."""
     extra = " Listed under a category, or joined by a thin grey line: what it contains; (n): codings." \
         if graph.graph.get("include_codes") else ""
     return NOTE + extra
 
 
-def _networkx_text(graph, fmt: str) -> str:
+def networkx_text(graph, fmt: str) -> str:
     import networkx as nx
 
     if fmt == "graphml":

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from gtcode.coding import code_counts
 from gtcode.scope import parse_where, where_sql
 
 #: Roles in the order a tie is broken (a category with several relations to the core takes the first).
@@ -70,8 +71,6 @@ def _tree(store) -> list[dict]:
 
     walk(None, "", None)
     return out
-
-
 
 
 def _relations(store, clause: str, params: list) -> list[dict]:
@@ -172,7 +171,7 @@ def derive_roles(nodes: dict[int, _Node], rels: list[dict]) -> None:
             nodes[node_id].role, nodes[node_id].rank = role, rank
 
 
-def build_graph(project, include_codes: bool = False, min_evidence: int = 0, where=None):
+def build_graph(store, include_codes: bool = False, min_evidence: int = 0, where=None, *, name: str = ""):
     """The model as a networkx MultiDiGraph: categories (and codes) with counts, roles and relations.
 
     Nodes are keyed by UUID. Relation edges are keyed by the relation's UUID and carry type, label,
@@ -180,16 +179,14 @@ def build_graph(project, include_codes: bool = False, min_evidence: int = 0, whe
     the passages); relations with less evidence than `min_evidence` are left out (and counted in
     graph.graph['weaker_left_out']). With
     `include_codes`, codes join the graph with a 'contains' edge from each parent. `where` (e.g.
-    ["role=mother"]) restricts counts and passages to those cases' documents.
+    ["role=mother"]) restricts counts and passages to those cases' documents. `name` (the project's) titles
+    the figure.
     """
     import networkx as nx
 
-    store = project.store
     filters = parse_where(where)
     clause, params = where_sql(store, filters)
     tree = _tree(store)
-    from gtcode.coding import code_counts
-
     counts = code_counts(store, where_clause=clause, params=params)
     nodes: dict[int, _Node] = {}
     for r in tree:
@@ -204,7 +201,7 @@ def build_graph(project, include_codes: bool = False, min_evidence: int = 0, whe
     graph = nx.MultiDiGraph()
     cores = [n for n in nodes.values() if n.core]
     graph.graph.update(
-        name=project.name, core=" | ".join(n.path for n in cores), where=" AND ".join(str(f) for f in filters),
+        name=name, core=" | ".join(n.path for n in cores), where=" AND ".join(str(f) for f in filters),
         include_codes=bool(include_codes), min_evidence=int(min_evidence), weaker_left_out=len(between) - len(rels))
     for n in nodes.values():  # tree order: stable output
         graph.add_node(n.uuid, id=n.id, uuid=n.uuid, name=n.name, path=n.path, kind=n.kind, core=n.core,

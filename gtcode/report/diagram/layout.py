@@ -1,4 +1,4 @@
-"""Layout of the theory model on an A4 page: text measuring and wrapping, regions, boxes, relation styles.
+"""Layout of the theory model on an A4 page: regions, boxes, the bend of each line, relation styles.
 
 One deliberate layout (no force layout) shared by every picture and by the DOT and TikZ writers.
 """
@@ -6,17 +6,16 @@ One deliberate layout (no force layout) shared by every picture and by the DOT a
 from __future__ import annotations
 
 import math
-import unicodedata
 from dataclasses import dataclass, field
 
 from gtcode.report.diagram.graph import CONTAINS, relation_edges
+from gtcode.report.diagram.text import LINE, fit
 
 
 # --- page -------------------------------------------------------------------------------------------
 PAGE_W, PAGE_H = 11.69, 8.27          # A4 landscape, inches; every layout unit is an inch
 MARGIN, TITLE_H, LEGEND_H, GAP = 0.35, 0.62, 0.78, 0.14
 PAD = 0.06                            # inside a box, around its text
-LINE = 1.18                           # line height, in font sizes
 
 CAPTIONS = {"barrier": "Barriers", "facilitator": "Facilitators", "condition": "Conditions",
             "context": "Context", "strategy": "Strategies", "consequence": "Consequences",
@@ -25,111 +24,6 @@ EDGE = {"core": "#000000", "barrier": "#b2182b", "facilitator": "#1b7837", "cond
         "context": "#8c510a", "strategy": "#2166ac", "consequence": "#762a83", "other": "#6b6b6b"}
 FILL = {"core": "#fde9b8", "barrier": "#fbe3e1", "facilitator": "#e3f1e3", "condition": "#f6ead8",
         "context": "#f6ead8", "strategy": "#e1ebf5", "consequence": "#ece3f0", "other": "#f0f0f0"}
-
-
-# --- measuring and wrapping text (DejaVu Sans metrics, matplotlib's own font: the same on every machine) ---
-_ADVANCE: dict[tuple[bool, str], float] = {}
-_FONTS: dict[bool, object] = {}
-
-
-def _em(ch: str, bold: bool) -> float:
-    """Width of one character in ems; characters DejaVu lacks (CJK, emoji) count as a full em."""
-    key = (bold, ch)
-    if key not in _ADVANCE:
-        from matplotlib import ft2font
-
-        if bold not in _FONTS:
-            import os
-
-            import matplotlib
-
-            name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-            font = ft2font.FT2Font(os.path.join(matplotlib.get_data_path(), "fonts", "ttf", name))
-            font.set_size(100, 72)
-            _FONTS[bold] = font
-        font = _FONTS[bold]
-        cp = ord(ch)
-        if unicodedata.category(ch) in ("Mn", "Me", "Cf") or 0xFE00 <= cp <= 0xFE0F:
-            width = 0.0
-        elif font.get_char_index(cp):
-            flags = ft2font.LoadFlags.NO_HINTING if hasattr(ft2font, "LoadFlags") else 2
-            width = font.load_char(cp, flags=flags).linearHoriAdvance / 65536 / 100
-        else:
-            width = 1.0 if unicodedata.east_asian_width(ch) in "WF" or cp >= 0x2000 else 0.62
-        _ADVANCE[key] = width
-    return _ADVANCE[key]
-
-
-def text_width(text: str, size: float, bold: bool = False) -> float:
-    """Width in inches of `text` at `size` points."""
-    return sum(_em(ch, bold) for ch in text) * size / 72
-
-
-def _tokens(text: str) -> list[str]:
-    """Words, with each wide (CJK) character a word of its own so such names can break anywhere."""
-    out: list[str] = []
-    for word in text.split():
-        buf = ""
-        for ch in word:
-            if unicodedata.east_asian_width(ch) in "WF":
-                if buf:
-                    out.append(buf)
-                    buf = ""
-                out.append(ch)
-            else:
-                buf += ch
-        if buf:
-            out.append(buf)
-    return out
-
-
-def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
-    """Greedy word wrap to `width` inches; a word too long for a line is split between characters."""
-    lines: list[str] = []
-    line = ""
-    for tok in _tokens(text):
-        wide = len(tok) == 1 and unicodedata.east_asian_width(tok) in "WF"
-        glue = "" if (not line or (wide and unicodedata.east_asian_width(line[-1]) in "WF")) else " "
-        if text_width(line + glue + tok, size, bold) <= width:
-            line += glue + tok
-            continue
-        if line:
-            lines.append(line)
-            line = ""
-        while text_width(tok, size, bold) > width and len(tok) > 1:
-            cut = 1
-            while cut < len(tok) and text_width(tok[:cut + 1], size, bold) <= width:
-                cut += 1
-            lines.append(tok[:cut])
-            tok = tok[cut:]
-        line = tok
-    if line:
-        lines.append(line)
-    return lines or [""]
-
-
-def fit(text: str, width: float, height: float, biggest: float, smallest: float, bold: bool = False,
-        extra: str = "") -> tuple[list[str], float]:
-    """Lines and font size that fit `text` (and an optional smaller `extra` line) in width × height inches.
-
-    Tries the biggest size first, shrinking by half points; at the smallest size, lines that do not
-    fit are cut and the last one ends in an ellipsis.
-    """
-    size = biggest
-    while True:
-        lines = wrap(text, width, size, bold)
-        needed = (len(lines) + (0.85 if extra else 0)) * size * LINE / 72
-        if needed <= height or size <= smallest:
-            break
-        size = max(smallest, size - 0.5)
-    room = max(1, int(height / (size * LINE / 72) - (0.85 if extra else 0)))
-    if len(lines) > room:
-        lines = lines[:room]
-        last = lines[-1]
-        while last and text_width(last + "…", size, bold) > width:
-            last = last[:-1]
-        lines[-1] = last.rstrip() + "…"
-    return lines, size
 
 
 # --- layout ------------------------------------------------------------------------------------------
@@ -171,12 +65,13 @@ class Layout:
     bends: dict[tuple[str, str, str], float] = field(default_factory=dict)   # relation → curvature
 
 
-def _counts_line(d: dict) -> str:
+def counts_line(d: dict) -> str:
+    """A category's smaller second line: '12 codings · 4 cases'."""
     n, cases = d["codings"], d["cases"]
     return f"{n} coding{'s' * (n != 1)} · {cases} case{'s' * (cases != 1)}"
 
 
-def _units(graph) -> dict[str, list[str]]:
+def unit_codes(graph) -> dict[str, list[str]]:
     """Head node → the codes drawn inside its box (nearest category above them), in tree order."""
     units: dict[str, list[str]] = {}
     for key, d in graph.nodes(data=True):
@@ -208,7 +103,7 @@ def _grid(n: int, w: float, h: float, aspect: float) -> tuple[int, int]:
 def layout_model(graph, title: str | None = None) -> Layout:
     """Where every box goes on an A4 landscape page (inches, origin bottom-left)."""
     nodes = graph.nodes
-    units = _units(graph)
+    units = unit_codes(graph)
     role_of = {k: nodes[k]["role"] for k in units}
     cores = [k for k in units if role_of[k] == "core"]
     n_cat = sum(1 for _, d in graph.nodes(data=True) if d["kind"] == "category")
@@ -385,7 +280,7 @@ def _unit_boxes(graph, out: Layout, key: str, codes: list[str], x: float, y: flo
     head_h = h if not codes else min(h, 0.44)   # one header height for every category with its codes
     big, small = (12.0, 6.0) if core else ((9.0, 4.5) if d["kind"] == "category" else (7.0, 4.0))
     big = min(big, cap) if cap else big
-    extra = _counts_line(d)
+    extra = counts_line(d)
     room = head_h - 2 * PAD
     if extra and room < 1.85 * small * LINE / 72:   # too small a box for the counts: the name comes first
         extra = ""
@@ -443,12 +338,12 @@ def _bends(graph, layout: Layout) -> dict[tuple[str, str, str], float]:
             p1 = ((p0[0] + p2[0]) / 2 - (p2[1] - p0[1]) * bend, (p0[1] + p2[1]) / 2 + (p2[0] - p0[0]) * bend)
             hits = set()
             for t in range(1, 32):
-                x, y = _bezier(p0, p1, p2, t / 32)
+                x, y = bezier(p0, p1, p2, t / 32)
                 if not (MARGIN < x < PAGE_W - MARGIN and MARGIN + LEGEND_H < y < PAGE_H - MARGIN - TITLE_H):
                     hits.add("outside")          # over the title, the legend or off the page
                     continue
                 for box in index.get((int(x / cell), int(y / cell)), ()):
-                    if box is not a and box is not b and _inside(box, (x, y), 0.0):
+                    if box is not a and box is not b and inside(box, (x, y), 0.0):
                         hits.add(box.key)
             return abs(bend) * 0.5 + sum(50.0 if h == "outside" else 1.0 if layout.boxes[h].kind == "category"
                                          else 0.3 for h in hits)
@@ -514,10 +409,13 @@ def line_width(evidence: int) -> float:
     """Points: thicker lines carry more evidence."""
     return round(min(3.2, 0.8 + 0.55 * math.log2(1 + evidence)), 2)
 
-def _bezier(p0, p1, p2, t):
+
+def bezier(p0, p1, p2, t):
+    """The point at `t` (0–1) on the quadratic Bézier curve p0 → p2 pulled towards p1."""
     return ((1 - t) ** 2 * p0[0] + 2 * (1 - t) * t * p1[0] + t ** 2 * p2[0],
             (1 - t) ** 2 * p0[1] + 2 * (1 - t) * t * p1[1] + t ** 2 * p2[1])
 
 
-def _inside(box: Box, p, margin: float = 0.02) -> bool:
+def inside(box: Box, p, margin: float = 0.02) -> bool:
+    """Whether point p lies on `box` (grown by `margin` inches on every side)."""
     return box.x - margin <= p[0] <= box.x + box.w + margin and box.y - margin <= p[1] <= box.y + box.h + margin

@@ -1,0 +1,28 @@
+"""What every namespace of the facade shares: the project's store and its one way to open a transaction."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gtcode.project import Project
+    from gtcode.store.db import Store
+
+
+def as_list(value) -> list:
+    """One value or many as a list: `"D1:4"` and `["D1:4"]` mean the same."""
+    return [value] if isinstance(value, (str, int)) else list(value)
+
+
+class Namespace:
+    """A group of the facade's methods (`project.memos`, `project.codes`…), mirroring one CLI group."""
+
+    def __init__(self, project: "Project"):
+        self._project = project
+
+    @property
+    def _store(self) -> "Store":
+        return self._project.store
+
+    def _transaction(self, *, dry_run: bool = False):
+        return self._project.transaction(dry_run=dry_run)

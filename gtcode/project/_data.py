@@ -1,0 +1,123 @@
+"""`project.docs` and `project.cases`: the interviews and the people they come from."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from gtcode.project._base import Namespace
+
+
+class Docs(Namespace):
+    """Documents (`gtcode import`, `gtcode docs …`): import, list, read segment by segment, link to a case."""
+
+    def import_paths(self, paths, *, case: str | None = None, interviewer=None, speaker_pattern: str | None = None,
+                     replace: bool = False, force: bool = False, text_column: str | None = None,
+                     id_column: str | None = None, nlp: str | None = None,
+                     pseudonymise: str | os.PathLike | None = None,
+                     progress: Callable[[int, str], None] | None = None):
+        """Import transcripts (files, folders, globs); returns an ImportReport. Bad files are skipped, reported.
+
+        `pseudonymise`: a key CSV (real,pseudonym), read but never stored; names become pseudonyms and
+        e-mails, phone numbers, postcodes, NHS numbers and dates of birth become tags before anything is stored.
+        """
+        from gtcode.ingest.importer import ImportSettings, run_import
+
+        settings = ImportSettings.from_options(
+            case=case, interviewer=interviewer, speaker_pattern=speaker_pattern, replace=replace, force=force,
+            text_column=text_column, id_column=id_column, nlp=nlp, pseudonymise=pseudonymise)
+        with self._transaction() as txn:
+            return run_import(self._store, txn, list(paths), settings, progress, self._project.debug)
+
+    @staticmethod
+    def count_files(paths) -> int:
+        """How many files `import_paths` would read (for a progress bar)."""
+        from gtcode.ingest import expand_paths
+
+        return len(expand_paths(list(paths))[0])
+
+    def list(self, where=None):
+        """Documents in import order, those a `--where` filter picks."""
+        from gtcode.documents import list_documents
+        from gtcode.scope import Scope
+
+        sc = Scope.from_where(self._store, where)
+        return list_documents(self._store, sc.clause, sc.params)
+
+    def get(self, ref):
+        """A document by `D3`, `3` or name."""
+        from gtcode.documents import resolve_document
+
+        return resolve_document(self._store, ref)
+
+    def text(self, ref) -> str:
+        """The document's canonical text: every offset in the project points into it."""
+        from gtcode.documents import document_text
+
+        return document_text(self._store, self.get(ref).id)
+
+    def segments(self, ref, first: int | None = None, last: int | None = None):
+        """Segments of a document, optionally only ordinals first..last."""
+        from gtcode.documents import document_segments
+
+        return document_segments(self._store, self.get(ref), first=first, last=last)
+
+    def segment(self, address: str):
+        """Segments named by an address: `D3:17`, `D3:17-21`, `P01:4,9`."""
+        from gtcode.documents import segments_at
+
+        return segments_at(self._store, address)
+
+    def turns(self, ref) -> list[dict]:
+        """Speaker turns in order, with who speaks and where."""
+        from gtcode.documents import document_turns
+
+        return document_turns(self._store, self.get(ref).id)
+
+    def link(self, ref, case: str | None) -> None:
+        """Link a document to a case (None unlinks it)."""
+        from gtcode.cases import link_document
+
+        doc = self.get(ref)
+        with self._transaction() as txn:
+            link_document(self._store, txn, doc.id, doc.uuid, doc.name, case)
+
+
+class Cases(Namespace):
+    """Cases (participants) and their attributes (`gtcode cases …`)."""
+
+    def __call__(self):
+        """Deprecated: `project.cases()` is `project.cases.list()`."""
+        from gtcode.project._legacy import deprecated
+
+        deprecated("cases()", "cases.list()")
+        return self.list()
+
+    def list(self):
+        from gtcode.cases import list_cases
+
+        return list_cases(self._store)
+
+    def get(self, name: str):
+        from gtcode.cases import get_case
+
+        return get_case(self._store, name)
+
+    def set(self, name: str, attributes: dict[str, str | None]) -> dict:
+        """Create the case if needed and set attributes ('' removes one). Returns what changed."""
+        from gtcode.cases import ensure_case, link_unlinked_documents, set_attributes
+
+        with self._transaction() as txn:
+            changes = set_attributes(self._store, txn, name, attributes) if attributes else {}
+            if not attributes:
+                ensure_case(self._store, txn, name)
+            link_unlinked_documents(self._store, txn)
+            return changes
+
+    def import_file(self, path: str | os.PathLike, id_column: str | None = None) -> dict:
+        """Cases and attributes from a CSV (id column + any attributes); links documents by file stem."""
+        from gtcode.cases import import_case_table
+
+        with self._transaction() as txn:
+            return import_case_table(self._store, txn, Path(path), id_column)

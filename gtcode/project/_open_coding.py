@@ -1,0 +1,185 @@
+"""`project.codes`, `project.coding`, `project.review` and `project.codebook`: open coding."""
+
+from __future__ import annotations
+
+from gtcode.project._base import Namespace, as_list
+
+
+class Codes(Namespace):
+    """The code tree (`gtcode codes …`)."""
+
+    def __call__(self):
+        """Deprecated: `project.codes()` is `project.codes.list()`."""
+        from gtcode.project._legacy import deprecated
+
+        deprecated("codes()", "codes.list()")
+        return self.list()
+
+    def list(self):
+        """Every code in tree order, each with its path."""
+        from gtcode.codes import all_codes
+
+        return all_codes(self._store)
+
+    def get(self, ref):
+        """A code by path (`A/B`), by name when unique, or by number (`#12`)."""
+        from gtcode.codes import resolve_code
+
+        return resolve_code(self._store, ref)
+
+    def add(self, name: str, parent: str | None = None, **fields):
+        """Add a code (`Barriers/Fear of judgement` or name + parent). Fields: description, color, …"""
+        from gtcode.codes import add_code
+
+        if parent is None and "/" in name:
+            parent, _, name = name.rpartition("/")
+        with self._transaction() as txn:
+            return add_code(self._store, txn, name, parent or None, **fields)
+
+    def rename(self, ref, new_name: str):
+        from gtcode.codes import rename_code
+
+        with self._transaction() as txn:
+            return rename_code(self._store, txn, ref, new_name)
+
+    def move(self, ref, parent: str | None):
+        from gtcode.codes import move_code
+
+        with self._transaction() as txn:
+            return move_code(self._store, txn, ref, parent)
+
+    def describe(self, ref, **values):
+        """Definition (description), include, exclude, example, color; None keeps a value."""
+        from gtcode.codes import describe_code
+
+        with self._transaction() as txn:
+            return describe_code(self._store, txn, ref, **values)
+
+    def merge(self, sources: list[str], target: str) -> dict:
+        """Move every coding of `sources` onto `target` and delete the sources."""
+        from gtcode.coding import merge_codes
+
+        with self._transaction() as txn:
+            return merge_codes(self._store, txn, as_list(sources), target)
+
+    def split(self, ref, into: str, coding_ids: list[int]) -> dict:
+        """Move the chosen codings of a code onto a new or existing code."""
+        from gtcode.coding import split_code
+
+        with self._transaction() as txn:
+            return split_code(self._store, txn, ref, into, list(coding_ids))
+
+    def delete(self, ref, force: bool = False) -> dict:
+        from gtcode.codes import delete_code
+
+        with self._transaction() as txn:
+            return delete_code(self._store, txn, ref, force)
+
+    def counts(self, include_pending: bool = False) -> dict:
+        """Per code: own codings, and codings, documents and cases of it with its children."""
+        from gtcode.coding import code_counts
+
+        return code_counts(self._store, include_pending)
+
+    def summary(self, ref, by: str | None = None) -> dict:
+        """`codes show`: definition, counts (overall and by case attribute), exemplars and memos."""
+        from gtcode.coding import code_summary
+        from gtcode.memos import memos_about
+
+        data = code_summary(self._store, ref, by)
+        return data | {"memos": [{"id": m.id, "title": m.title, "type": m.type, "version": m.version,
+                                  "review": m.review} for m in memos_about(self._store, data["uuid"])]}
+
+
+class Coding(Namespace):
+    """Applying codes to words (`gtcode code`, `uncode`, `invivo`) and reading them back as passages."""
+
+    def apply(self, addresses, codes, *, quote: str | None = None, create: bool = False) -> dict:
+        """Code segments (`D3:17`, `D3:17-21`, `D3:4,9`) or, with `quote`, exact words in one segment."""
+        from gtcode.coding import code_spans, spans_for_addresses
+
+        spans = spans_for_addresses(self._store, as_list(addresses), quote)
+        with self._transaction() as txn:
+            return code_spans(self._store, txn, as_list(codes), spans, create=create)
+
+    def apply_spans(self, spans, codes, *, create: bool = False) -> dict:
+        """Code spans found another way (e.g. `search_spans`)."""
+        from gtcode.coding import code_spans
+
+        with self._transaction() as txn:
+            return code_spans(self._store, txn, as_list(codes), list(spans), create=create)
+
+    def search_spans(self, query: str, *, where=None, speaker: str | None = None):
+        """Every search hit as a segment span, for `code --search`: (hits, spans)."""
+        from gtcode.coding import Span
+
+        hits, _ = self._project.analysis.search(query, where=where, speaker=speaker, limit=None)
+        return hits, [Span(h.document_id, h.start, h.end, h.address) for h in hits]
+
+    def remove(self, addresses, codes, *, quote: str | None = None, all_coders: bool = False) -> int:
+        """Take codes off segments or a quote; codings that only partly overlap are trimmed."""
+        from gtcode.coding import spans_for_addresses, uncode_spans
+
+        spans = spans_for_addresses(self._store, as_list(addresses), quote)
+        with self._transaction() as txn:
+            return uncode_spans(self._store, txn, as_list(codes), spans, all_coders)
+
+    def invivo(self, address: str, quote: str, parent: str | None = None):
+        """Create a code named by the participant's own words and code exactly those words."""
+        from gtcode.coding import code_invivo
+
+        with self._transaction() as txn:
+            return code_invivo(self._store, txn, address, quote, parent)
+
+    def passages(self, codes=None, *, where=None, include_pending: bool = False, context: int = 0,
+                 children: bool = True, speaker: str | None = None):
+        """Coded passages of the given codes (and their children), with address, speaker and context."""
+        from gtcode.codes import select_codes
+        from gtcode.coding import passages
+        from gtcode.scope import Scope
+
+        ids = select_codes(self._store, codes, children=children)
+        sc = Scope.from_where(self._store, where)
+        return passages(self._store, ids, sc.clause, sc.params, include_pending, context, speaker)
+
+
+class Review(Namespace):
+    """Autocoding and the pending suggestions it leaves for review (`gtcode autocode`, `gtcode review …`)."""
+
+    def autocode(self, **options):
+        """Suggest codings from codebook patterns (pending until reviewed). See `autocode.autocode_run`."""
+        from gtcode.codebook.autocode import autocode_run
+
+        return autocode_run(self._project, **options)
+
+    def pending(self, code: str | None = None, *, where=None, context: int = 0):
+        """Suggested codings waiting for review."""
+        from gtcode.codebook.autocode import pending
+
+        return pending(self._store, code, where=where, context=context)
+
+    def accept(self, ids=None, *, code: str | None = None, all_pending: bool = False) -> dict:
+        from gtcode.codebook.autocode import review
+
+        return review(self._project, "accept", ids, code=code, all_pending=all_pending)
+
+    def reject(self, ids=None, *, code: str | None = None, all_pending: bool = False) -> dict:
+        from gtcode.codebook.autocode import review
+
+        return review(self._project, "reject", ids, code=code, all_pending=all_pending)
+
+
+class Codebook(Namespace):
+    """Codebook files (`gtcode codebook import/export`)."""
+
+    def import_file(self, path, dry_run: bool = False):
+        """Add or update codes from a YAML codebook (never deletes); returns what changed."""
+        from gtcode.codebook import import_codebook_file
+
+        return import_codebook_file(self._project, path, dry_run=dry_run)
+
+    def export(self, fmt: str = "yaml", code: str | None = None) -> str:
+        """The codebook (or one code's subtree) as yaml, csv or md text."""
+        from gtcode.codebook import export_codebook
+
+        return export_codebook(self._store, fmt, code, title=self._project.name)

@@ -1,0 +1,218 @@
+"""Word files for every report: A4 pages set up with Word's built-in styles only, so a thesis template restyles them.
+
+`word_document` starts a document; `WordWriter` writes one top to bottom, knowing its page orientation and
+text width (tables get fixed column widths and a repeating header row, captions a real SEQ field that Word's
+"Insert Table of Figures" finds). python-docx is imported only when a Word file is written.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+A4_SHORT, A4_LONG, MARGIN = 210, 297, 25   # mm; `word_document` sets 25 mm margins
+_XML_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text) -> str:
+    """Word files cannot hold control characters; drop them."""
+    return _XML_BAD.sub("", "" if text is None else str(text))
+
+
+def word_document(title: str = "", author: str = ""):
+    """A new python-docx Document on A4 with 2.5 cm margins, its title and author set."""
+    import docx
+    from docx.shared import Mm
+
+    document = docx.Document()
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(A4_SHORT), Mm(A4_LONG)
+        section.left_margin = section.right_margin = Mm(MARGIN)
+        section.top_margin = section.bottom_margin = Mm(MARGIN)
+    props = document.core_properties
+    props.title = xml_safe(title)
+    props.author = xml_safe(author)
+    props.last_modified_by = xml_safe(author)
+    props.comments = "Written by gtcode"
+    return document
+
+
+def word_mono(paragraph, text: str, color: str | None = None, size: float = 9):
+    """A run of monospaced text (diffs), optionally coloured (#RRGGBB)."""
+    from docx.shared import Pt, RGBColor
+
+    run = paragraph.add_run(xml_safe(text))
+    run.font.name = "Courier New"
+    run.font.size = Pt(size)
+    if color:
+        run.font.color.rgb = RGBColor.from_string(color.lstrip("#"))
+    return run
+
+
+def word_markdown(document, body: str) -> None:
+    """A memo's Markdown, lightly: paragraphs, '- ' bullets, '#' lines as bold paragraphs."""
+    for block in re.split(r"\n\s*\n", body.strip()):
+        lines = block.splitlines()
+        if all(re.match(r"^\s*[-*] ", line) for line in lines):
+            for line in lines:
+                document.add_paragraph(xml_safe(re.sub(r"^\s*[-*] ", "", line)), style="List Bullet")
+            continue
+        p = document.add_paragraph()
+        for i, line in enumerate(lines):
+            heading = re.match(r"^#{1,6}\s+(.*)", line)
+            run = p.add_run(xml_safe(heading.group(1) if heading else line))
+            run.bold = bool(heading)
+            if i < len(lines) - 1:
+                run.add_break()
+
+
+class WordWriter:
+    """A Word document being written top to bottom, that knows its page orientation and text width."""
+
+    def __init__(self, title: str, author: str = ""):
+        self.document = word_document(title, author)
+        self.landscape = False
+        self._empty = True
+
+    # --- page layout --------------------------------------------------------------------------------------
+    @property
+    def text_width_mm(self) -> float:
+        return (A4_LONG if self.landscape else A4_SHORT) - 2 * MARGIN
+
+    @property
+    def text_height_mm(self) -> float:
+        return (A4_SHORT if self.landscape else A4_LONG) - 2 * MARGIN
+
+    def orient(self, landscape: bool) -> None:
+        """Continue on pages of this orientation (a new section, unless nothing is written yet)."""
+        from docx.enum.section import WD_ORIENT, WD_SECTION
+        from docx.shared import Mm
+
+        if landscape == self.landscape:
+            return
+        section = self.document.sections[-1] if self._empty else self.document.add_section(WD_SECTION.NEW_PAGE)
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        long_, short = Mm(A4_LONG), Mm(A4_SHORT)
+        section.page_width, section.page_height = (long_, short) if landscape else (short, long_)
+        self.landscape = landscape
+
+    # --- content ------------------------------------------------------------------------------------------
+    def heading(self, text: str, level: int):
+        self._empty = False
+        return self.document.add_heading(xml_safe(text), level=level)
+
+    def paragraph(self, text: str = "", style: str | None = None):
+        self._empty = False
+        return self.document.add_paragraph(xml_safe(text), style=style)
+
+    def caption(self, label: str, caption: str, keep_with_next: bool = False):
+        """'Table 3. Codebook' in the Caption style, its number a SEQ field Word can renumber."""
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        kind, _, number = label.partition(" ")
+        p = self.paragraph(style="Caption")
+        p.add_run(f"{kind} ")
+
+        def field_char(kind_: str) -> None:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind_)
+            p.add_run()._r.append(el)
+
+        field_char("begin")
+        instr = OxmlElement("w:instrText")
+        instr.set(qn("xml:space"), "preserve")
+        instr.text = f" SEQ {kind} \\* ARABIC "
+        p.add_run()._r.append(instr)
+        field_char("separate")
+        p.add_run(number)
+        field_char("end")
+        p.add_run(xml_safe(f". {caption}"))
+        p.paragraph_format.keep_with_next = keep_with_next
+        return p
+
+    def table(self, headers: list[str], rows: list[list[str]], widths: list[float] | None = None):
+        """A Table Grid table whose columns share the text width by `widths` (relative weights); without
+        widths, Word sizes the columns to their text."""
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+        from docx.shared import Mm
+
+        self._empty = False
+        if not widths:
+            return self._autofit_table(headers, rows)
+        total = sum(widths) or 1
+        mm = [self.text_width_mm * w / total for w in widths]
+        table = self.document.add_table(rows=1, cols=len(headers))
+        table.style = "Table Grid"
+        table.autofit = False
+        layout = OxmlElement("w:tblLayout")
+        layout.set(qn("w:type"), "fixed")
+        table._tbl.tblPr.append(layout)
+        for column, width in zip(table.columns, mm):
+            column.width = Mm(width)
+        header = table.rows[0]
+        repeat = OxmlElement("w:tblHeader")     # the header row repeats on every page
+        repeat.set(qn("w:val"), "true")
+        header._tr.get_or_add_trPr().append(repeat)
+        for cell, text, width in zip(header.cells, headers, mm):
+            cell.width = Mm(width)
+            cell.paragraphs[0].add_run(xml_safe(text)).bold = True
+        for row in rows:
+            for cell, text, width in zip(table.add_row().cells, row, mm):
+                cell.width = Mm(width)
+                cell.text = xml_safe(text)
+        return table
+
+    def _autofit_table(self, headers: list[str], rows: list[list[str]]):
+        table = self.document.add_table(rows=1, cols=len(headers))
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, headers):
+            cell.text = ""
+            cell.paragraphs[0].add_run(xml_safe(text)).bold = True
+        for row in rows:
+            for cell, text in zip(table.add_row().cells, row):
+                cell.text = xml_safe(text)
+        return table
+
+    def memo(self, body: str) -> None:
+        """A memo's Markdown (see `word_markdown`)."""
+        self._empty = False
+        word_markdown(self.document, body)
+
+    def diff(self, text: str):
+        """A unified diff in one monospaced paragraph: additions green, deletions red, hunk headers purple."""
+        p = self.paragraph()
+        lines = text.splitlines()
+        for i, line in enumerate(lines):
+            color = (None if line.startswith(("+++", "---")) else "#116329" if line.startswith("+")
+                     else "#82071E" if line.startswith("-") else "#6639BA" if line.startswith("@@") else None)
+            run = word_mono(p, line, color)
+            if i < len(lines) - 1:
+                run.add_break()
+        return p
+
+    def picture(self, path: Path, max_height_mm: float | None = None):
+        """A picture as wide as the text, unless that would make it taller than `max_height_mm`."""
+        from docx.shared import Mm
+
+        self._empty = False
+        width = self.text_width_mm
+        size = png_size(path)
+        if size and max_height_mm:
+            width = min(width, max_height_mm * size[0] / size[1])
+        self.document.add_picture(str(path), width=Mm(width))
+        paragraph = self.document.paragraphs[-1]
+        paragraph.paragraph_format.keep_with_next = True
+        return paragraph
+
+    def save(self, path) -> None:
+        self.document.save(str(path))
+
+
+def png_size(path: Path) -> tuple[int, int] | None:
+    """(width, height) in pixels from a PNG's header, or None if it is not a PNG."""
+    head = Path(path).read_bytes()[:24]
+    if head[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
