@@ -6,17 +6,13 @@ Documents link to a case by `--case`, by a file stem that names the case
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from gtcode.errors import InputError, UnknownCase, did_you_mean
 from gtcode.scope import natural_key
 from gtcode.store.db import Store, Txn, new_uuid, now
 
-ID_GUESSES = ("id", "case", "participant", "participant_id", "respondent", "pseudonym", "name")
 
 
 @dataclass
@@ -113,42 +109,9 @@ def link_document(store: Store, txn: Txn, doc_id: int, doc_uuid: str, doc_name: 
                document=doc_name, before=before, after=case)
 
 
-def read_case_table(path: Path, id_column: str | None = None) -> tuple[str, list[dict[str, str]]]:
-    """(id column, rows) from a participants CSV; decoding as for transcripts."""
-    from gtcode.ingest.textfile import decode
-    from gtcode.text import normalise
-
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    text, _, _ = decode(path.read_bytes(), path)
-    try:
-        reader = csv.DictReader(io.StringIO(normalise(text), newline=""))
-        header = [h for h in (reader.fieldnames or []) if h is not None]
-        rows = list(reader)
-    except csv.Error as exc:
-        raise InputError(f"{path}: malformed CSV ({exc})") from None
-    if not header:
-        raise InputError(f"{path}: the CSV has no header row")
-    if id_column:
-        matches = [h for h in header if h.strip().casefold() == id_column.casefold()]
-        if not matches:
-            raise InputError(f"{path}: no column {id_column!r} (columns: {', '.join(header)})")
-        col = matches[0]
-    else:
-        col = next((h for g in ID_GUESSES for h in header if h.strip().casefold() == g), header[0])
-    out = []
-    for n, row in enumerate(rows, start=2):
-        ident = (row.get(col) or "").strip()
-        if not ident:
-            raise InputError(f"{path}: line {n}: no case id in column {col!r}")
-        out.append({"__id__": ident} | {k.strip(): (v or "").strip() for k, v in row.items()
-                                         if k is not None and k != col})
-    return col, out
-
-
-def import_case_table(store: Store, txn: Txn, path: Path, id_column: str | None = None) -> dict:
-    """Cases and attributes from a CSV (id column + any attributes); links documents by file stem."""
-    column, rows = read_case_table(path, id_column)
+def import_case_rows(store: Store, txn: Txn, column: str, rows: list[dict[str, str]]) -> dict:
+    """Cases and attributes from a participants table (see `gtcode.ingest.case_table`); links documents by
+    file stem."""
     created = updated = 0
     for row in rows:
         ident = row.pop("__id__")

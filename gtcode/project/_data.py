@@ -117,7 +117,9 @@ class Cases(Namespace):
 
     def import_file(self, path: str | os.PathLike, id_column: str | None = None) -> dict:
         """Cases and attributes from a CSV (id column + any attributes); links documents by file stem."""
-        from gtcode.cases import import_case_table
+        from gtcode.cases import import_case_rows
+        from gtcode.ingest.case_table import read_case_table
 
+        column, rows = read_case_table(Path(path), id_column)
         with self._transaction() as txn:
-            return import_case_table(self._store, txn, Path(path), id_column)
+            return import_case_rows(self._store, txn, column, rows)

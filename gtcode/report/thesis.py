@@ -161,7 +161,7 @@ def _model(project, sc, num: Numbers, figures: dict) -> list[Block]:
         items = ["; ".join(_relation_text(graph, u, v, d) for u, v, d in edges if k in (u, v)) for k in members]
         if any(items):     # a category with no relation at all is in the Categories section, not in the model
             out += [heading(3, title), Block("bullets", items=[i for i in items if i])]
-    for m in memos_about(project, centre.uuid):
+    for m in memos_about(project.store, centre.uuid):
         if m.type == "storyline":
             out.append(heading(3, f"Storyline: {m.title}"))
             out.append(Block("memo", m.body))

@@ -1,0 +1,43 @@
+"""Reading a participants table: a CSV with one row per case, an id column and any attributes."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from gtcode.errors import InputError
+from gtcode.ingest.textfile import decode
+from gtcode.text import normalise
+
+ID_GUESSES = ("id", "case", "participant", "participant_id", "respondent", "pseudonym", "name")
+
+
+def read_case_table(path: Path, id_column: str | None = None) -> tuple[str, list[dict[str, str]]]:
+    """(id column, rows) from a participants CSV; decoding as for transcripts."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    text, _, _ = decode(path.read_bytes(), path)
+    try:
+        reader = csv.DictReader(io.StringIO(normalise(text), newline=""))
+        header = [h for h in (reader.fieldnames or []) if h is not None]
+        rows = list(reader)
+    except csv.Error as exc:
+        raise InputError(f"{path}: malformed CSV ({exc})") from None
+    if not header:
+        raise InputError(f"{path}: the CSV has no header row")
+    if id_column:
+        matches = [h for h in header if h.strip().casefold() == id_column.casefold()]
+        if not matches:
+            raise InputError(f"{path}: no column {id_column!r} (columns: {', '.join(header)})")
+        col = matches[0]
+    else:
+        col = next((h for g in ID_GUESSES for h in header if h.strip().casefold() == g), header[0])
+    out = []
+    for n, row in enumerate(rows, start=2):
+        ident = (row.get(col) or "").strip()
+        if not ident:
+            raise InputError(f"{path}: line {n}: no case id in column {col!r}")
+        out.append({"__id__": ident} | {k.strip(): (v or "").strip() for k, v in row.items()
+                                         if k is not None and k != col})
+    return col, out
