@@ -191,3 +191,25 @@ def test_duplicates_within_one_batch(project, tmp_path):
     assert [o.status for o in report.outcomes] == ["imported", "skipped", "failed"]
     assert "also named 'P01'" in report.outcomes[2].message
     assert [d.name for d in project.docs.list()] == ["P01"]
+
+
+def test_old_flat_names_still_work_and_name_their_replacement(project, tmp_path):
+    project.docs.import_paths([_write(tmp_path, "P01.txt", INTERVIEW)])
+    with pytest.warns(DeprecationWarning, match=r"Project.apply_code is deprecated; use Project.coding.apply"):
+        project.apply_code("D1:2", "Nervous", create=True)
+    with pytest.warns(DeprecationWarning, match=r"codes.list"):
+        assert [c.path for c in project.codes()] == ["Nervous"]
+    assert [p.address for p in project.coding.passages("Nervous")] == ["D1:2"]
+    with pytest.raises(AttributeError, match="no attribute 'report'"):
+        project.report  # a job now: gtcode.report.thesis.write_report(project, path)
+
+
+def test_a_dry_run_does_everything_and_keeps_nothing(project, tmp_path):
+    project.docs.import_paths([_write(tmp_path, "P01.txt", INTERVIEW)])
+    before = _snapshot(project) | {"codings": project.store.all("SELECT * FROM codings")}
+    with project.transaction(dry_run=True) as txn:
+        assert txn.dry_run
+        project.coding.apply("D1:2", "Nervous", create=True)          # joins the dry run: one transaction
+        assert [c.path for c in project.codes.list()] == ["Nervous"]  # visible inside it…
+    assert project.codes.list() == []                                 # …and gone after it
+    assert _snapshot(project) | {"codings": project.store.all("SELECT * FROM codings")} == before
