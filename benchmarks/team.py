@@ -67,6 +67,9 @@ def main() -> None:
     args = ap.parse_args()
 
     from gtcode import Project
+    from gtcode.exchange import export_qdpx, import_exchange_file
+    from gtcode.report.thesis import write_report
+    from gtcode.team.merge import merge_project
 
     tmp = Path(tempfile.mkdtemp(prefix="gtcode-team-"))
     try:
@@ -80,12 +83,12 @@ def main() -> None:
               f"made {made:,} codings in {int(args.n * args.share)} interviews; built in {time.perf_counter() - t:.1f} s")
         with Project.open(db, coder="bench") as p:
             t = time.perf_counter()
-            report = p.merge(copy)
+            report = merge_project(p, copy)
             codings = report.to_dict()["counts"].get("codings", {})
             print(f"  library: merge                        {(time.perf_counter() - t) * 1000:8.1f} ms "
                   f"(codings: {codings})")
             t = time.perf_counter()
-            again = p.merge(copy)
+            again = merge_project(p, copy)
             print(f"  library: merge again (nothing new)    {(time.perf_counter() - t) * 1000:8.1f} ms "
                   f"(changed: {bool(again.changed)})")
             ag = p.team.agreement()
@@ -97,15 +100,15 @@ def main() -> None:
             print(f"  library: disagreements of one code    "
                   f"{median_ms(lambda: p.team.disagreements(code), args.runs):8.1f} ms")
             t = time.perf_counter()
-            p.export_qdpx(tmp / "study.qdpx")
+            export_qdpx(p, tmp / "study.qdpx")
             print(f"  library: export qdpx                  {(time.perf_counter() - t) * 1000:8.1f} ms "
                   f"({(tmp / 'study.qdpx').stat().st_size / 1e6:.1f} MB)")
             t = time.perf_counter()
-            p.report(tmp / "report.docx")
+            write_report(p, tmp / "report.docx")
             print(f"  library: report docx                  {(time.perf_counter() - t) * 1000:8.1f} ms")
         fresh = Project.init(tmp / "fresh", coder="bench")
         t = time.perf_counter()
-        fresh.import_exchange(tmp / "study.qdpx")
+        import_exchange_file(fresh, tmp / "study.qdpx")
         print(f"  library: import qdpx (fresh project)  {(time.perf_counter() - t) * 1000:8.1f} ms")
         fresh.close()
         print(f"  process: gtcode agreement                    {run(['agreement'], folder):6.0f} ms")

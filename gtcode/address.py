@@ -48,6 +48,17 @@ def parse_address(text: str) -> Address:
     return Address(doc.strip(), parse_ranges(spec, what=f"{text!r}:"))
 
 
+def is_address(text: str) -> bool:
+    """Whether `text` reads as an address (`D3:17`, `P01:4,9`) rather than, say, a code name."""
+    doc, sep, spec = text.partition(":")
+    return bool(sep and doc) and _NUMS.match(spec) is not None
+
+
+def split_addresses(text: str) -> list[str]:
+    """`D3:17,D5:4-6` → ['D3:17', 'D5:4-6']: split at commas that start a new address, not inside `D3:4,9`."""
+    return [a for a in re.split(r",(?=\s*[^,:]+:)", text) if a.strip()]
+
+
 def format_ranges(ordinals) -> str:
     nums = sorted(set(ordinals))
     parts, i = [], 0

@@ -282,7 +282,9 @@ def add_second_coder(project) -> dict:
     first = project.coder
     with Project.open(copy, coder=DEMO_SECOND_CODER, command=project.command) as other:
         made = second_coder_pass(other, first)
-    merged = project.merge(copy)
+    from gtcode.team.merge import merge_project
+
+    merged = merge_project(project, copy)
     # Merging only reads the copy; opening it once more read-write lets SQLite tidy its -wal/-shm files.
     Project.open(copy, coder=DEMO_SECOND_CODER).close()
     report = project.team.agreement(coders=[first, DEMO_SECOND_CODER])
@@ -291,8 +293,11 @@ def add_second_coder(project) -> dict:
 
 def write_demo_outputs(project) -> list[str]:
     """What the researcher hands in and hands on: the thesis report, the codings for R, and the REFI-QDA project."""
+    from gtcode.exchange import export_codings, export_qdpx
+    from gtcode.report.thesis import write_report
+
     folder = project.path.parent
-    project.report(folder / "report.docx", title="Engagement with Video Interaction Guidance: a grounded theory")
-    project.export_codings(folder / "codings.csv")
-    project.export_qdpx(folder / "demo.qdpx")
+    write_report(project, folder / "report.docx", title="Engagement with Video Interaction Guidance: a grounded theory")
+    export_codings(project, folder / "codings.csv")
+    export_qdpx(project, folder / "demo.qdpx")
     return [str(folder / name) for name in ("report.docx", "codings.csv", "demo.qdpx")]

@@ -30,9 +30,6 @@ def isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.chdir(tmp_path)
-    from gtcode.cli._app import state
-
-    state.__init__()  # the CLI's global options start fresh in every test
     yield
 
 

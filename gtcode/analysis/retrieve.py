@@ -36,14 +36,10 @@ class Retrieved:
                                          "after": [asdict(c) for c in self.after]}
 
 
-@dataclass
-class Group:
-    """Passages sharing a case, document, code, coder or attribute value."""
+class _Spread:
+    """How many documents and cases the passages come from."""
 
-    key: str | None          # the value grouped on; None when it is missing (no case, no such attribute)
-    label: str
-    passages: list[Retrieved] = field(default_factory=list)
-    attributes: dict[str, str] = field(default_factory=dict)   # the case's, when grouped by case
+    passages: list[Retrieved]
 
     @property
     def documents(self) -> int:
@@ -53,6 +49,16 @@ class Group:
     def cases(self) -> int:
         return len({r.passage.case for r in self.passages if r.passage.case})
 
+
+@dataclass
+class Group(_Spread):
+    """Passages sharing a case, document, code, coder or attribute value."""
+
+    key: str | None          # the value grouped on; None when it is missing (no case, no such attribute)
+    label: str
+    passages: list[Retrieved] = field(default_factory=list)
+    attributes: dict[str, str] = field(default_factory=dict)   # the case's, when grouped by case
+
     def to_dict(self) -> dict:
         return {"key": self.key, "label": self.label, "attributes": self.attributes, "count": len(self.passages),
                 "documents": self.documents, "cases": self.cases,
@@ -60,7 +66,7 @@ class Group:
 
 
 @dataclass
-class Retrieval:
+class Retrieval(_Spread):
     code: str
     codes: list[str]          # the code and, unless children=False, its child codes
     by: str
@@ -74,14 +80,6 @@ class Retrieval:
     @property
     def passages(self) -> list[Retrieved]:
         return [r for g in self.groups for r in g.passages]
-
-    @property
-    def documents(self) -> int:
-        return len({r.passage.document_id for r in self.passages})
-
-    @property
-    def cases(self) -> int:
-        return len({r.passage.case for r in self.passages if r.passage.case})
 
     def to_dict(self) -> dict:
         return {"code": self.code, "codes": self.codes, "by": self.by, "context": self.context, "where": self.where,
@@ -150,17 +148,34 @@ class Compared:
 
     kind: str                 # "a", "b" or "both"
     document_id: int
-    document: str
-    case: str | None
     address: str
-    speaker: str | None
     start: int
     end: int
     text: str
-    attributes: dict[str, str]
     a: list[Passage]
     b: list[Passage]
     shared: list[tuple[int, int]] = field(default_factory=list)   # where A and B overlap (document offsets)
+
+    @property
+    def first(self) -> Passage:
+        """The first coding of the stretch: its document, case, speaker and case attributes are the stretch's."""
+        return (self.a or self.b)[0]
+
+    @property
+    def document(self) -> str:
+        return self.first.document
+
+    @property
+    def case(self) -> str | None:
+        return self.first.case
+
+    @property
+    def speaker(self) -> str | None:
+        return self.first.speaker
+
+    @property
+    def attributes(self) -> dict[str, str]:
+        return self.first.attributes
 
     def to_dict(self) -> dict:
         def brief(p: Passage) -> dict:
@@ -248,11 +263,9 @@ def _cluster(docs: SegmentIndex, a: list[Passage], b: list[Passage]) -> list[Com
             runs.append([doc_id, start, end, [p] if side == "a" else [], [p] if side == "b" else []])
     out = []
     for doc_id, start, end, pa, pb in runs:
-        first = (pa or pb)[0]
         kind = "both" if pa and pb else ("a" if pa else "b")
-        out.append(Compared(kind, doc_id, first.document, first.case, docs.address(doc_id, start, end),
-                            first.speaker, start, end, docs.text(doc_id)[start:end], dict(first.attributes),
-                            pa, pb, _overlaps(pa, pb)))
+        out.append(Compared(kind, doc_id, docs.address(doc_id, start, end), start, end,
+                            docs.text(doc_id)[start:end], pa, pb, _overlaps(pa, pb)))
     return out
 
 

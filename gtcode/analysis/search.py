@@ -95,7 +95,8 @@ def search(store: Store, query: str, where_clause: str = "1", params=(), speaker
         total = store.scalar("SELECT count(*)" + base, [expr, *args])
         sql = ("SELECT d.id AS document_id, d.name AS document, c.name AS \"case\", s.ordinal, t.speaker,"
                " t.is_interviewer, s.start_char, s.end_char, f.rank AS rank,"
-               f" highlight(segment_fts, 0, '{_OPEN}', '{_CLOSE}') AS marked" + base + " ORDER BY f.rank, d.id, s.ordinal")
+               f" highlight(segment_fts, 0, '{_OPEN}', '{_CLOSE}') AS marked" + base
+               + " ORDER BY f.rank, d.id, s.ordinal")
         if limit:
             sql += f" LIMIT {int(limit)}"
         rows = store.all(sql, [expr, *args])

@@ -7,7 +7,9 @@ from typing import Annotated, Optional
 import typer
 
 from gtcode import __version__
-from gtcode.cli._app import App, state
+from gtcode.cli import (audit, autocode, cases, codebook, codes, coding, cooccurrence, documents, export, history,
+                        memos, merge, model, redact, report, retrieve, saturation, search, setup, team, tui, words)
+from gtcode.cli._app import App, Settings
 
 app = App(
     name="gtcode",
@@ -24,6 +26,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     project: Annotated[Optional[str], typer.Option("--project", "-p", envvar="GTCODE_PROJECT",
                                                    help="Project file or folder (default: gtcode.db here or above).")] = None,
     coder: Annotated[Optional[str], typer.Option("--coder", help="Who you are, recorded on every change "
@@ -33,30 +36,13 @@ def _root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Show the version and exit.")] = False,
 ) -> None:
-    state.project, state.coder, state.quiet, state.debug = project, coder, quiet, debug
+    ctx.obj = Settings(project=project, coder=coder, quiet=quiet, debug=debug)
 
 
-from gtcode.cli import (analysis, audit, axial, cases, codebook, coding, data, exchange, exports, history, memos, model,  # noqa: E402
-               merge, redact, report, setup, team, tui)
-
-# Help panels follow the research workflow: set up → import → look → open coding → compare → history.
-setup.register(app)
-data.register(app)
-redact.register(app)
-cases.register(app)
-coding.register(app)
-tui.register(app)
-codebook.register(app)
-analysis.register(app)
-memos.register(app)
-audit.register(app)
-model.register(app)
-axial.register(app)
-report.register(app)
-history.register(app)
-team.register(app)
-merge.register(app)
-exports.register(app)
+# Help panels follow the research workflow: set up → import → look → open coding → compare → … → exchange.
+for module in (setup, documents, search, redact, cases, codes, coding, tui, codebook, autocode, retrieve, words,
+               memos, audit, model, cooccurrence, saturation, report, history, team, merge, export):
+    module.register(app)
 
 
 def main() -> None:

@@ -1,23 +1,27 @@
-"""Shared CLI plumbing: the guarded Typer class, global state, consoles, output helpers.
+"""Shared CLI plumbing: the Typer class whose commands are guarded, and the settings of the running command.
 
-Errors are mapped to output in exactly one place, `_guard`: `Error: …` on
-stderr, the error's exit code, no traceback unless --debug.
+Errors are mapped to output in exactly one place, `GuardedCommand.invoke`: `Error: …` on stderr, the error's
+exit code, no traceback unless --debug. The global options (--project, --coder, --quiet, --debug) live on the
+root context's `obj` (a `Settings`); `settings()` is the running command's copy.
 """
 
 from __future__ import annotations
 
-import functools
-import json
-import sys
-from dataclasses import dataclass
+import shlex
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
+from gtcode.cli.output import err
 from gtcode.errors import GtcodeError
 
 
-@dataclass
-class State:
+@dataclass(frozen=True)
+class Settings:
+    """The global options of one command line, and that command line (recorded on every event it causes)."""
+
     project: str | None = None
     coder: str | None = None
     debug: bool = False
@@ -25,30 +29,16 @@ class State:
     command: str = "gtcode"
 
 
-state = State()
+_current: ContextVar[Settings] = ContextVar("gtcode_settings", default=Settings())
 
 
-def err(message: str, style: str | None = None) -> None:
-    """A message for people: stderr, so stdout stays data."""
-    from rich.console import Console
-
-    Console(stderr=True, highlight=False, soft_wrap=True).print(message, style=style, markup=False)
+def settings() -> Settings:
+    """The settings of the command that is running."""
+    return _current.get()
 
 
-def out_console():
-    from rich.console import Console
-
-    return Console(highlight=False)
-
-
-def print_json(data) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
-
-
-def _command_line(ctx) -> str:
+def command_line(ctx) -> str:
     """The command as typed (reconstructed from parsed options), recorded on every event it causes."""
-    import shlex
-
     chain = []
     while ctx is not None:
         chain.append(ctx)
@@ -72,18 +62,18 @@ def _command_line(ctx) -> str:
     return " ".join([words[0], *(shlex.quote(w) for w in words[1:])])
 
 
-def _guard(fn):
-    """Map every exception from a command to one clean line (see module docstring)."""
+class GuardedCommand(TyperCommand):
+    """A command that runs with its `Settings` and maps every exception to one clean line."""
 
-    @functools.wraps(fn)
-    def wrapper(*args, _gtcode_ctx: typer.Context, **kwargs):
+    def invoke(self, ctx):
+        base = ctx.find_root().obj
+        token = _current.set(replace(base if isinstance(base, Settings) else Settings(), command=command_line(ctx)))
         try:
-            state.command = _command_line(_gtcode_ctx)
-            return fn(*args, **kwargs)
+            return super().invoke(ctx)
         except typer.Exit:
             raise
         except GtcodeError as exc:
-            if state.debug:
+            if settings().debug:
                 raise
             err(f"Error: {exc}", style="red")
             raise typer.Exit(exc.exit_code) from None
@@ -91,24 +81,16 @@ def _guard(fn):
             err("Interrupted: nothing was changed.", style="red")
             raise typer.Exit(130) from None
         except Exception as exc:
-            if state.debug:
+            if settings().debug:
                 raise
             err(f"Error: unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)", style="red")
             raise typer.Exit(70) from None
-
-    # Ask Typer for the click context too (to record the command line), without
-    # every command having to declare it.
-    import inspect
-
-    sig = inspect.signature(fn, eval_str=True)
-    extra = inspect.Parameter("_gtcode_ctx", inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context)
-    wrapper.__signature__ = sig.replace(parameters=[*sig.parameters.values(), extra])
-    wrapper.__annotations__ = {**{k: p.annotation for k, p in sig.parameters.items()}, "_gtcode_ctx": typer.Context}
-    return wrapper
+        finally:
+            _current.reset(token)
 
 
 class App(typer.Typer):
-    """Typer whose commands all pass through `_guard`."""
+    """Typer whose commands are all `GuardedCommand`s."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("pretty_exceptions_show_locals", False)  # transcript text must never leak
@@ -117,19 +99,13 @@ class App(typer.Typer):
         super().__init__(**kwargs)
 
     def command(self, *args, **kwargs):
-        register = super().command(*args, **kwargs)
-
-        def decorator(fn):
-            register(_guard(fn))
-            return fn
-
-        return decorator
+        kwargs.setdefault("cls", GuardedCommand)
+        return super().command(*args, **kwargs)
 
 
 def default_command(name: str):
     """A group class that runs `name` when no subcommand is given: `gtcode review [CODE]` lists,
     `gtcode review accept …` decides."""
-    from typer.core import TyperGroup
 
     class DefaultGroup(TyperGroup):
         def parse_args(self, ctx, args):
@@ -143,13 +119,7 @@ def default_command(name: str):
 def open_project():
     from gtcode.project import Project
 
-    project = Project.open(state.project, coder=state.coder, command=state.command)
-    project.debug = state.debug
+    s = settings()
+    project = Project.open(s.project, coder=s.coder, command=s.command)
+    project.debug = s.debug
     return project
-
-
-def fmt_time(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    s = int(seconds)
-    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"

@@ -8,8 +8,10 @@ from typing import Annotated, Optional
 
 import typer
 
+from gtcode.cli._app import App, open_project
+from gtcode.cli.options import Coder, Json, Output
+from gtcode.cli.output import err, out_console, print_json, table
 from gtcode.errors import InputError, did_you_mean
-from gtcode.cli._app import App, err, out_console, open_project, print_json
 
 PANEL = "Memos and audit"
 FORMATS = ("text", "md", "html", "docx")
@@ -42,14 +44,13 @@ def audit(
         help="From this date (YYYY-MM-DD or YYYY-MM-DDTHH:MM, UTC; also today, yesterday, 7d). "
              "Default: since the last sign-off by someone other than you.")] = None,
     until: Annotated[Optional[str], typer.Option(help="Up to the end of this date (or this time).")] = None,
-    coder: Annotated[Optional[str], typer.Option(help="Only this coder's work.")] = None,
+    coder: Coder = None,
     everything: Annotated[bool, typer.Option(
         "--all", help="The whole history, not just since the last sign-off.")] = False,
     fmt: Annotated[Optional[str], typer.Option(
         "--format", "-f", help="text (terminal), md, html or docx. Default: from -o's suffix, else text.")] = None,
-    output: Annotated[Optional[Path], typer.Option(
-        "--output", "-o", help="Write to this file (default: stdout; docx needs a file).")] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="The report's data as JSON, for scripts.")] = False,
+    output: Output = None,
+    json_out: Json = False,
 ) -> None:
     """The audit trail for a supervision meeting: memo diffs, comments, sign-offs, code changes, coding, undos.
 
@@ -98,7 +99,6 @@ def _render(report, console) -> None:
     """The report's outline with Rich: rules for sections, tables, coloured diffs."""
     from rich.padding import Padding
     from rich.rule import Rule
-    from rich.table import Table
     from rich.text import Text
 
     from gtcode.report.audit import outline
@@ -120,12 +120,11 @@ def _render(report, console) -> None:
         elif b.kind == "note":
             console.print(Text(b.text, style="dim italic"))
         elif b.kind == "table":
-            table = Table(show_edge=False, pad_edge=False, show_lines=len(b.rows) > 1 and len(b.headers) > 2)
-            for h in b.headers:
-                table.add_column(Text(h), overflow="fold", no_wrap=h in ("When", "Day", "Version", "Count"))
+            t = table(*((Text(h), {"overflow": "fold", "no_wrap": h in ("When", "Day", "Version", "Count")})
+                        for h in b.headers), show_lines=len(b.rows) > 1 and len(b.headers) > 2)
             for row in b.rows:
-                table.add_row(*(Text(c) for c in row))
-            console.print(table)
+                t.add_row(*(Text(c) for c in row))
+            console.print(t)
         elif b.kind == "diff":
             text = Text()
             for line in (b.text or "(no change in the text)").splitlines():

@@ -8,7 +8,9 @@ from typing import Annotated, Optional
 import typer
 
 from gtcode.errors import InputError
-from gtcode.cli._app import App, err, open_project, out_console, print_json
+from gtcode.cli._app import App, open_project
+from gtcode.cli.options import Json
+from gtcode.cli.output import err, out_console, print_json, table
 
 cases_app = App(help="Cases (participants) and their attributes: role, site, age band…")
 
@@ -67,7 +69,7 @@ def cases_link(
 
 
 @cases_app.command("list")
-def cases_list(json_out: Annotated[bool, typer.Option("--json", help="As JSON.")] = False) -> None:
+def cases_list(json_out: Json = False) -> None:
     """List cases with their attributes and documents.
 
     Example: gtcode cases list --json
@@ -80,14 +82,8 @@ def cases_list(json_out: Annotated[bool, typer.Option("--json", help="As JSON.")
     if not cases:
         err("No cases yet: 'gtcode cases import participants.csv' or 'gtcode cases set P01 role=mother'.")
         return
-    from rich.table import Table
-
     # Attributes as one wrapped column: a study may have a dozen, and terminals are 80 wide.
-    table = Table(show_edge=False, pad_edge=False)
-    table.add_column("Case", no_wrap=True)
-    table.add_column("Documents", no_wrap=True)
-    table.add_column("Attributes", ratio=1)
+    t = table(("Case", {"no_wrap": True}), ("Documents", {"no_wrap": True}), ("Attributes", {"ratio": 1}))
     for c in cases:
-        table.add_row(c.name, ", ".join(c.documents) or "-",
-                      "; ".join(f"{k}={v}" for k, v in c.attributes.items()))
-    out_console().print(table)
+        t.add_row(c.name, ", ".join(c.documents) or "-", "; ".join(f"{k}={v}" for k, v in c.attributes.items()))
+    out_console().print(t)

@@ -6,7 +6,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from gtcode.cli._app import App, err, open_project, out_console, print_json
+from gtcode.cli._app import App, open_project
+from gtcode.cli.options import Coder, Json
+from gtcode.cli.output import err, out_console, print_json, table
 
 PANEL = "History"
 
@@ -18,10 +20,10 @@ def register(app: App) -> None:
 
 def log(
     code: Annotated[Optional[str], typer.Option(help="Only events about this code.")] = None,
-    coder: Annotated[Optional[str], typer.Option(help="Only this coder's events.")] = None,
+    coder: Coder = None,
     since: Annotated[Optional[str], typer.Option(help="From this date (YYYY-MM-DD) on.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many events (0: all).")] = 50,
-    json_out: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
+    json_out: Json = False,
 ) -> None:
     """The audit log: who changed what, when, with which command — newest first.
 
@@ -35,15 +37,10 @@ def log(
     if not events:
         err("No events match.")
         return
-    from rich.table import Table
-
-    table = Table(show_edge=False, pad_edge=False)
-    table.add_column("When", no_wrap=True)
-    table.add_column("Who", no_wrap=True)
-    table.add_column("What", ratio=1)
+    t = table(("When", {"no_wrap": True}), ("Who", {"no_wrap": True}), ("What", {"ratio": 1}))
     for e in events:
-        table.add_row(e["at"][:16].replace("T", " "), e["coder"], e["summary"])
-    out_console().print(table)
+        t.add_row(e["at"][:16].replace("T", " "), e["coder"], e["summary"])
+    out_console().print(t)
 
 
 def undo(steps: Annotated[int, typer.Argument(help="How many of your last commands to undo.")] = 1) -> None:

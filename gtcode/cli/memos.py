@@ -7,8 +7,10 @@ from typing import Annotated, Optional
 
 import typer
 
+from gtcode.cli._app import App, open_project
+from gtcode.cli.options import Json, output_file
+from gtcode.cli.output import err, out_console, print_json, table
 from gtcode.errors import InputError
-from gtcode.cli._app import App, err, open_project, out_console, print_json
 
 memo_app = App(help="Memos: typed, linked, versioned; comments and sign-off for supervision.")
 TEMPLATE = """<!-- gtcode memo ({type}). Write Markdown below the title. Link with [[code:NAME]], [[D3:17]],
@@ -100,7 +102,7 @@ def memo_edit(
 
 @memo_app.command("show")
 def memo_show(memo: Annotated[str, typer.Argument(help="Memo id.")],
-              json_out: Annotated[bool, typer.Option("--json", help="As JSON.")] = False) -> None:
+              json_out: Json = False) -> None:
     """Read a memo: rendered Markdown, its links with the linked passages quoted, comments and sign-offs.
 
     Example: gtcode memo show 3
@@ -110,8 +112,7 @@ def memo_show(memo: Annotated[str, typer.Argument(help="Memo id.")],
     if json_out:
         print_json(m.to_dict())
         return
-    from gtcode.cli.render import render_memo
-    render_memo(m)
+    _render_memo(m)
 
 
 @memo_app.command("list")
@@ -121,7 +122,7 @@ def memo_list(
     author: Annotated[Optional[str], typer.Option(help="Only memos written or edited by this person.")] = None,
     since: Annotated[Optional[str], typer.Option(help="Changed on or after this date (YYYY-MM-DD).")] = None,
     unreviewed: Annotated[bool, typer.Option("--unreviewed", help="Not signed off, or changed since.")] = False,
-    json_out: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
+    json_out: Json = False,
 ) -> None:
     """List memos with type, version, author and review status.
 
@@ -136,19 +137,16 @@ def memo_list(
         err("No memos match." if any((type, code, author, since, unreviewed)) else
             "No memos yet: 'gtcode memo new --title …'.")
         return
-    from rich.table import Table
-
-    table = Table(show_edge=False, pad_edge=False)
-    for col in ("#", "Title", "Type", "v", "Author", "Updated", "Review"):
-        table.add_column(col, justify="right" if col in ("#", "v") else "left")
+    right = {"justify": "right"}
+    t = table(("#", right), "Title", "Type", ("v", right), "Author", "Updated", "Review")
     for m in memos:
-        table.add_row(str(m.id), m.title, m.type, str(m.version), m.author, m.updated_at[:10], m.review)
-    out_console().print(table)
+        t.add_row(str(m.id), m.title, m.type, str(m.version), m.author, m.updated_at[:10], m.review)
+    out_console().print(t)
 
 
 @memo_app.command("history")
 def memo_history(memo: Annotated[str, typer.Argument(help="Memo id.")],
-                 json_out: Annotated[bool, typer.Option("--json", help="As JSON.")] = False) -> None:
+                 json_out: Json = False) -> None:
     """Every version of a memo with who and when, and what changed (a diff).
 
     Example: gtcode memo history 3
@@ -241,7 +239,7 @@ def memo_types(
 
 @memo_app.command("export")
 def memo_export(
-    output: Annotated[str, typer.Option("--output", "-o", help="A folder (md) or a .docx file.")],
+    output: Annotated[str, output_file("A folder (md) or a .docx file.")],
     format: Annotated[str, typer.Option("--format", help="md (a folder of files) or docx.")] = "md",
     type: Annotated[Optional[str], typer.Option("--type", help="Only this type.")] = None,
     code: Annotated[Optional[str], typer.Option(help="Only memos linked to this code.")] = None,
@@ -259,3 +257,38 @@ def memo_export(
     with open_project() as project:
         written = export_memos(project, format, output, type=type, code=code, author=author, since=since)
     err(f"Exported memos to {output} ({len(written)} file{'s' if len(written) != 1 else ''})")
+
+
+def _render_memo(m) -> None:
+    from rich.markdown import Markdown
+    from rich.panel import Panel
+    from rich.text import Text
+
+    console = out_console()
+    head = Text(f"#{m.id} {m.title}", style="bold")
+    head.append(f"\n{m.type} memo · version {m.version} · by {m.author} {m.created_at[:10]}", style="dim")
+    if m.updated_by != m.author or m.version > 1:
+        head.append(f" · last edited by {m.updated_by} {m.updated_at[:10]}", style="dim")
+    head.append(f" · {m.review}", style="green" if m.review == "signed off" else "yellow")
+    console.print(head)
+    console.print(Panel(Markdown(m.body), border_style="dim"))
+    if m.links:
+        console.print(Text("Links", style="bold"))
+        for link in m.links:
+            line = Text(f"  {link.type}: {link.label}" + (" (in the text)" if link.source == "reference" else ""))
+            console.print(line)
+            if link.type == "segment" and link.text:
+                console.print(Text(f"      “{link.text}”", style="italic"))
+            elif link.type == "memo" and link.text:
+                console.print(Text(f"      {link.text}", style="dim"))
+    if m.comments:
+        console.print(Text("Comments", style="bold"))
+        depth = {}
+        for c in m.comments:
+            depth[c.id] = depth.get(c.parent_id, -1) + 1 if c.parent_id else 0
+            pad = "  " * (depth[c.id] + 1)
+            console.print(Text(f"{pad}{c.author} on v{c.version}, {c.at[:16].replace('T', ' ')} [{c.id}]", style="dim"))
+            console.print(Text(f"{pad}{c.body}"))
+    for s in m.signoffs:
+        console.print(Text(f"Signed off v{s.version} by {s.author} {s.at[:10]}" + (f": {s.note}" if s.note else ""),
+                           style="green"))

@@ -7,7 +7,9 @@ from typing import Annotated
 
 import typer
 
-from gtcode.cli._app import App, err, open_project, out_console, print_json
+from gtcode.cli._app import App, open_project
+from gtcode.cli.options import DryRun, Json
+from gtcode.cli.output import err, out_console, print_json, table
 
 
 def register(app: App) -> None:
@@ -16,16 +18,18 @@ def register(app: App) -> None:
 
 def merge(
     other: Annotated[Path, typer.Argument(help="The other coder's project: its gtcode.db, or the folder holding it.")],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; change nothing.")] = False,
-    json_out: Annotated[bool, typer.Option("--json", help="The report as JSON.")] = False,
+    dry_run: DryRun = False,
+    json_out: Json = False,
 ) -> None:
     """Merge another coder's project (same transcripts) into this one: codes, codings, memos, comments,
     the model and the audit log, nothing twice. Merging again changes nothing; 'gtcode undo' reverses it.
 
     Example: gtcode merge ../coder2/gtcode.db --dry-run
     """
+    from gtcode.team.merge import merge_project
+
     with open_project() as project:
-        report = project.merge(other, dry_run=dry_run)
+        report = merge_project(project, other, dry_run=dry_run)
     if json_out:
         print_json(report.to_dict())
     else:
@@ -41,16 +45,12 @@ def merge(
 
 
 def _render(report) -> None:
-    from rich.table import Table
-
     docs = report.documents
     verb = "Nothing new in" if not report.changed else "Would merge" if report.dry_run else "Merged"
     title = f"{verb} {report.other_name!r} ({report.other}): {docs.get('matched', 0)} transcript(s) matched"
-    table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
-    table.add_column("")
-    for heading in ("added", "updated", "already here", "skipped"):
-        table.add_column(heading, justify="right")
-    for kind, t in report.counts.items():
-        if t.added or t.updated or t.present or t.skipped:
-            table.add_row(kind, *(str(n) if n else "·" for n in (t.added, t.updated, t.present, t.skipped)))
-    out_console().print(table)
+    t = table("", *((heading, {"justify": "right"}) for heading in ("added", "updated", "already here", "skipped")),
+              title=title, title_justify="left")
+    for kind, n in report.counts.items():
+        if n.added or n.updated or n.present or n.skipped:
+            t.add_row(kind, *(str(x) if x else "·" for x in (n.added, n.updated, n.present, n.skipped)))
+    out_console().print(t)

@@ -6,8 +6,12 @@ from typing import Annotated, Optional
 
 import typer
 
+from gtcode.address import split_addresses
+from gtcode.cli._app import App, open_project
+from gtcode.cli.options import Json, output_file
+from gtcode.cli.output import err, out_console, print_json, table
+from gtcode.cli.render import render_model
 from gtcode.errors import InputError
-from gtcode.cli._app import App, err, open_project, out_console, print_json
 
 PANEL = "Axial and selective coding"
 category_app = App(help="Categories: group codes, give them properties and dimensions.")
@@ -49,7 +53,7 @@ def category_add(category: Annotated[str, typer.Argument(help="The category.")],
 
 
 @category_app.command("list")
-def category_list(json_out: Annotated[bool, typer.Option("--json", help="As JSON.")] = False) -> None:
+def category_list(json_out: Json = False) -> None:
     """List categories with their codes and evidence counts.
 
     Example: gtcode category list
@@ -65,20 +69,18 @@ def category_list(json_out: Annotated[bool, typer.Option("--json", help="As JSON
     if not rows:
         err("No categories yet: 'gtcode category new NAME'.")
         return
-    from rich.table import Table
-    table = Table(show_edge=False, pad_edge=False)
-    for col in ("Category", "Codes", "Codings", "Cases"):
-        table.add_column(col, justify="right" if col in ("Codings", "Cases") else "left")
+    right = {"justify": "right"}
+    t = table("Category", "Codes", ("Codings", right), ("Cases", right))
     for c, n, kids in rows:
-        table.add_row(c.path + (" ★ core" if c.core else ""), ", ".join(kids) or "-", str(n.get("codings", 0)),
+        t.add_row(c.path + (" ★ core" if c.core else ""), ", ".join(kids) or "-", str(n.get("codings", 0)),
                       str(n.get("cases", 0)))
-    out_console().print(table)
+    out_console().print(t)
 
 
 @category_app.command("show")
 def category_show(category: Annotated[str, typer.Argument(help="The category.")],
                   by: Annotated[str, typer.Option(help="Split evidence by this case attribute.")] = "role",
-                  json_out: Annotated[bool, typer.Option("--json", help="As JSON.")] = False) -> None:
+                  json_out: Json = False) -> None:
     """A category: its codes, properties and dimensions, relations, evidence by attribute, memos.
 
     Example: gtcode category show "Fear of surveillance" --by site
@@ -88,23 +90,7 @@ def category_show(category: Annotated[str, typer.Argument(help="The category.")]
     if json_out:
         print_json(data)
         return
-    from rich.text import Text
-    console = out_console()
-    console.print(Text(data["path"] + ("  ★ core category" if data["core"] else ""), style="bold"))
-    if data["description"]:
-        console.print(data["description"])
-    console.print(f"Codes: {', '.join(data['codes']) or '-'}")
-    console.print(f"Evidence: {data['segments']} passage(s) from {data['participants']} participant(s)"
-                  + "".join(f"; {v}: {n['segments']}/{n['participants']}" for v, n in data["split"].items()))
-    for p in data["properties"]:
-        console.print(Text(f"Property {p['name']}: {p['low']} .. {p['high']}", style="bold"))
-        for e in p["placements"]:
-            console.print(f"   {e['value']:>10}  {e['address']}  “{e['text'][:70]}”")
-    for r in data["relations"]:
-        console.print(f"{r['source']} —{r['type']}→ {r['target']}  ({r['passages']} passage(s), "
-                      f"{r['participants']} participant(s), {r['memos']} memo(s))")
-    for m in data["memos"]:
-        console.print(f"Memo #{m['id']} {m['title']} ({m['type']})")
+    _render_category(data)
 
 
 @category_app.command("property")
@@ -143,19 +129,17 @@ def relate(
 
     Example: gtcode relate "Fear of surveillance" hinders "Engagement with VIG" --evidence D2:31,D3:137
     """
-    import re
     with open_project() as project:
         if define:
             project.model.add_relation_type(define, label, polarity)
             err(f"Defined relation type {define!r}")
             return
         if suggest:
-            from gtcode.cli.render import render_suggestions
-            render_suggestions(project.analysis.suggest_relations())
+            _render_suggestions(project.analysis.suggest_relations())
             return
         if not (source and type and target):
             raise InputError("expected SOURCE TYPE TARGET, e.g. gtcode relate \"Fear\" hinders \"Engagement\"")
-        addresses = [a for item in evidence or [] for a in re.split(r",(?=\s*[^,:]+:)", item) if a.strip()]
+        addresses = [a for item in evidence or [] for a in split_addresses(item)]
         result = project.model.relate(source, type, target, memo=memo, evidence=addresses, note=note)
     err(("Related" if result["created"] else "Added evidence to") + f" {source} {type} {target}"
         + (f" ({result['passages']} passage(s)" + (", a memo" if result["memo"] else "") + ")"
@@ -177,7 +161,7 @@ def relations(
     type: Annotated[Optional[str], typer.Option("--type", help="Only this type.")] = None,
     category: Annotated[Optional[str], typer.Option(help="Only relations touching this category.")] = None,
     types: Annotated[bool, typer.Option("--types", help="List the relation types instead.")] = False,
-    json_out: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
+    json_out: Json = False,
 ) -> None:
     """List relations with their grounding (passages, participants, memos).
 
@@ -188,20 +172,17 @@ def relations(
     if json_out:
         print_json(data)
         return
-    from rich.table import Table
-    table = Table(show_edge=False, pad_edge=False)
+    right = {"justify": "right"}
     if types:
-        for col in ("Type", "Reads", "Polarity"):
-            table.add_column(col)
-        for t in data:
-            table.add_row(t["name"], t["label"], {"+": "helps", "-": "hinders", "0": "neutral"}[t["polarity"]])
+        t = table("Type", "Reads", "Polarity")
+        for x in data:
+            t.add_row(x["name"], x["label"], {"+": "helps", "-": "hinders", "0": "neutral"}[x["polarity"]])
     else:
-        for col in ("Source", "Type", "Target", "Passages", "Participants", "Memos"):
-            table.add_column(col, justify="right" if col in ("Passages", "Participants", "Memos") else "left")
+        t = table("Source", "Type", "Target", ("Passages", right), ("Participants", right), ("Memos", right))
         for r in data:
-            table.add_row(r["source"], r["type"], r["target"], str(r["passages"]), str(r["participants"]),
-                          str(r["memos"]))
-    out_console().print(table)
+            t.add_row(r["source"], r["type"], r["target"], str(r["passages"]), str(r["participants"]),
+                      str(r["memos"]))
+    out_console().print(t)
 
 
 def paradigm(
@@ -211,7 +192,7 @@ def paradigm(
     intervening: Annotated[Optional[list[str]], typer.Option(help="Intervening conditions.")] = None,
     strategy: Annotated[Optional[list[str]], typer.Option(help="Action/interaction strategies.")] = None,
     consequence: Annotated[Optional[list[str]], typer.Option(help="Consequences.")] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
+    json_out: Json = False,
 ) -> None:
     """Build or show Strauss & Corbin's paradigm model around a phenomenon.
 
@@ -223,8 +204,7 @@ def paradigm(
     if json_out:
         print_json(view)
         return
-    from gtcode.cli.render import render_paradigm
-    render_paradigm(view)
+    _render_paradigm(view)
 
 
 def core(category: Annotated[str, typer.Argument(help="The core category.")]) -> None:
@@ -240,7 +220,7 @@ def core(category: Annotated[str, typer.Argument(help="The core category.")]) ->
 
 @model_app.command("show")
 def model_show(by: Annotated[str, typer.Option(help="Split grounding by this case attribute.")] = "role",
-               json_out: Annotated[bool, typer.Option("--json", help="As JSON.")] = False) -> None:
+               json_out: Json = False) -> None:
     """The explanatory model: the core category, its barriers, facilitators, conditions, strategies, consequences.
 
     Example: gtcode model show --by site
@@ -250,14 +230,13 @@ def model_show(by: Annotated[str, typer.Option(help="Split grounding by this cas
     if json_out:
         print_json(view)
         return
-    from gtcode.cli.render import render_model
     render_model(view)
 
 
 @model_app.command("check")
 def model_check(min_evidence: Annotated[int, typer.Option("--min-evidence", "-k", help="Passages and "
                                                           "participants a relation needs.")] = 2,
-                json_out: Annotated[bool, typer.Option("--json", help="As JSON.")] = False) -> None:
+                json_out: Json = False) -> None:
     """The rigour report; exits 1 when there are problems, so it can gate a workflow.
 
     Example: gtcode model check -k 3
@@ -267,13 +246,10 @@ def model_check(min_evidence: Annotated[int, typer.Option("--min-evidence", "-k"
     if json_out:
         print_json([p.to_dict() for p in problems])
     elif problems:
-        from rich.table import Table
-        table = Table(show_edge=False, pad_edge=False)
-        for col in ("Problem", "Where", "Detail"):
-            table.add_column(col)
+        t = table("Problem", "Where", "Detail")
         for p in problems:
-            table.add_row(p.kind, p.item, p.detail)
-        out_console().print(table)
+            t.add_row(p.kind, p.item, p.detail)
+        out_console().print(t)
     err(f"{len(problems)} problem(s)." if problems else "No problems: every category is related, grounded and "
         "reached from the core.")
     if problems:
@@ -282,8 +258,7 @@ def model_check(min_evidence: Annotated[int, typer.Option("--min-evidence", "-k"
 
 @model_app.command("export")
 def model_export(
-    output: Annotated[str, typer.Option("--output", "-o", help="File: .svg .png .pdf .dot .mmd .md .graphml .gexf "
-                                        ".tex .json")],
+    output: Annotated[str, output_file("File: .svg .png .pdf .dot .mmd .md .graphml .gexf .tex .json")],
     format: Annotated[Optional[str], typer.Option("--format", help="Override the format the suffix implies.")] = None,
     include: Annotated[Optional[str], typer.Option(help="'codes' to draw codes under their categories.")] = None,
     min_evidence: Annotated[int, typer.Option(help="Leave out relations with less evidence.")] = 0,
@@ -301,3 +276,53 @@ def model_export(
         path = export_model(project, output, format, include_codes=include == "codes", min_evidence=min_evidence,
                             engine=engine)
     err(f"Wrote {path}")
+
+
+def _render_category(data: dict) -> None:
+    from rich.text import Text
+
+    console = out_console()
+    console.print(Text(data["path"] + ("  ★ core category" if data["core"] else ""), style="bold"))
+    if data["description"]:
+        console.print(data["description"])
+    console.print(f"Codes: {', '.join(data['codes']) or '-'}")
+    console.print(f"Evidence: {data['segments']} passage(s) from {data['participants']} participant(s)"
+                  + "".join(f"; {v}: {n['segments']}/{n['participants']}" for v, n in data["split"].items()))
+    for p in data["properties"]:
+        console.print(Text(f"Property {p['name']}: {p['low']} .. {p['high']}", style="bold"))
+        for e in p["placements"]:
+            console.print(f"   {e['value']:>10}  {e['address']}  “{e['text'][:70]}”")
+    for r in data["relations"]:
+        console.print(f"{r['source']} —{r['type']}→ {r['target']}  ({r['passages']} passage(s), "
+                      f"{r['participants']} participant(s), {r['memos']} memo(s))")
+    for m in data["memos"]:
+        console.print(f"Memo #{m['id']} {m['title']} ({m['type']})")
+
+
+def _render_paradigm(view: dict) -> None:
+    """Strauss & Corbin's paradigm: conditions → phenomenon (in its context) → strategies → consequences."""
+    from rich.panel import Panel
+    from rich.table import Table
+
+    def box(title, items):
+        return Panel("\n".join(items) or "—", title=title, border_style="dim")
+
+    grid = Table.grid(expand=True, padding=(0, 1))
+    for _ in range(3):
+        grid.add_column(ratio=1)
+    grid.add_row(box("Causal conditions", view["condition"]), box("Context", view["context"]),
+                 box("Intervening conditions", view["intervening"]))
+    grid.add_row("", Panel(view["phenomenon"], title="Phenomenon", border_style="bold"), "")
+    grid.add_row(box("Strategies", view["strategy"]), "", box("Consequences", view["consequence"]))
+    out_console().print(grid)
+
+
+def _render_suggestions(suggestions) -> None:
+    if not suggestions:
+        err("No suggestions: code more passages, or group codes into categories first.")
+        return
+    t = table("A", "B", "Together", "Jaccard", "Try")
+    for s in suggestions:
+        t.add_row(s["a"], s["b"], str(s["both"]), f"{s['jaccard']:.2f}", s["command"])
+    out_console().print(t)
+    err("Suggestions only: nothing was related. Read the passages (gtcode compare A B) before relating.")

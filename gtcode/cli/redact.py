@@ -6,8 +6,10 @@ from typing import Annotated, Optional
 
 import typer
 
+from gtcode.cli._app import App, open_project
+from gtcode.cli.options import Json
+from gtcode.cli.output import err, out_console, print_json, table
 from gtcode.errors import InputError
-from gtcode.cli._app import App, err, open_project, out_console, print_json
 
 redact_app = App(help="Confidentiality: find names and identifiers in the project, and pseudonymise them.")
 
@@ -32,7 +34,7 @@ def _pseudonymiser(key: Optional[str], no_detectors: bool):
 def redact_check(
     key: Annotated[Optional[str], typer.Option("--key", help=KEY_HELP)] = None,
     no_detectors: Annotated[bool, typer.Option("--no-detectors", help=NO_DETECTORS_HELP)] = False,
-    json_out: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
+    json_out: Json = False,
 ) -> None:
     """List names from the key, e-mails, phone numbers, postcodes, NHS numbers and dates of birth still stored.
 
@@ -42,23 +44,18 @@ def redact_check(
 
     Example: gtcode redact check --key ../private/key.csv
     """
-    pz = _pseudonymiser(key, no_detectors)
-    from gtcode.redact import check
-
+    _pseudonymiser(key, no_detectors)
     with open_project() as project:
-        hits = check(project.store, pz)
+        hits = project.redact.check(key, detectors=not no_detectors)
     if json_out:
         print_json({"found": len(hits), "hits": [h.to_dict() for h in hits]})
     elif hits:
-        from rich.table import Table
         from rich.text import Text
 
-        table = Table(show_edge=False, pad_edge=False)
-        for col in ("Where", "Kind", "Found", "Context"):
-            table.add_column(col)
+        t = table("Where", "Kind", "Found", "Context")
         for h in hits:
-            table.add_row(Text(h.place), Text(h.kind), Text(h.text), Text(h.context))
-        out_console().print(table)
+            t.add_row(Text(h.place), Text(h.kind), Text(h.text), Text(h.context))
+        out_console().print(t)
     if not hits:
         err("Nothing found: no names from the key" + ("" if no_detectors else " and no identifiers the detectors know")
             + ".")
@@ -77,7 +74,7 @@ def redact_check(
 def redact_apply(
     key: Annotated[str, typer.Argument(help=KEY_HELP)],
     no_detectors: Annotated[bool, typer.Option("--no-detectors", help=NO_DETECTORS_HELP)] = False,
-    json_out: Annotated[bool, typer.Option("--json", help="Print what changed as JSON.")] = False,
+    json_out: Json = False,
 ) -> None:
     """Pseudonymise documents already in the project; every coding stays on the same words.
 

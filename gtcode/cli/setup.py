@@ -7,7 +7,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from gtcode.cli._app import App, err, print_json, state
+from gtcode.cli._app import App, settings
+from gtcode.cli.options import Json
+from gtcode.cli.output import err, print_json
 
 PANEL = "Set up"
 config_app = App(help="Your settings (outside any project): user, nlp, interviewer.")
@@ -29,7 +31,8 @@ def init(
     """
     from gtcode.project import Project
 
-    project = Project.init(directory, name=name, coder=state.coder, command=state.command)
+    s = settings()
+    project = Project.init(directory, name=name, coder=s.coder, command=s.command)
     err(f"Created project {project.name!r} at {project.path}")
     project.close()
 
@@ -38,7 +41,7 @@ def demo(
     directory: Annotated[Path, typer.Argument(help="Where to build the demo project.")] = Path("demo"),
     source: Annotated[Optional[Path], typer.Option("--from", help="Folder of sample transcripts "
                                                    "(default: the bundled transcripts/).")] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    json_out: Json = False,
 ) -> None:
     """Build the demo project from the bundled fictional VIG interviews and show what it holds.
 
@@ -48,7 +51,8 @@ def demo(
     from gtcode.demo import DEMO_DOUBLE_CODED, DEMO_SECOND_CODER, build_demo
     from gtcode.cli.render import render_import_report, render_model
 
-    result = build_demo(directory, source, coder=state.coder or "demo", command=state.command)
+    s = settings()
+    result = build_demo(directory, source, coder=s.coder or "demo", command=s.command)
     project = result.project
     stats = project.stats()
     files = [str(project.path), *result.model.get("files", []), *result.outputs] if result.model else \
@@ -61,7 +65,7 @@ def demo(
                     "model_check": [p.to_dict() for p in result.check], "files": files})
         project.close()
         return
-    render_import_report(result.report, failures_only=state.quiet)
+    render_import_report(result.report, failures_only=s.quiet)
     roles = stats["cases_by_attribute"].get("role", {})
     echo = typer.echo
     echo("The reference study, end to end (fictional interviews, see transcripts/README.md):")
@@ -128,14 +132,14 @@ def config_get(key: Annotated[str, typer.Argument(help="The setting to show.")])
     from gtcode.errors import ConfigError
     if key not in KNOWN_KEYS:
         raise ConfigError(f"unknown setting {key!r}; known: {', '.join(KNOWN_KEYS)}")
-    value = resolve_coder(state.coder) if key == "user" else load_config().get(key)
+    value = resolve_coder(settings().coder) if key == "user" else load_config().get(key)
     if value is None:
         raise typer.Exit(1)
     typer.echo(value)
 
 
 @config_app.command("list")
-def config_list(json_out: Annotated[bool, typer.Option("--json", help="As JSON.")] = False) -> None:
+def config_list(json_out: Json = False) -> None:
     """Show every setting, its value and what it means.
 
     Example: gtcode config list

@@ -6,7 +6,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from gtcode.cli._app import App, default_command, err, open_project, out_console, print_json
+from gtcode.cli._app import App, default_command, open_project
+from gtcode.cli.options import Json, Where, split_commas
+from gtcode.cli.output import err, out_console, print_json, table
 
 PANEL = "Team and exchange"
 
@@ -22,17 +24,9 @@ def register(app: App) -> None:
     app.add_typer(agreement_app, name="agreement", rich_help_panel=PANEL)
 
 
-def _split(values: list[str] | None) -> list[str] | None:
-    if not values:
-        return None
-    return [v.strip() for item in values for v in item.split(",") if v.strip()]
-
-
 CodersOpt = Annotated[Optional[list[str]], typer.Option(
     "--coders", help="Coders to compare, comma-separated or repeated (default: everyone with confirmed codings).")]
 UnitOpt = Annotated[str, typer.Option("--unit", help="What is compared: segment, turn or document.")]
-WhereOpt = Annotated[Optional[list[str]], typer.Option(
-    help="Only documents whose case matches: role=mother, site!=Trust B (repeatable).")]
 
 
 def _fmt(x: float | None, pct: bool = False) -> str:
@@ -47,10 +41,10 @@ def agreement_show(
     codes: Annotated[Optional[list[str]], typer.Option(
         "--codes", help="Only these codes, comma-separated or repeated (default: every code the coders used).")] = None,
     unit: UnitOpt = "segment",
-    where: WhereOpt = None,
+    where: Where = None,
     disagreements: Annotated[Optional[str], typer.Option(
         "--disagreements", metavar="CODE", help="List the units where coders differ on CODE, side by side.")] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
+    json_out: Json = False,
 ) -> None:
     """Agreement per code and overall. A coder's units in documents they coded nothing in count as missing.
 
@@ -58,10 +52,10 @@ def agreement_show(
     """
     with open_project() as project:
         if disagreements:
-            names, items = project.team.disagreements(disagreements, coders=_split(coders), unit=unit, where=where)
+            names, items = project.team.disagreements(disagreements, coders=split_commas(coders), unit=unit, where=where)
             code = project.codes.get(disagreements).path
         else:
-            report = project.team.agreement(coders=_split(coders), codes=_split(codes), unit=unit, where=where)
+            report = project.team.agreement(coders=split_commas(coders), codes=split_commas(codes), unit=unit, where=where)
     if disagreements:
         _render_disagreements(code, names, items, unit, json_out)
         return
@@ -72,8 +66,6 @@ def agreement_show(
 
 
 def _render_report(report) -> None:
-    from rich.table import Table
-
     console = out_console()
     seen = ", ".join(f"{c} {n}" for c, n in report.documents_by_coder.items())
     console.print(f"Unit: {report.unit} · coders: {', '.join(report.coders)} · "
@@ -82,27 +74,23 @@ def _render_report(report) -> None:
     if not report.codes:
         err("No codes to compare: the coders made no confirmed codings in shared documents.")
         return
-    table = Table(show_edge=False, pad_edge=False)
-    table.add_column("Code")
-    for c in report.coders:
-        table.add_column(c, justify="right")
-    for col in ("Units", "Agree", "Kappa" if len(report.coders) == 2 else None, "Alpha"):
-        if col:
-            table.add_column(col, justify="right")
+    right = {"justify": "right"}
+    figures = ("Units", "Agree", "Kappa" if len(report.coders) == 2 else None, "Alpha")
+    t = table("Code", *((c, right) for c in report.coders), *((col, right) for col in figures if col))
 
     def row(name, f, style=None):
         cells = [name, *(str(f.coded_by[c]) for c in report.coders), f"{f.units:,}", _fmt(f.percent, True)]
         if len(report.coders) == 2:
             cells.append(_fmt(f.kappa))
         cells.append(_fmt(f.alpha))
-        table.add_row(*cells, style=style)
+        t.add_row(*cells, style=style)
 
     for ca in report.codes:
         row(ca.code, ca.figures)
     if report.overall:
-        table.add_section()
+        t.add_section()
         row("All codes (pooled)", report.overall, style="bold")
-    console.print(table)
+    console.print(t)
     err(f"Coder columns: {report.unit}s each coder marked with the code. Units: {report.unit}s coded by two or more "
         "coders. Alpha: Krippendorff's (nominal)"
         + (", kappa: Cohen's" if len(report.coders) == 2 else "") + "; n/a where undefined (no variation).")
@@ -115,14 +103,10 @@ def _render_disagreements(code: str, coders: list[str], items, unit: str, json_o
     if not items:
         err(f"No disagreements on {code!r}: every {unit} coded by two or more coders agrees.")
         return
-    from rich.table import Table
     from rich.text import Text
 
-    table = Table(show_edge=False, pad_edge=False, show_lines=True)
-    table.add_column("Unit", style="cyan", no_wrap=True)
-    table.add_column("Text", ratio=3)
-    for c in coders:
-        table.add_column(c, ratio=1)
+    t = table(("Unit", {"style": "cyan", "no_wrap": True}), ("Text", {"ratio": 3}), *((c, {"ratio": 1}) for c in coders),
+              show_lines=True)
     for d in items:
         cells = []
         for c in coders:
@@ -135,8 +119,8 @@ def _render_disagreements(code: str, coders: list[str], items, unit: str, json_o
             else:
                 cells.append(Text("·", style="dim"))
         label = d.address + (f"\n{d.speaker}" if d.speaker else "")
-        table.add_row(label, d.text, *cells)
-    out_console().print(table)
+        t.add_row(label, d.text, *cells)
+    out_console().print(t)
     err(f"{len(items)} {unit}(s) where coders differ on {code!r}. Settle each: "
         f"gtcode agreement settle ADDRESS {code!r} --keep|--drop")
 
@@ -155,6 +139,6 @@ def agreement_settle(
         err("Error: say --keep or --drop (one of them).", style="red")
         raise typer.Exit(2)
     with open_project() as project:
-        result = project.team.settle(address, code, keep=keep, coders=_split(coders))
+        result = project.team.settle(address, code, keep=keep, coders=split_commas(coders))
     changed = ", ".join(f"{k} ({v})" for k, v in result["changed"].items()) or "no coder's set needed a change"
     err(f"Settled {result['address']} {result['code']!r}: {result['decision']}; changed: {changed}.")

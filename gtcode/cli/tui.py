@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from gtcode.cli._app import App, settings
 from gtcode.errors import InputError
-from gtcode.cli._app import App, state
 
 PANEL = "Open coding"
 
@@ -36,7 +36,8 @@ def tui(
     """
     from gtcode.tui import make_app
 
-    app = make_app(state.project, document, state.coder, theme=theme)
+    s = settings()
+    app = make_app(s.project, document, s.coder, theme=theme)
     if not in_terminal():
         app.session.project.close()
         raise InputError("gtcode tui needs a terminal (standard input and output are not one)")

@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import uuid as uuid_mod
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
 
 from gtcode.errors import BadExchangeFile, InputError
 
@@ -46,13 +48,11 @@ def as_guid(uuid: str) -> str:
     key = guid_key(uuid)
     if key:
         return key
-    import uuid as uuid_mod
     return str(uuid_mod.uuid5(uuid_mod.NAMESPACE_URL, f"gtcode:{uuid}"))
 
 
 def derived_guid(*parts: str) -> str:
     """A GUID for something gtcode has no row for (a selection), stable across exports."""
-    import uuid as uuid_mod
     return str(uuid_mod.uuid5(uuid_mod.NAMESPACE_URL, "gtcode:" + ":".join(parts)))
 
 
@@ -81,8 +81,6 @@ def to_xml_datetime(value: str | None) -> str | None:
 
 def from_xml_datetime(value: str | None) -> str | None:
     """An xsd:dateTime as gtcode stores time: ISO 8601 in UTC with microseconds; None if unreadable."""
-    from datetime import datetime, timezone
-
     if not value:
         return None
     text = value.strip()

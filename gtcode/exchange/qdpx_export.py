@@ -15,6 +15,7 @@ import os
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from gtcode.codes import all_codes
@@ -61,7 +62,6 @@ def _value_element(kind: str, value: str) -> tuple[str, str] | None:
         return ("BooleanValue", "true" if low in ("true", "1", "yes") else "false") \
             if low in ("true", "false", "1", "0", "yes", "no") else None
     if kind == "Date":
-        from datetime import date
         try:
             date.fromisoformat(v)
         except ValueError:

@@ -7,6 +7,8 @@ analysis in gtcode does. Files are written whole or not at all (`gtcode.files.at
 
 from __future__ import annotations
 
+import csv
+import json
 from pathlib import Path
 
 from gtcode.codes import all_codes, subtree
@@ -73,9 +75,6 @@ def export_codings(project, path, fmt: str | None = None, *, where=None) -> dict
 
     Returns {"path", "format", "rows", "pending"}. No codings in scope is an error, not an empty file.
     """
-    import csv
-    import json
-
     path = Path(path)
     fmt = (fmt or path.suffix.lstrip(".") or "").lower().strip(".")
     fmt = {"json": "jsonl", "ndjson": "jsonl"}.get(fmt, fmt)
@@ -137,8 +136,6 @@ def _code_case_matrix(store, scope: Scope) -> tuple[list[str], list[list]]:
 
 def export_matrix(project, path, *, where=None) -> dict:
     """Write the code × case 0/1 matrix as CSV; returns {"path", "codes", "cases"}."""
-    import csv
-
     path = check_output(path)
     header, rows = code_case_matrix(project, where)
     with atomic_file(path) as temp:

@@ -146,11 +146,14 @@ class Coding(Namespace):
 class Review(Namespace):
     """Autocoding and the pending suggestions it leaves for review (`gtcode autocode`, `gtcode review …`)."""
 
-    def autocode(self, **options):
-        """Suggest codings from codebook patterns (pending until reviewed). See `autocode.autocode_run`."""
-        from gtcode.codebook.autocode import autocode_run
+    def autocode(self, *, dry_run: bool = False, examples: int = 3, retry_rejected: bool = False, **match):
+        """Suggest codings from codebook patterns, pending until reviewed. `match`: codebook, code, all_speakers,
+        where, model, progress. Matching runs before the write lock is taken, so other writers wait less."""
+        from gtcode.codebook.autocode import autocode_run, match_patterns
 
-        return autocode_run(self._project, **options)
+        run = match_patterns(self._store, **match)
+        with self._transaction(dry_run=dry_run) as txn:
+            return autocode_run(self._store, txn, run, examples=examples, retry_rejected=retry_rejected)
 
     def pending(self, code: str | None = None, *, where=None, context: int = 0):
         """Suggested codings waiting for review."""
@@ -159,14 +162,18 @@ class Review(Namespace):
         return pending(self._store, code, where=where, context=context)
 
     def accept(self, ids=None, *, code: str | None = None, all_pending: bool = False) -> dict:
-        from gtcode.codebook.autocode import review
-
-        return review(self._project, "accept", ids, code=code, all_pending=all_pending)
+        """Confirm pending codings (by id, of a code's subtree, or all); counts per code."""
+        return self._decide("accept", ids, code, all_pending)
 
     def reject(self, ids=None, *, code: str | None = None, all_pending: bool = False) -> dict:
+        """Delete pending codings; a rejected suggestion is never made again."""
+        return self._decide("reject", ids, code, all_pending)
+
+    def _decide(self, action: str, ids, code: str | None, all_pending: bool) -> dict:
         from gtcode.codebook.autocode import review
 
-        return review(self._project, "reject", ids, code=code, all_pending=all_pending)
+        with self._transaction() as txn:
+            return review(self._store, txn, action, ids, code=code, all_pending=all_pending)
 
 
 class Codebook(Namespace):
@@ -176,7 +183,8 @@ class Codebook(Namespace):
         """Add or update codes from a YAML codebook (never deletes); returns what changed."""
         from gtcode.codebook import import_codebook_file
 
-        return import_codebook_file(self._project, path, dry_run=dry_run)
+        with self._transaction(dry_run=dry_run) as txn:
+            return import_codebook_file(self._store, txn, path)
 
     def export(self, fmt: str = "yaml", code: str | None = None) -> str:
         """The codebook (or one code's subtree) as yaml, csv or md text."""

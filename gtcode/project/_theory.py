@@ -310,11 +310,13 @@ class Redact(Namespace):
 
     def apply(self, key, *, detectors: bool = True):
         """Pseudonymise what is already stored; codings stay on the same words. Cannot be undone."""
-        from gtcode.redact import Pseudonymiser, apply
+        from gtcode.redact import Pseudonymiser, apply, compact
 
         pseudonymiser = Pseudonymiser.from_key(key, detectors)
         with self._transaction() as txn:
-            return apply(self._store, txn, pseudonymiser)
+            report = apply(self._store, txn, pseudonymiser)
+        report.compacted = compact(self._store)  # VACUUM cannot run inside a transaction: after the commit
+        return report
 
 
 class History(Namespace):

@@ -93,7 +93,6 @@ def detect(text: str, kinds) -> list[tuple[int, int, str]]:
     return found
 
 
-
 def _phones(text: str) -> list[tuple[int, int, str]]:
     """Phone numbers: from each place one may start, the longest valid number; none overlap."""
     found: list[tuple[int, int, str]] = []

@@ -235,6 +235,16 @@ def _between(column: str, since: str | None, until: str | None, args: list) -> s
     return sql
 
 
+def _within(column: str, since: str | None, until: str | None, coder: str | None) -> tuple[str, list]:
+    """' AND …' keeping `column` inside the period and, with `coder`, only their work (`k` is coders); its args."""
+    args: list = []
+    sql = _between(column, since, until, args)
+    if coder:
+        sql += " AND k.name = ?"
+        args.append(coder)
+    return sql, args
+
+
 def _memo_text(title: str, body: str) -> str:
     return f"# {title}\n\n{body}\n"
 
@@ -245,12 +255,9 @@ def _memo_changes(project, since, until, coder) -> list[MemoChange]:
     from gtcode.memos import get_memo, memo_links
 
     store = project.store
-    args: list = []
+    where, args = _within("v.created_at", since, until, coder)
     sql = ("SELECT v.memo_id, v.version, v.title, v.body, v.created_at, k.name FROM memo_versions v"
-           " JOIN coders k ON k.id = v.created_by WHERE 1" + _between("v.created_at", since, until, args))
-    if coder:
-        sql += " AND k.name = ?"
-        args.append(coder)
+           " JOIN coders k ON k.id = v.created_by WHERE 1" + where)
     by_memo: dict[int, list] = {}
     for r in store.all(sql + " ORDER BY v.memo_id, v.version", args):
         by_memo.setdefault(r["memo_id"], []).append(r)
@@ -296,35 +303,24 @@ def _titles(store) -> dict[int, str]:
 
 
 def _comments(store, since, until, coder, titles) -> list[CommentEntry]:
-    args: list = []
-    sql = ("SELECT c.*, k.name FROM memo_comments c JOIN coders k ON k.id = c.created_by WHERE 1"
-           + _between("c.created_at", since, until, args))
-    if coder:
-        sql += " AND k.name = ?"
-        args.append(coder)
+    where, args = _within("c.created_at", since, until, coder)
+    sql = "SELECT c.*, k.name FROM memo_comments c JOIN coders k ON k.id = c.created_by WHERE 1" + where
     return [CommentEntry(r["created_at"], r["name"], r["memo_id"], titles.get(r["memo_id"], ""), r["id"],
                          r["parent_id"], r["version"], r["body"]) for r in store.all(sql + " ORDER BY c.id", args)]
 
 
 def _signoffs(store, since, until, coder, titles) -> list[SignoffEntry]:
-    args: list = []
+    where, args = _within("s.created_at", since, until, coder)
     sql = ("SELECT s.*, k.name, (SELECT max(version) FROM memo_versions v WHERE v.memo_id = s.memo_id) AS current"
-           " FROM memo_signoffs s JOIN coders k ON k.id = s.created_by WHERE 1"
-           + _between("s.created_at", since, until, args))
-    if coder:
-        sql += " AND k.name = ?"
-        args.append(coder)
+           " FROM memo_signoffs s JOIN coders k ON k.id = s.created_by WHERE 1" + where)
     return [SignoffEntry(r["created_at"], r["name"], r["memo_id"], titles.get(r["memo_id"], ""), r["version"],
                          r["note"], r["current"]) for r in store.all(sql + " ORDER BY s.id", args)]
 
 
 def _events(store, since, until, coder) -> list[dict]:
-    args: list = []
+    where, args = _within("e.at", since, until, coder)
     sql = ("SELECT e.id, e.txn, e.at, k.name AS coder, e.command, e.action, e.entity_uuid, e.summary, e.data"
-           " FROM events e JOIN coders k ON k.id = e.coder_id WHERE 1" + _between("e.at", since, until, args))
-    if coder:
-        sql += " AND k.name = ?"
-        args.append(coder)
+           " FROM events e JOIN coders k ON k.id = e.coder_id WHERE 1" + where)
     return [dict(r) | {"data": json.loads(r["data"])} for r in store.all(sql + " ORDER BY e.id", args)]
 
 

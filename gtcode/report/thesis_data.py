@@ -257,7 +257,7 @@ class CategoryView:
 
 def categories(project, sc: Scope, grounding: Grounding | None = None) -> list[CategoryView]:
     """Each category with its codes, grounding, and properties with dimensions and the passages placed on them."""
-    from gtcode.documents import span_address as _address
+    from gtcode.documents import span_address
 
     grounding = grounding or Grounding(project, sc)
     store = project.store
@@ -272,8 +272,8 @@ def categories(project, sc: Scope, grounding: Grounding | None = None) -> list[C
                                "WHERE e.property_id = ? ORDER BY e.document_id, e.start_char, e.id", (p["id"],)):
                 if e["document_id"] in in_scope:
                     view.placements.append(Placement(e["value"], participant(e["case"], e["name"]),
-                                                     _address(store, e["document_id"], e["start_char"],
-                                                              e["end_char"])))
+                                                     span_address(store, e["document_id"], e["start_char"],
+                                                                  e["end_char"])))
             props.append(view)
         people, segments = grounding.of(cat)
         out.append(CategoryView(cat.path, cat.name, cat.description, cat.core,

@@ -180,7 +180,7 @@ class Session:
         if not ids:
             return f"No pending codings on {address}"
         verb = "accept" if accept else "reject"
-        call = self.project.accept if accept else self.project.reject
+        call = self.project.review.accept if accept else self.project.review.reject
         done = self._write(f"review {verb} {' '.join(map(str, ids))} ({address})", lambda: call(ids))
         return f"{verb.capitalize()}ed {sum(done.values())} pending coding(s) on {address}: {', '.join(done)}"
 

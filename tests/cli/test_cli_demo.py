@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from gtcode.cli import app
 from gtcode.errors import ProjectExists
 from gtcode.demo import build_demo
+from gtcode.team.merge import merge_project
 
 from tests.conftest import TRANSCRIPTS
 
@@ -128,7 +129,7 @@ def test_demo_has_a_second_coder_merged_and_real_agreement(tmp_path):
         # Imperfect but substantial agreement, with figures from real coding, not placeholders.
         assert 0.5 < report.overall.kappa < 0.95 and 0.5 < report.overall.alpha < 0.95
         # The second coder's copy is beside the project, and merging it again changes nothing.
-        assert not result.project.merge(info["copy"]).changed
+        assert not merge_project(result.project, info["copy"]).changed
     finally:
         result.project.close()
 

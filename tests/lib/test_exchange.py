@@ -314,7 +314,7 @@ def test_cli_export_with_a_schema_it_fails_writes_nothing(awkward, tmp_path):
 
 
 def test_render_loss_report_names_skipped_items_and_losses(project, tmp_path, capsys):
-    from gtcode.cli.exchange import render_loss_report
+    from gtcode.cli.render import render_loss_report
     from gtcode.exchange import ExchangeReport
 
     report = ExchangeReport("x.qdpx", "import", "qdpx", origin="NVivo 14", counts={"codes added": 3})

@@ -1,0 +1,36 @@
+"""Options several commands share, declared once with one help text: use them as parameter types.
+
+    def retrieve(code: str, where: Where = None, json_out: Json = False) -> None: ...
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+Json = Annotated[bool, typer.Option("--json", help="As JSON (data only, on stdout).")]
+Csv = Annotated[bool, typer.Option("--csv", help="As CSV (data only): to stdout, or to -o FILE.")]
+Where = Annotated[Optional[list[str]], typer.Option(
+    help="Only documents whose case matches: role=mother, site!=Trust B, role=mother,practitioner (repeatable).")]
+Coder = Annotated[Optional[str], typer.Option(help="Only this coder's work.")]
+Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (default: stdout; docx needs a file).")]
+DataOutput = Annotated[Optional[Path], typer.Option(
+    "--output", "-o", help="Write the CSV or JSON to this file (.csv or .json says which).")]
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Show what would change; change nothing.")]
+Pending = Annotated[bool, typer.Option("--pending", help="Include autocoded codings not yet reviewed.")]
+CodeFilter = Annotated[Optional[str], typer.Option(help="Only this code and its children.")]
+
+
+def output_file(help: str):
+    """`-o/--output FILE` for commands that always write a file, with what the file is in `help`."""
+    return typer.Option("--output", "-o", help=help)
+
+
+def split_commas(values: list[str] | str | None) -> list[str] | None:
+    """`--coders ana,ben --coders cy` → ['ana', 'ben', 'cy']; nothing given → None."""
+    if not values:
+        return None
+    items = [values] if isinstance(values, str) else values
+    return [v.strip() for item in items for v in item.split(",") if v.strip()]

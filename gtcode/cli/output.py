@@ -1,0 +1,121 @@
+"""Output for every command: data on stdout (tables, JSON, CSV), messages and progress on stderr.
+
+The one home of the table style, the JSON format, `plural`, the `where` phrase and the progress bar.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def err(message: str, style: str | None = None) -> None:
+    """A message for people: stderr, so stdout stays data."""
+    from rich.console import Console
+
+    Console(stderr=True, highlight=False, soft_wrap=True).print(message, style=style, markup=False)
+
+
+def out_console():
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def as_json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+def print_json(data) -> None:
+    sys.stdout.write(as_json(data))
+
+
+def emit(data: str | bytes, output: Path | None, what: str) -> None:
+    """Text or bytes to stdout, or to `output` (atomically) with `Wrote WHAT to OUTPUT.` on stderr."""
+    if output is None:
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data)
+        return
+    from gtcode.files import write_output
+
+    write_output(output, data)
+    err(f"Wrote {what} to {output}.")
+
+
+def csv_text(rows) -> str:
+    """Rows (the header first) as CSV text."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def table(*columns, **options):
+    """The Rich table every command prints: no outer edge, no padding at the edge.
+
+    `columns` are names or (name, {add_column options}) pairs.
+    """
+    from rich.table import Table
+
+    t = Table(**({"show_edge": False, "pad_edge": False} | options))
+    for column in columns:
+        name, kw = column if isinstance(column, tuple) else (column, {})
+        t.add_column(name, **kw)
+    return t
+
+
+def print_table(t) -> None:
+    out_console().print(t)
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """`1 code`, `1,204 codes`."""
+    return f"{n:,} {word if n == 1 else words or word + 's'}"
+
+
+def where_phrase(where: list[str] | None) -> str:
+    """` where role=mother and site=Trust A` for a message, or nothing."""
+    return f" where {' and '.join(where)}" if where else ""
+
+
+def fmt_time(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    s = int(seconds)
+    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+class Bar:
+    """A running Rich progress bar: `advance` for counted items, `update` for done-of-total."""
+
+    def __init__(self, progress, task, label: str):
+        self._progress, self._task, self._label = progress, task, label
+
+    def advance(self, n: int, item: str) -> None:
+        self._progress.update(self._task, advance=n, description=f"{self._label} {item[:30]}")
+
+    def update(self, done: int, total: int) -> None:
+        self._progress.update(self._task, completed=done, total=total)
+
+
+@contextmanager
+def progress(label: str, total: int | None = None, *, quiet: bool = False):
+    """A transient progress bar on stderr; yields a `Bar`, or None when quiet, not a terminal, or one item."""
+    if quiet or (total is not None and total < 2) or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    bar = Progress(console=Console(stderr=True), transient=True)
+    task = bar.add_task(label, total=total)
+    bar.start()
+    try:
+        yield Bar(bar, task, label)
+    finally:
+        bar.stop()
