@@ -231,7 +231,7 @@ def test_the_same_file_counted_in_code_points_lands_elsewhere(project, tmp_path)
     from gtcode import Project
     with Project.init(project2_path, coder="t") as again:
         import_qdpx(again, path, positions="utf16")
-        assert [p.text for p in again.passages("Film")] == ["the film"]
+        assert [p.text for p in again.coding.passages("Film")] == ["the film"]
 
 
 def test_position_map_handles_crlf_bom_emoji_and_decomposed_accents():
