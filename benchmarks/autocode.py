@@ -67,7 +67,7 @@ def main() -> None:
 
     from gtcode import Project
     from gtcode.ingest import nlp as gnlp
-    from gtcode.codebook.autocode import _segments, rules_from_project
+    from gtcode.codebook.autocode import candidate_segments, rules_from_project
 
     tmp = Path(tempfile.mkdtemp(prefix="gtcode-autocode-"))
     try:
@@ -81,7 +81,7 @@ def main() -> None:
               file=sys.stderr)
 
         nlp = gnlp.load(lemmas=True)  # spaCy and its tables loaded before timing, for both sides
-        texts = [s.text for s in _segments(project.store, False)]
+        texts = [s.text for s in candidate_segments(project.store, False)]
         words = sum(len(t.split()) for t in texts)
         phrases = [p for r in rules_from_project(project.store) for p in r.patterns if isinstance(p, str)]
 

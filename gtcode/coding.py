@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from gtcode.codes import Code, add_code, all_codes, resolve_code
+from gtcode.documents import SegmentIndex
 from gtcode.errors import InputError, QuoteNotFound, UnknownCode
 from gtcode.store.db import Store, Txn, new_uuid, now
 
@@ -301,42 +302,13 @@ class Passage:
         return asdict(self)
 
 
-class _DocIndex:
-    """Segments and text of documents, loaded once each, to place codings quickly."""
-
-    def __init__(self, store: Store):
-        self.store = store
-        self._docs: dict[int, tuple[str, list]] = {}
-
-    def get(self, doc_id: int):
-        if doc_id not in self._docs:
-            text = self.store.scalar("SELECT text FROM documents WHERE id = ?", (doc_id,))
-            segs = self.store.all("SELECT s.ordinal, s.start_char, s.end_char, t.speaker FROM segments s "
-                                  "JOIN turns t ON t.id = s.turn_id WHERE s.document_id = ? ORDER BY s.ordinal",
-                                  (doc_id,))
-            self._docs[doc_id] = (text, [tuple(r) for r in segs])
-        return self._docs[doc_id]
-
-    def place(self, doc_id: int, start: int, end: int, context: int = 0):
-        """(address, speaker, text before, text after) of a span."""
-        import bisect
-
-        from gtcode.address import format_ranges
-
-        text, segs = self.get(doc_id)
-        ends = [s[2] for s in segs]
-        i = bisect.bisect_right(ends, start)
-        inside = []
-        j = i
-        while j < len(segs) and segs[j][1] < end:
-            inside.append(segs[j])
-            j += 1
-        if not inside:
-            return f"D{doc_id}:?", None, [], []
-        ordinals = [s[0] for s in inside]
-        before = [text[s[1]:s[2]] for s in segs[max(0, i - context):i]] if context else []
-        after = [text[s[1]:s[2]] for s in segs[j:j + context]] if context else []
-        return f"D{doc_id}:{format_ranges(ordinals)}", inside[0][3], before, after
+def _place(index: SegmentIndex, doc_id: int, start: int, end: int, context: int):
+    """(address, speaker, text of the segments before, after) of a span; no context when it touches no segment."""
+    address = index.address(doc_id, start, end)
+    if not index.ordinals(doc_id, start, end):
+        return address, None, [], []
+    before, after = index.context(doc_id, start, end, context) if context else ([], [])
+    return address, index.speaker(doc_id, start, end)[0], [c.text for c in before], [c.text for c in after]
 
 
 def passages(store: Store, code_ids: list[int] | None = None, where_clause: str = "1", params=(),
@@ -359,10 +331,10 @@ def passages(store: Store, code_ids: list[int] | None = None, where_clause: str 
     for r in store.all("SELECT ca.case_id, a.name, ca.value FROM case_attributes ca "
                        "JOIN attributes a ON a.id = ca.attribute_id"):
         attrs.setdefault(r["case_id"], {})[r["name"]] = r["value"]
-    index = _DocIndex(store)
+    index = SegmentIndex(store)
     out = []
     for r in rows:
-        address, who, before, after = index.place(r["document_id"], r["start_char"], r["end_char"], context)
+        address, who, before, after = _place(index, r["document_id"], r["start_char"], r["end_char"], context)
         out.append(Passage(r["id"], paths[r["code_id"]], r["document_id"], r["document"], r["case"], address, who,
                            r["start_char"], r["end_char"], r["text"], r["coder"], r["created_at"], r["status"],
                            r["pattern"], dict(attrs.get(r["case_id"], {})), before, after))

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from gtcode.cli._app import App, open_project
-from gtcode.cli.options import Coder, Json, Output
+from gtcode.cli.options import Coder, Json, Output, check_output_path
 from gtcode.cli.output import err, out_console, print_json, table
 from gtcode.errors import InputError, did_you_mean
 
@@ -32,10 +32,7 @@ def _format(fmt: str | None, output: Path | None) -> str:
     if fmt == "docx" and output is None:
         raise InputError("--format docx writes a Word file: name it with -o, e.g. -o audit.docx")
     if output is not None:
-        if output.is_dir():
-            raise InputError(f"-o {output}: is a folder; name a file, e.g. {output / ('audit.' + fmt)}")
-        if not output.parent.is_dir():
-            raise InputError(f"-o {output}: folder {output.parent} does not exist")
+        check_output_path(output, f"audit.{fmt}")
     return fmt
 
 

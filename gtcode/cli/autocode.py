@@ -10,7 +10,7 @@ import typer
 
 from gtcode.cli._app import App, default_command, open_project, settings
 from gtcode.cli.options import CodeFilter, Json, Where
-from gtcode.cli.output import err, out_console, print_json, progress, table
+from gtcode.cli.output import err, out_console, print_json, progress, show, table
 
 PANEL = "Open coding"
 review_app = App(cls=default_command("list"), no_args_is_help=False,
@@ -47,10 +47,7 @@ def autocode(
         result = project.review.autocode(codebook=codebook, code=code, dry_run=dry_run, all_speakers=all_speakers,
                                          where=where, model=nlp, examples=examples, retry_rejected=retry_rejected,
                                          progress=bar.update if bar else None)
-    if json_out:
-        print_json(result.to_dict())
-    else:
-        _render_autocode(result)
+    show(result, json_out, _render_autocode, lambda r: r.to_dict())
     who = "segments" if result.speakers == "all" else "participant segments"
     if dry_run:
         err(f"Dry run, nothing changed: {result.added} new suggestion(s) for "
@@ -127,12 +124,19 @@ def review_list(
     if not items:
         err("No pending codings" + (f" of {code!r}" if code else "") + ": nothing to review.")
         return
+    _render_pending(shown)
+    more = f", showing {len(shown)} (--limit 0 shows all)" if len(shown) < len(items) else ""
+    err(f"{len(items)} pending coding(s){more}. Accept or reject: gtcode review accept|reject ID… or --all.")
+
+
+def _render_pending(shown) -> None:
+    """Code by code, each in document order: id, address, who, pattern, then the text in its context."""
     from rich.padding import Padding
     from rich.text import Text
 
     console = out_console()
     by_code: dict[str, list] = {}
-    for p in shown:  # code by code, each in document order
+    for p in shown:
         by_code.setdefault(p.code, []).append(p)
     for path, group in by_code.items():
         console.print(Text(path, style="bold"))
@@ -149,8 +153,6 @@ def review_list(
             for after in p.after:
                 body.append(" " + after, style="dim")
             console.print(Padding(body, (0, 0, 0, 6)))
-    more = f", showing {len(shown)} (--limit 0 shows all)" if len(shown) < len(items) else ""
-    err(f"{len(items)} pending coding(s){more}. Accept or reject: gtcode review accept|reject ID… or --all.")
 
 
 IdsArg = Annotated[Optional[list[str]], typer.Argument(help="Coding ids from 'gtcode review': 12 14-20 31,33.")]

@@ -8,7 +8,7 @@ import typer
 
 from gtcode.cli._app import App, open_project
 from gtcode.cli.options import Json, Pending
-from gtcode.cli.output import err, out_console, print_json, table
+from gtcode.cli.output import err, out_console, print_json, show, table
 from gtcode.errors import InputError
 
 PANEL = "Open coding"
@@ -99,10 +99,7 @@ def codes_show(
     """
     with open_project() as project:
         data = project.codes.summary(code, by)
-    if json_out:
-        print_json(data)
-        return
-    _render_code(data)
+    show(data, json_out, _render_code)
 
 
 @codes_app.command("rename")

@@ -39,18 +39,9 @@ def code(
     targets = targets or []
     with open_project() as project:
         if search:
-            if not targets:
-                raise InputError("name the code(s) to apply to the search hits")
-            hits, spans = project.coding.search_spans(search, where=where, speaker=speaker)
-            if not hits:
-                err("No matches: nothing coded.")
+            result = _code_hits(project, search, targets, where=where, speaker=speaker, create=create, yes=yes)
+            if result is None:
                 return
-            render_hits(hits[:10], len(hits))
-            if not yes and not typer.confirm(f"Code these {len(hits)} segment(s) with {', '.join(targets)}?",
-                                             err=True):
-                err("Nothing coded.")
-                raise typer.Exit(1)
-            result = project.coding.apply_spans(spans, targets, create=create)
         else:
             addresses = [t for t in targets if is_address(t)]
             names = targets[len(addresses):]
@@ -59,6 +50,21 @@ def code(
             result = project.coding.apply(addresses, names, quote=quote, create=create)
     err(f"Coded: {result['added']} new, {result['merged']} merged with overlapping codings, "
         f"{result['already']} already coded.")
+
+
+def _code_hits(project, search: str, codes: list[str], *, where, speaker, create: bool, yes: bool) -> dict | None:
+    """`code --search`: show the hits, ask (unless --yes), then code them all; None when there was nothing."""
+    if not codes:
+        raise InputError("name the code(s) to apply to the search hits")
+    hits, spans = project.coding.search_spans(search, where=where, speaker=speaker)
+    if not hits:
+        err("No matches: nothing coded.")
+        return None
+    render_hits(hits[:10], len(hits))
+    if not yes and not typer.confirm(f"Code these {len(hits)} segment(s) with {', '.join(codes)}?", err=True):
+        err("Nothing coded.")
+        raise typer.Exit(1)
+    return project.coding.apply_spans(spans, codes, create=create)
 
 
 def uncode(

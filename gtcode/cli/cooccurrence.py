@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from gtcode.cli._app import App, open_project
-from gtcode.cli.options import Csv, DataOutput, Json, Where
+from gtcode.cli.options import Csv, DataOutput, Json, Where, check_output_path
 from gtcode.cli.output import as_json, csv_text, emit, err, out_console, plural, table, where_phrase
 from gtcode.errors import InputError
 
@@ -31,10 +31,7 @@ def _data_format(json_out: bool, csv_out: bool, output: Path | None) -> str | No
     if json_out and csv_out:
         raise InputError("--json and --csv: choose one")
     if output is not None:
-        if output.is_dir():
-            raise InputError(f"-o {output}: is a folder; name a file")
-        if not output.parent.is_dir():
-            raise InputError(f"-o {output}: folder {output.parent} does not exist")
+        check_output_path(output)
         if not (json_out or csv_out):
             suffix = output.suffix.lower()
             if suffix not in (".csv", ".json"):

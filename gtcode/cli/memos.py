@@ -9,9 +9,10 @@ import typer
 
 from gtcode.cli._app import App, open_project
 from gtcode.cli.options import Json, output_file
-from gtcode.cli.output import err, out_console, print_json, table
+from gtcode.cli.output import err, out_console, print_json, show, table
 from gtcode.errors import InputError
 
+MemoId = Annotated[str, typer.Argument(help="Memo id.")]
 memo_app = App(help="Memos: typed, linked, versioned; comments and sign-off for supervision.")
 TEMPLATE = """<!-- gtcode memo ({type}). Write Markdown below the title. Link with [[code:NAME]], [[D3:17]],
      [[doc:D3]], [[memo:12]]. Save and quit to keep it; an empty body cancels. -->
@@ -59,8 +60,7 @@ def memo_new(
     Example: gtcode memo new --title "Being watched" --type theoretical --link code:"Feeling judged as a parent"
     """
     with open_project() as project:
-        from gtcode.memos import check_type
-        kind = check_type(project.store, type)
+        kind = project.memos.check_type(type)
         title, text = _text(body, title, kind)
         if not text.strip():
             err("Empty memo: nothing was created.")
@@ -74,7 +74,7 @@ def memo_new(
 
 @memo_app.command("edit")
 def memo_edit(
-    memo: Annotated[str, typer.Argument(help="Memo id.")],
+    memo: MemoId,
     title: Annotated[Optional[str], typer.Option(help="A new title.")] = None,
     body: Annotated[Optional[str], typer.Option(help="The new text; '-' reads standard input.")] = None,
 ) -> None:
@@ -101,7 +101,7 @@ def memo_edit(
 
 
 @memo_app.command("show")
-def memo_show(memo: Annotated[str, typer.Argument(help="Memo id.")],
+def memo_show(memo: MemoId,
               json_out: Json = False) -> None:
     """Read a memo: rendered Markdown, its links with the linked passages quoted, comments and sign-offs.
 
@@ -109,10 +109,7 @@ def memo_show(memo: Annotated[str, typer.Argument(help="Memo id.")],
     """
     with open_project() as project:
         m = project.memos.get(memo)
-    if json_out:
-        print_json(m.to_dict())
-        return
-    _render_memo(m)
+    show(m, json_out, _render_memo, lambda m: m.to_dict())
 
 
 @memo_app.command("list")
@@ -145,7 +142,7 @@ def memo_list(
 
 
 @memo_app.command("history")
-def memo_history(memo: Annotated[str, typer.Argument(help="Memo id.")],
+def memo_history(memo: MemoId,
                  json_out: Json = False) -> None:
     """Every version of a memo with who and when, and what changed (a diff).
 
@@ -169,7 +166,7 @@ def memo_history(memo: Annotated[str, typer.Argument(help="Memo id.")],
 
 
 @memo_app.command("link")
-def memo_link(memo: Annotated[str, typer.Argument(help="Memo id.")],
+def memo_link(memo: MemoId,
               targets: Annotated[list[str], typer.Argument(help="code:NAME, doc:D3, seg:D3:17, memo:12 …")]) -> None:
     """Link a memo to codes, categories, documents, segments or other memos.
 
@@ -181,7 +178,7 @@ def memo_link(memo: Annotated[str, typer.Argument(help="Memo id.")],
 
 
 @memo_app.command("unlink")
-def memo_unlink(memo: Annotated[str, typer.Argument(help="Memo id.")],
+def memo_unlink(memo: MemoId,
                 target: Annotated[str, typer.Argument(help="The link to remove, as given to 'memo link'.")]) -> None:
     """Remove a link from a memo.
 
@@ -194,7 +191,7 @@ def memo_unlink(memo: Annotated[str, typer.Argument(help="Memo id.")],
 
 @memo_app.command("comment")
 def memo_comment(
-    memo: Annotated[str, typer.Argument(help="Memo id.")],
+    memo: MemoId,
     text: Annotated[str, typer.Argument(help="The comment.")],
     reply_to: Annotated[Optional[int], typer.Option(help="Reply to this comment (threads).")] = None,
 ) -> None:
@@ -208,7 +205,7 @@ def memo_comment(
 
 
 @memo_app.command("signoff")
-def memo_signoff(memo: Annotated[str, typer.Argument(help="Memo id.")],
+def memo_signoff(memo: MemoId,
                  note: Annotated[str, typer.Option(help="A note with the sign-off.")] = "") -> None:
     """Record that you have read this version; a later edit shows as changed since sign-off.
 

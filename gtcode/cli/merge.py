@@ -9,7 +9,7 @@ import typer
 
 from gtcode.cli._app import App, open_project
 from gtcode.cli.options import DryRun, Json
-from gtcode.cli.output import err, out_console, print_json, table
+from gtcode.cli.output import err, out_console, show, table
 
 
 def register(app: App) -> None:
@@ -30,10 +30,7 @@ def merge(
 
     with open_project() as project:
         report = merge_project(project, other, dry_run=dry_run)
-    if json_out:
-        print_json(report.to_dict())
-    else:
-        _render(report)
+    show(report, json_out, _render, lambda r: r.to_dict())
     for warning in report.warnings:
         err(f"Warning: {warning}", style="yellow")
     if not report.changed:

@@ -9,7 +9,7 @@ import typer
 from gtcode.address import split_addresses
 from gtcode.cli._app import App, open_project
 from gtcode.cli.options import Json, output_file
-from gtcode.cli.output import err, out_console, print_json, table
+from gtcode.cli.output import err, out_console, print_json, show, table
 from gtcode.cli.render import render_model
 from gtcode.errors import InputError
 
@@ -87,10 +87,7 @@ def category_show(category: Annotated[str, typer.Argument(help="The category.")]
     """
     with open_project() as project:
         data = project.model.category(category, by)
-    if json_out:
-        print_json(data)
-        return
-    _render_category(data)
+    show(data, json_out, _render_category)
 
 
 @category_app.command("property")
@@ -201,10 +198,7 @@ def paradigm(
     with open_project() as project:
         view = project.model.paradigm(phenomenon, condition=condition or [], context=context or [],
                                 intervening=intervening or [], strategy=strategy or [], consequence=consequence or [])
-    if json_out:
-        print_json(view)
-        return
-    _render_paradigm(view)
+    show(view, json_out, _render_paradigm)
 
 
 def core(category: Annotated[str, typer.Argument(help="The core category.")]) -> None:
@@ -227,10 +221,7 @@ def model_show(by: Annotated[str, typer.Option(help="Split grounding by this cas
     """
     with open_project() as project:
         view = project.model.show(by)
-    if json_out:
-        print_json(view)
-        return
-    render_model(view)
+    show(view, json_out, render_model)
 
 
 @model_app.command("check")

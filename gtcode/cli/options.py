@@ -10,6 +10,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from gtcode.errors import InputError
+
 Json = Annotated[bool, typer.Option("--json", help="As JSON (data only, on stdout).")]
 Csv = Annotated[bool, typer.Option("--csv", help="As CSV (data only): to stdout, or to -o FILE.")]
 Where = Annotated[Optional[list[str]], typer.Option(
@@ -26,6 +28,14 @@ CodeFilter = Annotated[Optional[str], typer.Option(help="Only this code and its 
 def output_file(help: str):
     """`-o/--output FILE` for commands that always write a file, with what the file is in `help`."""
     return typer.Option("--output", "-o", help=help)
+
+
+def check_output_path(output: Path, example: str | None = None) -> None:
+    """-o FILE must name a file in a folder that exists: checked before any work is done."""
+    if output.is_dir():
+        raise InputError(f"-o {output}: is a folder; name a file" + (f", e.g. {output / example}" if example else ""))
+    if not output.parent.is_dir():
+        raise InputError(f"-o {output}: folder {output.parent} does not exist")
 
 
 def split_commas(values: list[str] | str | None) -> list[str] | None:

@@ -34,6 +34,14 @@ def print_json(data) -> None:
     sys.stdout.write(as_json(data))
 
 
+def show(data, json_out: bool, render, as_data=None) -> None:
+    """`--json`: the data on stdout (through `as_data` when given); otherwise `render(data)` for people."""
+    if json_out:
+        print_json(as_data(data) if as_data else data)
+    else:
+        render(data)
+
+
 def emit(data: str | bytes, output: Path | None, what: str) -> None:
     """Text or bytes to stdout, or to `output` (atomically) with `Wrote WHAT to OUTPUT.` on stderr."""
     if output is None:

@@ -22,12 +22,13 @@ def register(app: App) -> None:
     app.add_typer(redact_app, name="redact", rich_help_panel="Import")
 
 
-def _pseudonymiser(key: Optional[str], no_detectors: bool):
+def _check_key(key: Optional[str], no_detectors: bool) -> None:
+    """Something to look for, and a key that reads, before the project is opened."""
     from gtcode.redact import Pseudonymiser
 
     if key is None and no_detectors:
         raise InputError("nothing to look for: give --key KEY.csv, or leave the detectors on")
-    return Pseudonymiser.from_key(key, detectors=not no_detectors)
+    Pseudonymiser.from_key(key, detectors=not no_detectors)
 
 
 @redact_app.command("check")
@@ -44,7 +45,7 @@ def redact_check(
 
     Example: gtcode redact check --key ../private/key.csv
     """
-    _pseudonymiser(key, no_detectors)
+    _check_key(key, no_detectors)
     with open_project() as project:
         hits = project.redact.check(key, detectors=not no_detectors)
     if json_out:
@@ -86,13 +87,9 @@ def redact_apply(
 
     Example: gtcode redact apply ../private/key.csv
     """
-    pz = _pseudonymiser(key, no_detectors)
-    from gtcode.redact import apply, compact
-
+    _check_key(key, no_detectors)
     with open_project() as project:
-        with project.transaction() as txn:
-            report = apply(project.store, txn, pz)
-        report.compacted = compact(project.store)
+        report = project.redact.apply(key, detectors=not no_detectors)
     if json_out:
         print_json(report.to_dict())
     if not report.documents and not report.other:

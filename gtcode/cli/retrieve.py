@@ -9,7 +9,7 @@ import typer
 
 from gtcode.cli._app import App, open_project
 from gtcode.cli.options import Json, Pending, Where
-from gtcode.cli.output import err, out_console, plural, print_json, table, where_phrase
+from gtcode.cli.output import err, out_console, plural, print_json, show, table, where_phrase
 
 PANEL = "Constant comparison"
 Children = Annotated[bool, typer.Option("--children/--no-children",
@@ -47,7 +47,7 @@ def retrieve(
         err(f"{plural(result.pending_left_out, 'pending coding')} (not yet reviewed) left out; --pending shows them.")
 
 
-def _rows(console, widths: list[int], rows, text_style: str = "") -> None:
+def _rows(console, widths: list[int], rows) -> None:
     """Fixed columns then text wrapped under itself: one Text printed at once (Rich tables are slow for 1,000s)."""
     import textwrap
 
@@ -125,10 +125,7 @@ def compare(
     with open_project() as project:
         result = project.analysis.compare(code_a, code_b, where=where, include_pending=pending, children=children,
                                           attributes=by)
-    if json_out:
-        print_json(result.to_dict())
-    else:
-        _render_comparison(result)
+    show(result, json_out, _render_comparison, lambda r: r.to_dict())
 
 
 def _passage_text(u, codes: str):

@@ -8,7 +8,7 @@ import typer
 
 from gtcode.cli._app import App, open_project
 from gtcode.cli.options import Json, Where
-from gtcode.cli.output import out_console, print_json, table
+from gtcode.cli.output import out_console, print_json, show, table
 from gtcode.cli.render import render_hits
 
 PANEL = "Look at the data"
@@ -45,10 +45,7 @@ def stats(json_out: Json = False) -> None:
     """
     with open_project() as project:
         data = project.stats()
-    if json_out:
-        print_json(data)
-    else:
-        _render_stats(data)
+    show(data, json_out, _render_stats)
 
 
 def _render_stats(stats: dict) -> None:

@@ -10,6 +10,7 @@ import typer
 from gtcode.cli._app import App, settings
 from gtcode.cli.options import Json
 from gtcode.cli.output import err, print_json
+from gtcode.cli.render import render_import_report, render_model
 
 PANEL = "Set up"
 config_app = App(help="Your settings (outside any project): user, nlp, interviewer.")
@@ -48,24 +49,30 @@ def demo(
     Rebuilds from scratch each time, so running it twice gives the same result.
     Example: gtcode demo /tmp/vig-demo
     """
-    from gtcode.demo import DEMO_DOUBLE_CODED, DEMO_SECOND_CODER, build_demo
-    from gtcode.cli.render import render_import_report, render_model
+    from gtcode.demo import build_demo
 
     s = settings()
     result = build_demo(directory, source, coder=s.coder or "demo", command=s.command)
-    project = result.project
-    stats = project.stats()
-    files = [str(project.path), *result.model.get("files", []), *result.outputs] if result.model else \
-        [str(project.path)]
-    agreement = result.agreement.get("report")
-    if json_out:
-        print_json({"project": str(project.path), "import": result.report.to_dict(), "stats": stats,
-                    "agreement": agreement.to_dict() if agreement else None,
-                    "model": project.model.show() if result.model else None,
-                    "model_check": [p.to_dict() for p in result.check], "files": files})
-        project.close()
-        return
-    render_import_report(result.report, failures_only=s.quiet)
+    with result.project as project:
+        stats = project.stats()
+        files = [str(project.path), *result.model.get("files", []), *result.outputs] if result.model else \
+            [str(project.path)]
+        agreement = result.agreement.get("report")
+        if json_out:
+            print_json({"project": str(project.path), "import": result.report.to_dict(), "stats": stats,
+                        "agreement": agreement.to_dict() if agreement else None,
+                        "model": project.model.show() if result.model else None,
+                        "model_check": [p.to_dict() for p in result.check], "files": files})
+            return
+        render_import_report(result.report, failures_only=s.quiet)
+        _render_demo(result, stats, files)
+
+
+def _render_demo(result, stats: dict, files: list[str]) -> None:
+    """The study, step by step, the files written, and commands to try next."""
+    from gtcode.demo import DEMO_DOUBLE_CODED, DEMO_SECOND_CODER
+
+    project, agreement = result.project, result.agreement.get("report")
     roles = stats["cases_by_attribute"].get("role", {})
     echo = typer.echo
     echo("The reference study, end to end (fictional interviews, see transcripts/README.md):")
@@ -96,7 +103,6 @@ def demo(
         f"\n     gtcode -p {where} agreement --disagreements \"Self-consciousness while filming\""
         f"\n     gtcode -p {where} memo list      (memos, with a supervisor's comment and sign-off)"
         f"\n     gtcode -p {where} tui            (code in the terminal)")
-    project.close()
 
 
 @config_app.command("set")

@@ -92,7 +92,8 @@ class _Segment:
         return f"D{self.document_id}:{self.ordinal}"
 
 
-def _segments(store: Store, all_speakers: bool, where=None) -> list[_Segment]:
+def candidate_segments(store: Store, all_speakers: bool, where=None) -> list[_Segment]:
+    """The segments autocoding reads: participants' own words unless `all_speakers`, within the `--where` scope."""
     scope = Scope.from_where(store, where)
     speakers = "" if all_speakers else " AND t.is_interviewer = 0 AND t.speaker IS NOT NULL"
     rows = store.all("SELECT s.id, s.document_id, s.ordinal, s.start_char, s.end_char, t.speaker FROM segments s"
@@ -244,7 +245,7 @@ def match_segments(store: Store, rules: list[Rule], *, all_speakers: bool = Fals
     from gtcode.ingest.nlp import load
 
     started = time.perf_counter()
-    segs = _segments(store, all_speakers, where)
+    segs = candidate_segments(store, all_speakers, where)
     blank = not model or model == "blank:en"
     matchers = Matchers(load(model, lemmas=True), rules, blank)
     found: list[set[int]] = [set() for _ in segs]

@@ -23,6 +23,8 @@ only what it uses, which keeps start-up fast (see benchmarks/run.py).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from gtcode.config import resolve_coder
@@ -148,6 +150,16 @@ class Project(LegacyNames):
     def transaction(self, *, dry_run: bool = False):
         """One command's worth of changes: all land, with their events, or none do (none, with `dry_run`)."""
         return self.store.transaction(self.coder, self.command, dry_run=dry_run)
+
+    @contextmanager
+    def running(self, command: str) -> Iterator[None]:
+        """Record `command` on the events of the writes made inside (a long-running skin such as the TUI names
+        each action it takes)."""
+        before, self.command = self.command, command
+        try:
+            yield
+        finally:
+            self.command = before
 
     def stats(self) -> dict:
         """What the project holds: documents, cases by attribute, words, turns, segments, coders, events."""

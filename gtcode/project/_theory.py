@@ -81,6 +81,12 @@ class Memos(Namespace):
         with self._transaction() as txn:
             return signoff_memo(self._store, txn, ref, note)
 
+    def check_type(self, name: str) -> str:
+        """The memo type as stored, or InputError naming the known types (checked before an editor opens)."""
+        from gtcode.memos import check_type
+
+        return check_type(self._store, name)
+
     def types(self) -> list[dict]:
         from gtcode.memos import memo_types
 

@@ -209,7 +209,15 @@ class Txn:
         self.at = now()
         #: set by `Store.transaction`: everything done in this command is rolled back at its end
         self.dry_run = False
-        self.coder_id = store.coder_id(coder)
+        self._coder_id: int | None = None
+
+    @property
+    def coder_id(self) -> int:
+        """The coder's row, registered on the first write that needs it: a command that changes nothing
+        (every file in a batch refused, say) leaves no trace of who ran it."""
+        if self._coder_id is None:
+            self._coder_id = self.store.coder_id(self.coder)
+        return self._coder_id
 
     def record(self, action: str, summary: str, entity_uuid: str | None = None, **data) -> None:
         """Append one event; `data` must be enough to reverse the change."""

@@ -1,7 +1,7 @@
 """What the coding screen knows and does, without any widgets: easy to test, and the one place the TUI writes.
 
-Every write is one `Project` call (so one transaction), with `project.command`
-set to say what the researcher did ("tui: code D3:17 'Feeling judged'"), so
+Every write is one `Project` call (so one transaction), inside `project.running(command)` that says what the
+researcher did ("tui: code D3:17 'Feeling judged'"), so
 `gtcode log` and `gtcode undo` see TUI work exactly like CLI work. After each
 write the session re-reads what the screen shows; `changed_elsewhere` notices
 commits by other processes (SQLite's `PRAGMA data_version`).
@@ -141,11 +141,10 @@ class Session:
 
     # --- writing: one library call each, then re-read -------------------------------
     def _write(self, command: str, call):
-        self.project.command = f"tui: {command}"
         try:
-            return call()
+            with self.project.running(f"tui: {command}"):
+                return call()
         finally:
-            self.project.command = "tui"
             self.reload()
             self._version = self._data_version()
 

@@ -102,7 +102,7 @@ def _seg_count(p) -> int:
 
 def test_agreement_per_code_and_pooled(team):
     n = _seg_count(team)
-    r = team.agreement()
+    r = team.team.agreement()
     assert r.coders == ["ana", "ben"] and r.unit == "segment"
     assert r.documents == 1 and r.units == n and r.documents_by_coder == {"ana": 2, "ben": 1}
     by = {c.code: c.figures for c in r.codes}
@@ -117,11 +117,11 @@ def test_agreement_per_code_and_pooled(team):
 
 
 def test_agreement_by_turn_and_document(team):
-    turns = team.agreement(unit="turn")
+    turns = team.team.agreement(unit="turn")
     t = {c.code: c.figures for c in turns.codes}
     # Both coders put 'Being filmed' in the same participant turn: full agreement at turn level.
     assert t["Being filmed"].percent == 1.0
-    docs = team.agreement(unit="document")
+    docs = team.team.agreement(unit="document")
     assert docs.units == 1 and all(c.figures.agreed == 1 for c in docs.codes)
     assert docs.overall.alpha is None and "same value" in docs.overall.note
 
@@ -139,7 +139,7 @@ def test_agreement_cli_says_unit_and_counts(team):
 
 
 def test_disagreements_side_by_side_then_settle(team):
-    coders, items = team.disagreements("Being filmed")
+    coders, items = team.team.disagreements("Being filmed")
     assert coders == ["ana", "ben"]
     assert [d.address for d in items] == ["D1:3"]
     assert items[0].values == {"ana": 1, "ben": 0} and "watched" in items[0].text
@@ -150,23 +150,23 @@ def test_disagreements_side_by_side_then_settle(team):
                               "Being filmed", "--keep"])
     assert res.exit_code == 0, res.output
     assert "ben (1)" in res.stderr
-    assert team.disagreements("Being filmed")[1] == []
+    assert team.team.disagreements("Being filmed")[1] == []
     # The coding is in ben's set; the audit log says the supervisor settled it.
     row = team.store.one("SELECT k.name FROM codings c JOIN coders k ON k.id = c.coder_id JOIN segments s "
                          "ON s.document_id = c.document_id AND s.ordinal = 3 AND c.start_char < s.end_char AND "
                          "c.end_char > s.start_char WHERE c.document_id = 1 AND k.name = 'ben'")
     assert row is not None
-    ev = team.events(limit=1)[0]
+    ev = team.history.events(limit=1)[0]
     assert ev["action"] == "agreement.settle" and ev["coder"] == "sup" and "kept" in ev["summary"]
 
     # Drop takes the code off for both coders; undo puts it back.
-    _, growing = team.disagreements("Growing confidence")
+    _, growing = team.team.disagreements("Growing confidence")
     assert [d.address for d in growing] == ["D1:7"]
     team.coder = "sup"
-    team.settle("D1:7", "Growing confidence", keep=False)
-    assert team.disagreements("Growing confidence")[1] == []
-    team.undo(1)
-    assert [d.address for d in team.disagreements("Growing confidence")[1]] == ["D1:7"]
+    team.team.settle("D1:7", "Growing confidence", keep=False)
+    assert team.team.disagreements("Growing confidence")[1] == []
+    team.history.undo(1)
+    assert [d.address for d in team.team.disagreements("Growing confidence")[1]] == ["D1:7"]
 
 
 def test_settle_needs_keep_or_drop(team):

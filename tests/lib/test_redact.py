@@ -273,12 +273,8 @@ def test_a_file_name_holding_a_name_is_recorded_with_the_pseudonym(project, tmp_
 
 
 def test_import_pseudonymise_option_refuses_a_bad_key_and_imports_nothing(tmp_path, interview):
-    import inspect
-
     from gtcode.project import Project
 
-    if "pseudonymise" not in inspect.signature(Project.import_paths).parameters:
-        pytest.skip("Project.import_paths(pseudonymise=…) is not wired yet")
     bad = tmp_path / "bad.csv"
     bad.write_text("real,pseudonym\nKerry,Jo\nLucy\n", encoding="utf-8")
     runner.invoke(app, ["init", "study"])

@@ -65,8 +65,8 @@ def test_markdown_memo_spells_out_links_review_and_comments(memos, tmp_path):
 
 
 def test_links_follow_renames_and_versions_are_listed(memos, tmp_path):
-    memos.rename_code("Fear of judgement", "Feeling judged")
-    memos.edit_memo(1, title="Evidence and surveillance")
+    memos.codes.rename("Fear of judgement", "Feeling judged")
+    memos.memos.edit(1, title="Evidence and surveillance")
     export_memos(memos, "md", tmp_path / "out")
     text = (tmp_path / "out" / "0001-evidence-and-surveillance.md").read_text(encoding="utf-8")
     assert "- Code: Barriers/Feeling judged" in text and "Fear of judgement" not in text
@@ -78,7 +78,7 @@ def test_re_export_replaces_its_own_files_only(memos, tmp_path):
     out = tmp_path / "out"
     export_memos(memos, "md", out)
     (out / "notes.txt").write_text("mine", encoding="utf-8")
-    memos.edit_memo(1, title="Evidence and surveillance")
+    memos.memos.edit(1, title="Evidence and surveillance")
     export_memos(memos, "md", out)
     names = sorted(p.name for p in out.iterdir())
     assert "0001-evidence-and-surveillance.md" in names and "0001-evidence-surveillance.md" not in names
@@ -122,7 +122,7 @@ def test_filters_choose_the_memos(memos, tmp_path):
     assert exported(type="reflexive") == ["0003"]
     assert exported(author="sam") == ["0003"]
     assert exported(code="Fear of judgement") == ["0001"]
-    since = memos.memo(2).updated_at
+    since = memos.memos.get(2).updated_at
     assert exported(since=since) == ["0002", "0003"]
     assert "only type: reflexive" in _index_after(memos, tmp_path, type="reflexive")
     with pytest.raises(InputError, match="no memos to export"):

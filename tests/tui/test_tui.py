@@ -296,7 +296,7 @@ def test_m_in_the_code_panel_writes_a_code_memo(study):
     async def memo(app, pilot):
         tree = app.screen.query_one(Tree)
         tree.focus()
-        node = next(n for n in _nodes(tree.root) if n.data == Project.open(study).code("Being filmed").id)
+        node = next(n for n in _nodes(tree.root) if n.data == Project.open(study).codes.get("Being filmed").id)
         tree.move_cursor(node)
         for key in ["m", *"Cameras unsettle", "ctrl+s"]:
             await pilot.press(key)
