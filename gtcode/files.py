@@ -1,4 +1,5 @@
-"""Output files written whole or not at all: a temporary file beside the target, renamed into place.
+"""Files the user names: small UTF-8 inputs read with one-line errors, and outputs written whole or not at all
+(a temporary file beside the target, renamed into place).
 
 A failed export, report or codebook never leaves a half-written file, nor clobbers a good one.
 """
@@ -11,6 +12,24 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from gtcode.errors import InputError
+
+
+def read_utf8(path: Path, error: type[InputError], what: str) -> str:
+    """The text of a small UTF-8 file the user named (a codebook, a key); any problem is `error` saying which
+    file, which line for bad bytes, and how to fix it."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise error(f"{path}: no such {what}") from None
+    except IsADirectoryError:
+        raise error(f"{path}: a folder, not a {what}") from None
+    except OSError as exc:
+        raise error(f"{path}: cannot read the {what} ({exc.strerror})") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise error(f"{path}, line {line}: not UTF-8 text; save the {what} as UTF-8") from None
 
 
 def check_output(path) -> Path:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from gtcode.errors import BadLink, InputError, UnknownMemo, did_you_mean
+from gtcode.errors import BadLink, InputError, UnknownMemo
+from gtcode.scope import choose_name
 from gtcode.codes import all_codes, resolve_code
 from gtcode.documents import document_text, resolve_document, span_address
 from gtcode.store.db import Store, Txn, new_uuid, now
@@ -279,12 +280,8 @@ def memo_types(store: Store) -> list[dict]:
 
 
 def check_type(store: Store, name: str) -> str:
-    names = [r["name"] for r in memo_types(store)]
-    for n in names:
-        if n.casefold() == name.strip().casefold():
-            return n
-    raise InputError(f"memo type {name!r}: not one of {', '.join(names)}{did_you_mean(name, names)}; "
-                     "add your own with 'gtcode memo types add NAME'")
+    return choose_name(name, [r["name"] for r in memo_types(store)], InputError, "memo type",
+                       "add your own with 'gtcode memo types add NAME'")
 
 
 # --- writing -----------------------------------------------------------------

@@ -15,6 +15,7 @@ from gtcode.coding import spans_for_addresses
 from gtcode.documents import span_address
 from gtcode.errors import BadRelation, InputError, UnknownCategory, UnknownRelationType, did_you_mean
 from gtcode.memos import get_memo
+from gtcode.scope import choose_name
 from gtcode.store.db import Store, Txn, new_uuid, now
 
 #: Paradigm roles (Strauss & Corbin) and the relation each becomes: ROLE → PHENOMENON.
@@ -167,12 +168,8 @@ def relation_types(store: Store) -> list[dict]:
 
 
 def check_type(store: Store, name: str) -> str:
-    names = [t["name"] for t in relation_types(store)]
-    for n in names:
-        if n.casefold() == name.strip().casefold():
-            return n
-    raise UnknownRelationType(f"relation type {name!r} unknown{did_you_mean(name, names)}; "
-                              "see 'gtcode relations --types' or add your own with --define")
+    return choose_name(name, [t["name"] for t in relation_types(store)], UnknownRelationType, "relation type",
+                       "see 'gtcode relations --types' or add your own with --define")
 
 
 def add_relation_type(store: Store, txn: Txn, name: str, label: str, polarity: str = "0") -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gtcode.errors import BadFilter, did_you_mean
+from gtcode.errors import BadFilter, InputError, did_you_mean
 
 _WHERE = re.compile(r"^\s*([^=!<>]+?)\s*(!=|=)\s*(.*?)\s*$")
 
@@ -68,6 +68,15 @@ def as_list(value) -> list:
     if value is None:
         return []
     return [value] if isinstance(value, (str, int)) else list(value)
+
+
+def choose_name(name: str, names: list[str], error: type[InputError], what: str, hint: str) -> str:
+    """The one of `names` that `name` means, ignoring case and surrounding spaces; else `error` listing them."""
+    key = name.strip().casefold()
+    found = next((n for n in names if n.casefold() == key), None)
+    if found is None:
+        raise error(f"{what} {name!r}: not one of {', '.join(names)}{did_you_mean(name, names)}; {hint}")
+    return found
 
 
 def natural_key(label: str):

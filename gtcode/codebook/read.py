@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gtcode.errors import BadCodebook, did_you_mean
+from gtcode.files import read_utf8
 
 #: Fields of a code in a codebook file, in the order export writes them.
 CODE_FIELDS = ("name", "description", "include", "exclude", "example", "color", "invivo", "patterns", "codes")
@@ -295,17 +296,5 @@ def parse_codebook(text: str, source: str = "codebook") -> Codebook:
 def read_codebook(path: str | Path) -> Codebook:
     """Read and check a codebook file (UTF-8, with or without BOM)."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise BadCodebook(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise BadCodebook(f"{path}: a folder, not a codebook file") from None
-    except OSError as exc:
-        raise BadCodebook(f"{path}: cannot read ({exc.strerror})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        raise BadCodebook(f"{path}, line {line}: not UTF-8 text; save the codebook as UTF-8") from None
+    text = read_utf8(path, BadCodebook, "codebook file")
     return parse_codebook(text, str(path))

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gtcode.errors import BadKey, InputError
+from gtcode.files import read_utf8
 from gtcode.redact.detect import DETECTORS, KINDS, TAGS, detect
 
 REAL_HEADERS = {"real", "real name", "name", "original", "identifier", "find", "from"}
@@ -87,16 +88,7 @@ def load_key(path) -> list[KeyEntry]:
 
 def _key_lines(path: Path) -> tuple[list[str], str]:
     """The key file's lines, and its first line that is not blank or a comment (to guess the delimiter)."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise BadKey(f"{path}: no such key file") from None
-    except OSError as exc:
-        raise BadKey(f"{path}: cannot read the key file ({exc.strerror})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise BadKey(f"{path}: not UTF-8 text; save the key as a UTF-8 CSV file") from None
+    text = read_utf8(path, BadKey, "key file")
     lines = text.splitlines()
     first = next((ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")), None)
     if first is None:

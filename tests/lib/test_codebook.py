@@ -208,7 +208,7 @@ def test_malformed_codebook_is_one_error_with_file_line_and_reason(project, tmp_
 
 
 def test_missing_or_empty_codebook_file(tmp_path):
-    with pytest.raises(BadCodebook, match="no such file"):
+    with pytest.raises(BadCodebook, match="no such codebook file"):
         read_codebook(tmp_path / "nope.yml")
     with pytest.raises(BadCodebook, match="empty codebook"):
         read_codebook(write(tmp_path, "# only a comment\n"))
