@@ -34,6 +34,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/model.py
 	$(BIN)/python benchmarks/tui.py
 	$(BIN)/python benchmarks/team.py
+	$(BIN)/python benchmarks/anchors.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache

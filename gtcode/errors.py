@@ -196,8 +196,9 @@ class CodeInUse(Conflict):
     """Deleting would lose codings or child codes; --force says the researcher means it."""
 
 
-class WouldOrphanCodings(Conflict):
-    """Replacing a document would leave codings on words that are no longer there."""
+class WouldBreakAnchors(Conflict):
+    """Changing a document's text would take away the words that codings, memo links, relation evidence or
+    property placements point at; nothing is changed unless the researcher adds --force."""
 
 
 class NothingToUndo(Conflict):

@@ -138,6 +138,7 @@ def check(store: Store, min_evidence: int = 2) -> list[Problem]:
             node = by_id[node].parent_id
         if not inside:
             problems.append(Problem("code in no category", c.path, "not grouped under any category"))
+    problems.extend(lost_evidence(store))
     centre = core(store)
     if centre is None:
         problems.append(Problem("no core category", "-", "mark one with 'gtcode core CATEGORY'"))
@@ -175,3 +176,28 @@ def category_view(store: Store, name: str, by: str | None = "role") -> dict:
         "properties": [asdict(p) for p in properties(store, cat)],
         "relations": [r.to_dict() for r in relations(store, category=cat.path)],
         "memos": [{"id": m.id, "title": m.title, "type": m.type} for m in memos_about(store, cat.uuid)]}
+
+
+def lost_evidence(store: Store) -> list[Problem]:
+    """Relations and properties whose passages a replaced transcript took away (`import --replace --force`)
+    and that have not been grounded again since."""
+    import json
+
+    tables = {"relation evidence": ("relations", "relation_evidence", "relation_id"),
+              "property placement": ("category_properties", "property_evidence", "property_id")}
+    out = []
+    for ev in store.all("SELECT e.at, e.data, k.name FROM events e JOIN coders k ON k.id = e.coder_id "
+                        "WHERE e.action = 'document.replace' ORDER BY e.id"):
+        data = json.loads(ev["data"])
+        for a in data.get("dropped", []):
+            if a["kind"] not in tables:
+                continue
+            owner, evidence, column = tables[a["kind"]]
+            if not store.one(f"SELECT 1 FROM {owner} WHERE id = ?", (a["owner"],)) or store.one(
+                    f"SELECT 1 FROM {evidence} WHERE {column} = ? AND created_at > ?", (a["owner"], ev["at"])):
+                continue
+            words = " ".join(a["words"].split())
+            out.append(Problem("lost evidence", a["what"],
+                               f"“{words[:50]}” left {data['document']['name']} when it was replaced "
+                               f"({ev['at'][:10]}, {ev['name']}); ground it again"))
+    return out

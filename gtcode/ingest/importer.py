@@ -13,7 +13,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gtcode.errors import GtcodeError, WouldOrphanCodings
+from gtcode import anchors
+from gtcode.errors import GtcodeError, WouldBreakAnchors
 from gtcode.ingest import ParsedDocument, ReadOptions, expand_paths, read_path
 from gtcode.store.db import Store, Txn, new_uuid, now
 from gtcode.text import content_hash, count_words
@@ -186,24 +187,6 @@ def _precheck(store: Store, path: Path, doc: ParsedDocument, settings: ImportSet
     return None
 
 
-def carry_codings(store: Store, document_id: int, new_text: str) -> tuple[list[tuple[int, int, int]], list[int]]:
-    """Where each coding of a document lands in its new text: (moves, orphans).
-
-    A coding moves when its exact words occur once in the new text (a corrected
-    transcript keeps its coding); otherwise it would be orphaned.
-    """
-    old_text = store.scalar("SELECT text FROM documents WHERE id = ?", (document_id,))
-    moves, orphans = [], []
-    for r in store.all("SELECT id, start_char, end_char FROM codings WHERE document_id = ?", (document_id,)):
-        words = old_text[r["start_char"]:r["end_char"]]
-        at = new_text.find(words)
-        if at >= 0 and new_text.find(words, at + 1) < 0:
-            moves.append((r["id"], at, at + len(words)))
-        else:
-            orphans.append(r["id"])
-    return moves, orphans
-
-
 def _snapshot(store: Store, doc_id: int) -> dict:
     """Everything a replace overwrites, so the event can reverse it."""
     doc = dict(store.one("SELECT * FROM documents WHERE id = ?", (doc_id,)))
@@ -225,17 +208,12 @@ def write_document(store: Store, txn: Txn, path: Path, doc: ParsedDocument, segs
     old = store.one("SELECT id, uuid FROM documents WHERE name = ?", (doc.name,))
     before = None
     if old is not None:
-        moves, orphans = carry_codings(store, old["id"], doc.text)
-        if orphans and not settings.force:
-            raise WouldOrphanCodings(
-                f"{path}: replacing {doc.name!r} would orphan {len(orphans)} coding(s) whose words are no longer "
-                "in the new text exactly once; add --force to drop them")
+        old_text = store.scalar("SELECT text FROM documents WHERE id = ?", (old["id"],))
+        carried = anchors.plan(store, old["id"], old_text, doc.text)
+        if carried.broken and not settings.force:
+            raise WouldBreakAnchors(f"{path}: " + carried.refusal(f"replacing {doc.name!r}"))
         before = _snapshot(store, old["id"])
-        before["codings"] = [dict(r) for r in store.all("SELECT * FROM codings WHERE document_id = ?", (old["id"],))]
-        for coding_id, start, end in moves:
-            conn.execute("UPDATE codings SET start_char = ?, end_char = ? WHERE id = ?", (start, end, coding_id))
-        for coding_id in orphans:
-            conn.execute("DELETE FROM codings WHERE id = ?", (coding_id,))
+        dropped = anchors.carry(store, carried, drop_broken=settings.force)
         doc_id, doc_uuid = old["id"], old["uuid"]
         conn.execute("INSERT INTO segment_fts(segment_fts, rowid, text) "
                      "SELECT 'delete', id, text FROM segment_texts WHERE document_id = ?", (doc_id,))
@@ -274,6 +252,6 @@ def write_document(store: Store, txn: Txn, path: Path, doc: ParsedDocument, segs
                          "source": str(path), "format": doc.format}}
     if before:
         data["before"] = before
-        data["codings_moved"], data["codings_dropped"] = len(moves), len(orphans)
+        data["anchors_moved"], data["dropped"] = carried.moved, dropped
     txn.record(f"document.{'replace' if before else 'import'}", summary, doc_uuid, **data)
     return ImportOutcome(str(path), status, summary, doc.name, doc_id, words, len(doc.turns), len(segs))

@@ -1,17 +1,13 @@
-"""Open coding through the library and the CLI: codes, codings, quotes, in vivo, history and undo."""
+"""Open coding through the library: codes, codings, quotes, in vivo, history and undo (the commands:
+tests/cli/test_cli_coding.py, test_cli_codes.py)."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from typer.testing import CliRunner
 
-from gtcode.cli import app
 from gtcode.errors import CodeInUse, DuplicateCode, InputError, NothingToUndo, QuoteNotFound, UndoConflict, \
     UnknownCode
 
-runner = CliRunner()
 TEXT = ("Interviewer: How did the filming feel?\n\n"
         "P01: I thought they were collecting evidence. I hated the camera. Then I saw her smile.\n"
         "Interviewer: And the review?\n\n"
@@ -20,6 +16,8 @@ TEXT = ("Interviewer: How did the filming feel?\n\n"
 
 @pytest.fixture
 def coded(project, tmp_path):
+    """One interview, P01 (role=mother), nothing coded yet; codes Barriers/Fear of judgement and
+    Facilitators/Strengths-based focus."""
     (tmp_path / "P01.txt").write_text(TEXT, encoding="utf-8")
     project.docs.import_paths([tmp_path / "P01.txt"], case="P01")
     project.cases.set("P01", {"role": "mother"})
@@ -30,7 +28,8 @@ def coded(project, tmp_path):
     return project
 
 
-def _state(project):
+def coding_rows(project):
+    """Every row of the codes and codings tables, to check a command changed nothing (or everything back)."""
     s = project.store
     return {t: [tuple(r) for r in s.all(f"SELECT * FROM {t} ORDER BY rowid")] for t in ("codes", "codings")}
 
@@ -121,24 +120,24 @@ def test_split_moves_chosen_codings(coded):
 
 def test_delete_refuses_with_codings_unless_forced_and_undo_restores(coded):
     coded.coding.apply("D1:2", "Fear of judgement")
-    before = _state(coded)
+    before = coding_rows(coded)
     with pytest.raises(CodeInUse, match="1 coding"):
         coded.codes.delete("Fear of judgement")
     coded.codes.delete("Barriers", force=True)
     assert [c.path for c in coded.codes.list()] == ["Facilitators", "Facilitators/Strengths-based focus"]
     coded.history.undo()
-    assert _state(coded) == before
+    assert coding_rows(coded) == before
 
 
 def test_undo_reverses_commands_exactly_in_order(coded):
-    start = _state(coded)
+    start = coding_rows(coded)
     coded.coding.apply("D1:2-3", "Fear of judgement")
     coded.codes.rename("Fear of judgement", "Feeling judged")
     coded.codes.move("Feeling judged", "Facilitators")
     coded.codes.describe("Feeling judged", include="assessment talk", color="#AA0000")
     done = coded.history.undo(4)
     assert [d["summary"].split()[0] for d in done] == ["described", "moved", "renamed", "coded"]
-    assert _state(coded) == start
+    assert coding_rows(coded) == start
     assert coded.history.log(limit=1)[0]["action"] == "undo"
 
 
@@ -164,77 +163,10 @@ def test_undo_only_takes_back_my_own_commands_and_refuses_conflicts(coded):
 
 
 def test_nothing_is_changed_by_a_failing_command(coded):
-    before = _state(coded)
+    before = coding_rows(coded)
     with pytest.raises(UnknownCode):
         coded.coding.apply(["D1:2", "D1:3"], ["Fear of judgement", "No such code"])
-    assert _state(coded) == before
-
-
-# --- CLI ----------------------------------------------------------------------
-
-def run(project, *args, ok=True):
-    result = runner.invoke(app, ["-p", str(project.path), *args])
-    if ok:
-        assert result.exit_code == 0, result.output
-    return result
-
-
-def test_cli_code_tree_show_log_undo(coded):
-    run(coded, "code", "D1:2-3", "P01:6", "Barriers/Fear of judgement")
-    run(coded, "invivo", "D1:7", "a proper mum")
-    tree = json.loads(run(coded, "codes", "tree", "--json").stdout)
-    barriers = next(n for n in tree if n["path"] == "Barriers")
-    fear = barriers["children"][0]
-    assert fear["path"] == "Barriers/Fear of judgement" and fear["codings"] == 2 and fear["cases"] == 1
-    show = json.loads(run(coded, "codes", "show", "Fear of judgement", "--json").stdout)
-    assert show["by_attribute"]["role"]["mother"] == {"cases": 1, "passages": 2}
-    assert len(show["exemplars"]) == 2
-    log = json.loads(run(coded, "log", "--code", "a proper mum", "--json").stdout)
-    assert [e["action"] for e in log] == ["coding.add", "code.add"]
-    assert "Undid" in run(coded, "undo").stderr
-    assert [c["path"] for c in json.loads(run(coded, "codes", "list", "--json").stdout)].count("a proper mum") == 0
-
-
-def test_cli_merge_split_describe_delete(coded):
-    run(coded, "code", "D1:2", "Fear of judgement")
-    run(coded, "codes", "add", "Barriers/Camera shy")
-    run(coded, "code", "D1:3", "Camera shy")
-    res = run(coded, "codes", "merge", "Camera shy", "INTO", "Fear of judgement")
-    assert "1 coding(s) moved, 0 duplicate(s) collapsed" in res.stderr
-    ids = [p.id for p in coded.coding.passages("Fear of judgement")]
-    run(coded, "codes", "split", "Fear of judgement", "--into", "Camera", "--codings", str(ids[-1]))
-    run(coded, "codes", "describe", "Camera", "--include", "the camera itself", "--color", "#112233")
-    assert coded.codes.get("Barriers/Camera").include == "the camera itself"
-    res = run(coded, "codes", "delete", "Barriers", ok=False)
-    assert res.exit_code == 1 and "--force" in res.stderr and "Traceback" not in res.output
-
-
-@pytest.mark.parametrize("args, message", [
-    (["code", "D1:2", "Nope"], "no code 'Nope'"),
-    (["code", "D1:99", "Barriers"], "no segment 99"),
-    (["code", "D9:1", "Barriers"], "no document 'D9'"),
-    (["code", "Barriers"], "expected ADDRESS… CODE…"),
-    (["code", "D1:2", "Barriers", "--quote", "not there"], "quote 'not there' is not in the segment"),
-    (["codes", "add", "Barriers"], "already exists"),
-    (["codes", "merge", "Barriers", "Facilitators"], "SOURCE… INTO TARGET"),
-    (["codes", "describe", "Barriers", "--color", "red"], "#RRGGBB"),
-    (["invivo", "D1:2-3", "collecting"], "single segment"),
-])
-def test_cli_bad_input_is_one_line_and_changes_nothing(coded, args, message):
-    before = _state(coded)
-    res = run(coded, *args, ok=False)
-    assert res.exit_code == 1, res.output
-    assert message in res.stderr and len(res.stderr.strip().splitlines()) == 1, res.stderr
-    assert _state(coded) == before
-
-
-def test_cli_code_search_previews_and_asks(coded):
-    res = runner.invoke(app, ["-p", str(coded.path), "code", "--search", "camera OR evidence", "Fear of judgement"],
-                        input="n\n")
-    assert res.exit_code == 1 and "Nothing coded" in res.stderr
-    assert coded.coding.passages("Fear of judgement") == []
-    run(coded, "code", "--search", "camera OR evidence", "Fear of judgement", "--yes")
-    assert [p.address for p in coded.coding.passages("Fear of judgement")] == ["D1:2", "D1:3"]
+    assert coding_rows(coded) == before
 
 
 def test_replacing_a_transcript_keeps_codings_on_the_same_words(coded, tmp_path):
@@ -249,7 +181,8 @@ def test_replacing_a_transcript_keeps_codings_on_the_same_words(coded, tmp_path)
     # words gone from the new text: refused unless --force, which drops that coding only
     (tmp_path / "P01.txt").write_text(corrected.replace("collecting evidence", "gathering proof"), encoding="utf-8")
     report = coded.docs.import_paths([tmp_path / "P01.txt"], replace=True)
-    assert report.count("failed") == 1 and "orphan 1 coding" in report.outcomes[0].message
+    assert report.count("failed") == 1 and "would change the words of 1 anchored item(s): coding" in report.outcomes[0].message
+    assert "“collecting evidence”" in report.outcomes[0].message   # the words, so the researcher sees what
     coded.docs.import_paths([tmp_path / "P01.txt"], replace=True, force=True)
     assert [p.text for p in coded.coding.passages()] == ["It made me feel like a proper mum."]
 
@@ -258,10 +191,10 @@ def test_imports_are_not_undone_half_way(coded, tmp_path):
     coded.coding.apply("D1:2", "Fear of judgement", quote="collecting evidence")
     (tmp_path / "P01.txt").write_text(TEXT.replace("How did", "So how did"), encoding="utf-8")
     coded.docs.import_paths([tmp_path / "P01.txt"], replace=True)
-    before = _state(coded)
+    before = coding_rows(coded)
     with pytest.raises(NothingToUndo, match="imports"):
         coded.history.undo()
-    assert _state(coded) == before
+    assert coding_rows(coded) == before
 
 
 def test_counts_roll_up_to_parents(coded, tmp_path):
@@ -282,12 +215,12 @@ def test_merge_then_undo_restores_the_exact_prior_state(coded):
     coded.coding.apply(["D1:2", "D1:6"], "Judged")
     coded.coding.apply("D1:3", "By staff")
     coded.coding.apply("D1:2-3", "Fear of judgement")
-    before = _state(coded)
+    before = coding_rows(coded)
     result = coded.codes.merge(["Judged"], "Fear of judgement")
-    assert result["collapsed"] == 1 and _state(coded) != before
+    assert result["collapsed"] == 1 and coding_rows(coded) != before
     assert coded.codes.get("By staff").path == "Barriers/Fear of judgement/By staff"
     coded.history.undo()
-    assert _state(coded) == before
+    assert coding_rows(coded) == before
 
 
 def test_constant_comparison_through_the_project_api(coded):
