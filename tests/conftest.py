@@ -1,11 +1,16 @@
-"""Shared fixtures: every test runs in its own folder with its own config, never the user's."""
+"""Shared fixtures and helpers: every test runs in its own folder with its own config, never the user's;
+`invoke` runs the CLI for the tests in every folder."""
 
 from __future__ import annotations
 
 import os
+import shlex
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
+
+from gtcode.cli import app
 
 REPO = Path(__file__).resolve().parent.parent
 TRANSCRIPTS = REPO / "transcripts"
@@ -31,6 +36,24 @@ def isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.chdir(tmp_path)
     yield
+
+
+_runner = CliRunner()
+
+
+def invoke(project, *args, ok=True, input=None, env=None, coder=None):
+    """Run `gtcode [-p PROJECT] [--coder CODER] ARGS…` in-process and return the Result.
+
+    `project` is a Project, a path, or None (no -p). With `ok` the command must exit 0 (its output is shown
+    if not); with ok=False the test checks the exit code itself."""
+    argv = [] if project is None else ["-p", str(getattr(project, "path", project))]
+    if coder is not None:
+        argv += ["--coder", coder]
+    argv += [str(a) for a in args]
+    result = _runner.invoke(app, argv, input=input, env=env)
+    if ok:
+        assert result.exit_code == 0, f"gtcode {shlex.join(argv)}\n{result.output}"
+    return result
 
 
 @pytest.fixture

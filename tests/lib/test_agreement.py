@@ -1,18 +1,14 @@
-"""Inter-coder agreement: the coefficients against published worked examples, then the project workflow."""
+"""Inter-coder agreement: the coefficients against published worked examples, then the project workflow
+(the commands: tests/cli/test_cli_agreement.py)."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from typer.testing import CliRunner
 
 from gtcode import Project
 from gtcode.team.agreement import cohen_kappa, figures, krippendorff_alpha
-from gtcode.cli import app
 from gtcode.errors import InputError
 
-runner = CliRunner()
 N = None
 
 
@@ -126,107 +122,6 @@ def test_agreement_by_turn_and_document(team):
     assert docs.overall.alpha is None and "same value" in docs.overall.note
 
 
-def test_agreement_cli_says_unit_and_counts(team):
-    res = runner.invoke(app, ["-p", str(team.path), "agreement"])
-    assert res.exit_code == 0, res.output
-    assert "Unit: segment" in res.stdout and "coders: ana, ben" in res.stdout
-    assert "1 document(s) coded by two or more coders" in res.stdout
-    assert "Being filmed" in res.stdout and "All codes (pooled)" in res.stdout
-    data = json.loads(runner.invoke(app, ["-p", str(team.path), "agreement", "--json", "--unit", "turn"]).stdout)
-    assert data["unit"] == "turn" and data["coders"] == ["ana", "ben"]
-    assert {c["code"] for c in data["codes"]} == {"Being filmed", "Growing confidence"}
-    assert all(set(c) >= {"percent", "kappa", "alpha", "units"} for c in data["codes"])
-
-
-def test_disagreements_side_by_side_then_settle(team):
-    coders, items = team.team.disagreements("Being filmed")
-    assert coders == ["ana", "ben"]
-    assert [d.address for d in items] == ["D1:3"]
-    assert items[0].values == {"ana": 1, "ben": 0} and "watched" in items[0].text
-    res = runner.invoke(app, ["-p", str(team.path), "agreement", "--disagreements", "Being filmed"])
-    assert res.exit_code == 0 and "D1:3" in res.stdout and "watched" in res.stdout
-
-    res = runner.invoke(app, ["-p", str(team.path), "--coder", "sup", "agreement", "settle", "D1:3",
-                              "Being filmed", "--keep"])
-    assert res.exit_code == 0, res.output
-    assert "ben (1)" in res.stderr
-    assert team.team.disagreements("Being filmed")[1] == []
-    # The coding is in ben's set; the audit log says the supervisor settled it.
-    row = team.store.one("SELECT k.name FROM codings c JOIN coders k ON k.id = c.coder_id JOIN segments s "
-                         "ON s.document_id = c.document_id AND s.ordinal = 3 AND c.start_char < s.end_char AND "
-                         "c.end_char > s.start_char WHERE c.document_id = 1 AND k.name = 'ben'")
-    assert row is not None
-    ev = team.history.events(limit=1)[0]
-    assert ev["action"] == "agreement.settle" and ev["coder"] == "sup" and "kept" in ev["summary"]
-
-    # Drop takes the code off for both coders; undo puts it back.
-    _, growing = team.team.disagreements("Growing confidence")
-    assert [d.address for d in growing] == ["D1:7"]
-    team.coder = "sup"
-    team.team.settle("D1:7", "Growing confidence", keep=False)
-    assert team.team.disagreements("Growing confidence")[1] == []
-    team.history.undo(1)
-    assert [d.address for d in team.team.disagreements("Growing confidence")[1]] == ["D1:7"]
-
-
-def test_settle_needs_keep_or_drop(team):
-    res = runner.invoke(app, ["-p", str(team.path), "agreement", "settle", "D1:3", "Being filmed"])
-    assert res.exit_code == 2 and "--keep or --drop" in res.stderr
-
-
-@pytest.mark.parametrize("args, message", [
-    (["--coders", "ana,zed"], "no coder 'zed'"),
-    (["--unit", "paragraph"], "--unit 'paragraph'"),
-    (["--coders", "ana"], "at least two coders"),
-    (["--codes", "Nope"], "Nope"),
-    (["--where", "role=mother"], "no attribute 'role'"),
-])
-def test_agreement_bad_input_is_one_line(team, args, message):
-    res = runner.invoke(app, ["-p", str(team.path), "agreement", *args])
-    assert res.exit_code != 0
-    assert message in res.stderr and res.stderr.count("\n") == 1 and "Traceback" not in res.output
-
-
 def test_agreement_with_one_coder_says_who_was_found(project):
     with pytest.raises(InputError, match="coders found: none"):
         project.team.agreement()
-
-
-def test_two_coders_blind_copy_merge_agreement_settle(tmp_path):
-    """The README's workflow end to end: copy, code blind, merge, agreement, settle."""
-    import shutil
-
-    (tmp_path / "P01.txt").write_text(TEXT, encoding="utf-8")
-    main = tmp_path / "main"
-
-    def run(*args, project=main, coder="ana"):
-        res = runner.invoke(app, ["-p", str(project), "--coder", coder, *args])
-        assert res.exit_code == 0, res.output
-        return res
-
-    runner.invoke(app, ["init", str(main)])
-    run("import", str(tmp_path / "P01.txt"))
-    run("codes", "add", "Being filmed")
-    copy = tmp_path / "second.db"
-    shutil.copy(main / "gtcode.db", copy)
-    run("code", "D1:2", "D1:3", "Being filmed")                         # ana, in the main project
-    run("code", "D1:2", "Being filmed", project=copy, coder="ben")      # ben, blind, in his copy
-    run("code", "D1:6", "Feeling confident", "--create", project=copy, coder="ben")
-
-    assert "would" in run("merge", str(copy), "--dry-run").output.lower()
-    with pytest.raises(InputError, match="at least two coders"):
-        with Project.open(main) as p:
-            p.team.agreement()
-    run("merge", str(copy))
-    assert "nothing to merge" in run("merge", str(copy)).output.lower()
-
-    data = json.loads(run("agreement", "--json", "--codes", "Being filmed").stdout)
-    filmed = data["codes"][0]
-    assert data["coders"] == ["ana", "ben"] and filmed["coded_by"] == {"ana": 2, "ben": 1}
-    assert filmed["agreed"] == filmed["units"] - 1
-    assert "D1:3" in run("agreement", "--disagreements", "Being filmed").stdout
-    run("agreement", "settle", "D1:3", "Being filmed", "--drop")
-    data = json.loads(run("agreement", "--json", "--codes", "Being filmed").stdout)
-    assert data["codes"][0]["percent"] == 1.0 and data["codes"][0]["coded_by"] == {"ana": 1, "ben": 1}
-    log = run("log").stdout
-    assert "settled D1:3" in log and "merge" in log.lower()

@@ -1,22 +1,18 @@
-"""`gtcode audit`: the trail a supervisor reads before a supervision meeting, in every format."""
+"""The audit trail a supervisor reads before a supervision meeting, in every format (the command:
+tests/cli/test_cli_audit.py)."""
 
 from __future__ import annotations
 
 import sys
-import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from typer.testing import CliRunner
 
 from gtcode.report.audit_data import collect_audit
-from gtcode.cli import app
 from gtcode.errors import InputError
-from gtcode.report.audit import to_docx, to_html, to_markdown
+from gtcode.report.audit import to_docx, to_markdown
 
 from tests.conftest import import_gtcode_modules
-
-runner = CliRunner()
 
 P01 = ("Interviewer: How did the filming go?\n\n"
        "P01: I was nervous at first. I thought they were collecting evidence. Then I saw her smile at me.\n")
@@ -106,10 +102,6 @@ def study(clock, project, tmp_path):
     return p
 
 
-def cli(project, *args, coder="tester"):
-    return runner.invoke(app, ["-p", str(project.path), "--coder", coder, "audit", *args])
-
-
 def row(md: str, *cells: str) -> str:
     """The Markdown table row holding all these cells (fails the test if there is none)."""
     found = [line for line in md.splitlines() if line.startswith("|") and all(c in line for c in cells)]
@@ -168,111 +160,12 @@ def test_markdown_has_every_section_with_reasons_and_counts(study):
     assert row(md, "| suggestions accepted |", f"| {accepted} |")
 
 
-def test_since_until_and_coder_narrow_the_report(study):
-    res = cli(study, "--since", "2026-11-05", "--json")
-    assert res.exit_code == 0, res.output
-    data = json.loads(res.stdout)
-    assert data["since"] == "2026-11-05" and data["memos"] == [] and data["code_changes"] == []
-    assert [(d["day"], d["coder"]) for d in data["coding"]] == [("2026-11-05", "Sam"), ("2026-11-05", "tester")]
-    assert [u["summary"] for u in data["undos"]] == ["coded D2:2 with 'Barriers'"]
-
-    data = json.loads(cli(study, "--all", "--coder", "sam", "--json").stdout)  # any case
-    assert data["coder"] == "Sam"
-    assert [(d["day"], d["coder"], d["added"]) for d in data["coding"]] == [("2026-11-05", "Sam", 1)]
-    assert data["memos"] == [] and data["code_changes"] == [] and data["undos"] == [] and data["signoffs"] == []
-
-    data = json.loads(cli(study, "--until", "2026-11-02", "--json").stdout)  # the whole of that day
-    assert [m["title"] for m in data["memos"]] == ["Evidence and surveillance", "Camera nerves"]
-    assert all(m["created"] for m in data["memos"]) and data["signoffs"] == []
-    assert {c["action"] for c in data["code_changes"]} == {"codebook import"}
-
-    md = cli(study, "--since", "2026-11-04", "--until", "2026-11-04", "-f", "md").stdout
-    assert "**Period:** 2026-11-04 → the end of 2026-11-04" in md
-    assert "Sam" not in md and "renamed code" in md
-
-
-def test_docx_opens_in_word_with_headings_and_tables(study, tmp_path):
-    import docx
-    from docx.shared import Mm
-
-    res = cli(study, "--all", "-o", "audit.docx")
-    assert res.exit_code == 0, res.output
-    assert "Wrote the audit trail" in res.stderr and res.stdout == ""
-    doc = docx.Document(str(tmp_path / "audit.docx"))
-    headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Heading")]
-    assert ("Heading 1", "Audit trail — proj") in headings
-    assert ("Heading 2", "Codebook changes") in headings
-    assert ("Heading 3", "Memo #1: Evidence and surveillance") in headings
-    assert doc.tables and {t.style.name for t in doc.tables} == {"Table Grid"}
-    cells = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
-    assert "renamed code 'Barriers/Fear of judgement' to 'Barriers/Feeling judged'" in cells
-    assert "What about the strengths focus?" in cells
-    quotes = [p.text for p in doc.paragraphs if p.style.name == "Quote"]
-    assert "Staff, family, herself." in quotes
-    section = doc.sections[0]
-    assert abs(section.page_width - Mm(210)) < Mm(1) and abs(section.page_height - Mm(297)) < Mm(1)
-
-
 def test_docx_shows_the_memo_diff(study, tmp_path):
     import docx
 
     path = to_docx(collect_audit(study), tmp_path / "since.docx")
     text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
     assert "-They think the film is evidence.\n+They think the film is evidence against them." in text
-
-
-def test_html_is_one_page_and_a_script_in_a_title_stays_inert(study, tmp_path):
-    study.memos.new("<script>alert('x')</script> & <b>bold</b>", "Body with <img src=x onerror=alert(1)>.")
-    page = to_html(collect_audit(study))
-    assert page.startswith("<!DOCTYPE html>") and "<style>" in page
-    assert "<script" not in page and "<img" not in page and "<b>" not in page
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in page
-    assert "default-src 'none'" in page  # nothing is fetched or run, even if a tag slipped through
-    assert "http://" not in page and "https://" not in page
-    md = to_markdown(collect_audit(study))
-    assert "<script" not in md and "<img" not in md
-    res = cli(study, "-o", "audit.html")  # the format follows the file's suffix
-    assert res.exit_code == 0, res.output
-    assert (tmp_path / "audit.html").read_text(encoding="utf-8") .startswith("<!DOCTYPE html>")
-
-
-def test_output_files_and_stdout(study, tmp_path):
-    res = cli(study, "--all", "-f", "md", "-o", "audit.md")
-    assert res.exit_code == 0, res.output
-    assert res.stdout == "" and (tmp_path / "audit.md").read_text(encoding="utf-8").startswith("# Audit trail")
-    res = cli(study, "-o", "audit.txt")
-    assert res.exit_code == 0, res.output
-    text = (tmp_path / "audit.txt").read_text(encoding="utf-8")
-    assert "Audit trail — proj" in text and "Memos written and edited" in text and "\x1b[" not in text
-    res = cli(study, "--format", "html")
-    assert res.exit_code == 0 and res.stdout.startswith("<!DOCTYPE html>")
-
-
-def test_text_on_the_terminal(study):
-    res = cli(study)
-    assert res.exit_code == 0, res.output
-    out = res.stdout
-    assert "Audit trail — proj" in out and "Period: 2026-11-03 10:00 UTC → now" in out
-    assert "+They think the film is evidence against them." in out
-    assert "Dr Okafor" in out and "Judged by whom?" in out
-
-
-@pytest.mark.parametrize("args, message", [
-    (["--since", "2026-13-45"], "--since '2026-13-45': not a date"),
-    (["--until", "last tuesday"], "--until 'last tuesday': not a date"),
-    (["--since", "2026-11-05", "--until", "2026-11-01"], "the period is empty"),
-    (["--since", "2026-11-05", "--all"], "not both"),
-    (["--format", "docx"], "name it with -o"),
-    (["--format", "pdf"], "expected one of text, md, html, docx"),
-    (["--format", "htlm"], "did you mean 'html'"),
-    (["--coder", "testr"], "no coder 'testr' in this project (did you mean 'tester'?)"),
-    (["-o", "missing/audit.md"], "does not exist"),
-])
-def test_bad_input_is_one_line_and_exit_1(study, args, message):
-    res = cli(study, *args)
-    assert res.exit_code == 1, res.output
-    assert message in res.stderr and res.stderr.startswith("Error: ")
-    assert len(res.stderr.strip().splitlines()) == 1 and "Traceback" not in res.output
 
 
 def test_bad_dates_in_the_library_raise_input_error(project):
@@ -283,17 +176,6 @@ def test_bad_dates_in_the_library_raise_input_error(project):
 def test_an_empty_period_says_so(project):
     md = to_markdown(collect_audit(project, since="2999-01-01"))
     assert md.count("*Nothing in this period.*") >= 6 and "| passages coded | 0 |" in md
-
-
-def test_audit_as_text_or_markdown_does_not_load_heavy_libraries(study):
-    from tests.contracts.test_import_hygiene import _loaded
-
-    for fmt in ("md", "text"):
-        code = (f"from gtcode.cli import app\nfrom gtcode.cli import audit\n"
-                f"audit.register(app) if not any(c.name == 'audit' for c in app.registered_commands) else None\n"
-                f"try:\n    app({['-p', str(study.path), 'audit', '--all', '-f', fmt]!r}, standalone_mode=False)\n"
-                f"except SystemExit:\n    pass")
-        assert not _loaded(code) & {"docx", "spacy", "yaml", "networkx"}
 
 
 def test_demo_memos_show_every_review_state(tmp_path):

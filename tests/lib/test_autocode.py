@@ -1,18 +1,13 @@
-"""Autocoding from codebook patterns (pending until reviewed), and the review: accept, reject."""
+"""Autocoding from codebook patterns (pending until reviewed), and the review: accept, reject (the commands:
+tests/cli/test_cli_autocode.py)."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from typer.testing import CliRunner
 
 from gtcode.codebook.autocode import autocode_run, match_patterns, pending, review
-from gtcode.cli import app
 from gtcode.codebook import import_codebook_file
 from gtcode.errors import BadCodebook, InputError
-
-runner = CliRunner()
 
 
 def autocode(project, *, dry_run=False, examples=3, retry_rejected=False, **match):
@@ -58,6 +53,7 @@ codes:
 
 @pytest.fixture
 def study(project, tmp_path):
+    """One interview, P01, and the CODEBOOK's codes with their patterns; nothing coded yet."""
     (tmp_path / "P01.txt").write_text(INTERVIEW, encoding="utf-8")
     project.docs.import_paths([tmp_path / "P01.txt"])
     (tmp_path / "book.yml").write_text(CODEBOOK, encoding="utf-8")
@@ -212,61 +208,6 @@ def test_run_reports_throughput_and_progress(study):
     assert seen[-1] == (7, 7) and result.seconds > 0
 
 
-# --- CLI --------------------------------------------------------------------------------------------------------
-
-def cli(project, *args):
-    return runner.invoke(app, ["-p", str(project.path), "--coder", "Hannah", *args])
-
-
-def test_cli_autocode_dry_run_and_json(study):
-    result = cli(study, "autocode", "--dry-run")
-    assert result.exit_code == 0, result.output
-    assert "Cancelling" in result.stdout and "D1:4  P01  [cancel] Cancelled." in result.stdout
-    assert "Dry run, nothing changed: 7 new suggestion(s) for 4 code(s) in 7 participant segments" in result.stderr
-    result = cli(study, "autocode", "--json", "--code", "Being filmed")
-    data = json.loads(result.stdout)
-    assert data["added"] == 1 and data["codes"][0]["code"] == "Being filmed"
-    assert "Review them with 'gtcode review'" in result.stderr
-    assert study.coding.passages("Being filmed", include_pending=True)[0].coder == "Hannah"
-
-
-def test_cli_autocode_error_when_no_patterns(project):
-    result = cli(project, "autocode")
-    assert result.exit_code == 1
-    assert "Error: no code has autocoding patterns" in result.stderr
-
-
-def test_cli_review_list_accept_reject(study):
-    assert cli(study, "autocode").exit_code == 0
-    listed = cli(study, "review")
-    assert listed.exit_code == 0, listed.output
-    assert "Cancelling" in listed.stdout and "Cancelled." in listed.stdout and "7 pending coding(s)" in listed.stderr
-    data = json.loads(cli(study, "review", "Cancelling", "--json").stdout)
-    assert data["total"] == 3 and {p["code"] for p in data["pending"]} == {"Cancelling"}
-    first, *rest = [p["id"] for p in data["pending"]]
-    assert data["pending"][0]["address"] == "D1:4" and data["pending"][0]["pattern"] == "cancel"
-    result = cli(study, "review", "accept", str(first))
-    assert result.exit_code == 0, result.output
-    assert "Accepted 1 pending coding(s): 'Cancelling' 1." in result.stderr
-    result = cli(study, "review", "reject", f"{rest[0]}-{rest[1]}")
-    assert "Rejected 2 pending coding(s): 'Cancelling' 2." in result.stderr
-    assert texts(study, "Cancelling", include_pending=False) == ["Cancelled."]
-    result = cli(study, "review", "accept", "--all", "--code", "Practical barriers")
-    assert "Accepted 2 pending coding(s)" in result.stderr
-    assert json.loads(cli(study, "review", "--json").stdout)["total"] == 2
-
-
-def test_cli_review_errors(study):
-    cli(study, "autocode")
-    result = cli(study, "review", "accept")
-    assert result.exit_code == 1 and "Error: name the pending codings to review by id" in result.stderr
-    result = cli(study, "review", "No such code")
-    assert result.exit_code == 1 and "Error: no code 'No such code'" in result.stderr
-    some = json.loads(cli(study, "review", "Cancelling", "--json").stdout)["pending"][0]["id"]
-    result = cli(study, "review", "reject", str(some), "--code", "Being filmed")
-    assert result.exit_code == 1 and "is a coding of 'Cancelling', not of 'Being filmed'" in result.stderr
-
-
 def test_fast_lemmas_equal_spacys_lookup_lemmatizer():
     from gtcode.codebook.autocode import _LookupLemmas
     from gtcode.ingest.nlp import load
@@ -305,14 +246,3 @@ def test_demo_is_coded_from_the_starter_codebook(tmp_path):
 def test_where_limits_autocoding_to_matching_documents(study):
     assert autocode(study, dry_run=True, where=["document=Nothing-here"]).segments == 0
     assert autocode(study, dry_run=True, where=["document=P01"]).added == 7
-
-
-@pytest.mark.parametrize("argv", [["review", "--json"], ["codebook", "export"], ["review", "accept", "--all"]])
-def test_review_and_export_start_without_spacy(study, argv):
-    from tests.contracts.test_import_hygiene import HEAVY, _loaded
-
-    code = (f"from gtcode.cli import app\n"
-            f"try:\n    app({['-p', str(study.path), *argv]!r}, standalone_mode=False)\n"
-            f"except SystemExit:\n    pass")
-    allowed = {"yaml"} if argv[0] == "codebook" else set()  # a YAML export needs its YAML writer
-    assert not _loaded(code) & (set(HEAVY) - allowed)

@@ -1,22 +1,19 @@
-"""Codebooks: YAML in (add or update, never delete, refused whole when malformed), YAML/CSV/Markdown out."""
+"""Codebooks: YAML in (add or update, never delete, refused whole when malformed), YAML/CSV/Markdown out
+(the commands: tests/cli/test_cli_codebook.py)."""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 
 import pytest
-from typer.testing import CliRunner
 
 from gtcode import Project
-from gtcode.cli import app
 from gtcode.codebook import export_codebook, import_codebook_file, parse_codebook, read_codebook
 from gtcode.errors import BadCodebook
 
 from tests.conftest import REPO
 
-runner = CliRunner()
 VIG = REPO / "codebooks" / "vig-engagement.yml"
 
 
@@ -224,60 +221,3 @@ def test_undo_reverses_a_codebook_import(project, tmp_path):
     project.history.undo()                                            # the update only
     assert project.codes.get("Practical barriers").description == "Tiredness, energy, travel, time."
     assert len(project.codes.list()) == 2
-
-
-# --- CLI --------------------------------------------------------------------------------------------------------
-
-def cli(project, *args):
-    return runner.invoke(app, ["-p", str(project.path), *args])
-
-
-def test_cli_codebook_import_reports_and_json(project, tmp_path):
-    path = write(tmp_path, SMALLEST)
-    result = cli(project, "codebook", "import", str(path), "--dry-run")
-    assert result.exit_code == 0, result.output
-    assert "Dry run, nothing changed: codebook book.yml: 2 added, 0 updated, 0 unchanged." in result.stderr
-    assert project.codes.list() == []
-    result = cli(project, "codebook", "import", str(path))
-    assert result.exit_code == 0, result.output
-    assert "added      Practical barriers/Exhaustion" in result.stderr
-    result = cli(project, "codebook", "import", str(path), "--json")
-    data = json.loads(result.stdout)
-    assert (data["added"], data["updated"], data["unchanged"]) == (0, 0, 2)
-
-
-def test_cli_codebook_import_error_names_file_and_line(project, tmp_path):
-    path = write(tmp_path, "codes:\n  - name: A\n    colour: blue\n")
-    result = cli(project, "codebook", "import", str(path))
-    assert result.exit_code == 1
-    assert f"Error: {path}, line 3: bad colour 'blue'" in result.stderr
-    assert result.stdout == ""
-
-
-def test_cli_codebook_export_formats(project, tmp_path):
-    load(project, write(tmp_path, NESTED))
-    result = cli(project, "codebook", "export")
-    assert result.exit_code == 0, result.output
-    assert [e.path for e in parse_codebook(result.stdout).entries()] == [c.path for c in project.codes.list()]
-    result = cli(project, "codebook", "export", "--format", "csv", "-o", str(tmp_path / "book.csv"))
-    assert result.exit_code == 0, result.output
-    assert result.stdout == "" and "Wrote the codebook" in result.stderr
-    assert (tmp_path / "book.csv").read_text(encoding="utf-8").startswith("path,level,name,parent,description")
-    result = cli(project, "codebook", "export", "-f", "md", "--code", "Facilitators")
-    assert "## Facilitators" in result.stdout and "Barriers" not in result.stdout
-    result = cli(project, "codebook", "export", "--format", "pdf")
-    assert result.exit_code == 1 and "--format 'pdf': expected one of yaml, csv, md" in result.stderr
-    result = cli(project, "codebook", "export", "--format", "docx")
-    assert result.exit_code == 1 and "-o codebook.docx" in result.stderr
-
-
-def test_codebook_export_to_an_unwritable_place_is_one_line(project, tmp_path):
-    from typer.testing import CliRunner
-
-    from gtcode.cli import app
-
-    project.codes.add("Being filmed")
-    target = tmp_path / "missing" / "book.yml"
-    res = CliRunner().invoke(app, ["-p", str(project.path), "codebook", "export", "-o", str(target)])
-    assert res.exit_code == 1 and "does not exist" in res.stderr and "Traceback" not in res.output
-    assert not target.parent.exists()

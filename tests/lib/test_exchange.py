@@ -1,17 +1,15 @@
 """REFI-QDA exchange: export → import round trips lose nothing the format can carry, exports validate
-against the official schemas, re-import never duplicates, and what cannot travel is reported."""
+against the official schemas, re-import never duplicates, and what cannot travel is reported (the commands:
+tests/cli/test_cli_export.py)."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import zipfile
 
 import pytest
-from typer.testing import CliRunner
 
 from gtcode import Project
-from gtcode.cli import app
 from gtcode.errors import BadExchangeFile, GtcodeError
 from gtcode.exchange import export_qdc, export_qdpx, import_exchange_file, import_qdc, import_qdpx, validate
 
@@ -284,88 +282,7 @@ def test_qdc_with_a_duplicate_guid_is_refused_whole(project, tmp_path):
     assert project.codes.list() == []
 
 
-# --- the CLI -----------------------------------------------------------------------------------------------------
-
-runner = CliRunner()
-
-
-def test_cli_export_writes_the_file_and_reports_losses(awkward, tmp_path):
-    n = confirmed(awkward)
-    awkward.close()
-    result = runner.invoke(app, ["-p", str(tmp_path / "proj"), "export", "qdpx", "out"])
-    assert result.exit_code == 0, result.output
-    assert (tmp_path / "out.qdpx").exists()
-    assert "Exported out.qdpx" in result.stderr and "pending (autocoded, unreviewed)" in result.stderr
-    as_json = runner.invoke(app, ["-p", str(tmp_path / "proj"), "export", "qdpx", "out.qdpx", "--json"])
-    data = json.loads(as_json.stdout)
-    assert data["counts"]["codings"] == n and data["direction"] == "export"
-
-
-def test_cli_export_with_a_schema_it_fails_writes_nothing(awkward, tmp_path):
-    awkward.close()
-    strict = tmp_path / "strict.xsd"
-    strict.write_text('<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:QDA-XML:'
-                      'project:1.0"><xsd:element name="Nothing"/></xsd:schema>')
-    result = runner.invoke(app, ["-p", str(tmp_path / "proj"), "export", "qdpx", "out.qdpx", "--validate",
-                                 str(strict)])
-    assert result.exit_code == 1
-    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1 and "Traceback" not in result.output
-    assert not (tmp_path / "out.qdpx").exists()
-
-
-def test_render_loss_report_names_skipped_items_and_losses(project, tmp_path, capsys):
-    from gtcode.cli.render import render_loss_report
-    from gtcode.exchange import ExchangeReport
-
-    report = ExchangeReport("x.qdpx", "import", "qdpx", origin="NVivo 14", counts={"codes added": 3})
-    report.warn("coding 1234 refers to unknown code 99; skipped")
-    report.lose("2 pdf source(s)")
-    render_loss_report(report)
-    err = capsys.readouterr().err
-    assert "Imported x.qdpx (from NVivo 14): 3 codes added." in err
-    assert "unknown code 99; skipped" in err and "2 pdf source(s)" in err
-
-
 def test_errors_are_gtcode_errors(project, tmp_path):
     (tmp_path / "notes.qdpx").write_text("not a zip")
     with pytest.raises(GtcodeError, match="not a REFI-QDA project"):
         import_exchange_file(project, tmp_path / "notes.qdpx")
-
-
-def test_cli_import_recognises_qdpx_and_codebook_commands_take_qdc(awkward, tmp_path):
-    from gtcode.cli import app
-
-    runner = CliRunner()
-    assert runner.invoke(app, ["-p", str(awkward.path), "export", "qdpx", str(tmp_path / "s.qdpx")]).exit_code == 0
-    copy = fresh(tmp_path)
-    copy.close()
-    res = runner.invoke(app, ["-p", str(copy.path), "import", str(tmp_path / "s.qdpx")])
-    assert res.exit_code == 0, res.output
-    assert "Imported s.qdpx" in res.stderr
-    assert snapshot(copy.path) == snapshot(awkward.path)
-
-    res = runner.invoke(app, ["-p", str(awkward.path), "codebook", "export", "--format", "qdc",
-                              "-o", str(tmp_path / "book.qdc")])
-    assert res.exit_code == 0 and (tmp_path / "book.qdc").read_bytes().startswith(b"<?xml")
-    other = fresh(tmp_path, "other")
-    other.close()
-    res = runner.invoke(app, ["-p", str(other.path), "codebook", "import", str(tmp_path / "book.qdc")])
-    assert res.exit_code == 0, res.output
-    with Project.open(other.path) as p:
-        assert {c.path for c in p.codes.list()} == {c.path for c in awkward.codes.list()}
-
-    # Pseudonymising applies to transcripts only: refused, not silently skipped.
-    (tmp_path / "key.csv").write_text("real,pseudonym\nFreddie,Alfie\n", encoding="utf-8")
-    res = runner.invoke(app, ["-p", str(other.path), "import", str(tmp_path / "s.qdpx"),
-                              "--pseudonymise", str(tmp_path / "key.csv")])
-    assert res.exit_code == 1 and "redact apply" in res.stderr
-
-
-def test_export_to_a_missing_folder_is_one_line_and_creates_nothing(awkward, tmp_path):
-    runner = CliRunner()
-    target = tmp_path / "no-such-folder" / "s.qdpx"
-    res = runner.invoke(app, ["-p", str(awkward.path), "export", "qdpx", str(target)])
-    assert res.exit_code == 1 and "does not exist" in res.stderr and res.stderr.count("\n") == 1
-    assert not target.parent.exists()
-    res = runner.invoke(app, ["-p", str(awkward.path), "codebook", "export", "--format", "qdc", "-o", str(tmp_path)])
-    assert res.exit_code == 1 and "is a folder" in res.stderr

@@ -1,24 +1,19 @@
-"""Memos: typed, linked, versioned; comments and sign-off; the editor path with a fake editor."""
+"""Memos through the library: typed, linked, versioned; comments and sign-off (the commands, with the editor:
+tests/cli/test_cli_memos.py)."""
 
 from __future__ import annotations
 
-import json
-import stat
-import sys
-
 import pytest
-from typer.testing import CliRunner
 
-from gtcode.cli import app
 from gtcode.errors import BadLink, InputError, UnknownMemo
 
-runner = CliRunner()
 TEXT = ("Interviewer: How did the filming feel?\n\n"
         "P01: I thought they were collecting evidence. I hated the camera. Then I saw her smile.\n")
 
 
 @pytest.fixture
 def study(project, tmp_path):
+    """One interview, P01, with D1:2 coded Barriers/Fear of judgement; no memos yet."""
     (tmp_path / "P01.txt").write_text(TEXT, encoding="utf-8")
     project.docs.import_paths([tmp_path / "P01.txt"], case="P01")
     project.codes.add("Barriers")
@@ -27,7 +22,8 @@ def study(project, tmp_path):
     return project
 
 
-def _memo_rows(project):
+def memo_rows(project):
+    """Every row of the memo tables, to check a command changed nothing."""
     s = project.store
     return {t: [tuple(r) for r in s.all(f"SELECT * FROM {t} ORDER BY id")]
             for t in ("memos", "memo_versions", "memo_links", "memo_comments", "memo_signoffs")}
@@ -47,7 +43,7 @@ def test_new_memo_with_links_and_references(study):
 
 
 def test_bad_links_and_types_create_nothing(study):
-    before = _memo_rows(study)
+    before = memo_rows(study)
     with pytest.raises(BadLink, match="no code 'Nope'"):
         study.memos.new("T", "text", links=["code:Nope"])
     with pytest.raises(BadLink, match="expected code:NAME"):
@@ -58,7 +54,7 @@ def test_bad_links_and_types_create_nothing(study):
         study.memos.new("T", "   ")
     with pytest.raises(UnknownMemo):
         study.memos.get(42)
-    assert _memo_rows(study) == before
+    assert memo_rows(study) == before
 
 
 def test_versions_never_lose_text(study):
@@ -117,104 +113,3 @@ def test_memo_filters(study):
     assert study.memos.list(since="2999-01-01") == []
     study.memos.add_type("analytic", "notes on sampling")
     assert study.memos.new("C", "z", type="Analytic")[0].type == "analytic"
-
-
-# --- CLI ----------------------------------------------------------------------
-
-def run(project, *args, ok=True, input=None, env=None):
-    result = runner.invoke(app, ["-p", str(project.path), *args], input=input, env=env)
-    if ok:
-        assert result.exit_code == 0, result.output
-    return result
-
-
-def _fake_editor(tmp_path, content: str | None, status: int = 0):
-    """A script that writes `content` into the file it is given (or leaves it) and exits with `status`."""
-    script = tmp_path / "fake-editor"
-    lines = ["#!" + sys.executable, "import sys, pathlib"]
-    if content is not None:
-        lines.append(f"pathlib.Path(sys.argv[1]).write_text({content!r}, encoding='utf-8')")
-    lines.append(f"sys.exit({status})")
-    script.write_text("\n".join(lines) + "\n")
-    script.chmod(script.stat().st_mode | stat.S_IEXEC)
-    return str(script)
-
-
-def test_cli_memo_new_in_the_editor(study, tmp_path):
-    editor = _fake_editor(tmp_path, "# Seen on film\n\nShe saw [[D1:3]] differently.\n")
-    res = run(study, "memo", "new", "--type", "reflexive", "--link", "code:Fear of judgement",
-              env={"EDITOR": editor, "VISUAL": ""})
-    assert "Memo #1 'Seen on film' (reflexive) saved with 2 link(s)" in res.stderr
-    memo = study.memos.get(1)
-    assert memo.body == "She saw [[D1:3]] differently."
-
-
-def test_cli_editor_failures_save_nothing(study, tmp_path):
-    before = _memo_rows(study)
-    res = run(study, "memo", "new", "--title", "X", env={"EDITOR": _fake_editor(tmp_path, "# X\n\n")}, ok=False)
-    assert res.exit_code == 1 and "Empty memo: nothing was created" in res.stderr
-    res = run(study, "memo", "new", "--title", "X", env={"EDITOR": _fake_editor(tmp_path, "# X\n\nbody", 3)},
-              ok=False)
-    assert res.exit_code == 1 and "exited with status 3; nothing was saved" in res.stderr
-    res = run(study, "memo", "new", "--title", "X", env={"EDITOR": "", "VISUAL": "", "PATH": str(tmp_path / "none")},
-              ok=False)
-    assert res.exit_code == 1 and "no editor found" in res.stderr and "--body" in res.stderr
-    assert _memo_rows(study) == before
-
-
-def test_cli_body_stdin_show_list_history(study):
-    run(study, "memo", "new", "--title", "Scripted", "--body", "-", "--type", "code", input="From stdin [[D1:2]]\n")
-    run(study, "memo", "edit", "1", "--body", "Now revised.")
-    shown = json.loads(run(study, "memo", "show", "1", "--json").stdout)
-    assert shown["body"] == "Now revised." and shown["version"] == 2 and shown["review"] == "unreviewed"
-    out = run(study, "memo", "show", "1").stdout
-    assert "Scripted" in out and "Now revised." in out
-    listed = json.loads(run(study, "memo", "list", "--json").stdout)
-    assert [m["title"] for m in listed] == ["Scripted"]
-    history = json.loads(run(study, "memo", "history", "1", "--json").stdout)
-    assert [v["body"] for v in history] == ["From stdin [[D1:2]]", "Now revised."]
-
-
-def test_cli_comment_signoff_and_codes_show(study):
-    run(study, "memo", "new", "--title", "On fear", "--body", "x", "--link", "code:Fear of judgement")
-    run(study, "--coder", "Dr Okafor", "memo", "comment", "1", "Good start.")
-    res = run(study, "--coder", "Dr Okafor", "memo", "signoff", "1", "--note", "agreed")
-    assert "Signed off memo #1 version 1 as Dr Okafor" in res.stderr
-    out = run(study, "memo", "show", "1").stdout
-    assert "Good start." in out and "Signed off v1 by Dr Okafor" in out
-    shown = json.loads(run(study, "codes", "show", "Fear of judgement", "--json").stdout)
-    assert shown["memos"] == [{"id": 1, "title": "On fear", "type": "theoretical", "version": 1,
-                               "review": "signed off"}]
-
-
-@pytest.mark.parametrize("args, message", [
-    (["memo", "show", "9"], "no memo '9'"),
-    (["memo", "link", "9", "code:Barriers"], "no memo"),
-    (["memo", "link", "1", "code:Barriers", "code:Nope"], "no code 'Nope'"),
-    (["memo", "new", "--title", "T", "--body", "x", "--link", "seg:D1:99"], "no segment 99"),
-    (["memo", "new", "--title", "T", "--body", "x", "--type", "diary"], "memo type 'diary'"),
-    (["memo", "comment", "9", "hello"], "no memo"),
-])
-def test_cli_bad_input_one_line(study, args, message):
-    study.memos.new("Existing", "text")
-    before = _memo_rows(study)
-    res = run(study, *args, ok=False)
-    assert res.exit_code == 1 and message in res.stderr and len(res.stderr.strip().splitlines()) == 1, res.stderr
-    assert _memo_rows(study) == before
-
-
-def test_cli_link_unlink_types_and_export(study, tmp_path):
-    run(study, "memo", "new", "--title", "On fear", "--body", "See [[D1:3]].")
-    run(study, "memo", "link", "1", "seg:D1:2", "code:Fear of judgement")
-    assert {link.label for link in study.memos.get(1).links} == {"D1:2", "D1:3", "Barriers/Fear of judgement"}
-    run(study, "memo", "unlink", "1", "seg:D1:2")
-    assert {link.label for link in study.memos.get(1).links} == {"D1:3", "Barriers/Fear of judgement"}
-    res = run(study, "memo", "unlink", "1", "seg:D1:3", ok=False)   # a [[reference]] goes by editing the text
-    assert res.exit_code == 1 and "edit them out" in res.stderr
-    res = run(study, "memo", "types", "--add", "analytic", "--description", "notes on sampling")
-    assert "analytic" in res.stdout and "reflexive" in res.stdout
-    run(study, "memo", "export", "--format", "md", "-o", str(tmp_path / "memos"))
-    files = sorted(p.name for p in (tmp_path / "memos").iterdir())
-    assert "index.md" in files and any(name.startswith("0001-") for name in files)
-    res = run(study, "memo", "export", "--format", "pdf", "-o", str(tmp_path / "x"), ok=False)
-    assert res.exit_code == 1 and "expected md or docx" in res.stderr

@@ -1,17 +1,16 @@
 """Merging coders' projects: blind double-coding from one copied project, merged back without duplicates,
-idempotent, undoable, and refusing files that are not copies of this study."""
+idempotent and undoable (the command, and refusing files that are not copies of this study:
+tests/cli/test_cli_merge.py)."""
 
 from __future__ import annotations
 
-import json
 import shutil
 import sqlite3
 
 import pytest
-from typer.testing import CliRunner
 
 from gtcode import Project
-from gtcode.errors import InputError, NotAProject, NothingToUndo, SchemaTooNew
+from gtcode.errors import NothingToUndo
 from gtcode.team.merge import merge_project
 
 from tests.conftest import REPO
@@ -23,18 +22,6 @@ P01 = ("Interviewer: How did the first filming go?\n\n"
 P02 = ("Interviewer: Tell me about the videos.\n\n"
        "P02: I hated seeing myself. But watching it back with Jo was different. She pointed out the good bits.\n")
 P03 = "Interviewer: Anything else?\n\nP03: Only that the social worker scared me.\n"
-
-
-def _cli():
-    from gtcode.cli import app
-    return app
-
-
-def run(*args, ok=True):
-    result = CliRunner().invoke(_cli(), [str(a) for a in args])
-    if ok:
-        assert result.exit_code == 0, result.output
-    return result
 
 
 def dump(path) -> dict:
@@ -135,30 +122,6 @@ def test_two_coders_merge_into_the_union_once_and_undo_restores_before(study):
 
         p.history.undo()
         assert codings(p) == mine
-    assert dump(main) == before
-
-
-def test_cli_merge_dry_run_then_merge_then_nothing_to_merge(study):
-    main, copy = study
-    two_coders(main, copy)
-    before = dump(main)
-    dry = run("-p", main, "--coder", "Hannah", "merge", copy, "--dry-run")
-    assert "Would merge" in dry.stdout and "codings" in dry.stdout
-    assert "Dry run: nothing was changed" in dry.stderr
-    assert dump(main) == before
-
-    done = run("-p", main, "--coder", "Hannah", "merge", copy, "--json")
-    data = json.loads(done.stdout)
-    assert data["changed"] and not data["dry_run"] and data["counts"]["codings"]["added"] == 3
-    assert data["documents"]["matched"] == 2
-    assert "'gtcode undo' reverses the merge" in done.stderr
-
-    again = run("-p", main, "--coder", "Hannah", "merge", copy)
-    assert "Nothing to merge" in again.stderr
-    assert json.loads(run("-p", main, "--coder", "Hannah", "merge", copy, "--dry-run", "--json").stdout)[
-        "changed"] is False
-
-    run("-p", main, "--coder", "Hannah", "undo")
     assert dump(main) == before
 
 
@@ -290,36 +253,6 @@ def test_older_project_is_migrated_in_memory_and_left_untouched(project, tmp_pat
     assert report.documents["matched"] == 1
     assert old.read_bytes() == raw
     assert sqlite3.connect(old).execute("PRAGMA user_version").fetchone()[0] == 1
-
-
-def test_bad_files_are_refused_and_nothing_is_merged(study, tmp_path):
-    main, copy = study
-    before = dump(main)
-    (tmp_path / "notes.db").write_text("not a database")
-    sqlite3.connect(tmp_path / "other.sqlite").execute("CREATE TABLE t (x)").connection.close()
-    newer = tmp_path / "newer.db"
-    shutil.copy(copy, newer)
-    sqlite3.connect(newer).execute("PRAGMA user_version = 999").connection.close()
-    stranger = tmp_path / "stranger"
-    with Project.init(stranger, coder="Sam") as q:
-        q.docs.import_paths([tmp_path / "P03.txt"])
-    with Project.open(main, coder="Hannah") as p:
-        with pytest.raises(NotAProject, match="not an SQLite database"):
-            merge_project(p, tmp_path / "notes.db")
-        with pytest.raises(NotAProject, match="not a gtcode project"):
-            merge_project(p, tmp_path / "other.sqlite")
-        with pytest.raises(SchemaTooNew, match="newer gtcode"):
-            merge_project(p, newer)
-        with pytest.raises(InputError, match="own file"):
-            merge_project(p, main.parent)
-        with pytest.raises(InputError, match="no such project file"):
-            merge_project(p, tmp_path / "missing.db")
-        with pytest.raises(InputError, match="none of its 1 transcript"):
-            merge_project(p, stranger)
-    assert dump(main) == before
-    result = run("-p", main, "merge", tmp_path / "notes.db", ok=False)
-    assert result.exit_code == 2 and result.stderr.startswith("Error: ") and "Traceback" not in result.output
-    assert len(result.stderr.strip().splitlines()) == 1
 
 
 @pytest.fixture(scope="module")

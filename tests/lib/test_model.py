@@ -1,16 +1,12 @@
-"""Axial and selective coding: categories, properties, relations, paradigm, core, model show and check."""
+"""Axial and selective coding through the library: categories, properties, relations, paradigm, core, model show
+and check (the commands: tests/cli/test_cli_model.py)."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from typer.testing import CliRunner
 
-from gtcode.cli import app
 from gtcode.errors import BadRelation, InputError, UnknownCategory, UnknownRelationType
 
-runner = CliRunner()
 P01 = ("Interviewer: How was the filming?\n\n"
        "P01: I thought they were collecting evidence. The practitioner was lovely though. I kept going.\n")
 P02 = ("Interviewer: And for you?\n\n"
@@ -19,6 +15,7 @@ P02 = ("Interviewer: And for you?\n\n"
 
 @pytest.fixture
 def study(project, tmp_path):
+    """Two interviews, P01 (mother) and P02 (practitioner), coded with three codes; no categories yet."""
     for name, text in (("P01.txt", P01), ("P02.txt", P02)):
         (tmp_path / name).write_text(text, encoding="utf-8")
     project.docs.import_paths([tmp_path / "P01.txt", tmp_path / "P02.txt"])
@@ -33,13 +30,15 @@ def study(project, tmp_path):
     return project
 
 
-def _rows(project):
+def model_rows(project):
+    """Every row of the tables the model commands write, to check a command changed nothing."""
     s = project.store
     return {t: [tuple(r) for r in s.all(f"SELECT * FROM {t} ORDER BY rowid")]
             for t in ("codes", "relations", "relation_evidence", "category_properties", "property_evidence")}
 
 
-def _build(study):
+def build_model(study):
+    """Three categories, two relations with evidence, and the core category."""
     study.model.new_category("Engagement with VIG")
     study.model.new_category("Fear of surveillance")
     study.model.new_category("Trust in the practitioner")
@@ -51,7 +50,7 @@ def _build(study):
 
 
 def test_categories_live_in_the_code_tree(study):
-    _build(study)
+    build_model(study)
     paths = [c.path for c in study.codes.list()]
     assert "Fear of surveillance/Feeling judged" in paths
     assert [c.path for c in study.model.categories()] == ["Engagement with VIG", "Fear of surveillance",
@@ -65,7 +64,7 @@ def test_categories_live_in_the_code_tree(study):
 
 
 def test_properties_and_dimensions(study):
-    _build(study)
+    build_model(study)
     study.model.add_property("Fear of surveillance", "intensity", "mild..overwhelming")
     assert study.model.place("Fear of surveillance", "intensity", ["D1:2=overwhelming", "D2:2=mild"]) == 2
     [prop] = study.model.properties("Fear of surveillance")
@@ -78,12 +77,12 @@ def test_properties_and_dimensions(study):
 
 
 def test_relations_grounding_types_and_bad_input(study):
-    _build(study)
+    build_model(study)
     rels = {(r.source, r.type, r.target): r for r in study.model.relations()}
     fear = rels[("Fear of surveillance", "hinders", "Engagement with VIG")]
     assert (fear.passages, fear.participants, fear.polarity) == (2, 2, "-")
     assert [r.type for r in study.model.relations(type="facilitates")] == ["facilitates"]
-    before = _rows(study)
+    before = model_rows(study)
     with pytest.raises(UnknownRelationType, match="did you mean 'hinders'"):
         study.model.relate("Fear of surveillance", "hindrs", "Engagement with VIG")
     with pytest.raises(InputError, match="no segment 9"):
@@ -94,14 +93,14 @@ def test_relations_grounding_types_and_bad_input(study):
     with pytest.raises(BadRelation, match="cycle"):
         study.model.relate("Fear of surveillance", "is-part-of", "Feeling judged")
     study.history.undo()
-    assert _rows(study) == before
+    assert model_rows(study) == before
     study.model.add_relation_type("protects-from", "protects from", "+")
     study.model.relate("Trust in the practitioner", "protects-from", "Fear of surveillance")
     assert study.model.relations(type="protects-from")[0].polarity == "+"
 
 
 def test_paradigm_core_and_model_show(study):
-    _build(study)
+    build_model(study)
     study.model.new_category("Visits at home")
     study.model.add_to_category("Visits at home", ["Home visits"])
     view = study.model.paradigm("Engagement with VIG", strategy=["Visits at home"])
@@ -121,7 +120,7 @@ def test_paradigm_core_and_model_show(study):
 def test_model_check_reports_what_is_not_grounded(study):
     kinds = {p.kind for p in study.model.check()}
     assert {"code in no category", "no core category"} <= kinds
-    _build(study)
+    build_model(study)
     problems = study.model.check(min_evidence=2)
     text = {(p.kind, p.item) for p in problems}
     assert ("thin relation", "Trust in the practitioner facilitates Engagement with VIG") in text
@@ -130,67 +129,3 @@ def test_model_check_reports_what_is_not_grounded(study):
     assert not any(p.kind == "ungrounded relation" for p in problems)
     study.model.new_category("Island")
     assert ("not reached from the core", "Island") in {(p.kind, p.item) for p in study.model.check()}
-
-
-def run(project, *args, ok=True):
-    result = runner.invoke(app, ["-p", str(project.path), *args])
-    if ok:
-        assert result.exit_code == 0, result.output
-    return result
-
-
-def test_cli_axial_workflow(study):
-    run(study, "category", "new", "Engagement with VIG")
-    run(study, "category", "new", "Fear of surveillance", "--description", "Expecting the film to be used")
-    run(study, "category", "add", "Fear of surveillance", "Feeling judged")
-    run(study, "category", "property", "Fear of surveillance", "intensity", "--dimension", "mild..strong",
-        "--at", "D1:2=strong")
-    run(study, "relate", "Fear of surveillance", "hinders", "Engagement with VIG", "--evidence", "D1:2")
-    run(study, "relate", "Fear of surveillance", "hinders", "Engagement with VIG", "--evidence", "D2:2",
-        "--evidence", "D1:2,D2:2")  # repeated and comma-separated: every passage counts, none twice
-    run(study, "core", "Engagement with VIG")
-    shown = json.loads(run(study, "category", "show", "Fear of surveillance", "--json").stdout)
-    assert shown["codes"] == ["Fear of surveillance/Feeling judged"]
-    assert shown["properties"][0]["placements"][0]["value"] == "strong"
-    rels = json.loads(run(study, "relations", "--json").stdout)
-    assert [(r["source"], r["type"], r["passages"]) for r in rels] == [("Fear of surveillance", "hinders", 2)]
-    out = run(study, "model", "show").stdout
-    assert "Engagement with VIG" in out and "Barriers" in out and "Fear of surveillance" in out
-    res = run(study, "model", "check", ok=False)
-    assert res.exit_code == 1 and "problem(s)" in res.stderr
-    para = run(study, "paradigm", "Engagement with VIG", "--consequence", "Fear of surveillance").stdout
-    assert "Consequences" in para and "Fear of surveillance" in para
-
-
-@pytest.mark.parametrize("args, message", [
-    (["relate", "Feeling judged", "hindrs", "Home visits"], "did you mean 'hinders'"),
-    (["relate", "Nope", "hinders", "Home visits"], "no code 'Nope'"),
-    (["relate", "Feeling judged", "hinders", "Home visits", "--evidence", "D1:99"], "no segment 99"),
-    (["core", "Feeling judged"], "is a code, not a category"),
-    (["category", "property", "Engagement with VIG", "pace", "--at", "D1:99=slow"], "no segment 99"),
-    (["category", "show", "Home visits"], "is a code, not a category"),
-    (["model", "show"], "no core category"),
-    (["relate", "Feeling judged"], "expected SOURCE TYPE TARGET"),
-])
-def test_cli_bad_input(study, args, message):
-    study.model.new_category("Engagement with VIG")
-    before = _rows(study)
-    res = run(study, *args, ok=False)
-    assert res.exit_code == 1 and message in res.stderr and len(res.stderr.strip().splitlines()) == 1, res.stderr
-    assert _rows(study) == before
-
-
-def test_cli_unrelate_types_define_and_suggest(study):
-    _build(study)
-    types = json.loads(run(study, "relations", "--types", "--json").stdout)
-    assert {"hinders", "facilitates", "is-part-of", "is-associated-with"} <= {t["name"] for t in types}
-    run(study, "relate", "--define", "protects-from", "--label", "protects from", "--polarity", "+")
-    run(study, "relate", "Trust in the practitioner", "protects-from", "Fear of surveillance")
-    run(study, "unrelate", "Trust in the practitioner", "protects-from", "Fear of surveillance")
-    assert [r.type for r in study.model.relations()] == ["hinders", "facilitates"]
-    res = run(study, "unrelate", "Trust in the practitioner", "protects-from", "Fear of surveillance", ok=False)
-    assert res.exit_code == 1 and "no relation" in res.stderr
-    before = _rows(study)
-    res = run(study, "relate", "--suggest")
-    assert "nothing was related" in res.stderr or "No suggestions" in res.stderr  # suggestions never apply
-    assert _rows(study) == before

@@ -1,4 +1,5 @@
-"""Confidentiality: pseudonymising at import and afterwards, detectors, the key file, and `gtcode redact`.
+"""Confidentiality: pseudonymising at import and afterwards, detectors, the key file (the commands, `gtcode redact`
+and `import --pseudonymise`: tests/cli/test_cli_redact.py).
 
 Every name here is fictional (the sample transcripts say so at the top).
 """
@@ -6,19 +7,13 @@ Every name here is fictional (the sample transcripts say so at the top).
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
-from typer.testing import CliRunner
 
-from gtcode.cli import app
 from gtcode.errors import InputError, NothingToUndo
 from gtcode.redact import BadKey, OffsetMap, Pseudonymiser, apply, check, compact, load_key
 
 from tests.conftest import TRANSCRIPTS
-
-runner = CliRunner()
 
 # A short interview with something for every detector, and names in speaker labels.
 INTERVIEW = """Interviewer: Thanks for talking to me. How did the first visit go?
@@ -52,7 +47,7 @@ Marek,Tom
 SAMPLE_REAL = ["Freddie", "Lucy", "Priya", "Shah", "Hannah Reid", "Zoë", "Chloé", "Marek"]
 
 
-def _import(project, paths, pseudonymiser=None):
+def import_files(project, paths, pseudonymiser=None):
     """Import through the importer, as `gtcode import --pseudonymise` does."""
     from gtcode.ingest.importer import ImportSettings, run_import
     from gtcode.ingest import ReadOptions
@@ -95,17 +90,6 @@ def interview(tmp_path):
     path = tmp_path / "P09.txt"
     path.write_text(INTERVIEW, encoding="utf-8")
     return path
-
-
-@pytest.fixture
-def cli():
-    """`gtcode redact` through the real app."""
-
-    def run(*args, code=0):
-        result = runner.invoke(app, list(args))
-        assert result.exit_code == code, result.output
-        return result
-    return run
 
 
 # --- detectors -------------------------------------------------------------------------
@@ -226,7 +210,7 @@ def test_several_bad_rows_are_counted_and_a_missing_or_binary_key_is_refused(tmp
 # --- at import ------------------------------------------------------------------------
 
 def test_import_with_a_key_stores_only_pseudonyms_and_tags(project, interview, key):
-    report = _import(project, [interview], Pseudonymiser.from_key(key))
+    report = import_files(project, [interview], Pseudonymiser.from_key(key))
     assert report.count("imported") == 1
     text = project.docs.text("P09")
     assert "Jo Bell: Anna came round on a Tuesday. Anna's lovely, honestly." in text
@@ -246,11 +230,11 @@ def test_the_key_never_enters_the_project(tmp_path, key):
     from gtcode import Project
 
     with Project.init(tmp_path / "plain", coder="tester") as plain:  # control: without the key the names are there
-        _import(plain, [TRANSCRIPTS / "P04_interview.txt", TRANSCRIPTS / "P05.docx", TRANSCRIPTS / "P06.vtt"])
+        import_files(plain, [TRANSCRIPTS / "P04_interview.txt", TRANSCRIPTS / "P05.docx", TRANSCRIPTS / "P06.vtt"])
         assert _leaks(plain, SAMPLE_REAL) == SAMPLE_REAL
     key.write_text(SAMPLE_KEY, encoding="utf-8")
     with Project.init(tmp_path / "safe", coder="tester") as safe:
-        report = _import(safe, [TRANSCRIPTS / "P04_interview.txt", TRANSCRIPTS / "P05.docx", TRANSCRIPTS / "P06.vtt"],
+        report = import_files(safe, [TRANSCRIPTS / "P04_interview.txt", TRANSCRIPTS / "P05.docx", TRANSCRIPTS / "P06.vtt"],
                          Pseudonymiser.from_key(key))
         assert report.count("imported") == 3
         assert _leaks(safe, SAMPLE_REAL + ["key.csv", str(key.parent)]) == []
@@ -266,30 +250,16 @@ def test_the_key_never_enters_the_project(tmp_path, key):
 def test_a_file_name_holding_a_name_is_recorded_with_the_pseudonym(project, tmp_path, key):
     path = tmp_path / "Kerry Walsh interview.txt"
     path.write_text(INTERVIEW, encoding="utf-8")
-    _import(project, [path], Pseudonymiser.from_key(key))
+    import_files(project, [path], Pseudonymiser.from_key(key))
     doc = project.docs.list()[0]
     assert doc.name == "Jo Bell interview" and doc.source_path.endswith("Jo Bell interview.txt")
     assert _leaks(project, ["Kerry", "Walsh"]) == []
 
 
-def test_import_pseudonymise_option_refuses_a_bad_key_and_imports_nothing(tmp_path, interview):
-    from gtcode.project import Project
-
-    bad = tmp_path / "bad.csv"
-    bad.write_text("real,pseudonym\nKerry,Jo\nLucy\n", encoding="utf-8")
-    runner.invoke(app, ["init", "study"])
-    result = runner.invoke(app, ["-p", "study", "import", str(interview), "--pseudonymise", str(bad)])
-    assert result.exit_code == 1
-    assert result.stderr.strip().splitlines() == [f"Error: {bad} line 3: no pseudonym for 'Lucy' (write one, or a "
-                                                  "tag such as [name]); nothing was changed"]
-    with Project.open(tmp_path / "study") as p:
-        assert p.docs.list() == []
-
-
 # --- check ------------------------------------------------------------------------------
 
 def test_check_lists_names_and_identifiers_where_they_are(project, interview, key):
-    _import(project, [interview])
+    import_files(project, [interview])
     project.codes.add("Guider relationship", description="Trust in Lucy as a person")
     project.memos.new("First visit", "The guider rang her on 07700 900123 before the visit.")
     hits = check(project.store, Pseudonymiser.from_key(key))
@@ -301,24 +271,6 @@ def test_check_lists_names_and_identifiers_where_they_are(project, interview, ke
     assert ("memo #1 version 1 body", "phone", "07700 900123") in found
     assert all(h.fixable for h in hits)
     assert not [h for h in check(project.store) if h.kind == "name"]   # without the key: detectors only
-
-
-def test_redact_check_cli_exits_1_when_anything_is_found_and_0_when_clean(cli, tmp_path, interview, key):
-    cli("init", "study")
-    cli("-p", "study", "import", str(interview))
-    found = cli("-p", "study", "redact", "check", "--key", str(key), "--json", code=1)
-    data = json.loads(found.stdout)
-    assert data["found"] == len(data["hits"]) == 11     # 6 names (2 in speaker labels) and 5 identifiers
-    email = next(h for h in data["hits"] if h["kind"] == "email")
-    assert email == {"place": "D1:5", "kind": "email", "text": "lucy.guider@example.nhs.uk", "fixable": True,
-                     "context": ", 07700 900123, and her email [lucy.guider@example.nhs.uk].", "event": None}
-    table = cli("-p", "study", "redact", "check", "--key", str(key), code=1)
-    assert "[postcode]" not in table.stdout and "B33 8TH" in table.stdout
-    assert "Found 11: NHS number 1, date of birth 1, email 1, name 6, phone 1, postcode 1." in table.stderr
-    cli("init", "clean")
-    clean = cli("-p", "clean", "redact", "check", "--key", str(key))
-    assert "Nothing found" in clean.stderr and clean.stdout == ""
-    assert "nothing to look for" in cli("-p", "clean", "redact", "check", "--no-detectors", code=1).stderr
 
 
 # --- apply -------------------------------------------------------------------------------
@@ -341,7 +293,7 @@ def _passages(project) -> dict[tuple[str, int], str]:
 def coded(project, key):
     """P04 (Freddie, Lucy) imported without a key, then coded, linked and related."""
     key.write_text(SAMPLE_KEY, encoding="utf-8")
-    _import(project, [TRANSCRIPTS / "P04_interview.txt"])
+    import_files(project, [TRANSCRIPTS / "P04_interview.txt"])
     text = project.docs.text("P04_interview")
     segs = project.docs.segments("P04_interview")
     named = [s.address for s in segs if "Freddie" in s.text or "Lucy" in s.text]
@@ -402,7 +354,7 @@ def test_apply_compacts_the_file_and_says_when_it_could_not(project, interview, 
 
     # `gtcode.redact.apply` names the function the package re-exports; the module is its own
     monkeypatch.setattr(importlib.import_module("gtcode.redact.apply"), "COMPACT_WAIT_S", 0.1)
-    _import(project, [interview])
+    import_files(project, [interview])
     reader = sqlite3.connect(project.path, isolation_level=None)   # another program reading the project
     reader.execute("BEGIN")
     reader.execute("SELECT count(*) FROM documents").fetchone()
@@ -452,42 +404,3 @@ def test_a_second_apply_finds_nothing_more(coded, key):
     again = _apply(coded, pz)
     assert (again.documents, again.other, again.passages_moved) == (0, {}, 0)
     assert coded.docs.text("P04_interview") == text
-
-
-def test_redact_apply_cli_reports_and_a_bad_key_changes_nothing(cli, tmp_path, interview, key):
-    cli("init", "study")
-    cli("-p", "study", "--coder", "Hannah", "import", str(interview))
-    cli("-p", "study", "code", "D1:3", "Guider", "--create")
-    bad = tmp_path / "bad.csv"
-    bad.write_text("real,pseudonym\nKerry,Jo\nLucy,Kerry\n", encoding="utf-8")
-    failed = cli("-p", "study", "redact", "apply", str(bad), code=1)
-    assert failed.stderr.strip().splitlines() == [
-        f"Error: {bad} line 3: the pseudonym 'Kerry' contains 'Kerry', a real name in this key (line 2); "
-        "nothing was changed"]
-    shown = cli("-p", "study", "docs", "show", "D1", "--json").stdout
-    assert "Lucy came round" in shown
-    done = cli("-p", "study", "redact", "apply", str(key), "--json")
-    data = json.loads(done.stdout)
-    assert data["documents"] == 1 and data["replacements"]["name"] == 6 and data["passages_moved"] == 1
-    assert "Pseudonymised 1 document(s)" in done.stderr
-    shown = json.loads(cli("-p", "study", "docs", "show", "D1", "--segments", "3", "--json").stdout)
-    assert shown["segments"][0]["text"] == "Anna came round on a Tuesday."
-    retrieved = cli("-p", "study", "retrieve", "Guider", "--json").stdout
-    assert "Anna came round on a Tuesday." in retrieved and "Lucy" not in retrieved
-    event = json.loads(cli("-p", "study", "log", "--json").stdout)[0]
-    assert event["command"] == f"gtcode --project study redact apply {key} --json"
-    cli("-p", "study", "redact", "check", "--key", str(key))
-
-
-def test_redact_check_does_not_load_heavy_libraries(project, interview, key):
-    _import(project, [interview])
-    argv = ["-p", str(project.path), "redact", "check", "--key", str(key)]
-    code = (f"from gtcode.cli import app\n"
-            f"try:\n    app({argv!r}, standalone_mode=False)\n"
-            f"except SystemExit:\n    pass\n"
-            f"import sys, json\nprint(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}})))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
-    assert not loaded & {"spacy", "sqlite_utils", "docx", "networkx", "numpy", "matplotlib", "textual", "yaml"}
-

@@ -1,6 +1,7 @@
 """The thesis report: one outline rendered as Word, Markdown and HTML, read back to check what a
 supervisor would see — headings, the codebook table's rows and exemplars, embedded figures and captions —
-plus the Markdown golden file, the --where filter, pending codings left out, and clean failures.
+plus the Markdown golden file, the --where filter, pending codings left out, and clean failures (the command:
+tests/cli/test_cli_report.py).
 
 Set GTCODE_UPDATE_GOLDEN=1 to rewrite tests/golden/report/ after a deliberate change.
 """
@@ -11,7 +12,6 @@ import re
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from gtcode import coding
 from gtcode.errors import InputError, UnsupportedFormat
@@ -326,28 +326,6 @@ def test_a_failed_report_leaves_the_old_file_and_no_temporary_files(study, tmp_p
     with pytest.raises(InputError, match="no documents where role=nobody"):
         write_report(study, out / "report.md", where=["role=nobody"])
     assert sorted(p.name for p in out.iterdir()) == ["report.docx"]
-
-
-# --- the command -----------------------------------------------------------------------------------------------
-
-def _app():
-    from gtcode.cli import app
-    return app
-
-
-def test_cli_report_writes_and_fails_cleanly(study, tmp_path):
-    runner = CliRunner()
-    app = _app()
-    result = runner.invoke(app, ["-p", str(study.path), "report", "-o", str(tmp_path / "r.html"), "--title", "VIG"])
-    assert result.exit_code == 0, result.output
-    assert "Wrote the report to" in result.stderr and "<title>VIG</title>" in (tmp_path / "r.html").read_text()
-    result = runner.invoke(app, ["-p", str(study.path), "report", "-o", str(tmp_path / "nowhere" / "r.docx")])
-    assert result.exit_code == 1
-    assert result.stderr.startswith("Error: ") and "does not exist" in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
-    result = runner.invoke(app, ["-p", str(study.path), "report", "-o", str(tmp_path / "r.md"), "--where", "nope=1"])
-    assert result.exit_code == 1 and "no attribute 'nope'" in result.stderr
-    assert not (tmp_path / "r.md").exists()
 
 
 def test_report_outline_numbers_tables_and_figures_in_reading_order(study):

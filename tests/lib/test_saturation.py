@@ -1,20 +1,13 @@
-"""Code saturation: new codes per transcript in interview order, the cumulative curve, the last-K rule, the plot."""
+"""Code saturation: new codes per transcript in interview order, the cumulative curve, the last-K rule, the plot
+(the command: tests/cli/test_cli_saturation.py)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
-from typer.testing import CliRunner
 
-from gtcode.cli import app
 from gtcode.errors import InputError
 from gtcode.analysis.saturation import plot_saturation, saturation
 
-
-runner = CliRunner()
 
 #: Codes each interview is coded with (segments 2-5 hold the participant's four sentences).
 CODED = {"P01": "ABCD", "P02": "AE", "P03": "BF", "P04": "AC", "P05": "DG", "P06": "AB", "P07": ""}
@@ -25,6 +18,7 @@ DATES = {"P01": "03/02/2024", "P02": "15/01/2024", "P03": "01/03/2024", "P04": "
 
 @pytest.fixture
 def study(project, tmp_path):
+    """Seven interviews, P01-P07, coded as CODED says (P07 not at all), dated as DATES says; P02 a practitioner."""
     for name in CODED:
         (tmp_path / f"{name}.txt").write_text(
             f"Interviewer: Tell me.\n\n{name}: One thing. Two things. Three things. Four things.\n", encoding="utf-8")
@@ -37,13 +31,6 @@ def study(project, tmp_path):
         for ordinal, code in enumerate(codes, 2):
             project.coding.apply(f"D{i}:{ordinal}", code, create=True)
     return project
-
-
-def cli(project, *args, ok=True):
-    result = runner.invoke(app, ["-p", str(project.path), *args])
-    if ok:
-        assert result.exit_code == 0, result.output
-    return result
 
 
 def table(result):
@@ -125,54 +112,3 @@ def test_plot_of_nothing_is_an_error(project, tmp_path):
     with pytest.raises(InputError, match="nothing to plot"):
         plot_saturation(saturation(project.store), tmp_path / "empty.png")
     assert not (tmp_path / "empty.png").exists()
-
-
-# --- CLI ----------------------------------------------------------------------------------------
-
-def test_cli_table_bars_and_verdict(study):
-    result = cli(study, "saturation", "--last", "3")
-    rows = [line for line in result.stdout.splitlines() if "│" in line]
-    assert [r.split("│")[1].strip() for r in rows] == ["D1 P01", "D2 P02", "D3 P03", "D4 P04", "D5 P05", "D6 P06"]
-    bars = [r.split("│")[4].strip() for r in rows]
-    assert len(bars[0]) == 30 and bars[1] and not bars[3]          # the longest bar for most new codes; 0: none
-    assert [r.split("│")[5].strip() for r in rows] == ["4", "5", "6", "6", "7", "7"]     # cumulative
-    assert rows[-1].split("│")[6].strip() == "14.3%"
-    assert "Not saturated by this rule" in result.stdout and "Guest, Bunce & Johnson (2006)" in result.stdout
-    assert "Left out, no confirmed codings yet: P07." in result.stderr
-
-
-def test_cli_json_and_plot(study, tmp_path):
-    result = cli(study, "saturation", "--order", "interview_date", "--json", "-o", str(tmp_path / "s.png"))
-    data = json.loads(result.stdout)                                 # data only on stdout
-    assert [r["document"] for r in data["rows"]] == ["P02", "P04", "P01", "P06", "P03", "P05"]
-    assert (data["share"], data["reached"], data["total_codes"], data["missing_order"]) == (28.57, False, 7, ["P05"])
-    assert (tmp_path / "s.png").read_bytes()[:4] == b"\x89PNG"
-    assert "Wrote the saturation plot to" in result.stderr
-
-
-@pytest.mark.parametrize("args, message", [
-    (["--order", "interview_dat"], "did you mean 'interview_date'"),
-    (["-o", "plot.jpg"], ".png, .svg or .pdf, not '.jpg'"),
-    (["--last", "0"], "--last 0: expected 1 or more"),
-    (["--threshold", "-1"], "--threshold -1: expected a percentage from 0 to 100"),
-    (["--where", "role"], "expected ATTRIBUTE=VALUE"),
-])
-def test_cli_bad_input_is_one_line_exit_1(study, tmp_path, args, message):
-    result = cli(study, "saturation", *args, ok=False)
-    assert result.exit_code == 1
-    assert result.stderr.startswith("Error: ") and message in result.stderr
-    assert result.stderr.strip().count("\n") == 0 and result.stdout == ""
-    assert not (tmp_path / "plot.jpg").exists()
-
-
-def test_matplotlib_loads_only_to_plot(study, tmp_path):
-    def loaded(*argv):
-        code = ("import sys\nfrom gtcode.cli import app\n"
-                f"try:\n    app(['-p', {str(study.path)!r}, 'saturation', *{list(argv)!r}], standalone_mode=False)\n"
-                "except SystemExit:\n    pass\nprint('matplotlib' in sys.modules)")
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
-        assert done.returncode == 0, done.stderr
-        return done.stdout.strip().splitlines()[-1]
-
-    assert loaded("--json") == "False"
-    assert loaded("-o", "curve.png") == "True" and (tmp_path / "curve.png").exists()

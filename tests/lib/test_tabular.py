@@ -1,5 +1,6 @@
 """Data exports for R and pandas: every coding as a CSV or JSON Lines row (pending ones marked), and the
-code × case 0/1 matrix. Files are read back as a researcher's script would read them."""
+code × case 0/1 matrix. Files are read back as a researcher's script would read them (the commands:
+tests/cli/test_cli_export.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import csv
 import json
 
 import pytest
-from typer.testing import CliRunner
 
 from gtcode.errors import InputError
 from gtcode.exchange.tabular import code_case_matrix, export_codings, export_matrix
@@ -19,6 +19,8 @@ P10 = "Interviewer: Anything else?\n\nP10: No, that's all.\n"
 
 @pytest.fixture
 def coded(project, tmp_path):
+    """Three interviews (CRLF, emoji; an attribute named like a column), codes nested under a category, an unused
+    code, and a pending coding on D3:2."""
     p = project
     for name, text in (("P01.txt", P01), ("P02.txt", P02), ("P10.txt", P10)):
         (tmp_path / name).write_bytes(text.encode("utf-8"))
@@ -127,23 +129,3 @@ def test_empty_project_exports_are_errors(tmp_path):
         with pytest.raises(InputError, match="import transcripts first"):
             export_matrix(p, tmp_path / "m.csv")
     assert not (tmp_path / "c.csv").exists() and not (tmp_path / "m.csv").exists()
-
-
-def _app():
-    from gtcode.cli import app
-    return app
-
-
-def test_cli_export_commands(coded, tmp_path):
-    runner = CliRunner()
-    app = _app()
-    result = runner.invoke(app, ["-p", str(coded.path), "export", "codings", "-o", str(tmp_path / "c.jsonl")])
-    assert result.exit_code == 0, result.output
-    assert "Wrote 4 coding(s)" in result.stderr and "1 pending" in result.stderr
-    assert len((tmp_path / "c.jsonl").read_text(encoding="utf-8").splitlines()) == 4
-    result = runner.invoke(app, ["-p", str(coded.path), "export", "matrix", "-o", str(tmp_path / "m.csv"),
-                                 "--where", "role=mother"])
-    assert result.exit_code == 0, result.output
-    assert (tmp_path / "m.csv").read_text(encoding="utf-8").splitlines()[0] == "code,category,P01,P10"
-    result = runner.invoke(app, ["-p", str(coded.path), "export", "codings", "-o", str(tmp_path / "c.txt")])
-    assert result.exit_code == 1 and result.stderr.startswith("Error: c.txt: format 'txt' unknown")
