@@ -56,6 +56,11 @@ def invoke(project, *args, ok=True, input=None, env=None, coder=None):
     return result
 
 
+def table_rows(project, tables, order="rowid") -> dict[str, list[tuple]]:
+    """Every row of these tables in order: compare before and after to check a command changed nothing."""
+    return {t: [tuple(r) for r in project.store.all(f"SELECT * FROM {t} ORDER BY {order}")] for t in tables}
+
+
 @pytest.fixture
 def project(tmp_path):
     from gtcode import Project

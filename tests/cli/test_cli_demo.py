@@ -6,16 +6,12 @@ import csv
 import json
 
 import pytest
-from typer.testing import CliRunner
 
-from gtcode.cli import app
 from gtcode.errors import ProjectExists
 from gtcode.demo import build_demo
 from gtcode.team.merge import merge_project
 
-from tests.conftest import TRANSCRIPTS
-
-runner = CliRunner()
+from tests.conftest import TRANSCRIPTS, invoke
 
 
 def test_sample_transcripts_are_the_study_we_describe():
@@ -73,7 +69,7 @@ def test_demo_never_replaces_a_real_project(tmp_path):
 
 
 def test_demo_command_runs_the_study_end_to_end_and_lists_every_file(tmp_path):
-    result = runner.invoke(app, ["demo", str(tmp_path / "d")])
+    result = invoke(None, "demo", str(tmp_path / "d"), ok=False)
     assert result.exit_code == 0, result.output
     assert "mother: 5" in result.stdout and "practitioner: 3" in result.stdout
     assert "8 imported, 0 skipped, 0 failed" in result.stderr

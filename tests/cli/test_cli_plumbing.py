@@ -5,32 +5,24 @@ from __future__ import annotations
 import json
 
 import pytest
-from typer.testing import CliRunner
 
 from gtcode.address import is_address, split_addresses
-from gtcode.cli import app
 from gtcode.cli._app import Settings, settings
 from gtcode.cli.options import split_commas
 from gtcode.cli.output import plural, where_phrase
 from gtcode.errors import InputError
 
-runner = CliRunner()
+from tests.conftest import invoke
+
 INTERVIEW = "Interviewer: How did the filming go?\n\nP01: I was nervous at first. Then I saw her smile at me.\n"
-
-
-def run(*args, ok=True):
-    result = runner.invoke(app, list(args))
-    if ok:
-        assert result.exit_code == 0, result.output
-    return result
 
 
 def test_global_options_last_one_command_line(tmp_path):
     # --coder on one invocation must not carry over to the next (no global state between runs).
-    run("init", "study")
+    invoke(None, "init", "study")
     (tmp_path / "P01.txt").write_text(INTERVIEW, encoding="utf-8")
-    run("-p", "study", "--coder", "Ana", "import", "P01.txt")
-    run("-p", "study", "codes", "add", "Nervous")
+    invoke("study", "--coder", "Ana", "import", "P01.txt")
+    invoke("study", "codes", "add", "Nervous")
     from gtcode import Project
 
     with Project.open(tmp_path / "study") as p:
@@ -41,26 +33,26 @@ def test_global_options_last_one_command_line(tmp_path):
 
 
 def test_every_json_option_prints_data_only(tmp_path):
-    run("init", "study")
+    invoke(None, "init", "study")
     (tmp_path / "P01.txt").write_text(INTERVIEW, encoding="utf-8")
-    run("-p", "study", "import", "P01.txt")
+    invoke("study", "import", "P01.txt")
     for args in (["docs", "list"], ["stats"], ["codes", "list"], ["memo", "list"], ["cases", "list"]):
-        result = run("-p", "study", *args, "--json")
+        result = invoke("study", *args, "--json")
         json.loads(result.stdout)
 
 
 def test_codebook_export_formats_and_aliases(tmp_path):
-    run("init", "study")
-    run("-p", "study", "codes", "add", "Barriers")
-    run("-p", "study", "codes", "add", "Barriers/Fear of judgement")
-    yml = run("-p", "study", "codebook", "export", "-f", "YML").stdout
-    assert "Fear of judgement" in yml and yml == run("-p", "study", "codebook", "export").stdout
-    assert run("-p", "study", "codebook", "export", "-f", "markdown").stdout.startswith("#")
-    qdc = runner.invoke(app, ["-p", "study", "codebook", "export", "-f", "qdc", "-o", "book.qdc"])
+    invoke(None, "init", "study")
+    invoke("study", "codes", "add", "Barriers")
+    invoke("study", "codes", "add", "Barriers/Fear of judgement")
+    yml = invoke("study", "codebook", "export", "-f", "YML").stdout
+    assert "Fear of judgement" in yml and yml == invoke("study", "codebook", "export").stdout
+    assert invoke("study", "codebook", "export", "-f", "markdown").stdout.startswith("#")
+    qdc = invoke("study", "codebook", "export", "-f", "qdc", "-o", "book.qdc", ok=False)
     assert qdc.exit_code == 0 and (tmp_path / "book.qdc").read_bytes().startswith(b"<?xml")
-    bad = run("-p", "study", "codebook", "export", "-f", "pdf", ok=False)
+    bad = invoke("study", "codebook", "export", "-f", "pdf", ok=False)
     assert bad.exit_code == 1 and "expected one of yaml, csv, md (or qdc, docx)" in bad.stderr
-    docx = run("-p", "study", "codebook", "export", "-f", "docx", ok=False)
+    docx = invoke("study", "codebook", "export", "-f", "docx", ok=False)
     assert docx.exit_code == 1 and "name it with -o codebook.docx" in docx.stderr
 
 

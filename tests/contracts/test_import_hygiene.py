@@ -17,7 +17,8 @@ HEAVY = ("spacy", "sqlite_utils", "docx", "networkx", "numpy", "matplotlib", "te
 UI = ("typer", "rich", "textual", "click")
 
 
-def _loaded(code: str, cwd: Path | None = None) -> set[str]:
+def modules_loaded(code: str, cwd: Path | None = None) -> set[str]:
+    """The top-level modules a fresh interpreter has loaded after running `code`."""
     script = code + "\nimport sys, json\nprint(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=cwd)
     assert done.returncode == 0, done.stderr
@@ -30,13 +31,13 @@ CORE = sorted(m.name for m in pkgutil.walk_packages(gtcode.__path__, "gtcode.")
 
 @pytest.mark.parametrize("module", CORE)
 def test_core_module_does_not_import_ui_toolkits(module):
-    loaded = _loaded(f"import {module}")
+    loaded = modules_loaded(f"import {module}")
     ui = set(UI) - ({"click"} if "sqlite_utils" in loaded else set())  # sqlite-utils' own dependency
     assert not loaded & ui
 
 
 def test_opening_a_project_loads_nothing_heavy(project):
-    loaded = _loaded(f"from gtcode import Project\np = Project.open({str(project.path)!r})\np.documents()")
+    loaded = modules_loaded(f"from gtcode import Project\np = Project.open({str(project.path)!r})\np.documents()")
     assert not loaded & set(HEAVY)
 
 
@@ -56,5 +57,5 @@ def test_read_commands_do_not_import_heavy_libraries(project, tmp_path, argv):
     code = (f"from gtcode.cli import app\n"
             f"try:\n    app({['-p', str(project.path), *argv]!r}, standalone_mode=False)\n"
             f"except SystemExit:\n    pass")
-    loaded = _loaded(code)
+    loaded = modules_loaded(code)
     assert not loaded & set(HEAVY), loaded & set(HEAVY)

@@ -8,11 +8,7 @@ import shlex
 import shutil
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from gtcode.cli import app
-
-from tests.conftest import TRANSCRIPTS
+from tests.conftest import TRANSCRIPTS, invoke
 
 REPO = TRANSCRIPTS.parent
 #: Commands whose non-zero exit is the point (model check reports open problems with exit 1).
@@ -31,7 +27,6 @@ def test_readme_tutorial_runs_as_written(tmp_path, monkeypatch):
     shutil.copytree(TRANSCRIPTS, tmp_path / "transcripts")
     shutil.copytree(REPO / "codebooks", tmp_path / "codebooks")
     monkeypatch.chdir(tmp_path)
-    runner = CliRunner()
     ran = []
     for line in tutorial_lines():
         words = shlex.split(line, comments=True)
@@ -48,7 +43,7 @@ def test_readme_tutorial_runs_as_written(tmp_path, monkeypatch):
             args = words[1:]
             if args == ["tui"]:
                 continue  # interactive: covered by tests/tui/test_tui.py
-            result = runner.invoke(app, args)
+            result = invoke(None, *args, ok=False)
             key = tuple(a for a in args if not a.startswith("-"))[:2]
             if key not in MAY_FAIL:
                 assert result.exit_code == 0, f"{line}\n{result.output}"

@@ -16,6 +16,8 @@ PRACTITIONER = ("Interviewer: How do you introduce the filming?\n\n"
 
 @pytest.fixture
 def study(project, tmp_path):
+    """A mother's (P01) and a practitioner's (P06_interview) interview, and three cases from people.csv
+    (P09 without a transcript)."""
     (tmp_path / "people.csv").write_text(
         "participant,role,site\nP01,mother,Trust A\nP06,practitioner,Trust B\nP09,mother,Trust B\n", encoding="utf-8")
     (tmp_path / "P01.txt").write_text(MOTHER, encoding="utf-8")

@@ -8,6 +8,8 @@ import pytest
 from gtcode.errors import CodeInUse, DuplicateCode, InputError, NothingToUndo, QuoteNotFound, UndoConflict, \
     UnknownCode
 
+from tests.conftest import table_rows
+
 TEXT = ("Interviewer: How did the filming feel?\n\n"
         "P01: I thought they were collecting evidence. I hated the camera. Then I saw her smile.\n"
         "Interviewer: And the review?\n\n"
@@ -30,8 +32,7 @@ def coded(project, tmp_path):
 
 def coding_rows(project):
     """Every row of the codes and codings tables, to check a command changed nothing (or everything back)."""
-    s = project.store
-    return {t: [tuple(r) for r in s.all(f"SELECT * FROM {t} ORDER BY rowid")] for t in ("codes", "codings")}
+    return table_rows(project, ("codes", "codings"))
 
 
 def test_codes_by_name_and_path(coded):

@@ -7,6 +7,8 @@ import pytest
 
 from gtcode.errors import BadLink, InputError, UnknownMemo
 
+from tests.conftest import table_rows
+
 TEXT = ("Interviewer: How did the filming feel?\n\n"
         "P01: I thought they were collecting evidence. I hated the camera. Then I saw her smile.\n")
 
@@ -24,9 +26,7 @@ def study(project, tmp_path):
 
 def memo_rows(project):
     """Every row of the memo tables, to check a command changed nothing."""
-    s = project.store
-    return {t: [tuple(r) for r in s.all(f"SELECT * FROM {t} ORDER BY id")]
-            for t in ("memos", "memo_versions", "memo_links", "memo_comments", "memo_signoffs")}
+    return table_rows(project, ("memos", "memo_versions", "memo_links", "memo_comments", "memo_signoffs"), order="id")
 
 
 def test_new_memo_with_links_and_references(study):

@@ -7,6 +7,8 @@ import pytest
 
 from gtcode.errors import BadRelation, InputError, UnknownCategory, UnknownRelationType
 
+from tests.conftest import table_rows
+
 P01 = ("Interviewer: How was the filming?\n\n"
        "P01: I thought they were collecting evidence. The practitioner was lovely though. I kept going.\n")
 P02 = ("Interviewer: And for you?\n\n"
@@ -32,9 +34,7 @@ def study(project, tmp_path):
 
 def model_rows(project):
     """Every row of the tables the model commands write, to check a command changed nothing."""
-    s = project.store
-    return {t: [tuple(r) for r in s.all(f"SELECT * FROM {t} ORDER BY rowid")]
-            for t in ("codes", "relations", "relation_evidence", "category_properties", "property_evidence")}
+    return table_rows(project, ("codes", "relations", "relation_evidence", "category_properties", "property_evidence"))
 
 
 def build_model(study):

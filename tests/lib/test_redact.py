@@ -234,8 +234,8 @@ def test_the_key_never_enters_the_project(tmp_path, key):
         assert _leaks(plain, SAMPLE_REAL) == SAMPLE_REAL
     key.write_text(SAMPLE_KEY, encoding="utf-8")
     with Project.init(tmp_path / "safe", coder="tester") as safe:
-        report = import_files(safe, [TRANSCRIPTS / "P04_interview.txt", TRANSCRIPTS / "P05.docx", TRANSCRIPTS / "P06.vtt"],
-                         Pseudonymiser.from_key(key))
+        report = import_files(safe, [TRANSCRIPTS / "P04_interview.txt", TRANSCRIPTS / "P05.docx",
+                                     TRANSCRIPTS / "P06.vtt"], Pseudonymiser.from_key(key))
         assert report.count("imported") == 3
         assert _leaks(safe, SAMPLE_REAL + ["key.csv", str(key.parent)]) == []
         events = json.dumps(safe.history.events(), ensure_ascii=False).lower()

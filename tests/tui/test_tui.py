@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from typer.testing import CliRunner
 
 from gtcode import Project
 from gtcode.analysis.progress import document_progress, most_used_codes, participant_ordinals, recent_codes, segment_codes
+
+from tests.conftest import invoke
 
 P01 = """\
 VIG study, interview 1 (fictional).
@@ -456,24 +457,17 @@ def test_unknown_document_is_a_clean_error(study):
 
 
 # --- the CLI command ---------------------------------------------------------------------------------------
-@pytest.fixture
-def cli():
-    from gtcode.cli import app
-    return app
-
-
-def test_cli_tui_errors_are_one_line(cli, study):
-    runner = CliRunner()
-    result = runner.invoke(cli, ["-p", str(study), "tui", "P99"])
+def test_cli_tui_errors_are_one_line(study):
+    result = invoke(study, "tui", "P99", ok=False)
     assert result.exit_code == 1 and result.stderr.startswith("Error: no document 'P99'")
-    result = runner.invoke(cli, ["-p", str(study), "tui", "--theme", "neon"])
+    result = invoke(study, "tui", "--theme", "neon", ok=False)
     assert result.exit_code == 1 and "theme 'neon'" in result.stderr
-    result = runner.invoke(cli, ["-p", str(study), "tui"])          # CliRunner is not a terminal
+    result = invoke(study, "tui", ok=False)          # CliRunner is not a terminal
     assert result.exit_code == 1 and "needs a terminal" in result.stderr
     assert "Traceback" not in result.output
 
 
-def test_cli_tui_runs_the_app_on_the_named_segment(cli, study, monkeypatch):
+def test_cli_tui_runs_the_app_on_the_named_segment(study, monkeypatch):
     from gtcode.tui.app import GtcodeApp
 
     opened = {}
@@ -484,7 +478,7 @@ def test_cli_tui_runs_the_app_on_the_named_segment(cli, study, monkeypatch):
                                                            self.session.project.coder)
 
     monkeypatch.setattr(GtcodeApp, "run", fake_run)
-    result = CliRunner().invoke(cli, ["-p", str(study), "--coder", "Hannah", "tui", "D1:7"])
+    result = invoke(study, "tui", "D1:7", coder="Hannah", ok=False)
     assert result.exit_code == 0, result.output
     assert opened == {"doc": "P01", "start": 6, "coder": "Hannah"}
 
