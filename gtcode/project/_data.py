@@ -87,12 +87,7 @@ class Docs(Namespace):
 class Cases(Namespace):
     """Cases (participants) and their attributes (`gtcode cases …`)."""
 
-    def __call__(self):
-        """Deprecated: `project.cases()` is `project.cases.list()`."""
-        from gtcode.project._legacy import deprecated
-
-        deprecated("cases()", "cases.list()")
-        return self.list()
+    legacy_call = ("cases()", "cases.list()")
 
     def list(self):
         from gtcode.cases import list_cases

@@ -8,12 +8,7 @@ from gtcode.project._base import Namespace, as_list
 class Codes(Namespace):
     """The code tree (`gtcode codes …`)."""
 
-    def __call__(self):
-        """Deprecated: `project.codes()` is `project.codes.list()`."""
-        from gtcode.project._legacy import deprecated
-
-        deprecated("codes()", "codes.list()")
-        return self.list()
+    legacy_call = ("codes()", "codes.list()")
 
     def list(self):
         """Every code in tree order, each with its path."""

@@ -9,12 +9,7 @@ from gtcode.project._base import Namespace, as_list
 class Memos(Namespace):
     """Memos: typed, linked, versioned; comments and sign-off for supervision (`gtcode memo …`)."""
 
-    def __call__(self, **filters):
-        """Deprecated: `project.memos(...)` is `project.memos.list(...)`."""
-        from gtcode.project._legacy import deprecated
-
-        deprecated("memos()", "memos.list()")
-        return self.list(**filters)
+    legacy_call = ("memos()", "memos.list()")
 
     def new(self, title: str, body: str, *, type: str = "theoretical", links: list[str] | None = None):
         """Write a memo; returns (memo, unresolved [[references]]). An empty body creates nothing."""
@@ -103,12 +98,7 @@ class Model(Namespace):
     """Axial and selective coding: categories, properties, relations, paradigm, core (`category`, `relate`,
     `paradigm`, `core`, `model …`)."""
 
-    def __call__(self, by: str | None = "role") -> dict:
-        """Deprecated: `project.model(by)` is `project.model.show(by)`."""
-        from gtcode.project._legacy import deprecated
-
-        deprecated("model()", "model.show()")
-        return self.show(by)
+    legacy_call = ("model()", "model.show()")
 
     def new_category(self, name: str, parent: str | None = None, description: str = ""):
         """A new category, or an existing code promoted to one."""
