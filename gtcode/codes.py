@@ -10,7 +10,7 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 
-from gtcode.errors import CodeInUse, DuplicateCode, InputError, UnknownCode, did_you_mean
+from gtcode.errors import DuplicateCode, InputError, UnknownCode, did_you_mean
 from gtcode.store.db import Store, Txn, new_uuid, now
 
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -198,29 +198,6 @@ def describe_code(store: Store, txn: Txn, ref: str, **values: str | None) -> Cod
 def subtree(codes: list[Code], code: Code) -> list[Code]:
     prefix = code.path.casefold() + "/"
     return [c for c in codes if c.id == code.id or c.path.casefold().startswith(prefix)]
-
-
-def delete_code(store: Store, txn: Txn, ref: str, force: bool = False) -> dict:
-    codes = all_codes(store)
-    code = resolve_code(store, ref, codes)
-    doomed = subtree(codes, code)
-    ids = [c.id for c in doomed]
-    marks = ",".join("?" * len(ids))
-    n_codings = store.scalar(f"SELECT count(*) FROM codings WHERE code_id IN ({marks})", ids)
-    if (n_codings or len(doomed) > 1) and not force:
-        parts = []
-        if n_codings:
-            parts.append(f"{n_codings} coding(s)")
-        if len(doomed) > 1:
-            parts.append(f"{len(doomed) - 1} child code(s)")
-        raise CodeInUse(f"code {code.path!r} has {' and '.join(parts)}; add --force to delete them too "
-                        "(undo brings them back)")
-    store.conn.execute(f"DELETE FROM codings WHERE code_id IN ({marks})", ids)
-    for c in sorted(doomed, key=lambda c: -c.depth):
-        store.conn.execute("DELETE FROM codes WHERE id = ?", (c.id,))
-    txn.record("code.delete", f"deleted code {code.path!r}" + (f" with {n_codings} coding(s)" if n_codings else ""),
-               code.uuid, code=code.to_dict(), descendants=[c.path for c in doomed[1:]], codings=n_codings)
-    return {"code": code.path, "codes": len(doomed), "codings": n_codings}
 
 
 def select_codes(store: Store, refs, *, children: bool = True, tree: list[Code] | None = None) -> list[int] | None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from gtcode.codes import Code, add_code, all_codes, resolve_code
+from gtcode.codes import Code, add_code, all_codes, resolve_code, subtree
 from gtcode.documents import SegmentIndex
-from gtcode.errors import InputError, QuoteNotFound, UnknownCode
+from gtcode.errors import CodeInUse, InputError, QuoteNotFound, UnknownCode
 from gtcode.store.db import Store, Txn, new_uuid, now
 
 
@@ -371,74 +371,6 @@ def code_counts(store: Store, include_pending: bool = False, where_clause: str =
             for code_id, (n, docs, cases) in total.items()}
 
 
-# --- exemplars: one rule for `codes show`, the thesis report and every other place that quotes a code ---------
-
-#: The exemplar rule: the confirmed, participant-spoken passage closest to this many words.
-EXEMPLAR_WORDS = 25
-#: Longer exemplars are cut to this many words (with an ellipsis), so a table row stays readable.
-EXEMPLAR_MAX_WORDS = 60
-EXEMPLAR_RULE = (f"Exemplar: of the code's own confirmed passages spoken by a participant, the one closest to "
-                 f"{EXEMPLAR_WORDS} words (earliest document and position on a tie), cut at "
-                 f"{EXEMPLAR_MAX_WORDS} words.")
-
-
-@dataclass
-class Exemplar:
-    """A coding chosen as a quote: its words (cut at EXEMPLAR_MAX_WORDS) and where it is."""
-
-    coding_id: int
-    code_id: int
-    document_id: int
-    document: str
-    case: str | None
-    start: int
-    end: int
-    text: str
-
-
-def _ranked_exemplars(store: Store, code_ids: list[int] | None, where_clause: str, params) -> list[Exemplar]:
-    """Every candidate, best first by the exemplar rule."""
-    sql = ('SELECT g.id, g.code_id, g.document_id, g.start_char, g.end_char, d.name, c.name AS "case", '
-           "substr(d.text, g.start_char + 1, g.end_char - g.start_char) AS text "
-           "FROM codings g JOIN documents d ON d.id = g.document_id LEFT JOIN cases c ON c.id = d.case_id "
-           f"WHERE g.status = 'confirmed' AND {where_clause} AND NOT EXISTS (SELECT 1 FROM turns t WHERE "
-           "t.document_id = g.document_id AND t.start_char < g.end_char AND t.end_char > g.start_char AND "
-           "(t.is_interviewer = 1 OR t.speaker IS NULL))")
-    args = list(params)
-    if code_ids is not None:
-        sql += f" AND g.code_id IN ({','.join('?' * len(code_ids))})"
-        args.extend(code_ids)
-    ranked = []
-    for r in store.all(sql, args):
-        words = r["text"].split()
-        text = " ".join(words[:EXEMPLAR_MAX_WORDS]) + (" …" if len(words) > EXEMPLAR_MAX_WORDS else "")
-        key = (abs(len(words) - EXEMPLAR_WORDS), r["document_id"], r["start_char"], r["id"])
-        ranked.append((key, Exemplar(r["id"], r["code_id"], r["document_id"], r["name"], r["case"],
-                                     r["start_char"], r["end_char"], text)))
-    return [e for _, e in sorted(ranked, key=lambda pair: pair[0])]
-
-
-def exemplar_per_code(store: Store, where_clause: str = "1", params=()) -> dict[int, Exemplar]:
-    """code id → its exemplar under the rule (codes without a participant's passage are absent)."""
-    best: dict[int, Exemplar] = {}
-    for e in _ranked_exemplars(store, None, where_clause, params):
-        best.setdefault(e.code_id, e)
-    return best
-
-
-def exemplars(store: Store, code_ids: list[int], n: int = 3, where_clause: str = "1", params=()) -> list[Exemplar]:
-    """The best `n` under the rule, from different cases where possible; the first is the code's exemplar."""
-    ranked = _ranked_exemplars(store, code_ids, where_clause, params)
-    chosen, seen = [], set()
-    for e in ranked:
-        if e.case not in seen or e.case is None:
-            chosen.append(e)
-            seen.add(e.case)
-        if len(chosen) == n:
-            return chosen
-    return chosen + [e for e in ranked if e not in chosen][: n - len(chosen)]
-
-
 def code_invivo(store: Store, txn: Txn, address: str, quote: str, parent: str | None = None) -> Code:
     """Name a code by the participant's own words (reusing a code of that name) and code exactly those words."""
     from gtcode.documents import document_text
@@ -454,27 +386,36 @@ def code_invivo(store: Store, txn: Txn, address: str, quote: str, parent: str | 
     return code
 
 
-def code_summary(store: Store, ref, by: str | None = None) -> dict:
-    """`codes show`: the code, its counts overall and by case attribute, and its exemplars (see EXEMPLAR_RULE)."""
-    from gtcode.codes import subtree
+def delete_code(store: Store, txn: Txn, ref: str, force: bool = False) -> dict:
+    codes = all_codes(store)
+    code = resolve_code(store, ref, codes)
+    doomed = subtree(codes, code)
+    ids = [c.id for c in doomed]
+    marks = ",".join("?" * len(ids))
+    n_codings = store.scalar(f"SELECT count(*) FROM codings WHERE code_id IN ({marks})", ids)
+    if (n_codings or len(doomed) > 1) and not force:
+        parts = []
+        if n_codings:
+            parts.append(f"{n_codings} coding(s)")
+        if len(doomed) > 1:
+            parts.append(f"{len(doomed) - 1} child code(s)")
+        raise CodeInUse(f"code {code.path!r} has {' and '.join(parts)}; add --force to delete them too "
+                        "(undo brings them back)")
+    store.conn.execute(f"DELETE FROM codings WHERE code_id IN ({marks})", ids)
+    for c in sorted(doomed, key=lambda c: -c.depth):
+        store.conn.execute("DELETE FROM codes WHERE id = ?", (c.id,))
+    txn.record("code.delete", f"deleted code {code.path!r}" + (f" with {n_codings} coding(s)" if n_codings else ""),
+               code.uuid, code=code.to_dict(), descendants=[c.path for c in doomed[1:]], codings=n_codings)
+    return {"code": code.path, "codes": len(doomed), "codings": n_codings}
 
-    tree = all_codes(store)
-    code = resolve_code(store, ref, tree)
-    ids = [c.id for c in subtree(tree, code)]
-    found = passages(store, ids)
-    by_attr: dict[str, dict[str, dict[str, set]]] = {}
-    for p in found:
-        for attr, value in p.attributes.items():
-            if by and attr.casefold() != by.casefold():
-                continue
-            slot = by_attr.setdefault(attr, {}).setdefault(value, {"cases": set(), "passages": set()})
-            slot["cases"].add(p.case)
-            slot["passages"].add(p.id)
-    by_id = {p.id: p for p in found}
-    quotes = [by_id[e.coding_id] for e in exemplars(store, ids) if e.coding_id in by_id]
-    return code.to_dict() | {
-        "codings": len(found), "documents": len({p.document_id for p in found}),
-        "cases": len({p.case for p in found if p.case}),
-        "by_attribute": {a: {v: {"cases": len(s["cases"]), "passages": len(s["passages"])} for v, s in vals.items()}
-                         for a, vals in by_attr.items()},
-        "exemplars": [p.to_dict() for p in quotes]}
+
+def confirm_codings(store: Store, coding_ids: list[int]) -> None:
+    """Pending suggestions become codings (review accept)."""
+    marks = ",".join("?" * len(coding_ids))
+    store.conn.execute(f"UPDATE codings SET status = 'confirmed' WHERE id IN ({marks})", coding_ids)
+
+
+def delete_codings(store: Store, coding_ids: list[int]) -> None:
+    """Codings (or suggestions) removed whole, by id (review reject)."""
+    marks = ",".join("?" * len(coding_ids))
+    store.conn.execute(f"DELETE FROM codings WHERE id IN ({marks})", coding_ids)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from gtcode.codebook import pattern_text, read_codebook
 from gtcode.codes import Code, all_codes, resolve_code, select_codes, subtree
-from gtcode.coding import Passage, add_coding, passages
+from gtcode.coding import Passage, add_coding, confirm_codings, delete_codings, passages
 from gtcode.errors import BadCodebook, InputError, UnknownCode
 from gtcode.scope import Scope
 from gtcode.store.db import Store, Txn
@@ -472,15 +472,14 @@ def _decide(store: Store, txn: Txn, ids, code: str | None, all_pending: bool, ac
     out: dict[str, int] = {}
     for code_id, items in by_code.items():
         c = codes[code_id]
-        marks = ",".join("?" * len(items))
         row_ids = [r["id"] for r in items]
         spans = [[r["document_id"], r["start_char"], r["end_char"]] for r in items]
         if accept:
-            store.conn.execute(f"UPDATE codings SET status = 'confirmed' WHERE id IN ({marks})", row_ids)
+            confirm_codings(store, row_ids)
             txn.record("coding.accept", f"accepted {len(items)} pending coding(s) of {c.path!r}", c.uuid,
                        code={"uuid": c.uuid, "path": c.path}, codings=row_ids, spans=spans)
         else:
-            store.conn.execute(f"DELETE FROM codings WHERE id IN ({marks})", row_ids)
+            delete_codings(store, row_ids)
             txn.record("coding.reject", f"rejected {len(items)} pending coding(s) of {c.path!r}", c.uuid,
                        code={"uuid": c.uuid, "path": c.path}, codings=row_ids, spans=spans,
                        patterns=sorted({r["pattern"] for r in items if r["pattern"]}))

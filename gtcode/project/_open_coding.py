@@ -65,7 +65,7 @@ class Codes(Namespace):
             return split_code(self._store, txn, ref, into, list(coding_ids))
 
     def delete(self, ref, force: bool = False) -> dict:
-        from gtcode.codes import delete_code
+        from gtcode.coding import delete_code
 
         with self._transaction() as txn:
             return delete_code(self._store, txn, ref, force)
@@ -78,7 +78,7 @@ class Codes(Namespace):
 
     def summary(self, ref, by: str | None = None) -> dict:
         """`codes show`: definition, counts (overall and by case attribute), exemplars and memos."""
-        from gtcode.coding import code_summary
+        from gtcode.analysis.exemplars import code_summary
         from gtcode.memos import memos_about
 
         data = code_summary(self._store, ref, by)

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 from gtcode.analysis.saturation import order_phrase, plot_saturation
-from gtcode.coding import EXEMPLAR_RULE
+from gtcode.analysis.exemplars import EXEMPLAR_RULE
 from gtcode.errors import InputError, UnsupportedFormat
 from gtcode.files import atomic_file, check_output
 from gtcode.memos import get_memo, memo_types, memos_about

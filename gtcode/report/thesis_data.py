@@ -188,7 +188,7 @@ class CodebookRow:
 
 def exemplars(project, sc: Scope) -> dict[int, Exemplar]:
     """code id → its exemplar, by the one rule in `gtcode.coding` (EXEMPLAR_RULE)."""
-    from gtcode.coding import exemplar_per_code
+    from gtcode.analysis.exemplars import exemplar_per_code
     from gtcode.documents import span_address
 
     store = project.store

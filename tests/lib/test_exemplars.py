@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gtcode import coding
+from gtcode.analysis.exemplars import EXEMPLAR_RULE
 from gtcode.report import thesis_data
 
 TEXT = ("Interviewer: Tell me about the filming.\n\n"
@@ -35,4 +35,4 @@ def test_codes_show_and_the_report_quote_the_same_exemplar(project, tmp_path):
     assert report.address == shown[0]["address"] == "D1:4"          # 24 words: closest to 25, earliest document
     assert [e["case"] for e in shown[:2]] == ["P01", "P02"]          # then another participant's closest one
     assert all(e["speaker"] != "Interviewer" for e in shown)        # the interviewer is never quoted
-    assert "closest to 25 words" in coding.EXEMPLAR_RULE
+    assert "closest to 25 words" in EXEMPLAR_RULE

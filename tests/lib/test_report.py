@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from gtcode import coding
+from gtcode.analysis import exemplars
 from gtcode.errors import InputError, UnsupportedFormat
 from gtcode.report import thesis, thesis_data
 from gtcode.report.codebook_docx import write_codebook_docx
@@ -264,7 +264,7 @@ def test_pending_suggestions_are_left_out_of_counts_and_said_to_be(study):
 
 def test_exemplar_is_spoken_by_a_participant_and_closest_to_typical_length(study, monkeypatch):
     # With a 5-word target the interviewer's "How did the filming go?" (D1:1) would fit best: it is never chosen.
-    monkeypatch.setattr(coding, "EXEMPLAR_WORDS", 5)
+    monkeypatch.setattr(exemplars, "EXEMPLAR_WORDS", 5)
     sc = thesis_data.scope(study)
     fear = study.codes.get(FEAR)
     quote = thesis_data.exemplars(study, sc)[fear.id]
