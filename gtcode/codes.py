@@ -211,3 +211,30 @@ def select_codes(store: Store, refs, *, children: bool = True, tree: list[Code] 
         code = resolve_code(store, ref, tree)
         ids.extend(c.id for c in (subtree(tree, code) if children else [code]))
     return list(dict.fromkeys(ids))
+
+
+# --- row writers for the other modules that change codes (categories, merging, codebook import) ------------
+
+#: columns of `codes` another module may set directly, through `set_fields`
+SETTABLE = ("name", "description", "include", "exclude", "example", "color", "patterns", "invivo", "kind", "core",
+            "parent_id")
+
+
+def set_fields(store: Store, code_id: int, **values) -> None:
+    """Set columns of one code (no event: the caller records what the researcher did)."""
+    unknown = set(values) - set(SETTABLE)
+    if unknown:
+        raise ValueError(f"not settable here: {', '.join(sorted(unknown))}")
+    sets = ", ".join(f'"{k}" = ?' for k in values)
+    store.conn.execute(f"UPDATE codes SET {sets} WHERE id = ?", (*values.values(), code_id))
+
+
+def clear_core(store: Store) -> None:
+    """No category is the core any more (before another becomes it)."""
+    store.conn.execute("UPDATE codes SET core = 0 WHERE core = 1")
+
+
+def delete_rows(store: Store, code_ids: list[int]) -> None:
+    """Delete codes, children first; their codings must already be gone or moved."""
+    for code_id in code_ids:
+        store.conn.execute("DELETE FROM codes WHERE id = ?", (code_id,))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from gtcode.codes import Code, add_code, all_codes, resolve_code, subtree
+from gtcode.codes import Code, add_code, all_codes, delete_rows, resolve_code, set_fields, subtree
 from gtcode.documents import SegmentIndex
 from gtcode.errors import CodeInUse, InputError, QuoteNotFound, UnknownCode
 from gtcode.store.db import Store, Txn, new_uuid, now
@@ -182,7 +182,9 @@ def collapse_overlaps(store: Store, code_id: int) -> int:
 
 
 def merge_codes(store: Store, txn: Txn, sources: list[str], target: str) -> dict:
-    """Fold SOURCE codes into TARGET: codings move, duplicates collapse, children re-parent; sources go."""
+    """Fold SOURCE codes into TARGET: codings move, duplicates collapse, children re-parent; sources go.
+
+    Memos about the sources are the caller's to re-point (`memos.retarget_code_links`), as the facade does."""
     codes = all_codes(store)
     into = resolve_code(store, target, codes)
     moved = 0
@@ -196,12 +198,9 @@ def merge_codes(store: Store, txn: Txn, sources: list[str], target: str) -> dict
                               (into.id, child.name))
             if clash:
                 raise InputError(f"{into.path!r} already has a child named {child.name!r}; rename one before merging")
-            store.conn.execute("UPDATE codes SET parent_id = ? WHERE id = ?", (into.id, child.id))
+            set_fields(store, child.id, parent_id=into.id)
         moved += store.conn.execute("UPDATE codings SET code_id = ? WHERE code_id = ?", (into.id, src.id)).rowcount
-        # Memos about the source now speak about the target: nothing a researcher wrote comes loose.
-        store.conn.execute("UPDATE memo_links SET target_uuid = ? WHERE target_uuid = ? AND target_type IN "
-                           "('code', 'category')", (into.uuid, src.uuid))
-        store.conn.execute("DELETE FROM codes WHERE id = ?", (src.id,))
+        delete_rows(store, [src.id])
         merged.append(src)
         codes = all_codes(store)
     collapsed = collapse_overlaps(store, into.id)
@@ -402,8 +401,7 @@ def delete_code(store: Store, txn: Txn, ref: str, force: bool = False) -> dict:
         raise CodeInUse(f"code {code.path!r} has {' and '.join(parts)}; add --force to delete them too "
                         "(undo brings them back)")
     store.conn.execute(f"DELETE FROM codings WHERE code_id IN ({marks})", ids)
-    for c in sorted(doomed, key=lambda c: -c.depth):
-        store.conn.execute("DELETE FROM codes WHERE id = ?", (c.id,))
+    delete_rows(store, [c.id for c in sorted(doomed, key=lambda c: -c.depth)])
     txn.record("code.delete", f"deleted code {code.path!r}" + (f" with {n_codings} coding(s)" if n_codings else ""),
                code.uuid, code=code.to_dict(), descendants=[c.path for c in doomed[1:]], codings=n_codings)
     return {"code": code.path, "codes": len(doomed), "codings": n_codings}

@@ -140,6 +140,12 @@ def _add_link(store: Store, txn: Txn, memo_id: int, link: Link, source: str) -> 
     return True
 
 
+def retarget_code_links(store: Store, old_uuid: str, new_uuid: str) -> None:
+    """Links to a code merged away now point at the code it went into: nothing a researcher wrote comes loose."""
+    store.conn.execute("UPDATE memo_links SET target_uuid = ? WHERE target_uuid = ? AND target_type IN "
+                       "('code', 'category')", (new_uuid, old_uuid))
+
+
 def sync_references(store: Store, txn: Txn, memo_id: int, body: str) -> list[str]:
     """Make the memo's reference links match its text; returns references that did not resolve."""
     store.conn.execute("DELETE FROM memo_links WHERE memo_id = ? AND source = 'reference'", (memo_id,))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from gtcode.codes import Code, add_code, all_codes, resolve_code, subtree
+from gtcode.codes import Code, add_code, all_codes, clear_core, resolve_code, set_fields, subtree
 from gtcode.coding import spans_for_addresses
 from gtcode.documents import span_address
 from gtcode.errors import BadRelation, InputError, UnknownCategory, UnknownRelationType, did_you_mean
@@ -52,8 +52,8 @@ def new_category(store: Store, txn: Txn, name: str, parent: str | None = None, d
     else:
         action = "promoted code"
         if description:
-            store.conn.execute("UPDATE codes SET description = ? WHERE id = ?", (description.strip(), code.id))
-    store.conn.execute("UPDATE codes SET kind = 'category' WHERE id = ?", (code.id,))
+            set_fields(store, code.id, description=description.strip())
+    set_fields(store, code.id, kind="category")
     txn.record("category.new", f"{action} category {code.path!r}", code.uuid, code={"uuid": code.uuid,
                                                                                       "path": code.path})
     return resolve_code(store, code.id)
@@ -337,8 +337,8 @@ def paradigm_view(store: Store, phenomenon: str) -> dict[str, list[str]]:
 def set_core(store: Store, txn: Txn, ref: str) -> Code:
     cat = category(store, ref)
     before = [c.path for c in all_codes(store) if c.core]
-    store.conn.execute("UPDATE codes SET core = 0 WHERE core = 1")
-    store.conn.execute("UPDATE codes SET core = 1 WHERE id = ?", (cat.id,))
+    clear_core(store)
+    set_fields(store, cat.id, core=1)
     txn.record("model.core", f"marked {cat.path!r} as the core category", cat.uuid,
                code={"uuid": cat.uuid, "path": cat.path}, before=before)
     return resolve_code(store, cat.id)

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from gtcode.codebook.read import TEXT_FIELDS, Codebook, read_codebook
-from gtcode.codes import Code, add_code, all_codes
+from gtcode.codes import Code, add_code, all_codes, set_fields
 from gtcode.store.db import Store, Txn
 
 
@@ -116,8 +116,7 @@ def import_codebook(store: Store, txn: Txn, book: Codebook) -> CodebookImportRep
                 values["patterns"] = json.dumps(values["patterns"], ensure_ascii=False)
             if "invivo" in values:
                 values["invivo"] = int(values["invivo"])
-            sets = ", ".join(f'"{k}" = ?' for k in values)
-            store.conn.execute(f"UPDATE codes SET {sets} WHERE id = ?", (*values.values(), code_id))
+            set_fields(store, code_id, **values)
             txn.record("code.describe", f"updated code {item.path!r} from codebook {Path(book.source).name}: "
                        + ", ".join(item.changes), item.uuid, code={"uuid": item.uuid, "path": item.path},
                        changes=item.changes, source=book.source)

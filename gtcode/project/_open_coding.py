@@ -51,11 +51,18 @@ class Codes(Namespace):
             return describe_code(self._store, txn, ref, **values)
 
     def merge(self, sources: list[str], target: str) -> dict:
-        """Move every coding of `sources` onto `target` and delete the sources."""
+        """Move every coding of `sources` onto `target` and delete the sources; memos about them follow."""
+        from gtcode.codes import resolve_code
         from gtcode.coding import merge_codes
+        from gtcode.memos import retarget_code_links
 
         with self._transaction() as txn:
-            return merge_codes(self._store, txn, as_list(sources), target)
+            moving = [resolve_code(self._store, ref) for ref in as_list(sources)]
+            result = merge_codes(self._store, txn, [c.path for c in moving], target)
+            into = resolve_code(self._store, result["target"])
+            for code in moving:
+                retarget_code_links(self._store, code.uuid, into.uuid)
+            return result
 
     def split(self, ref, into: str, coding_ids: list[int]) -> dict:
         """Move the chosen codings of a code onto a new or existing code."""
