@@ -13,9 +13,10 @@ themselves belong to their nouns (coding, memos, model).
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from gtcode.store.db import Store
+from gtcode.records import Record
 
 #: kind → (table, SQL selecting its anchors in one document: id, start, end, who, what)
 _SOURCES = {
@@ -46,7 +47,7 @@ _TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
 
 
 @dataclass(frozen=True)
-class Anchor:
+class Anchor(Record):
     """One span that something points at: what holds it, where, whose, and the words."""
 
     kind: str        # coding | memo link | relation evidence | property placement
@@ -58,8 +59,6 @@ class Anchor:
     what: str        # the code, memo, relation or property it belongs to
     words: str
 
-    def to_dict(self) -> dict:
-        return asdict(self)
 
     def describe(self, doc_id: int) -> str:
         words = " ".join(self.words.split())

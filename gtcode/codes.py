@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from gtcode.errors import DuplicateCode, InputError, UnknownCode, did_you_mean
 from gtcode.store.db import Store, Txn, new_uuid, now
+from gtcode.records import Record
 
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
 @dataclass
-class Code:
+class Code(Record):
     id: int
     uuid: str
     name: str
@@ -43,8 +44,6 @@ class Code:
     def depth(self) -> int:
         return self.path.count("/")
 
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def all_codes(store: Store) -> list[Code]:

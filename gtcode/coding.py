@@ -7,12 +7,13 @@ codings of one code by one coder merge instead of duplicating.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from gtcode.codes import Code, add_code, all_codes, delete_rows, resolve_code, set_fields, subtree
 from gtcode.documents import SegmentIndex
 from gtcode.errors import CodeInUse, InputError, QuoteNotFound, UnknownCode
 from gtcode.store.db import Store, Txn, new_uuid, now
+from gtcode.records import Record
 
 
 @dataclass
@@ -276,7 +277,7 @@ def uncode_spans(store: Store, txn: Txn, code_refs: list[str], spans: list[Span]
 
 
 @dataclass
-class Passage:
+class Passage(Record):
     """One coded passage, for retrieval and comparison."""
 
     id: int
@@ -297,8 +298,6 @@ class Passage:
     before: list[str] = field(default_factory=list)
     after: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def _place(index: SegmentIndex, doc_id: int, start: int, end: int, context: int):

@@ -8,7 +8,7 @@ and directed (SOURCE TYPE TARGET) and grounded in evidence: passages and memos.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from gtcode.codes import Code, add_code, all_codes, clear_core, resolve_code, set_fields, subtree
 from gtcode.coding import spans_for_addresses
@@ -17,6 +17,7 @@ from gtcode.errors import BadRelation, InputError, UnknownCategory, UnknownRelat
 from gtcode.memos import get_memo
 from gtcode.scope import choose_name
 from gtcode.store.db import Store, Txn, new_uuid, now
+from gtcode.records import Record
 
 #: Paradigm roles (Strauss & Corbin) and the relation each becomes: ROLE → PHENOMENON.
 PARADIGM = {"condition": "is-condition-for", "context": "is-context-for",
@@ -273,7 +274,7 @@ def unrelate(store: Store, txn: Txn, source: str, type: str, target: str) -> Non
 
 
 @dataclass
-class Relation:
+class Relation(Record):
     id: int
     uuid: str
     source: str
@@ -286,8 +287,6 @@ class Relation:
     participants: int
     memos: int
 
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def relations(store: Store, type: str | None = None, category: str | None = None) -> list[Relation]:

@@ -30,6 +30,7 @@ from gtcode.documents import SegmentIndex
 from gtcode.errors import InputError, did_you_mean
 from gtcode.scope import Scope, as_list, case_values, natural_key, resolve_attribute
 from gtcode.store.db import Store
+from gtcode.records import Record
 
 #: What a unit of co-occurrence can be, and the words accepted for each.
 UNITS = {"segment": "segment", "segments": "segment", "turn": "turn", "turns": "turn",
@@ -100,7 +101,7 @@ def _units_at(index: SegmentIndex, by: str, doc_id: int, start: int, end: int) -
 # --- co-occurrence -----------------------------------------------------------------------------
 
 @dataclass
-class CodeUnits:
+class CodeUnits(Record):
     """A code (or category) compared, with the codes counted for it and the units that have it."""
 
     code: str                 # path
@@ -108,8 +109,6 @@ class CodeUnits:
     codes: list[str]          # paths counted as this one: itself, and its subtree for a category
     units: int
 
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from gtcode.errors import InputError
 from gtcode.memos import memos_about
 from gtcode.model import HELPS, HINDERS, PARADIGM, Relation, core, relations
 from gtcode.store.db import Store
+from gtcode.records import Record
 
 
 def relation_role(r: Relation, core_path: str) -> str | None:
@@ -90,13 +91,11 @@ def grounded(store: Store, code: Code, tree: list[Code], by: str | None, groundi
 
 
 @dataclass
-class Problem:
+class Problem(Record):
     kind: str
     item: str
     detail: str
 
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def check(store: Store, min_evidence: int = 2) -> list[Problem]:

@@ -17,6 +17,7 @@ from gtcode.documents import ContextSegment, SegmentIndex
 from gtcode.errors import InputError
 from gtcode.scope import Scope, as_list, case_attributes, natural_key, resolve_attribute
 from gtcode.store.db import Store
+from gtcode.records import Record
 
 GROUPINGS = ("case", "document", "code", "coder")
 
@@ -189,7 +190,7 @@ class Compared:
 
 
 @dataclass
-class Split:
+class Split(Record):
     """One attribute value: cases having A only/B only/both codes, and compared passages of each kind."""
 
     attribute: str
@@ -206,8 +207,6 @@ class Split:
     def label(self) -> str:
         return self.value if self.value is not None else f"(no {self.attribute})"
 
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass

@@ -14,7 +14,7 @@ uncoded transcript would otherwise look like one that added nothing new.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from gtcode.codes import all_codes
 from gtcode.errors import InputError
 from gtcode.scope import Scope, as_list, case_values, natural_key, resolve_attribute
 from gtcode.store.db import Store
+from gtcode.records import Record
 
 ORDERS = ("imported", "name")
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
@@ -36,7 +37,7 @@ _DATES = (("%Y-%m-%d", "YYYY-MM-DD"), ("%Y-%m-%dT%H:%M", "YYYY-MM-DDTHH:MM"), ("
 
 
 @dataclass
-class SaturationRow:
+class SaturationRow(Record):
     """One coded transcript in interview order."""
 
     position: int             # 1-based, in the order chosen
@@ -55,8 +56,6 @@ class SaturationRow:
     def label(self) -> str:
         return f"D{self.document_id}"
 
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from gtcode.errors import InputError, did_you_mean
 from gtcode.scope import Scope, as_list, case_attributes, natural_key, resolve_attribute
 from gtcode.store.db import Store
+from gtcode.records import Record
 
 SORTS = ("document", "left", "right")
 
@@ -75,7 +76,7 @@ def _pipeline(lemmas: bool):
 # --- kwic --------------------------------------------------------------------------------------
 
 @dataclass
-class KwicLine:
+class KwicLine(Record):
     address: str
     document_id: int
     document: str
@@ -87,8 +88,6 @@ class KwicLine:
     keyword: str
     right: str
 
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass
@@ -177,19 +176,17 @@ def kwic(store: Store, term: str, *, lemma: bool = False, width: int = 40, where
 # --- freq --------------------------------------------------------------------------------------
 
 @dataclass
-class WordCount:
+class WordCount(Record):
     word: str                 # the lemma, or the lower-cased word with lemma=False
     count: int
     documents: int            # documents it occurs in
     cases: int
     by: dict[str, int] = field(default_factory=dict)   # count per group (with `by`)
 
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass
-class Frequencies:
+class Frequencies(Record):
     lemma: bool
     by: str | None
     speaker: str
@@ -205,8 +202,6 @@ class Frequencies:
         total = self.words_spoken.get(group, 0) if group is not None else self.total_words
         return 1000 * count / total if total else 0.0
 
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def freq(store: Store, *, by: str | None = None, top: int | None = 30, lemma: bool = True, where=None,

@@ -13,10 +13,11 @@ import json
 import os
 import re
 import uuid as uuid_mod
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from gtcode.errors import BadExchangeFile, InputError
+from gtcode.records import Record
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -177,7 +178,7 @@ def validate(xml: bytes, schema: str | os.PathLike) -> list[str]:
 # --- the report ----------------------------------------------------------------------------------------------
 
 @dataclass
-class ExchangeReport:
+class ExchangeReport(Record):
     """What an import or export did, and what it could not carry (never silently dropped)."""
 
     source: str
@@ -203,5 +204,3 @@ class ExchangeReport:
         shown = [f"{n} {key}" for key, n in self.counts.items() if n]
         return ", ".join(shown) or "nothing to do"
 
-    def to_dict(self) -> dict:
-        return asdict(self)

@@ -11,13 +11,14 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from gtcode.errors import InputError
 from gtcode.redact.detect import KINDS
 from gtcode.redact.key import Finding, OffsetMap, Pseudonymiser, fold_name
 from gtcode.store.db import Store, Txn
 from gtcode.text import content_hash, count_words
+from gtcode.records import Record
 
 COMPACT_WAIT_S = 5.0    # how long compaction waits for other readers of the project
 
@@ -37,7 +38,7 @@ FREE_TEXT = (
 
 
 @dataclass
-class Hit:
+class Hit(Record):
     """Something `redact check` found: where, what kind, the words and a little context."""
 
     place: str
@@ -47,8 +48,6 @@ class Hit:
     fixable: bool = True    # False: in the append-only audit log
     event: int | None = None
 
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def _tables(store: Store) -> dict[str, set[str]]:
@@ -249,7 +248,7 @@ def _scrub_logged(logged: str | None, texts, pz: Pseudonymiser, maps: dict, by_u
 
 
 @dataclass
-class ApplyReport:
+class ApplyReport(Record):
     documents: int = 0                          # documents changed
     replacements: dict[str, int] = field(default_factory=dict)   # by kind, in documents
     passages_moved: int = 0                     # codings, memo links, evidence whose offsets changed
@@ -257,8 +256,6 @@ class ApplyReport:
     audit_events: list[int] = field(default_factory=list)        # events still holding findings (append-only)
     compacted: bool = False                     # old pages wiped from the file (VACUUM)
 
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def apply(store: Store, txn: Txn, pseudonymiser: Pseudonymiser) -> ApplyReport:

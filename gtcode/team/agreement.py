@@ -14,7 +14,7 @@ published worked examples.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from gtcode.codes import Code, all_codes, resolve_code
 from gtcode.coding import Span, add_coding, remove_span, spans_for_addresses
@@ -22,6 +22,7 @@ from gtcode.documents import SegmentIndex, TextUnit
 from gtcode.errors import InputError, did_you_mean
 from gtcode.scope import Scope
 from gtcode.store.db import Store, Txn
+from gtcode.records import Record
 
 UNITS = ("segment", "turn", "document")
 
@@ -37,7 +38,7 @@ class Unit:
 
 
 @dataclass
-class Figures:
+class Figures(Record):
     """Agreement on one code (or pooled over all codes)."""
 
     units: int                  # units at least two coders coded (the ones compared)
@@ -48,8 +49,6 @@ class Figures:
     coded_by: dict[str, int]    # units each coder marked with the code
     note: str = ""              # why a coefficient is undefined
 
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass
@@ -80,15 +79,13 @@ class AgreementReport:
 
 
 @dataclass
-class Disagreement:
+class Disagreement(Record):
     address: str
     speaker: str | None
     text: str
     values: dict[str, int | None]   # coder → 1 coded, 0 not coded, None did not code this document
     words: dict[str, list[str]]     # coder → the exact words they coded in the unit
 
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 # --- the coefficients --------------------------------------------------------------------------------------------
