@@ -18,8 +18,18 @@ DEMO_INTERVIEWER = "Interviewer,I,Q,Researcher,Hannah Reid"
 DEMO_QUERY = 'evidence OR "social worker" OR judging'
 
 
+def _bundled(name: str) -> Path:
+    """A folder of samples: beside the package in a checkout, else where `pip install` put them."""
+    import site
+    import sys
+
+    candidates = [Path(__file__).resolve().parent.parent / name, Path(sys.prefix) / "share" / "gtcode" / name,
+                  Path(site.USER_BASE or "") / "share" / "gtcode" / name]
+    return next((c for c in candidates if c.is_dir()), candidates[0])
+
+
 def bundled_transcripts() -> Path:
-    return Path(__file__).resolve().parent.parent / "transcripts"
+    return _bundled("transcripts")
 
 
 def bundled_key() -> Path:
@@ -28,7 +38,7 @@ def bundled_key() -> Path:
 
 
 def bundled_codebook() -> Path:
-    return Path(__file__).resolve().parent.parent / "codebooks" / "vig-engagement.yml"
+    return _bundled("codebooks") / "vig-engagement.yml"
 
 
 @dataclass
