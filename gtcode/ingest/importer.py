@@ -127,6 +127,8 @@ def run_import(store: Store, txn: Txn, items: list, settings: ImportSettings,
                 if settings.pseudonymiser is not None:  # before anything can reach the store
                     path = settings.pseudonymiser.apply_to_document(doc, path)
                 report.notes.extend(doc.notes)
+                if (note := interviewer_note(path, doc)) is not None:
+                    report.notes.append(note)
                 parsed.append((path, doc))
         todo = []
         for path, doc in parsed:
@@ -172,10 +174,36 @@ def run_import(store: Store, txn: Txn, items: list, settings: ImportSettings,
     return report
 
 
+def interviewer_note(path: Path, doc: ParsedDocument) -> str | None:
+    """A warning when several people speak but none is taken for the interviewer: every question would then
+    count as a participant's words. Names the labels seen, most turns first, so the fix is one flag away."""
+    if any(t.is_interviewer for t in doc.turns):
+        return None
+    counts: dict[str, int] = {}
+    for t in doc.turns:
+        if t.speaker:
+            counts[t.speaker] = counts.get(t.speaker, 0) + 1
+    if len(counts) < 2:
+        return None
+    labels = ", ".join(f"{name} ({n})" for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return (f"{path.name}: no speaker matches an interviewer label, so every turn counts as a participant's "
+            f"(speakers, with turns: {labels}); if one of them is the interviewer, import again with "
+            "--interviewer LABEL --replace")
+
+
+def _roles(store: Store, doc_id: int) -> list[tuple[str | None, bool]]:
+    return [(r[0], bool(r[1])) for r in store.all(
+        "SELECT speaker, is_interviewer FROM turns WHERE document_id = ? ORDER BY ordinal", (doc_id,))]
+
+
 def _precheck(store: Store, path: Path, doc: ParsedDocument, settings: ImportSettings) -> ImportOutcome | None:
-    """Skip identical content; refuse a changed document of the same name unless --replace."""
+    """Skip identical content (unless --replace reads its speakers differently); refuse a changed document of
+    the same name unless --replace."""
     digest = content_hash(doc.text)
     same = store.one("SELECT id, name FROM documents WHERE text_hash = ?", (digest,))
+    if same is not None and settings.replace and same["name"] == doc.name and _roles(store, same["id"]) != [
+            (t.speaker, bool(t.is_interviewer)) for t in doc.turns]:
+        return None  # the same words, read with other speaker settings (--interviewer): replace, anchors stay
     if same is not None:
         return ImportOutcome(str(path), "skipped", f"{path}: identical to D{same['id']} {same['name']!r}; skipped",
                              same["name"], same["id"])
