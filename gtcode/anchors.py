@@ -1,7 +1,8 @@
 """Anchors: everything that points at words of a transcript, carried onto the same words when its text changes.
 
 An anchor is a span [start, end) of a document's text held by a coding (confirmed or pending), a memo's link
-to a passage, a relation's evidence, or a property placement. When a document's text is replaced, `plan`
+to a passage, a relation's evidence, or a property placement (a memo's link to the whole document holds no
+words, but is listed with them when the document itself is deleted). When a document's text is replaced, `plan`
 diffs the old text against the new one (Google's diff-match-patch, over word tokens) and moves every anchor
 whose words survive untouched onto them; an anchor whose words were changed or deleted is *broken*, and the
 caller refuses the change with the list, or drops those anchors when the researcher says `--force`.
@@ -50,7 +51,7 @@ _TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
 class Anchor(Record):
     """One span that something points at: what holds it, where, whose, and the words."""
 
-    kind: str        # coding | memo link | relation evidence | property placement
+    kind: str        # coding | memo link | relation evidence | property placement | memo link to the document
     row_id: int
     owner: int       # the code, memo, relation or property it belongs to (its id)
     start: int
@@ -60,10 +61,18 @@ class Anchor(Record):
     words: str
 
 
-    def describe(self, doc_id: int) -> str:
+    def describe(self, doc_id: int, where: str | None = None) -> str:
+        """One line: kind, whose, where (`where`, e.g. the segments' address, or the offsets), a few words."""
         words = " ".join(self.words.split())
         quoted = words if len(words) <= 60 else words[:57] + "…"
-        return f"{self.kind} ({self.what}, by {self.who}) at D{doc_id} {self.start}-{self.end}: “{quoted}”"
+        if where is None:
+            where = f"D{doc_id}" if self.kind == WHOLE_DOCUMENT_LINK else f"D{doc_id} {self.start}-{self.end}"
+        return f"{self.kind} ({self.what}, by {self.who}) at {where}: “{quoted}”"
+
+
+#: A memo's link to a whole document: it holds no words (so changing the text leaves it be), only the document.
+WHOLE_DOCUMENT_LINK = "memo link to the document"
+_TABLES = {kind: table for kind, (table, _) in _SOURCES.items()} | {WHOLE_DOCUMENT_LINK: "memo_links"}
 
 
 def document_anchors(store: Store, doc_id: int, text: str | None = None) -> list[Anchor]:
@@ -74,6 +83,23 @@ def document_anchors(store: Store, doc_id: int, text: str | None = None) -> list
                   text[r["start_char"]:r["end_char"]])
            for kind, (_, sql) in _SOURCES.items() for r in store.all(sql, {"doc": doc_id})]
     return sorted(out, key=lambda a: (a.start, a.end, a.kind, a.row_id))
+
+
+def document_links(store: Store, doc_id: int) -> list[Anchor]:
+    """Memo links to the whole document, oldest first; their `words` are the memo's title."""
+    rows = store.all(
+        "SELECT l.id, l.memo_id, k.name AS who, (SELECT v.title FROM memo_versions v WHERE v.memo_id = l.memo_id "
+        "ORDER BY v.version DESC LIMIT 1) AS title FROM memo_links l JOIN coders k ON k.id = l.created_by "
+        "WHERE l.target_type = 'document' AND l.target_uuid = (SELECT uuid FROM documents WHERE id = ?) "
+        "ORDER BY l.id", (doc_id,))
+    return [Anchor(WHOLE_DOCUMENT_LINK, r["id"], r["memo_id"], 0, 0, r["who"], f"memo #{r['memo_id']}",
+                   r["title"] or "") for r in rows]
+
+
+def drop(store: Store, anchors: list[Anchor]) -> None:
+    """Delete the rows that hold these anchors (the row changes are captured for undo)."""
+    for anchor in anchors:
+        store.conn.execute(f"DELETE FROM {_TABLES[anchor.kind]} WHERE id = ?", (anchor.row_id,))
 
 
 def _tokens(text: str) -> list[str]:
@@ -173,11 +199,9 @@ def carry(store: Store, p: Plan, *, drop_broken: bool) -> list[dict]:
     for the event; the row changes themselves are captured for undo."""
     if p.broken and not drop_broken:
         raise ValueError("broken anchors: refuse or drop them")
-    tables = {kind: table for kind, (table, _) in _SOURCES.items()}
     for anchor, start, end in p.moves:
         if (anchor.start, anchor.end) != (start, end):
-            store.conn.execute(f"UPDATE {tables[anchor.kind]} SET start_char = ?, end_char = ? WHERE id = ?",
+            store.conn.execute(f"UPDATE {_TABLES[anchor.kind]} SET start_char = ?, end_char = ? WHERE id = ?",
                                (start, end, anchor.row_id))
-    for anchor in p.broken:
-        store.conn.execute(f"DELETE FROM {tables[anchor.kind]} WHERE id = ?", (anchor.row_id,))
+    drop(store, p.broken)
     return [a.to_dict() for a in p.broken]

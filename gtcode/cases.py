@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from gtcode.errors import InputError, UnknownCase, did_you_mean
+from gtcode.errors import BadName, CaseInUse, DuplicateCase, InputError, UnknownCase, did_you_mean
+from gtcode.records import Record
 from gtcode.scope import natural_key
 from gtcode.store.db import Store, Txn, new_uuid, now
+
+if TYPE_CHECKING:
+    from gtcode.documents import Renamed
 
 
 
@@ -140,3 +145,52 @@ def get_case(store: Store, name: str) -> CaseInfo:
             return case
     names = [r[0] for r in store.all("SELECT name FROM cases")]
     raise UnknownCase(f"no case {name!r}{did_you_mean(name, names)}")
+
+
+def rename_case(store: Store, txn: Txn, case: CaseInfo, new_name: str) -> "Renamed":
+    """Give a case another name; its documents and attributes stay with it. Renaming onto another case's name
+    is refused: it would merge two participants."""
+    from gtcode.documents import Renamed
+
+    name = " ".join(new_name.split())
+    if not name:
+        raise BadName("a case needs a name")
+    if name == case.name:
+        return Renamed(case.name, case.name, name, False)
+    clash = store.scalar("SELECT name FROM cases WHERE name = ? AND id <> ?", (name, case.id))
+    if clash:
+        raise DuplicateCase(f"case {clash!r} already exists; renaming {case.name!r} to it would merge two cases, "
+                            "which gtcode does not do")
+    store.conn.execute("UPDATE cases SET name = ? WHERE id = ?", (name, case.id))
+    txn.record("case.rename", f"renamed case {case.name} to {name}", case.uuid,
+               case={"id": case.id, "uuid": case.uuid}, before=case.name, after=name)
+    return Renamed(case.name, case.name, name, True)
+
+
+@dataclass
+class DeletedCase(Record):
+    """A deleted case: its name, how many attribute values went with it, the documents unlinked from it."""
+
+    case: str
+    attributes: int
+    unlinked: list[str]
+
+
+def delete_case(store: Store, txn: Txn, case: CaseInfo, force: bool = False) -> DeletedCase:
+    """Delete a case with its attribute values. While documents are linked to it, refuse with their list; with
+    `force`, unlink them first (the documents stay). Undoable: the unlinking is logged for undo too."""
+    from gtcode.history import captured_update
+
+    docs = store.all("SELECT id, name FROM documents WHERE case_id = ? ORDER BY id", (case.id,))
+    if docs and not force:
+        listed = ", ".join(f"D{d['id']} {d['name']!r}" for d in docs)
+        raise CaseInUse(f"case {case.name} has {len(docs)} linked document(s): {listed}; nothing was deleted. "
+                        "Add --force to unlink them (the documents stay) and delete the case")
+    if docs:
+        captured_update(store, txn, "documents", {"case_id": None}, "case_id = ?", (case.id,))
+    store.conn.execute("DELETE FROM cases WHERE id = ?", (case.id,))   # its attribute values follow
+    unlinked = [d["name"] for d in docs]
+    txn.record("case.delete", f"deleted case {case.name}" + (f", unlinking {len(docs)} document(s)" if docs else ""),
+               case.uuid, case={"id": case.id, "uuid": case.uuid, "name": case.name}, attributes=case.attributes,
+               unlinked=unlinked)
+    return DeletedCase(case.name, len(case.attributes), unlinked)

@@ -1,16 +1,19 @@
-"""Documents and segments as users see them: `D3`, `D3:17`, speaker, time, text.
+"""Documents and segments as users see them: `D3`, `D3:17`, speaker, time, text; renaming and deleting one.
 
-Read-only and light: listing or showing documents must not load the importers.
+Light: listing or showing documents must not load the importers.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import asdict, dataclass
 
 from gtcode.address import format_ranges
-from gtcode.errors import UnknownDocument, UnknownSegment, did_you_mean
-from gtcode.store.db import Store
+from gtcode.errors import (BadName, DocumentInUse, DuplicateDocument, UnknownDocument, UnknownSegment,
+                           did_you_mean)
+from gtcode.records import Record
+from gtcode.store.db import Store, Txn
 
 @dataclass
 class DocumentInfo:
@@ -145,6 +148,112 @@ def document_segments(store: Store, doc: DocumentInfo, ordinals: tuple[int, ...]
     return [SegmentView(doc.id, doc.name, r["ordinal"], r["uuid"], r["turn"], r["speaker"], bool(r["is_interviewer"]),
                         r["start_char"], r["end_char"], r["time_start"], r["time_end"],
                         text[r["start_char"]:r["end_char"]]) for r in rows]
+
+
+# --- fixing the project's documents -----------------------------------------------------------
+
+def _check_name(name: str) -> str:
+    """A document's new name, spaces tidied; BadName if empty, `3`, `D3` or holding ':' (read as numbers and
+    addresses)."""
+    name = " ".join(name.split())
+    if not name:
+        raise BadName("a document needs a name")
+    if re.fullmatch(r"[Dd]?\d+", name) or ":" in name:
+        raise BadName(f"{name!r}: a document's name cannot be a number, D<number> or hold ':' (they read as "
+                      "document numbers and addresses)")
+    return name
+
+
+@dataclass
+class Renamed(Record):
+    """What a rename did: the label (D3 for a document, the old name for a case), the names before and after,
+    whether anything changed."""
+
+    label: str
+    before: str
+    after: str
+    changed: bool
+
+
+def rename_document(store: Store, txn: Txn, doc: DocumentInfo, new_name: str) -> Renamed:
+    """Give a document another name (unique, ignoring case); codings, memos and links follow it (they hold its
+    id or uuid, not its name). Undoable: the one column is logged for undo."""
+    from gtcode.history import captured_update
+
+    name = _check_name(new_name)
+    if name == doc.name:
+        return Renamed(doc.label, doc.name, name, False)
+    clash = store.one("SELECT id, name FROM documents WHERE name = ? AND id <> ?", (name, doc.id))
+    if clash:
+        raise DuplicateDocument(f"D{clash['id']} is already named {clash['name']!r}; pick another name")
+    captured_update(store, txn, "documents", {"name": name}, "id = ?", (doc.id,))
+    txn.record("document.rename", f"renamed D{doc.id} {doc.name!r} to {name!r}", doc.uuid,
+               document={"id": doc.id, "uuid": doc.uuid}, before=doc.name, after=name)
+    return Renamed(doc.label, doc.name, name, True)
+
+
+def document_dependents(store: Store, doc_id: int) -> list:
+    """Everything that would go with the document: its anchors (codings, memo links to passages, relation
+    evidence, property placements) in text order, then memo links to the whole document."""
+    from gtcode.anchors import document_anchors, document_links
+
+    return [*document_anchors(store, doc_id), *document_links(store, doc_id)]
+
+
+@dataclass
+class DeletedDocument(Record):
+    """A deleted document and what went with it, counted by kind."""
+
+    label: str
+    name: str
+    segments: int
+    dropped: dict[str, int]
+
+
+#: How many anchored items a refusal lists (`document_dependents` gives them all).
+LISTED = 50
+
+
+def delete_document(store: Store, txn: Txn, doc: DocumentInfo, force: bool = False,
+                    purge: bool = False) -> DeletedDocument:
+    """Delete a document with its turns and segments. While anything is anchored to it, refuse with the list;
+    with `force`, delete those items too. Undoable: every row is logged for undo, the text included, so the
+    text stays in the project's undo history — unless `purge` (a participant withdrew): then no copy of the
+    text is kept anywhere in the project, and the deletion cannot be undone."""
+    from gtcode.anchors import drop
+    from gtcode.history import captured_delete
+
+    items = document_dependents(store, doc.id)
+    if items and not force:
+        index = SegmentIndex(store)     # each item at its segments' address (D3:17); whole-document links at D3
+        listed = "\n".join("  " + a.describe(doc.id, index.address(doc.id, a.start, a.end) if a.end > a.start else None)
+                           for a in items[:LISTED])
+        if len(items) > LISTED:
+            listed += f"\n  … and {len(items) - LISTED} more"
+        raise DocumentInUse(f"{doc.label} {doc.name!r} has {len(items)} item(s) anchored to it; nothing was "
+                            f"deleted. Add --force to delete them with it (undo brings them back):\n{listed}")
+    drop(store, items)
+    for table in ("segments", "turns", "documents") if not purge else ():
+        captured_delete(store, txn, table, "document_id = ?" if table != "documents" else "id = ?", (doc.id,))
+    secure = store.scalar("PRAGMA secure_delete")
+    if purge:
+        store.conn.execute("PRAGMA secure_delete = ON")   # freed pages are zeroed, not left holding the text
+    try:
+        store.conn.execute("DELETE FROM documents WHERE id = ?", (doc.id,))   # turns, segments and index follow
+        if purge:   # the search index keeps deleted words in its own pages until it is rebuilt
+            store.conn.execute("INSERT INTO segment_fts(segment_fts) VALUES ('rebuild')")
+    finally:
+        store.conn.execute(f"PRAGMA secure_delete = {int(secure)}")
+    dropped: dict[str, int] = {}
+    for a in items:
+        dropped[a.kind] = dropped.get(a.kind, 0) + 1
+    with_ = (f" with {len(items)} anchored item(s) ({', '.join(f'{kind} {n}' for kind, n in dropped.items())})"
+             if items else "")
+    txn.record("document.purge" if purge else "document.delete",
+               f"{'purged' if purge else 'deleted'} D{doc.id} {doc.name!r}{with_}", doc.uuid,
+               document={"id": doc.id, "uuid": doc.uuid, "name": doc.name, "case": doc.case, "words": doc.words},
+               dropped=[{k: v for k, v in a.to_dict().items() if k != "words"} for a in items])
+    return DeletedDocument(doc.label, doc.name, doc.segments, dropped)
 
 
 # --- where spans fall --------------------------------------------------------------------------

@@ -9,7 +9,7 @@
     └── InputError                 something the user named or gave               exit 1
         ├── NotFound               names nothing in the project (UnknownCode, UnknownMemo, QuoteNotFound…)
         ├── Invalid                cannot be read or makes no sense (BadAddress, UnsupportedFormat…)
-        └── Conflict               clashes with what the project holds (DuplicateCode, CodeInUse…)
+        └── Conflict               clashes with what the project holds (DuplicateCode, CodeInUse, CaseInUse…)
 
 `InputError` stays the catch-all for "the user's input": code that catches it catches all three kinds.
 """
@@ -143,6 +143,14 @@ class NoTurns(Invalid):
     """A transcript in which no speaker turn could be found."""
 
 
+class AmbiguousQuote(Invalid):
+    """The quoted words occur more than once in the segments named; `--nth` picks one (`occurrences` lists them)."""
+
+    def __init__(self, message: str, occurrences=()):
+        super().__init__(message)
+        self.occurrences = list(occurrences)
+
+
 class BadAddress(Invalid):
     """An address that is not `D3:17`, `D3:17-21`, `P01:4,9` or a known document name with segments."""
 
@@ -171,6 +179,10 @@ class BadKey(Invalid):
     """A pseudonym key file that cannot be used as it is; nothing is changed."""
 
 
+class BadName(Invalid):
+    """A new name gtcode cannot use: empty, or one that would read as a document number or an address."""
+
+
 class EditorFailed(Invalid):
     """No editor, or the editor failed: nothing is saved."""
 
@@ -194,6 +206,23 @@ class DuplicateCode(Conflict):
 
 class CodeInUse(Conflict):
     """Deleting would lose codings or child codes; --force says the researcher means it."""
+
+
+class DuplicateDocument(Conflict):
+    """Another document already has that name (names are compared ignoring case)."""
+
+
+class DocumentInUse(Conflict):
+    """Deleting the document would take codings, memo links, evidence or placements with it; --force says the
+    researcher means it."""
+
+
+class DuplicateCase(Conflict):
+    """Another case already has that name; renaming does not merge cases."""
+
+
+class CaseInUse(Conflict):
+    """Documents are linked to the case; --force unlinks them (the documents stay) and deletes it."""
 
 
 class WouldBreakAnchors(Conflict):

@@ -10,6 +10,7 @@ with its own events.
 from __future__ import annotations
 
 import json
+import sqlite3
 
 from gtcode.errors import NothingToUndo, UndoConflict
 from gtcode.store.db import Store, Txn
@@ -79,9 +80,26 @@ def _undo_txn(store: Store, txn_id: str) -> int:
         last.setdefault((ch["tbl"], ch["row_id"]), ch)
     for (table, row_id), ch in last.items():
         expected = json.loads(ch["new"]) if ch["new"] else None
-        if _current(store, table, row_id) != expected:
+        current = _current(store, table, row_id)
+        if current is not None and expected is not None:     # a change captured by hand may log some columns only
+            current = {c: current.get(c) for c in expected}
+        if current != expected:
             raise UndoConflict(f"a later command changed {table} row {row_id} after this one; undo that first")
     store.conn.execute("PRAGMA defer_foreign_keys = ON")
+    try:
+        _replay(store, changes)
+    except sqlite3.IntegrityError as exc:
+        raise UndoConflict(f"undoing would clash with what the project holds now ({exc}); "
+                           "nothing was changed") from None
+    # The full-text index is not a captured table: index the segments brought back (a deleted document's).
+    restored = [ch["row_id"] for ch in changes if ch["tbl"] == "segments" and ch["op"] == "delete"]
+    if restored:
+        store.conn.execute("INSERT INTO segment_fts(rowid, text) SELECT id, text FROM segment_texts "
+                           "WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(restored),))
+    return len(changes)
+
+
+def _replay(store: Store, changes) -> None:
     for ch in changes:
         table, row_id = ch["tbl"], ch["row_id"]
         if ch["op"] == "insert":
@@ -96,12 +114,39 @@ def _undo_txn(store: Store, txn_id: str) -> int:
         else:
             store.conn.execute(f"UPDATE {table} SET {', '.join(f'{chr(34)}{c}{chr(34)} = ?' for c in cols)} "
                                "WHERE rowid = ?", (*(old[c] for c in cols), row_id))
-    return len(changes)
+
+
+# Documents, turns and segments have no capture triggers: logging every import would store each text twice.
+# The few commands that change them and can be undone log those rows by hand, as the triggers would.
+
+def _row_json(store: Store, table: str, columns: list[str] | None = None) -> str:
+    cols = columns if columns is not None else _columns(store, table)
+    return "json_object('rowid', rowid, " + ", ".join(f"'{c}', \"{c}\"" for c in cols) + ")"
+
+
+def captured_delete(store: Store, txn: Txn, table: str, where: str, params=()) -> None:
+    """Log the rows `where` picks in `table` as deleted, whole, so undo can put them back; the caller deletes
+    them (directly or by cascade) right after."""
+    store.conn.execute(f"INSERT INTO changes (txn, tbl, row_id, op, old, new) SELECT ?, ?, rowid, 'delete', "
+                       f"{_row_json(store, table)}, NULL FROM {table} WHERE {where} ORDER BY rowid",
+                       (txn.id, table, *params))
+
+
+def captured_update(store: Store, txn: Txn, table: str, values: dict, where: str, params=()) -> int:
+    """Set `values` on the rows `where` picks, logging only those columns (before and after) for undo."""
+    rows = store.all(f"SELECT rowid, {_row_json(store, table, list(values))} FROM {table} WHERE {where} "
+                     "ORDER BY rowid", params)
+    store.conn.executemany("INSERT INTO changes (txn, tbl, row_id, op, old, new) VALUES (?, ?, ?, 'update', ?, ?)",
+                           [(txn.id, table, r[0], r[1], json.dumps({"rowid": r[0], **values})) for r in rows])
+    store.conn.execute(f"UPDATE {table} SET {', '.join(f'{chr(34)}{c}{chr(34)} = ?' for c in values)} "
+                       "WHERE rowid IN (SELECT value FROM json_each(?))",
+                       (*values.values(), json.dumps([r[0] for r in rows])))
+    return len(rows)
 
 
 #: Commands that change documents, whose rows are not captured for undo (their text would be stored twice).
 NOT_UNDOABLE = ("project.init", "document.import", "document.replace", "document.link", "document.redact",
-                "text.redact")
+                "text.redact", "document.purge")
 
 
 def undo(store: Store, txn: Txn, steps: int = 1) -> list[dict]:

@@ -12,7 +12,7 @@ from gtcode.cli._app import App, open_project
 from gtcode.cli.options import Json
 from gtcode.cli.output import err, out_console, print_json, table
 
-cases_app = App(help="Cases (participants) and their attributes: role, site, age band…")
+cases_app = App(help="Cases (participants) and their attributes: role, site, age band…; rename or delete them.")
 
 
 def register(app: App) -> None:
@@ -66,6 +66,36 @@ def cases_link(
     with open_project() as project:
         project.docs.link(document, case)
     err(f"{document} → {case or '(no case)'}")
+
+
+@cases_app.command("rename")
+def cases_rename(
+    case: Annotated[str, typer.Argument(help="The case, e.g. P01.")],
+    new_name: Annotated[str, typer.Argument(help="Its new name (not another case's: cases are not merged).")],
+) -> None:
+    """Rename a case; its documents and attributes stay with it (undo renames it back).
+
+    Example: gtcode cases rename P1 P01
+    """
+    with open_project() as project:
+        done = project.cases.rename(case, new_name)
+    err(f"Renamed case {done.before} to {done.after}" if done.changed else f"Case {done.after}: no change")
+
+
+@cases_app.command("delete")
+def cases_delete(
+    case: Annotated[str, typer.Argument(help="The case, e.g. P01.")],
+    force: Annotated[bool, typer.Option("--force", help="Unlink its documents (they stay) and delete it.")] = False,
+) -> None:
+    """Delete a case and its attributes; refuses, listing them, while documents are linked to it unless --force
+    (undo restores it and the links).
+
+    Example: gtcode cases delete P99 --force
+    """
+    with open_project() as project:
+        done = project.cases.delete(case, force)
+    err(f"Deleted case {done.case}" + (f", unlinking {', '.join(done.unlinked)}" if done.unlinked else "")
+        + "; 'gtcode undo' restores it")
 
 
 @cases_app.command("list")

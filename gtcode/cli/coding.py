@@ -14,6 +14,8 @@ from gtcode.cli.render import render_hits
 from gtcode.errors import InputError
 
 PANEL = "Open coding"
+Nth = Annotated[Optional[int], typer.Option(min=1, help="When the quoted words occur more than once: "
+                                                        "take the N-th (1 = first).")]
 
 
 def register(app: App) -> None:
@@ -25,16 +27,18 @@ def register(app: App) -> None:
 def code(
     targets: Annotated[Optional[list[str]], typer.Argument(help="ADDRESS… CODE…: addresses like D3:17, D3:17-21, "
                                                            "P01:4,9, then code names or paths.")] = None,
-    quote: Annotated[Optional[str], typer.Option(help="Code just these exact words inside the segment.")] = None,
+    quote: Annotated[Optional[str], typer.Option(help="Code just these exact words inside the segment or range; "
+                                                 "across turns, include the speaker label.")] = None,
+    nth: Nth = None,
     search: Annotated[Optional[str], typer.Option(help="Code every hit of this search instead of addresses.")] = None,
     where: Where = None,
     speaker: Annotated[Optional[str], typer.Option(help="With --search: participant, interviewer or a label.")] = None,
     create: Annotated[bool, typer.Option("--create", help="Create codes that do not exist yet.")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="With --search: do not ask before coding.")] = False,
 ) -> None:
-    """Apply codes to segments, a quote inside one, or every search hit.
+    """Apply codes to segments, a quote inside them, or every search hit.
 
-    Example: gtcode code D3:17-19 "Feeling judged"   ·   gtcode code D3:17 "Feeling judged" --quote "collecting evidence"
+    Example: gtcode code D3:17-19 "Feeling judged"   ·   gtcode code D3:17-18 "Feeling judged" --quote "evidence. I hated"
     """
     targets = targets or []
     with open_project() as project:
@@ -47,7 +51,7 @@ def code(
             names = targets[len(addresses):]
             if not addresses or not names or any(is_address(n) for n in names):
                 raise InputError("expected ADDRESS… CODE…, e.g. gtcode code D3:17-19 \"Feeling judged\"")
-            result = project.coding.apply(addresses, names, quote=quote, create=create)
+            result = project.coding.apply(addresses, names, quote=quote, nth=nth, create=create)
     err(f"Coded: {result['added']} new, {result['merged']} merged with overlapping codings, "
         f"{result['already']} already coded.")
 
@@ -70,6 +74,7 @@ def _code_hits(project, search: str, codes: list[str], *, where, speaker, create
 def uncode(
     targets: Annotated[list[str], typer.Argument(help="ADDRESS… CODE…")],
     quote: Annotated[Optional[str], typer.Option(help="Remove the code from just these words.")] = None,
+    nth: Nth = None,
     all_coders: Annotated[bool, typer.Option("--all-coders", help="Also remove other coders' codings.")] = False,
 ) -> None:
     """Remove codes from segments or a quote; codings that only partly overlap are trimmed.
@@ -81,19 +86,20 @@ def uncode(
     if not addresses or not names:
         raise InputError("expected ADDRESS… CODE…, e.g. gtcode uncode D3:18 \"Feeling judged\"")
     with open_project() as project:
-        n = project.coding.remove(addresses, names, quote=quote, all_coders=all_coders)
+        n = project.coding.remove(addresses, names, quote=quote, nth=nth, all_coders=all_coders)
     err(f"Removed or trimmed {n} coding(s)." if n else "Nothing to remove: those segments do not carry that code.")
 
 
 def invivo(
-    address: Annotated[str, typer.Argument(help="One segment, e.g. D3:17.")],
+    address: Annotated[str, typer.Argument(help="One segment or a contiguous range, e.g. D3:17 or D3:17-18.")],
     words: Annotated[str, typer.Argument(help="The participant's own words, exactly as in the segment.")],
     parent: Annotated[Optional[str], typer.Option(help="Put the new code under this parent.")] = None,
+    nth: Nth = None,
 ) -> None:
     """Create a code named by the participant's own words and code exactly those words.
 
     Example: gtcode invivo D2:31 "collecting evidence"
     """
     with open_project() as project:
-        c = project.coding.invivo(address, words, parent)
+        c = project.coding.invivo(address, words, parent, nth=nth)
     err(f"In vivo code {c.path!r} applied to {address}")

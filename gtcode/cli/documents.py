@@ -12,7 +12,7 @@ from gtcode.cli.options import Json, Where
 from gtcode.cli.output import err, fmt_time, out_console, print_json, progress, table
 from gtcode.cli.render import render_import_report, render_loss_report
 
-docs_app = App(help="Documents: list them, read them segment by segment.")
+docs_app = App(help="Documents: list them, read them segment by segment, rename or delete them.")
 
 
 def register(app: App) -> None:
@@ -119,6 +119,42 @@ def docs_show(
             sys.stdout.write(f"{s.address}\t{s.speaker or ''}\t{fmt_time(s.time_start)}\t{s.text}\n")
     else:
         _render_segments(doc, segs)
+
+
+@docs_app.command("rename")
+def docs_rename(
+    document: Annotated[str, typer.Argument(help="D3, 3 or the document's name.")],
+    new_name: Annotated[str, typer.Argument(help="Its new name (no other document may have it).")],
+) -> None:
+    """Rename a document; codings, memos and its case stay with it (undo renames it back).
+
+    Example: gtcode docs rename D3 P03_followup
+    """
+    with open_project() as project:
+        done = project.docs.rename(document, new_name)
+    err(f"Renamed {done.label} {done.before!r} to {done.after!r}" if done.changed
+        else f"{done.label} is already named {done.after!r}")
+
+
+@docs_app.command("delete")
+def docs_delete(
+    document: Annotated[str, typer.Argument(help="D3, 3 or the document's name.")],
+    force: Annotated[bool, typer.Option("--force", help="Also delete the codings, memo links, relation evidence "
+                                        "and property placements anchored to it.")] = False,
+    purge: Annotated[bool, typer.Option("--purge", help="Keep no copy of the text, not even for undo (a "
+                                        "participant withdrew); cannot be undone.")] = False,
+) -> None:
+    """Delete a document; refuses, listing them, while anything is anchored to it unless --force (undo restores
+    it all, so its text stays in the project's undo history, unless --purge).
+
+    Example: gtcode docs delete D3 --force
+    """
+    with open_project() as project:
+        done = project.docs.delete(document, force, purge)
+    items = sum(done.dropped.values())
+    err(f"{'Purged' if purge else 'Deleted'} {done.label} {done.name!r}"
+        + (f" with {items} anchored item(s)" if items else "")
+        + ("; no copy of its text is kept" if purge else "; 'gtcode undo' restores it"))
 
 
 def _render_segments(doc, segments) -> None:

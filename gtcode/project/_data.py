@@ -10,7 +10,8 @@ from gtcode.project._base import Namespace
 
 
 class Docs(Namespace):
-    """Documents (`gtcode import`, `gtcode docs …`): import, list, read segment by segment, link to a case."""
+    """Documents (`gtcode import`, `gtcode docs …`): import, list, read segment by segment, link to a case,
+    rename, delete."""
 
     def import_paths(self, paths, *, case: str | None = None, interviewer=None, speaker_pattern: str | None = None,
                      replace: bool = False, force: bool = False, text_column: str | None = None,
@@ -83,9 +84,35 @@ class Docs(Namespace):
         with self._transaction() as txn:
             link_document(self._store, txn, doc.id, doc.uuid, doc.name, case)
 
+    def rename(self, ref, new_name: str):
+        """Give a document another name (unique); everything attached to it stays. Returns a `Renamed`."""
+        from gtcode.documents import rename_document
+
+        with self._transaction() as txn:
+            return rename_document(self._store, txn, self.get(ref), new_name)
+
+    def dependents(self, ref) -> list:
+        """What deleting the document would take with it: codings, memo links, evidence, placements."""
+        from gtcode.documents import document_dependents
+
+        return document_dependents(self._store, self.get(ref).id)
+
+    def delete(self, ref, force: bool = False, purge: bool = False):
+        """Delete a document with its turns and segments; refuses (DocumentInUse, with the list) while anything
+        is anchored to it, unless `force`, which deletes those too. Undoable, unless `purge`, which keeps no
+        copy of the text (a participant who withdrew)."""
+        from gtcode.documents import delete_document
+        from gtcode.redact import compact
+
+        with self._transaction() as txn:
+            done = delete_document(self._store, txn, self.get(ref), force, purge)
+        if purge:
+            compact(self._store)   # VACUUM after the commit: no old page or WAL frame keeps the text
+        return done
+
 
 class Cases(Namespace):
-    """Cases (participants) and their attributes (`gtcode cases …`)."""
+    """Cases (participants) and their attributes (`gtcode cases …`): import, set, rename, delete."""
 
     legacy_call = ("cases()", "cases.list()")
 
@@ -118,3 +145,18 @@ class Cases(Namespace):
         column, rows = read_case_table(Path(path), id_column)
         with self._transaction() as txn:
             return import_case_rows(self._store, txn, column, rows)
+
+    def rename(self, name: str, new_name: str):
+        """Give a case another name (not one another case has: that would merge them). Returns a `Renamed`."""
+        from gtcode.cases import rename_case
+
+        with self._transaction() as txn:
+            return rename_case(self._store, txn, self.get(name), new_name)
+
+    def delete(self, name: str, force: bool = False):
+        """Delete a case and its attribute values; refuses (CaseInUse, with the list) while documents are linked
+        to it, unless `force`, which unlinks them (the documents stay). Undoable."""
+        from gtcode.cases import delete_case
+
+        with self._transaction() as txn:
+            return delete_case(self._store, txn, self.get(name), force)

@@ -96,11 +96,13 @@ class Codes(Namespace):
 class Coding(Namespace):
     """Applying codes to words (`gtcode code`, `uncode`, `invivo`) and reading them back as passages."""
 
-    def apply(self, addresses, codes, *, quote: str | None = None, create: bool = False) -> dict:
-        """Code segments (`D3:17`, `D3:17-21`, `D3:4,9`) or, with `quote`, exact words in one segment."""
+    def apply(self, addresses, codes, *, quote: str | None = None, nth: int | None = None,
+              create: bool = False) -> dict:
+        """Code segments (`D3:17`, `D3:17-21`, `D3:4,9`) or, with `quote`, exact words in one segment or range,
+        across segments and turns; `nth` (1-based) picks one when the words occur more than once."""
         from gtcode.coding import code_spans, spans_for_addresses
 
-        spans = spans_for_addresses(self._store, as_list(addresses), quote)
+        spans = spans_for_addresses(self._store, as_list(addresses), quote, nth)
         with self._transaction() as txn:
             return code_spans(self._store, txn, as_list(codes), spans, create=create)
 
@@ -118,20 +120,21 @@ class Coding(Namespace):
         hits, _ = self._project.analysis.search(query, where=where, speaker=speaker, limit=None)
         return hits, [Span(h.document_id, h.start, h.end, h.address) for h in hits]
 
-    def remove(self, addresses, codes, *, quote: str | None = None, all_coders: bool = False) -> int:
-        """Take codes off segments or a quote; codings that only partly overlap are trimmed."""
+    def remove(self, addresses, codes, *, quote: str | None = None, nth: int | None = None,
+               all_coders: bool = False) -> int:
+        """Take codes off segments or a quote (`nth` as in `apply`); codings that only partly overlap are trimmed."""
         from gtcode.coding import spans_for_addresses, uncode_spans
 
-        spans = spans_for_addresses(self._store, as_list(addresses), quote)
+        spans = spans_for_addresses(self._store, as_list(addresses), quote, nth)
         with self._transaction() as txn:
             return uncode_spans(self._store, txn, as_list(codes), spans, all_coders)
 
-    def invivo(self, address: str, quote: str, parent: str | None = None):
-        """Create a code named by the participant's own words and code exactly those words."""
+    def invivo(self, address: str, quote: str, parent: str | None = None, *, nth: int | None = None):
+        """Create a code named by the participant's own words and code exactly those words (`nth` as in `apply`)."""
         from gtcode.coding import code_invivo
 
         with self._transaction() as txn:
-            return code_invivo(self._store, txn, address, quote, parent)
+            return code_invivo(self._store, txn, address, quote, parent, nth)
 
     def passages(self, codes=None, *, where=None, include_pending: bool = False, context: int = 0,
                  children: bool = True, speaker: str | None = None):

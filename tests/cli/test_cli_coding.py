@@ -38,7 +38,7 @@ def test_cli_code_tree_show_log_undo(coded):
     (["codes", "add", "Barriers"], "already exists"),
     (["codes", "merge", "Barriers", "Facilitators"], "SOURCE… INTO TARGET"),
     (["codes", "describe", "Barriers", "--color", "red"], "#RRGGBB"),
-    (["invivo", "D1:2-3", "collecting"], "single segment"),
+    (["invivo", "D1:2,4", "collecting"], "one segment or a contiguous range"),
 ])
 def test_cli_bad_input_is_one_line_and_changes_nothing(coded, args, message):
     before = coding_rows(coded)
