@@ -84,7 +84,8 @@ def _strings(value):
 def check(store: Store, pseudonymiser: Pseudonymiser | None = None) -> list[Hit]:
     """Everything stored that the key's names or the detectors still find: documents, memos, codes, cases, the log."""
     pz = pseudonymiser or Pseudonymiser()
-    return [*_check_documents(store, pz), *_check_free_text(store, pz), *_check_events(store, pz)]
+    return [*_check_documents(store, pz), *_check_free_text(store, pz), *_check_deleted(store, pz),
+            *_check_events(store, pz)]
 
 
 def _check_documents(store: Store, pz: Pseudonymiser) -> list[Hit]:
@@ -124,6 +125,54 @@ def _check_free_text(store: Store, pz: Pseudonymiser) -> list[Hit]:
                 for f in pz.find(value) if isinstance(value, str) else ():
                     hits.append(Hit(f"{row['label']} {col}", KINDS[f.kind], f.text, _context(value, f)))
     return hits
+
+
+#: what a deleted document leaves in the undo history (`docs delete` logs its rows so undo can restore them)
+_DELETED_TEXT = {"documents": ("name", "text", "source_path"), "turns": ("speaker",)}
+
+
+def _deleted_rows(store: Store):
+    marks = ",".join("?" * len(_DELETED_TEXT))
+    return store.all(f"SELECT id, tbl, old FROM changes WHERE tbl IN ({marks}) AND old IS NOT NULL",
+                     tuple(_DELETED_TEXT))
+
+
+def _check_deleted(store: Store, pz: Pseudonymiser) -> list[Hit]:
+    """Deleted documents kept for undo: their text is in the project file too."""
+    hits: list[Hit] = []
+    for r in _deleted_rows(store):
+        row = json.loads(r["old"])
+        for col in _DELETED_TEXT[r["tbl"]]:
+            value = row.get(col)
+            for f in pz.find(value) if isinstance(value, str) else ():
+                doc = row["id"] if r["tbl"] == "documents" else row.get("document_id")
+                hits.append(Hit(f"deleted D{doc} (kept for undo) {col}",
+                                KINDS[f.kind], f.text, _context(value, f)))
+    return hits
+
+
+def _scrub_deleted(store: Store, pz: Pseudonymiser, maps: dict) -> None:
+    """Pseudonymise deleted documents kept for undo, as if they were still here: their text, name and speakers,
+    with an OffsetMap each (added to `maps`), so undo would bring back the pseudonymised document whole."""
+    rows = _deleted_rows(store)
+    live = {r[0] for r in store.all("SELECT id FROM documents")}
+    for r in (r for r in rows if r["tbl"] == "documents"):
+        row = json.loads(r["old"])
+        red = pz.apply(row.get("text") or "")
+        if red.changed:
+            if row["id"] not in live:   # its number taken by a later import: that undo is refused anyway
+                maps[row["id"]] = red.offsets
+            row["text"], row["text_hash"] = red.text, content_hash(red.text)
+            row["word_count"] = count_words(red.text)
+        row["name"], row["source_path"] = pz.replace(row.get("name")), pz.replace(row.get("source_path"))
+        store.conn.execute("UPDATE changes SET old = ? WHERE id = ?", (json.dumps(row), r["id"]))
+    for r in (r for r in rows if r["tbl"] == "turns"):
+        row = json.loads(r["old"])
+        row["speaker"] = pz.replace(row.get("speaker"))
+        m = maps.get(row.get("document_id"))
+        if m is not None and row.get("body_start") is not None:
+            row["body_start"] = m.start(row["body_start"])
+        store.conn.execute("UPDATE changes SET old = ? WHERE id = ?", (json.dumps(row), r["id"]))
 
 
 def _check_events(store: Store, pz: Pseudonymiser) -> list[Hit]:
@@ -274,6 +323,7 @@ def apply(store: Store, txn: Txn, pseudonymiser: Pseudonymiser) -> ApplyReport:
         with _uncaptured(store, txn):
             maps, by_uuid = _redact_documents(store, txn, pz, report)
             texts = _redact_free_text(store, txn, pz, report)
+            _scrub_deleted(store, pz, maps)   # before the offsets below are moved with these maps too
             _scrub_changes(store, pz, maps, by_uuid, texts)
             if maps:
                 store.conn.execute("INSERT INTO segment_fts(segment_fts) VALUES ('rebuild')")

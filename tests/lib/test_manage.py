@@ -213,3 +213,26 @@ def test_undoing_a_case_rename_is_refused_when_another_coder_took_the_old_name(s
     with pytest.raises(UndoConflict, match="clash with what the project holds now"):
         study.history.undo()
     assert dump(study) == before
+
+
+def test_redaction_reaches_a_deleted_document_kept_for_undo(study, tmp_path):
+    (tmp_path / "key.csv").write_text("real,pseudonym\nBravo,Kilo\nANNA,Jo\n", encoding="utf-8")
+    study.docs.delete("D1", force=True)
+    found = [h for h in study.redact.check(tmp_path / "key.csv", detectors=False) if h.place.startswith("deleted")]
+    assert {(h.place, h.text) for h in found} == {("deleted D1 (kept for undo) text", "Bravo"),
+                                                  ("deleted D1 (kept for undo) text", "ANNA"),
+                                                  ("deleted D1 (kept for undo) speaker", "ANNA"),
+                                                  ("deleted D1 (kept for undo) name", "anna"),
+                                                  ("deleted D1 (kept for undo) source_path", "anna")}
+    study.coder = "data manager"                                              # their redaction, not the deleter's
+    study.redact.apply(tmp_path / "key.csv", detectors=False)
+    study.coder = "tester"
+    assert not [h for h in study.redact.check(tmp_path / "key.csv", detectors=False) if h.fixable]
+    assert b"Bravo" not in study.path.read_bytes()
+    study.history.undo()                                     # the deleter's undo: it comes back pseudonymised, whole
+    text = study.docs.text("D1")
+    assert "Kilo sentence two" in text and "Bravo" not in text
+    assert [t["speaker"] for t in study.docs.turns("D1")] == ["MEL", "JO", "MEL", "JO"]     # case kept, as in text
+    for seg in study.docs.segments("D1"):                                       # offsets moved with the words
+        assert seg.text == text[seg.start:seg.end] and seg.text.strip() == seg.text
+    assert [s.text for s in study.docs.segments("D1")][2] == "Kilo sentence two."
