@@ -33,7 +33,7 @@ from gtcode.project._data import Cases, Docs
 from gtcode.project._legacy import LegacyNames
 from gtcode.project._open_coding import Codebook, Codes, Coding, Review
 from gtcode.project._theory import Analysis, History, Memos, Model, Redact, Team
-from gtcode.store.db import Store, new_uuid, now
+from gtcode.store.db import Store
 from gtcode.store.schema import DB_FILENAME
 
 __all__ = ["Project"]
@@ -118,11 +118,7 @@ class Project(LegacyNames):
         store = Store.create(path)
         project = cls(store, coder, command)
         with project.transaction() as txn:
-            uuid = new_uuid()
-            title = name or folder.resolve().name or "gtcode project"
-            store.conn.execute("INSERT INTO project (id, uuid, name, created_at, created_by) VALUES (1, ?, ?, ?, ?)",
-                               (uuid, title, now(), project.coder))
-            txn.record("project.init", f"created project {title!r}", uuid, name=title)
+            store.name_project(txn, name or folder.resolve().name or "gtcode project")
         return project
 
     @classmethod
@@ -136,7 +132,7 @@ class Project(LegacyNames):
 
     @property
     def name(self) -> str:
-        return self.store.scalar("SELECT name FROM project WHERE id = 1") or self.path.parent.name
+        return self.store.project_name() or self.path.parent.name
 
     def close(self) -> None:
         self.store.close()

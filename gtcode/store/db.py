@@ -131,6 +131,17 @@ class Store:
         row = self.conn.execute(sql, params).fetchone()
         return None if row is None else row[0]
 
+    def project_name(self) -> str | None:
+        """The name given at `init` (the `project` table's one row)."""
+        return self.scalar("SELECT name FROM project WHERE id = 1")
+
+    def name_project(self, txn: "Txn", name: str) -> None:
+        """Write the project's one row at `init`, with an event."""
+        uuid = new_uuid()
+        self.conn.execute("INSERT INTO project (id, uuid, name, created_at, created_by) VALUES (1, ?, ?, ?, ?)",
+                          (uuid, name, now(), txn.coder))
+        txn.record("project.init", f"created project {name!r}", uuid, name=name)
+
     def data_version(self) -> int:
         """Changes when another connection commits: how a long-running screen knows to refresh."""
         return self.conn.execute("PRAGMA data_version").fetchone()[0]
