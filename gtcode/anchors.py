@@ -60,7 +60,6 @@ class Anchor(Record):
     what: str        # the code, memo, relation or property it belongs to
     words: str
 
-
     def describe(self, doc_id: int, where: str | None = None) -> str:
         """One line: kind, whose, where (`where`, e.g. the segments' address, or the offsets), a few words."""
         words = " ".join(self.words.split())
@@ -165,7 +164,8 @@ class Plan:
         listed = "; ".join(a.describe(self.doc_id) for a in self.broken[:20])
         more = f"; and {len(self.broken) - 20} more" if len(self.broken) > 20 else ""
         return (f"{what} would change the words of {len(self.broken)} anchored item(s): {listed}{more}. "
-                "Nothing was changed; add --force to drop them (undo brings them back)")
+                "Nothing was changed; add --force to drop them (this cannot be undone; 'gtcode model check' "
+                "then names every relation and property that lost evidence)")
 
 
 def map_spans(blocks: list[tuple[int, int, int]], spans: list[tuple[int, int]]) -> list[tuple[int, int] | None]:
