@@ -164,8 +164,8 @@ class Plan:
         listed = "; ".join(a.describe(self.doc_id) for a in self.broken[:20])
         more = f"; and {len(self.broken) - 20} more" if len(self.broken) > 20 else ""
         return (f"{what} would change the words of {len(self.broken)} anchored item(s): {listed}{more}. "
-                "Nothing was changed; add --force to drop them (this cannot be undone; 'gtcode model check' "
-                "then names every relation and property that lost evidence)")
+                "Nothing was changed; add --force to drop them ('gtcode undo' brings them back; 'gtcode model "
+                "check' names every relation and property that lost evidence)")
 
 
 def map_spans(blocks: list[tuple[int, int, int]], spans: list[tuple[int, int]]) -> list[tuple[int, int] | None]:

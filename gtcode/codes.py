@@ -47,7 +47,7 @@ class Code(Record):
 
 
 def all_codes(store: Store) -> list[Code]:
-    """Every code, in tree order (parents before children, siblings by name)."""
+    """Every code, in tree order (parents before children; siblings by position, then by name)."""
     rows = store.all("SELECT c.*, k.name AS coder FROM codes c JOIN coders k ON k.id = c.created_by")
     by_id = {r["id"]: r for r in rows}
     children: dict[int | None, list] = {}
@@ -56,7 +56,8 @@ def all_codes(store: Store) -> list[Code]:
     out: list[Code] = []
 
     def walk(parent_id, prefix):
-        for r in sorted(children.get(parent_id, []), key=lambda r: r["name"].casefold()):
+        for r in sorted(children.get(parent_id, []),
+                        key=lambda r: (r["position"] is None, r["position"] or 0, r["name"].casefold())):
             path = f"{prefix}{r['name']}"
             out.append(Code(r["id"], r["uuid"], r["name"], path, r["parent_id"], r["description"], r["include"],
                             r["exclude"], r["example"], r["color"], bool(r["invivo"]), json.loads(r["patterns"]),

@@ -68,15 +68,24 @@ def resolve_document(store: Store, ref: str | int) -> DocumentInfo:
     return DocumentInfo(**dict(row))
 
 
+def participant_speech(t: str = "t") -> str:
+    """SQL condition on the turns alias `t`: a participant's own words. Not an interviewer's or an 'other'
+    voice's (captioner, third person), not front matter or quoted material; an unlabelled turn counts only in
+    a document where nobody is labelled (one unknown speaker)."""
+    return (f"{t}.role = 'participant' AND {t}.kind = 'speech' AND ({t}.speaker IS NOT NULL OR NOT EXISTS "
+            f"(SELECT 1 FROM turns u WHERE u.document_id = {t}.document_id AND u.speaker IS NOT NULL))")
+
+
 def document_text(store: Store, doc_id: int) -> str:
     """The canonical text of a document: every offset in the project points into it."""
     return store.scalar("SELECT text FROM documents WHERE id = ?", (doc_id,))
 
 
 def document_turns(store: Store, doc_id: int) -> list[dict]:
-    """Speaker turns in order: who speaks, interviewer or not, where the turn and its speech start, times."""
+    """Speaker turns in order: who speaks, their role, the kind of turn (speech, front matter, quoted), where the
+    turn and its speech start, times."""
     return [dict(r) for r in store.all(
-        "SELECT ordinal, speaker, is_interviewer, start_char, body_start, end_char, time_start, time_end "
+        "SELECT ordinal, speaker, role, kind, is_interviewer, start_char, body_start, end_char, time_start, time_end "
         "FROM turns WHERE document_id = ? ORDER BY ordinal", (doc_id,))]
 
 
@@ -242,6 +251,9 @@ def delete_document(store: Store, txn: Txn, doc: DocumentInfo, force: bool = Fal
         store.conn.execute("DELETE FROM documents WHERE id = ?", (doc.id,))   # turns, segments and index follow
         if purge:   # the search index keeps deleted words in its own pages until it is rebuilt
             store.conn.execute("INSERT INTO segment_fts(segment_fts) VALUES ('rebuild')")
+            # Earlier versions kept for undo (a replace or an edit logs the text it overwrote) go too.
+            store.conn.execute("DELETE FROM changes WHERE (tbl = 'documents' AND row_id = ?) OR (tbl = 'turns' "
+                               "AND json_extract(coalesce(old, new), '$.document_id') = ?)", (doc.id, doc.id))
     finally:
         store.conn.execute(f"PRAGMA secure_delete = {int(secure)}")
     dropped: dict[str, int] = {}

@@ -29,11 +29,12 @@ def find_editor() -> list[str]:
                        "TEXT or --body - (standard input)")
 
 
-def edit(initial: str, suffix: str = ".md") -> str:
-    """Open the editor on `initial`; returns the saved text without <!-- comments -->."""
+def edit(initial: str, suffix: str = ".md", *, name: str = "memo", comments: bool = True) -> str:
+    """Open the editor on `initial` (a temporary file `name``suffix`); returns the saved text, without
+    <!-- comments --> when `comments` (the guidance gtcode put there)."""
     command = find_editor()
     with tempfile.TemporaryDirectory(prefix="gtcode-") as tmp:
-        path = Path(tmp) / f"memo{suffix}"
+        path = Path(tmp) / f"{name}{suffix}"
         path.write_text(initial, encoding="utf-8")
         try:
             done = subprocess.run([*command, str(path)])
@@ -42,7 +43,8 @@ def edit(initial: str, suffix: str = ".md") -> str:
                                "set $EDITOR or pass --body") from None
         if done.returncode != 0:
             raise EditorFailed(f"the editor {command[0]!r} exited with status {done.returncode}; nothing was saved")
-        return _COMMENT.sub("", path.read_text(encoding="utf-8"))
+        saved = path.read_text(encoding="utf-8")
+        return _COMMENT.sub("", saved) if comments else saved
 
 
 def split_title(text: str, default_title: str | None) -> tuple[str | None, str]:

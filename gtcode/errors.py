@@ -2,7 +2,7 @@
 
     GtcodeError                    a problem the user can fix                     exit 1
     ├── ProjectError               the project file itself                        exit 2
-    │   (ProjectNotFound, NotAProject, ProjectExists, SchemaTooNew)
+    │   (ProjectNotFound, NotAProject, ProjectExists, SchemaTooNew, ProjectDamaged)
     ├── SetupError                 this machine's set-up                          exit 2
     │   (NlpModelMissing, ConfigError)
     ├── ProjectBusy                another process holds the project              exit 75
@@ -52,6 +52,10 @@ class ProjectExists(ProjectError):
 
 class SchemaTooNew(ProjectError):
     """The project was written by a newer gtcode; opening it could damage it."""
+
+
+class ProjectDamaged(ProjectError):
+    """SQLite found the project file malformed: nothing is written to it; restore a backup (`gtcode doctor`)."""
 
 
 # --- this machine ------------------------------------------------------------------------------------------
@@ -143,6 +147,10 @@ class NoTurns(Invalid):
     """A transcript in which no speaker turn could be found."""
 
 
+class FileTooLarge(Invalid):
+    """A file past one of the readers' size limits (bytes, pages, zip entries, a CSV cell); it is refused whole."""
+
+
 class AmbiguousQuote(Invalid):
     """The quoted words occur more than once in the segments named; `--nth` picks one (`occurrences` lists them)."""
 
@@ -199,6 +207,14 @@ class UnsafeExchangeFile(BadExchangeFile):
     """A .qdpx refused for safety: path traversal, zip bomb, DOCTYPE (XXE, billion laughs)."""
 
 
+class UnsafeFile(Invalid):
+    """An input refused for safety: a zip bomb, too many entries, or size or nesting past a configured limit."""
+
+
+class CannotWrite(Invalid):
+    """An output that cannot be written: a folder, a missing folder, no permission, a full disk."""
+
+
 # Conflict
 class DuplicateCode(Conflict):
     """A code of that name already exists under that parent."""
@@ -236,3 +252,11 @@ class NothingToUndo(Conflict):
 
 class UndoConflict(Conflict):
     """A later command changed the same rows; undoing out of order would lose work."""
+
+
+class AssistDisabled(Conflict):
+    """AI assistance is switched off (`gtcode ai off`) or locked for this project; nothing was run."""
+
+
+class LLMRefused(Invalid):
+    """A local language model may only be reached on this machine (loopback), or it did not answer usefully."""

@@ -85,6 +85,12 @@ def _undo_txn(store: Store, txn_id: str) -> int:
             current = {c: current.get(c) for c in expected}
         if current != expected:
             raise UndoConflict(f"a later command changed {table} row {row_id} after this one; undo that first")
+    _check_imported_documents(store, changes)
+    # The full-text index is not a captured table: take out the segments this command brought in.
+    added = [ch["row_id"] for ch in changes if ch["tbl"] == "segments" and ch["op"] == "insert"]
+    if added:
+        store.conn.execute("INSERT INTO segment_fts(segment_fts, rowid, text) SELECT 'delete', id, text "
+                           "FROM segment_texts WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(added),))
     store.conn.execute("PRAGMA defer_foreign_keys = ON")
     try:
         _replay(store, changes)
@@ -97,6 +103,23 @@ def _undo_txn(store: Store, txn_id: str) -> int:
         store.conn.execute("INSERT INTO segment_fts(rowid, text) SELECT id, text FROM segment_texts "
                            "WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(restored),))
     return len(changes)
+
+
+def _check_imported_documents(store: Store, changes) -> None:
+    """Undoing an import deletes the document: refused while anything anchors to it (listed)."""
+    from gtcode.anchors import document_anchors, document_links
+
+    for ch in changes:
+        if ch["tbl"] != "documents" or ch["op"] != "insert":
+            continue
+        found = document_anchors(store, ch["row_id"]) + document_links(store, ch["row_id"])
+        if found:
+            name = store.scalar("SELECT name FROM documents WHERE id = ?", (ch["row_id"],))
+            listed = "; ".join(a.describe(ch["row_id"]) for a in found[:10])
+            more = f"; and {len(found) - 10} more" if len(found) > 10 else ""
+            raise UndoConflict(f"cannot undo the import of D{ch['row_id']} {name!r}: {len(found)} item(s) are "
+                               f"anchored to it ({listed}{more}); remove them first, or `gtcode docs delete "
+                               f"D{ch['row_id']} --force`")
 
 
 def _replay(store: Store, changes) -> None:
@@ -117,7 +140,7 @@ def _replay(store: Store, changes) -> None:
 
 
 # Documents, turns and segments have no capture triggers: logging every import would store each text twice.
-# The few commands that change them and can be undone log those rows by hand, as the triggers would.
+# The commands that change them log those rows by hand, as the triggers would, keeping only what undo needs.
 
 def _row_json(store: Store, table: str, columns: list[str] | None = None) -> str:
     cols = columns if columns is not None else _columns(store, table)
@@ -130,6 +153,25 @@ def captured_delete(store: Store, txn: Txn, table: str, where: str, params=()) -
     store.conn.execute(f"INSERT INTO changes (txn, tbl, row_id, op, old, new) SELECT ?, ?, rowid, 'delete', "
                        f"{_row_json(store, table)}, NULL FROM {table} WHERE {where} ORDER BY rowid",
                        (txn.id, table, *params))
+
+
+def captured_insert(store: Store, txn: Txn, table: str, columns: list[str], where: str, params=()) -> None:
+    """Log the rows `where` picks in `table` as inserted by this command, so undo deletes them; only `columns`
+    are kept (enough to see that no later command changed them), never a document's text."""
+    store.conn.execute(f"INSERT INTO changes (txn, tbl, row_id, op, old, new) SELECT ?, ?, rowid, 'insert', NULL, "
+                       f"{_row_json(store, table, columns)} FROM {table} WHERE {where} ORDER BY rowid",
+                       (txn.id, table, *params))
+
+
+def captured_rewrite(store: Store, txn: Txn, table: str, row_id: int, update_sql: str, params=(),
+                     check: tuple[str, ...] = ()) -> None:
+    """Run `update_sql` on one row, logging the whole row as it was (so undo restores it exactly) and only the
+    `check` columns after (so a document's new text is not stored twice)."""
+    old = store.scalar(f"SELECT {_row_json(store, table)} FROM {table} WHERE rowid = ?", (row_id,))
+    store.conn.execute(update_sql, params)
+    new = store.scalar(f"SELECT {_row_json(store, table, list(check))} FROM {table} WHERE rowid = ?", (row_id,))
+    store.conn.execute("INSERT INTO changes (txn, tbl, row_id, op, old, new) VALUES (?, ?, ?, 'update', ?, ?)",
+                       (txn.id, table, row_id, old, new))
 
 
 def captured_update(store: Store, txn: Txn, table: str, values: dict, where: str, params=()) -> int:
@@ -145,8 +187,7 @@ def captured_update(store: Store, txn: Txn, table: str, values: dict, where: str
 
 
 #: Commands that change documents, whose rows are not captured for undo (their text would be stored twice).
-NOT_UNDOABLE = ("project.init", "document.import", "document.replace", "document.link", "document.redact",
-                "text.redact", "document.purge")
+NOT_UNDOABLE = ("project.init", "document.link", "document.redact", "text.redact", "document.purge")
 
 
 def undo(store: Store, txn: Txn, steps: int = 1) -> list[dict]:
@@ -159,8 +200,8 @@ def undo(store: Store, txn: Txn, steps: int = 1) -> list[dict]:
         blocked = store.scalar("SELECT count(*) FROM events WHERE txn = ? AND action IN "
                                f"({','.join('?' * len(NOT_UNDOABLE))})", (cmd["txn"], *NOT_UNDOABLE))
         if blocked or not store.scalar("SELECT count(*) FROM changes WHERE txn = ?", (cmd["txn"],)):
-            raise NothingToUndo(f"cannot undo {cmd['command']!r}: only changes to codes, codings and cases can be "
-                                "undone (imports, document links and redaction cannot)")
+            raise NothingToUndo(f"cannot undo {cmd['command']!r}: redaction, a purge, linking a document to "
+                                "a case and creating the project cannot be undone")
         n = _undo_txn(store, cmd["txn"])
         txn.record("undo", f"undid: {cmd['summary']}", None, txn=cmd["txn"], command=cmd["command"], rows=n)
         done.append({"command": cmd["command"], "summary": cmd["summary"], "rows": n})

@@ -345,3 +345,55 @@ def set_core(store: Store, txn: Txn, ref: str) -> Code:
 
 def core(store: Store) -> Code | None:
     return next((c for c in all_codes(store) if c.core), None)
+
+
+# --- how the model is counted, the same in `model show`, the diagram and the report ---------------------------
+
+def integrated_codes(store: Store, centre: Code | None = None) -> list[int]:
+    """Ids of the codes whose codings ground the core category: its own codes and sub-categories, and every
+    category the model joins to it by a chain of relations, with the codes under each. A core category is
+    rarely coded directly; it is grounded in what it integrates."""
+    tree = all_codes(store)
+    centre = centre or next((c for c in tree if c.core), None)
+    if centre is None:
+        return []
+    links: dict[int, set[int]] = {}
+    for a, b in store.all("SELECT source_id, target_id FROM relations"):
+        links.setdefault(a, set()).add(b)
+        links.setdefault(b, set()).add(a)
+    by_id = {c.id: c for c in tree}
+    seen, stack = set(), [centre.id]
+    while stack:
+        node = stack.pop()
+        if node not in seen and node in by_id:
+            seen.add(node)
+            stack.extend(links.get(node, ()))
+    ids = {c.id for head in seen for c in subtree(tree, by_id[head])}
+    return sorted(ids)
+
+
+def core_counts(store: Store, centre: Code | None = None, where_clause: str = "1", params=()) -> dict[str, int]:
+    """The core category's grounding rolled up over `integrated_codes`: confirmed codings (each once), documents,
+    cases, and how many categories it integrates. `where_clause` (on documents `d`) limits the documents."""
+    ids = integrated_codes(store, centre)
+    empty = {"codings": 0, "documents": 0, "cases": 0, "participants": 0, "categories": 0}
+    if not ids:
+        return empty
+    marks = ",".join("?" * len(ids))
+    row = store.one("SELECT count(*), count(DISTINCT g.document_id), count(DISTINCT d.case_id), "
+                    "count(DISTINCT coalesce(d.case_id, -d.id)) FROM codings g JOIN documents d ON d.id = g.document_id "
+                    f"WHERE g.status = 'confirmed' AND g.code_id IN ({marks}) AND {where_clause}", [*ids, *params])
+    cats = store.scalar(f"SELECT count(*) FROM codes WHERE kind = 'category' AND core = 0 AND id IN ({marks})", ids)
+    return {"codings": row[0], "documents": row[1], "cases": row[2], "participants": row[3], "categories": cats or 0}
+
+
+def evidence_phrase(passages: int, memos: int, participants: int | None = None) -> str:
+    """A relation's evidence as every output words it: '3 passages from 2 participants, 1 memo'."""
+    def n(k: int, word: str) -> str:
+        return f"{k} {word}{'s' * (k != 1)}"
+
+    if not passages:
+        return n(memos, "memo") if memos else "no evidence yet"
+    text = n(passages, "passage") + (f" from {n(participants, 'participant')}" if participants else "")
+    return text + (f", {n(memos, 'memo')}" if memos else "")
+    return text

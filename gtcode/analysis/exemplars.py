@@ -17,9 +17,12 @@ from gtcode.store.db import Store
 EXEMPLAR_WORDS = 25
 #: Longer exemplars are cut to this many words (with an ellipsis), so a table row stays readable.
 EXEMPLAR_MAX_WORDS = 60
+#: A passage shorter than this (an in-vivo code's own few words) is quoted with the rest of its segment.
+EXEMPLAR_MIN_WORDS = 8
 EXEMPLAR_RULE = (f"Exemplar: of the code's own confirmed passages spoken by a participant, the one closest to "
                  f"{EXEMPLAR_WORDS} words (earliest document and position on a tie), cut at "
-                 f"{EXEMPLAR_MAX_WORDS} words.")
+                 f"{EXEMPLAR_MAX_WORDS} words; a passage of fewer than {EXEMPLAR_MIN_WORDS} words (an in-vivo "
+                 "code's own words) is quoted with the rest of its segment.")
 
 
 @dataclass
@@ -43,19 +46,31 @@ def _ranked_exemplars(store: Store, code_ids: list[int] | None, where_clause: st
            "FROM codings g JOIN documents d ON d.id = g.document_id LEFT JOIN cases c ON c.id = d.case_id "
            f"WHERE g.status = 'confirmed' AND {where_clause} AND NOT EXISTS (SELECT 1 FROM turns t WHERE "
            "t.document_id = g.document_id AND t.start_char < g.end_char AND t.end_char > g.start_char AND "
-           "(t.is_interviewer = 1 OR t.speaker IS NULL))")
+           "(t.role <> 'participant' OR t.kind <> 'speech' OR t.speaker IS NULL))")
     args = list(params)
     if code_ids is not None:
         sql += f" AND g.code_id IN ({','.join('?' * len(code_ids))})"
         args.extend(code_ids)
     ranked = []
     for r in store.all(sql, args):
-        words = r["text"].split()
+        start, end, words = r["start_char"], r["end_char"], r["text"].split()
+        if len(words) < EXEMPLAR_MIN_WORDS:
+            start, end, words = _in_segment(store, r["document_id"], start, end, words)
         text = " ".join(words[:EXEMPLAR_MAX_WORDS]) + (" …" if len(words) > EXEMPLAR_MAX_WORDS else "")
         key = (abs(len(words) - EXEMPLAR_WORDS), r["document_id"], r["start_char"], r["id"])
-        ranked.append((key, Exemplar(r["id"], r["code_id"], r["document_id"], r["name"], r["case"],
-                                     r["start_char"], r["end_char"], text)))
+        ranked.append((key, Exemplar(r["id"], r["code_id"], r["document_id"], r["name"], r["case"], start, end,
+                                     text)))
     return [e for _, e in sorted(ranked, key=lambda pair: pair[0])]
+
+
+def _in_segment(store: Store, document_id: int, start: int, end: int, words: list[str]):
+    """A few coded words widened to the segment(s) they sit in: (start, end, words)."""
+    row = store.one("SELECT min(s.start_char), max(s.end_char), d.text FROM segments s JOIN documents d "
+                    "ON d.id = s.document_id WHERE s.document_id = ? AND s.start_char < ? AND s.end_char > ?",
+                    (document_id, end, start))
+    if row is None or row[0] is None:
+        return start, end, words
+    return row[0], row[1], row[2][row[0]:row[1]].split()
 
 
 def exemplar_per_code(store: Store, where_clause: str = "1", params=()) -> dict[int, Exemplar]:

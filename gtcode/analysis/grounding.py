@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from gtcode.codes import Code, all_codes, resolve_code, subtree
 from gtcode.errors import InputError
 from gtcode.memos import memos_about
-from gtcode.model import HELPS, HINDERS, PARADIGM, Relation, core, relations
+from gtcode.model import HELPS, HINDERS, PARADIGM, Relation, core, integrated_codes, relations
 from gtcode.store.db import Store
 from gtcode.records import Record
 
@@ -43,12 +43,19 @@ def model_view(store: Store, by: str | None = "role") -> dict:
     tree = all_codes(store)
     grounding = Grounding(store, tree, by)
     view: dict = {"core": grounded(store, centre, tree, by, grounding), "by": by,
-                  "roles": {r: [] for r in ROLES}}
+                  "roles": {r: [] for r in ROLES}, "elsewhere": []}
+    # The core is grounded in what it integrates, as in the diagram and the report (gtcode.model.core_counts).
+    members = integrated_codes(store, centre)
+    view["core"] |= _split(grounding.of_ids(members), by) | {
+        "direct": len(grounding.of(centre)),
+        "integrates": sum(1 for c in tree if c.id in set(members) and c.is_category and not c.core)}
     view["core"]["storylines"] = [{"id": m.id, "title": m.title, "review": m.review}
                                   for m in memos_about(store, centre.uuid) if m.type == "storyline"]
     for r in relations(store):
         role = relation_role(r, centre.path)
-        if role is None:
+        if role is None:    # between two other categories: shown too, after the core's own
+            view["elsewhere"].append({"source": r.source, "type": r.type, "label": r.label, "target": r.target,
+                                      "passages": r.passages, "participants": r.participants, "memos": r.memos})
             continue
         other = r.source if r.target == centre.path else r.target
         item = grounded(store, resolve_code(store, other, tree), tree, by, grounding)
@@ -74,20 +81,27 @@ class Grounding:
         self.tree = tree
 
     def of(self, code: Code) -> list[tuple[int | None, str]]:
-        return [row for c in subtree(self.tree, code) for row in self.rows.get(c.id, [])]
+        return self.of_ids(c.id for c in subtree(self.tree, code))
+
+    def of_ids(self, ids) -> list[tuple[int | None, str]]:
+        return [row for i in ids for row in self.rows.get(i, [])]
 
 
-def grounded(store: Store, code: Code, tree: list[Code], by: str | None, grounding: Grounding | None = None) -> dict:
-    """A code or category with its child codes and how many segments and participants ground it."""
-    rows = (grounding or Grounding(store, tree, by)).of(code)
+def _split(rows: list[tuple[int | None, str]], by: str | None) -> dict:
+    """Segments and participants of `rows`, overall and by the attribute's value."""
     split: dict[str, dict[str, int]] = {}
     if by:
         for value in sorted({v for _, v in rows}):
             chosen = [case for case, v in rows if v == value]
             split[value] = {"segments": len(chosen), "participants": len({c for c in chosen if c is not None})}
+    return {"segments": len(rows), "participants": len({c for c, _ in rows if c is not None}), "split": split}
+
+
+def grounded(store: Store, code: Code, tree: list[Code], by: str | None, grounding: Grounding | None = None) -> dict:
+    """A code or category with its child codes and how many segments and participants ground it."""
+    rows = (grounding or Grounding(store, tree, by)).of(code)
     return {"path": code.path, "name": code.name, "kind": code.kind,
-            "codes": [c.path for c in tree if c.parent_id == code.id],
-            "segments": len(rows), "participants": len({c for c, _ in rows if c is not None}), "split": split}
+            "codes": [c.path for c in tree if c.parent_id == code.id]} | _split(rows, by)
 
 
 @dataclass
@@ -161,7 +175,14 @@ def check(store: Store, min_evidence: int = 2) -> list[Problem]:
             if c.path not in seen:
                 problems.append(Problem("not reached from the core", c.path,
                                         f"no chain of relations links it to {centre.path!r}"))
-    return problems
+    rank = {k: i for i, k in enumerate(SEVERITY)}
+    return sorted(problems, key=lambda p: rank.get(p.kind, len(rank)))   # stable: what matters most first
+
+
+#: Problem kinds, most serious first: a model without a core or with lost or missing evidence before the
+#: unfinished work that every model in progress has (categories without properties, codes not yet grouped).
+SEVERITY = ("no core category", "lost evidence", "ungrounded relation", "not reached from the core",
+            "unrelated category", "thin relation", "no properties", "code in no category")
 
 
 def category_view(store: Store, name: str, by: str | None = "role") -> dict:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from gtcode.store.db import Store
 
-_WHO = ("CASE WHEN {t}speaker IS NULL THEN 'unattributed' WHEN {t}is_interviewer THEN 'interviewer' "
-        "ELSE 'participant' END AS who")
+_WHO = ("CASE WHEN {t}kind = 'front' THEN 'front matter' WHEN {t}kind = 'quoted' THEN 'quoted' "
+        "WHEN {t}speaker IS NULL THEN 'unattributed' ELSE {t}role END AS who")
 
 
 def project_stats(store: Store) -> dict:

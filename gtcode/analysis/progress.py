@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gtcode.codes import all_codes
-from gtcode.documents import SegmentIndex
+from gtcode.documents import SegmentIndex, participant_speech
 from gtcode.store.db import Store
 
 #: Colours for codes that have none of their own (no codebook colour): distinct, readable on dark and light.
@@ -68,8 +68,7 @@ class Progress:
 def _participant_sql(doc_filter: str) -> str:
     """Participant segments (see module docstring), with their document, ordinal and span."""
     return ("SELECT s.document_id, s.ordinal, s.start_char, s.end_char FROM segments s JOIN turns t ON t.id = s.turn_id"
-            f" WHERE {doc_filter} AND t.is_interviewer = 0 AND (t.speaker IS NOT NULL OR NOT EXISTS"
-            " (SELECT 1 FROM turns u WHERE u.document_id = s.document_id AND u.speaker IS NOT NULL))"
+            f" WHERE {doc_filter} AND {participant_speech()}"
             " ORDER BY s.document_id, s.ordinal")
 
 

@@ -273,5 +273,8 @@ def plot_saturation(result: Saturation, path, *, title: str | None = None) -> Pa
         ax.grid(axis="y", color="#dddddd", linewidth=0.6, zorder=0)
         ax.spines[["top", "right"]].set_visible(False)
         fig.legend(loc="outside lower center", ncols=3, frameon=False)
-        fig.savefig(path, dpi=200)
+    from gtcode.files import atomic_file
+
+    with atomic_file(path) as temp:   # whole or not at all; a full disk is a one-line error
+        fig.savefig(temp, dpi=200, format=path.suffix.lower().lstrip("."))
     return path

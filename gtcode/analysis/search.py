@@ -12,6 +12,7 @@ import re
 import sqlite3
 from dataclasses import asdict, dataclass, field
 
+from gtcode.documents import participant_speech
 from gtcode.errors import BadQuery
 from gtcode.store.db import Store
 
@@ -82,9 +83,9 @@ def search(store: Store, query: str, where_clause: str = "1", params=(), speaker
     if speaker:
         key = speaker.strip().casefold()
         if key in ("participant", "participants"):
-            conds.append("t.is_interviewer = 0 AND t.speaker IS NOT NULL")
+            conds.append(participant_speech())
         elif key in ("interviewer", "interviewers"):
-            conds.append("t.is_interviewer = 1")
+            conds.append("t.role = 'interviewer' AND t.kind = 'speech'")
         else:
             conds.append("t.speaker = ? COLLATE NOCASE")
             args.append(speaker.strip())

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
+from gtcode.documents import participant_speech
 from gtcode.errors import InputError, did_you_mean
 from gtcode.scope import Scope, as_list, case_attributes, natural_key, resolve_attribute
 from gtcode.store.db import Store
@@ -29,10 +30,9 @@ def _segment_rows(store: Store, where, speaker: str | None):
     if key in ("all", "everyone"):
         who, args = "1", []
     elif key in ("participant", "participants"):
-        who, args = ("t.is_interviewer = 0 AND (t.speaker IS NOT NULL OR NOT EXISTS (SELECT 1 FROM turns u"
-                     " WHERE u.document_id = t.document_id AND u.speaker IS NOT NULL))"), []
+        who, args = participant_speech(), []
     elif key in ("interviewer", "interviewers"):
-        who, args = "t.is_interviewer = 1", []
+        who, args = "t.role = 'interviewer' AND t.kind = 'speech'", []
     else:
         labels = [r[0] for r in store.all("SELECT DISTINCT speaker FROM turns WHERE speaker IS NOT NULL")]
         if key not in {x.casefold() for x in labels}:

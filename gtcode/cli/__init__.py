@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 import typer
 
 from gtcode import __version__
-from gtcode.cli import (audit, autocode, cases, codebook, codes, coding, cooccurrence, documents, export, history,
-                        memos, merge, model, redact, report, retrieve, saturation, search, setup, team, tui, words)
+from gtcode.cli import (assist, audit, autocode, cases, codebook, codes, coding, cooccurrence, documents, export, history,
+                        importing, maintenance, memos, merge, model, redact, report, retrieve, saturation, search, setup, team, tui, words)
 from gtcode.cli._app import App, Settings
 
 app = App(
@@ -40,7 +40,7 @@ def _root(
 
 
 # Help panels follow the research workflow: set up → import → look → open coding → compare → … → exchange.
-for module in (setup, documents, search, redact, cases, codes, coding, tui, codebook, autocode, retrieve, words,
+for module in (setup, maintenance, importing, documents, search, redact, cases, codes, coding, tui, codebook, autocode, retrieve, words, assist,
                memos, audit, model, cooccurrence, saturation, report, history, team, merge, export):
     module.register(app)
 

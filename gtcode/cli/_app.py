@@ -7,6 +7,7 @@ root context's `obj` (a `Settings`); `settings()` is the running command's copy.
 
 from __future__ import annotations
 
+import re
 import shlex
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -72,21 +73,46 @@ class GuardedCommand(TyperCommand):
             return super().invoke(ctx)
         except typer.Exit:
             raise
-        except GtcodeError as exc:
-            if settings().debug:
-                raise
-            err(f"Error: {exc}", style="red")
-            raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             err("Interrupted: nothing was changed.", style="red")
             raise typer.Exit(130) from None
         except Exception as exc:
             if settings().debug:
                 raise
-            err(f"Error: unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)", style="red")
+            known = exc if isinstance(exc, GtcodeError) else _known(exc)
+            if known is not None:
+                err(f"Error: {one_line(str(known))}", style="red")
+                raise typer.Exit(known.exit_code) from None
+            err(one_line(f"Error: unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)"),
+                style="red")
             raise typer.Exit(70) from None
         finally:
             _current.reset(token)
+
+
+def one_line(text: str) -> str:
+    """`text` with control characters escaped (`\\n`, `\\x1b`): a file name holding a newline or a terminal
+    escape cannot split an error over lines or restyle the terminal."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _known(exc: Exception) -> GtcodeError | None:
+    """Errors that are not gtcode's own but have a plain meaning for the user: a damaged project file, input
+    nested too deeply to read, input too big for memory."""
+    from gtcode.errors import Invalid, ProjectDamaged
+    from gtcode.store.health import REMEDY, is_damage
+
+    if is_damage(exc):
+        where = settings().project or "the project file"
+        return ProjectDamaged(f"{where} is damaged: {exc}; {REMEDY}")
+    if isinstance(exc, RecursionError):
+        return Invalid("the input is nested too deeply to read; nothing was changed")
+    if isinstance(exc, MemoryError):
+        return Invalid("the input is too large to read in the memory available; nothing was changed")
+    return None
 
 
 class App(typer.Typer):

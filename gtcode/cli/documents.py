@@ -1,72 +1,24 @@
-"""Documents: `gtcode import` (transcripts, and REFI-QDA projects through gtcode.exchange) and `gtcode docs`."""
+"""Documents: `gtcode docs` (list, show, rename, delete, edit, speakers)."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from gtcode.cli._app import App, open_project, settings
+from gtcode.cli._app import App, open_project
 from gtcode.cli.options import Json, Where
-from gtcode.cli.output import err, fmt_time, out_console, print_json, progress, table
-from gtcode.cli.render import render_import_report, render_loss_report
+from gtcode.cli.output import err, fmt_time, out_console, print_json, table
+from gtcode.errors import InputError
 
-docs_app = App(help="Documents: list them, read them segment by segment, rename or delete them.")
+docs_app = App(help="Documents: list them, read them segment by segment, correct them, fix their speakers, rename "
+                    "or delete them.")
 
 
 def register(app: App) -> None:
-    app.command("import", rich_help_panel="Import")(import_)
     app.add_typer(docs_app, name="docs", rich_help_panel="Look at the data")
-
-
-def import_(
-    paths: Annotated[list[str], typer.Argument(help="Files, folders or globs: .txt .md .docx .vtt .srt .csv")],
-    case: Annotated[Optional[str], typer.Option(help="Link every imported document to this case.")] = None,
-    interviewer: Annotated[Optional[str], typer.Option(
-        help="Speaker labels that are the interviewer, comma-separated "
-             "(default: Interviewer,Int,I,Q,IV,Researcher,Moderator,Facilitator).")] = None,
-    speaker_pattern: Annotated[Optional[str], typer.Option(
-        help="Regex matched at the start of a line; group 'speaker' (or group 1) names the speaker.")] = None,
-    replace: Annotated[bool, typer.Option("--replace", help="Re-import a changed transcript of the same name.")] = False,
-    force: Annotated[bool, typer.Option("--force", help="With --replace: drop codings that would be orphaned.")] = False,
-    text_column: Annotated[Optional[str], typer.Option(help="CSV: the column holding the text.")] = None,
-    id_column: Annotated[Optional[str], typer.Option(help="CSV: the column holding the case id.")] = None,
-    nlp: Annotated[Optional[str], typer.Option(help="An installed spaCy model for sentences (default: blank English).")] = None,
-    pseudonymise: Annotated[Optional[str], typer.Option(
-        metavar="KEY.csv", help="A key (real,pseudonym) kept outside the project: names become pseudonyms, and "
-        "e-mails, phone numbers, postcodes, NHS numbers and dates of birth become tags, before anything is "
-        "stored.")] = None,
-    positions: Annotated[Optional[str], typer.Option(help="REFI-QDA files: how positions are counted: codepoint, "
-                                                     "utf16 (NVivo) or codepoint-lf (ATLAS.ti); default: "
-                                                     "guessed from the tool that wrote the file.")] = None,
-    json_out: Json = False,
-) -> None:
-    """Import transcripts: speaker turns, sentence segments, times; bad files are reported and skipped.
-
-    REFI-QDA projects (.qdpx, .qde) from NVivo, ATLAS.ti, MAXQDA or QualCoder bring their codebook, texts,
-    codings, memos, cases and relations, with a list of what gtcode could not take.
-
-    Example: gtcode import transcripts/ --interviewer "Interviewer,Hannah Reid"
-    """
-    from gtcode.exchange.dispatch import import_files
-
-    quiet = settings().quiet
-    with open_project() as project, progress("Importing", project.docs.count_files(paths), quiet=quiet) as bar:
-        outcome = import_files(project, paths, case=case, interviewer=interviewer, speaker_pattern=speaker_pattern,
-                               replace=replace, force=force, text_column=text_column, id_column=id_column,
-                               nlp=nlp, pseudonymise=pseudonymise, positions=positions,
-                               progress=bar.advance if bar else None)
-    for report in outcome.exchange:
-        render_loss_report(report, json_out)
-    report = outcome.transcripts
-    if report is None:
-        return
-    if json_out:
-        print_json(report.to_dict())
-    render_import_report(report, failures_only=quiet or json_out)
-    if report.failed:
-        raise typer.Exit(1)
 
 
 @docs_app.command("list")
@@ -155,6 +107,112 @@ def docs_delete(
     err(f"{'Purged' if purge else 'Deleted'} {done.label} {done.name!r}"
         + (f" with {items} anchored item(s)" if items else "")
         + ("; no copy of its text is kept" if purge else "; 'gtcode undo' restores it"))
+
+
+@docs_app.command("edit")
+def docs_edit(
+    document: Annotated[str, typer.Argument(help="D3, 3 or the document's name.")],
+    from_file: Annotated[Optional[Path], typer.Option("--from", metavar="FILE", help="Take the corrected text from "
+                                                      "FILE ('-': standard input) instead of opening $EDITOR.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would move and what would break; change "
+                                          "nothing.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Drop the anchored items whose words the edit changes "
+                                        "(listed; 'gtcode undo' brings them back).")] = False,
+    json_out: Json = False,
+) -> None:
+    """Correct a transcript in your editor ($VISUAL/$EDITOR); codings, memo links, evidence and placements move
+    with their words. Refused, with the list, when the edit changes anchored words, unless --force.
+
+    Example: gtcode docs edit P01            (or: gtcode docs edit P01 --from P01-corrected.txt)
+    """
+    from gtcode.files import read_utf8
+
+    with open_project() as project:
+        doc = project.docs.get(document)
+        if from_file is None:
+            from gtcode.editor import edit
+
+            text = edit(project.docs.text(doc.id), ".txt", name=doc.name, comments=False)
+        elif str(from_file) == "-":
+            text = sys.stdin.read()
+        else:
+            text = read_utf8(from_file, InputError, "corrected transcript", max_bytes=200_000_000)
+        done = project.docs.edit(doc.id, text, force=force, dry_run=dry_run)
+    if json_out:
+        print_json(done.to_dict() | {"dry_run": dry_run})
+        return
+    if not done.changed:
+        err(f"{done.document} {done.name!r}: the text is unchanged; nothing to do")
+        return
+    verb = "Would edit" if dry_run else "Edited"
+    err(f"{verb} {done.document} {done.name!r}: turns {done.turns[0]} → {done.turns[1]}, segments "
+        f"{done.segments[0]} → {done.segments[1]}; {done.moved} anchored item(s) move with their words, "
+        f"{done.kept} stay where they are")
+    if done.dropped:
+        err(f"{'Would refuse: ' if dry_run and not force else ''}{len(done.dropped)} anchored item(s) lose their "
+            f"words{' (dropped; gtcode undo brings them back)' if not dry_run else ''}:")
+        for item in done.dropped:
+            err(f"  {item['kind']} ({item['what']}, by {item['who']}): “{' '.join(item['words'].split())[:70]}”")
+
+
+@docs_app.command("speakers")
+def docs_speakers(
+    documents: Annotated[Optional[list[str]], typer.Argument(help="D3, 3 or names (default: every document).")] = None,
+    interviewer: Annotated[Optional[list[str]], typer.Option(
+        "--interviewer", metavar="LABEL", help="This label is the interviewer (repeat for more; commas stay part "
+        "of a label, e.g. 'MEL, TYPING').")] = None,
+    role: Annotated[Optional[list[str]], typer.Option(
+        "--role", metavar="LABEL=ROLE", help="Give a label a role: interviewer, participant or other (other: "
+        "captioners, a third person; left out of participant analyses). Repeatable.")] = None,
+    rename: Annotated[Optional[list[str]], typer.Option(
+        "--rename", metavar="OLD=NEW", help="Rename a label, in the text too (e.g. SPEAKER_00=Maria); anchors "
+        "move with their words. Repeatable.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="With --rename: drop anchored items that cover a "
+                                        "renamed label's words.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; change nothing.")] = False,
+    json_out: Json = False,
+) -> None:
+    """List speaker labels with their turns and roles, or fix them: who the interviewer is, other voices,
+    renamed labels. One command, undone with 'gtcode undo'.
+
+    Examples: gtcode docs speakers P01 --interviewer MEL
+              gtcode docs speakers D4 --rename SPEAKER_00=Maria --rename SPEAKER_01=Interviewer
+    """
+    with open_project() as project:
+        if not (interviewer or role or rename):
+            labels = project.docs.speakers(documents or None)
+            if json_out:
+                print_json([x.to_dict() for x in labels])
+            else:
+                _render_speakers(labels)
+            return
+        if not documents:
+            raise InputError("name the documents to change (e.g. gtcode docs speakers D1 D2 --interviewer MEL)")
+        done = project.docs.set_speakers(documents, interviewer=interviewer or (), roles=role or (),
+                                         rename=rename or (), force=force, dry_run=dry_run)
+    if json_out:
+        print_json([c.to_dict() for c in done] if not dry_run else {"dry_run": True, "documents": [c.to_dict()
+                                                                                                    for c in done]})
+        return
+    for c in done:
+        said = [f"{a} → {b}" for a, b in c.renamed.items()] + [f"{a} is {r}" for a, r in c.roles.items()]
+        if said:
+            err(f"{'Would change' if dry_run else 'Changed'} {c.document} {c.name!r}: {'; '.join(said)} "
+                f"({c.turns} turn(s){f', {c.moved} anchored item(s) moved' if c.moved else ''})")
+        else:
+            err(f"{c.document} {c.name!r}: nothing to change")
+        for item in c.dropped:
+            err(f"  dropped {item['kind']} ({item['what']}, by {item['who']}): “{' '.join(item['words'].split())[:70]}”")
+
+
+def _render_speakers(labels) -> None:
+    right = {"justify": "right"}
+    t = table("Document", "Speaker", ("Turns", right), "Role", title=None)
+    last = None
+    for x in labels:
+        t.add_row(f"{x.document} {x.name}" if x.document != last else "", x.speaker, str(x.turns), x.role)
+        last = x.document
+    out_console().print(t)
 
 
 def _render_segments(doc, segments) -> None:

@@ -25,20 +25,24 @@ def export_qdpx(
     output: Annotated[Path, typer.Argument(help="The .qdpx file to write (replaced if it exists).")],
     validate: Annotated[Optional[Path], typer.Option(
         help="Check project.qde against this XSD (e.g. Project-mrt2019.xsd) and fail if it is invalid.")] = None,
+    target: Annotated[str, typer.Option(
+        "--for", help="The tool that will read it: nvivo (UTF-16 units, CRLF), atlasti or maxqda (CRLF counted "
+        "once), qualcoder, or spec (code points, LF; REFI-QDA 1.5).")] = "spec",
     json_out: Json = False,
 ) -> None:
     """Export the project as a REFI-QDA project for NVivo, ATLAS.ti, MAXQDA, QualCoder…
 
-    Codes and categories, documents, confirmed codings, memos, cases and attributes, relations.
-    Lists what the format cannot carry (pending codings, memo history, relation evidence…).
-    Example: gtcode export qdpx study.qdpx
+    Codes and categories, documents, confirmed codings, memos, cases and attributes, relations. The text files
+    and positions are written in the units the --for tool reads; the summary names them. Lists what the format
+    cannot carry (pending codings, memo history, relation evidence…).
+    Example: gtcode export qdpx study.qdpx --for nvivo
     """
     from gtcode.exchange import export_qdpx as run
 
     if output.suffix.lower() != ".qdpx":
         output = output.with_name(output.name + ".qdpx")
     with open_project() as project:
-        report = run(project, output, schema=validate)
+        report = run(project, output, schema=validate, target=target.lower())
     render_loss_report(report, json_out)
     if not json_out:
         err(f"Wrote {output}.")
@@ -80,3 +84,21 @@ def export_matrix(
         done = run(project, output, where=where)
     if not settings().quiet:
         err(f"Wrote {done['codes']} code(s) × {done['cases']} case(s) to {done['path']}.")
+
+
+@export_app.command("datasette-metadata")
+def export_datasette_metadata(
+    output: Annotated[Optional[Path], typer.Argument(help="Where to write it (default: datasette.json beside "
+                                                          "the project's gtcode.db).")] = None,
+) -> None:
+    """Add read-only SQL views (coded_passages, memo_texts, memo_link_targets) and write Datasette's metadata.
+
+    A supervisor can then browse the project without writing SQL: datasette --immutable gtcode.db
+    --metadata datasette.json (or sqlite3 gtcode.db "SELECT code, address, text FROM coded_passages").
+    Example: gtcode export datasette-metadata
+    """
+    from gtcode.views import write_datasette_metadata
+
+    with open_project() as project:
+        path = write_datasette_metadata(project, output)
+    err(f"Wrote {path}; views: coded_passages, memo_texts, memo_link_targets.")

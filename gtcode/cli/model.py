@@ -238,13 +238,39 @@ def model_check(min_evidence: Annotated[int, typer.Option("--min-evidence", "-k"
         print_json([p.to_dict() for p in problems])
     elif problems:
         t = table("Problem", "Where", "Detail")
-        for p in problems:
-            t.add_row(p.kind, p.item, p.detail)
+        for kind, item, detail in _grouped(problems):
+            t.add_row(kind, item, detail)
         out_console().print(t)
-    err(f"{len(problems)} problem(s)." if problems else "No problems: every category is related, grounded and "
-        "reached from the core.")
+    kinds: dict[str, int] = {}
+    for p in problems:
+        kinds[p.kind] = kinds.get(p.kind, 0) + 1
+    err(f"{len(problems)} problem{'s' * (len(problems) != 1)}, most serious first: "
+        + ", ".join(f"{n} {k}" for k, n in kinds.items()) + "." if problems else
+        "No problems: every category is related, grounded and reached from the core.")
     if problems:
         raise typer.Exit(1)
+
+
+#: More problems of one kind than this are shown as one row.
+GROUP_OVER = 3
+
+
+def _grouped(problems) -> list[tuple[str, str, str]]:
+    """Rows for the table: a kind with many problems as one row ('48 codes are in no category yet: …')."""
+    by_kind: dict[str, list] = {}
+    for p in problems:
+        by_kind.setdefault(p.kind, []).append(p)
+    rows = []
+    for kind, items in by_kind.items():
+        if len(items) <= GROUP_OVER:
+            rows += [(p.kind, p.item, p.detail) for p in items]
+            continue
+        names = [p.item.rpartition("/")[2] for p in items]
+        shown = ", ".join(names[:8]) + (f", … and {len(names) - 8} more" if len(names) > 8 else "")
+        what = {"code in no category": f"{len(items)} codes are in no category yet",
+                "no properties": f"{len(items)} categories have no properties or dimensions yet"}
+        rows.append((kind, what.get(kind, f"{len(items)} of this kind"), shown))
+    return rows
 
 
 @model_app.command("export")

@@ -44,7 +44,7 @@ def show(data, json_out: bool, render, as_data=None) -> None:
 
 def emit(data: str | bytes, output: Path | None, what: str) -> None:
     """Text or bytes to stdout, or to `output` (atomically) with `Wrote WHAT to OUTPUT.` on stderr."""
-    if output is None:
+    if output is None or str(output) == "-":
         if isinstance(data, bytes):
             sys.stdout.buffer.write(data)
         else:

@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from gtcode.cli._app import settings
-from gtcode.cli.output import err, out_console, print_json, table
+from gtcode.cli.output import err, fmt_time, out_console, print_json, table
+from gtcode.model import evidence_phrase
 
 
 def render_import_report(report, failures_only: bool = False) -> None:
@@ -21,6 +22,14 @@ def render_import_report(report, failures_only: bool = False) -> None:
     for o in report.outcomes:
         if o.status == "skipped":
             err(f"Skipped: {o.message}")
+    done = [o for o in report.outcomes if o.status in ("imported", "replaced")]
+    if done:
+        t = table("File", "Document", "Layout", ("Turns", {"justify": "right"}), ("Segments", {"justify": "right"}),
+                  show_lines=False)
+        for o in done:
+            t.add_row(Path(o.source).name, f"D{o.document_id} {o.document}", o.layout or "-", str(o.turns),
+                      str(o.segments))
+        out_console().print(t)
     parts = [f"{report.count('imported')} imported"]
     if report.count("replaced"):
         parts.append(f"{report.count('replaced')} replaced")
@@ -31,8 +40,38 @@ def render_import_report(report, failures_only: bool = False) -> None:
 
 
 
+def render_preview(previews) -> None:
+    """`import --preview`: a block per file on stdout; failures as one line each on stderr."""
+    console = out_console()
+    for p in previews:
+        if not p.ok:
+            err(f"Error: {p.message}", style="red")
+            continue
+        times = f" · {fmt_time(p.first_time)}–{fmt_time(p.last_time)}" if p.first_time is not None else ""
+        console.print(f"[bold]{Path(p.source).name}[/bold] → {p.document!r} · {p.layout} · {p.turns} turns, "
+                      f"{p.words:,} words{times}", highlight=False)
+        who = "; ".join(f"{s['speaker'] or '(unlabelled)'} ({s['turns']}"
+                        + (f", {s['role']})" if s["role"] != "participant" else ")") for s in p.speakers)
+        console.print(f"  Speakers: {who or 'none'}", highlight=False, markup=False)
+        if p.interviewer:
+            console.print(f"  Interviewer: {', '.join(p.interviewer)}", highlight=False, markup=False)
+        elif p.interviewer_guess:
+            console.print(f"  Interviewer: none marked; {p.interviewer_guess!r} asks the questions: import with "
+                          f"--interviewer {p.interviewer_guess!r}", highlight=False, markup=False)
+        else:
+            console.print("  Interviewer: none marked", highlight=False)
+        if p.front:
+            shown = "; ".join(line[:60] for line in p.front[:4]) + ("; …" if len(p.front) > 4 else "")
+            console.print(f"  Front matter ({len(p.front)} lines): {shown}", highlight=False, markup=False)
+        if p.quoted:
+            shown = "; ".join(f"{q['speaker'] + ': ' if q['speaker'] else ''}{q['text'][:50]}" for q in p.quoted[:3])
+            console.print(f"  Quoted ({len(p.quoted)} turns): {shown}", highlight=False, markup=False)
+    err("Preview: nothing was imported.")
+
+
 def render_loss_report(report, json_out: bool = False) -> None:
-    """What happened, on stderr (or the whole report as JSON on stdout): counts, skipped items, losses."""
+    """What happened, on stderr (or the whole report as JSON on stdout): counts, the position units, then what was
+    skipped, what was taken but changed (or worth checking), and what could not travel, each under its own heading."""
     if json_out:
         print_json(report.to_dict())
         return
@@ -40,18 +79,22 @@ def render_loss_report(report, json_out: bool = False) -> None:
     where = Path(report.source).name
     who = f" (from {report.origin})" if report.direction == "import" and report.origin else ""
     err(f"{verb} {where}{who}: {report.summary}.")
+    if report.positions:
+        err(f"Positions {'written' if report.direction == 'export' else 'read'} as {report.positions}.")
     if report.dry_run:
         err("Dry run: nothing was changed.")
-    if report.warnings and not settings().quiet:
-        err(f"Skipped ({len(report.warnings)}):", style="yellow")
-        for w in report.warnings:
-            err(f"  - {w}", style="yellow")
-    if report.losses:
-        head = "Not in the file (REFI-QDA cannot carry it):" if report.direction == "export" else \
-            "In the file but not imported (gtcode cannot hold it):"
-        err(head, style="yellow")
-        for loss in report.losses:
-            err(f"  - {loss}", style="yellow")
+    not_in = "Not in the file (REFI-QDA cannot carry it)" if report.direction == "export" else \
+        "In the file but not imported (gtcode cannot hold it)"
+    sections = [(f"Skipped, not imported ({len(report.warnings)})", report.warnings, settings().quiet),
+                (f"{'Exported' if report.direction == 'export' else 'Imported'}, with a note "
+                 f"({len(report.notes)})", report.notes, False),
+                (f"{not_in} ({len(report.losses)})", report.losses, False)]
+    for head, items, hidden in sections:
+        if items and not hidden:
+            err(f"{head}:", style="yellow")
+            for item in items:
+                err(f"  - {item}", style="yellow")
+
 
 def _highlighted(text: str, start: int, spans):
     from rich.text import Text
@@ -80,14 +123,18 @@ def render_model(view: dict) -> None:
 
     def label(item, style=""):
         t = Text(item["path"].split("/")[-1], style=style or "bold")
-        t.append(f"  {item['segments']} passages · {item['participants']} participants", style="dim")
+        t.append(f"  {item['segments']} codings · {item['participants']} participants", style="dim")
         if item["split"]:
             t.append("  (" + ", ".join(f"{v} {n['segments']}/{n['participants']}" for v, n in
                                        item["split"].items()) + ")", style="dim")
         return t
 
     core = view["core"]
-    root = Tree(label(core, "bold reverse"))
+    head = label(core, "bold reverse")
+    if core.get("integrates"):
+        head.append(f"  rolled up from the {core['integrates']} categor{'y' if core['integrates'] == 1 else 'ies'} "
+                    f"it integrates; coded directly {core['direct']}", style="dim italic")
+    root = Tree(head)
     for s in core.get("storylines", []):
         root.add(Text(f"storyline memo #{s['id']} {s['title']} ({s['review']})", style="italic"))
     titles = {"barrier": "Barriers (hinder)", "facilitator": "Facilitators", "condition": "Conditions",
@@ -101,8 +148,13 @@ def render_model(view: dict) -> None:
         for item in items:
             node = branch.add(label(item))
             rel = item["relation"]
-            node.add(Text(f"{rel['type']}: {rel['passages']} passage(s), {rel['participants']} participant(s), "
-                          f"{rel['memos']} memo(s)", style="dim"))
+            node.add(Text(f"{rel['type']}: {evidence_phrase(rel['passages'], rel['memos'], rel['participants'])}",
+                          style="dim"))
             for code in item["codes"]:
                 node.add(Text(code.split("/")[-1], style="dim"))
+    if view.get("elsewhere"):
+        branch = root.add(Text("Relations between other categories", style="bold"))
+        for r in view["elsewhere"]:
+            branch.add(Text(f"{r['source'].split('/')[-1]} —{r['type']}→ {r['target'].split('/')[-1]}: "
+                            f"{evidence_phrase(r['passages'], r['memos'], r['participants'])}"))
     out_console().print(root)

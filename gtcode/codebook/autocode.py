@@ -18,6 +18,7 @@ from pathlib import Path
 
 from gtcode.codebook import pattern_text, read_codebook
 from gtcode.codes import Code, all_codes, resolve_code, select_codes, subtree
+from gtcode.documents import participant_speech
 from gtcode.coding import Passage, add_coding, confirm_codings, delete_codings, passages
 from gtcode.errors import BadCodebook, InputError, UnknownCode
 from gtcode.scope import Scope
@@ -95,7 +96,7 @@ class _Segment:
 def candidate_segments(store: Store, all_speakers: bool, where=None) -> list[_Segment]:
     """The segments autocoding reads: participants' own words unless `all_speakers`, within the `--where` scope."""
     scope = Scope.from_where(store, where)
-    speakers = "" if all_speakers else " AND t.is_interviewer = 0 AND t.speaker IS NOT NULL"
+    speakers = "" if all_speakers else " AND t.speaker IS NOT NULL AND " + participant_speech()
     rows = store.all("SELECT s.id, s.document_id, s.ordinal, s.start_char, s.end_char, t.speaker FROM segments s"
                      " JOIN turns t ON t.id = s.turn_id JOIN documents d ON d.id = s.document_id"
                      f" WHERE ({scope.clause}){speakers} ORDER BY s.document_id, s.ordinal", scope.params)

@@ -1,5 +1,8 @@
 """Reading a codebook file: YAML checked whole, every problem reported with its line number.
 
+Untrusted YAML is bounded: aliases are refused and nesting is capped, so a 2 KB file cannot expand to
+gigabytes or exhaust the stack.
+
 The fields a code may have are listed here (`CODE_FIELDS`); export writes them in the same order.
 """
 
@@ -76,8 +79,31 @@ def _loader():
     import yaml
     from yaml.constructor import ConstructorError
 
+    from yaml.composer import ComposerError
+    from yaml.events import AliasEvent
+
+    from gtcode.config import limit
+
+    deepest = limit("max_nesting")
+
     class Loader(yaml.SafeLoader):
-        pass
+        """Refuses aliases (`*name`: nested ones expand exponentially, a "billion laughs") and nesting deeper than
+        the `max_nesting` limit (which would exhaust Python's stack)."""
+
+        depth = 0
+
+        def compose_node(self, parent, index):
+            if self.check_event(AliasEvent):
+                raise ComposerError(None, None, "YAML aliases (*name) are not allowed in a codebook; write the "
+                                    "value out in full", self.peek_event().start_mark)
+            self.depth += 1
+            try:
+                if self.depth > deepest:
+                    raise ComposerError(None, None, f"nested more than {deepest} levels deep (config max_nesting "
+                                        "raises the limit)", self.peek_event().start_mark)
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
 
     def construct_map(loader, node):
         data = _Map()

@@ -2,7 +2,8 @@
 
 A code is matched by GUID first, then by name under the same parent, so
 importing the same file twice changes nothing. A non-codable code (a folder in
-NVivo, a code group in ATLAS.ti) becomes a gtcode category. Names gtcode
+NVivo, a code group in ATLAS.ti) becomes a gtcode category. New codes keep
+their GUID as written and their order among siblings (`codes.position`). Names gtcode
 cannot hold as they are ('/' separates levels of a path) are adjusted and the
 report says so.
 """
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 
 from gtcode.codes import resolve_code
 from gtcode.store.db import Store, Txn, new_uuid, now
-from gtcode.exchange.common import ExchangeReport, clean_color, guid_key, undescribe
+from gtcode.exchange.common import ExchangeReport, clean_color, guid_key, guid_text, undescribe
 
 
 @dataclass
@@ -26,6 +27,8 @@ class CodeNode:
     fields: dict                      # description (and, from gtcode files, include/exclude/…)
     children: list["CodeNode"] = field(default_factory=list)
     note_refs: list[str] = field(default_factory=list)
+    uuid: str | None = None           # the GUID as the file wrote it (kept on a new code)
+    position: int = 0                 # its place among its siblings in the file
 
     def walk(self):
         yield self
@@ -36,15 +39,16 @@ class CodeNode:
 def read_codes(parent, ns: str, report: ExchangeReport, from_gtcode: bool) -> list[CodeNode]:
     """The Code elements under `parent` (a Codes or Code element), recursively."""
     out = []
-    for el in parent.findall(f"{{{ns}}}Code"):
+    for position, el in enumerate(parent.findall(f"{{{ns}}}Code")):
         color, bad = clean_color(el.get("color"))
         name = el.get("name") or ""
         if bad:
-            report.warn(f"code {name!r}: colour {el.get('color')!r} is not #RRGGBB; left without a colour")
+            report.note(f"code {name!r}: colour {el.get('color')!r} is not #RRGGBB; left without a colour")
         desc = el.findtext(f"{{{ns}}}Description") or ""
         fields = undescribe(desc) if from_gtcode else {"description": desc.strip()}
-        node = CodeNode(guid_key(el.get("guid")), name, (el.get("isCodable") or "true").strip() not in ("false", "0"),
-                        color, fields)
+        codable = (el.get("isCodable") or "true").strip() not in ("false", "0") and not fields.get("category")
+        node = CodeNode(guid_key(el.get("guid")), name, codable, color, fields, uuid=guid_text(el.get("guid")),
+                        position=position)
         node.note_refs = [k for k in (guid_key(r.get("targetGUID")) for r in el.findall(f"{{{ns}}}NoteRef")) if k]
         node.children = read_codes(el, ns, report, from_gtcode)
         out.append(node)
@@ -54,11 +58,11 @@ def read_codes(parent, ns: str, report: ExchangeReport, from_gtcode: bool) -> li
 def clean_code_name(name: str, report: ExchangeReport) -> str:
     clean = " ".join((name or "").split())
     if "/" in clean:
-        report.warn(f"code {clean!r}: '/' separates levels of a gtcode path; imported as "
+        report.note(f"code {clean!r}: '/' separates levels of a gtcode path; imported as "
                     f"{clean.replace('/', '∕')!r}")
         clean = clean.replace("/", "∕")
     if len(clean) > 200:
-        report.warn(f"code {clean[:40]!r}…: name cut to 200 characters")
+        report.note(f"code {clean[:40]!r}…: name cut to 200 characters")
         clean = clean[:200].rstrip()
     return clean or "(unnamed code)"
 
@@ -76,26 +80,27 @@ def merge_codes(store: Store, txn: Txn, nodes: list[CodeNode], report: ExchangeR
     def merge(node: CodeNode, parent_id: int | None) -> None:
         nonlocal has_core
         name = clean_code_name(node.name, report)
-        row = store.one("SELECT * FROM codes WHERE uuid = ?", (node.guid,)) if node.guid else None
+        row = store.one("SELECT * FROM codes WHERE uuid = ? COLLATE NOCASE", (node.guid,)) if node.guid else None
         if row is None:
             row = store.one("SELECT * FROM codes WHERE coalesce(parent_id, 0) = ? AND name = ? COLLATE NOCASE",
                             (parent_id or 0, name))
         kind = "code" if node.codable else "category"
         wants_core = bool(node.fields.get("core"))
         if wants_core and has_core and (row is None or row["id"] != has_core):
-            report.warn(f"code {name!r} is the core category in the file, but this project has one already; "
+            report.note(f"code {name!r} is the core category in the file, but this project has one already; "
                         "left as it is")
             wants_core = False
         if row is None:
-            uuid = node.guid or new_uuid()
+            uuid = node.uuid or new_uuid()
             f = node.fields
             code_id = store.conn.execute(
                 "INSERT INTO codes (uuid, parent_id, name, description, include, exclude, example, color, invivo,"
-                " patterns, created_at, created_by, kind, core) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " patterns, created_at, created_by, kind, core, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                " ?, ?, ?)",
                 (uuid, parent_id, name, f.get("description", ""), f.get("include", ""), f.get("exclude", ""),
                  f.get("example", ""), node.color, int(bool(f.get("invivo"))),
                  json.dumps(f.get("patterns") or [], ensure_ascii=False), now(), txn.coder_id, kind,
-                 int(wants_core))).lastrowid
+                 int(wants_core), node.position)).lastrowid
             if wants_core:
                 has_core = code_id
             path = resolve_code(store, code_id).path
@@ -105,7 +110,7 @@ def merge_codes(store: Store, txn: Txn, nodes: list[CodeNode], report: ExchangeR
         else:
             code_id = row["id"]
             if code_id in claimed and claimed[code_id] != node.guid:
-                report.warn(f"two codes named {name!r} under the same parent in the file; merged into one")
+                report.note(f"two codes named {name!r} under the same parent in the file; merged into one")
             changes = {}
             for key in _TEXT:
                 value = (node.fields.get(key) or "").strip()

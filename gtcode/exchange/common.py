@@ -39,16 +39,23 @@ def is_gtcode(origin: str | None) -> bool:
 
 
 def guid_key(value: str | None) -> str | None:
-    """A GUID as gtcode stores it: no braces, lower case (tools differ in case). None if not a GUID."""
+    """A GUID for comparing: no braces, lower case (tools differ in case). None if not a GUID."""
     m = _GUID.match((value or "").strip())
     return m.group(1).lower() if m else None
 
 
+def guid_text(value: str | None) -> str | None:
+    """A GUID as gtcode stores it: no braces, in the case the file wrote it (written back the same). None if not
+    a GUID."""
+    m = _GUID.match((value or "").strip())
+    return m.group(1) if m else None
+
+
 def as_guid(uuid: str) -> str:
-    """A row's uuid as a GUID for the file; anything not GUID-shaped gets a stable uuid5 of itself."""
-    key = guid_key(uuid)
-    if key:
-        return key
+    """A row's uuid as a GUID for the file, in its own case; anything not GUID-shaped gets a stable uuid5."""
+    text = guid_text(uuid)
+    if text:
+        return text
     return str(uuid_mod.uuid5(uuid_mod.NAMESPACE_URL, f"gtcode:{uuid}"))
 
 
@@ -112,9 +119,11 @@ def clean_color(value: str | None) -> tuple[str | None, bool]:
 
 _EXTRAS = (("include", "Include"), ("exclude", "Exclude"), ("example", "Example"), ("patterns", "Patterns"))
 _FLAGS = (("invivo", "In vivo code."), ("core", "Core category."))
+#: Marks a gtcode category written as a codable code because it holds codings.
+CODABLE_CATEGORY = "gtcode category (exported codable: it holds codings)."
 
 
-def describe(code) -> str:
+def describe(code, codable_category: bool = False) -> str:
     """A code's Description for export: its definition, then gtcode's other fields as labelled paragraphs."""
     parts = [code.description] if code.description else []
     for key, label in _EXTRAS:
@@ -124,6 +133,8 @@ def describe(code) -> str:
         if value:
             parts.append(f"{label}: {value}")
     parts.extend(text for key, text in _FLAGS if getattr(code, key))
+    if codable_category:
+        parts.append(CODABLE_CATEGORY)
     return "\n\n".join(parts)
 
 
@@ -133,7 +144,7 @@ def undescribe(text: str) -> dict:
                     "invivo": False, "core": False}
     paragraphs = (text or "").split("\n\n")
     labels = {f"{label}: ": key for key, label in _EXTRAS}
-    flags = {t: key for key, t in _FLAGS}
+    flags = {t: key for key, t in _FLAGS} | {CODABLE_CATEGORY: "category"}
     definition: list[str] = []
     current = None
     for para in paragraphs:
@@ -186,15 +197,22 @@ class ExchangeReport(Record):
     format: str                         # qdpx | qdc
     origin: str = ""
     dry_run: bool = False
+    positions: str = ""                 # the position units read or written, in words
     counts: dict[str, int] = field(default_factory=dict)     # e.g. {"codes added": 3}
     warnings: list[str] = field(default_factory=list)        # bad or dangling items that were skipped
+    notes: list[str] = field(default_factory=list)           # taken, but changed or worth checking
     losses: list[str] = field(default_factory=list)          # what the file or project held that could not travel
 
     def count(self, key: str, n: int = 1) -> None:
         self.counts[key] = self.counts.get(key, 0) + n
 
     def warn(self, message: str) -> None:
+        """An item that was skipped."""
         self.warnings.append(message)
+
+    def note(self, message: str) -> None:
+        """An item that was taken, but changed on the way or worth checking."""
+        self.notes.append(message)
 
     def lose(self, message: str) -> None:
         self.losses.append(message)

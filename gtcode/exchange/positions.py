@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
+from dataclasses import dataclass
 
 from gtcode.text import normalise
 
@@ -22,9 +23,68 @@ UNITS = ("codepoint", "utf16", "codepoint-lf")
 _CHANGED = re.compile("\r\n|\r|\u2028|\u2029|\u0085|\x00")
 
 
+UNIT_WORDS = {"codepoint": "Unicode code points", "utf16": "UTF-16 code units (an emoji counts 2)",
+              "codepoint-lf": "code points with a CRLF counted as one"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """How one reader wants a .qdpx: the line endings and BOM of its text files, and its position units."""
+
+    name: str
+    tool: str
+    newline: str
+    bom: bool
+    units: str
+
+    @property
+    def words(self) -> str:
+        """The units in a sentence, for the export's summary."""
+        ending = "CRLF" if self.newline == "\r\n" else "LF"
+        counted = {"utf16": f"UTF-16 code units over the {ending} text (a CRLF counts 2, an emoji 2)",
+                   "codepoint-lf": f"code points over the {ending} text, a CRLF counted as one",
+                   "codepoint": f"Unicode code points over the {ending} text"}[self.units]
+        return f"{counted}, as {self.tool} reads them"
+
+
+#: Export targets (`gtcode export qdpx --for NAME`). NVivo: measured on its own exports (FORMAT-NOTES.md);
+#: ATLAS.ti and MAXQDA: CRLF text with a CRLF counted as one (QualCoder's importer and its MAXQDA export);
+#: QualCoder reads the text in Python text mode (a BOM would shift every position by one).
+TARGETS = {t.name: t for t in (
+    Target("spec", "the REFI-QDA 1.5 specification", "\n", False, "codepoint"),
+    Target("nvivo", "NVivo", "\r\n", True, "utf16"),
+    Target("atlasti", "ATLAS.ti", "\r\n", False, "codepoint-lf"),
+    Target("maxqda", "MAXQDA", "\r\n", True, "codepoint-lf"),
+    Target("qualcoder", "QualCoder", "\n", False, "codepoint"),
+)}
+
+
+class UnitCounter:
+    """Canonical offsets of a text (LF, code points) as positions in a target's units over the text it writes."""
+
+    def __init__(self, text: str, target: Target):
+        self.text = text
+        crlf = target.newline == "\r\n" and target.units == "utf16"
+        self._extra = sorted([i for i, ch in enumerate(text) if ch == "\n"] * crlf +
+                             [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] * (target.units == "utf16"))
+
+    def position(self, offset: int) -> int:
+        """The position of canonical `offset`: one more for each CRLF or astral character before it, if counted."""
+        return offset + bisect_left(self._extra, offset)
+
+
+def written_text(text: str, target: Target) -> bytes:
+    """A document's canonical text as the target's .txt file: its line endings, its BOM, UTF-8."""
+    body = text.replace("\n", target.newline).encode("utf-8")
+    return (b"\xef\xbb\xbf" + body) if target.bom else body
+
+
 def units_for_origin(origin: str | None) -> str:
-    """How the producing tool counts positions, from `Project@origin`."""
+    """How the producing tool counts positions, from `Project@origin` (gtcode names the target it wrote for)."""
     o = (origin or "").strip().casefold()
+    if o.startswith("gtcode"):
+        m = re.search(r"\(--for (\w+)\)", o)
+        return TARGETS[m.group(1)].units if m and m.group(1) in TARGETS else "codepoint"
     if o.startswith("nvivo"):
         return "utf16"
     if o.startswith("atlas.ti"):
@@ -41,6 +101,7 @@ class PositionMap:
         if raw.startswith("\ufeff"):
             raw = raw[1:]          # no tool counts the BOM
         self.text = normalise(raw)
+        self.raw, self._units = raw, units
         self._unit_starts = _unit_starts(raw, units)      # None: units are raw code points
         self._raw_to_text = _raw_to_text(raw, self.text)  # None: identity
         self.length = self._unit_starts[-1] if self._unit_starts is not None else len(raw)
@@ -59,6 +120,18 @@ class PositionMap:
             return None
         i = self._raw_index(pos, end)
         return i if self._raw_to_text is None else self._raw_to_text[i]
+
+    def cuts(self, pos: int) -> str | None:
+        """What a position would cut in the stored text ('a surrogate pair' or 'a CRLF'), or None."""
+        if pos < 0 or pos > self.length:
+            return None
+        if self._unit_starts is not None:
+            i = bisect_left(self._unit_starts, pos)
+            if i < len(self._unit_starts) and self._unit_starts[i] != pos:
+                return "a surrogate pair" if self._units == "utf16" else None
+        else:
+            i = pos
+        return "a CRLF" if 0 < i < len(self.raw) and self.raw[i - 1] == "\r" and self.raw[i] == "\n" else None
 
     def span(self, start: int, end: int) -> tuple[int, int] | None:
         """[start, end) in canonical offsets, or None when either end is outside the text or it is empty."""

@@ -3,7 +3,7 @@
 Export writes every code (categories as non-codable codes) with its colour
 and a Description carrying gtcode's other fields (see common.py). Import
 adds or updates codes, never deletes, like the YAML codebook import. Code
-sets have no place in gtcode's tree: they are listed in the report.
+sets become memos whose links are their codes, as they do from a .qdpx.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from gtcode.errors import BadExchangeFile, InputError
 from gtcode.exchange.codetree import merge_codes, read_codes
 from gtcode.exchange.common import (CODEBOOK_NS, ExchangeReport, as_guid, check_namespace, describe, guid_key,
                                     gtcode_origin, is_gtcode)
-from gtcode.exchange.safezip import parse_xml
+from gtcode.exchange.qdpx_notes import link_memos, read_sets
+from gtcode.exchange.qdpx_state import ImportState
+from gtcode.safezip import parse_xml
 
 MAX_QDC_BYTES = 64 * 1024 ** 2
 
@@ -82,11 +84,10 @@ def read_qdc(path: Path):
     if sets is not None:
         members = sets.findall(f"{{{ns}}}Set")
         if not members:
-            report.warn("an empty <Sets/> (not valid REFI-QDA, Taguette writes it); ignored")
+            report.note("an empty <Sets/> (not valid REFI-QDA, Taguette writes it); nothing to import there")
         for s in members:
-            n = len(s.findall(f"{{{ns}}}MemberCode"))
-            report.lose(f"code set {s.get('name')!r} ({n} code(s)): gtcode has no code sets; group the codes "
-                        "under a category instead ('gtcode category new')")
+            if guid_key(s.get("guid")) is None:
+                raise BadExchangeFile(f"{path}: code set {s.get('name')!r} has no valid guid; nothing imported")
     return root, ns, report
 
 
@@ -97,8 +98,11 @@ def import_qdc(project, path, dry_run: bool = False) -> ExchangeReport:
     report.dry_run = dry_run
     nodes = read_codes(root.find(f"{{{ns}}}Codes"), ns, report, is_gtcode(report.origin))
     with project.transaction(dry_run=dry_run) as txn:
-        merge_codes(project.store, txn, nodes, report, path.name)
-        if report.counts.get("codes added") or report.counts.get("codes updated"):
+        st = ImportState(ns, report.origin, "codepoint", report, path.name)
+        st.codes = merge_codes(project.store, txn, nodes, report, path.name)
+        read_sets(project.store, txn, root, st)            # code sets: memos linking their codes
+        link_memos(project.store, txn, st, {})
+        if any(report.counts.get(k) for k in ("codes added", "codes updated", "sets (as memos) added")):
             txn.record("codebook.import", f"imported codebook {path.name}: {report.summary}", None,
                        source=str(path), origin=report.origin, counts=report.counts)
     return report

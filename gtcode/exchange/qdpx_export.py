@@ -1,9 +1,13 @@
 """Export a project as a REFI-QDA project (.qdpx) that other QDA tools open.
 
-Every row keeps its uuid as its GUID, so exporting twice gives the same
-GUIDs and re-importing recognises what is already there. Documents travel as
-their canonical text (`sources/<guid>.txt`, UTF-8, LF), so gtcode's offsets
-are the file's code-point positions exactly. What REFI-QDA cannot carry is
+Every row keeps its uuid as its GUID (in its own case), so exporting twice
+gives the same GUIDs and re-importing recognises what is already there.
+Documents travel as their canonical text (`sources/<guid>.txt`, UTF-8) with
+the line endings, BOM and position units the chosen reader expects
+(positions.TARGETS: `spec` is LF and code points, `nvivo` CRLF and UTF-16
+units…). Each coding is a selection of its own, with its creator and time;
+a category that holds codings is written codable, so no reader drops them.
+What REFI-QDA cannot carry is
 listed in the report, never dropped silently: pending (autocoded, unreviewed)
 codings are left out on purpose, so other tools do not mistake suggestions
 for decisions.
@@ -19,9 +23,10 @@ from datetime import date
 from pathlib import Path
 
 from gtcode.codes import all_codes
-from gtcode.errors import BadExchangeFile
+from gtcode.errors import BadExchangeFile, InputError
 from gtcode.exchange.common import (PROJECT_NS, ExchangeReport, as_guid, derived_guid, describe, gtcode_origin,
                                     to_xml_datetime, validate)
+from gtcode.exchange.positions import TARGETS, Target, UnitCounter, written_text
 from gtcode.files import atomic_file
 
 #: gtcode attribute types → REFI-QDA typeOfVariable, with a check each value must pass.
@@ -77,6 +82,9 @@ class _Export:
     store: object
     report: ExchangeReport
     coders: dict[int, dict]                                      # coder id → {id, uuid, name}
+    target: Target = TARGETS["spec"]
+    span_made: dict[tuple, tuple] = field(default_factory=dict)  # (doc uuid, s, e) → (coder id, time) of a link
+    unlinked: list[str] = field(default_factory=list)            # GUIDs of memos about nothing: project notes
     notes_on: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # target uuid → memo GUIDs
     notes_on_span: dict[tuple, list[str]] = field(default_factory=lambda: defaultdict(list))  # (doc uuid, s, e) → …
 
@@ -90,14 +98,15 @@ def _note_refs(parent, memo_guids) -> None:
 
 
 def _project(project, ex: _Export):
-    """The root <Project>, with its creator and creation time."""
+    """The root <Project>, with its creator, creation time, and the reader it was written for (in `origin`, so
+    gtcode reads the positions back in the same units)."""
     from lxml import etree
 
     proj = ex.store.one("SELECT * FROM project WHERE id = 1")
     coder_by_name = {c["name"]: c for c in ex.coders.values()}
     root = etree.Element(_tag("Project"), nsmap={None: PROJECT_NS})
     root.set("name", project.name)
-    root.set("origin", gtcode_origin())
+    root.set("origin", gtcode_origin() + ("" if ex.target.name == "spec" else f" (--for {ex.target.name})"))
     creator = coder_by_name.get(proj["created_by"]) if proj else None
     if creator:
         root.set("creatingUserGUID", as_guid(creator["uuid"]))
@@ -113,15 +122,20 @@ def _memo_links(ex: _Export) -> None:
             "document": {r[0] for r in store.all("SELECT uuid FROM documents")},
             "memo": {r[0] for r in store.all("SELECT uuid FROM memos")}}
     gone = 0
-    for r in store.all("SELECT l.target_type, l.target_uuid, l.start_char, l.end_char, m.uuid AS memo"
-                       " FROM memo_links l JOIN memos m ON m.id = l.memo_id ORDER BY l.id"):
+    ex.unlinked = [as_guid(r[0]) for r in store.all("SELECT uuid FROM memos m WHERE NOT EXISTS (SELECT 1 FROM "
+                                                   "memo_links l WHERE l.memo_id = m.id) AND NOT EXISTS (SELECT 1 FROM "
+                                                   "relation_evidence e WHERE e.memo_id = m.id) ORDER BY id")]
+    for r in store.all("SELECT l.target_type, l.target_uuid, l.start_char, l.end_char, l.created_by, l.created_at,"
+                       " m.uuid AS memo FROM memo_links l JOIN memos m ON m.id = l.memo_id ORDER BY l.id"):
         kind = {"category": "code", "segment": "document"}.get(r["target_type"], r["target_type"])
         if r["target_uuid"] not in live.get(kind, set()):
             gone += 1
             continue
         memo = as_guid(r["memo"])
         if r["target_type"] == "segment":
-            bucket = ex.notes_on_span[(r["target_uuid"], r["start_char"], r["end_char"])]
+            key = (r["target_uuid"], r["start_char"], r["end_char"])
+            bucket = ex.notes_on_span[key]
+            ex.span_made.setdefault(key, (r["created_by"], r["created_at"]))
         else:
             bucket = ex.notes_on[r["target_uuid"]]
         if memo not in bucket:
@@ -142,15 +156,18 @@ def _codebook(root, ex: _Export) -> list:
     codes = all_codes(ex.store)
     if not codes:
         return codes
+    holding = {r[0] for r in ex.store.all("SELECT DISTINCT g.code_id FROM codings g JOIN codes c ON c.id = g.code_id"
+                                          " WHERE c.kind = 'category' AND g.status = 'confirmed'")}
     children: dict[int | None, list] = defaultdict(list)
     for c in codes:
         children[c.parent_id].append(c)
     holder = _el(_el(root, "CodeBook"), "Codes")
 
     def add(parent, code) -> None:
+        codable = not code.is_category or code.id in holding
         el = _el(parent, "Code", {"guid": as_guid(code.uuid), "name": code.name,
-                                  "isCodable": "false" if code.is_category else "true", "color": code.color})
-        text = describe(code)
+                                  "isCodable": "true" if codable else "false", "color": code.color})
+        text = describe(code, codable_category=code.is_category and codable)
         if text:
             _el(el, "Description", text=text)
         _note_refs(el, ex.notes_on.get(code.uuid, []))
@@ -160,13 +177,17 @@ def _codebook(root, ex: _Export) -> list:
     for top in children[None]:
         add(holder, top)
     ex.report.count("codes", len(codes))
+    if holding:
+        names = ", ".join(repr(c.path) for c in codes if c.id in holding)
+        ex.report.note(f"{len(holding)} categor{'y' if len(holding) == 1 else 'ies'} holding codings ({names}) "
+                       "exported as codable codes (isCodable=\"true\"), so other tools keep the codings on them")
     return codes
 
 
 def _cases(root, ex: _Export, docs) -> None:
     """Attributes as variables (typed when every value fits), cases with their values and documents."""
     store = ex.store
-    attributes = store.all("SELECT id, uuid, name, type FROM attributes ORDER BY id")
+    attributes = store.all("SELECT id, uuid, name, type, description FROM attributes ORDER BY id")
     values: dict[int, dict[int, str]] = defaultdict(dict)        # case id → attribute id → value
     for r in store.all("SELECT case_id, attribute_id, value FROM case_attributes"):
         values[r["case_id"]][r["attribute_id"]] = r["value"]
@@ -179,14 +200,18 @@ def _cases(root, ex: _Export, docs) -> None:
     if attributes:
         holder = _el(root, "Variables")
         for a in attributes:
-            _el(holder, "Variable", {"guid": as_guid(a["uuid"]), "name": a["name"],
-                                     "typeOfVariable": kinds[a["id"]]})
-    cases = store.all("SELECT id, uuid, name FROM cases ORDER BY id")
+            var = _el(holder, "Variable", {"guid": as_guid(a["uuid"]), "name": a["name"],
+                                           "typeOfVariable": kinds[a["id"]]})
+            if a["description"]:
+                _el(var, "Description", text=a["description"])
+    cases = store.all("SELECT id, uuid, name, description FROM cases ORDER BY id")
     if not cases:
         return
     holder = _el(root, "Cases")
     for case in cases:
         el = _el(holder, "Case", {"guid": as_guid(case["uuid"]), "name": case["name"]})
+        if case["description"]:
+            _el(el, "Description", text=case["description"])
         for a in attributes:
             value = values[case["id"]].get(a["id"])
             if value is None:
@@ -201,12 +226,41 @@ def _cases(root, ex: _Export, docs) -> None:
     ex.report.count("cases", len(cases))
 
 
+def _selection(parent, ex: _Export, d, counter: UnitCounter, start: int, end: int, guid: str, user, created):
+    """A PlainTextSelection over canonical [start, end), its positions in the target's units."""
+    return _el(parent, "PlainTextSelection", {
+        "guid": guid, "name": _snippet(d["text"][start:end]), "startPosition": counter.position(start),
+        "endPosition": counter.position(end), "creatingUser": user, "creationDateTime": created})
+
+
+def _source_selections(el, ex: _Export, d, codings, code_uuid: dict[int, str]) -> None:
+    """One selection per confirmed coding (readers that take one coding per selection miss none), then one per
+    passage that only memos are about; notes on a passage go on its first selection."""
+    counter = UnitCounter(d["text"], ex.target)
+    notes = {(s, e): guids for (u, s, e), guids in ex.notes_on_span.items() if u == d["uuid"]}
+    for c in codings:
+        span = (c["start_char"], c["end_char"])
+        created = to_xml_datetime(c["created_at"])
+        sel = _selection(el, ex, d, counter, *span, derived_guid("selection", c["uuid"]), ex.user(c["coder_id"]),
+                         created)
+        coding = _el(sel, "Coding", {"guid": as_guid(c["uuid"]), "creatingUser": ex.user(c["coder_id"]),
+                                     "creationDateTime": created})
+        _el(coding, "CodeRef", {"targetGUID": as_guid(code_uuid[c["code_id"]])})
+        _note_refs(sel, notes.pop(span, []))
+        ex.report.count("codings")
+    for (start, end), guids in sorted(notes.items()):
+        who, when = ex.span_made[(d["uuid"], start, end)]
+        sel = _selection(el, ex, d, counter, start, end, derived_guid("selection", d["uuid"], str(start), str(end)),
+                         ex.user(who), to_xml_datetime(when))
+        _note_refs(sel, guids)
+
+
 def _sources(root, ex: _Export, docs, code_uuid: dict[int, str]) -> dict[str, bytes]:
     """Documents as text sources with their confirmed codings as selections; returns {zip entry: text bytes}."""
     store, report = ex.store, ex.report
-    codings: dict[int, dict[tuple[int, int], list]] = defaultdict(lambda: defaultdict(list))
+    codings: dict[int, list] = defaultdict(list)
     for r in store.all("SELECT * FROM codings WHERE status = 'confirmed' ORDER BY document_id, start_char, id"):
-        codings[r["document_id"]][(r["start_char"], r["end_char"])].append(r)
+        codings[r["document_id"]].append(r)
     pending = store.scalar("SELECT count(*) FROM codings WHERE status = 'pending'")
     if pending:
         report.lose(f"{pending} pending (autocoded, unreviewed) coding(s) left out: review them first "
@@ -217,23 +271,20 @@ def _sources(root, ex: _Export, docs, code_uuid: dict[int, str]) -> dict[str, by
     holder = _el(root, "Sources")
     for d in docs:
         guid = as_guid(d["uuid"])
-        files[f"sources/{guid}.txt"] = d["text"].encode("utf-8")
+        files[f"sources/{guid}.txt"] = written_text(d["text"], ex.target)
         el = _el(holder, "TextSource", {"guid": guid, "name": d["name"], "plainTextPath": f"internal://{guid}.txt",
                                         "creatingUser": ex.user(d["imported_by"]),
                                         "creationDateTime": to_xml_datetime(d["imported_at"])})
-        spans = set(codings[d["id"]]) | {(s, e) for (u, s, e) in ex.notes_on_span if u == d["uuid"]}
-        for start, end in sorted(spans):
-            sel = _el(el, "PlainTextSelection", {
-                "guid": derived_guid("selection", d["uuid"], str(start), str(end)),
-                "name": _snippet(d["text"][start:end]), "startPosition": start, "endPosition": end})
-            for c in codings[d["id"]].get((start, end), []):
-                coding = _el(sel, "Coding", {"guid": as_guid(c["uuid"]), "creatingUser": ex.user(c["coder_id"]),
-                                             "creationDateTime": to_xml_datetime(c["created_at"])})
-                _el(coding, "CodeRef", {"targetGUID": as_guid(code_uuid[c["code_id"]])})
-                report.count("codings")
-            _note_refs(sel, ex.notes_on_span.get((d["uuid"], start, end), []))
+        if d["description"]:
+            _el(el, "Description", text=d["description"])
+        _source_selections(el, ex, d, codings[d["id"]], code_uuid)
         _note_refs(el, ex.notes_on.get(d["uuid"], []))
     report.count("documents", len(docs))
+    astral = sum(1 for d in docs if any(ord(ch) > 0xFFFF for ch in d["text"]))
+    if astral and ex.target.units == "codepoint-lf":
+        report.note(f"{astral} document(s) hold emoji or other characters beyond U+FFFF: {ex.target.tool} is "
+                    "reported to count them as one; if codings after them look one place off there, export "
+                    "--for spec or --for nvivo instead")
     timed = store.scalar("SELECT count(DISTINCT document_id) FROM turns WHERE time_start IS NOT NULL")
     if timed:
         report.lose(f"cue times of {timed} timed document(s): a REFI-QDA text source has no times "
@@ -311,36 +362,42 @@ def _properties(ex: _Export) -> None:
                        "passage(s) placed on them")
 
 
-def build_qdpx(project) -> tuple[bytes, dict[str, bytes], ExchangeReport]:
+def build_qdpx(project, target: str = "spec") -> tuple[bytes, dict[str, bytes], ExchangeReport]:
     """(project.qde bytes, {zip entry: bytes} of source texts, report) for the whole project, one function per
     REFI-QDA section, in the order the schema wants them (and the importer reads them)."""
     from lxml import etree
 
     store = project.store
-    report = ExchangeReport(str(project.path), "export", "qdpx", origin=gtcode_origin())
+    if target not in TARGETS:
+        raise InputError(f"--for {target!r}: expected one of {', '.join(TARGETS)}")
+    report = ExchangeReport(str(project.path), "export", "qdpx", origin=gtcode_origin(),
+                            positions=TARGETS[target].words)
     coders = {r["id"]: dict(r) for r in store.all("SELECT id, uuid, name FROM coders ORDER BY id")}
-    ex = _Export(store, report, coders)
+    ex = _Export(store, report, coders, TARGETS[target])
     root = _project(project, ex)
     _memo_links(ex)
     _users(root, ex)
     codes = _codebook(root, ex)
-    docs = store.all("SELECT id, uuid, name, text, case_id, imported_at, imported_by FROM documents ORDER BY id")
+    docs = store.all("SELECT id, uuid, name, text, description, case_id, imported_at, imported_by FROM documents"
+                     " ORDER BY id")
     _cases(root, ex, docs)
     code_uuid = {c.id: c.uuid for c in codes}
     files = _sources(root, ex, docs, code_uuid)
     memos = _notes(root, ex)
     _links(root, ex, code_uuid, memos)
+    _note_refs(root, ex.unlinked)          # memos about nothing in particular: notes on the project
     _properties(ex)
     xml = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
     return xml, files, report
 
 
-def export_qdpx(project, path: str | os.PathLike, schema: str | os.PathLike | None = None) -> ExchangeReport:
-    """Write the project to `path` (.qdpx); the file appears whole or not at all.
+def export_qdpx(project, path: str | os.PathLike, schema: str | os.PathLike | None = None,
+                target: str = "spec") -> ExchangeReport:
+    """Write the project to `path` (.qdpx) for `target` (see positions.TARGETS); the file appears whole or not at all.
 
     With `schema` (an XSD such as Project-mrt2019.xsd) nothing is written unless project.qde validates.
     """
-    xml, files, report = build_qdpx(project)
+    xml, files, report = build_qdpx(project, target)
     target = Path(path)
     if schema is not None:
         problems = validate(xml, schema)

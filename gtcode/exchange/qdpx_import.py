@@ -9,7 +9,10 @@ references become memo links; cases and variables become cases and
 attributes; links between codes become relations, links to notes memo links;
 sets become memos that link their members (gtcode has no sets). Whatever
 the file holds that gtcode cannot take (PDF, pictures, audio, video, graphs…)
-is listed in the report's losses. Everything lands, or nothing does.
+is listed in the report's losses (qdpx_inventory.py). Descriptions of
+sources, cases and variables are kept; selections are read in
+qdpx_selections.py. GUIDs are stored as written and matched without regard to
+case. Everything lands, or nothing does.
 """
 
 from __future__ import annotations
@@ -18,24 +21,24 @@ import re
 from pathlib import Path
 
 from gtcode.cases import ensure_case, link_document, set_attributes
-from gtcode.coding import add_coding
 from gtcode.errors import BadExchangeFile, InputError
 from gtcode.exchange import qdpx_notes
 from gtcode.exchange.codetree import merge_codes, read_codes
-from gtcode.exchange.common import ExchangeReport, check_namespace, guid_key, is_gtcode
-from gtcode.exchange.positions import UNITS, PositionMap, units_for_origin
-from gtcode.exchange.qdpx_state import ImportedSource, ImportState, created_at, creating_coder, plain_text
-from gtcode.exchange.safezip import SafeZip, parse_xml
+from gtcode.exchange.common import ExchangeReport, check_namespace, guid_key, guid_text, is_gtcode
+from gtcode.exchange.positions import UNIT_WORDS, UNITS, PositionMap, units_for_origin
+from gtcode.exchange.qdpx_inventory import losses
+from gtcode.exchange.qdpx_selections import read_selections
+from gtcode.exchange.qdpx_state import ImportedSource, ImportState, plain_text
+from gtcode.safezip import SafeZip, parse_xml
 from gtcode.ingest import ReadOptions
 from gtcode.ingest.base import ParsedDocument, turns_from_lines
 from gtcode.ingest.importer import ImportSettings, write_document
 from gtcode.ingest.nlp import load as load_pipeline
 from gtcode.ingest.segment import segment_documents
 from gtcode.store.db import Txn, new_uuid, now
-from gtcode.text import content_hash, count_words, strip_span
+from gtcode.text import content_hash, count_words
 
 MAX_QDE_BYTES = 512 * 1024 ** 2
-_MEDIA = ("PDFSource", "PictureSource", "AudioSource", "VideoSource")
 
 
 # --- reading the container -----------------------------------------------------------------------------------
@@ -90,34 +93,6 @@ def _check_guids(root, st: ImportState) -> None:
         seen[key] = kind
 
 
-def _losses(root, st: ImportState) -> None:
-    q, report = st.q, st.report
-    sources = root.find(q("Sources"))
-    if sources is not None:
-        for kind in _MEDIA:
-            items = sources.findall(q(kind))
-            if items:
-                names = ", ".join(repr(el.get("name") or el.get("guid")) for el in items[:5])
-                more = f" and {len(items) - 5} more" if len(items) > 5 else ""
-                report.lose(f"{len(items)} {kind.replace('Source', '').lower()} source(s) ({names}{more}) with their "
-                            "selections and codings: gtcode holds text documents only")
-        rich = sum(1 for el in sources.findall(q("TextSource")) if el.get("richTextPath"))
-        if rich:
-            report.lose(f"rich-text formatting (.docx) of {rich} text source(s): their plain text is imported")
-    graphs = root.findall(f"{q('Graphs')}/{q('Graph')}")
-    if graphs:
-        report.lose(f"{len(graphs)} graph(s) (network views: " + ", ".join(repr(g.get("name") or "?") for g in graphs)
-                    + "): gtcode draws its model from relations instead")
-    desc = (root.findtext(q("Description")) or "").strip()
-    if desc:
-        report.lose(f"the project's description ({desc[:60]!r}…)" if len(desc) > 60 else
-                    f"the project's description ({desc!r})")
-    refs = sum(len(c.findall(q("CodeRef"))) + len(c.findall(q("SelectionRef")))
-               for c in root.iterfind(f"{q('Cases')}/{q('Case')}"))
-    if refs:
-        report.lose(f"{refs} code or selection reference(s) of cases: gtcode cases hold documents and attributes")
-
-
 # --- users, codebook, cases ----------------------------------------------------------------------------------
 
 def _users(store, root, st: ImportState) -> None:
@@ -126,9 +101,9 @@ def _users(store, root, st: ImportState) -> None:
         name = " ".join((el.get("name") or el.get("id") or f"user {guid[:8]}").split())
         row = store.one("SELECT id FROM coders WHERE name = ?", (name,))
         if row is None:
-            taken = store.one("SELECT 1 FROM coders WHERE uuid = ?", (guid,))
+            taken = store.one("SELECT 1 FROM coders WHERE uuid = ? COLLATE NOCASE", (guid,))
             row_id = store.conn.execute("INSERT INTO coders (uuid, name, created_at) VALUES (?, ?, ?)",
-                                        (new_uuid() if taken else guid, name, now())).lastrowid
+                                        (new_uuid() if taken else guid_text(el.get("guid")), name, now())).lastrowid
             st.report.count("coders added")
         else:
             row_id = row[0]
@@ -164,11 +139,14 @@ def _variables(store, root, st: ImportState) -> None:
             st.report.warn(f"variable {el.get('guid')} has no name; skipped")
             continue
         st.variables[guid] = name
+        desc = (el.findtext(q("Description")) or "").strip()
         if not store.one("SELECT 1 FROM attributes WHERE name = ?", (name,)):
-            taken = store.one("SELECT 1 FROM attributes WHERE uuid = ?", (guid,))
-            store.conn.execute("INSERT INTO attributes (uuid, name, type) VALUES (?, ?, ?)",
-                               (new_uuid() if taken else guid, name,
-                                _ATTRIBUTE_TYPES.get(el.get("typeOfVariable") or "Text", "text")))
+            taken = store.one("SELECT 1 FROM attributes WHERE uuid = ? COLLATE NOCASE", (guid,))
+            store.conn.execute("INSERT INTO attributes (uuid, name, type, description) VALUES (?, ?, ?, ?)",
+                               (new_uuid() if taken else guid_text(el.get("guid")), name,
+                                _ATTRIBUTE_TYPES.get(el.get("typeOfVariable") or "Text", "text"), desc))
+        elif desc and _describe(store, "attributes", "name", name, desc):
+            st.report.count("attribute descriptions set")
 
 
 def _cases(store, txn: Txn, root, st: ImportState) -> None:
@@ -177,26 +155,36 @@ def _cases(store, txn: Txn, root, st: ImportState) -> None:
     for el in root.iterfind(f"{q('Cases')}/{q('Case')}"):
         guid = guid_key(el.get("guid"))
         name = " ".join((el.get("name") or "").split()) or f"case {guid[:8]}"
-        row = store.one("SELECT id, name FROM cases WHERE uuid = ?", (guid,)) or \
+        row = store.one("SELECT id, name FROM cases WHERE uuid = ? COLLATE NOCASE", (guid,)) or \
             store.one("SELECT id, name FROM cases WHERE name = ?", (name,))
+        desc = (el.findtext(q("Description")) or "").strip()
         if row is None:
-            store.conn.execute("INSERT INTO cases (uuid, name, created_at, created_by) VALUES (?, ?, ?, ?)",
-                               (guid, name, now(), txn.coder_id))
-            txn.record("case.create", f"created case {name} from {st.label}", guid,
-                       case={"uuid": guid, "name": name})
+            uuid = guid_text(el.get("guid"))
+            store.conn.execute("INSERT INTO cases (uuid, name, created_at, created_by, description) VALUES "
+                               "(?, ?, ?, ?, ?)", (uuid, name, now(), txn.coder_id, desc))
+            txn.record("case.create", f"created case {name} from {st.label}", uuid,
+                       case={"uuid": uuid, "name": name, "description": desc})
             st.report.count("cases added")
         else:
             name = row["name"]
+            if desc and _describe(store, "cases", "id", row["id"], desc):
+                st.report.count("case descriptions set")
         values = _values(el, st, f"case {name}")
         if values and set_attributes(store, txn, name, values):
             st.report.count("cases with attributes set")
         for ref in el.findall(q("SourceRef")):
             key = guid_key(ref.get("targetGUID"))
             if key in st.doc_case and st.doc_case[key] != name:
-                st.report.warn(f"source {ref.get('targetGUID')} is in cases {st.doc_case[key]} and {name}; "
+                st.report.note(f"source {ref.get('targetGUID')} is in cases {st.doc_case[key]} and {name}; "
                                f"linked to {st.doc_case[key]}")
             else:
                 st.doc_case[key] = name
+
+
+def _describe(store, table: str, key: str, value, desc: str) -> bool:
+    """Give a row with no description the file's; True if it changed (a description already there is kept)."""
+    return store.conn.execute(f"UPDATE {table} SET description = ? WHERE {key} = ? AND description = ''",
+                              (desc, value)).rowcount > 0
 
 
 def _values(el, st: ImportState, where: str) -> dict[str, str]:
@@ -244,8 +232,8 @@ def _sources(store, txn: Txn, root, archive, st: ImportState, path: Path, interv
             st.report.warn(f"text source {label!r}: no words in its text; skipped with its codings")
             continue
         digest = content_hash(text)
-        same = store.one("SELECT id, uuid, name, case_id FROM documents WHERE uuid = ? AND text_hash = ?",
-                         (guid, digest)) or store.one("SELECT id, uuid, name, case_id FROM documents WHERE "
+        same = store.one("SELECT id, uuid, name, case_id FROM documents WHERE uuid = ? COLLATE NOCASE AND "
+                         "text_hash = ?", (guid, digest)) or store.one("SELECT id, uuid, name, case_id FROM documents WHERE "
                                                       "text_hash = ?", (digest,))
         kept.append(el)
         if el.find(q("VariableValue")) is not None:     # MAXQDA: values on the source, not on a case
@@ -254,9 +242,12 @@ def _sources(store, txn: Txn, root, archive, st: ImportState, path: Path, interv
                 case = st.doc_case.setdefault(guid, " ".join(label.split()))
                 set_attributes(store, txn, case, values)
                 st.report.count("cases with attributes set")
+        desc = (el.findtext(q("Description")) or "").strip()
         if same is not None:
             st.sources[guid] = ImportedSource(guid, same["name"], same["id"], same["uuid"], positions)
             st.report.count("documents already here")
+            if desc and _describe(store, "documents", "id", same["id"], desc):
+                st.report.count("document descriptions set")
             case = st.doc_case.get(guid)
             if case and same["case_id"] is None:
                 link_document(store, txn, same["id"], same["uuid"], same["name"], case)
@@ -264,7 +255,7 @@ def _sources(store, txn: Txn, root, archive, st: ImportState, path: Path, interv
         name = re.sub(r"\.(txt|text|md|docx|doc|rtf|pdf|odt)$", "", label, flags=re.IGNORECASE) or label
         doc = ParsedDocument(name=_unique_name(store, name, taken), text=text, format="qdpx",
                              turns=turns_from_lines(text, rules), encoding="utf-8")
-        pending.append((guid, doc, positions))
+        pending.append((guid, doc, positions, desc, guid_text(el.get("guid"))))
     if pending:
         _write_documents(store, txn, pending, st, path, nlp_name)
     return kept
@@ -272,110 +263,21 @@ def _sources(store, txn: Txn, root, archive, st: ImportState, path: Path, interv
 
 def _write_documents(store, txn: Txn, pending: list[tuple], st: ImportState, path: Path, nlp_name) -> None:
     """Segment the new documents in one pass and store them, linked to their cases."""
-    segments = segment_documents([doc for _, doc, _ in pending], load_pipeline(nlp_name))
+    segments = segment_documents([p[1] for p in pending], load_pipeline(nlp_name))
     settings = ImportSettings(ReadOptions())
-    for (guid, doc, positions), segs in zip(pending, segments):
+    for (guid, doc, positions, desc, written), segs in zip(pending, segments):
         case = st.doc_case.get(guid)
         case_id = ensure_case(store, txn, case) if case else None
-        doc_guid = guid if not store.one("SELECT 1 FROM documents WHERE uuid = ?", (guid,)) else new_uuid()
-        if doc_guid != guid:
-            st.report.warn(f"text source {doc.name!r}: a document with its GUID but other text is already "
+        taken = store.one("SELECT 1 FROM documents WHERE uuid = ? COLLATE NOCASE", (guid,))
+        doc_guid = written if not taken else new_uuid()
+        if taken:
+            st.report.note(f"text source {doc.name!r}: a document with its GUID but other text is already "
                            "here; imported as a new document")
         outcome = write_document(store, txn, path / doc.name, doc, segs, case_id, settings, uuid=doc_guid)
+        if desc:
+            _describe(store, "documents", "id", outcome.document_id, desc)
         st.sources[guid] = ImportedSource(guid, doc.name, outcome.document_id, doc_guid, positions)
         st.report.count("documents imported")
-
-
-# --- codings -----------------------------------------------------------------------------------------------------
-
-_OUTCOMES = {"added": "codings added", "already": "codings already here",
-             "merged": "codings merged with overlapping ones"}
-
-
-def _words(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
-def _selection_span(sel, codings, src: ImportedSource, st: ImportState) -> tuple[int, int] | None:
-    """The selection's span in gtcode's text (the whole text for codings of the source), or None (reported)."""
-    text = src.positions.text
-    if sel is None:
-        return strip_span(text, 0, len(text)) if codings else None
-    try:
-        start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
-    except (TypeError, ValueError):
-        st.report.warn(f"{src.name!r}: selection {sel.get('guid')} has no numeric positions; skipped")
-        return None
-    span = src.positions.span(start, end)
-    span = strip_span(text, *span) if span else None
-    if not span or span[0] >= span[1]:
-        st.report.warn(f"{src.name!r}: selection {sel.get('guid')} [{start}, {end}) is empty or outside "
-                       f"the text; skipped with its {len(codings)} coding(s)")
-        return None
-    return span
-
-
-def _quotes_other_words(sel, span: tuple[int, int], text: str) -> bool:
-    """Whether a selection's name quotes words (three or more) its span does not cover: a sign of other units."""
-    label = " ".join((sel.get("name") or "").split())
-    if len(label.split()) < 3 or label.startswith("line:"):
-        return False
-    got, want = _words(text[span[0]:span[1]]), _words(label.rstrip("…"))
-    return not (got.startswith(want) or want.startswith(got))
-
-
-def _add_codings(store, txn: Txn, sel, codings, span, src: ImportedSource, st: ImportState) -> list[str]:
-    """Code the span with each coding's code; returns the GUIDs of the codings added."""
-    q, added = st.q, []
-    for coding in codings:
-        cguid = guid_key(coding.get("guid"))
-        st.spans[cguid] = (src.doc_uuid, *span)
-        ref = coding.find(q("CodeRef"))
-        code_key = guid_key(ref.get("targetGUID")) if ref is not None else None
-        if code_key not in st.codes:
-            st.report.warn(f"{src.name!r}: coding {coding.get('guid')} refers to unknown code "
-                           f"{ref.get('targetGUID') if ref is not None else '(none)'}; skipped")
-            continue
-        for note in coding.findall(q("NoteRef")):
-            st.memo_links.append((guid_key(note.get("targetGUID")), "segment", src.doc_uuid, *span))
-        outcome = add_coding(store, txn, st.codes[code_key], src.doc_id, *span,
-                             coder_id=creating_coder(st, txn, coding, sel), uuid=cguid,
-                             created=created_at(coding, sel))
-        st.report.count(_OUTCOMES[outcome])
-        if outcome == "added":
-            added.append(cguid)
-    return added
-
-
-def _codings(store, txn: Txn, kept, st: ImportState) -> None:
-    """Selections become codings on the same words; note references on them become segment memo links."""
-    q = st.q
-    for el in kept:
-        src = st.sources.get(guid_key(el.get("guid")))
-        if src is None:
-            continue
-        added: list[str] = []
-        mismatched = 0
-        units = [(sel, sel.findall(q("Coding"))) for sel in el.findall(q("PlainTextSelection"))]
-        units.append((None, el.findall(q("Coding"))))       # codings of the whole source
-        for sel, codings in units:
-            span = _selection_span(sel, codings, src, st)
-            if span is None:
-                continue
-            if sel is not None:
-                mismatched += _quotes_other_words(sel, span, src.positions.text)
-                st.spans[guid_key(sel.get("guid"))] = (src.doc_uuid, *span)
-                for ref in sel.findall(q("NoteRef")):
-                    st.memo_links.append((guid_key(ref.get("targetGUID")), "segment", src.doc_uuid, *span))
-            added += _add_codings(store, txn, sel, codings, span, src, st)
-        if mismatched:
-            st.report.warn(f"{src.name!r}: {mismatched} selection(s) do not cover the words their name quotes; the "
-                           f"file may count positions in other units than {st.units!r} (see --positions)")
-        for ref in el.findall(q("NoteRef")):
-            st.memo_links.append((guid_key(ref.get("targetGUID")), "document", src.doc_uuid, None, None))
-        if added:
-            txn.record("coding.import", f"imported {len(added)} coding(s) into D{src.doc_id} {src.name!r} from "
-                       f"{st.label}", src.doc_uuid, document=src.name, codings=added, source=st.label)
 
 
 # --- the whole import ------------------------------------------------------------------------------------------
@@ -391,9 +293,12 @@ def import_qdpx(project, path, *, dry_run: bool = False, positions: str | None =
         origin = root.get("origin") or ""
         report = ExchangeReport(str(path), "import", "qdpx", origin=origin, dry_run=dry_run)
         ns = check_namespace(root, "project", str(path))
-        st = ImportState(ns, origin, positions or units_for_origin(origin), report, path.name)
+        st = ImportState(ns, origin, positions or units_for_origin(origin), report, path.name,
+                         units_given=positions is not None)
+        report.positions = UNIT_WORDS[st.units] + (" (--positions)" if positions else
+                                                   f" (for {origin or 'a file of unknown origin'})")
         _check_guids(root, st)
-        _losses(root, st)
+        losses(root, st)
         store = project.store
         with project.transaction(dry_run=dry_run) as txn:
             _users(store, root, st)
@@ -401,8 +306,9 @@ def import_qdpx(project, path, *, dry_run: bool = False, positions: str | None =
             _variables(store, root, st)
             _cases(store, txn, root, st)
             kept = _sources(store, txn, root, archive, st, path, interviewer, nlp)
-            _codings(store, txn, kept, st)
+            read_selections(store, txn, root, kept, st)
             qdpx_notes.read_notes(store, txn, root, archive, st)
+            qdpx_notes.read_project_notes(store, txn, root, st)
             qdpx_notes.read_links(store, txn, root, st)
             qdpx_notes.read_sets(store, txn, root, st)
             qdpx_notes.link_memos(store, txn, st, code_notes)

@@ -2,7 +2,9 @@
 
 Part of the .qdpx import (qdpx_import.py): a note becomes a memo (its GUID its uuid; an existing memo whose
 text changed gets a new version), a NoteRef a memo link, a link between two codes a typed relation, a link
-between a note and anything it can be about a memo link, and a set a memo whose links are its members.
+between a note and anything it can be about a memo link, and a set a memo whose links are its members. A note
+the project itself refers to stays a memo about the whole project; the project's Description becomes one.
+GUIDs are stored as the file writes them (their case kept) and matched without regard to case.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import re
 
 from gtcode.errors import InputError
-from gtcode.exchange.common import from_xml_datetime, guid_key, is_gtcode
+from gtcode.exchange.common import derived_guid, from_xml_datetime, guid_key, guid_text, is_gtcode
 from gtcode.exchange.qdpx_state import ImportState, created_at, creating_coder, plain_text
 from gtcode.memos import add_memo_type, sync_references
 from gtcode.model import add_relation_type
@@ -29,11 +31,11 @@ def _memo_type(store, txn: Txn, name: str) -> str:
         return "theoretical"
 
 
-def _write_memo(store, txn: Txn, st: ImportState, guid: str, title: str, body: str, kind: str, creator: int,
+def write_memo(store, txn: Txn, st: ImportState, guid: str, title: str, body: str, kind: str, creator: int,
                 created: str, editor: int, edited: str, what: str = "memos") -> int:
     """A memo with the file's GUID; an existing one gets a new version if its text changed."""
     title = " ".join(title.split()) or "(untitled note)"
-    row = store.one("SELECT id FROM memos WHERE uuid = ?", (guid,))
+    row = store.one("SELECT id FROM memos WHERE uuid = ? COLLATE NOCASE", (guid,))
     if row is not None:
         latest = store.one("SELECT version, title, body FROM memo_versions WHERE memo_id = ? ORDER BY version DESC "
                            "LIMIT 1", (row[0],))
@@ -78,8 +80,8 @@ def read_notes(store, txn: Txn, root, archive, st: ImportState) -> None:
         editor = st.users.get(guid_key(el.get("modifyingUser"))) or creator
         created = created_at(el)
         edited = from_xml_datetime(el.get("modifiedDateTime")) or created
-        st.notes[guid] = _write_memo(store, txn, st, guid, el.get("name") or "", body, kind, creator, created,
-                                     editor, edited)
+        st.notes[guid] = write_memo(store, txn, st, guid_text(el.get("guid")), el.get("name") or "", body, kind,
+                                    creator, created, editor, edited)
         for ref in el.findall(q("NoteRef")):
             st.memo_links.append((guid_key(ref.get("targetGUID")), "memo", guid, None, None))
 
@@ -146,12 +148,13 @@ def read_links(store, txn: Txn, root, st: ImportState) -> None:
                 report.warn(f"link {name!r} joins a code to itself; skipped")
                 continue
             kind, note = _relation_type(store, txn, name)
-            row = store.one("SELECT id FROM relations WHERE uuid = ?", (guid,)) or store.one(
+            row = store.one("SELECT id FROM relations WHERE uuid = ? COLLATE NOCASE", (guid,)) or store.one(
                 "SELECT id FROM relations WHERE source_id = ? AND type = ? AND target_id = ?", (src, kind, dst))
             if row is None:
                 rel_id = store.conn.execute(
                     "INSERT INTO relations (uuid, source_id, type, target_id, note, created_at, created_by) VALUES "
-                    "(?, ?, ?, ?, ?, ?, ?)", (guid, src, kind, dst, note, now(), txn.coder_id)).lastrowid
+                    "(?, ?, ?, ?, ?, ?, ?)", (guid_text(el.get("guid")), src, kind, dst, note, now(),
+                                              txn.coder_id)).lastrowid
                 paths = [store.scalar("SELECT uuid FROM codes WHERE id = ?", (i,)) for i in (src, dst)]
                 txn.record("relation.add", f"imported relation {kind} from {st.label}", guid,
                            relation={"uuid": guid, "source": paths[0], "type": kind, "target": paths[1]},
@@ -196,7 +199,7 @@ def _target(store, st: ImportState, guid, memo_uuid) -> tuple | None:
     if guid in st.spans:
         return "segment", *st.spans[guid]
     if guid in memo_uuid:
-        return "memo", guid, None, None
+        return "memo", guid, None, None         # link_memos turns the note's GUID into its memo's uuid
     return None
 
 
@@ -209,7 +212,7 @@ def read_sets(store, txn: Txn, root, st: ImportState) -> None:
         members, missing = [], 0
         for tag in ("MemberCode", "MemberSource", "MemberNote"):
             for ref in el.findall(q(tag)):
-                key = guid_key(ref.get("targetGUID"))
+                key = guid_key(ref.get("targetGUID") or ref.get("guid"))     # a .qdc's MemberCode uses @guid
                 target = _target(store, st, key, memo_uuid) if key else None
                 if target is None:
                     missing += 1
@@ -220,10 +223,27 @@ def read_sets(store, txn: Txn, root, st: ImportState) -> None:
                  "its members are this memo's links."]
         if missing:
             lines.append(f"{missing} member(s) were not imported (not text, or not in the file).")
-        memo_id = _write_memo(store, txn, st, guid, f"Set: {el.get('name') or guid[:8]}",
+        memo_id = write_memo(store, txn, st, guid_text(el.get("guid")), f"Set: {el.get('name') or guid[:8]}",
                               "\n\n".join(x for x in lines if x), "methodological", txn.coder_id, now(),
                               txn.coder_id, now(), what="sets (as memos)")
         st.notes[guid] = memo_id
         for kind, target, start, end in members:
             st.memo_links.append((guid, kind, target, start, end))
 
+
+
+def read_project_notes(store, txn: Txn, root, st: ImportState) -> None:
+    """The project's Description as a memo about the whole project; its NoteRefs keep their notes as such memos."""
+    q = st.q
+    desc = (root.findtext(q("Description")) or "").strip()
+    if desc:
+        guid = derived_guid("project-description", st.label, root.get("name") or "")
+        write_memo(store, txn, st, guid, f"Project description: {root.get('name') or st.label}", desc,
+                   "methodological", txn.coder_id, created_at(root), txn.coder_id, created_at(root),
+                   what="project descriptions (as memos)")
+    for ref in root.findall(q("NoteRef")):
+        key = guid_key(ref.get("targetGUID"))
+        if key in st.notes:
+            st.report.count("notes on the project (memos about the whole project)")
+        else:
+            st.report.warn(f"the project refers to note {ref.get('targetGUID')}, which is not in the file; skipped")

@@ -44,6 +44,8 @@ class ImportState:
     memo_links: list[tuple[str, str, str, int | None, int | None]] = field(default_factory=list)
     unknown_users: set[str] = field(default_factory=set)
     variables: dict[str, str] = field(default_factory=dict)          # variable GUID → attribute name
+    units_given: bool = False                                        # units from --positions, not guessed
+    quotations: int | None = None                                    # id of the "Imported quotations" code
 
     def q(self, name: str) -> str:
         return f"{{{self.ns}}}{name}"
@@ -59,7 +61,7 @@ def creating_coder(st: ImportState, txn: Txn, *elements) -> int:
                 return st.users[key]
             if raw not in st.unknown_users:
                 st.unknown_users.add(raw)
-                st.report.warn(f"user {raw} is not among the file's users; their work is attributed to {txn.coder!r}")
+                st.report.note(f"user {raw} is not among the file's users; their work is attributed to {txn.coder!r}")
     return txn.coder_id
 
 
@@ -86,7 +88,7 @@ def plain_text(el, archive, st: ImportState) -> str | None:
     scheme, sep, rest = path.partition("://")
     if not sep:
         rest = path
-        st.report.warn(f"text source {name!r}: path {path!r} has no internal:// scheme; read from inside the file")
+        st.report.note(f"text source {name!r}: path {path!r} has no internal:// scheme; read from inside the file")
     elif scheme.lower() != "internal":
         st.report.lose(f"text source {name!r}: its text is outside the file ({path}); skipped")
         return None
@@ -104,5 +106,5 @@ def plain_text(el, archive, st: ImportState) -> str | None:
         st.report.warn(f"text source {name!r}: {exc}; skipped with its codings")
         return None
     for note in notes:
-        st.report.warn(f"text source {name!r}: {note}")
+        st.report.note(f"text source {name!r}: {note}")
     return text

@@ -73,7 +73,8 @@ def _coding_rows(store, scope: Scope) -> tuple[list[str], list[dict]]:
 def export_codings(project, path, fmt: str | None = None, *, where=None) -> dict:
     """Write every coding (one row each) as CSV or JSON Lines; the format comes from `fmt` or the suffix.
 
-    Returns {"path", "format", "rows", "pending"}. No codings in scope is an error, not an empty file.
+    Returns {"path", "format", "rows", "pending"}. No codings in scope writes the header alone (CSV) or an empty
+    file (JSON Lines), so a script that reads it still runs.
     """
     path = Path(path)
     fmt = (fmt or path.suffix.lstrip(".") or "").lower().strip(".")
@@ -83,9 +84,6 @@ def export_codings(project, path, fmt: str | None = None, *, where=None) -> dict
                          "(or a .csv / .jsonl file name)")
     check_output(path)
     columns, rows = coding_rows(project, where)
-    if not rows:
-        raise InputError("no codings to export" + (f" where {' and '.join(where)}" if where else
-                                                   ": code some passages first"))
     with atomic_file(path) as temp:
         with temp.open("w", encoding="utf-8", newline="") as fh:
             if fmt == "csv":

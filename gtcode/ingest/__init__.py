@@ -16,7 +16,15 @@ from gtcode.ingest.base import Cue, ParsedDocument, Turn
 from gtcode.ingest.speakers import DEFAULT_INTERVIEWER, SpeakerRules
 
 SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".docx": "docx",
-            ".vtt": "vtt", ".srt": "srt", ".csv": "csv"}
+            ".vtt": "vtt", ".srt": "srt", ".csv": "csv", ".pdf": "pdf", ".html": "html", ".htm": "html",
+            ".odt": "odt", ".rtf": "rtf", ".cha": "cha", ".eaf": "eaf", ".tsv": "tsv", ".json": "json"}
+
+#: format → (module under gtcode.ingest, reader function); each takes (path, rules). Imported lazily, so a
+#: command that reads text never imports pdfminer or lxml.
+READERS = {"docx": ("docx", "read_docx"), "vtt": ("captions", "read_vtt"), "srt": ("captions", "read_srt"),
+           "pdf": ("pdf", "read_pdf"), "html": ("markup", "read_html"), "odt": ("markup", "read_odt"),
+           "rtf": ("markup", "read_rtf"), "cha": ("chat", "read_chat"), "eaf": ("chat", "read_eaf"),
+           "tsv": ("whisper", "read_whisper_tsv"), "json": ("whisper", "read_whisper_json")}
 
 __all__ = ["Cue", "ParsedDocument", "Turn", "SpeakerRules", "DEFAULT_INTERVIEWER", "ReadOptions",
            "read_path", "expand_paths", "SUFFIXES"]
@@ -28,9 +36,11 @@ class ReadOptions:
     interviewer: tuple[str, ...] | None = None
     text_column: str | None = None
     id_column: str | None = None
+    #: a layout forced by `--layout` (gtcode.ingest.layouts); None: detected per file
+    layout: str | None = None
 
     def rules(self) -> SpeakerRules:
-        return SpeakerRules(self.speaker_pattern, self.interviewer)
+        return SpeakerRules(self.speaker_pattern, self.interviewer, self.layout)
 
 
 def read_path(path: Path, options: ReadOptions | None = None, rules: SpeakerRules | None = None) -> list[ParsedDocument]:
@@ -47,19 +57,17 @@ def read_path(path: Path, options: ReadOptions | None = None, rules: SpeakerRule
     if fmt in ("txt", "md"):
         from gtcode.ingest.textfile import read_text
         docs = read_text(path, rules, fmt)
-    elif fmt == "docx":
-        from gtcode.ingest.docx import read_docx
-        docs = read_docx(path, rules)
-    elif fmt == "vtt":
-        from gtcode.ingest.captions import read_vtt
-        docs = read_vtt(path, rules)
-    elif fmt == "srt":
-        from gtcode.ingest.captions import read_srt
-        docs = read_srt(path, rules)
+    elif fmt in READERS:
+        import importlib
+
+        module, func = READERS[fmt]
+        docs = getattr(importlib.import_module(f"gtcode.ingest.{module}"), func)(path, rules)
     else:
         from gtcode.ingest.table import read_csv
         docs = read_csv(path, options.text_column, options.id_column)
+    from gtcode.ingest.lines import describe_layout
     for doc in docs:
+        doc.layout = doc.layout or describe_layout(fmt, doc, rules)
         if not any(count_words(doc.text[t.body_start:t.end]) for t in doc.turns):
             raise NoTurns(f"{path}: no speaker turn with any words in it")
     return docs

@@ -6,24 +6,12 @@ format gets the same rules, and all offsets are into the final canonical text.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from gtcode.text import normalise, strip_span
+from gtcode.ingest.lines import build_turns
 from gtcode.ingest.speakers import SpeakerRules
-
-
-@dataclass
-class Turn:
-    speaker: str | None
-    start: int          # start of the turn (label included)
-    body_start: int     # first character of speech
-    end: int
-    time_start: float | None = None
-    time_end: float | None = None
-    is_interviewer: bool = False
-    #: (offset, time_start, time_end) of each timed cue in the turn, for segment times.
-    anchors: list[tuple[int, float | None, float | None]] = field(default_factory=list)
+from gtcode.ingest.turns import Turn
 
 
 @dataclass
@@ -37,6 +25,8 @@ class ParsedDocument:
     #: CSV rows carry their case and attributes with them.
     case: str | None = None
     attributes: dict[str, str] = field(default_factory=dict)
+    #: the producer layout the file was read in ("Otter.ai text", "WebVTT captions"); set by read_path
+    layout: str | None = None
 
 
 @dataclass
@@ -50,57 +40,16 @@ class Cue:
 
 
 def turns_from_lines(text: str, rules: SpeakerRules, label_hints: dict[int, tuple[int, str]] | None = None) -> list[Turn]:
-    """Split canonical text into turns at lines that open with a speaker label.
+    """Split canonical text into turns at lines that open with a speaker label (see `gtcode.ingest.lines`).
 
-    A line with no label continues the current turn (multi-paragraph turns);
-    text before the first label is an unattributed turn (speaker None).
-    `label_hints` maps a line's start offset to (label length, speaker) when
-    the reader knows better than the text (a bold run in Word). Before the
-    first turn a hinted label must also pass the text rule (a strong label,
-    or a name that opens at least two lines), so a bold `Study:` or
-    `Participant ID:` header line is not a speaker.
+    The file's layout (Zoom, Otter, Rev, Google Meet, WhisperX, German, labelled lines) is detected, or forced
+    by `rules.layout`. A line with no label continues the current turn (multi-paragraph turns); text before
+    the first label is front matter (speaker None). `label_hints` maps a line's start offset to (label length,
+    speaker) when the reader knows better than the text (a bold run in Word). Before the first turn a hinted
+    label must also pass the text rule (a strong label, or a name that opens at least two lines), so a bold
+    `Study:` or `Participant ID:` header line is not a speaker.
     """
-    label_hints = label_hints or {}
-    lines: list[tuple[int, str]] = []
-    pos = 0
-    for line in text.split("\n"):
-        lines.append((pos, line))
-        pos += len(line) + 1
-    accepted = rules.accepted_labels([line for _, line in lines])
-    hinted = Counter(speaker.casefold() for _, speaker in label_hints.values())
-    trusted = accepted | {key for key, n in hinted.items() if n >= 2}
-
-    turns: list[Turn] = []
-    current: Turn | None = None
-    for offset, line in lines:
-        if not line.strip():
-            continue
-        hint = label_hints.get(offset)
-        match = None
-        if hint is not None and (turns and turns[-1].speaker is not None or hint[1].casefold() in trusted):
-            label_len, speaker = hint
-            match = (label_len, speaker, None)
-        else:
-            m = rules.match(line)
-            if m is not None and m.key in accepted:
-                match = (m.end, m.speaker, m.time)
-        if match is not None:
-            label_len, speaker, time = match
-            body = offset + label_len
-            while body < offset + len(line) and line[body - offset].isspace():
-                body += 1
-            current = Turn(speaker=speaker, start=offset, body_start=body, end=offset + len(line.rstrip()),
-                           time_start=time, is_interviewer=rules.is_interviewer(speaker))
-            turns.append(current)
-        elif current is None:
-            current = Turn(speaker=None, start=offset, body_start=offset, end=offset + len(line.rstrip()))
-            turns.append(current)
-        else:
-            current.end = offset + len(line.rstrip())
-    for t in turns:
-        t.start, t.end = strip_span(text, t.start, t.end)
-        t.body_start = min(max(t.body_start, t.start), t.end)
-    return turns
+    return build_turns(text, rules, label_hints)
 
 
 def text_from_cues(cues: list[Cue], rules: SpeakerRules) -> tuple[str, list[Turn]]:

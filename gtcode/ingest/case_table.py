@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from gtcode.errors import InputError
-from gtcode.ingest.textfile import decode
-from gtcode.text import normalise
+from gtcode.ingest.table import read_table
 
 ID_GUESSES = ("id", "case", "participant", "participant_id", "respondent", "pseudonym", "name")
 
 
 def read_case_table(path: Path, id_column: str | None = None) -> tuple[str, list[dict[str, str]]]:
-    """(id column, rows) from a participants CSV; decoding as for transcripts."""
+    """(id column, rows) from a participants CSV; decoding and size limits as for transcripts."""
     if not path.exists():
         raise InputError(f"{path}: no such file")
-    text, _, _ = decode(path.read_bytes(), path)
-    try:
-        reader = csv.DictReader(io.StringIO(normalise(text), newline=""))
-        header = [h for h in (reader.fieldnames or []) if h is not None]
-        rows = list(reader)
-    except csv.Error as exc:
-        raise InputError(f"{path}: malformed CSV ({exc})") from None
-    if not header:
-        raise InputError(f"{path}: the CSV has no header row")
+    header, rows, _, _ = read_table(path)
+    header = [h for h in header if h is not None]
     if id_column:
         matches = [h for h in header if h.strip().casefold() == id_column.casefold()]
         if not matches:

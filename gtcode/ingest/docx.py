@@ -1,42 +1,27 @@
-"""Word transcripts: paragraphs in order, tables included, bold speaker labels."""
+"""Word transcripts: paragraphs in order, tables included, bold speaker labels.
+
+The package is checked (size, entries, XML inflated by streaming) before
+python-docx opens it. Teams and Otter Word exports (`Name   0:03` on its own
+line, then the text) are plain paragraphs: the speaker layouts of
+`turns_from_lines` read them.
+"""
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 from gtcode.errors import EmptyDocument, InputError
-from gtcode.text import normalise
 from gtcode.ingest.base import ParsedDocument, turns_from_lines
+from gtcode.ingest.containers import check_package
+from gtcode.ingest.paragraphs import Hint, bold_label, join_lines
 from gtcode.ingest.speakers import SpeakerRules
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def _paragraph_lines(paragraph) -> tuple[str, tuple[int, str] | None]:
+def _paragraph_lines(paragraph) -> tuple[str, Hint | None]:
     """The paragraph's text and, if it opens with a bold 'Name:' run, that label."""
-    text = paragraph.text
-    bold = ""
-    for run in paragraph.runs:
-        if run.bold and (run.text.strip() or bold):
-            bold += run.text
-        elif not bold and not run.text.strip():
-            continue
-        else:
-            break
-    stripped = bold.strip()
-    if not stripped or len(stripped) > 60:
-        return text, None
-    head = text.lstrip()
-    lead = len(text) - len(head)
-    if stripped.endswith(":") and head.startswith(stripped):
-        speaker = stripped[:-1].strip()
-        return text, (lead + len(stripped), speaker) if speaker else None
-    after = head[len(stripped):] if head.startswith(stripped) else ""
-    if after.lstrip().startswith(":"):
-        colon = len(text) - len(after.lstrip()) + 1
-        return text, (colon, stripped)
-    return text, None
+    return paragraph.text, bold_label([(run.text, bool(run.bold)) for run in paragraph.runs])
 
 
 def _iter_blocks(document):
@@ -59,11 +44,11 @@ def _iter_blocks(document):
 
 
 def read_docx(path: Path, rules: SpeakerRules) -> list[ParsedDocument]:
-    data_head = path.read_bytes()[:8]
-    if data_head == _OLE_MAGIC:
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head == _OLE_MAGIC:
         raise InputError(f"{path}: password-protected or old-style (.doc) Word file; save it as an unprotected .docx")
-    if not zipfile.is_zipfile(path):
-        raise InputError(f"{path}: not a valid .docx (corrupt, or not a Word document)")
+    check_package(path, ".docx")          # python-docx is never handed a zip bomb
     import docx
 
     try:
@@ -71,19 +56,7 @@ def read_docx(path: Path, rules: SpeakerRules) -> list[ParsedDocument]:
         blocks = list(_iter_blocks(document))
     except Exception as exc:  # python-docx raises many types on a damaged package
         raise InputError(f"{path}: corrupt .docx ({type(exc).__name__}: {exc})") from None
-
-    lines: list[str] = []
-    hints: dict[int, tuple[int, str]] = {}
-    pos = 0
-    for raw, hint in blocks:
-        line = normalise(raw).replace("\n", " ")  # soft line breaks stay inside the paragraph
-        if hint is not None:
-            # The hint was measured on the raw paragraph; NFC can shorten it (e + U+0301 → é).
-            label_len, speaker = hint
-            hints[pos] = (len(normalise(raw[:label_len])), normalise(speaker).strip())
-        lines.append(line)
-        pos += len(line) + 1
-    text = "\n".join(lines)
+    text, hints = join_lines(blocks)
     if not text.strip():
         raise EmptyDocument(f"{path}: the Word document has no text")
     turns = turns_from_lines(text, rules, hints)

@@ -6,6 +6,14 @@ Recognised: `Interviewer:`, `I:`, `R:`, `Q:`/`A:`, `P01:`, `Participant 3:`,
 label only counts when it opens at least two lines of the document: that keeps quoted
 or reported speech (`Mum: you'll be fine`) inside the turn it belongs to.
 Lines that start with a quotation mark are never labels.
+
+Also: German/Continental labels (`B:`, `IP:`, `TN2:`, `Befragte:`); qualified labels
+(`MEL, TYPING:` keeps the whole label as the speaker and counts when `MEL` is a
+speaker of the document; its role is MEL's); truncated labels (`Dr Priya Sh...:`);
+labels of voices that are neither interviewer nor participant (`CAPTIONER:`,
+`Note:`), whose turns get the role 'other'. Once a document is seen to label its
+speakers in capitals, a capitalised label that opens a single line after the
+first turn (a captioner's one line) is a turn of its own.
 """
 
 from __future__ import annotations
@@ -15,6 +23,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 DEFAULT_INTERVIEWER = ("Interviewer", "Int", "I", "Q", "IV", "Researcher", "Moderator", "Facilitator")
+#: also taken for the interviewer while the default list is in use (German transcripts)
+_DEFAULT_EXTRA = ("Interviewerin", "Int.", "I1", "I2")
 
 _TS = r"(?:\[|\()?(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)(?:\]|\))?"
 _LABEL = re.compile(
@@ -25,9 +35,14 @@ _LABEL = re.compile(
 )
 _KNOWN = re.compile(
     r"^(?:I|R|Q|A|IV|INT|RESP|Interviewers?|Interviewee|Respondent(?: ?\d{1,4})?|Researcher|Moderator"
-    r"|Facilitator|Participant(?: ?\d{1,3}| [A-Z])?|P\d{1,4}|Speaker ?\d{1,3})$",
+    r"|Facilitator|Participant(?: ?\d{1,3}| [A-Z])?|P\d{1,4}|Speaker ?\d{1,3}"
+    r"|B\d{0,2}|IP\d{0,2}|TN\d{0,2}|I\d|Int\.|Interviewerin|Befragter?|Befragte[rn]?)$",
     re.IGNORECASE,
 )
+#: voices that are neither interviewer nor participant: their turns get the role 'other'
+_OTHER = re.compile(r"^(?:captioner|captioning|transcriber|transcriptionist|note|editor'?s note|narrator|announcer"
+                    r"|interpreter|translator|sound|music)$", re.IGNORECASE)
+_QUALIFIED = re.compile(r"^(?P<base>[^,()]+?)\s*(?:,\s*[^,]+|\([^()]+\))$")
 _UPPER = re.compile(r"^[A-Z][A-Z0-9 .'’-]*[A-Z0-9]$")
 _PARTICLES = {"de", "van", "von", "da", "du", "le", "la", "bin", "al", "el", "der", "den"}
 
@@ -38,10 +53,34 @@ class LabelMatch:
     speaker: str
     time: float | None
     strong: bool             # counts even if it opens only one line
+    #: the label without its qualifier (`MEL` of `MEL, TYPING`), or None
+    base: str | None = None
+    upper: bool = False      # written in capitals (SARAH:)
+    other: bool = False      # a voice that is neither interviewer nor participant (CAPTIONER:)
 
     @property
     def key(self) -> str:
         return self.speaker.casefold()
+
+    @property
+    def base_key(self) -> str | None:
+        return self.base.casefold() if self.base else None
+
+
+class LabelSet:
+    """The labels that count in one document (see the module docstring), asked line by line."""
+
+    def __init__(self, accepted: set[str], upper_style: bool):
+        self.accepted = accepted
+        self.upper_style = upper_style
+
+    def accept(self, m: LabelMatch | None, started: bool = True) -> bool:
+        """Whether this label opens a turn; `started`: a labelled turn came before it."""
+        if m is None:
+            return False
+        if m.key in self.accepted or (m.base_key is not None and m.base_key in self.accepted):
+            return True
+        return started and (m.other or (self.upper_style and m.upper and m.base is None))
 
 
 
@@ -73,9 +112,13 @@ def _title_case_name(name: str) -> bool:
 class SpeakerRules:
     """How to find speaker labels and which speakers are interviewers."""
 
-    def __init__(self, pattern: str | None = None, interviewer: list[str] | tuple[str, ...] | None = None):
+    def __init__(self, pattern: str | None = None, interviewer: list[str] | tuple[str, ...] | None = None,
+                 layout: str | None = None):
         self.pattern = re.compile(pattern) if pattern else None
-        names = [n.strip() for n in (interviewer if interviewer is not None else DEFAULT_INTERVIEWER) if n.strip()]
+        #: a layout the user forced (`--layout`), by key; None: detected per file
+        self.layout = layout
+        names = [n.strip() for n in (interviewer if interviewer is not None else DEFAULT_INTERVIEWER + _DEFAULT_EXTRA)
+                 if n.strip()]
         self.interviewer = {n.casefold() for n in names}
         self._interviewer_words = [
             re.compile(rf"(?<!\w){re.escape(n.casefold())}(?!\w)") for n in self.interviewer if len(n) > 2
@@ -103,13 +146,25 @@ class SpeakerRules:
         name = m.group("name").strip()
         if not name or name.startswith(("-", "—", "–")):
             return None
+        if _OTHER.match(name):   # a captioner's or a note's line: a turn of its own, once the interview runs
+            return LabelMatch(m.end(), name, time, False, upper=_UPPER.match(name) is not None, other=True)
         if _KNOWN.match(name):
-            return LabelMatch(m.end(), name, time, True)
+            return LabelMatch(m.end(), name, time, True, upper=_UPPER.match(name) is not None)
         if _UPPER.match(name) and len(name.split()) <= 4:  # SARAH: — but a one-off ID: is a header
-            return LabelMatch(m.end(), name, time, time is not None)
+            return LabelMatch(m.end(), name, time, time is not None, upper=True)
         if _title_case_name(name):
-            return LabelMatch(m.end(), name, time, time is not None)
+            return LabelMatch(m.end(), name, time, time is not None, upper=False)
+        q = _QUALIFIED.match(name)
+        if q and (_KNOWN.match(q["base"]) or _UPPER.match(q["base"]) or _title_case_name(q["base"])):
+            return LabelMatch(m.end(), name, time, False, base=q["base"], upper=_UPPER.match(q["base"]) is not None)
         return None
+
+    def label_set(self, lines: list[str], lenient: bool = False) -> LabelSet:
+        """The labels that count in a document of these lines."""
+        accepted = self.accepted_labels(lines, lenient)
+        uppers = {m.key for m in map(self.match, lines) if m is not None and m.upper and m.key in accepted}
+        named = {k for k in accepted if not _KNOWN.match(k)}
+        return LabelSet(accepted, self.pattern is None and bool(uppers) and uppers >= named)
 
     def accepted_labels(self, lines: list[str], lenient: bool = False) -> set[str]:
         """Keys of the labels that count in this document (see module docstring).
@@ -127,13 +182,27 @@ class SpeakerRules:
             if m.strong:
                 strong.add(m.key)
             else:
-                weak[m.key] += 1
+                weak[m.base_key or m.key] += 1   # `MEL, TYPING:` is one more line of MEL
         if lenient and any(n >= 2 for n in weak.values()):
             return strong | set(weak)
         return strong | {k for k, n in weak.items() if n >= 2}
 
     def is_interviewer(self, speaker: str | None) -> bool:
+        """Whether `speaker` is an interviewer: its label, or the label before a qualifier (`MEL, TYPING`)."""
         if not speaker:
             return False
         key = speaker.casefold().strip()
-        return key in self.interviewer or any(p.search(key) for p in self._interviewer_words)
+        if key in self.interviewer or any(p.search(key) for p in self._interviewer_words):
+            return True
+        q = _QUALIFIED.match(key)
+        return q is not None and q["base"].strip() in self.interviewer
+
+    def role(self, speaker: str | None) -> str:
+        """'interviewer', 'other' (a captioner, a note) or 'participant'."""
+        if self.is_interviewer(speaker):
+            return "interviewer"
+        if speaker:
+            q = _QUALIFIED.match(speaker.strip())
+            if _OTHER.match(q["base"].strip() if q else speaker.strip()):
+                return "other"
+        return "participant"

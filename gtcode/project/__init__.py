@@ -29,6 +29,7 @@ from pathlib import Path
 
 from gtcode.config import resolve_coder
 from gtcode.errors import ProjectExists, ProjectNotFound
+from gtcode.project._assist import Assist
 from gtcode.project._data import Cases, Docs
 from gtcode.project._legacy import LegacyNames
 from gtcode.project._open_coding import Codebook, Codes, Coding, Review
@@ -68,6 +69,7 @@ class Project(LegacyNames):
         self.team = Team(self)
         self.redact = Redact(self)
         self.history = History(self)
+        self.assist = Assist(self)
 
     @property
     def coder(self) -> str:
@@ -140,8 +142,12 @@ class Project(LegacyNames):
     def __enter__(self) -> "Project":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, exc, tb) -> None:
         self.close()
+        from gtcode.store.health import damaged, is_damage
+
+        if is_damage(exc):   # a read that met a malformed page: name the file and the remedy
+            raise damaged(self.path, str(exc)) from None
 
     def transaction(self, *, dry_run: bool = False):
         """One command's worth of changes: all land, with their events, or none do (none, with `dry_run`)."""

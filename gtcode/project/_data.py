@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from gtcode.project._base import Namespace
+from gtcode.project._base import Namespace, as_list
 
 
 class Docs(Namespace):
@@ -17,17 +17,21 @@ class Docs(Namespace):
                      replace: bool = False, force: bool = False, text_column: str | None = None,
                      id_column: str | None = None, nlp: str | None = None,
                      pseudonymise: str | os.PathLike | None = None,
-                     progress: Callable[[int, str], None] | None = None):
+                     progress: Callable[[int, str], None] | None = None, layout: str | None = None,
+                     name: str | None = None):
         """Import transcripts (files, folders, globs); returns an ImportReport. Bad files are skipped, reported.
 
         `pseudonymise`: a key CSV (real,pseudonym), read but never stored; names become pseudonyms and
         e-mails, phone numbers, postcodes, NHS numbers and dates of birth become tags before anything is stored.
+        `layout`: read text files in this producer layout (gtcode.ingest.layouts) instead of detecting it;
+        `name`: the document's name (one file only).
         """
         from gtcode.ingest.importer import ImportSettings, run_import
 
         settings = ImportSettings.from_options(
             case=case, interviewer=interviewer, speaker_pattern=speaker_pattern, replace=replace, force=force,
-            text_column=text_column, id_column=id_column, nlp=nlp, pseudonymise=pseudonymise)
+            text_column=text_column, id_column=id_column, nlp=nlp, pseudonymise=pseudonymise, layout=layout,
+            name=name)
         with self._transaction() as txn:
             return run_import(self._store, txn, list(paths), settings, progress, self._project.debug)
 
@@ -109,6 +113,51 @@ class Docs(Namespace):
         if purge:
             compact(self._store)   # VACUUM after the commit: no old page or WAL frame keeps the text
         return done
+
+
+    def edit(self, ref, text: str, *, force: bool = False, dry_run: bool = False, nlp: str | None = None):
+        """Give a document corrected text: its turns are read again, it is segmented again, and every anchor
+        moves with its words. Refuses (WouldBreakAnchors, with the list) when an anchor's words changed, unless
+        `force` (those are dropped). `dry_run`: what would move and what would break (as if forced), nothing
+        changed. Returns an `Edited`; undoable."""
+        from gtcode.config import load_config
+        from gtcode.ingest.editing import edit_document
+
+        with self._transaction(dry_run=dry_run) as txn:
+            return edit_document(self._store, txn, self.get(ref), text, force=force or dry_run,
+                                 nlp_name=nlp or load_config().get("nlp"))
+
+    def speakers(self, refs=None) -> list:
+        """Speaker labels of the documents (all when None) with turn counts and roles (`SpeakerLabel`s)."""
+        from gtcode.ingest.editing import speaker_labels
+
+        return speaker_labels(self._store, None if refs is None else [self.get(r).id for r in as_list(refs)])
+
+    def set_speakers(self, refs, *, interviewer=(), roles=(), rename=(), force: bool = False,
+                     dry_run: bool = False) -> list:
+        """Fix speakers in one or more documents: `interviewer` labels become the interviewer; `roles` is
+        ["LABEL=interviewer|participant|other", …]; `rename` is ["OLD=NEW", …], in the text too, every anchor
+        carried (refused with the list when a label's words are anchored, unless `force`). With one document a
+        label it lacks is an error; with several, documents without it are left alone. One undoable command;
+        returns a `SpeakerChange` per document."""
+        from gtcode.errors import InputError
+        from gtcode.ingest.editing import ROLES, parse_assignments, set_speakers, speaker_labels
+
+        pairs = [(label, "interviewer") for label in as_list(interviewer)]
+        pairs += parse_assignments(as_list(roles), "--role", ROLES)
+        renames = parse_assignments(as_list(rename), "--rename")
+        if not pairs and not renames:
+            raise InputError("nothing to change: give --interviewer LABEL, --role LABEL=ROLE or --rename OLD=NEW")
+        docs = [self.get(r) for r in as_list(refs)]
+        if len(docs) > 1:   # each label must be somewhere; documents without it are left alone
+            seen = {x.speaker.casefold() for x in speaker_labels(self._store, [d.id for d in docs])}
+            unknown = [a for a, _ in [*pairs, *renames] if a.casefold() not in seen | {
+                b.casefold() for _, b in renames}]
+            if unknown:
+                raise InputError(f"no speaker {unknown[0]!r} in any of these {len(docs)} documents")
+        with self._transaction(dry_run=dry_run) as txn:
+            return [set_speakers(self._store, txn, d, pairs, renames, force=force or dry_run, strict=len(docs) == 1)
+                    for d in docs]
 
 
 class Cases(Namespace):

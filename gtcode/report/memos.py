@@ -243,5 +243,8 @@ def _write_docx(project, memos, path: Path, context: dict) -> Path:
                 p.paragraph_format.left_indent = Mm(10 + 8 * depth)
                 p.add_run(xml_safe(f"{c.author}, {when(c.at)}, on version {c.version}: ")).bold = True
                 p.add_run(xml_safe(c.body))
-    document.save(str(path))
+    from gtcode.files import atomic_file
+
+    with atomic_file(path) as temp:
+        document.save(str(temp))
     return path

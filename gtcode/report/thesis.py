@@ -24,12 +24,14 @@ from gtcode.analysis.exemplars import EXEMPLAR_RULE
 from gtcode.errors import InputError, UnsupportedFormat
 from gtcode.files import atomic_file, check_output
 from gtcode.memos import get_memo, memo_types, memos_about
-from gtcode.model import core
+from gtcode.model import core, core_counts, evidence_phrase
 from gtcode.report import render_docx, render_html, render_md
 from gtcode.report import thesis_data as data
 from gtcode.report.dates import when
+from gtcode.report.references import readable
 from gtcode.report.diagram.draw import export_model
 from gtcode.report.diagram.graph import build_graph, relation_edges
+from gtcode.report.diagram.layout import report_page
 from gtcode.report.document import Block, Numbers, Report, heading, note, para
 
 FORMATS = ("docx", "md", "html")
@@ -38,9 +40,12 @@ ROLE_TITLES = {"barrier": "Barriers", "facilitator": "Facilitators", "condition"
                "context": "Context", "strategy": "Strategies", "consequence": "Consequences",
                "other": "Other related categories"}
 #: Column weights of the codebook table (its widths follow them on the page).
-CODEBOOK_HEADERS = ["Category", "Code", "Definition", "Inclusion / exclusion", "Participants", "Segments",
+CODEBOOK_HEADERS = ["Category", "Code", "Definition", "Inclusion, exclusion, example", "Participants", "Segments",
                     "Exemplar"]
 CODEBOOK_WIDTHS = [13, 13, 21, 20, 7.5, 7.5, 22]
+#: The model figure as printed, in mm: the width of a landscape A4 page's text, and its height less room for
+#: the section's heading above and the two-line caption below, so heading, figure and caption share a page.
+MODEL_FIGURE_MM = (297 - 2 * 25, 210 - 2 * 25 - 36)
 
 
 def _plural(n: int, word: str, words: str | None = None) -> str:
@@ -86,7 +91,7 @@ def _codebook(project, sc, num: Numbers, grounding, code: str | None = None) -> 
     out = [Block("layout", "landscape"), heading(1, "Codebook")]
     if not rows:
         return out + [note("No codes yet."), Block("layout", "portrait")]
-    out.append(para("Each code with its definition and criteria, the participants and segments coded with it (its "
+    out.append(para("Each code with its definition, criteria and the researcher's example, the participants and segments coded with it (its "
                     "sub-codes included), and an exemplar quote credited to the participant's pseudonym and the "
                     f"segment address. {EXEMPLAR_RULE}"))
     table = [[r.category.rpartition("/")[2] or "—", r.code, r.definition, r.criteria, r.participants, r.segments,
@@ -115,7 +120,8 @@ def _categories(project, sc, num: Numbers, grounding) -> list[Block]:
             out.append(para(c.definition))
         out.append(para(("Codes: ", True), ", ".join(c.codes) or "none"))
         out.append(para(("Grounding: ", True), f"{_plural(c.segments, 'segment')} from "
-                        f"{_plural(c.participants, 'participant')}."))
+                        f"{_plural(c.participants, 'participant')}"
+                        + (", rolled up from the categories it integrates." if c.core else ".")))
         if not c.properties:
             out.append(note("No properties or dimensions recorded yet."))
             continue
@@ -129,8 +135,7 @@ def _categories(project, sc, num: Numbers, grounding) -> list[Block]:
 
 def _relation_text(graph, u: str, v: str, d: dict) -> str:
     n = graph.nodes
-    evidence = (f"{_plural(d['passages'], 'passage')} from {_plural(d['participants'], 'participant')}"
-                + (f", {_plural(d['memos'], 'memo')}" if d["memos"] else ""))
+    evidence = evidence_phrase(d["passages"], d["memos"], d["participants"])
     return f"{n[u]['name']} —{d['label']}→ {n[v]['name']} ({evidence})"
 
 
@@ -139,7 +144,7 @@ def _model(project, sc, num: Numbers, figures: dict) -> list[Block]:
     if not any(d["kind"] == "category" for _, d in graph.nodes(data=True)):
         return [heading(1, "Explanatory model"),
                 note("No categories yet, so no model to draw (gtcode category new NAME).")]
-    figures["model"] = {"kind": "model", "where": sc.where}
+    figures["model"] = {"kind": "model", "where": sc.where, "size_mm": MODEL_FIGURE_MM}
     centre = core(project.store)
     out = [Block("layout", "landscape"), heading(1, "Explanatory model"),
            num.figure("model", "The explanatory model: the core category in the centre, barriers on the left, "
@@ -149,12 +154,14 @@ def _model(project, sc, num: Numbers, figures: dict) -> list[Block]:
     if centre is None:
         return out + [note("No core category yet: mark one with 'gtcode core CATEGORY'.")]
     node = next(d for _, d in graph.nodes(data=True) if d["core"])
+    rolled = core_counts(project.store, centre, sc.clause, sc.params)
     edges = relation_edges(graph)
     related = sum(1 for u, v, _ in edges if node["uuid"] in (u, v))
     out.append(para(("Core category: ", True), " ".join(filter(None, [
         f"{centre.path}.", centre.description,
-        f"Coded directly in {_plural(node['codings'], 'passage')} from {_plural(node['cases'], 'participant')}."
-        if node["codings"] else "", f"It has {_plural(related, 'relation')} to other categories, below."]))))
+        f"It is grounded in {_plural(rolled['codings'], 'coding')} from {_plural(rolled['participants'], 'participant')}"
+        f" across the {_plural(rolled['categories'], 'category', 'categories')} it integrates."
+        if rolled["codings"] else "", f"It has {_plural(related, 'relation')} to other categories, below."]))))
     for role, title in ROLE_TITLES.items():
         members = sorted((k for k, d in graph.nodes(data=True) if d["role"] == role and d["kind"] == "category"),
                          key=lambda k: (graph.nodes[k]["rank"], graph.nodes[k]["path"].casefold()))
@@ -162,9 +169,9 @@ def _model(project, sc, num: Numbers, figures: dict) -> list[Block]:
         if any(items):     # a category with no relation at all is in the Categories section, not in the model
             out += [heading(3, title), Block("bullets", items=[i for i in items if i])]
     for m in memos_about(project.store, centre.uuid):
-        if m.type == "storyline":
-            out.append(heading(3, f"Storyline: {m.title}"))
-            out.append(Block("memo", m.body))
+        if m.type == "storyline":    # a title that says it is the storyline is not told so twice
+            out.append(heading(3, m.title if "storyline" in m.title.casefold() else f"Storyline: {m.title}"))
+            out.append(Block("memo", readable(project.store, m.body)))
     return out
 
 
@@ -198,7 +205,7 @@ def _memos(project) -> list[Block]:
             edited = (f"; version {m.version}, last edited by {m.updated_by} {when(m.updated_at)}"
                       if m.version > 1 else "")
             out.append(note(f"{m.author}, {when(m.created_at)}{edited}; {m.review}."))
-            out.append(Block("memo", m.body))
+            out.append(Block("memo", readable(project.store, m.body)))
             for c in m.comments:
                 out.append(Block("quote", c.body, source=f"{c.author}, {when(c.at)}, on version {c.version}"))
     return out
@@ -252,7 +259,7 @@ def draw_figures(project, report: Report, folder: Path) -> dict[str, Path]:
     for name, spec in report.figures.items():
         target = folder / f"{name}.png"
         if spec["kind"] == "model":
-            export_model(project, target, "png", where=spec["where"])
+            export_model(project, target, "png", where=spec["where"], page=report_page(*spec["size_mm"]))
         else:
             plot_saturation(project.analysis.saturation(where=spec["where"]), target)
         out[name] = target

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from gtcode.errors import InputError
+from gtcode.model import integrated_codes
 
 @dataclass
 class Scope:
@@ -150,7 +151,11 @@ class Grounding:
         """(participants, segments) of a code and everything under it."""
         from gtcode.codes import subtree
 
-        ids = [c.id for c in subtree(self.tree, code)]
+        return self.of_ids([c.id for c in subtree(self.tree, code)])
+
+    def of_ids(self, ids) -> tuple[int, int]:
+        """(participants, segments) of these codes together."""
+        ids = list(ids)
         return (len(set().union(*(self.people.get(i, set()) for i in ids))),
                 len(set().union(*(self.segments.get(i, set()) for i in ids))))
 
@@ -179,11 +184,12 @@ class CodebookRow:
     participants: int
     segments: int
     exemplar: Exemplar | None = None
+    example: str = ""      # the researcher's own example (codes describe --example)
 
     @property
     def criteria(self) -> str:
-        return "\n".join(f"{label}: {text}" for label, text in (("Include", self.include), ("Exclude", self.exclude))
-                         if text.strip())
+        return "\n".join(f"{label}: {text}" for label, text in (("Include", self.include), ("Exclude", self.exclude),
+                                                                ("Example", self.example)) if text.strip())
 
 
 def exemplars(project, sc: Scope) -> dict[int, Exemplar]:
@@ -217,7 +223,7 @@ def codebook(project, sc: Scope, grounding: Grounding | None = None) -> list[Cod
         name = code.path[len(cat.path) + 1:] if cat is not None else code.path
         people, segments = grounding.of(code)
         rows.append(CodebookRow(cat.path if cat else "", name, code.path, code.description, code.include,
-                                code.exclude, people, segments, quotes.get(code.id)))
+                                code.exclude, people, segments, quotes.get(code.id), code.example))
     return rows
 
 
@@ -275,7 +281,8 @@ def categories(project, sc: Scope, grounding: Grounding | None = None) -> list[C
                                                      span_address(store, e["document_id"], e["start_char"],
                                                                   e["end_char"])))
             props.append(view)
-        people, segments = grounding.of(cat)
+        # The core category is grounded in what it integrates (gtcode.model.integrated_codes).
+        people, segments = grounding.of_ids(integrated_codes(store, cat)) if cat.core else grounding.of(cat)
         out.append(CategoryView(cat.path, cat.name, cat.description, cat.core,
                                 [c.name for c in grounding.tree if c.parent_id == cat.id], people, segments, props))
     return out

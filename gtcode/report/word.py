@@ -132,47 +132,35 @@ class WordWriter:
         return p
 
     def table(self, headers: list[str], rows: list[list[str]], widths: list[float] | None = None):
-        """A Table Grid table whose columns share the text width by `widths` (relative weights); without
-        widths, Word sizes the columns to their text."""
-        from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
-        from docx.shared import Mm
+        """A Table Grid table across the text width, its columns sized to their content (`column_widths`: no
+        header word broken, empty columns narrow), its header row repeated on every page and no row split
+        across pages. `widths` is accepted for other formats' sake; Word sizes by content."""
+        from docx.shared import Mm, Pt
 
         self._empty = False
-        if not widths:
-            return self._autofit_table(headers, rows)
-        total = sum(widths) or 1
-        mm = [self.text_width_mm * w / total for w in widths]
+        mm = column_widths(headers, rows, self.text_width_mm, TABLE_PT)
         table = self.document.add_table(rows=1, cols=len(headers))
         table.style = "Table Grid"
         table.autofit = False
-        layout = OxmlElement("w:tblLayout")
-        layout.set(qn("w:type"), "fixed")
-        table._tbl.tblPr.append(layout)
+        _table_layout_fixed(table)
         for column, width in zip(table.columns, mm):
             column.width = Mm(width)
         header = table.rows[0]
-        repeat = OxmlElement("w:tblHeader")     # the header row repeats on every page
-        repeat.set(qn("w:val"), "true")
-        header._tr.get_or_add_trPr().append(repeat)
+        _row_flag(header, "w:tblHeader")      # the header row repeats on every page
+        _row_flag(header, "w:cantSplit")
         for cell, text, width in zip(header.cells, headers, mm):
             cell.width = Mm(width)
-            cell.paragraphs[0].add_run(xml_safe(text)).bold = True
+            run = cell.paragraphs[0].add_run(xml_safe(text))
+            run.bold, run.font.size = True, Pt(TABLE_PT)
+            cell.paragraphs[0].paragraph_format.keep_with_next = True
         for row in rows:
-            for cell, text, width in zip(table.add_row().cells, row, mm):
+            tr = table.add_row()
+            if row_height_mm(row, mm) < 0.8 * self.text_height_mm:
+                _row_flag(tr, "w:cantSplit")  # a row stays on one page (one taller than a page may break)
+            for cell, text, width in zip(tr.cells, row, mm):
                 cell.width = Mm(width)
-                cell.text = xml_safe(text)
-        return table
-
-    def _autofit_table(self, headers: list[str], rows: list[list[str]]):
-        table = self.document.add_table(rows=1, cols=len(headers))
-        table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, headers):
-            cell.text = ""
-            cell.paragraphs[0].add_run(xml_safe(text)).bold = True
-        for row in rows:
-            for cell, text in zip(table.add_row().cells, row):
-                cell.text = xml_safe(text)
+                cell.text = ""
+                cell.paragraphs[0].add_run(xml_safe(text)).font.size = Pt(TABLE_PT)
         return table
 
     def memo(self, body: str) -> None:
@@ -208,6 +196,81 @@ class WordWriter:
 
     def save(self, path) -> None:
         self.document.save(str(path))
+
+
+#: Table text, in points: a size thesis templates use for tables.
+TABLE_PT = 9
+_BREAKS = re.compile(r"\s+|(?<=[-/–—])")   # where Word may break a line: spaces, after hyphens and slashes
+_PAD_MM = 4.6          # a cell's left and right padding (Word's default 1.9 mm each) and a little air
+
+
+def _width_mm(text: str, size: float, bold: bool = False) -> float:
+    """`text`'s width in mm at `size` points, measured in DejaVu Sans (wider than Calibri, as wide as the
+    fallbacks LibreOffice uses) with a little to spare, so that a word measured this way fits its column."""
+    from gtcode.report.diagram.text import text_width
+
+    return text_width(text, size, bold) * 25.4 * 1.06
+
+
+def column_widths(headers: list[str], rows: list[list[str]], total_mm: float, size: float = TABLE_PT
+                  ) -> list[float]:
+    """Column widths in mm that fill `total_mm`, sized to content: each column at least as wide as its longest
+    word (a header word is never broken), and the room left shared out by how much text each column holds,
+    no column wider than its longest line, so rows come out as short as the text allows."""
+    least, most, mass = [], [], []
+    for i, head in enumerate(headers):
+        cells = [r[i] for r in rows if i < len(r) and r[i]]
+        words = [(w, False) for c in cells for w in _BREAKS.split(c)] + [(w, True) for w in _BREAKS.split(head)]
+        least.append(max((_width_mm(w, size, b) for w, b in words), default=0) + _PAD_MM)
+        lines = [line for c in cells for line in c.splitlines()] or [""]
+        most.append(max(max(_width_mm(x, size) for x in lines), _width_mm(head, size, True)) + _PAD_MM)
+        mass.append(sum(len(c) for c in cells) / max(1, len(rows)))
+    if sum(least) >= total_mm:                              # not even the words fit: shrink them all alike
+        return [w * total_mm / sum(least) for w in least]
+    widths = list(least)
+    open_ = [i for i in range(len(headers)) if most[i] > least[i]]
+    while open_:                                            # share the room by text, capping at the longest line
+        room = total_mm - sum(widths)
+        weight = sum(mass[i] for i in open_) or len(open_)
+        grow = {i: room * ((mass[i] if sum(mass[j] for j in open_) else 1) / weight) for i in open_}
+        capped = [i for i in open_ if widths[i] + grow[i] >= most[i]]
+        if not capped:
+            for i in open_:
+                widths[i] += grow[i]
+            return widths
+        for i in capped:
+            widths[i] = most[i]
+        open_ = [i for i in open_ if i not in capped]
+    room = total_mm - sum(widths)                          # everything fits on one line: share out the rest
+    return [w + room * w / sum(widths) for w in widths]
+
+
+def row_height_mm(cells: list[str], widths: list[float], size: float = TABLE_PT) -> float:
+    """A rough height of a table row in mm: its tallest cell's wrapped lines."""
+    per_char = _width_mm("abcdefghijklmnopqrstuvwxyz", size) / 26
+    lines = max((sum(max(1, -(-len(line) * per_char // max(1.0, w - _PAD_MM))) for line in (c or " ").splitlines())
+                 for c, w in zip(cells, widths)), default=1)
+    return lines * size * 1.2 * 25.4 / 72 + 2
+
+
+def _table_layout_fixed(table) -> None:
+    """Word and LibreOffice keep the widths given instead of re-fitting the columns."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
+
+
+def _row_flag(row, tag: str) -> None:
+    """Set an on/off row property: w:tblHeader (repeat on every page) or w:cantSplit (keep on one page)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    flag = OxmlElement(tag)
+    flag.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(flag)
 
 
 def png_size(path: Path) -> tuple[int, int] | None:

@@ -3,6 +3,7 @@
 Every command runs in one transaction (`Store.transaction`): either all of
 it lands, with its events, or none of it does. Files inside a batch get a
 savepoint each, so one bad file leaves nothing behind while the rest land.
+A store checks its file for damage before its first write (`store.health`).
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from gtcode.errors import NotAProject, ProjectBusy, SchemaTooNew
-from gtcode.store.schema import APPLICATION_ID, SCHEMA_VERSION
+from gtcode.store.health import damaged, is_damage, quick_check, worth_checking
+from gtcode.store.schema import APPLICATION_ID, SCHEMA_VERSION, SQLITE_HEADER
 
 BUSY_TIMEOUT_S = 30.0
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 # uuid, json and datetime are imported where used: read commands never need them.
@@ -53,6 +54,7 @@ class Store:
         self.path = path
         self.conn = conn
         self._txn: Txn | None = None
+        self._checked = False   # quick_check done (see `check_before_write`)
 
     # --- opening -----------------------------------------------------------
     @classmethod
@@ -86,18 +88,36 @@ class Store:
                 raise NotAProject(f"{path}: an SQLite database, but not a gtcode project; left untouched")
         conn = _connect(path)
         store = cls(path, conn)
-        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            conn.execute("PRAGMA journal_mode = WAL")
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise SchemaTooNew(
+                    f"{path}: written by a newer gtcode (schema {version}, this gtcode knows {SCHEMA_VERSION}); "
+                    "upgrade gtcode to open it"
+                )
+            if version < SCHEMA_VERSION:
+                store.check_before_write()
+                store.migrate()
+        except sqlite3.DatabaseError as exc:
             conn.close()
-            raise SchemaTooNew(
-                f"{path}: written by a newer gtcode (schema {version}, this gtcode knows {SCHEMA_VERSION}); "
-                "upgrade gtcode to open it"
-            )
-        if version < SCHEMA_VERSION:
-            store.migrate()
+            if is_damage(exc):
+                raise damaged(path, str(exc)) from None
+            raise
+        except BaseException:
+            conn.close()
+            raise
         return store
+
+    def check_before_write(self) -> None:
+        """Once per store, before its first write: `PRAGMA quick_check` when the file is small enough for it to
+        be quick, so a write never lands in a file already damaged."""
+        if self._checked:
+            return
+        self._checked = True
+        if worth_checking(self.path):
+            quick_check(self.conn, self.path)
 
     def migrate(self) -> None:
         """Apply pending migrations under a write lock, so two openers cannot race."""
@@ -159,6 +179,7 @@ class Store:
                 raise RuntimeError("a dry run cannot nest inside a real transaction")
             yield self._txn
             return
+        self.check_before_write()
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
@@ -177,9 +198,14 @@ class Store:
             yield txn
             self.conn.execute("UPDATE txn_state SET txn = NULL WHERE id = 1")
             self.conn.execute("ROLLBACK" if dry_run else "COMMIT")
-        except BaseException:
+        except BaseException as exc:
             if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
+                try:
+                    self.conn.execute("ROLLBACK")
+                except sqlite3.DatabaseError:
+                    pass   # a damaged file: SQLite has already given up the transaction
+            if is_damage(exc):
+                raise damaged(self.path, str(exc)) from None
             raise
         finally:
             self._txn = None

@@ -440,3 +440,46 @@ def m004_axial_model(db: Database) -> None:
                   "relation_evidence"):
         _capture_changes(db, table)
     db.execute("PRAGMA user_version = 4")
+
+
+@migrations(name="m005_roles_front_matter_order")
+def m005_roles_front_matter_order(db: Database) -> None:
+    db.executescript(
+        """
+        -- Who speaks in a turn: interviewers and 'other' voices (captioners, a third person)
+        -- are left out of participant analyses. Replaces the is_interviewer flag, which stays
+        -- in step (written from role) for files read by older tools.
+        ALTER TABLE turns ADD COLUMN role TEXT NOT NULL DEFAULT 'participant'
+            CHECK (role IN ('participant', 'interviewer', 'other'));
+        UPDATE turns SET role = 'interviewer' WHERE is_interviewer = 1;
+        -- What a turn is: speech, front matter before the first turn (title, attendees,
+        -- legend, "Transcribed by …"), or quoted material (a blockquote; speaker = who is quoted).
+        ALTER TABLE turns ADD COLUMN kind TEXT NOT NULL DEFAULT 'speech'
+            CHECK (kind IN ('speech', 'front', 'quoted'));
+
+        -- A document's description (REFI-QDA TextSource Description) and its linked recording
+        -- (a path; the file is never copied).
+        ALTER TABLE documents ADD COLUMN description TEXT NOT NULL DEFAULT '';
+        ALTER TABLE documents ADD COLUMN media TEXT;
+
+        -- Descriptions of cases and attributes (REFI-QDA Case / Variable Description).
+        ALTER TABLE cases ADD COLUMN description TEXT NOT NULL DEFAULT '';
+        ALTER TABLE attributes ADD COLUMN description TEXT NOT NULL DEFAULT '';
+
+        -- The researcher's order of codes among their siblings (NULL: by name after ordered ones).
+        ALTER TABLE codes ADD COLUMN position INTEGER;
+
+        DROP TRIGGER codes_capture_insert;
+        DROP TRIGGER codes_capture_update;
+        DROP TRIGGER codes_capture_delete;
+        DROP TRIGGER cases_capture_insert;
+        DROP TRIGGER cases_capture_update;
+        DROP TRIGGER cases_capture_delete;
+        DROP TRIGGER attributes_capture_insert;
+        DROP TRIGGER attributes_capture_update;
+        DROP TRIGGER attributes_capture_delete;
+        """
+    )
+    for table in ("codes", "cases", "attributes"):
+        _capture_changes(db, table)
+    db.execute("PRAGMA user_version = 5")

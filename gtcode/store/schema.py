@@ -9,6 +9,9 @@ which pulls in numpy) imported, so read commands start fast.
 APPLICATION_ID = 0x67746364
 
 #: The number of migrations in `migrations.py`; a test keeps the two equal.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 DB_FILENAME = "gtcode.db"
+
+#: The first 16 bytes of every SQLite database file.
+SQLITE_HEADER = b"SQLite format 3\x00"

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from gtcode.errors import InputError, NotAProject, SchemaTooNew
 from gtcode.store.db import SQLITE_HEADER, Store
+from gtcode.store.health import quick_check
 from gtcode.store.schema import APPLICATION_ID, DB_FILENAME, SCHEMA_VERSION
 from gtcode.team import merge_codes, merge_memos
 from gtcode.team.merge_state import KINDS, Merger, MergeReport, Tally
@@ -78,6 +79,7 @@ def _open_other(path: Path) -> sqlite3.Connection:
             if version > SCHEMA_VERSION:
                 raise SchemaTooNew(f"{path}: written by a newer gtcode (schema {version}, this gtcode knows "
                                    f"{SCHEMA_VERSION}); upgrade gtcode to merge it; nothing was merged")
+            quick_check(source, path)   # a damaged copy is refused, never half-merged
             copy = sqlite3.connect(":memory:", isolation_level=None)
             source.backup(copy)
         finally:

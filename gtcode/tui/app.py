@@ -356,6 +356,24 @@ class CodingScreen(Screen):
             lambda address: address and self._jump(address))
 
     @guarded
+    def action_similar(self) -> None:
+        if not self.session.segments:
+            return
+        data = self.session.similar(self.session.segments[self.transcript.cursor].address)
+        options = []
+        for r in data["results"]:
+            prompt = Text()
+            prompt.append(f"{r['address']:<10}", style="bold").append(f"{r['document']}  {r['score']:.2f}", style="dim")
+            if r["codes"]:
+                prompt.append("  " + "; ".join(c.rsplit("/", 1)[-1] for c in r["codes"]), style="italic")
+            prompt.append("\n" + " ".join(r["text"].split()))
+            options.append((r["address"], prompt))
+        self.app.push_screen(
+            ChoiceDialog(f"Most like {data['query']['address']} in other interviews (suggestions to read)", options,
+                         empty="No passage in another interview shares words with this one."),
+            lambda address: address and self._jump(address))
+
+    @guarded
     def _jump(self, address: str) -> None:
         self.jump(address)
 

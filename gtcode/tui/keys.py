@@ -29,6 +29,7 @@ KEYS: list[tuple[str, str, str, str, bool]] = [
     ("u", "u", "undo", "undo your last command", True),
     # looking around
     ("r", "r", "passages", "all passages of the code under the cursor (constant comparison)", True),
+    ("s", "s", "similar", "passages in other interviews most like this segment (computed here, offline)", False),
     ("slash", "/", "search", "search every document", True),
     ("m", "m", "memo", "write a memo on the selection (or on the highlighted code in the code panel)", True),
     ("d", "d", "documents", "switch document", True),

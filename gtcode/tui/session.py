@@ -136,6 +136,11 @@ class Session:
     def passages(self, code_id: int):
         return self.project.coding.passages(f"#{code_id}", context=0)
 
+    def similar(self, address: str, top: int = 12) -> dict:
+        """Passages in other documents most like this one (an AI run, recorded in the log)."""
+        with self.project.running(f"tui: similar {address}"):
+            return self.project.assist.similar(address, top=top)
+
     def search(self, query: str, limit: int = 200):
         return self.project.analysis.search(query, limit=limit)
 

@@ -94,3 +94,37 @@ def test_cli_export_commands(coded, tmp_path):
     assert (tmp_path / "m.csv").read_text(encoding="utf-8").splitlines()[0] == "code,category,P01,P10"
     result = invoke(coded, "export", "codings", "-o", str(tmp_path / "c.txt"), ok=False)
     assert result.exit_code == 1 and result.stderr.startswith("Error: c.txt: format 'txt' unknown")
+
+
+def test_cli_export_for_nvivo_states_the_units_and_notes(awkward, tmp_path):
+    awkward.close()
+    res = invoke(tmp_path / "proj", "export", "qdpx", str(tmp_path / "n.qdpx"), "--for", "nvivo", ok=False)
+    assert res.exit_code == 0, res.output
+    assert "Positions written as UTF-16 code units over the CRLF text" in res.stderr and "NVivo" in res.stderr
+    assert "Not in the file (REFI-QDA cannot carry it) (" in res.stderr
+    bad = invoke(tmp_path / "proj", "export", "qdpx", str(tmp_path / "x.qdpx"), "--for", "word", ok=False)
+    assert bad.exit_code == 1 and bad.stderr.startswith("Error: --for 'word'") and bad.stderr.count("\n") == 1
+
+
+def test_loss_report_headings_say_what_happened(capsys):
+    from gtcode.cli.render import render_loss_report
+    from gtcode.exchange import ExchangeReport
+
+    report = ExchangeReport("x.qdpx", "import", "qdpx", origin="Other 1", positions="Unicode code points")
+    report.warn("selection 1 is outside the text; skipped")
+    report.note("code 'a/b': imported as 'a∕b'")
+    report.lose("1 graph(s)")
+    render_loss_report(report)
+    err = capsys.readouterr().err
+    assert "Positions read as Unicode code points." in err
+    skipped, noted = err.index("Skipped, not imported (1):"), err.index("Imported, with a note (1):")
+    assert skipped < err.index("outside the text") < noted < err.index("imported as 'a∕b'")
+    assert "In the file but not imported (gtcode cannot hold it) (1):" in err
+
+
+def test_cli_export_codings_with_none_writes_the_header(project, tmp_path):
+    project.close()
+    res = invoke(project, "export", "codings", "-o", str(tmp_path / "c.csv"), ok=False)
+    assert res.exit_code == 0, res.output
+    assert "Wrote 0 coding(s)" in res.stderr
+    assert (tmp_path / "c.csv").read_text(encoding="utf-8").startswith("id,uuid,document,")

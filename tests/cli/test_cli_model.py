@@ -31,7 +31,7 @@ def test_cli_axial_workflow(study):
     out = invoke(study, "model", "show").stdout
     assert "Engagement with VIG" in out and "Barriers" in out and "Fear of surveillance" in out
     res = invoke(study, "model", "check", ok=False)
-    assert res.exit_code == 1 and "problem(s)" in res.stderr
+    assert res.exit_code == 1 and "problems, most serious first" in res.stderr
     para = invoke(study, "paradigm", "Engagement with VIG", "--consequence", "Fear of surveillance").stdout
     assert "Consequences" in para and "Fear of surveillance" in para
 

@@ -188,14 +188,38 @@ def test_replacing_a_transcript_keeps_codings_on_the_same_words(coded, tmp_path)
     assert [p.text for p in coded.coding.passages()] == ["It made me feel like a proper mum."]
 
 
-def test_imports_are_not_undone_half_way(coded, tmp_path):
+def test_a_replace_is_undone_whole_text_segments_anchors_and_index(coded, tmp_path):
     coded.coding.apply("D1:2", "Fear of judgement", quote="collecting evidence")
-    (tmp_path / "P01.txt").write_text(TEXT.replace("How did", "So how did"), encoding="utf-8")
+    text_before, segs_before = coded.docs.text("D1"), [s.text for s in coded.docs.segments("D1")]
+    rows_before = coding_rows(coded)
+    (tmp_path / "P01.txt").write_text("Interviewer: A new first question?\n" + TEXT, encoding="utf-8")
     coded.docs.import_paths([tmp_path / "P01.txt"], replace=True)
-    before = coding_rows(coded)
-    with pytest.raises(NothingToUndo, match="imports"):
+    assert coding_rows(coded) != rows_before                            # the coding moved with its words
+    assert [h.text for h in coded.analysis.search("first question")[0]] == ["A new first question?"]
+    coded.history.undo()
+    assert coded.docs.text("D1") == text_before
+    assert [s.text for s in coded.docs.segments("D1")] == segs_before
+    assert coding_rows(coded) == rows_before
+    assert coded.analysis.search("first question")[0] == []            # the index follows the undo
+    assert [h.text for h in coded.analysis.search("evidence")[0]] == [segs_before[1]]
+
+
+def test_an_import_is_undone_only_while_nothing_anchors_to_it(coded, tmp_path):
+    (tmp_path / "P02.txt").write_text(TEXT.replace("proper mum", "real mum"), encoding="utf-8")
+    coded.docs.import_paths([tmp_path / "P02.txt"])
+    me = coded.coder
+    coded.coder = "Sam"
+    coded.coding.apply("D2:2", "Fear of judgement", quote="collecting evidence")
+    coded.coder = me
+    with pytest.raises(UndoConflict, match=r"cannot undo the import of D2 'P02': 1 item\(s\) are anchored.*Sam"):
         coded.history.undo()
-    assert coding_rows(coded) == before
+    assert [d.name for d in coded.docs.list()] == ["P01", "P02"]
+    coded.coder = "Sam"
+    coded.coding.remove("D2:2", "Fear of judgement")                 # Sam takes the coding off again
+    coded.coder = me
+    coded.history.undo()
+    assert [d.name for d in coded.docs.list()] == ["P01"]
+    assert coded.analysis.search("real mum")[0] == []
 
 
 def test_counts_roll_up_to_parents(coded, tmp_path):

@@ -111,7 +111,7 @@ def test_round_trip_loses_nothing_the_format_carries(awkward, tmp_path):
     report = export_qdpx(awkward, tmp_path / "study.qdpx")
     copy = fresh(tmp_path)
     back = import_qdpx(copy, tmp_path / "study.qdpx")
-    assert back.warnings == [] and back.losses == []
+    assert back.warnings == [] and back.losses == [] and back.notes == []
     assert snapshot(copy.path) == snapshot(awkward.path)
     # The coders who did the work are kept, and codings keep their author.
     assert {"tester", "Dr Okafor"} <= {r[0] for r in copy.store.all("SELECT name FROM coders")}
@@ -262,14 +262,18 @@ def test_qdc_import_adds_and_updates_never_deletes(project, tmp_path):
         '<Sets><Set guid="11111111-2222-3333-4444-888888888888" name="group">'
         '<MemberCode guid="11111111-2222-3333-4444-666666666666"/></Set></Sets></CodeBook>', encoding="utf-8")
     dry = import_qdc(project, tmp_path / "in.qdc", dry_run=True)
-    assert dry.counts == {"codes updated": 1, "codes added": 2} and len(project.codes.list()) == 2
+    assert dry.counts == {"codes updated": 1, "codes added": 2, "sets (as memos) added": 1, "memo links added": 1}
+    assert len(project.codes.list()) == 2 and project.memos.list() == []
     report = import_qdc(project, tmp_path / "in.qdc")
     assert [c.path for c in project.codes.list()] == ["Folder", "Keep me", "Shared", "Shared/Child"]
     shared = project.codes.get("Shared")
     assert (shared.description, shared.color) == ("new definition", "#aabbcc")
     assert project.codes.get("Folder").is_category
     assert project.codes.get("Shared/Child").uuid == "11111111-2222-3333-4444-666666666666"
-    assert any("code set 'group'" in loss for loss in report.losses)
+    # A code set becomes a memo linking its codes, as it does from a .qdpx; nothing is reported lost.
+    assert report.losses == [] and report.counts["sets (as memos) added"] == 1
+    (memo,) = project.memos.list()
+    assert [link.type for link in project.memos.get(memo.id).links] == ["code"]
 
 
 def test_qdc_with_a_duplicate_guid_is_refused_whole(project, tmp_path):

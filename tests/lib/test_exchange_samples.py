@@ -98,7 +98,8 @@ def test_real_codebooks_import(project):
         pytest.skip("codebook samples not in the kit")
     report = import_exchange_file(project, atlas)
     assert project.codes.get("code1").description == "description"
-    assert any("code set 'code group 1'" in loss for loss in report.losses)
-    report = import_exchange_file(project, taguette)         # invalid (empty <Sets/>): warned, imported
-    assert any("empty <Sets/>" in w for w in report.warnings)
+    assert report.counts["sets (as memos) added"] == 1 and report.losses == []     # as from a .qdpx
+    assert any(m.title == "Set: code group 1" for m in project.memos.list())
+    report = import_exchange_file(project, taguette)         # invalid (empty <Sets/>): noted, imported
+    assert any("empty <Sets/>" in n for n in report.notes)
     assert {"interesting", "people", "interesting\\places"} <= {c.name for c in project.codes.list()}

@@ -317,7 +317,8 @@ def _truncated_docx(tmp_path, make_docx) -> bytes:
 
 BAD = [
     # name, content (bytes, None = do not create, or a builder), error class, reason in the message
-    ("notes.pdf", b"%PDF-1.4 Interviewer: hello", UnsupportedFormat, "unsupported file type '.pdf'"),
+    ("notes.pages", b"Interviewer: hello", UnsupportedFormat, "unsupported file type '.pages'"),
+    ("notes.pdf", b"%PDF-1.4 Interviewer: hello", InputError, "not a readable PDF"),
     ("gone.txt", None, InputError, "no such file"),
     ("empty.txt", b"", EmptyDocument, "empty"),
     ("blank.txt", b"  \r\n\t\n ", EmptyDocument, "empty"),
@@ -381,11 +382,11 @@ def test_folders_and_globs_expand_to_readable_files(tmp_path):
 
     folder = tmp_path / "interviews"
     (folder / "site-b").mkdir(parents=True)
-    for name in ("P01.txt", "site-b/P02.docx", "P03.vtt", "README.md", "participants.csv", "notes.pdf",
-                 ".hidden.txt"):
+    for name in ("P01.txt", "site-b/P02.docx", "P03.vtt", "README.md", "participants.csv", "notes.pages",
+                 ".hidden.txt", "P04.pdf"):
         (folder / name).write_text("x")
     files, problems, notes = expand_paths([folder])
-    assert sorted(p.name for p in files) == ["P01.txt", "P02.docx", "P03.vtt"]
+    assert sorted(p.name for p in files) == ["P01.txt", "P02.docx", "P03.vtt", "P04.pdf"]
     assert problems == []
     assert any("README" in n for n in notes) and any("participants.csv" in n for n in notes)
     files, problems, _ = expand_paths([str(folder / "*.vtt"), str(folder / "*.srt"), tmp_path / "gone.txt"])

@@ -103,9 +103,11 @@ def test_no_codings_bad_format_and_bad_path_write_nothing(coded, tmp_path):
         export_codings(coded, tmp_path / "x.xlsx")
     with pytest.raises(InputError, match="does not exist"):
         export_matrix(coded, tmp_path / "missing" / "m.csv")
-    with pytest.raises(InputError, match="no codings to export where role=practitioner and site=Trust A"):
-        export_codings(coded, tmp_path / "x.csv", where=["role=practitioner", "site=Trust A"])
     assert not list(tmp_path.glob("x.*")) and not list(tmp_path.glob(".x.*"))
+    # No codings in scope: the header alone, so a script reading the file still runs.
+    done = export_codings(coded, tmp_path / "none.csv", where=["role=practitioner", "site=Trust A"])
+    assert done["rows"] == 0 and (tmp_path / "none.csv").read_text(encoding="utf-8").startswith("id,uuid,document,")
+    assert len((tmp_path / "none.csv").read_text(encoding="utf-8").splitlines()) == 1
 
 
 def test_exported_files_are_ordinary_files_not_private_temporaries(coded, tmp_path):
@@ -120,12 +122,13 @@ def test_exported_files_are_ordinary_files_not_private_temporaries(coded, tmp_pa
     assert stat.S_IMODE((tmp_path / "m.csv").stat().st_mode) == 0o644
 
 
-def test_empty_project_exports_are_errors(tmp_path):
+def test_empty_project_exports_header_only_codings_and_refuses_a_matrix(tmp_path):
     from gtcode import Project
 
     with Project.init(tmp_path / "empty", coder="t") as p:
-        with pytest.raises(InputError, match="code some passages first"):
-            export_codings(p, tmp_path / "c.csv")
+        assert export_codings(p, tmp_path / "c.csv")["rows"] == 0
         with pytest.raises(InputError, match="import transcripts first"):
             export_matrix(p, tmp_path / "m.csv")
-    assert not (tmp_path / "c.csv").exists() and not (tmp_path / "m.csv").exists()
+    assert (tmp_path / "c.csv").read_text(encoding="utf-8").splitlines() == [
+        "id,uuid,document,document_id,case,speaker,address,start,end,text,code,category,coder,time,pending"]
+    assert not (tmp_path / "m.csv").exists()

@@ -14,12 +14,13 @@ import math
 from pathlib import Path
 
 from gtcode.errors import InputError, UnsupportedFormat
+from gtcode.files import atomic_file, is_stream
 from gtcode.errors import GraphvizNotFound  # noqa: F401  (raised here; importable from here too)
 from gtcode.report.diagram.graph import CONTAINS, build_graph
 from gtcode.report.diagram.formats import dot_text, json_text, legend_note, mermaid_text, networkx_text, tikz_text
-from gtcode.report.diagram.layout import (EDGE, FILL, MARGIN, PAGE_H, PAGE_W, Box, Layout, bezier, inside, layout_model,
-                                         legend_entries, line_width, relation_styles)
-from gtcode.report.diagram.text import LINE
+from gtcode.report.diagram.layout import (A4, CAPTION_PT, COUNTS_SCALE, EDGE, FILL, Box, Layout, Page, bezier, inside,
+                                         layout_model, legend_entries, line_width, relation_styles)
+from gtcode.report.diagram.text import LINE, wrap
 from gtcode.report.render_md import fence, md_inline
 
 #: Format name → what it is. Suffixes map onto these (see SUFFIXES).
@@ -84,16 +85,17 @@ def _draw(graph, layout: Layout):
     from matplotlib.figure import Figure
 
     family = _font_family()
-    fig = Figure(figsize=(PAGE_W, PAGE_H))
+    page = layout.page
+    fig = Figure(figsize=(page.w, page.h))
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, PAGE_W)
-    ax.set_ylim(0, PAGE_H)
+    ax.set_xlim(0, page.w)
+    ax.set_ylim(0, page.h)
     ax.set_axis_off()
     _draw_frame(ax, layout, family)
     _draw_relations(ax, graph, layout)
     _draw_boxes(ax, graph, layout, family)
-    _draw_legend(ax, graph, family)
+    _draw_legend(ax, graph, family, page)
     return fig
 
 
@@ -102,15 +104,17 @@ def _draw_frame(ax, layout: Layout, family: list[str]) -> None:
     from matplotlib.lines import Line2D
     from matplotlib.patches import FancyBboxPatch
 
-    ax.text(PAGE_W / 2, PAGE_H - MARGIN, layout.title, ha="center", va="top", fontsize=layout.title_size,
-            fontweight="bold", family=family)
-    ax.text(PAGE_W / 2, PAGE_H - MARGIN - 0.3, layout.subtitle, ha="center", va="top", fontsize=layout.subtitle_size,
-            family=family, color="#333333")
+    page = layout.page
+    if page.title_h:    # a report's figure has its caption instead
+        ax.text(page.w / 2, page.h - page.margin, layout.title, ha="center", va="top", fontsize=layout.title_size,
+                fontweight="bold", family=family)
+        ax.text(page.w / 2, page.h - page.margin - 0.3, layout.subtitle, ha="center", va="top",
+                fontsize=layout.subtitle_size, family=family, color="#333333")
     for caption, (x, y, w, h) in layout.regions:
         ax.add_patch(FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0,rounding_size=0.05", fc="#f5f5f5",
                                     ec="none", zorder=0))
-        ax.text(x + 0.05, y + h - 0.04, caption, ha="left", va="top", fontsize=7, style="italic", color="#666666",
-                family=family, zorder=1)
+        ax.text(x + 0.05, y + h - 0.04, caption, ha="left", va="top", fontsize=page.pt(CAPTION_PT), style="italic",
+                color="#555555", family=family, zorder=1)
     for spine in layout.spines:
         (sx, sy), rest = spine[0], spine[1:]
         ax.add_line(Line2D([sx, sx], [sy, rest[-1][1]], lw=0.5, color="#aaaaaa", zorder=1))
@@ -172,25 +176,30 @@ def _draw_boxes(ax, graph, layout: Layout, family: list[str]) -> None:
             ax.text(b.cx, b.cy + b.size * LINE * 0.85 / 72 / 2, text, ha="center", va="center", fontsize=b.size,
                     fontweight="bold" if b.bold else "normal", linespacing=LINE, family=family, zorder=4)
             ax.text(b.cx, b.cy - len(b.lines) * b.size * LINE / 72 / 2, b.extra, ha="center", va="center",
-                    fontsize=b.size * 0.78, color="#444444", family=family, zorder=4)
+                    fontsize=layout.page.pt(b.size * COUNTS_SCALE), color="#444444", family=family, zorder=4)
         else:
             ax.text(b.cx, b.cy, text, ha="center", va="center", fontsize=b.size, linespacing=LINE, family=family,
                     fontweight="bold" if b.bold else "normal", zorder=4)
 
 
-def _draw_legend(ax, graph, family: list[str]) -> None:
+def _draw_legend(ax, graph, family: list[str], page: Page = A4) -> None:
     """The relation types drawn, and the note on how to read the picture."""
     from matplotlib.lines import Line2D
 
     entries = legend_entries(graph)
+    note_pt = page.pt(6.5)
+    note = "\n".join(wrap(legend_note(graph), page.w - 2 * page.margin - 0.2, note_pt))
+    note_h = (note.count("\n") + 1) * note_pt * LINE / 72
     if entries:
         handles = [Line2D([], [], color=s.color, lw=1.4, linestyle=(0, s.dash) if s.dash else "solid")
                    for _, _, s in entries]
         ax.legend(handles, [text for _, text, _ in entries], loc="lower center",
-                  bbox_to_anchor=(0.5, (MARGIN + 0.12) / PAGE_H), ncol=min(len(entries), 5),
-                  frameon=False, handlelength=3.2, columnspacing=1.6, prop={"family": family, "size": 7})
-    ax.text(PAGE_W / 2, MARGIN - 0.05, legend_note(graph), ha="center", va="bottom", fontsize=6.5, color="#444444",
-            family=family)
+                  bbox_to_anchor=(0.5, (max(0.02, page.margin - 0.05) + note_h + 0.04) / page.h),
+                  ncol=min(len(entries), 5),
+                  frameon=False, handlelength=3.2, columnspacing=1.6, borderaxespad=0.1, labelspacing=0.25,
+                  prop={"family": family, "size": page.pt(7)})
+    ax.text(page.w / 2, max(0.02, page.margin - 0.05), note, ha="center", va="bottom", fontsize=note_pt,
+            linespacing=LINE, color="#444444", family=family)
 
 
 def _tint(color: str, amount: float = 0.7) -> str:
@@ -274,9 +283,10 @@ def render(graph, fmt: str, *, markdown: bool = False, title: str | None = None)
 
 
 def export_model(project, path, fmt: str | None = None, *, include_codes: bool = False, min_evidence: int = 0,
-                 engine: str = "matplotlib", where=None, title: str | None = None) -> Path:
+                 engine: str = "matplotlib", where=None, title: str | None = None, page: Page = A4) -> Path:
     """Write the theory model to `path` as a picture (svg, png, pdf) or data (dot, mermaid, graphml, gexf, tikz,
-    json); the format comes from `fmt` or the suffix. Returns the path written."""
+    json); the format comes from `fmt` or the suffix. Returns the path written. A picture is drawn on `page`
+    (A4 landscape with a title, or a report's figure: see `layout.report_page`)."""
     path = Path(path)
     fmt_given, fmt = fmt, resolve_format(path, fmt)
     if engine not in ENGINES:
@@ -289,15 +299,17 @@ def export_model(project, path, fmt: str | None = None, *, include_codes: bool =
         graph.graph["title"] = title
     if fmt in PICTURES and engine == "graphviz":
         _dot_command()   # before any work: no Graphviz, a clear message and nothing written
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if fmt in PICTURES:
-        layout = layout_model(graph, title)
-        if engine == "graphviz":
-            _graphviz(dot_text(graph, layout), path, fmt)
-        else:
-            _save_picture(graph, layout, path, fmt)
-        return path
-    markdown = path.suffix.lower() == ".md" or (fmt_given or "").lower().lstrip(".") == "md"
-    text = render(graph, fmt, markdown=markdown, title=title)
-    path.write_text(text, encoding="utf-8", newline="\n")
+    if not is_stream(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_file(path) as temp:   # whole or not at all; `-`, /dev/null and FIFOs are written into
+        if fmt in PICTURES:
+            layout = layout_model(graph, title, page)
+            if engine == "graphviz":
+                _graphviz(dot_text(graph, layout), temp, fmt)
+            else:
+                _save_picture(graph, layout, temp, fmt)
+            return path
+        markdown = path.suffix.lower() == ".md" or (fmt_given or "").lower().lstrip(".") == "md"
+        text = render(graph, fmt, markdown=markdown, title=title)
+        temp.write_text(text, encoding="utf-8", newline="\n")
     return path

@@ -6,6 +6,7 @@ import json
 import re
 import unicodedata
 
+from gtcode.model import evidence_phrase
 from gtcode.report.diagram.graph import CONTAINS, ROLES, relation_edges
 from gtcode.report.diagram.layout import (CAPTIONS, EDGE, FILL, LEGEND_H, MARGIN, PAD, PAGE_H, PAGE_W, Layout,
                                          counts_line, legend_entries, line_width, relation_styles, unit_codes)
@@ -87,7 +88,7 @@ def mermaid_text(graph) -> str:
             continue
         else:
             arrow = "-->" if styles[d["type"]].dash is None else "-.->"
-            label = _mm_text(f"{d['label']} ({d['evidence']})")
+            label = _mm_text(f"{d['label']} ({evidence_phrase(d['passages'], d['memos'])})")
             lines.append(f'  {ident[u]} {arrow}|"{label}"| {ident[v]}')
             s = styles[d["type"]]
             dash = f",stroke-dasharray:{' '.join(f'{x:g}' for x in s.dash)}" if s.dash else ""
@@ -360,8 +361,8 @@ def tikz_text(graph, layout: Layout) -> str:
     return "\n".join(_tikz_preamble(graph, tex, styles_tex) + body + ["\\end{document}"]) + "\n"
 
 
-NOTE = ("Boxes: categories with confirmed codings · cases; bold border: the core category. Line width grows with "
-        "evidence (passages + memos).")
+NOTE = ("Boxes: categories with confirmed codings · cases; bold border: the core category, its counts rolled up "
+        "from the categories it integrates. Line width grows with evidence (passages + memos).")
 
 
 def legend_note(graph) -> str:

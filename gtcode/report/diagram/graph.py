@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from gtcode.coding import code_counts
+from gtcode.model import core_counts
 from gtcode.scope import parse_where, where_sql
 
 #: Roles in the order a tie is broken (a category with several relations to the core takes the first).
@@ -194,6 +195,9 @@ def build_graph(store, include_codes: bool = False, min_evidence: int = 0, where
             nodes[r["id"]] = _Node(r["id"], r["uuid"], r["name"], r["path"], r["kind"], bool(r["core"]),
                                    r["color"] or "", r["parent_id"], r["category_id"],
                                    counts=counts.get(r["id"], {"codings": 0, "documents": 0, "cases": 0}))
+    for n in nodes.values():   # the core is grounded in what it integrates (`gtcode.model.core_counts`)
+        if n.core:
+            n.counts = core_counts(store, where_clause=clause, params=params)
     between = [r for r in _relations(store, clause, params) if r["source_id"] in nodes and r["target_id"] in nodes]
     rels = [r for r in between if r["evidence"] >= min_evidence]
     derive_roles(nodes, rels)

@@ -9,13 +9,44 @@ import math
 from dataclasses import dataclass, field
 
 from gtcode.report.diagram.graph import CONTAINS, relation_edges
-from gtcode.report.diagram.text import LINE, fit
+from gtcode.report.diagram.text import LINE, fit, text_width
 
 
 # --- page -------------------------------------------------------------------------------------------
 PAGE_W, PAGE_H = 11.69, 8.27          # A4 landscape, inches; every layout unit is an inch
 MARGIN, TITLE_H, LEGEND_H, GAP = 0.35, 0.62, 0.78, 0.14
 PAD = 0.06                            # inside a box, around its text
+
+
+@dataclass(frozen=True)
+class Page:
+    """The drawing's page in inches: A4 landscape with a title (`model export`), or the room a report gives
+    the figure (`report_page`), drawn at the size it is printed, untitled, no text under `min_pt` points."""
+
+    w: float = PAGE_W
+    h: float = PAGE_H
+    margin: float = MARGIN
+    title_h: float = TITLE_H
+    legend_h: float = LEGEND_H
+    min_pt: float = 0.0               # 0: the A4 design's own sizes
+
+    @property
+    def frame(self) -> tuple[float, float, float, float]:
+        """Where the boxes go: x0, y0, x1, y1."""
+        return self.margin, self.margin + self.legend_h, self.w - self.margin, self.h - self.margin - self.title_h
+
+    def pt(self, size: float) -> float:
+        """A font size, raised to the page's smallest."""
+        return max(size, self.min_pt)
+
+
+A4 = Page()
+
+
+def report_page(width_mm: float, height_mm: float) -> Page:
+    """The page of a figure printed `width_mm` × `height_mm` in a report: no title (the caption says what it
+    is), every label at least 8 pt on paper."""
+    return Page(width_mm / 25.4, height_mm / 25.4, margin=0.04, title_h=0.0, legend_h=0.85, min_pt=8.0)
 
 CAPTIONS = {"barrier": "Barriers", "facilitator": "Facilitators", "condition": "Conditions",
             "context": "Context", "strategy": "Strategies", "consequence": "Consequences",
@@ -63,6 +94,10 @@ class Layout:
     spines: list[list[tuple[float, float]]] = field(default_factory=list)   # 'contains' brackets
     hidden: dict[str, str] = field(default_factory=dict)   # code not drawn (no room) → the box standing for it
     bends: dict[tuple[str, str, str], float] = field(default_factory=dict)   # relation → curvature
+    page: Page = A4
+
+
+COUNTS_SCALE = 0.78   # a category's counts line, as a share of its name's size
 
 
 def counts_line(d: dict) -> str:
@@ -100,8 +135,8 @@ def _grid(n: int, w: float, h: float, aspect: float) -> tuple[int, int]:
     return best[1], best[2]
 
 
-def layout_model(graph, title: str | None = None) -> Layout:
-    """Where every box goes on an A4 landscape page (inches, origin bottom-left)."""
+def layout_model(graph, title: str | None = None, page: Page = A4) -> Layout:
+    """Where every box goes on the page (A4 landscape unless given; inches, origin bottom-left)."""
     nodes = graph.nodes
     units = unit_codes(graph)
     role_of = {k: nodes[k]["role"] for k in units}
@@ -118,10 +153,10 @@ def layout_model(graph, title: str | None = None) -> Layout:
         weaker = graph.graph.get("weaker_left_out", 0)
         bits.append(f"relations with ≥ {graph.graph['min_evidence']} evidence"
                     + (f" ({weaker} weaker left out)" if weaker else ""))
-    width = PAGE_W - 2 * MARGIN            # a long project name shrinks, then is cut, to stay on one line
+    width = page.w - 2 * page.margin       # a long project name shrinks, then is cut, to stay on one line
     (head,), title_size = fit(head, width, 14 * LINE / 72, 14, 9, bold=True)
     (sub,), sub_size = fit(" · ".join(bits), width, 8 * LINE / 72, 8, 6)
-    out = Layout(head, sub, title_size=title_size, subtitle_size=sub_size)
+    out = Layout(head, sub, title_size=title_size, subtitle_size=sub_size, page=page)
 
     def load(*roles):
         return sum(1 for k in units if role_of[k] in roles)
@@ -129,8 +164,8 @@ def layout_model(graph, title: str | None = None) -> Layout:
     def tall(*roles):   # extra height for the codes listed under a category (at most 7 rows' worth)
         return max([min(7, len(units[k])) * 0.2 + 0.05 for k in units if role_of[k] in roles and units[k]] or [0.0])
 
-    frame = (MARGIN, MARGIN + LEGEND_H, PAGE_W - MARGIN, PAGE_H - MARGIN - TITLE_H)
-    regions, box_h = _regions(load, tall, bool(cores), frame)
+    frame = page.frame
+    regions, box_h = _regions(load, tall, bool(cores), frame, page)
     core_region = next((r for r in regions if r[0] == "core"), None)
     centre = ((core_region[1] + core_region[3] / 2, core_region[2] + core_region[4] / 2) if core_region
               else ((frame[0] + frame[2]) / 2, (frame[1] + frame[3]) / 2))
@@ -162,9 +197,11 @@ def layout_model(graph, title: str | None = None) -> Layout:
 
 
 CAPTION_H = 0.2   # a side's caption, above its boxes
+CAPTION_PT = 7.0  # its size on the A4 design
 
 
-def _regions(load, tall, has_core: bool, frame) -> tuple[list[tuple[str, float, float, float, float]], float]:
+def _regions(load, tall, has_core: bool, frame, page: Page = A4
+             ) -> tuple[list[tuple[str, float, float, float, float]], float]:
     """(role, x, y, w, h) of each side, and the box height they are sized for.
 
     Every side is a grid of boxes of one size: the largest size (up to 2.3 × 0.78 in) at which every
@@ -174,7 +211,7 @@ def _regions(load, tall, has_core: bool, frame) -> tuple[list[tuple[str, float, 
     width, height = x1 - x0, y1 - y0
     if not has_core:
         return [("other", x0, y0, width, height)], 0.78
-    core_w, core_h = 3.6, 1.4
+    core_w, core_h = (3.6, 1.4) if not page.min_pt else (2.6, 0.9)
 
     def sizes(bh: float):
         cell_w = min(2.3, 2.6 * bh) + GAP
@@ -200,7 +237,7 @@ def _regions(load, tall, has_core: bool, frame) -> tuple[list[tuple[str, float, 
         spare = rest - h_top - h_bottom - h_strategy - core_h
         return (cw >= core_w and spare >= 0), (h_other, w_left, w_right, h_top, h_bottom, h_strategy)
 
-    low, high = 0.16, 0.78
+    low, high = (0.16, 0.78) if not page.min_pt else (0.45, 0.78)   # print: room for two lines and the counts
     if sizes(high)[0]:
         low = high
     else:
@@ -280,11 +317,15 @@ def _unit_boxes(graph, out: Layout, key: str, codes: list[str], x: float, y: flo
     head_h = h if not codes else min(h, 0.44)   # one header height for every category with its codes
     big, small = (12.0, 6.0) if core else ((9.0, 4.5) if d["kind"] == "category" else (7.0, 4.0))
     big = min(big, cap) if cap else big
+    page = out.page
+    if page.min_pt:      # printed at this size: names from the smallest size up, the counts line no smaller
+        small = page.min_pt
+        big = max(big, page.min_pt / COUNTS_SCALE if d["kind"] == "category" else page.min_pt)
     extra = counts_line(d)
     room = head_h - 2 * PAD
     if extra and room < 1.85 * small * LINE / 72:   # too small a box for the counts: the name comes first
         extra = ""
-    small = max(3.0, min(small, room * 72 / LINE))
+    small = max(page.min_pt or 3.0, min(small, room * 72 / LINE))
     lines, size = fit(d["name"], w - 2 * PAD, room, max(big, small), small, bold=core, extra=extra)
     out.boxes[key] = Box(key, x, y + h - head_h, w, head_h, lines, size, d["role"], d["kind"], core, extra)
     if not codes:
@@ -300,7 +341,7 @@ def _unit_boxes(graph, out: Layout, key: str, codes: list[str], x: float, y: flo
         c = graph.nodes[code]
         indent = 0.12 * max(1, c["path"].count("/") - depth0)
         bx, by, bw, bh = x + indent, top - (i + 1) * row + 0.01, w - indent, row - 0.02
-        clines, csize = fit(f"{c['name']} ({c['codings']})", bw - 2 * 0.03, bh, 6.5, 3.5)
+        clines, csize = fit(f"{c['name']} ({c['codings']})", bw - 2 * 0.03, bh, page.pt(6.5), page.pt(3.5))
         out.boxes[code] = Box(code, bx, by, bw, bh, clines[:1], csize, c["role"], "code")
         spine.append((bx, by + bh / 2))
     for code in codes[len(shown):]:
@@ -330,6 +371,15 @@ def _bends(graph, layout: Layout) -> dict[tuple[str, str, str], float]:
         # Codes listed under their category show containment already; a subcategory in its own box gets a line.
         if d["type"] != CONTAINS or (layout.boxes[b].kind == "category" and graph.nodes[u]["kind"] == "category"):
             pairs.setdefault(tuple(sorted((a, b))), []).append((u, v, k, a, b))
+    page = layout.page
+    x0, y0, x1, y1 = page.frame
+    for caption, (rx, ry, rw, rh) in layout.regions:   # a side's caption is in the way too
+        size = page.pt(CAPTION_PT)
+        label = Box(f"caption:{caption}", rx, ry + rh - 0.04 - size * LINE / 72, text_width(caption, size) + 0.1,
+                    size * LINE / 72, [caption], size, "other", "caption")
+        for i in range(int(label.x / cell), int((label.x + label.w) / cell) + 1):
+            for j in range(int(label.y / cell), int((label.y + label.h) / cell) + 1):
+                index.setdefault((i, j), []).append(label)
     bends = {}
     for (first, second), edges in sorted(pairs.items()):
         a, b = layout.boxes[first], layout.boxes[second]
@@ -339,13 +389,13 @@ def _bends(graph, layout: Layout) -> dict[tuple[str, str, str], float]:
             hits = set()
             for t in range(1, 32):
                 x, y = bezier(p0, p1, p2, t / 32)
-                if not (MARGIN < x < PAGE_W - MARGIN and MARGIN + LEGEND_H < y < PAGE_H - MARGIN - TITLE_H):
+                if not (x0 < x < x1 and y0 < y < y1):
                     hits.add("outside")          # over the title, the legend or off the page
                     continue
                 for box in index.get((int(x / cell), int(y / cell)), ()):
                     if box is not a and box is not b and inside(box, (x, y), 0.0):
-                        hits.add(box.key)
-            return abs(bend) * 0.5 + sum(50.0 if h == "outside" else 1.0 if layout.boxes[h].kind == "category"
+                        hits.add((box.key, box.kind))
+            return abs(bend) * 0.5 + sum(50.0 if h == "outside" else 1.0 if h[1] in ("category", "caption")
                                          else 0.3 for h in hits)
 
         costs = {bend: cost(bend) for bend in (0.0, 0.12, -0.12, 0.25, -0.25, 0.4, -0.4, 0.55, -0.55, 0.8, -0.8)}
@@ -366,30 +416,42 @@ class Style:
     head: str = "filled"               # filled | open
 
 
+#: Every built-in type its own dash pattern, so the legend still tells them apart printed in black and white.
 BUILTIN_STYLES = {
-    "facilitates": Style("#1b7837", None), "causes": Style("#00441b", None, "open"),
-    "leads-to": Style("#4d9221", None, "open"),
+    "facilitates": Style("#1b7837", None), "leads-to": Style("#4d9221", (10, 2), "open"),
+    "causes": Style("#00441b", (10, 2, 2, 2), "open"),
     "hinders": Style("#b2182b", (5, 2.5)), "contradicts": Style("#d6604d", (5, 2, 1.2, 2)),
     "is-condition-for": Style("#8c510a", (1, 1.8)), "is-intervening-condition-for": Style("#bf812d", (1, 1.2, 1, 3.5)),
-    "is-context-for": Style("#01665e", (1, 3)), "is-strategy-for": Style("#2166ac", (1, 1.2, 1, 1.2, 1, 3.5)),
-    "is-consequence-of": Style("#762a83", (1, 1.8), "open"), "is-part-of": Style("#4d4d4d", (1, 3), "open"),
-    "is-a": Style("#4d4d4d", (1, 1.8), "open"), "is-property-of": Style("#878787", (1, 1.2, 1, 3.5), "open"),
-    "is-associated-with": Style("#878787", (1, 2.5), "open"),
+    "is-context-for": Style("#01665e", (1, 3.5)), "is-strategy-for": Style("#2166ac", (1, 1.2, 1, 1.2, 1, 3.5)),
+    "is-consequence-of": Style("#762a83", (3, 1.5, 1, 1.5), "open"),
+    "is-part-of": Style("#4d4d4d", (3, 1.5, 1, 1.5, 1, 1.5), "open"),
+    "is-a": Style("#4d4d4d", (2.5, 2.5), "open"), "is-property-of": Style("#878787", (7, 1.5, 1, 1.5, 1, 1.5, 1, 1.5),
+                                                                          "open"),
+    "is-associated-with": Style("#878787", (7, 4), "open"),
 }
 _PALETTE = ("#e08214", "#8073ac", "#35978f", "#c51b7d", "#7f3b08", "#2d004b", "#543005", "#003c30")
-_EXTRA_DASH = {"+": [None], "-": [(3, 1.5), (6, 2, 1, 2, 1, 2)], "0": [(1, 2.2), (1, 1, 1, 3)]}
+
+
+def _extra_dashes():
+    """Dash patterns no built-in type uses, for a project's own types: a dash and 0–3 dots, two spacings."""
+    taken = {s.dash for s in BUILTIN_STYLES.values()}
+    for gap in (1.5, 3.0):
+        for dots in range(4):
+            for dash in (2.0, 4.0, 6.0, 12.0):
+                pattern = (dash, gap) + (1.0, gap) * dots
+                if pattern not in taken:
+                    yield pattern
 
 
 def relation_styles(graph) -> dict[str, Style]:
     """Style per relation type in the graph: the built-in ones fixed, a project's own by polarity."""
     types = sorted({(d["type"], d["polarity"]) for _, _, d in relation_edges(graph)})
-    styles, extra = {}, 0
+    styles, extra, dashes = {}, 0, _extra_dashes()
     for name, polarity in types:
         if name in BUILTIN_STYLES:
             styles[name] = BUILTIN_STYLES[name]
             continue
-        dashes = _EXTRA_DASH.get(polarity, _EXTRA_DASH["0"])
-        styles[name] = Style(_PALETTE[extra % len(_PALETTE)], dashes[extra % len(dashes)],
+        styles[name] = Style(_PALETTE[extra % len(_PALETTE)], next(dashes, (1.0, 1.0 + extra)),
                              "open" if extra % 2 else "filled")
         extra += 1
     return styles

@@ -1,0 +1,156 @@
+"""Suggested codes for uncoded passages, learned from the researcher's own coding ("continue my coding").
+
+Each uncoded participant passage gets the project's codes ranked by a vote of its nearest coded passages
+(TF-IDF cosine, k nearest) and of the codes' own definitions, inclusion criteria and examples, which count as
+one more labelled passage each (so a code defined but not yet used can still be suggested). The score is the
+code's share of the neighbours' similarity; the evidence is the coded passages that voted for it. Chosen by
+measurement: see `benchmarks/assist.py` and the README's "Local assistance".
+
+`apply_suggestions` writes them as *pending* codings by the coder `gtcode-suggest`; a person confirms or rejects
+them with `gtcode review`. A suggestion a reviewer rejected is never made again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gtcode.assist import SUGGEST_CODER
+from gtcode.assist.passages import Passage, load_passages, passage_at
+from gtcode.assist.vectors import Index, method_info
+from gtcode.codes import Code, all_codes
+from gtcode.errors import InputError
+from gtcode.store.db import Store, Txn
+
+#: neighbours that vote on a passage's codes
+NEIGHBOURS = 15
+#: passages shorter than this ("Yeah.", "Mm, alright.") get no suggestions unless addressed one by one
+MIN_WORDS = 3
+
+
+@dataclass
+class Suggestion:
+    code: str
+    score: float
+    evidence: list[str]   # addresses of the coded passages that drove it ('codebook' for the definition)
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "score": round(self.score, 3), "evidence": self.evidence}
+
+
+@dataclass
+class SuggestRun:
+    """What `suggest` found: per uncoded passage, codes ranked with their evidence."""
+
+    items: list[tuple[Passage, list[Suggestion]]]
+    unit: str
+    trained_on: int           # coded passages it learned from
+    codes: int                # codes it could suggest
+    info: dict = field(default_factory=dict)
+    applied: dict = field(default_factory=dict)
+
+    def to_list(self) -> list[dict]:
+        return [{"address": p.address, "start": p.start, "end": p.end, "text": p.text,
+                 "suggestions": [s.to_dict() for s in sugs]} for p, sugs in self.items]
+
+
+def code_profile(code: Code) -> str:
+    """The words a code's definition gives it: name, description, inclusion criteria, example."""
+    return " ".join(t for t in (code.name, code.description, code.include, code.example) if t)
+
+
+def _targets(store: Store, refs: list[str], unit: str, where) -> list[Passage]:
+    from gtcode.address import is_address
+    from gtcode.documents import resolve_document
+
+    addresses = [r for r in refs if is_address(r)]
+    docs = [resolve_document(store, r).id for r in refs if not is_address(r)]
+    out = load_passages(store, unit, where, doc_ids=docs or None) if docs or not refs else []
+    out = [p for p in out if len(p.text.split()) >= MIN_WORDS]
+    return out + [passage_at(store, a) for a in addresses]
+
+
+class Suggester:
+    """Coded passages and code definitions, indexed: ranks codes for any text by a vote of its neighbours."""
+
+    def __init__(self, training: list[Passage], codes: list[Code], neighbours: int = NEIGHBOURS):
+        self.labels = [p.codes for p in training] + [[c.path] for c in codes]
+        self.sources = [p.address for p in training] + ["codebook"] * len(codes)
+        self.index = Index.build([p.text for p in training] + [code_profile(c) for c in codes])
+        self.neighbours = neighbours
+
+    def rank(self, texts: list[str], top: int = 3, skips: list[set[str]] | None = None) -> list[list[Suggestion]]:
+        """For each text, up to `top` codes, best first (codes in its `skips` set left out)."""
+        if not texts:
+            return []
+        sims = self.index.similarities(self.index.transform(texts))
+        return [self._rank(row, top, skips[i] if skips else set()) for i, row in enumerate(sims)]
+
+    def _rank(self, row, top: int, skip: set[str]) -> list[Suggestion]:
+        from gtcode.assist.vectors import top_indices
+
+        nearest = [i for i in top_indices(row, self.neighbours) if row[i] > 0]
+        total = sum(float(row[i]) for i in nearest) or 1.0
+        votes: dict[str, float] = {}
+        evidence: dict[str, list[str]] = {}
+        for i in nearest:
+            for code in self.labels[i]:
+                if code in skip:
+                    continue
+                votes[code] = votes.get(code, 0.0) + float(row[i])
+                evidence.setdefault(code, []).append(self.sources[i])
+        ranked = sorted(votes, key=lambda c: (-votes[c], c))[:top]
+        return [Suggestion(c, votes[c] / total, evidence[c][:3]) for c in ranked]
+
+
+def suggest(store: Store, refs: list[str] | None = None, *, unit: str = "segment", top: int = 3,
+            where=None) -> SuggestRun:
+    """Rank codes for the uncoded participant passages in `refs` (documents or addresses; default: all)."""
+    if top < 1:
+        raise InputError("--top must be at least 1")
+    training = [p for p in load_passages(store, unit) if p.coded]
+    if not training:
+        raise InputError("nothing is coded yet: code some passages first, and suggest learns from them")
+    codes = [c for c in all_codes(store) if code_profile(c).strip()]
+    targets = [p for p in _targets(store, list(refs or []), unit, where) if not p.coded]
+    model = Suggester(training, codes)
+    rejected = _rejected(store)
+    skips = [{path for path, doc, a, b in rejected if doc == p.document_id and a < p.end and b > p.start}
+             for p in targets]
+    ranked = model.rank([p.text for p in targets], top, skips)
+    return SuggestRun(list(zip(targets, ranked)), unit, len(training),
+                      len({c for lab in model.labels for c in lab}), method_info() | {"neighbours": NEIGHBOURS})
+
+
+def _rejected(store: Store) -> list[tuple[str, int, int, int]]:
+    """(code path, document, start, end) of suggestions a reviewer rejected."""
+    from gtcode.codebook.autocode import rejected_spans
+
+    codes = all_codes(store)
+    paths = {c.id: c.path for c in codes}
+    return [(paths[code_id], doc, a, b) for (code_id, doc), spans in rejected_spans(store, codes).items()
+            for a, b in spans]
+
+
+def apply_suggestions(store: Store, txn: Txn, run: SuggestRun) -> dict[str, int]:
+    """Every listed suggestion as a pending coding by `gtcode-suggest`; one event per code, counts per code."""
+    from gtcode.codes import resolve_code
+    from gtcode.coding import add_coding
+
+    coder = store.coder_id(SUGGEST_CODER)
+    spans: dict[str, list] = {}
+    for p, sugs in run.items:
+        for s in sugs:
+            spans.setdefault(s.code, []).append(p)
+    applied = {}
+    for path, passages in sorted(spans.items()):
+        code = resolve_code(store, path)
+        added = [p for p in passages if add_coding(store, txn, code.id, p.document_id, p.start, p.end,
+                                                   status="pending", pattern="suggest", coder_id=coder) == "added"]
+        if not added:
+            continue
+        applied[path] = len(added)
+        txn.record("coding.suggest", f"suggested {path!r} for {len(added)} passage(s) as {SUGGEST_CODER} "
+                   "(pending review)", code.uuid, code={"uuid": code.uuid, "path": path}, coder=SUGGEST_CODER,
+                   added=len(added), spans=[[p.document_id, p.start, p.end] for p in added])
+    run.applied = applied
+    return applied

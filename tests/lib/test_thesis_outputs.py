@@ -1,0 +1,181 @@
+"""What an examiner sees in the thesis outputs (issue 18): the Word report's structure (the figure as wide as
+the text with its caption kept with it, tables whose headers repeat and whose rows stay on one page, no raw
+[[…]] links), the core category's rolled-up grounding, relations away from the core, relation styles told
+apart in greyscale, the same evidence counts everywhere, exemplars, the grouped `model check`, and the
+read-only SQL views for Datasette and sqlite3."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from gtcode.report.thesis import build_report, write_report
+from tests.conftest import invoke
+from tests.lib.test_report import ACCEPTED, FEAR, clock, study  # noqa: F401  (fixtures)
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _docx(path):
+    import docx
+
+    return docx.Document(str(path))
+
+
+def _text_width(section) -> int:
+    return section.page_width - section.left_margin - section.right_margin
+
+
+def test_model_figure_spans_the_text_width_with_its_caption_kept_with_it(study, tmp_path):
+    write_report(study, tmp_path / "r.docx")
+    d = _docx(tmp_path / "r.docx")
+    paragraphs = d.paragraphs
+    i = next(k for k, p in enumerate(paragraphs) if p.text.startswith("Figure 1."))
+    picture = paragraphs[i - 1]
+    assert picture._p.findall(f".//{W}drawing"), "the caption follows its picture"
+    assert picture.paragraph_format.keep_with_next
+    shape = next(s for s in d.inline_shapes if s._inline.getparent().getparent().getparent() is picture._p)
+    landscape = next(s for s in d.sections if s.page_width > s.page_height)
+    assert abs(shape.width - _text_width(landscape)) < 20000          # EMU: within 0.6 mm
+    # heading, figure and a two-line caption fit one page
+    room = landscape.page_height - landscape.top_margin - landscape.bottom_margin
+    assert shape.height < room - 25 * 36000
+
+
+def test_report_figure_is_drawn_at_print_size_with_labels_of_8_points(study):
+    from gtcode.report.diagram.graph import build_graph
+    from gtcode.report.diagram.layout import layout_model, report_page
+    from gtcode.report.thesis import MODEL_FIGURE_MM
+
+    page = report_page(*MODEL_FIGURE_MM)
+    layout = layout_model(build_graph(study.store, name=study.name), page=page)
+    assert abs(page.w * 25.4 - MODEL_FIGURE_MM[0]) < 0.01
+    assert all(b.size >= 8 for b in layout.boxes.values())
+
+
+def test_word_tables_repeat_headers_keep_rows_whole_and_never_break_a_header_word(study, tmp_path):
+    from gtcode.report.word import TABLE_PT, _width_mm
+
+    write_report(study, tmp_path / "r.docx")
+    d = _docx(tmp_path / "r.docx")
+    assert d.tables
+    for table in d.tables:
+        rows = table.rows
+        assert rows[0]._tr.trPr.find(f"{W}tblHeader") is not None
+        assert all(r._tr.trPr is not None and r._tr.trPr.find(f"{W}cantSplit") is not None for r in rows[1:])
+        for cell in rows[0].cells:
+            for word in cell.text.split():
+                assert cell.width / 36000 >= _width_mm(word, TABLE_PT, True), (word, cell.width / 36000)
+
+
+def test_empty_columns_stay_narrow():
+    from gtcode.report.word import column_widths
+
+    long = "a passage of many words that goes on " * 6
+    widths = column_widths(["Code", "Definition", "Exemplar"], [["A code", "", long]] * 5, 247)
+    assert abs(sum(widths) - 247) < 0.01
+    assert widths[1] < 30 and widths[2] > 150
+
+
+def test_no_raw_links_in_any_format_and_the_storyline_heading_is_said_once(study, tmp_path):
+    memo, _ = study.memos.new("The storyline", "Engagement rests on [[code:Barriers]]; see [[memo:1]], [[D1:2]].",
+                              type="storyline")
+    study.memos.link(memo.id, ["category:Engagement"])
+    write_report(study, tmp_path / "r.docx")
+    write_report(study, tmp_path / "r.md")
+    text = "\n".join(p.text for p in _docx(tmp_path / "r.docx").paragraphs)
+    for body in (text, (tmp_path / "r.md").read_text(encoding="utf-8")):
+        assert "[[" not in body
+        assert "‘Barriers’" in body and "memo #1 ‘Evidence & surveillance’" in body
+        assert "“Honestly I thought they were collecting evidence" in body and "(P01, D1:2)" in body
+    headings = build_report(study).headings()
+    assert "The storyline" in headings and not any(h.startswith("Storyline: ") for h in headings)
+
+
+def test_core_category_rolls_up_its_grounding_everywhere(study, tmp_path):
+    view = study.model.show()
+    assert view["core"]["segments"] > 0 and view["core"]["participants"] == 3 and view["core"]["direct"] == 0
+    mermaid = invoke(study, "model", "export", "-o", str(tmp_path / "m.mmd"))
+    assert mermaid.exit_code == 0
+    text = (tmp_path / "m.mmd").read_text(encoding="utf-8")
+    core_line = next(line for line in text.splitlines() if "Engagement<br/>" in line)
+    assert "0 codings" not in core_line and f"{view['core']['segments']} codings" in core_line
+    report = build_report(study)
+    words = " ".join(t for b in report.blocks for t, _ in b.runs)
+    assert f"grounded in {view['core']['segments']} codings from 3 participants" in words
+
+
+def test_model_show_lists_relations_away_from_the_core(study):
+    study.model.relate(f"Barriers/{FEAR}", "contradicts", "Support/Practitioner trust", evidence=["D1:2"])
+    view = study.model.show()
+    assert [(r["source"], r["type"]) for r in view["elsewhere"]] == [(f"Barriers/{FEAR}", "contradicts")]
+    out = invoke(study, "model", "show").stdout
+    assert "Relations between other categories" in out and "—contradicts→" in out
+
+
+def test_every_relation_type_has_its_own_dash_pattern():
+    import networkx as nx
+
+    from gtcode.report.diagram.layout import BUILTIN_STYLES, relation_styles
+
+    dashes = [s.dash for s in BUILTIN_STYLES.values()]
+    assert len(set(dashes)) == len(dashes)
+    g = nx.MultiDiGraph()
+    g.add_node("a"), g.add_node("b")
+    for i in range(6):
+        g.add_edge("a", "b", key=str(i), type=f"own-{i}", polarity="+-0"[i % 3])
+    own = relation_styles(g)
+    assert len({s.dash for s in own.values()} | set(dashes)) == len(dashes) + 6
+
+
+def test_mermaid_counts_passages_and_memos_as_model_show_does(study, tmp_path):
+    invoke(study, "model", "export", "-o", str(tmp_path / "m.mmd"))
+    text = (tmp_path / "m.mmd").read_text(encoding="utf-8")
+    assert '"facilitates (1 passage, 1 memo)"' in text and '"hinders (2 passages)"' in text
+    out = invoke(study, "model", "show").stdout
+    assert "facilitates: 1 passage from 1 participant, 1 memo" in out
+
+
+def test_codebook_shows_the_researchers_example_and_in_vivo_exemplars_quote_a_passage(study):
+    from gtcode.report import thesis_data
+
+    study.codes.describe(FEAR, example="It felt like a test")
+    study.coding.invivo("D1:7", "felt accepted")
+    rows = {r.path: r for r in thesis_data.codebook(study, thesis_data.scope(study))}
+    assert "Example: It felt like a test" in rows[f"Barriers/{FEAR}"].criteria
+    invivo = rows["felt accepted"].exemplar
+    assert invivo is not None and len(invivo.text.split()) > 8 and "felt accepted" in invivo.text
+
+
+def test_model_check_groups_many_of_a_kind_and_puts_what_matters_first(project):
+    for i in range(6):
+        project.codes.add(f"Loose {i}")
+    project.model.new_category("Alone")
+    kinds = [p.kind for p in project.model.check()]
+    assert kinds[0] == "no core category" and kinds[-1] == "code in no category"
+    result = invoke(project, "model", "check", ok=False)
+    assert result.exit_code == 1
+    assert "6 codes are in no category yet" in result.stdout and result.stdout.count("Loose") == 6
+    assert "most serious first" in result.stderr
+
+
+def test_sql_views_read_codings_and_memos_without_substr(study, tmp_path):
+    result = invoke(study, "export", "datasette-metadata")
+    assert result.exit_code == 0
+    db = study.store.path
+    meta = json.loads((db.parent / "datasette.json").read_text(encoding="utf-8"))
+    tables = meta["databases"][db.stem]["tables"]
+    assert "text" in tables["coded_passages"]["columns"] and "links" in tables["memo_texts"]["columns"]
+    conn = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
+    rows = conn.execute('SELECT code, document, address, speaker, "case", coder, status, text FROM coded_passages '
+                        "WHERE address = 'D1:2'").fetchall()
+    assert (f"Barriers/{FEAR}", "D1", "D1:2", "P01", "P01", "Hannah Reid", "confirmed") == rows[0][:7]
+    assert rows[0][7].startswith("Honestly I thought they were collecting evidence")
+    assert conn.execute("SELECT count(*) FROM coded_passages").fetchone()[0] == \
+        conn.execute("SELECT count(*) FROM codings").fetchone()[0]
+    title, text, author, links = conn.execute(
+        "SELECT title, text, author, links FROM memo_texts WHERE memo = 1").fetchone()
+    assert title == "Evidence & surveillance" and author == "Hannah Reid"
+    assert "D1:2 “Honestly I thought" in links and "(P01)" in links
