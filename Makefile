@@ -35,6 +35,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/tui.py
 	$(BIN)/python benchmarks/team.py
 	$(BIN)/python benchmarks/anchors.py
+	$(BIN)/python benchmarks/assist.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache

@@ -1,7 +1,7 @@
 """Anchors: everything that points at words of a transcript, carried onto the same words when its text changes.
 
-An anchor is a span [start, end) of a document's text held by a coding (confirmed or pending), a memo's link
-to a passage, a relation's evidence, or a property placement (a memo's link to the whole document holds no
+An anchor is a span [start, end) of a document's text held by a coding (confirmed or pending), a rejected
+suggestion, a memo's link to a passage, a relation's evidence, or a property placement (a memo's link to the whole document holds no
 words, but is listed with them when the document itself is deleted). When a document's text is replaced, `plan`
 diffs the old text against the new one (Google's diff-match-patch, over word tokens) and moves every anchor
 whose words survive untouched onto them; an anchor whose words were changed or deleted is *broken*, and the
@@ -42,6 +42,10 @@ _SOURCES = {
         FROM property_evidence e JOIN category_properties p ON p.id = e.property_id
         JOIN codes c ON c.id = p.code_id JOIN coders k ON k.id = e.created_by
         WHERE e.document_id = :doc"""),
+    "rejected suggestion": ("rejected_suggestions", """
+        SELECT r.id, r.code_id AS owner, r.start_char, r.end_char, k.name AS who, c.name AS what
+        FROM rejected_suggestions r JOIN codes c ON c.id = r.code_id JOIN coders k ON k.id = r.created_by
+        WHERE r.document_id = :doc"""),
 }
 
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
@@ -51,7 +55,8 @@ _TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
 class Anchor(Record):
     """One span that something points at: what holds it, where, whose, and the words."""
 
-    kind: str        # coding | memo link | relation evidence | property placement | memo link to the document
+    kind: str        # coding | rejected suggestion | memo link | relation evidence | property placement |
+                     # memo link to the document
     row_id: int
     owner: int       # the code, memo, relation or property it belongs to (its id)
     start: int

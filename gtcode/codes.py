@@ -128,9 +128,13 @@ def _check_color(color: str | None) -> str | None:
 
 def add_code(store: Store, txn: Txn, name: str, parent: str | None = None, *, description: str = "",
              include: str = "", exclude: str = "", example: str = "", color: str | None = None,
-             invivo: bool = False, patterns: list[str] | None = None, record: bool = True) -> Code:
+             invivo: bool = False, patterns: list[str] | None = None, record: bool = True,
+             parent_code: Code | None = None) -> Code:
+    """Add a code under `parent` (a path or name), or under `parent_code` when the caller has it already (a
+    codebook import adding thousands: resolving by path reads the whole tree)."""
     name = _check_name(name)
-    parent_code = resolve_code(store, parent) if parent else None
+    if parent_code is None:
+        parent_code = resolve_code(store, parent) if parent else None
     parent_id = parent_code.id if parent_code else None
     _check_sibling(store, parent_id, name)
     uuid = new_uuid()
@@ -140,7 +144,12 @@ def add_code(store: Store, txn: Txn, name: str, parent: str | None = None, *, de
         (uuid, parent_id, name, description.strip(), include.strip(), exclude.strip(), example.strip(),
          _check_color(color), int(invivo), json.dumps(patterns or [], ensure_ascii=False), now(), txn.coder_id),
     ).lastrowid
-    code = resolve_code(store, code_id)
+    row = store.one("SELECT c.*, k.name AS coder FROM codes c JOIN coders k ON k.id = c.created_by WHERE c.id = ?",
+                    (code_id,))
+    code = Code(code_id, uuid, name, f"{parent_code.path}/{name}" if parent_code else name, parent_id,
+                row["description"], row["include"], row["exclude"], row["example"], row["color"],
+                bool(row["invivo"]), json.loads(row["patterns"]), row["created_at"], row["coder"], row["kind"],
+                bool(row["core"]))
     if record:
         txn.record("code.add", f"added code {code.path!r}" + (" (in vivo)" if invivo else ""), uuid,
                    code={"uuid": uuid, "path": code.path})

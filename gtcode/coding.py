@@ -496,3 +496,31 @@ def delete_codings(store: Store, coding_ids: list[int]) -> None:
     """Codings (or suggestions) removed whole, by id (review reject)."""
     marks = ",".join("?" * len(coding_ids))
     store.conn.execute(f"DELETE FROM codings WHERE id IN ({marks})", coding_ids)
+
+
+def reject_suggestions(store: Store, txn: Txn, coding_ids: list[int]) -> None:
+    """Pending codings a person rejected: deleted, and their spans kept (an anchor, carried through edits) so
+    the same words are never suggested for that code again."""
+    marks = ",".join("?" * len(coding_ids))
+    rows = store.all(f"SELECT code_id, document_id, start_char, end_char, pattern FROM codings WHERE id IN ({marks})",
+                     coding_ids)
+    at = now()
+    store.conn.executemany(
+        "INSERT INTO rejected_suggestions (uuid, code_id, document_id, start_char, end_char, pattern, created_at,"
+        " created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(new_uuid(), r[0], r[1], r[2], r[3], r[4], at, txn.coder_id) for r in rows])
+    delete_codings(store, coding_ids)
+
+
+def rejected_spans(store: Store, code_ids=None) -> dict[tuple[int, int], list[tuple[int, int]]]:
+    """Spans whose suggestions were rejected (and the rejection not undone), by (code id, document id)."""
+    sql = "SELECT code_id, document_id, start_char, end_char FROM rejected_suggestions"
+    args: list = []
+    if code_ids is not None:
+        code_ids = list(code_ids)
+        sql += f" WHERE code_id IN ({','.join('?' * len(code_ids))})"
+        args = code_ids
+    out: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for r in store.all(sql + " ORDER BY id", args):
+        out.setdefault((r[0], r[1]), []).append((r[2], r[3]))
+    return out

@@ -81,6 +81,21 @@ def document_text(store: Store, doc_id: int) -> str:
     return store.scalar("SELECT text FROM documents WHERE id = ?", (doc_id,))
 
 
+def index_segments(store: Store, doc_id: int, *, remove: bool = False) -> None:
+    """Add a document's segments to the full-text index (or take them out, `remove`), reading its text once.
+
+    The `segment_texts` view slices the document's text in SQL, which loads the whole text for every segment:
+    quadratic on one long transcript. Slicing it here keeps an import or a replace linear in its length.
+    """
+    text = document_text(store, doc_id)
+    rows = store.conn.execute("SELECT id, start_char, end_char FROM segments WHERE document_id = ?", (doc_id,))
+    if remove:
+        sql = "INSERT INTO segment_fts(segment_fts, rowid, text) VALUES ('delete', ?, ?)"
+    else:
+        sql = "INSERT INTO segment_fts(rowid, text) VALUES (?, ?)"
+    store.conn.executemany(sql, ((i, text[a:b]) for i, a, b in rows.fetchall()))
+
+
 def document_turns(store: Store, doc_id: int) -> list[dict]:
     """Speaker turns in order: who speaks, their role, the kind of turn (speech, front matter, quoted), where the
     turn and its speech start, times."""

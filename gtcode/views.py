@@ -4,7 +4,7 @@ and coded text; memos with their current text and their links read out; and Data
 column descriptions) to ship beside the project (`gtcode export datasette-metadata`).
 
 Views hold no data and change nothing gtcode reads; `create_views` (re)creates them, so a newer gtcode can
-refine them. A migration calls it; until then `gtcode export datasette-metadata` does.
+refine them. Migration m007 creates them in every project; `gtcode export datasette-metadata` refreshes them.
 """
 
 from __future__ import annotations

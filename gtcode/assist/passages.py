@@ -1,8 +1,8 @@
 """The passages assistance reads: participants' own words, as segments or whole turns, with the codes on them.
 
 Only `participant_speech` counts (no interviewer, other voices, front matter or quoted material). A passage's
-codes are the *confirmed* codings of people that overlap it; the suggester's own codings (pending or accepted)
-never teach it, so it cannot learn from itself.
+codes are the *confirmed* codings that overlap it: a person's, or a suggestion a person accepted. Pending ones
+(waiting for review) never teach the suggester, so it cannot learn from its own unreviewed guesses.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from gtcode.assist import SUGGEST_CODER
 from gtcode.documents import participant_speech
 from gtcode.errors import InputError
 from gtcode.scope import Scope
@@ -30,7 +29,7 @@ class Passage:
     end: int
     text: str
     speaker: str | None
-    codes: list[str] = field(default_factory=list)     # confirmed codes by people, by path
+    codes: list[str] = field(default_factory=list)     # confirmed codes, by path
     pending: list[str] = field(default_factory=list)   # codes suggested and waiting for review
 
     @property
@@ -85,7 +84,7 @@ def load_passages(store: Store, unit: str = "segment", where=None, doc_ids: list
 
 
 def attach_codes(store: Store, passages: list[Passage]) -> None:
-    """Fill each passage's `codes` (confirmed, by people) and `pending` (awaiting review) from overlapping codings."""
+    """Fill each passage's `codes` (confirmed) and `pending` (awaiting review) from overlapping codings."""
     from bisect import bisect_left
 
     from gtcode.codes import all_codes
@@ -93,21 +92,17 @@ def attach_codes(store: Store, passages: list[Passage]) -> None:
     paths = {c.id: c.path for c in all_codes(store)}
     docs = sorted({p.document_id for p in passages})
     by_doc: dict[int, list[tuple]] = {}
-    for r in store.all("SELECT g.document_id, g.start_char, g.end_char, g.status = 'pending', g.code_id, k.name"
-                       " FROM codings g JOIN coders k ON k.id = g.coder_id WHERE g.document_id IN"
+    for r in store.all("SELECT g.document_id, g.start_char, g.end_char, g.status = 'pending', g.code_id"
+                       " FROM codings g WHERE g.document_id IN"
                        " (SELECT value FROM json_each(?)) ORDER BY g.start_char", (json.dumps(docs),)):
-        by_doc.setdefault(r[0], []).append((r[1], r[2], r[3], paths[r[4]], r[5]))
+        by_doc.setdefault(r[0], []).append((r[1], r[2], r[3], paths[r[4]]))
     spans = {d: (rows, [r[0] for r in rows], max(r[1] - r[0] for r in rows)) for d, rows in by_doc.items()}
     for p in passages:
         codes, pending = set(), set()
         rows, starts, longest = spans.get(p.document_id, ((), [], 0))
-        for start, end, is_pending, path, coder in rows[bisect_left(starts, p.start - longest):
-                                                         bisect_left(starts, p.end)]:
+        for start, end, is_pending, path in rows[bisect_left(starts, p.start - longest):bisect_left(starts, p.end)]:
             if end > p.start:
-                if is_pending:
-                    pending.add(path)
-                elif coder != SUGGEST_CODER:
-                    codes.add(path)
+                (pending if is_pending else codes).add(path)
         p.codes, p.pending = sorted(codes), sorted(pending)
 
 

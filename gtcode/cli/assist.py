@@ -12,8 +12,8 @@ import typer
 
 from gtcode.cli._app import App, open_project
 from gtcode.cli.options import Json, Where
-from gtcode.errors import InputError
 from gtcode.cli.output import err, out_console, print_json, show, table
+from gtcode.errors import InputError
 
 PANEL = "Local assistance"
 ai_app = App(help="Switch AI assistance off or on, lock it for a project, name a local model.\n\n"
@@ -186,11 +186,12 @@ def ai_status(json_out: Json = False) -> None:
         print_json(data)
         return
     lock = data["lock"]
-    out_console().print(f"Your setting: {data['user']}\nThis project: "
-                        + (f"locked by {lock['by']} on {lock['at'][:10]}" + (f" ({lock['reason']})" if lock['reason']
-                                                                          else "") if lock else "not locked")
-                        + f"\nLocal model: {data['llm'] or 'none'}"
-                        + (f" ({data['llm_model']})" if data["llm_model"] else ""), markup=False, highlight=False)
+    locked = "not locked"
+    if lock:
+        locked = f"locked by {lock['by']} on {lock['at'][:10]}" + (f" ({lock['reason']})" if lock["reason"] else "")
+    model = (data["llm"] or "none") + (f" ({data['llm_model']})" if data["llm_model"] else "")
+    out_console().print(f"Your setting: {data['user']}\nThis project: {locked}\nLocal model: {model}",
+                        markup=False, highlight=False)
     if data["runs"]:
         t = table("When", "Who", "What")
         for r in data["runs"]:
@@ -222,26 +223,31 @@ def ai_on() -> None:
     err("AI assistance is on (unless a project is locked).")
 
 
+Reason = Annotated[str, typer.Option(help="Why: the ethics condition, or the amendment that lifts it.")]
+
+
 @ai_app.command("lock")
-def ai_lock(reason: Annotated[str, typer.Option(help="Why, e.g. the ethics condition.")] = "") -> None:
+def ai_lock(reason: Reason = "") -> None:
     """Lock AI assistance for this project, for everyone: recorded in the audit log with who and why.
 
     Example: gtcode ai lock --reason "REC condition 4: no automated analysis"
     """
-    with open_project() as project:
-        project.assist.lock(reason)
-    err("AI assistance is locked for this project.")
+    _set_lock(True, reason)
 
 
 @ai_app.command("unlock")
-def ai_unlock(reason: Annotated[str, typer.Option(help="Why the lock is lifted.")] = "") -> None:
+def ai_unlock(reason: Reason = "") -> None:
     """Lift this project's AI lock (recorded in the audit log).
 
-    Example: gtcode ai unlock --reason "amendment approved"
+    Example: gtcode ai unlock --reason "amendment 2 approved"
     """
+    _set_lock(False, reason)
+
+
+def _set_lock(locked: bool, reason: str) -> None:
     with open_project() as project:
-        project.assist.unlock(reason)
-    err("AI assistance is unlocked for this project.")
+        (project.assist.lock if locked else project.assist.unlock)(reason)
+    err(f"AI assistance is {'locked' if locked else 'unlocked'} for this project.")
 
 
 @ai_app.command("llm")

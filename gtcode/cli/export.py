@@ -39,7 +39,9 @@ def export_qdpx(
     """
     from gtcode.exchange import export_qdpx as run
 
-    if output.suffix.lower() != ".qdpx":
+    from gtcode.files import is_stream
+
+    if output.suffix.lower() != ".qdpx" and not is_stream(output):   # `-`, /dev/null: written as they are
         output = output.with_name(output.name + ".qdpx")
     with open_project() as project:
         report = run(project, output, schema=validate, target=target.lower())

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gtcode.cli._app import settings
+from gtcode.cli._app import one_line, settings
 from gtcode.cli.output import err, fmt_time, out_console, print_json, table
 from gtcode.model import evidence_phrase
 
@@ -14,7 +14,7 @@ from gtcode.model import evidence_phrase
 def render_import_report(report, failures_only: bool = False) -> None:
     """Failures always (one line each); notes, skips and the summary unless quiet."""
     for o in report.failed:
-        err(f"Error: {o.message}", style="red")
+        err(f"Error: {one_line(o.message)}", style="red")
     if failures_only:
         return
     for note in report.notes:
@@ -45,7 +45,7 @@ def render_preview(previews) -> None:
     console = out_console()
     for p in previews:
         if not p.ok:
-            err(f"Error: {p.message}", style="red")
+            err(f"Error: {one_line(p.message)}", style="red")
             continue
         times = f" · {fmt_time(p.first_time)}–{fmt_time(p.last_time)}" if p.first_time is not None else ""
         console.print(f"[bold]{Path(p.source).name}[/bold] → {p.document!r} · {p.layout} · {p.turns} turns, "

@@ -10,7 +10,6 @@ not suggested again).
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -19,7 +18,8 @@ from pathlib import Path
 from gtcode.codebook import pattern_text, read_codebook
 from gtcode.codes import Code, all_codes, resolve_code, select_codes, subtree
 from gtcode.documents import participant_speech
-from gtcode.coding import Passage, add_coding, confirm_codings, delete_codings, passages
+from gtcode.coding import (Passage, add_coding, confirm_codings, passages, reject_suggestions,
+                           rejected_spans as coding_rejected_spans)
 from gtcode.errors import BadCodebook, InputError, UnknownCode
 from gtcode.scope import Scope
 from gtcode.store.db import Store, Txn
@@ -335,16 +335,8 @@ def _spans_by_code(store: Store, code_ids: list[int]) -> dict[tuple[int, int], l
 
 
 def rejected_spans(store: Store, codes: list[Code]) -> dict[tuple[int, int], list[tuple[int, int]]]:
-    """Spans whose suggestions were rejected (and the rejection not undone), by code and document."""
-    undone = {json.loads(r[0]).get("txn") for r in store.all("SELECT data FROM events WHERE action = 'undo'")}
-    ids = {c.uuid: c.id for c in codes}
-    out: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for r in store.all("SELECT txn, entity_uuid, data FROM events WHERE action = 'coding.reject'"):
-        if r["txn"] in undone or r["entity_uuid"] not in ids:
-            continue
-        for doc_id, start, end in json.loads(r["data"]).get("spans", []):
-            out.setdefault((ids[r["entity_uuid"]], doc_id), []).append((start, end))
-    return out
+    """Spans whose suggestions of these codes were rejected, by (code id, document id)."""
+    return coding_rejected_spans(store, [c.id for c in codes])
 
 
 def spans_overlap(spans: list[tuple[int, int]] | None, start: int, end: int) -> bool:
@@ -480,7 +472,7 @@ def _decide(store: Store, txn: Txn, ids, code: str | None, all_pending: bool, ac
             txn.record("coding.accept", f"accepted {len(items)} pending coding(s) of {c.path!r}", c.uuid,
                        code={"uuid": c.uuid, "path": c.path}, codings=row_ids, spans=spans)
         else:
-            delete_codings(store, row_ids)
+            reject_suggestions(store, txn, row_ids)
             txn.record("coding.reject", f"rejected {len(items)} pending coding(s) of {c.path!r}", c.uuid,
                        code={"uuid": c.uuid, "path": c.path}, codings=row_ids, spans=spans,
                        patterns=sorted({r["pattern"] for r in items if r["pattern"]}))

@@ -95,7 +95,7 @@ class ImportSettings:
 
 def run_import(store: Store, txn: Txn, items: list, settings: ImportSettings,
                progress: Callable[[int, str], None] | None = None, debug: bool = False) -> ImportReport:
-    from gtcode.cases import ensure_case, match_case_for_stem, set_attributes
+    from gtcode.cases import CaseNames, ensure_case, set_attributes
 
     report = ImportReport()
     files, problems, notes = expand_paths(items)
@@ -110,6 +110,7 @@ def run_import(store: Store, txn: Txn, items: list, settings: ImportSettings,
     rules = settings.read.rules()
     nlp = None
     written: set[str] = set()  # document names written by this import
+    case_names: CaseNames | None = None   # loaded at the first file that needs it, then kept up to date
     for i in range(0, len(files), CHUNK):
         chunk = files[i:i + CHUNK]
         parsed: list[tuple[Path, ParsedDocument]] = []
@@ -168,18 +169,19 @@ def run_import(store: Store, txn: Txn, items: list, settings: ImportSettings,
                 try:
                     with store.savepoint():
                         case_id = None
-                        if doc.case:
-                            case_id = ensure_case(store, txn, doc.case)
-                            if doc.attributes:
+                        if doc.case or settings.case:
+                            case_id = ensure_case(store, txn, doc.case or settings.case)
+                            if doc.case and doc.attributes:
                                 set_attributes(store, txn, doc.case, doc.attributes)
-                        elif settings.case:
-                            case_id = ensure_case(store, txn, settings.case)
                         else:
-                            case_id = match_case_for_stem(store, path.stem)
+                            case_names = case_names or CaseNames.load(store)
+                            case_id = case_names.match(path.stem)
                         outcome = write_document(store, txn, path, doc, segs, case_id, settings)
                         outcome.layout = doc.layout
                         report.outcomes.append(outcome)
                     written.add(doc.name.casefold())
+                    if case_names is not None and (doc.case or settings.case):   # kept only once it stuck
+                        case_names.add(case_id, doc.case or settings.case)
                 except GtcodeError as exc:
                     report.outcomes.append(ImportOutcome(str(path), "failed", str(exc)))
         if progress:

@@ -35,8 +35,9 @@ class Segment:
     time_end: float | None = None
 
 
-def _paragraphs(text: str, turn: Turn, chunk: int = CHUNK):
-    """(offset, text) of each non-blank paragraph of the turn's speech, a long one in pieces of at most `chunk`."""
+def _paragraphs(text: str, turn: Turn):
+    """(offset, text) of each non-blank paragraph of the turn's speech, a long one in pieces of at most `CHUNK`."""
+    chunk = CHUNK
     pos = turn.body_start
     for piece in text[turn.body_start:turn.end].split("\n"):
         if piece.strip():

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gtcode import anchors
+from gtcode.documents import index_segments
 from gtcode.errors import WouldBreakAnchors
 from gtcode.history import captured_delete, captured_insert, captured_rewrite
 from gtcode.ingest import ParsedDocument
@@ -68,8 +69,7 @@ def write_document(store: Store, txn: Txn, path: Path, doc: ParsedDocument, segs
         before = _before(store, old["id"])
         dropped = anchors.carry(store, carried, drop_broken=settings.force)
         doc_id, doc_uuid = old["id"], old["uuid"]
-        conn.execute("INSERT INTO segment_fts(segment_fts, rowid, text) "
-                     "SELECT 'delete', id, text FROM segment_texts WHERE document_id = ?", (doc_id,))
+        index_segments(store, doc_id, remove=True)
         for table in ("segments", "turns"):
             captured_delete(store, txn, table, "document_id = ?", (doc_id,))
             conn.execute(f"DELETE FROM {table} WHERE document_id = ?", (doc_id,))
@@ -103,8 +103,7 @@ def write_document(store: Store, txn: Txn, path: Path, doc: ParsedDocument, segs
     if before is not None:   # a new document's turns and segments go with it on undo; these replace others
         for table in ("turns", "segments"):
             captured_insert(store, txn, table, ["uuid"], "document_id = ?", (doc_id,))
-    conn.execute("INSERT INTO segment_fts(rowid, text) SELECT id, text FROM segment_texts WHERE document_id = ?",
-                 (doc_id,))
+    index_segments(store, doc_id)
     status = "replaced" if before else "imported"
     summary = summary or (f"{status} {path.name} as D{doc_id} {doc.name!r}: {words} words, "
                           f"{len(doc.turns)} turns, {len(segs)} segments")

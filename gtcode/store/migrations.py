@@ -483,3 +483,51 @@ def m005_roles_front_matter_order(db: Database) -> None:
     for table in ("codes", "cases", "attributes"):
         _capture_changes(db, table)
     db.execute("PRAGMA user_version = 5")
+
+
+@migrations(name="m006_rejected_suggestions")
+def m006_rejected_suggestions(db: Database) -> None:
+    db.executescript(
+        """
+        -- A suggestion (autocoding, gtcode suggest) a person rejected, on its exact words: never suggested
+        -- again. An anchor like any other, so an edit of the transcript carries it with its words.
+        CREATE TABLE rejected_suggestions (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            code_id INTEGER NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            start_char INTEGER NOT NULL,
+            end_char INTEGER NOT NULL,
+            pattern TEXT,                   -- the rule or method that suggested it
+            created_at TEXT NOT NULL,
+            created_by INTEGER NOT NULL REFERENCES coders(id)
+        );
+        CREATE INDEX rejected_suggestions_doc ON rejected_suggestions (document_id);
+
+        """
+    )
+    # Rejections so far were kept in the events of `coding.reject` (not undone): bring them over.
+    import uuid
+
+    rows = db.execute(
+        """SELECT c.id, json_extract(s.value, '$[0]'), json_extract(s.value, '$[1]'), json_extract(s.value, '$[2]'),
+                  json_extract(e.data, '$.patterns[0]'), e.at, e.coder_id
+           FROM events e JOIN codes c ON c.uuid = e.entity_uuid, json_each(e.data, '$.spans') s
+           WHERE e.action = 'coding.reject'
+             AND e.txn NOT IN (SELECT json_extract(u.data, '$.txn') FROM events u WHERE u.action = 'undo')
+             AND json_extract(s.value, '$[0]') IN (SELECT id FROM documents)""").fetchall()
+    db.conn.executemany(
+        "INSERT INTO rejected_suggestions (uuid, code_id, document_id, start_char, end_char, pattern, created_at,"
+        " created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [(str(uuid.uuid4()), *r) for r in rows])
+    _capture_changes(db, "rejected_suggestions")
+    db.execute("PRAGMA user_version = 6")
+
+
+@migrations(name="m007_reader_views")
+def m007_reader_views(db: Database) -> None:
+    # Read-only views for Datasette and sqlite3 readers (coded passages with their words, memos with their
+    # text and links read out); `gtcode.views` documents them.
+    from gtcode.views import create_views
+
+    create_views(db.conn)
+    db.execute("PRAGMA user_version = 7")

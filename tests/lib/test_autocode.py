@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from gtcode.anchors import document_anchors
 from gtcode.codebook.autocode import autocode_run, match_patterns, pending, review
 from gtcode.codebook import import_codebook_file
 from gtcode.errors import BadCodebook, InputError
@@ -246,3 +247,18 @@ def test_demo_is_coded_from_the_starter_codebook(tmp_path):
 def test_where_limits_autocoding_to_matching_documents(study):
     assert autocode(study, dry_run=True, where=["document=Nothing-here"]).segments == 0
     assert autocode(study, dry_run=True, where=["document=P01"]).added == 7
+
+
+def test_a_rejection_stays_on_its_words_through_an_edit_and_is_undone_with_the_review(study):
+    autocode(study)
+    decide(study, "reject", all_pending=True, code="Cancelling")
+    rejected = [(a.what, a.words) for a in document_anchors(study.store, 1) if a.kind == "rejected suggestion"]
+    assert len(rejected) == 3 and all(what == "Cancelling" for what, _ in rejected)
+    study.docs.edit("D1", INTERVIEW.replace("Interviewer: How much", "Interviewer: So, how much"))
+    assert [(a.what, a.words) for a in document_anchors(study.store, 1) if a.kind == "rejected suggestion"] == rejected
+    again = {c.code: c for c in autocode(study).codes}["Cancelling"]
+    assert (again.added, again.rejected) == (0, 3)        # still not suggested again, on the moved words
+    study.history.undo()                                  # the autocode run (nothing added), then the edit…
+    study.history.undo()
+    study.history.undo()                                  # …then the rejection itself
+    assert {c.code: c for c in autocode(study, dry_run=True).codes}["Cancelling"].added == 3
