@@ -7,12 +7,30 @@ from typing import Annotated, Optional
 import typer
 
 from gtcode import __version__
-from gtcode.cli import (assist, audit, autocode, cases, codebook, codes, coding, cooccurrence, documents, export, history,
-                        importing, maintenance, memos, merge, model, redact, report, retrieve, saturation, search, setup, team, tui, words)
-from gtcode.cli._app import App, Settings
+from gtcode.cli._app import App, Settings, lazy_group
+
+# Help panels follow the research workflow: set up → import → look → open coding → compare → … → exchange.
+# Each module has `register(app)`; it is imported only when one of its commands runs (or for the full help).
+MODULES = ("setup", "maintenance", "importing", "documents", "search", "redact", "cases", "codes", "coding", "tui",
+           "codebook", "autocode", "retrieve", "words", "assist", "memos", "audit", "model", "cooccurrence",
+           "saturation", "report", "history", "team", "merge", "export")
+#: The module of each top-level command (tests/cli/test_cli_lazy.py checks it against what the modules register).
+OWNERS = {
+    "init": "setup", "demo": "setup", "config": "setup", "doctor": "maintenance", "backup": "maintenance",
+    "import": "importing", "docs": "documents", "search": "search", "stats": "search", "redact": "redact",
+    "cases": "cases", "codes": "codes", "code": "coding", "uncode": "coding", "invivo": "coding", "tui": "tui",
+    "codebook": "codebook", "autocode": "autocode", "review": "autocode", "retrieve": "retrieve",
+    "compare": "retrieve", "kwic": "words", "freq": "words", "similar": "assist", "suggest": "assist",
+    "explore": "assist", "summarise": "assist", "ai": "assist", "memo": "memos", "audit": "audit",
+    "relate": "model", "unrelate": "model", "relations": "model", "paradigm": "model", "core": "model",
+    "category": "model", "model": "model", "cooccur": "cooccurrence", "matrix": "cooccurrence",
+    "saturation": "saturation", "report": "report", "log": "history", "undo": "history", "agreement": "team",
+    "merge": "merge", "export": "export",
+}
 
 app = App(
     name="gtcode",
+    cls=lazy_group(MODULES, OWNERS),
     help="Grounded-theory coding in the terminal: import interviews, code them, write memos, build the theory.\n\n"
          "Start with [bold]gtcode init[/bold], then [bold]gtcode import transcripts/[/bold].",
 )
@@ -37,12 +55,6 @@ def _root(
                                           help="Show the version and exit.")] = False,
 ) -> None:
     ctx.obj = Settings(project=project, coder=coder, quiet=quiet, debug=debug)
-
-
-# Help panels follow the research workflow: set up → import → look → open coding → compare → … → exchange.
-for module in (setup, maintenance, importing, documents, search, redact, cases, codes, coding, tui, codebook, autocode, retrieve, words, assist,
-               memos, audit, model, cooccurrence, saturation, report, history, team, merge, export):
-    module.register(app)
 
 
 def main() -> None:

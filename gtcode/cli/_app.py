@@ -13,6 +13,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, replace
 
 import typer
+import typer.main
 from typer.core import TyperCommand, TyperGroup
 
 from gtcode.cli.output import err
@@ -140,6 +141,47 @@ def default_command(name: str):
             return super().parse_args(ctx, args)
 
     return DefaultGroup
+
+
+def lazy_group(modules: tuple[str, ...], owners: dict[str, str]):
+    """The root group class: a command's module (`gtcode.cli.<module>`, which has `register(app)`) is imported
+    only when that command runs, so `gtcode docs list` does not import every command module and its
+    renderers. Listing the commands (`--help`, a mistyped name, completion) registers every module in the order
+    of `modules`, so the help panels and their order are exactly those of registering them all up front.
+    `owners` maps a top-level command to its module; a name not in it loads every module."""
+
+    class LazyGroup(TyperGroup):
+        _complete = False
+
+        def _register(self, names) -> dict:
+            import importlib
+
+            sub = App()
+            for name in names:
+                importlib.import_module(f"gtcode.cli.{name}").register(sub)
+            return typer.main.get_group(sub).commands
+
+        def _load_all(self) -> None:
+            if not self._complete:
+                full = self._register(modules)
+                extra = {k: v for k, v in self.commands.items() if k not in full}
+                self.commands = {k: self.commands.get(k, v) for k, v in full.items()} | extra
+                self._complete = True
+
+        def list_commands(self, ctx):
+            self._load_all()
+            return super().list_commands(ctx)
+
+        def get_command(self, ctx, cmd_name):
+            if cmd_name not in self.commands:
+                if cmd_name in owners:
+                    for k, v in self._register([owners[cmd_name]]).items():
+                        self.commands.setdefault(k, v)
+                else:
+                    self._load_all()
+            return super().get_command(ctx, cmd_name)
+
+    return LazyGroup
 
 
 def open_project():

@@ -125,8 +125,15 @@ def _referenced(root, st: ImportState) -> set[str]:
     return out
 
 
+def _inside_word(text: str, a: int, b: int) -> bool:
+    """Whether [a, b) starts or ends between two letters or digits."""
+    def cut(i: int) -> bool:
+        return 0 < i < len(text) and text[i - 1].isalnum() and text[i].isalnum()
+    return cut(a) or cut(b)
+
+
 def _doubts(positions: PositionMap, ranges: list[tuple[int, int]]) -> Counter:
-    """How many ranges would cut a surrogate pair or a CRLF, or cover only whitespace, read in these units."""
+    """How many ranges would cut a surrogate pair or a CRLF, cover only whitespace, or cut a word, in these units."""
     out: Counter = Counter()
     for start, end in ranges:
         cut = positions.cuts(start) or positions.cuts(end)
@@ -136,20 +143,29 @@ def _doubts(positions: PositionMap, ranges: list[tuple[int, int]]) -> Counter:
         span = positions.span(start, end)
         if span and not positions.text[span[0]:span[1]].strip():
             out["cover only whitespace"] += 1
+        elif span and _inside_word(positions.text, *span):
+            out["start or end inside a word"] += 1
     return out
+
+
+def _serious(doubts: Counter, ranges: list) -> int:
+    """Doubts that are signs of wrong units: any cut or blank selection; words cut in more than a tenth of them
+    (a researcher sometimes selects part of a word)."""
+    words = doubts["start or end inside a word"]
+    return sum(doubts.values()) - words + (words if words * 10 > len(ranges) else 0)
 
 
 def check_units(src: ImportedSource, ranges: list[tuple[int, int]], st: ImportState) -> None:
     """Say so when the units in use look wrong for this source, and which `--positions` would fit."""
     doubts = _doubts(src.positions, ranges)
-    if not doubts:
+    if not _serious(doubts, ranges):
         return
     why = "as --positions said" if st.units_given else f"guessed from the file's origin {st.origin or '(none)'!r}"
     what = ", ".join(f"{n} would {kind}" for kind, n in doubts.items())
-    others = {u: sum(_doubts(PositionMap(src.positions.raw, u), ranges).values()) for u in UNITS if u != st.units}
+    others = {u: _serious(_doubts(PositionMap(src.positions.raw, u), ranges), ranges) for u in UNITS if u != st.units}
     best = min(others, key=others.get)
     hint = (f"with --positions {best} none would: import again with it" if others[best] == 0 else
-            f"try --positions {best}" if others[best] < sum(doubts.values()) else
+            f"try --positions {best}" if others[best] * 2 < _serious(doubts, ranges) else
             "check these codings, or try --positions")
     st.report.note(f"{src.name!r}: read in {st.units} units ({why}), of {len(ranges)} selection(s) {what}; "
                    f"the file may count positions in other units: {hint}")

@@ -211,6 +211,18 @@ def _roles(store: Store, doc_id: int) -> list[tuple[str | None, bool]]:
         "SELECT speaker, is_interviewer FROM turns WHERE document_id = ? ORDER BY ordinal", (doc_id,))]
 
 
+def _renamed_since(store: Store, path: Path, name: str):
+    """The document this same file was imported as, when it has been renamed since (no document has `name`)."""
+    if store.one("SELECT 1 FROM documents WHERE name = ?", (name,)) is not None:
+        return None
+    here = path.resolve()
+    for row in store.all("SELECT id, name, source_path FROM documents WHERE source_path LIKE ? ORDER BY id",
+                         (f"%{path.name}",)):
+        if row["source_path"] and Path(row["source_path"]).resolve() == here:
+            return row
+    return None
+
+
 def _precheck(store: Store, path: Path, doc: ParsedDocument, settings: ImportSettings) -> ImportOutcome | None:
     """Skip identical content (unless --replace reads its speakers differently); refuse a changed document of
     the same name unless --replace."""
@@ -222,6 +234,13 @@ def _precheck(store: Store, path: Path, doc: ParsedDocument, settings: ImportSet
     if same is not None:
         return ImportOutcome(str(path), "skipped", f"{path}: identical to D{same['id']} {same['name']!r}; skipped",
                              same["name"], same["id"])
+    if settings.name is None and (earlier := _renamed_since(store, path, doc.name)) is not None:
+        if not settings.replace:
+            return ImportOutcome(str(path), "failed", f"{path}: imported before as D{earlier['id']} "
+                                 f"{earlier['name']!r} (renamed since), with other text; use --replace to replace "
+                                 "it, or --name NAME to import the file as a new document",
+                                 earlier["name"], earlier["id"])
+        doc.name = earlier["name"]   # --replace: the renamed document takes the corrected text
     clash = store.one("SELECT id, name, source_path FROM documents WHERE name = ?", (doc.name,))
     if clash is not None and (why := clash_message(path, doc.name, clash["id"], clash["source_path"],
                                                    settings.replace)):

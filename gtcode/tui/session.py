@@ -59,6 +59,11 @@ class Session:
 
         self.documents = self.project.docs.list()
         self.progress = document_progress(self.store)
+        self._reload_codes()
+
+    def _reload_codes(self) -> None:
+        from gtcode.analysis.progress import most_used_codes
+
         self.codes = self.project.codes.list()
         self.counts = self.project.codes.counts()
         known = {c.id for c in self.codes if c.kind == "code"}
@@ -145,13 +150,25 @@ class Session:
         return self.project.analysis.search(query, limit=limit)
 
     # --- writing: one library call each, then re-read -------------------------------
-    def _write(self, command: str, call):
+    def _write(self, command: str, call, *, here: bool = True):
+        """Run one write; then re-read. `here`: it can only change the open document's coding (not undo),
+        so only that document's progress is recomputed: a keypress, not a pass over the whole project."""
         try:
             with self.project.running(f"tui: {command}"):
                 return call()
         finally:
-            self.reload()
+            if here and self.doc is not None and not self.changed_elsewhere():
+                self._reload_here()
+            else:
+                self.reload()
             self._version = self._data_version()
+
+    def _reload_here(self) -> None:
+        from gtcode.analysis.progress import document_progress
+
+        self.progress.update(document_progress(self.store, self.doc.id))
+        self._reload_codes()
+        self.open_document(self.doc.id)
 
     def apply(self, sel: Selection, code: str, create: bool = False) -> str:
         address = self.address(sel)
@@ -195,5 +212,5 @@ class Session:
         return f"Memo #{memo.id} {memo.title!r} saved, linked to {link}{extra}"
 
     def undo(self) -> str:
-        done = self._write("undo", lambda: self.project.history.undo(1))
+        done = self._write("undo", lambda: self.project.history.undo(1), here=False)
         return "Undid: " + "; ".join(d["summary"] for d in done)

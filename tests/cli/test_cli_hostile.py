@@ -152,8 +152,8 @@ def test_a_10_mb_line_imports_and_the_rest_of_the_batch_lands(proj, tmp_path):
     from gtcode import Project
 
     with Project.open(proj) as p:
-        docs = {d["name"]: d for d in p.docs.list()}
-        assert docs["monologue"]["segments"] >= 100 and docs["short"]["segments"] >= 1
+        docs = {d.name: d for d in p.docs.list()}
+        assert docs["monologue"].segments >= 100 and docs["short"].segments >= 2
 
 
 def test_a_name_with_a_newline_stays_on_one_line(proj, tmp_path):
@@ -212,14 +212,15 @@ def test_devices_are_written_into_never_replaced(proj):
 
 def test_dash_writes_the_file_to_stdout(proj):
     res = invoke(proj, "export", "codings", "-o", "-", "--format", "csv")
-    assert res.stdout.startswith("document,") and "Wrote" not in res.stdout, res.stdout[:200]
+    assert res.stdout.startswith("id,uuid,document,") and "Wrote" not in res.stdout, res.stdout[:200]
 
 
-@pytest.mark.parametrize("command", [["model", "export", "-o", "{dir}"], ["export", "codings", "-o", "{dir}"],
-                                     ["report", "-o", "{dir}"], ["codebook", "export", "-o", "{dir}"]])
+@pytest.mark.parametrize("command", [["model", "export", "-o", "out.svg"], ["export", "codings", "-o", "out.csv"],
+                                     ["report", "-o", "out.md"], ["codebook", "export", "-o", "out.yml"],
+                                     ["saturation", "-o", "out.png"]])
 def test_an_existing_folder_as_output_is_one_line(command, proj, tmp_path):
-    folder = tmp_path / "out.svg"
+    folder = tmp_path / command[-1]
     folder.mkdir()
-    res = invoke(proj, *[a.format(dir=folder) for a in command], ok=False)
+    res = invoke(proj, *command[:-1], folder, ok=False)
     assert res.exit_code == 1 and res.stderr.count("\n") == 1 and "is a folder" in res.stderr, res.stderr
     assert "unexpected" not in res.stderr and folder.is_dir()

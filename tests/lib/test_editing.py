@@ -147,3 +147,18 @@ def test_labels_with_commas_work_as_interviewer(project, tmp_path):
     label = next(x for x in labels if x.upper().startswith("MEL"))
     project.docs.set_speakers("D1", interviewer=[label])
     assert {x.speaker: x.role for x in project.docs.speakers("D1")}[label] == "interviewer"
+
+
+# --- a renamed document and its file ------------------------------------------------------------------------------
+
+def test_a_corrected_file_finds_its_renamed_document(study, tmp_path):
+    study.docs.rename("D1", "Anna, first interview")
+    (tmp_path / "anna.txt").write_text(ANNA.replace("Bravo sentence two. ", ""), encoding="utf-8")
+    refused = study.docs.import_paths([tmp_path / "anna.txt"])
+    assert refused.count("failed") == 1
+    assert "imported before as D1 'Anna, first interview' (renamed since)" in refused.outcomes[0].message
+    assert [d.name for d in study.docs.list()] == ["Anna, first interview", "ben"]
+    replaced = study.docs.import_paths([tmp_path / "anna.txt"], interviewer="MEL", replace=True)
+    assert replaced.count("replaced") == 1
+    assert [d.name for d in study.docs.list()] == ["Anna, first interview", "ben"]
+    assert "Bravo" not in study.docs.text("D1")
