@@ -28,6 +28,8 @@ KNOWN_KEYS = {
     "max_file_mb": "largest transcript file read, in MB (default 200; CSV/TSV tables 100)",
     "max_pdf_pages": "most pages a PDF transcript may have (default 3000)",
     "max_cell_mb": "largest single CSV cell, in MB (default 4)",
+    "player": "the program 'gtcode play' starts, {file} and {start} (seconds) filled in, e.g. 'mpv --start={start} "
+              "{file}' (default: mpv, ffplay or vlc, whichever is installed)",
 }
 
 #: The defaults of the numeric limits above, for input gtcode refuses rather than letting it exhaust memory.

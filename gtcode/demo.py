@@ -11,34 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gtcode.errors import InputError, ProjectExists
+from gtcode.samples import bundled_codebook, bundled_key, bundled_transcripts  # noqa: F401  (bundled_key: re-exported)
 
 DEMO_NAME = "VIG engagement (gtcode demo)"
 #: the researcher is named in the Teams/Zoom transcripts, not just 'Interviewer'
 DEMO_INTERVIEWER = "Interviewer,I,Q,Researcher,Hannah Reid"
 DEMO_QUERY = 'evidence OR "social worker" OR judging'
-
-
-def _bundled(name: str) -> Path:
-    """A folder of samples: beside the package in a checkout, else where `pip install` put them."""
-    import site
-    import sys
-
-    candidates = [Path(__file__).resolve().parent.parent / name, Path(sys.prefix) / "share" / "gtcode" / name,
-                  Path(site.USER_BASE or "") / "share" / "gtcode" / name]
-    return next((c for c in candidates if c.is_dir()), candidates[0])
-
-
-def bundled_transcripts() -> Path:
-    return _bundled("transcripts")
-
-
-def bundled_key() -> Path:
-    """The demo's pseudonym key (fictional names); a real study keeps its key outside the project."""
-    return bundled_transcripts() / "pseudonym-key.csv"
-
-
-def bundled_codebook() -> Path:
-    return _bundled("codebooks") / "vig-engagement.yml"
 
 
 @dataclass
@@ -107,6 +85,23 @@ DEMO_MEMOS = [
 ]
 
 
+def _transcripts(source: Path) -> list[Path]:
+    return sorted(p for p in source.iterdir() if p.suffix.lower() in (".docx", ".txt", ".vtt", ".srt"))
+
+
+def check_demo_inputs(source: Path) -> None:
+    """Every step's input is there before anything is built: a missing one is named, never skipped."""
+    if not source.is_dir():
+        raise InputError(f"{source}: no sample transcripts folder (run from a gtcode checkout, or pass --from)")
+    missing = [] if _transcripts(source) else [f"transcripts (.docx, .txt, .vtt, .srt) in {source}"]
+    if not (source / "participants.csv").is_file():
+        missing.append(f"{source / 'participants.csv'} (the cases and their attributes)")
+    if not bundled_codebook().is_file():
+        missing.append(f"{bundled_codebook()} (the starter codebook)")
+    if missing:
+        raise InputError("the demo cannot be built: missing " + "; ".join(missing))
+
+
 def build_demo(directory: str | Path, source: str | Path | None = None, coder: str = "demo",
                command: str = "gtcode demo") -> DemoResult:
     from gtcode.project import Project
@@ -114,8 +109,7 @@ def build_demo(directory: str | Path, source: str | Path | None = None, coder: s
     from gtcode.store.schema import DB_FILENAME
 
     source = Path(source) if source else bundled_transcripts()
-    if not source.is_dir():
-        raise InputError(f"{source}: no sample transcripts folder (run from a gtcode checkout, or pass --from)")
+    check_demo_inputs(source)
     folder = Path(directory)
     db = folder / DB_FILENAME
     if db.exists():
@@ -127,25 +121,21 @@ def build_demo(directory: str | Path, source: str | Path | None = None, coder: s
         for suffix in ("", "-wal", "-shm"):
             Path(str(db) + suffix).unlink(missing_ok=True)
     project = Project.init(folder, name=DEMO_NAME, coder=coder, command=command)
-    participants = source / "participants.csv"
-    if participants.exists():
-        project.cases.import_file(participants)
-    transcripts = sorted(p for p in source.iterdir() if p.suffix.lower() in (".docx", ".txt", ".vtt", ".srt"))
+    project.cases.import_file(source / "participants.csv")
     key = source / "pseudonym-key.csv"
-    report = project.docs.import_paths(transcripts, interviewer=DEMO_INTERVIEWER,
-                                  pseudonymise=key if key.is_file() else None)
+    report = project.docs.import_paths(_transcripts(source), interviewer=DEMO_INTERVIEWER,
+                                       pseudonymise=key if key.is_file() else None)
     hits, total = project.analysis.search(DEMO_QUERY, where=["role=mother"], speaker="participant", limit=5)
     result = DemoResult(project, report, DEMO_QUERY, hits, total)
-    if bundled_codebook().is_file():
-        # Open coding from the starter codebook: its patterns suggest, the demo coder accepts them all.
-        result.codebook = project.codebook.import_file(bundled_codebook())
-        result.autocode = project.review.autocode()
-        result.accepted = project.review.accept(all_pending=True) if result.autocode.added else {}
-        result.memos = add_demo_memos(project)
-        result.agreement = add_second_coder(project)
-        result.model = add_demo_model(project)
-        result.check = project.model.check()
-        result.outputs = write_demo_outputs(project)
+    # Open coding from the starter codebook: its patterns suggest, the demo coder accepts them all.
+    result.codebook = project.codebook.import_file(bundled_codebook())
+    result.autocode = project.review.autocode()
+    result.accepted = project.review.accept(all_pending=True) if result.autocode.added else {}
+    result.memos = add_demo_memos(project)
+    result.agreement = add_second_coder(project)
+    result.model = add_demo_model(project)
+    result.check = project.model.check()
+    result.outputs = write_demo_outputs(project)
     return result
 
 

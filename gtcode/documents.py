@@ -216,6 +216,23 @@ def rename_document(store: Store, txn: Txn, doc: DocumentInfo, new_name: str) ->
     return Renamed(doc.label, doc.name, name, True)
 
 
+def link_media(store: Store, txn: Txn, doc: DocumentInfo, media: str | None) -> str | None:
+    """Link the document to its recording (a path, stored as given and never copied; None unlinks).
+    Undoable. Returns the path linked before."""
+    from gtcode.history import captured_update
+
+    before = store.scalar("SELECT media FROM documents WHERE id = ?", (doc.id,))
+    captured_update(store, txn, "documents", {"media": media}, "id = ?", (doc.id,))
+    txn.record("document.media", f"{'linked' if media else 'unlinked'} the recording of D{doc.id} {doc.name!r}"
+               + (f": {media}" if media else ""), doc.uuid, document={"id": doc.id, "uuid": doc.uuid},
+               before=before, after=media)
+    return before
+
+
+def document_media(store: Store, doc_id: int) -> str | None:
+    return store.scalar("SELECT media FROM documents WHERE id = ?", (doc_id,))
+
+
 def document_dependents(store: Store, doc_id: int) -> list:
     """Everything that would go with the document: its anchors (codings, memo links to passages, relation
     evidence, property placements) in text order, then memo links to the whole document."""

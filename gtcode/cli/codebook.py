@@ -22,17 +22,20 @@ def register(app: App) -> None:
 
 @codebook_app.command("import")
 def codebook_import(
-    path: Annotated[Path, typer.Argument(help="A YAML codebook (see codebooks/README.md for the format), or a "
-                                         "REFI-QDA .qdc codebook from another QDA tool.")],
+    path: Annotated[Path, typer.Argument(help="A YAML codebook (see codebooks/README.md for the format), a "
+                                         "REFI-QDA .qdc codebook from another QDA tool, or the name of a "
+                                         "bundled starter codebook (vig-engagement).")],
     dry_run: DryRun = False,
     json_out: Json = False,
 ) -> None:
     """Import a codebook: add new codes, update changed definitions and patterns; never deletes.
 
-    Example: gtcode codebook import codebooks/vig-engagement.yml
+    Example: gtcode codebook import vig-engagement      (or a file: codebooks/vig-engagement.yml)
     """
     from gtcode.exchange import import_exchange_file
+    from gtcode.samples import codebook_path
 
+    path = codebook_path(path)
     with open_project() as project:
         if path.suffix.lower() == ".qdc":
             render_loss_report(import_exchange_file(project, path, dry_run), json_out)

@@ -19,6 +19,7 @@ docs_app = App(help="Documents: list them, read them segment by segment, correct
 
 def register(app: App) -> None:
     app.add_typer(docs_app, name="docs", rich_help_panel="Look at the data")
+    app.command("play", rich_help_panel="Look at the data")(play)
 
 
 @docs_app.command("list")
@@ -203,6 +204,43 @@ def docs_speakers(
             err(f"{c.document} {c.name!r}: nothing to change")
         for item in c.dropped:
             err(f"  dropped {item['kind']} ({item['what']}, by {item['who']}): “{' '.join(item['words'].split())[:70]}”")
+
+
+@docs_app.command("media")
+def docs_media(
+    document: Annotated[str, typer.Argument(help="D3, 3 or the document's name.")],
+    file: Annotated[Optional[Path], typer.Argument(help="The audio or video recording (never copied).")] = None,
+    unlink: Annotated[bool, typer.Option("--unlink", help="Forget the linked recording.")] = False,
+) -> None:
+    """Link a document to its recording, so 'gtcode play D3:17' (and the TUI's p key) plays a passage.
+
+    Example: gtcode docs media P03 ~/recordings/P03.m4a
+    """
+    if file is None and not unlink:
+        raise InputError("give the recording's FILE, or --unlink")
+    with open_project() as project:
+        doc = project.docs.get(document)
+        project.docs.link_media(doc.id, None if unlink else file)
+    err(f"Unlinked the recording of {doc.label} {doc.name!r}" if unlink
+        else f"Linked {doc.label} {doc.name!r} to {file}; play a passage with gtcode play {doc.label}:1")
+
+
+def play(
+    address: Annotated[str, typer.Argument(help="A passage: D3:17, or P03:17.")],
+) -> None:
+    """Play the recording from where a passage was said (mpv, ffplay or vlc, or 'gtcode config set player …').
+
+    Example: gtcode play D3:17
+    """
+    import subprocess
+
+    with open_project() as project:
+        playing = project.docs.playback(address)
+    err(f"Playing {playing['file']} from {fmt_time(playing['start'])}")
+    try:
+        subprocess.run(playing["argv"], check=False)
+    except OSError as exc:
+        raise InputError(f"could not start the player {playing['argv'][0]!r} ({exc.strerror})") from None
 
 
 def _render_speakers(labels) -> None:

@@ -2,7 +2,8 @@
 codings and the code × case matrix as tables for R and pandas.
 
     from gtcode.exchange import export_qdpx, import_exchange_file
-    report = export_qdpx(project, "study.qdpx")      # what could not travel is in report.losses
+    report = export_qdpx(project, "study.qdpx", target="nvivo")   # positions as NVivo counts them;
+                                                                  # what could not travel is in report.losses
     report = import_exchange_file(project, "from-nvivo.qdpx", dry_run=True)
 
 Each entry point takes a `Project` first; heavy libraries (lxml, spaCy) load only when called.

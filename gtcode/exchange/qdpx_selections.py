@@ -164,7 +164,7 @@ def check_units(src: ImportedSource, ranges: list[tuple[int, int]], st: ImportSt
     what = ", ".join(f"{n} would {kind}" for kind, n in doubts.items())
     others = {u: _serious(_doubts(PositionMap(src.positions.raw, u), ranges), ranges) for u in UNITS if u != st.units}
     best = min(others, key=others.get)
-    hint = (f"with --positions {best} none would: import again with it" if others[best] == 0 else
+    hint = (f"with --positions {best} these go away: import again with it" if others[best] == 0 else
             f"try --positions {best}" if others[best] * 2 < _serious(doubts, ranges) else
             "check these codings, or try --positions")
     st.report.note(f"{src.name!r}: read in {st.units} units ({why}), of {len(ranges)} selection(s) {what}; "

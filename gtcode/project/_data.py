@@ -127,6 +127,45 @@ class Docs(Namespace):
             return edit_document(self._store, txn, self.get(ref), text, force=force or dry_run,
                                  nlp_name=nlp or load_config().get("nlp"))
 
+    def link_media(self, ref, media: str | os.PathLike | None) -> str | None:
+        """Link the document to its recording (the file stays where it is; its absolute path is stored); None
+        unlinks. Undoable. Returns the path linked before."""
+        from gtcode.documents import link_media
+        from gtcode.errors import InputError
+
+        doc = self.get(ref)
+        if media is not None:
+            path = Path(media).expanduser()
+            if not path.is_file():
+                raise InputError(f"{media}: no such file (link the recording where it is kept; it is never copied)")
+            media = str(path.resolve())
+        with self._transaction() as txn:
+            return link_media(self._store, txn, doc, media)
+
+    def playback(self, address: str) -> dict:
+        """What `gtcode play ADDRESS` starts: {"file", "start" (seconds), "argv"}; a one-line error when the
+        document has no recording, the file is gone, or the passage has no time."""
+        from gtcode.documents import document_media, document_turns
+        from gtcode.errors import InputError
+        from gtcode.player import player_command
+
+        first = self.segment(address)[0]
+        media = document_media(self._store, first.document_id)
+        if not media:
+            raise InputError(f"D{first.document_id} {first.document!r} has no recording linked: "
+                             f"gtcode docs media D{first.document_id} FILE")
+        if not Path(media).is_file():
+            raise InputError(f"{media}: the recording of D{first.document_id} is not there any more; link it "
+                             f"again with gtcode docs media D{first.document_id} FILE")
+        start = first.time_start
+        if start is None:
+            turn = next((t for t in document_turns(self._store, first.document_id) if t["ordinal"] == first.turn), None)
+            start = turn["time_start"] if turn else None
+        if start is None:
+            raise InputError(f"{first.address} has no time: its transcript holds no timestamps, so gtcode cannot "
+                             "tell where in the recording it is")
+        return {"file": media, "start": start, "argv": player_command(media, start)}
+
     def speakers(self, refs=None) -> list:
         """Speaker labels of the documents (all when None) with turn counts and roles (`SpeakerLabel`s)."""
         from gtcode.ingest.editing import speaker_labels

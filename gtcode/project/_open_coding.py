@@ -185,11 +185,13 @@ class Codebook(Namespace):
     """Codebook files (`gtcode codebook import/export`)."""
 
     def import_file(self, path, dry_run: bool = False):
-        """Add or update codes from a YAML codebook (never deletes); returns what changed."""
+        """Add or update codes from a YAML codebook — a file, or a bundled starter codebook's name
+        (`vig-engagement`) — never deleting; returns what changed."""
         from gtcode.codebook import import_codebook_file
+        from gtcode.samples import codebook_path
 
         with self._transaction(dry_run=dry_run) as txn:
-            return import_codebook_file(self._store, txn, path)
+            return import_codebook_file(self._store, txn, codebook_path(path))
 
     def export(self, fmt: str = "yaml", code: str | None = None) -> str:
         """The codebook (or one code's subtree) as yaml, csv or md text."""

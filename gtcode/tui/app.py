@@ -9,6 +9,7 @@ with `u`); a timer notices commits by other gtcode processes and refreshes.
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -372,6 +373,23 @@ class CodingScreen(Screen):
             ChoiceDialog(f"Most like {data['query']['address']} in other interviews (suggestions to read)", options,
                          empty="No passage in another interview shares words with this one."),
             lambda address: address and self._jump(address))
+
+    @guarded
+    def action_play(self) -> None:
+        """Start the user's player at the current segment's time; the TUI stays usable while it plays."""
+        import subprocess
+
+        if not self.session.segments:
+            return
+        playing = self.session.project.docs.playback(self.session.segments[self.transcript.cursor].address)
+        try:
+            subprocess.Popen(playing["argv"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, start_new_session=True)
+        except OSError as exc:
+            self.say(f"could not start the player {playing['argv'][0]!r} ({exc.strerror})", error=True)
+            return
+        self.say(f"Playing {Path(playing['file']).name} from {int(playing['start']) // 60}:"
+                 f"{int(playing['start']) % 60:02d}")
 
     @guarded
     def _jump(self, address: str) -> None:

@@ -30,6 +30,7 @@ KEYS: list[tuple[str, str, str, str, bool]] = [
     # looking around
     ("r", "r", "passages", "all passages of the code under the cursor (constant comparison)", True),
     ("s", "s", "similar", "passages in other interviews most like this segment (computed here, offline)", False),
+    ("P", "P", "play", "play the recording from this segment (link one with gtcode docs media)", False),
     ("slash", "/", "search", "search every document", True),
     ("m", "m", "memo", "write a memo on the selection (or on the highlighted code in the code panel)", True),
     ("d", "d", "documents", "switch document", True),

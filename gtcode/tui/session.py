@@ -55,7 +55,7 @@ class Session:
 
     def reload_project(self) -> None:
         """Documents with progress, codes with counts, quick codes."""
-        from gtcode.analysis.progress import document_progress, most_used_codes
+        from gtcode.analysis.progress import document_progress
 
         self.documents = self.project.docs.list()
         self.progress = document_progress(self.store)

@@ -422,3 +422,15 @@ def test_srt_negative_start_leaves_no_number_or_timing_in_the_text(tmp_path):
     assert doc.text == "Anna: First words. Second words.\n\nBen: Third. A cue with a blank line inside it."
     assert "-->" not in doc.text and any("negative time" in n for n in doc.notes)
     assert [(t.speaker, t.time_start) for t in doc.turns] == [("Anna", 1.0), ("Ben", 4.0)]
+
+
+def test_teams_word_transcript_layout_flows_through_the_text_layouts(tmp_path, make_docx):
+    path = make_docx(tmp_path / "teams.docx", ["Hannah Reid   0:03", "How did it start for you?", "Sam Patel   0:09",
+                                                "With a letter from the surgery.", "Hannah Reid   1:12", "And then?",
+                                                "Sam Patel   1:15", "A phone call."])
+    doc = read_one(path, interviewer=("Hannah Reid",))
+    assert spoken(doc) == [("Hannah Reid", "interviewer", 3.0, "How did it start for you?"),
+                           ("Sam Patel", "participant", 9.0, "With a letter from the surgery."),
+                           ("Hannah Reid", "interviewer", 72.0, "And then?"),
+                           ("Sam Patel", "participant", 75.0, "A phone call.")]
+    assert_offsets(doc)
