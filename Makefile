@@ -24,8 +24,9 @@ venv: $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(BIN)/gtcode demo $(DEMO_DIR)
 
+# pytest-xdist: one worker per core (each test has its own folder, config and environment, see tests/conftest.py).
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py
@@ -35,6 +36,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/tui.py
 	$(BIN)/python benchmarks/team.py
 	$(BIN)/python benchmarks/anchors.py
+	$(BIN)/python benchmarks/scale.py $(if $(SCALE),--scale $(SCALE))
 	$(BIN)/python benchmarks/assist.py
 
 clean:

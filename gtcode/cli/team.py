@@ -44,18 +44,24 @@ def agreement_show(
     where: Where = None,
     disagreements: Annotated[Optional[str], typer.Option(
         "--disagreements", metavar="CODE", help="List the units where coders differ on CODE, side by side.")] = None,
+    pending: Annotated[Optional[list[str]], typer.Option(
+        "--pending", metavar="CODER", help="Count this coder's pending codings too, e.g. gtcode-suggest: how well "
+        "the suggestions agree with you, before anyone reviews them.")] = None,
     json_out: Json = False,
 ) -> None:
     """Agreement per code and overall. A coder's units in documents they coded nothing in count as missing.
 
-    Only confirmed codings count (review autocoded suggestions first).
+    Only confirmed codings count (review autocoded suggestions first), unless --pending names a coder.
+
+    Example: gtcode agreement --coders "Hannah Reid,gtcode-suggest" --pending gtcode-suggest
     """
     with open_project() as project:
         if disagreements:
             names, items = project.team.disagreements(disagreements, coders=split_commas(coders), unit=unit, where=where)
             code = project.codes.get(disagreements).path
         else:
-            report = project.team.agreement(coders=split_commas(coders), codes=split_commas(codes), unit=unit, where=where)
+            report = project.team.agreement(coders=split_commas(coders), codes=split_commas(codes), unit=unit,
+                                            where=where, pending_of=split_commas(pending))
     if disagreements:
         _render_disagreements(code, names, items, unit, json_out)
         return

@@ -22,8 +22,9 @@ MAX_TABLE_BYTES = 100 * MiB
 #: A .docx or .odt, all entries inflated (config `max_unpacked_mb`): python-docx holds every part in memory.
 MAX_UNPACKED_BYTES = 256 * MiB
 #: XML, HTML or JSON parsed into a tree: a docx/odt's XML parts together, an .eaf, .html or .json file
-#: (config `max_part_mb`).
-MAX_XML_BYTES = 64 * MiB
+#: (config `max_part_mb`). A tree costs about 14 times its XML in memory (60 MB of Word XML peaked at 850 MB),
+#: so 24 MB keeps a read under 500 MB; a 300-page Word transcript has about 5 MB.
+MAX_XML_BYTES = 24 * MiB
 #: Pages of a PDF (config `max_pdf_pages`).
 MAX_PDF_PAGES = 3_000
 #: Characters in one CSV cell, via `csv.field_size_limit` (config `max_cell_mb`).

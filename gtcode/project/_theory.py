@@ -275,11 +275,12 @@ class Team(Namespace):
     """Double coding: agreement between coders, and settling what they disagree on (`gtcode agreement …`)."""
 
     def agreement(self, *, coders: list[str] | None = None, codes: list[str] | None = None, unit: str = "segment",
-                  where=None):
-        """Percent agreement, Cohen's kappa and Krippendorff's alpha per code, and pooled."""
+                  where=None, pending_of: list[str] | None = None):
+        """Percent agreement, Cohen's kappa and Krippendorff's alpha per code, and pooled; `pending_of`: coders
+        whose pending codings count too (e.g. gtcode-suggest against a person)."""
         from gtcode.team.agreement import agreement
 
-        return agreement(self._store, coders=coders, codes=codes, unit=unit, where=where)
+        return agreement(self._store, coders=coders, codes=codes, unit=unit, where=where, pending_of=pending_of)
 
     def disagreements(self, code: str, *, coders: list[str] | None = None, unit: str = "segment", where=None):
         """(coders, units where they differ on `code`), for the team to discuss and settle."""

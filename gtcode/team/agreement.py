@@ -104,6 +104,22 @@ def cohen_kappa(pairs: list[tuple[object, object]]) -> float | None:
     return (observed - expected) / (1 - expected)
 
 
+def _kappa_arrays(a, b) -> float | None:
+    """`cohen_kappa` of two coders' numeric labels as arrays: the same sums, counted by numpy rather than
+    by a Python loop over every unit (millions of unit × code decisions on a large project)."""
+    n = len(a)
+    if n == 0:
+        return None
+    observed = int((a == b).sum()) / n
+    import numpy as np
+
+    expected = sum((int((a == k).sum()) / n) * (int((b == k).sum()) / n)
+                   for k in np.unique(np.concatenate([a, b])).tolist())
+    if expected >= 1.0:
+        return None
+    return (observed - expected) / (1 - expected)
+
+
 def krippendorff_alpha(data) -> float | None:
     """Nominal alpha for coders × units (None or NaN = missing); None when it is undefined (one value only)."""
     import krippendorff
@@ -148,7 +164,7 @@ def figures(rows, coders: list[str]) -> Figures:
     kappa = None
     if len(coders) == 2:
         both = present[0] & present[1]
-        kappa = cohen_kappa(list(zip(m[0][both].tolist(), m[1][both].tolist())))
+        kappa = _kappa_arrays(m[0][both], m[1][both])
     alpha = krippendorff_alpha(m) if compared else None
     note = ""
     if compared == 0:
@@ -167,11 +183,15 @@ def _unit(u: TextUnit, unit: str) -> Unit:
     return Unit(d, u.ordinal, u.body_start, u.end, address, u.speaker)
 
 
-def _confirmed_codings(store: Store, doc_ids: list[int]) -> list:
+def _confirmed_codings(store: Store, doc_ids: list[int], pending_of: list[str] = ()) -> list:
+    """Confirmed codings in these documents, and the pending ones of the coders `pending_of` names (a
+    suggester such as gtcode-suggest, compared with a person before anyone reviews its suggestions)."""
+    pending = (f" OR (c.status = 'pending' AND k.name IN ({','.join('?' * len(pending_of))}))"
+               if pending_of else "")
     return store.all(
         f"SELECT c.code_id, c.document_id, c.start_char, c.end_char, k.name AS coder FROM codings c "
-        f"JOIN coders k ON k.id = c.coder_id WHERE c.status = 'confirmed' AND c.document_id IN "
-        f"({','.join('?' * len(doc_ids)) or 'NULL'})", doc_ids)
+        f"JOIN coders k ON k.id = c.coder_id WHERE (c.status = 'confirmed'{pending}) AND c.document_id IN "
+        f"({','.join('?' * len(doc_ids)) or 'NULL'})", [*pending_of, *doc_ids])
 
 
 def _named_coders(store: Store, names: list[str]) -> list[str]:
@@ -189,12 +209,12 @@ class _Comparison:
     """The coders, documents, units and codings an agreement run compares."""
 
     def __init__(self, store: Store, coders: list[str] | None, codes: list[str] | None, unit: str,
-                 where: list[str] | None):
+                 where: list[str] | None, pending_of: list[str] | None = None):
         if unit not in UNITS:
             raise InputError(f"--unit {unit!r}: choose segment, turn or document")
         self.unit = unit
         docs = Scope.from_where(store, where).doc_ids(store)
-        rows = _confirmed_codings(store, docs)
+        rows = _confirmed_codings(store, docs, _named_coders(store, pending_of) if pending_of else [])
         known = sorted({r["coder"] for r in rows})
         self.coders = _named_coders(store, coders) if coders else known
         if len(self.coders) < 2:
@@ -255,9 +275,11 @@ class _Comparison:
 
 
 def agreement(store: Store, *, coders: list[str] | None = None, codes: list[str] | None = None,
-              unit: str = "segment", where: list[str] | None = None) -> AgreementReport:
-    """Agreement per code and pooled over every unit × code decision."""
-    sel = _Comparison(store, coders, codes, unit, where)
+              unit: str = "segment", where: list[str] | None = None,
+              pending_of: list[str] | None = None) -> AgreementReport:
+    """Agreement per code and pooled over every unit × code decision; `pending_of`: coders whose pending
+    codings count too (how well a suggester agrees with a person)."""
+    sel = _Comparison(store, coders, codes, unit, where, pending_of)
     report = AgreementReport(unit, sel.coders, len(sel.documents),
                              {c: len(sel.seen[c]) for c in sel.coders}, len(sel.units))
     pooled = []

@@ -125,3 +125,26 @@ def test_agreement_by_turn_and_document(team):
 def test_agreement_with_one_coder_says_who_was_found(project):
     with pytest.raises(InputError, match="coders found: none"):
         project.team.agreement()
+
+
+def test_a_suggesters_pending_codings_count_only_on_request(project, tmp_path):
+    from gtcode.codes import resolve_code
+    from gtcode.coding import add_coding
+
+    (tmp_path / "P01.txt").write_text("Interviewer: How was it?\n\nP01: It was hard. Then it was good. "
+                                      "The camera scared me.\n", encoding="utf-8")
+    project.docs.import_paths([tmp_path / "P01.txt"])
+    project.coding.apply("D1:2", "Hard", create=True)                  # the researcher: confirmed
+    project.coding.apply("D1:4", "Fear", create=True)
+    project.coder = "gtcode-suggest"
+    seg = {s.ordinal: s for s in project.docs.segments("D1")}
+    with project.transaction() as txn:                                 # suggestions: pending until reviewed
+        for ordinal, code in ((2, "Hard"), (3, "Fear")):
+            add_coding(project.store, txn, resolve_code(project.store, code).id, 1, seg[ordinal].start,
+                       seg[ordinal].end, status="pending", pattern="suggest")
+    project.coder = "tester"
+    with pytest.raises(InputError, match="at least two coders"):
+        project.team.agreement()
+    report = project.team.agreement(coders=["tester", "gtcode-suggest"], pending_of=["gtcode-suggest"])
+    by_code = {c.code: c.figures for c in report.codes}
+    assert by_code["Hard"].percent == 1.0 and by_code["Fear"].percent < 1.0
