@@ -84,7 +84,7 @@ def _undo_txn(store: Store, txn_id: str) -> int:
         if current is not None and expected is not None:     # a change captured by hand may log some columns only
             current = {c: current.get(c) for c in expected}
         if current != expected:
-            raise UndoConflict(f"a later command changed {table} row {row_id} after this one; undo that first")
+            raise UndoConflict(_conflict(store, txn_id, table, row_id))
     _check_imported_documents(store, changes)
     # The full-text index is not a captured table: take out the segments this command brought in.
     added = [ch["row_id"] for ch in changes if ch["tbl"] == "segments" and ch["op"] == "insert"]
@@ -103,6 +103,25 @@ def _undo_txn(store: Store, txn_id: str) -> int:
         store.conn.execute("INSERT INTO segment_fts(rowid, text) SELECT id, text FROM segment_texts "
                            "WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(restored),))
     return len(changes)
+
+
+#: What a captured table holds, for a person: "a later command changed the same code".
+_ROW_WORDS = {"codes": "code", "codings": "coding", "memos": "memo", "memo_versions": "memo",
+              "memo_links": "memo link", "documents": "document", "turns": "document", "segments": "document",
+              "cases": "case", "case_attributes": "case attribute", "relations": "relation"}
+
+
+def _conflict(store: Store, txn_id: str, table: str, row_id: int) -> str:
+    """Why this command cannot be undone: the later command that changed one of its rows, who ran it and when."""
+    mine = store.scalar("SELECT max(id) FROM changes WHERE txn = ?", (txn_id,))
+    later = store.one("SELECT e.command, e.at, k.name AS coder FROM changes c JOIN events e ON e.txn = c.txn "
+                      "JOIN coders k ON k.id = e.coder_id WHERE c.tbl = ? AND c.row_id = ? AND c.id > ? "
+                      "ORDER BY c.id DESC, e.id LIMIT 1", (table, row_id, mine or 0))
+    what = _ROW_WORDS.get(table, table.rstrip("s").replace("_", " "))
+    if later is None:
+        return f"a later command changed the same {what} after this one; undo that first"
+    return (f"a later command changed the same {what}: {later['command']!r} by {later['coder']} at "
+            f"{later['at'][:16].replace('T', ' ')} UTC; undo that first")
 
 
 def _check_imported_documents(store: Store, changes) -> None:

@@ -6,6 +6,9 @@ Every position anywhere in gtcode — turns, segments, codings, search hits,
 REFI-QDA export — is a character (code point) offset into that text,
 half-open: `text[start:end]` is exactly the span. Python `str` indexing and
 SQLite `substr()` on TEXT both count code points, so the two agree.
+
+Also the two wording helpers every message uses: `plural` ("1 document",
+"2 passages") and `clip` (a quote cut to a width, ending in "…").
 """
 
 from __future__ import annotations
@@ -44,3 +47,14 @@ def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """`1 code`, `1,204 codes`, `2 categories` (with `words` for an irregular plural)."""
+    return f"{n:,} {word if n == 1 else words or word + 's'}"
+
+
+def clip(text: str, width: int = 70) -> str:
+    """`text` on one line, cut to `width` characters at most, ending in "…" when it was cut."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[:width - 1].rstrip() + "…"

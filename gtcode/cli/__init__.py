@@ -17,7 +17,7 @@ MODULES = ("setup", "maintenance", "importing", "documents", "search", "redact",
 #: The module of each top-level command (tests/cli/test_cli_lazy.py checks it against what the modules register).
 OWNERS = {
     "init": "setup", "demo": "setup", "config": "setup", "doctor": "maintenance", "backup": "maintenance",
-    "import": "importing", "docs": "documents", "search": "search", "stats": "search", "redact": "redact",
+    "import": "importing", "docs": "documents", "play": "documents", "search": "search", "stats": "search", "redact": "redact",
     "cases": "cases", "codes": "codes", "code": "coding", "uncode": "coding", "invivo": "coding", "tui": "tui",
     "codebook": "codebook", "autocode": "autocode", "review": "autocode", "retrieve": "retrieve",
     "compare": "retrieve", "kwic": "words", "freq": "words", "similar": "assist", "suggest": "assist",

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from gtcode.cli._app import App, open_project
-from gtcode.cli.options import Coder, Json, Output, check_output_path
+from gtcode.cli.options import By, Json, OldCoder, Output, by_name, check_output_path
 from gtcode.cli.output import err, out_console, print_json, table
 from gtcode.errors import InputError, did_you_mean
 
@@ -41,7 +41,8 @@ def audit(
         help="From this date (YYYY-MM-DD or YYYY-MM-DDTHH:MM, UTC; also today, yesterday, 7d). "
              "Default: since the last sign-off by someone other than you.")] = None,
     until: Annotated[Optional[str], typer.Option(help="Up to the end of this date (or this time).")] = None,
-    coder: Coder = None,
+    by: By = None,
+    old_coder: OldCoder = None,
     everything: Annotated[bool, typer.Option(
         "--all", help="The whole history, not just since the last sign-off.")] = False,
     fmt: Annotated[Optional[str], typer.Option(
@@ -59,7 +60,8 @@ def audit(
     from gtcode.report.audit_data import collect_audit
 
     with open_project() as project:
-        report = collect_audit(project, since=since, until=until, coder=coder, everything=everything)
+        report = collect_audit(project, since=since, until=until, coder=by_name(by, old_coder, "audit"),
+                               everything=everything)
     if kind == "json":
         print_json(report.to_dict())
         return

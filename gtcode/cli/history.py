@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from gtcode.cli._app import App, open_project
-from gtcode.cli.options import Coder, Json
+from gtcode.cli.options import By, Json, OldCoder, by_name
 from gtcode.cli.output import err, out_console, print_json, table
 
 PANEL = "History"
@@ -20,17 +20,23 @@ def register(app: App) -> None:
 
 def log(
     code: Annotated[Optional[str], typer.Option(help="Only events about this code.")] = None,
-    coder: Coder = None,
-    since: Annotated[Optional[str], typer.Option(help="From this date (YYYY-MM-DD) on.")] = None,
+    by: By = None,
+    old_coder: OldCoder = None,
+    since: Annotated[Optional[str], typer.Option(
+        help="From this date on: YYYY-MM-DD, YYYY-MM-DDTHH:MM (UTC), today, yesterday, 7d or 2w (as for audit).")] = None,
     limit: Annotated[int, typer.Option(help="At most this many events (0: all).")] = 50,
     json_out: Json = False,
 ) -> None:
     """The audit log: who changed what, when, with which command — newest first.
 
-    Example: gtcode log --code "Feeling judged" --since 2026-11-01
+    Example: gtcode log --code "Feeling judged" --by "Sam Patel" --since 7d
     """
+    from gtcode.report.dates import parse_when
+
+    since = parse_when(since) if since is not None else None
     with open_project() as project:
-        events = project.history.log(code=code, coder=coder, since=since, limit=limit or None)
+        events = project.history.log(code=code, coder=by_name(by, old_coder, "log"), since=since,
+                                     limit=limit or None)
     if json_out:
         print_json(events)
         return

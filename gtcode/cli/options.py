@@ -16,7 +16,10 @@ Json = Annotated[bool, typer.Option("--json", help="As JSON (data only, on stdou
 Csv = Annotated[bool, typer.Option("--csv", help="As CSV (data only): to stdout, or to -o FILE.")]
 Where = Annotated[Optional[list[str]], typer.Option(
     help="Only documents whose case matches: role=mother, site!=Trust B, role=mother,practitioner (repeatable).")]
-Coder = Annotated[Optional[str], typer.Option(help="Only this coder's work.")]
+By = Annotated[Optional[str], typer.Option("--by", help="Only this person's work (the global --coder says who "
+                                                       "you are).")]
+#: The old name of --by, hidden: `gtcode audit --coder NAME` still filters, with a note to use --by.
+OldCoder = Annotated[Optional[str], typer.Option("--coder", hidden=True)]
 Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (default: stdout; docx needs a file).")]
 DataOutput = Annotated[Optional[Path], typer.Option(
     "--output", "-o", help="Write the CSV or JSON to this file (.csv or .json says which).")]
@@ -36,6 +39,16 @@ def check_output_path(output: Path, example: str | None = None) -> None:
         raise InputError(f"-o {output}: is a folder; name a file" + (f", e.g. {output / example}" if example else ""))
     if not output.parent.is_dir():
         raise InputError(f"-o {output}: folder {output.parent} does not exist")
+
+
+def by_name(by: str | None, old: str | None, command: str) -> str | None:
+    """--by, or the deprecated --coder filter with a note saying so."""
+    if old is not None:
+        from gtcode.cli.output import err
+
+        err(f"Note: `gtcode {command} --coder NAME` is now `--by NAME` (the global --coder says who you are).",
+            style="yellow")
+    return by if by is not None else old
 
 
 def split_commas(values: list[str] | str | None) -> list[str] | None:

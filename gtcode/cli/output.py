@@ -12,6 +12,8 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
+from gtcode.text import clip, plural  # noqa: F401  (re-exported: every command's messages use them)
+
 
 def err(message: str, style: str | None = None) -> None:
     """A message for people: stderr, so stdout stays data."""
@@ -79,11 +81,6 @@ def table(*columns, **options):
 
 def print_table(t) -> None:
     out_console().print(t)
-
-
-def plural(n: int, word: str, words: str | None = None) -> str:
-    """`1 code`, `1,204 codes`."""
-    return f"{n:,} {word if n == 1 else words or word + 's'}"
 
 
 def where_phrase(where: list[str] | None) -> str:

@@ -234,7 +234,7 @@ def _precheck(store: Store, path: Path, doc: ParsedDocument, settings: ImportSet
     if same is not None:
         return ImportOutcome(str(path), "skipped", f"{path}: identical to D{same['id']} {same['name']!r}; skipped",
                              same["name"], same["id"])
-    if settings.name is None and (earlier := _renamed_since(store, path, doc.name)) is not None:
+    if settings.name is None and doc.format != "csv" and (earlier := _renamed_since(store, path, doc.name)):
         if not settings.replace:
             return ImportOutcome(str(path), "failed", f"{path}: imported before as D{earlier['id']} "
                                  f"{earlier['name']!r} (renamed since), with other text; use --replace to replace "

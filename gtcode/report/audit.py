@@ -7,12 +7,14 @@ outline with Rich for the terminal.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from gtcode.report import render_docx, render_html, render_md
 from gtcode.report.audit_data import AuditReport
 from gtcode.report.dates import when
 from gtcode.report.document import Block, Report, heading, note, para, table
+from gtcode.text import plural
 
 NONE = "Nothing in this period."
 NO_CHANGE = "(no change in the text)"
@@ -24,6 +26,22 @@ def _fact(label: str, value: str) -> Block:
 
 def _table(headers: list[str], rows: list[list]) -> Block:
     return table(headers, [[str(c) for c in row] for row in rows])
+
+
+_PLAIN = re.compile(r"[\w@%+=:,./-]+")
+
+
+def readable_command(command: str) -> str:
+    """A recorded command line as a person reads it: the shell quoting of `Mother's guilt` is
+    `'Mother'"'"'s guilt'`, which is right for a shell and unreadable in a report; this gives `"Mother's guilt"`."""
+    import shlex
+
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return command
+    return " ".join(w if _PLAIN.fullmatch(w) else f'"{w}"' if not re.search(r'["\\$`]', w) else shlex.quote(w)
+                    for w in words)
 
 
 def _at(iso: str) -> str:
@@ -82,7 +100,7 @@ def _codebook_and_coding(r: AuditReport) -> list[Block]:
     rows = []
     for c in r.code_changes:
         change = "\n".join([c.summary + (" (since undone)" if c.undone else ""), *(f"· {d}" for d in c.details)])
-        reason = "\n".join([f"command: {c.command}", *(f"memo #{m['id']}: {m['title']}" for m in c.memos)])
+        reason = "\n".join([f"command: {readable_command(c.command)}", *(f"memo #{m['id']}: {m['title']}" for m in c.memos)])
         rows.append([_at(c.at), c.coder, change, reason])
     out.append(_table(["When", "Who", "Change", "Reason"], rows) if rows else note(NONE))
     out.append(heading(1, "Coding activity"))
@@ -108,14 +126,14 @@ def _autocoding(r: AuditReport) -> list[Block]:
                           [[d.day, d.coder, d.code, d.accepted, d.rejected] for d in r.reviews]))
     if not r.autocode_runs and not r.reviews:
         out.append(note(NONE))
-    out.append(_fact("Still waiting for review", f"{r.pending_now} autocoded coding(s)"))
+    out.append(_fact("Still waiting for review", plural(r.pending_now, "autocoded coding")))
     return out
 
 
 def _undone_and_imports(r: AuditReport) -> list[Block]:
     return [heading(1, "Undone"),
             _table(["When", "Who", "Undid", "Command undone"],
-                   [[_at(u.at), u.coder, u.summary, u.command] for u in r.undos]) if r.undos else note(NONE),
+                   [[_at(u.at), u.coder, u.summary, readable_command(u.command)] for u in r.undos]) if r.undos else note(NONE),
             heading(1, "Documents imported"),
             _table(["When", "Who", "What"], [[_at(i.at), i.coder, i.summary] for i in r.imports])
             if r.imports else note(NONE)]

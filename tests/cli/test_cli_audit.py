@@ -23,7 +23,7 @@ def test_since_until_and_coder_narrow_the_report(study):
     assert [(d["day"], d["coder"]) for d in data["coding"]] == [("2026-11-05", "Sam"), ("2026-11-05", "tester")]
     assert [u["summary"] for u in data["undos"]] == ["coded D2:2 with 'Barriers'"]
 
-    data = json.loads(invoke(study, "audit", "--all", "--coder", "sam", "--json",  # any case
+    data = json.loads(invoke(study, "audit", "--all", "--by", "sam", "--json",  # any case
                              coder="tester", ok=False).stdout)
     assert data["coder"] == "Sam"
     assert [(d["day"], d["coder"], d["added"]) for d in data["coding"]] == [("2026-11-05", "Sam", 1)]
@@ -99,6 +99,15 @@ def test_text_on_the_terminal(study):
     assert "Dr Okafor" in out and "Judged by whom?" in out
 
 
+def test_the_old_coder_filter_still_works_with_a_note_to_use_by(study):
+    """`audit --coder` filtered while the global --coder says who you are: the filter is now --by."""
+    old = invoke(study, "audit", "--all", "--coder", "sam", "--json", coder="tester")
+    assert json.loads(old.stdout)["coder"] == "Sam" and "is now `--by NAME`" in old.stderr
+    options = [line.split()[1] for line in invoke(study, "audit", "--help").stdout.splitlines()
+               if line.startswith("│ --")]
+    assert "--by" in options and "--coder" not in options  # the old name is hidden
+
+
 @pytest.mark.parametrize("args, message", [
     (["--since", "2026-13-45"], "--since '2026-13-45': not a date"),
     (["--until", "last tuesday"], "--until 'last tuesday': not a date"),
@@ -107,7 +116,7 @@ def test_text_on_the_terminal(study):
     (["--format", "docx"], "name it with -o"),
     (["--format", "pdf"], "expected one of text, md, html, docx"),
     (["--format", "htlm"], "did you mean 'html'"),
-    (["--coder", "testr"], "no coder 'testr' in this project (did you mean 'tester'?)"),
+    (["--by", "testr"], "no coder 'testr' in this project (did you mean 'tester'?)"),
     (["-o", "missing/audit.md"], "does not exist"),
 ])
 def test_bad_input_is_one_line_and_exit_1(study, args, message):
