@@ -1,6 +1,7 @@
 """The code tree: codes addressed by name or path (`Barriers/Fear of judgement`).
 
-Names are unique among siblings (case-insensitive). Every change is recorded
+Names are unique among siblings (case-insensitive). A name may hold a slash ("Either/or thinking"): in a
+path it is written `\\/` (`Thinking/Either\\/or thinking`), and a name typed in full is found as it is. Every change is recorded
 as an event; the row changes behind it are captured for `undo`.
 """
 
@@ -10,7 +11,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from gtcode.errors import DuplicateCode, InputError, UnknownCode, did_you_mean
+from gtcode.errors import DuplicateCode, InputError, UnknownCode
 from gtcode.store.db import Store, Txn, new_uuid, now
 from gtcode.records import Record
 
@@ -42,7 +43,7 @@ class Code(Record):
 
     @property
     def depth(self) -> int:
-        return self.path.count("/")
+        return len(split_path(self.path)) - 1
 
 
 
@@ -58,7 +59,7 @@ def all_codes(store: Store) -> list[Code]:
     def walk(parent_id, prefix):
         for r in sorted(children.get(parent_id, []),
                         key=lambda r: (r["position"] is None, r["position"] or 0, r["name"].casefold())):
-            path = f"{prefix}{r['name']}"
+            path = f"{prefix}{escape_name(r['name'])}"
             out.append(Code(r["id"], r["uuid"], r["name"], path, r["parent_id"], r["description"], r["include"],
                             r["exclude"], r["example"], r["color"], bool(r["invivo"]), json.loads(r["patterns"]),
                             r["created_at"], r["coder"], r["kind"], bool(r["core"])))
@@ -69,12 +70,33 @@ def all_codes(store: Store) -> list[Code]:
     return out
 
 
+_SEPARATOR = re.compile(r"(?<!\\)/")
+
+
 def split_path(ref: str) -> list[str]:
-    return [p.strip() for p in ref.strip().strip("/").split("/") if p.strip()]
+    """`A/B` → ['A', 'B']; `\\/` is a slash inside a name: `Either\\/or thinking` → ['Either/or thinking']."""
+    return [p.replace("\\/", "/").strip() for p in _SEPARATOR.split(ref.strip()) if p.strip()]
+
+
+def escape_name(name: str) -> str:
+    """A name as written in a path: its slashes as `\\/`."""
+    return name.replace("/", "\\/")
+
+
+def join_path(names) -> str:
+    return "/".join(escape_name(n) for n in names)
+
+
+def split_parent(path: str) -> tuple[str | None, str]:
+    """`Barriers/Fear of judgement` → ('Barriers', 'Fear of judgement'); a name alone → (None, name)."""
+    parts = split_path(path)
+    if not parts:
+        return None, ""
+    return join_path(parts[:-1]) or None, parts[-1]
 
 
 def resolve_code(store: Store, ref: str | int, codes: list[Code] | None = None) -> Code:
-    """A code by path (`A/B`), by name when unique, or by id (`#12` or an int)."""
+    """A code by path (`A/B`), by name when unique (a name may hold a slash), or by id (`#12` or an int)."""
     codes = codes if codes is not None else all_codes(store)
     text = str(ref).strip()
     if isinstance(ref, int) or (text.startswith("#") and text[1:].isdigit()):
@@ -83,31 +105,59 @@ def resolve_code(store: Store, ref: str | int, codes: list[Code] | None = None) 
             if c.id == wanted:
                 return c
         raise UnknownCode(f"no code #{wanted}")
-    key = "/".join(split_path(text)).casefold()
+    key = join_path(split_path(text)).casefold()
     if not key:
         raise UnknownCode("empty code name")
     exact = [c for c in codes if c.path.casefold() == key]
     if exact:
         return exact[0]
-    if "/" not in key:
-        named = [c for c in codes if c.name.casefold() == key]
-        if len(named) == 1:
-            return named[0]
-        if len(named) > 1:
-            raise UnknownCode(f"code name {text!r} is ambiguous: " + ", ".join(repr(c.path) for c in named)
-                              + "; give the path")
-    raise UnknownCode(f"no code {text!r}" + did_you_mean(text, [c.path for c in codes] + [c.name for c in codes]))
+    literal = " ".join(text.replace("\\/", "/").split()).casefold()
+    named = [c for c in codes if c.name.casefold() in (literal, key)]
+    if len(named) == 1:
+        return named[0]
+    if len(named) > 1:
+        raise UnknownCode(f"code name {text!r} is ambiguous: " + ", ".join(repr(c.path) for c in named)
+                          + "; give the path")
+    raise UnknownCode(f"no code {text!r}" + suggest_codes(text, codes))
+
+
+def suggest_codes(text: str, codes: list[Code]) -> str:
+    """' (did you mean …?)' naming each close code once — by name when no other code shares it, else by path."""
+    import difflib
+
+    by_key: dict[str, Code] = {}
+    for c in codes:
+        by_key.setdefault(c.path.casefold(), c)
+        by_key.setdefault(c.name.casefold(), c)
+    close = difflib.get_close_matches(text.strip().casefold(), list(by_key), n=8, cutoff=0.6)
+    found = list({by_key[k].id: by_key[k] for k in close}.values())[:3]
+    if not found:
+        return ""
+    names = [c.name.casefold() for c in codes]
+    return " (did you mean " + ", ".join(repr(c.name if names.count(c.name.casefold()) == 1 else c.path)
+                                         for c in found) + "?)"
 
 
 def _check_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
         raise InputError("a code needs a name")
-    if "/" in name:
-        raise InputError(f"code name {name!r}: '/' separates levels of a path; it cannot be part of a name")
+    if name.endswith("\\"):
+        raise InputError(f"code name {name!r}: cannot end with a backslash (in a path, \\/ is a slash in a name)")
     if len(name) > 200:
         raise InputError(f"code name {name[:40]!r}…: longer than 200 characters")
     return name
+
+
+def _parent(store: Store, parent: str) -> Code:
+    """The parent a new code goes under: a missing one is named as such, not as 'no code'."""
+    try:
+        return resolve_code(store, parent)
+    except UnknownCode as exc:
+        if "ambiguous" in str(exc):
+            raise
+        raise UnknownCode(f"parent {parent!r} does not exist" + suggest_codes(parent, all_codes(store))
+                          + f"; add it first: gtcode codes add {parent!r}") from None
 
 
 def _check_sibling(store: Store, parent_id: int | None, name: str, exclude_id: int | None = None) -> None:
@@ -134,7 +184,7 @@ def add_code(store: Store, txn: Txn, name: str, parent: str | None = None, *, de
     codebook import adding thousands: resolving by path reads the whole tree)."""
     name = _check_name(name)
     if parent_code is None:
-        parent_code = resolve_code(store, parent) if parent else None
+        parent_code = _parent(store, parent) if parent else None
     parent_id = parent_code.id if parent_code else None
     _check_sibling(store, parent_id, name)
     uuid = new_uuid()
@@ -146,7 +196,8 @@ def add_code(store: Store, txn: Txn, name: str, parent: str | None = None, *, de
     ).lastrowid
     row = store.one("SELECT c.*, k.name AS coder FROM codes c JOIN coders k ON k.id = c.created_by WHERE c.id = ?",
                     (code_id,))
-    code = Code(code_id, uuid, name, f"{parent_code.path}/{name}" if parent_code else name, parent_id,
+    path = f"{parent_code.path}/{escape_name(name)}" if parent_code else escape_name(name)
+    code = Code(code_id, uuid, name, path, parent_id,
                 row["description"], row["include"], row["exclude"], row["example"], row["color"],
                 bool(row["invivo"]), json.loads(row["patterns"]), row["created_at"], row["coder"], row["kind"],
                 bool(row["core"]))

@@ -32,8 +32,9 @@ def spans_for_addresses(store: Store, addresses: list[str], quote: str | None = 
     With `quote`, one span: those words inside one address (see `quote_span`). Each document's segments
     are read once, however many addresses name it.
     """
-    from gtcode.address import format_ranges
+    from gtcode.address import format_ranges, split_addresses
 
+    addresses = [a for item in addresses for a in split_addresses(item)]   # "D1:25, D2:3" is two
     if quote is not None:
         if len(addresses) != 1:
             raise InputError("--quote needs a single address: one segment or a contiguous range, e.g. D3:17-19")
