@@ -1,8 +1,8 @@
 """The code tree: codes addressed by name or path (`Barriers/Fear of judgement`).
 
 Names are unique among siblings (case-insensitive). A name may hold a slash ("Either/or thinking"): in a
-path it is written `\\/` (`Thinking/Either\\/or thinking`), and a name typed in full is found as it is. Every change is recorded
-as an event; the row changes behind it are captured for `undo`.
+path it is written `\\/` (`Thinking/Either\\/or thinking`), and a name typed in full is found as it is.
+Every change is recorded as an event; the row changes behind it are captured for `undo`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,13 @@ from gtcode.store.db import Store, Txn, new_uuid, now
 from gtcode.records import Record
 
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+class CodePath(str):
+    """A code's path, whose repr in a message shows a slash in a name as `\\/`, as it is typed, not `\\\\/`."""
+
+    def __repr__(self) -> str:
+        return super().__repr__().replace("\\\\/", "\\/")
 
 
 @dataclass
@@ -59,7 +66,7 @@ def all_codes(store: Store) -> list[Code]:
     def walk(parent_id, prefix):
         for r in sorted(children.get(parent_id, []),
                         key=lambda r: (r["position"] is None, r["position"] or 0, r["name"].casefold())):
-            path = f"{prefix}{escape_name(r['name'])}"
+            path = CodePath(f"{prefix}{escape_name(r['name'])}")
             out.append(Code(r["id"], r["uuid"], r["name"], path, r["parent_id"], r["description"], r["include"],
                             r["exclude"], r["example"], r["color"], bool(r["invivo"]), json.loads(r["patterns"]),
                             r["created_at"], r["coder"], r["kind"], bool(r["core"])))
@@ -118,7 +125,7 @@ def resolve_code(store: Store, ref: str | int, codes: list[Code] | None = None) 
     if len(named) > 1:
         raise UnknownCode(f"code name {text!r} is ambiguous: " + ", ".join(repr(c.path) for c in named)
                           + "; give the path")
-    raise UnknownCode(f"no code {text!r}" + suggest_codes(text, codes))
+    raise UnknownCode(f"no code {CodePath(text)!r}" + suggest_codes(text, codes))
 
 
 def suggest_codes(text: str, codes: list[Code]) -> str:
@@ -156,8 +163,8 @@ def _parent(store: Store, parent: str) -> Code:
     except UnknownCode as exc:
         if "ambiguous" in str(exc):
             raise
-        raise UnknownCode(f"parent {parent!r} does not exist" + suggest_codes(parent, all_codes(store))
-                          + f"; add it first: gtcode codes add {parent!r}") from None
+        raise UnknownCode(f"parent {CodePath(parent)!r} does not exist" + suggest_codes(parent, all_codes(store))
+                          + f"; add it first: gtcode codes add {CodePath(parent)!r}") from None
 
 
 def _check_sibling(store: Store, parent_id: int | None, name: str, exclude_id: int | None = None) -> None:
@@ -196,7 +203,7 @@ def add_code(store: Store, txn: Txn, name: str, parent: str | None = None, *, de
     ).lastrowid
     row = store.one("SELECT c.*, k.name AS coder FROM codes c JOIN coders k ON k.id = c.created_by WHERE c.id = ?",
                     (code_id,))
-    path = f"{parent_code.path}/{escape_name(name)}" if parent_code else escape_name(name)
+    path = CodePath(f"{parent_code.path}/{escape_name(name)}" if parent_code else escape_name(name))
     code = Code(code_id, uuid, name, path, parent_id,
                 row["description"], row["include"], row["exclude"], row["example"], row["color"],
                 bool(row["invivo"]), json.loads(row["patterns"]), row["created_at"], row["coder"], row["kind"],

@@ -74,19 +74,20 @@ def _addressed_segments(store: Store, address: str, cache: dict) -> list:
     return sorted((by_ordinal[n] for n in addr.ordinals), key=lambda s: s.ordinal)
 
 
-def quote_span(store: Store, address: str, quote: str, nth: int | None = None) -> Span:
+def quote_span(store: Store, address: str, quote: str, nth: int | None = None, *, asked: str = "--quote") -> Span:
     """The quoted words inside one segment or a contiguous range (`D3:17-19`), across segments and turns.
 
     The words are searched from the first segment's start to the last one's end. A quote that occurs
     more than once is `AmbiguousQuote` unless `nth` (1-based) picks one. Speaker labels are text like
     any other: a quote that runs into another speaker's turn must include that turn's label
-    (`smile. ANNA: And then`), so a span never holds a label the researcher did not type.
+    (`smile. ANNA: And then`), so a span never holds a label the researcher did not type. `asked` names
+    what asked for the words in a message (`--quote`, `invivo`).
     """
     from gtcode.documents import document_text, document_turns
 
     segs = _addressed_segments(store, address, {})
     if any(b.ordinal != a.ordinal + 1 for a, b in zip(segs, segs[1:])):
-        raise InputError(f"{address}: --quote needs one segment or a contiguous range, e.g. D3:17-19")
+        raise InputError(f"{address}: {asked} needs one segment or a contiguous range, e.g. D3:17-19")
     doc_id, start, end = segs[0].document_id, segs[0].start, segs[-1].end
     text = document_text(store, doc_id)
     index = SegmentIndex(store)
@@ -303,7 +304,7 @@ def split_code(store: Store, txn: Txn, ref: str, into: str, coding_ids: list[int
     missing = sorted(set(coding_ids) - found)
     if missing:
         raise InputError(f"coding(s) {', '.join(map(str, missing))} are not codings of {code.path!r}")
-    parent = "/".join(code.path.split("/")[:-1]) or None
+    parent = split_parent(code.path)[0]
     new = add_code(store, txn, into, parent, record=False)
     store.conn.execute(f"UPDATE codings SET code_id = ? WHERE id IN ({marks})", (new.id, *coding_ids))
     txn.record("code.split", f"split {len(found)} coding(s) of {code.path!r} into new code {new.path!r}", new.uuid,
@@ -323,8 +324,8 @@ def code_spans(store: Store, txn: Txn, code_refs: list[str], spans: list[Span], 
         except UnknownCode:
             if not create:
                 raise
-            parts = ref.strip("/").split("/")
-            targets.append(add_code(store, txn, parts[-1], "/".join(parts[:-1]) or None))
+            parent, name = split_parent(ref)
+            targets.append(add_code(store, txn, name, parent))
             codes = all_codes(store)
     result = {"added": 0, "merged": 0, "already": 0}
     for code in targets:
@@ -454,7 +455,7 @@ def code_invivo(store: Store, txn: Txn, address: str, quote: str, parent: str | 
     """Name a code by the participant's own words (reusing a code of that name) and code exactly those words."""
     from gtcode.documents import document_text
 
-    span = quote_span(store, address, quote, nth)
+    span = quote_span(store, address, quote, nth, asked="invivo")
     name = " ".join(document_text(store, span.document_id)[span.start:span.end].split())
     existing = [c for c in all_codes(store) if c.name.casefold() == name.casefold() and
                 (c.parent_id is None if parent is None else c.path.casefold().startswith(parent.casefold()))]

@@ -1,5 +1,6 @@
 """What a project holds at a glance (`gtcode stats`): documents, cases by attribute, words, turns and segments
-by who speaks, interview length, coders and the size of the log."""
+by who speaks, interview length, the analysis so far (codes, categories, codings, memos), coders and the size
+of the log."""
 
 from __future__ import annotations
 
@@ -31,6 +32,11 @@ def project_stats(store: Store) -> dict:
         "cases_by_attribute": by_attr,
         "timed_documents": len(durations),
         "mean_minutes": round(sum(durations) / len(durations) / 60, 1) if durations else None,
+        "codes": s.scalar("SELECT count(*) FROM codes WHERE kind = 'code'"),
+        "categories": s.scalar("SELECT count(*) FROM codes WHERE kind = 'category'"),
+        "codings": s.scalar("SELECT count(*) FROM codings WHERE status = 'confirmed'"),
+        "pending_codings": s.scalar("SELECT count(*) FROM codings WHERE status = 'pending'"),
+        "memos": s.scalar("SELECT count(*) FROM memos"),
         "coders": [r[0] for r in s.all("SELECT name FROM coders ORDER BY id")],
         "events": s.scalar("SELECT count(*) FROM events"),
     }

@@ -9,7 +9,7 @@ import typer
 from gtcode.cli._app import App, open_project
 from gtcode.cli.options import Json, Pending
 from gtcode.cli.output import err, out_console, print_json, show, table
-from gtcode.errors import InputError
+from gtcode.errors import InputError, UnknownCode
 
 PANEL = "Open coding"
 codes_app = App(help="The code tree: add, list, show, rename, move, describe, merge, split, delete.")
@@ -21,17 +21,32 @@ def register(app: App) -> None:
 
 @codes_app.command("add")
 def codes_add(
-    name: Annotated[str, typer.Argument(help="Name, or a path like 'Barriers/Fear of judgement'.")],
-    parent: Annotated[Optional[str], typer.Option(help="Parent code (name or path).")] = None,
+    name: Annotated[str, typer.Argument(help="Name, or a path like 'Barriers/Fear of judgement'; a slash inside "
+                                             "a name is written \\/ ('Either\\/or thinking'), or use --parent.")],
+    parent: Annotated[Optional[str], typer.Option(help="Parent code (name or path); NAME is then taken whole, "
+                                                       "slashes and all.")] = None,
     description: Annotated[str, typer.Option(help="The definition.")] = "",
     color: Annotated[Optional[str], typer.Option(help="Colour as #RRGGBB.")] = None,
 ) -> None:
-    """Add a code.
+    """Add a code; its parent must exist already.
 
     Example: gtcode codes add "Fear of judgement" --parent Barriers --description "Worry that staff judge her mothering"
     """
+    from gtcode.codes import CodePath, escape_name, split_parent
+
+    given = parent
+    if parent is None:
+        parent, name = split_parent(name)
     with open_project() as project:
-        c = project.codes.add(name, parent or None, description=description, color=color)
+        try:
+            # parent "" (not None): the name is already split from its path, slashes in it and all.
+            c = project.codes.add(name, parent or "", description=description, color=color)
+        except UnknownCode as exc:
+            if given is not None or not str(exc).startswith("parent "):
+                raise
+            whole = CodePath(escape_name(f"{parent.replace(chr(92) + '/', '/')}/{name}"))
+            raise UnknownCode(f"{exc}; or, if the slash is part of the name, write it as \\/: "
+                              f"gtcode codes add {whole!r}") from None
     err(f"Added code {c.path!r} (#{c.id})")
 
 
@@ -116,14 +131,18 @@ def codes_rename(code: Annotated[str, typer.Argument(help="Code name or path.")]
 
 @codes_app.command("move")
 def codes_move(code: Annotated[str, typer.Argument(help="Code name or path.")],
+               new_parent: Annotated[Optional[str], typer.Argument(
+                   help="New parent (name or path), the same as --parent.", show_default=False)] = None,
                parent: Annotated[Optional[str], typer.Option(help="New parent; leave out for the top level.")] = None
                ) -> None:
-    """Move a code under another parent (or to the top level).
+    """Move a code under another parent (or, with no parent, to the top level).
 
-    Example: gtcode codes move "Exhaustion" --parent "Barriers/Maternal mental health"
+    Example: gtcode codes move "Exhaustion" "Barriers/Maternal mental health"
     """
+    if new_parent is not None and parent is not None and new_parent != parent:
+        raise InputError(f"two new parents ({new_parent!r} and --parent {parent!r}): give one")
     with open_project() as project:
-        c = project.codes.move(code, parent)
+        c = project.codes.move(code, new_parent if new_parent is not None else parent)
     err(f"Moved to {c.path!r}")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+from contextlib import contextmanager
 from typing import Annotated, Optional
 
 import typer
@@ -9,13 +11,15 @@ import typer
 from gtcode.address import is_address
 from gtcode.cli._app import App, open_project
 from gtcode.cli.options import Where
-from gtcode.cli.output import err
+from gtcode.cli.output import err, plural
 from gtcode.cli.render import render_hits
-from gtcode.errors import InputError
+from gtcode.errors import InputError, UnknownCode
 
 PANEL = "Open coding"
 Nth = Annotated[Optional[int], typer.Option(min=1, help="When the quoted words occur more than once: "
                                                         "take the N-th (1 = first).")]
+#: `code --search` lists at most this many hits before asking; it says how many more it will code.
+PREVIEW = 50
 
 
 def register(app: App) -> None:
@@ -41,7 +45,7 @@ def code(
     Example: gtcode code D3:17-19 "Feeling judged"   ·   gtcode code D3:17-18 "Feeling judged" --quote "evidence. I hated"
     """
     targets = targets or []
-    with open_project() as project:
+    with open_project() as project, _create_hint(create):
         if search:
             result = _code_hits(project, search, targets, where=where, speaker=speaker, create=create, yes=yes)
             if result is None:
@@ -56,6 +60,17 @@ def code(
         f"{result['already']} already coded.")
 
 
+@contextmanager
+def _create_hint(create: bool):
+    """`no code 'X'` from `code` says how to make it a new code."""
+    try:
+        yield
+    except UnknownCode as exc:
+        if create or not str(exc).startswith("no code "):
+            raise
+        raise UnknownCode(f"{exc}; to add it as a new code, pass --create") from None
+
+
 def _code_hits(project, search: str, codes: list[str], *, where, speaker, create: bool, yes: bool) -> dict | None:
     """`code --search`: show the hits, ask (unless --yes), then code them all; None when there was nothing."""
     if not codes:
@@ -64,10 +79,21 @@ def _code_hits(project, search: str, codes: list[str], *, where, speaker, create
     if not hits:
         err("No matches: nothing coded.")
         return None
-    render_hits(hits[:10], len(hits))
-    if not yes and not typer.confirm(f"Code these {len(hits)} segment(s) with {', '.join(codes)}?", err=True):
-        err("Nothing coded.")
-        raise typer.Exit(1)
+    render_hits(hits[:PREVIEW], len(hits), shown="the first")
+    if len(hits) > PREVIEW:
+        err(f"All {len(hits)} will be coded, not only the {PREVIEW} above: see them all with "
+            f"gtcode search {shlex.quote(search)} --limit 0")
+    if not yes:
+        question = f"Code {'all ' if len(hits) > 1 else ''}{plural(len(hits), 'segment')} with {', '.join(codes)}?"
+        try:
+            answer = typer.confirm(question, err=True)
+        except typer.Abort:   # no answer: stdin is not a terminal (or was closed)
+            err("")
+            raise InputError(f"nothing coded: {plural(len(hits), 'segment')} found, and no answer to "
+                             "'code them?' (stdin is not a terminal); pass --yes to code without asking") from None
+        if not answer:
+            err("Nothing coded.")
+            raise typer.Exit(1)
     return project.coding.apply_spans(spans, codes, create=create)
 
 
@@ -87,7 +113,8 @@ def uncode(
         raise InputError("expected ADDRESS… CODE…, e.g. gtcode uncode D3:18 \"Feeling judged\"")
     with open_project() as project:
         n = project.coding.remove(addresses, names, quote=quote, nth=nth, all_coders=all_coders)
-    err(f"Removed or trimmed {n} coding(s)." if n else "Nothing to remove: those segments do not carry that code.")
+    err(f"Removed or trimmed {plural(n, 'coding')}." if n else
+        "Nothing to remove: those segments do not carry that code.")
 
 
 def invivo(

@@ -154,7 +154,6 @@ def memo_history(memo: MemoId,
         from dataclasses import asdict
         print_json([asdict(v) for v in versions])
         return
-    from rich.syntax import Syntax
     from rich.text import Text
 
     console = out_console()
@@ -162,7 +161,61 @@ def memo_history(memo: MemoId,
         console.print(Text(f"version {v.version} · {v.author} · {v.at[:16].replace('T', ' ')} · {v.title}",
                            style="bold"))
         if v.diff:
-            console.print(Syntax(v.diff, "diff", theme="ansi_dark", background_color="default"))
+            console.print(word_diff(v.diff))
+
+
+def word_diff(diff: str):
+    """A unified diff as wrapped lines that mark the changed words, as `git diff --word-diff` does:
+    `[-old-]{+new+}` (red and green on a terminal), so a change late in a long paragraph is never cut
+    off at the terminal's width, piped or not."""
+    from rich.text import Text
+
+    out = Text()
+    removed: list[str] = []
+    added: list[str] = []
+
+    def flush() -> None:
+        for old, new in zip(removed, added):
+            out.append("~ ")
+            _changed_words(out, old, new)
+        for old in removed[len(added):]:
+            out.append("- ").append(f"[-{old}-]" if old.strip() else "", style="red")
+            out.append("\n")
+        for new in added[len(removed):]:
+            out.append("+ ").append(f"{{+{new}+}}" if new.strip() else "", style="green")
+            out.append("\n")
+        removed.clear()
+        added.clear()
+
+    for line in diff.splitlines():
+        if line.startswith(("--- ", "+++ ")):
+            continue
+        if line.startswith("-"):
+            removed.append(line[1:])
+        elif line.startswith("+"):
+            added.append(line[1:])
+        else:
+            flush()
+            out.append(line + "\n", style="magenta" if line.startswith("@@") else "dim")
+    flush()
+    return out
+
+
+def _changed_words(out, old: str, new: str) -> None:
+    """One changed line: equal words plain, removed ones `[-…-]`, added ones `{+…+}`."""
+    import difflib
+    import re
+
+    a, b = re.findall(r"\s+|\w+|[^\w\s]", old), re.findall(r"\s+|\w+|[^\w\s]", new)
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append("".join(a[i1:i2]))
+            continue
+        if i2 > i1:
+            out.append(f"[-{''.join(a[i1:i2])}-]", style="bold red")
+        if j2 > j1:
+            out.append(f"{{+{''.join(b[j1:j2])}+}}", style="bold green")
+    out.append("\n")
 
 
 @memo_app.command("link")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gtcode.cli._app import one_line, settings
-from gtcode.cli.output import err, fmt_time, out_console, print_json, table
+from gtcode.cli.output import err, fmt_time, out_console, plural, print_json, table
 from gtcode.model import evidence_phrase
 
 
@@ -105,7 +105,8 @@ def _highlighted(text: str, start: int, spans):
     return t
 
 
-def render_hits(hits, total: int) -> None:
+def render_hits(hits, total: int, shown: str = "the best") -> None:
+    """Search hits with their addresses, and how many there are in all (`shown`: which ones these are)."""
     if not hits:
         err("No matches.")
         return
@@ -114,7 +115,7 @@ def render_hits(hits, total: int) -> None:
     for h in hits:
         t.add_row(h.address, h.case or "-", h.speaker or "-", _highlighted(h.text, h.start, h.spans))
     out_console().print(t)
-    err(f"{total} match{'es' if total != 1 else ''}" + (f", showing the best {len(hits)}" if total > len(hits) else ""))
+    err(plural(total, "match", "matches") + (f", showing {shown} {len(hits)}" if total > len(hits) else ""))
 
 
 def render_model(view: dict) -> None:

@@ -8,7 +8,7 @@ import typer
 
 from gtcode.cli._app import App, open_project
 from gtcode.cli.options import Json, Where
-from gtcode.cli.output import out_console, print_json, show, table
+from gtcode.cli.output import out_console, plural, print_json, show, table
 from gtcode.cli.render import render_hits
 
 PANEL = "Look at the data"
@@ -39,7 +39,7 @@ def search(
 
 
 def stats(json_out: Json = False) -> None:
-    """What the project holds: documents, cases by attribute, words, turns, segments, coders.
+    """What the project holds: documents, cases by attribute, words, turns, segments, codes, codings, memos.
 
     Example: gtcode stats --json
     """
@@ -53,8 +53,8 @@ def _render_stats(stats: dict) -> None:
     formats = ", ".join(f"{n} {k}" for k, n in sorted(stats["formats"].items()))
     t.add_row("Project", f"{stats['project']} ({stats['path']})")
     t.add_row("Documents", f"{stats['documents']} ({formats})" if stats["formats"] else "0")
-    t.add_row("Cases", f"{stats['cases']}" + (f" ({stats['unlinked_documents']} document(s) not linked to a case)"
-                                               if stats["unlinked_documents"] else ""))
+    t.add_row("Cases", f"{stats['cases']}" + (f" ({plural(stats['unlinked_documents'], 'document')} not linked "
+                                               "to a case)" if stats["unlinked_documents"] else ""))
     for attr, values in stats["cases_by_attribute"].items():
         t.add_row(f"  by {attr}", ", ".join(f"{v}: {n}" for v, n in values.items()))
     t.add_row("Words", f"{stats['words']:,}")
@@ -62,6 +62,11 @@ def _render_stats(stats: dict) -> None:
     t.add_row("Segments", ", ".join(f"{n:,} {k}" for k, n in sorted(stats["segments"].items())) or "0")
     if stats["mean_minutes"] is not None:
         t.add_row("Timed interviews", f"{stats['timed_documents']}, mean {stats['mean_minutes']} min")
+    t.add_row("Codes", f"{stats['codes']:,}")
+    t.add_row("Categories", f"{stats['categories']:,}")
+    t.add_row("Codings", f"{stats['codings']:,}" + (f" (and {stats['pending_codings']:,} pending review)"
+                                                   if stats["pending_codings"] else ""))
+    t.add_row("Memos", f"{stats['memos']:,}")
     t.add_row("Coders", ", ".join(stats["coders"]))
     t.add_row("Events", str(stats["events"]))
     out_console().print(t)

@@ -66,11 +66,18 @@ def _render_kwic(k) -> None:
     room = max(8, min(k.width, (console.width - addr_w - kw_w - 3) // 2))
     out = Text()
     for x in k.lines:
+        left, right = clip_left(x.left, room), clip_right(x.right, room)
+        # Every keyword starts in one column; the words after it follow as in the text ("film, and" not
+        # "film   , and"): padding to line up the right-hand side would sit before punctuation.
         out.append(x.address.ljust(addr_w) + " ", style="dim")
-        out.append(clip_left(x.left, room).rjust(room) + " ")
+        out.append((left + ("" if left.endswith(_OPENING) else " ")).rjust(room + 1))
         out.append(x.keyword, style="bold reverse")
-        out.append(" " * (kw_w - len(x.keyword)) + " " + clip_right(x.right, room) + "\n")
+        out.append(("" if not right or right.startswith(_CLOSING) else " ") + right + "\n")
     console.print(out, end="", soft_wrap=True)
+
+
+_OPENING = ("(", "[", "“", "‘", '"', "'", "—", "–")
+_CLOSING = (",", ".", ";", ":", "!", "?", ")", "]", "…", "”", "’", '"', "'", "—", "–")
 
 
 def freq(

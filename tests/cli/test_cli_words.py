@@ -16,7 +16,7 @@ def test_kwic_cli_aligns_keywords_and_gives_addresses(study):
     assert [line.split()[0] for line in lines] == ["D1:4", "D1:7", "D2:2", "D2:4"]
     columns = {line.index(word) for line, word in zip(lines, ["filmed", "film", "film", "Filming"])}
     assert len(columns) == 1  # left context right-aligned: every keyword starts in the same column
-    assert "me. They filmed" in lines[0] and lines[0].rstrip().endswith("filmed  us at home.")
+    assert "me. They filmed" in lines[0] and lines[0].rstrip().endswith("filmed us at home.")
     assert "…" in lines[1]  # context clipped to --width
     assert "Interviewer" not in out
     none = invoke(study, "kwic", "camera")
