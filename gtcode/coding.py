@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gtcode.codes import Code, add_code, all_codes, delete_rows, resolve_code, set_fields, subtree
+from gtcode.codes import Code, add_code, all_codes, delete_rows, resolve_code, set_fields, split_parent, subtree
 from gtcode.documents import SegmentIndex
 from gtcode.errors import AmbiguousQuote, CodeInUse, InputError, QuoteNotFound, UnknownCode
 from gtcode.store.db import Store, Txn, new_uuid, now
+from gtcode.text import plural
 from gtcode.records import Record
 
 
@@ -307,7 +308,7 @@ def split_code(store: Store, txn: Txn, ref: str, into: str, coding_ids: list[int
     parent = split_parent(code.path)[0]
     new = add_code(store, txn, into, parent, record=False)
     store.conn.execute(f"UPDATE codings SET code_id = ? WHERE id IN ({marks})", (new.id, *coding_ids))
-    txn.record("code.split", f"split {len(found)} coding(s) of {code.path!r} into new code {new.path!r}", new.uuid,
+    txn.record("code.split", f"split {plural(len(found), 'coding')} of {code.path!r} into new code {new.path!r}", new.uuid,
                source={"uuid": code.uuid, "path": code.path}, code={"uuid": new.uuid, "path": new.path},
                codings=sorted(found))
     return {"code": new.path, "moved": len(found)}
@@ -476,14 +477,14 @@ def delete_code(store: Store, txn: Txn, ref: str, force: bool = False) -> dict:
     if (n_codings or len(doomed) > 1) and not force:
         parts = []
         if n_codings:
-            parts.append(f"{n_codings} coding(s)")
+            parts.append(plural(n_codings, "coding"))
         if len(doomed) > 1:
-            parts.append(f"{len(doomed) - 1} child code(s)")
+            parts.append(plural(len(doomed) - 1, "child code"))
         raise CodeInUse(f"code {code.path!r} has {' and '.join(parts)}; add --force to delete them too "
                         "(undo brings them back)")
     store.conn.execute(f"DELETE FROM codings WHERE code_id IN ({marks})", ids)
     delete_rows(store, [c.id for c in sorted(doomed, key=lambda c: -c.depth)])
-    txn.record("code.delete", f"deleted code {code.path!r}" + (f" with {n_codings} coding(s)" if n_codings else ""),
+    txn.record("code.delete", f"deleted code {code.path!r}" + (f" with {plural(n_codings, 'coding')}" if n_codings else ""),
                code.uuid, code=code.to_dict(), descendants=[c.path for c in doomed[1:]], codings=n_codings)
     return {"code": code.path, "codes": len(doomed), "codings": n_codings}
 

@@ -14,6 +14,7 @@ import sqlite3
 
 from gtcode.errors import NothingToUndo, UndoConflict
 from gtcode.store.db import Store, Txn
+from gtcode.text import plural
 
 
 def log(store: Store, *, code_uuids: list[str] | None = None, coder: str | None = None, since: str | None = None,
@@ -114,14 +115,14 @@ _ROW_WORDS = {"codes": "code", "codings": "coding", "memos": "memo", "memo_versi
 def _conflict(store: Store, txn_id: str, table: str, row_id: int) -> str:
     """Why this command cannot be undone: the later command that changed one of its rows, who ran it and when."""
     mine = store.scalar("SELECT max(id) FROM changes WHERE txn = ?", (txn_id,))
-    later = store.one("SELECT e.command, e.at, k.name AS coder FROM changes c JOIN events e ON e.txn = c.txn "
-                      "JOIN coders k ON k.id = e.coder_id WHERE c.tbl = ? AND c.row_id = ? AND c.id > ? "
+    later = store.one("SELECT e.command, e.at, e.summary, k.name AS coder FROM changes c JOIN events e ON e.txn = "
+                      "c.txn JOIN coders k ON k.id = e.coder_id WHERE c.tbl = ? AND c.row_id = ? AND c.id > ? "
                       "ORDER BY c.id DESC, e.id LIMIT 1", (table, row_id, mine or 0))
     what = _ROW_WORDS.get(table, table.rstrip("s").replace("_", " "))
     if later is None:
         return f"a later command changed the same {what} after this one; undo that first"
-    return (f"a later command changed the same {what}: {later['command']!r} by {later['coder']} at "
-            f"{later['at'][:16].replace('T', ' ')} UTC; undo that first")
+    return (f"a later command changed the same {what}: {later['command']!r} ({later['summary']}) by "
+            f"{later['coder']} at {later['at'][:16].replace('T', ' ')} UTC; undo that first")
 
 
 def _check_imported_documents(store: Store, changes) -> None:
@@ -136,7 +137,7 @@ def _check_imported_documents(store: Store, changes) -> None:
             name = store.scalar("SELECT name FROM documents WHERE id = ?", (ch["row_id"],))
             listed = "; ".join(a.describe(ch["row_id"]) for a in found[:10])
             more = f"; and {len(found) - 10} more" if len(found) > 10 else ""
-            raise UndoConflict(f"cannot undo the import of D{ch['row_id']} {name!r}: {len(found)} item(s) are "
+            raise UndoConflict(f"cannot undo the import of D{ch['row_id']} {name!r}: {plural(len(found), 'item')} {'is' if len(found) == 1 else 'are'} "
                                f"anchored to it ({listed}{more}); remove them first, or `gtcode docs delete "
                                f"D{ch['row_id']} --force`")
 

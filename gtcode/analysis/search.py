@@ -1,6 +1,7 @@
 """Full-text search over segments (SQLite FTS5, Porter stemming, ranked by BM25).
 
-Plain words are searched as they are typed (all must occur; `don't` works);
+Plain words are searched as they are typed (all must occur; `don't` works), each matching any word with
+the same Porter stem (film, films, filmed, filming); `exact_hits` keeps only the words as typed.
 FTS5 syntax — "exact phrase", OR, NOT, NEAR(), prefix* — passes through.
 Hits carry their `D3:17` address and the matched spans as offsets into the
 document's canonical text.
@@ -109,3 +110,33 @@ def search(store: Store, query: str, where_clause: str = "1", params=(), speaker
         hits.append(SearchHit(r["document_id"], r["document"], r["case"], r["ordinal"], r["speaker"],
                               bool(r["is_interviewer"]), r["start_char"], r["end_char"], text, r["rank"], spans))
     return hits, total
+
+
+def exact_hits(hits: list[SearchHit], query: str) -> list[SearchHit]:
+    """Only the hits holding the query's words as typed (case aside), not another word with the same stem:
+    `search films --exact` drops a segment that says only "film". Each hit keeps only its exact spans.
+    With OR any one word is enough; otherwise every word (outside NOT) must be there."""
+    from dataclasses import replace
+
+    tokens = _TOKEN.findall(query.strip())
+    wanted: list[str] = []
+    negated = False
+    for tok in tokens:
+        if tok in _OPERATORS:
+            negated = tok == "NOT"
+            continue
+        if not negated and tok not in ("(", ")") and not tok.startswith("NEAR("):
+            wanted += [w.casefold() for w in re.findall(r"[\w'’]+\*?", tok.strip('"'))]
+        negated = False
+
+    def matches(word: str, w: str) -> bool:
+        return word.startswith(w[:-1]) if w.endswith("*") else word == w
+
+    out = []
+    for h in hits:
+        spans = [(a, b) for a, b in h.spans
+                 if any(matches(h.text[a - h.start:b - h.start].casefold(), w) for w in wanted)]
+        found = {w for a, b in spans for w in wanted if matches(h.text[a - h.start:b - h.start].casefold(), w)}
+        if spans and ("OR" in tokens or found == set(wanted)):
+            out.append(replace(h, spans=spans))
+    return out

@@ -196,6 +196,8 @@ class Frequencies(Record):
     total_words: int
     documents: int
     words: list[WordCount]
+    fillers_left_out: bool = True      # FILLERS (think, know, yeah, like…) were not counted
+    stop_words_added: int = 0          # words of the researcher's own stop list (`--stop FILE`)
 
     def rate(self, count: int, group: str | None = None) -> float:
         """Occurrences per 1,000 words spoken (in the group)."""
@@ -204,9 +206,17 @@ class Frequencies(Record):
 
 
 
+#: Words people say while thinking aloud, which top every interview's counts and say nothing of its content;
+#: left out of `freq` unless asked for (`fillers=False`). Compared with the lemma and the word as spoken.
+FILLERS = frozenset("""think know yes yeah yep like mean just really actually basically literally obviously
+    sort kind um umm uh erm er ah oh mm mmm mhm hmm okay ok right well gonna wanna dunno thing things stuff
+    bit lot""".split())
+
+
 def freq(store: Store, *, by: str | None = None, top: int | None = 30, lemma: bool = True, where=None,
-         speaker: str = "participant") -> Frequencies:
-    """The most frequent content words (or lemmas), leaving out stop words, punctuation and numbers."""
+         speaker: str = "participant", stop=(), fillers: bool = True) -> Frequencies:
+    """The most frequent content words (or lemmas), leaving out stop words, punctuation and numbers — and
+    discourse fillers (`FILLERS`) unless `fillers` is False, and the words of `stop` (a researcher's list)."""
     if by is not None:
         by = resolve_attribute(store, by, "--by", ("case", "document"))
     rows, _ = _segment_rows(store, where, speaker)
@@ -226,14 +236,15 @@ def freq(store: Store, *, by: str | None = None, top: int | None = 30, lemma: bo
                 group = attrs.get(r["case_id"], {}).get(by) or f"(no {by})"
             meta[r["document_id"]] = (r["case_id"], group)
     nlp, lemma_of = _pipeline(lemma)
-    stop = nlp.Defaults.stop_words
+    own = {w.strip().casefold() for w in stop if w.strip()}
+    skip = set(nlp.Defaults.stop_words) | own | (FILLERS if fillers else set())
     kinds: dict[int, tuple[bool, str | None]] = {}    # token text id → (a word?, what is counted or None)
 
     def kind(lex) -> tuple[bool, str | None]:
         if lex.is_space or lex.is_punct or lex.like_num or not any(ch.isalpha() for ch in lex.orth_):
             return False, None
         key = lemma_of(lex.lower_)
-        if lex.is_stop or key in stop or len(key) < 2:
+        if lex.is_stop or key in skip or lex.lower_ in skip or len(key) < 2:
             return True, None
         return True, key
 
@@ -266,4 +277,4 @@ def freq(store: Store, *, by: str | None = None, top: int | None = 30, lemma: bo
     words = [WordCount(w, n, len(in_docs[w]), len(in_cases.get(w, ())), {g: grouped[g][w] for g in labels})
              for w, n in (ranked[:top] if top else ranked)]
     return Frequencies(lemma, by, speaker, as_list(where), labels,
-                       {g: spoken[g] for g in labels}, sum(spoken.values()), len(doc_ids), words)
+                       {g: spoken[g] for g in labels}, sum(spoken.values()), len(doc_ids), words, fillers, len(own))

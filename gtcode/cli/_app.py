@@ -64,7 +64,69 @@ def command_line(ctx) -> str:
     return " ".join([words[0], *(shlex.quote(w) for w in words[1:])])
 
 
-class GuardedCommand(TyperCommand):
+#: How an option's value is named in help, by its type (as click and uv name them).
+_VALUE_NAMES = {"str": "TEXT", "int": "N", "float": "NUMBER", "Path": "PATH", "path": "PATH", "file": "PATH",
+                "directory": "DIR"}
+_KEEP_LINE = re.compile(r"^(\s|Examples?:|- |• |\* )")
+
+
+def reflow(text: str | None) -> str | None:
+    """A docstring's paragraphs re-flowed for the terminal's width: hard line breaks inside a sentence go, while
+    example lines, indented lines and list items keep their own lines (as git's and uv's help read)."""
+    if not text:
+        return text
+    out = []
+    for para in text.split("\n\n"):
+        lines = para.split("\n")
+        merged = [lines[0]]
+        for line in lines[1:]:
+            if _KEEP_LINE.match(line) or _KEEP_LINE.match(merged[-1]):
+                merged.append(line)
+            else:
+                merged[-1] = merged[-1].rstrip() + " " + line.strip()
+        out.append("\n".join(merged))
+    return "\n\n".join(out)
+
+
+def tidy_param(p) -> None:
+    """A parameter shown as git and uv show them: a flag shows no value; an option its value's name (`TEXT`,
+    `PATH`, `N`, its own metavar, or its choices); an argument its name (`PATHS...`), not a Python type."""
+    from typer.core import TyperArgument
+
+    if getattr(p, "_tidy", False):
+        return
+    p._tidy = True
+    if isinstance(p, TyperArgument):
+        name = (p.metavar or p.name.upper()) + ("..." if p.nargs != 1 else "")
+        p.metavar = name
+        p._usage_display_name = lambda: name if p.required else f"[{name}]"
+        p.display_type_rich = lambda ctx: None
+    elif getattr(p, "is_flag", False) or getattr(p, "count", False):
+        p.display_type_rich = lambda ctx: None
+    elif p.metavar:
+        p.display_type_rich = lambda ctx, name=p.metavar: name
+    else:
+        shown = p.display_type(None) if hasattr(p, "display_type") else "<str>"
+        bare = shown.strip("<>").removeprefix("list[").removesuffix("]")
+        name = _VALUE_NAMES.get(bare, bare if "|" in bare else "N" if bare.startswith("int") else bare.upper())
+        p.display_type_rich = lambda ctx, name=name: name
+
+
+class _Tidy:
+    """Help that reads like git's and uv's: docstrings re-flowed (`reflow`), parameters tidied (`tidy_param`)."""
+
+    def get_params(self, ctx):
+        params = super().get_params(ctx)
+        for p in params:
+            tidy_param(p)
+        return params
+
+    def format_help(self, ctx, formatter):
+        self.help = reflow(self.help)
+        return super().format_help(ctx, formatter)
+
+
+class GuardedCommand(_Tidy, TyperCommand):
     """A command that runs with its `Settings` and maps every exception to one clean line."""
 
     def invoke(self, ctx):
@@ -110,16 +172,22 @@ def _known(exc: Exception) -> GtcodeError | None:
         where = settings().project or "the project file"
         return ProjectDamaged(f"{where} is damaged: {exc}; {REMEDY}")
     if isinstance(exc, RecursionError):
-        return Invalid("the input is nested too deeply to read; nothing was changed")
+        return Invalid("nested too deeply to handle (codes or data more levels deep than gtcode can follow); "
+                       "nothing was changed")
     if isinstance(exc, MemoryError):
         return Invalid("the input is too large to read in the memory available; nothing was changed")
     return None
 
 
+class TidyGroup(_Tidy, TyperGroup):
+    """A command group whose help reads like its commands'."""
+
+
 class App(typer.Typer):
-    """Typer whose commands are all `GuardedCommand`s."""
+    """Typer whose commands are all `GuardedCommand`s, in groups whose help is tidied the same way."""
 
     def __init__(self, **kwargs):
+        kwargs.setdefault("cls", TidyGroup)
         kwargs.setdefault("pretty_exceptions_show_locals", False)  # transcript text must never leak
         kwargs.setdefault("no_args_is_help", True)
         kwargs.setdefault("rich_markup_mode", "rich")
@@ -134,7 +202,7 @@ def default_command(name: str):
     """A group class that runs `name` when no subcommand is given: `gtcode review [CODE]` lists,
     `gtcode review accept …` decides."""
 
-    class DefaultGroup(TyperGroup):
+    class DefaultGroup(TidyGroup):
         def parse_args(self, ctx, args):
             if not args or (args[0] not in self.commands and args[0] != "--help"):
                 args = [name, *args]
@@ -150,7 +218,7 @@ def lazy_group(modules: tuple[str, ...], owners: dict[str, str]):
     of `modules`, so the help panels and their order are exactly those of registering them all up front.
     `owners` maps a top-level command to its module; a name not in it loads every module."""
 
-    class LazyGroup(TyperGroup):
+    class LazyGroup(TidyGroup):
         _complete = False
 
         def _register(self, names) -> dict:

@@ -8,7 +8,7 @@ import typer
 
 from gtcode.cli._app import App, open_project
 from gtcode.cli.options import Json, Pending
-from gtcode.cli.output import err, out_console, print_json, show, table
+from gtcode.cli.output import err, out_console, plural, print_json, show, table
 from gtcode.errors import InputError, UnknownCode
 
 PANEL = "Open coding"
@@ -180,7 +180,7 @@ def codes_merge(
     with open_project() as project:
         result = project.codes.merge(codes[:i], codes[i + 1])
     err(f"Merged {', '.join(map(repr, result['sources']))} into {result['target']!r}: "
-        f"{result['codings_moved']} coding(s) moved, {result['collapsed']} duplicate(s) collapsed")
+        f"{plural(result['codings_moved'], 'coding')} moved, {plural(result['collapsed'], 'duplicate')} collapsed")
 
 
 @codes_app.command("split")
@@ -198,7 +198,7 @@ def codes_split(
     ids = list(parse_ranges(codings, what="--codings"))
     with open_project() as project:
         result = project.codes.split(code, into, ids)
-    err(f"Moved {result['moved']} coding(s) to new code {result['code']!r}")
+    err(f"Moved {plural(result['moved'], 'coding')} to new code {result['code']!r}")
 
 
 @codes_app.command("delete")
@@ -211,7 +211,8 @@ def codes_delete(code: Annotated[str, typer.Argument(help="Code name or path.")]
     """
     with open_project() as project:
         result = project.codes.delete(code, force)
-    err(f"Deleted {result['code']!r} ({result['codes']} code(s), {result['codings']} coding(s)); 'gtcode undo' restores it")
+    err(f"Deleted {result['code']!r} ({plural(result['codes'], 'code')}, {plural(result['codings'], 'coding')}); "
+        "'gtcode undo' restores it")
 
 
 def _render_tree(rows) -> None:
@@ -225,7 +226,8 @@ def _render_tree(rows) -> None:
         label = Text(c.name, style=f"bold {c.color}" if c.color else "bold")
         if c.invivo:
             label.append(" “in vivo”", style="italic dim")
-        label.append(f"  {n['codings']} · {n['documents']} docs · {n['cases']} cases", style="dim")
+        label.append(f"  {n['codings']} · {plural(n['documents'], 'doc')} · {plural(n['cases'], 'case')}",
+                     style="dim")
         nodes[c.id] = (nodes[c.parent_id] if c.parent_id else root).add(label)
     out_console().print(root)
 
@@ -239,9 +241,10 @@ def _render_code(data: dict) -> None:
                        ("example", "Example")):
         if data[key]:
             console.print(Text(f"{label}: ", style="bold").append(data[key], style=""))
-    console.print(f"{data['codings']} coding(s) in {data['documents']} document(s), {data['cases']} case(s)")
+    console.print(f"{plural(data['codings'], 'coding')} in {plural(data['documents'], 'document')}, "
+                  f"{plural(data['cases'], 'case')}")
     for attr, values in data["by_attribute"].items():
-        console.print(f"  by {attr}: " + ", ".join(f"{v} {n['cases']} case(s)/{n['passages']} passage(s)"
+        console.print(f"  by {attr}: " + ", ".join(f"{v} {plural(n['cases'], 'case')}/{plural(n['passages'], 'passage')}"
                                                    for v, n in sorted(values.items())))
     for p in data["exemplars"]:
         console.print(Text(f"“{p['text']}”", style="italic"))

@@ -10,7 +10,7 @@ import typer
 
 from gtcode.cli._app import App, open_project
 from gtcode.cli.options import Json, Where
-from gtcode.cli.output import err, fmt_time, out_console, print_json, table
+from gtcode.cli.output import clip, err, fmt_time, out_console, print_json, table
 from gtcode.errors import InputError
 
 docs_app = App(help="Documents: list them, read them segment by segment, correct them, fix their speakers, rename "
@@ -64,7 +64,15 @@ def docs_show(
     with open_project() as project:
         doc = project.docs.get(document)
         nums = parse_ranges(segments, what="--segments") if segments else None
+        if nums and min(nums) > doc.segments:
+            from gtcode.address import format_ranges
+            from gtcode.errors import UnknownSegment
+
+            raise UnknownSegment(f"D{doc.id} {doc.name!r} has segments 1-{doc.segments}; "
+                                 f"no segment {format_ranges(nums)}")
         segs = project.docs.segments(doc.id, min(nums) if nums else None, max(nums) if nums else None)
+    if nums and max(nums) > doc.segments:
+        err(f"Note: D{doc.id} has {doc.segments} segments; shown up to the last.")
     if json_out:
         print_json({"document": doc.to_dict(), "segments": [s.to_dict() for s in segs]})
     elif plain:
@@ -153,7 +161,7 @@ def docs_edit(
         err(f"{'Would refuse: ' if dry_run and not force else ''}{len(done.dropped)} anchored item(s) lose their "
             f"words{' (dropped; gtcode undo brings them back)' if not dry_run else ''}:")
         for item in done.dropped:
-            err(f"  {item['kind']} ({item['what']}, by {item['who']}): “{' '.join(item['words'].split())[:70]}”")
+            err(f"  {item['kind']} ({item['what']}, by {item['who']}): “{clip(item['words'])}”")
 
 
 @docs_app.command("speakers")
@@ -203,7 +211,7 @@ def docs_speakers(
         else:
             err(f"{c.document} {c.name!r}: nothing to change")
         for item in c.dropped:
-            err(f"  dropped {item['kind']} ({item['what']}, by {item['who']}): “{' '.join(item['words'].split())[:70]}”")
+            err(f"  dropped {item['kind']} ({item['what']}, by {item['who']}): “{clip(item['words'])}”")
 
 
 @docs_app.command("media")

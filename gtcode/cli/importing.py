@@ -17,7 +17,7 @@ def register(app: App) -> None:
 
 
 def import_(
-    paths: Annotated[list[str], typer.Argument(help="Files, folders or globs: .txt .md .docx .vtt .srt .csv")],
+    paths: Annotated[list[str], typer.Argument(help="Files, folders or globs: transcripts (.txt .md .docx .odt .rtf .pdf .html .vtt .srt .tsv .json .cha .eaf), .csv answers, or .qdpx/.qde projects.")],
     case: Annotated[Optional[str], typer.Option(help="Link every imported document to this case.")] = None,
     interviewer: Annotated[Optional[str], typer.Option(
         help="Speaker labels that are the interviewer, comma-separated "

@@ -9,7 +9,7 @@ import typer
 
 from gtcode.cli._app import App, open_project
 from gtcode.cli.options import Json, output_file
-from gtcode.cli.output import err, out_console, print_json, show, table
+from gtcode.cli.output import err, out_console, plural, print_json, show, table
 from gtcode.errors import InputError
 
 MemoId = Annotated[str, typer.Argument(help="Memo id.")]
@@ -69,7 +69,7 @@ def memo_new(
             raise InputError("a memo needs a title: --title, or '# Title' on the first line")
         memo, unresolved = project.memos.new(title, text, type=kind, links=link or [])
     _report_unresolved(unresolved)
-    err(f"Memo #{memo.id} {memo.title!r} ({memo.type}) saved with {len(memo.links)} link(s).")
+    err(f"Memo #{memo.id} {memo.title!r} ({memo.type}) saved with {plural(len(memo.links), 'link')}.")
 
 
 @memo_app.command("edit")

@@ -9,7 +9,7 @@ import typer
 
 from gtcode.cli._app import App, open_project
 from gtcode.cli.options import DryRun, Json
-from gtcode.cli.output import err, out_console, show, table
+from gtcode.cli.output import err, out_console, plural, show, table
 
 
 def register(app: App) -> None:
@@ -44,10 +44,13 @@ def merge(
 def _render(report) -> None:
     docs = report.documents
     verb = "Nothing new in" if not report.changed else "Would merge" if report.dry_run else "Merged"
-    title = f"{verb} {report.other_name!r} ({report.other}): {docs.get('matched', 0)} transcript(s) matched"
-    t = table("", *((heading, {"justify": "right"}) for heading in ("added", "updated", "already here", "skipped")),
-              title=title, title_justify="left")
+    title = (f"{verb} {report.other_name!r} ({report.other}): "
+             f"{plural(docs.get('matched', 0), 'transcript')} matched")
+    t = table("", *((heading, {"justify": "right"}) for heading in ("added", "updated", "already here", "skipped")))
     for kind, n in report.counts.items():
         if n.added or n.updated or n.present or n.skipped:
             t.add_row(kind, *(str(x) if x else "·" for x in (n.added, n.updated, n.present, n.skipped)))
-    out_console().print(t)
+    console = out_console()
+    # The title on its own line, as wide as the terminal: as the table's title it wrapped at the table's width.
+    console.print(title, markup=False, highlight=False)
+    console.print(t)

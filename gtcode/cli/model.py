@@ -9,7 +9,7 @@ import typer
 from gtcode.address import split_addresses
 from gtcode.cli._app import App, open_project
 from gtcode.cli.options import Json, output_file
-from gtcode.cli.output import err, out_console, print_json, show, table
+from gtcode.cli.output import clip, err, out_console, plural, print_json, show, table
 from gtcode.cli.render import render_model
 from gtcode.errors import InputError
 
@@ -303,15 +303,15 @@ def _render_category(data: dict) -> None:
     if data["description"]:
         console.print(data["description"])
     console.print(f"Codes: {', '.join(data['codes']) or '-'}")
-    console.print(f"Evidence: {data['segments']} passage(s) from {data['participants']} participant(s)"
+    console.print(f"Evidence: {plural(data['segments'], 'passage')} from {plural(data['participants'], 'participant')}"
                   + "".join(f"; {v}: {n['segments']}/{n['participants']}" for v, n in data["split"].items()))
     for p in data["properties"]:
         console.print(Text(f"Property {p['name']}: {p['low']} .. {p['high']}", style="bold"))
         for e in p["placements"]:
-            console.print(f"   {e['value']:>10}  {e['address']}  “{e['text'][:70]}”")
+            console.print(f"   {e['value']:>10}  {e['address']}  “{clip(e['text'])}”")
     for r in data["relations"]:
-        console.print(f"{r['source']} —{r['type']}→ {r['target']}  ({r['passages']} passage(s), "
-                      f"{r['participants']} participant(s), {r['memos']} memo(s))")
+        console.print(f"{r['source']} —{r['type']}→ {r['target']}  ({plural(r['passages'], 'passage')}, "
+                      f"{plural(r['participants'], 'participant')}, {plural(r['memos'], 'memo')})")
     for m in data["memos"]:
         console.print(f"Memo #{m['id']} {m['title']} ({m['type']})")
 

@@ -23,15 +23,26 @@ def search(
     query: Annotated[str, typer.Argument(help='Words (all must occur), "a phrase", OR, NOT, prefix*.')],
     where: Where = None,
     speaker: Annotated[Optional[str], typer.Option(help="participant, interviewer, or a speaker label.")] = None,
+    exact: Annotated[bool, typer.Option("--exact", help="Only the words as typed (case aside), not other "
+                                        "words with the same stem.")] = False,
     limit: Annotated[int, typer.Option(help="Show at most this many hits (0: all).")] = 50,
     json_out: Json = False,
 ) -> None:
     """Search segments (ranked, highlighted) and get their D3:17 addresses.
 
+    A word also finds the words with the same stem (film: films, filmed, filming); --exact finds only the
+    word as typed.
+
     Example: gtcode search '"social worker" OR evidence' --where role=mother --speaker participant
     """
     with open_project() as project:
-        hits, total = project.analysis.search(query, where=where, speaker=speaker, limit=limit or None)
+        hits, total = project.analysis.search(query, where=where, speaker=speaker,
+                                              limit=None if exact else limit or None)
+    if exact:
+        from gtcode.analysis.search import exact_hits
+
+        hits = exact_hits(hits, query)
+        total, hits = len(hits), hits[:limit] if limit else hits
     if json_out:
         print_json({"query": query, "total": total, "hits": [h.to_dict() for h in hits]})
     else:

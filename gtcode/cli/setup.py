@@ -9,7 +9,7 @@ import typer
 
 from gtcode.cli._app import App, settings
 from gtcode.cli.options import Json
-from gtcode.cli.output import err, print_json
+from gtcode.cli.output import err, plural, print_json
 from gtcode.cli.render import render_import_report, render_model
 
 PANEL = "Set up"
@@ -88,7 +88,7 @@ def _render_demo(result, stats: dict, files: list[str]) -> None:
         echo(f"  4. Double coding: {DEMO_SECOND_CODER} coded {', '.join(DEMO_DOUBLE_CODED)} blind in a copy, "
              f"merged back; agreement over {agreement.units:,} segments: kappa {o.kappa:.2f}, alpha {o.alpha:.2f}")
     if result.model:
-        verdict = "no problems" if not result.check else f"{len(result.check)} problem(s)"
+        verdict = "no problems" if not result.check else plural(len(result.check), "problem")
         echo(f"  5. Axial and selective coding: core category {result.model['core']!r}, "
              f"{result.model['relations']} grounded relations; model check: {verdict}")
         echo("")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -87,16 +88,24 @@ def freq(
     lemma: Annotated[bool, typer.Option("--lemma/--words", help="Count lemmas (film, films, filmed as one) or "
                                         "word forms.")] = True,
     all_speakers: Annotated[bool, typer.Option("--all-speakers", help="Count interviewers' words too.")] = False,
+    stop: Annotated[Optional[list[Path]], typer.Option(
+        help="A file of your own stop words, one a line (# starts a comment); repeatable.")] = None,
+    fillers: Annotated[bool, typer.Option("--fillers/--no-fillers", help="Count discourse fillers (think, know, "
+                                          "yeah, like, mean, sort, um…) too; left out by default.")] = False,
     where: Where = None,
     json_out: Json = False,
 ) -> None:
     """Most frequent content words or lemmas, optionally a column per attribute value.
 
-    Example: gtcode freq --by role --top 20
+    Stop words (spaCy's English list), discourse fillers, punctuation and numbers are left out.
+
+    Example: gtcode freq --by role --top 20 --stop my-stop-words.txt
     """
     speaker = "all" if all_speakers else "participant"
+    own = [w for path in stop or [] for w in _stop_words(path)]
     with open_project() as project:
-        result = project.analysis.freq(by=by, top=top or None, lemma=lemma, where=where, speaker=speaker)
+        result = project.analysis.freq(by=by, top=top or None, lemma=lemma, where=where, speaker=speaker,
+                                       stop=own, fillers=not fillers)
     if json_out:
         print_json(result.to_dict())
         return
@@ -105,8 +114,19 @@ def freq(
         return
     _render_freq(result)
     err(f"{'Lemmas' if lemma else 'Words'} of {_speaker_phrase(speaker)}{where_phrase(result.where)}: "
-        f"{plural(result.total_words, 'word')} in {plural(result.documents, 'document')}; stop words, "
-        "punctuation and numbers left out. Per 1,000 = occurrences per 1,000 words spoken.")
+        f"{plural(result.total_words, 'word')} in {plural(result.documents, 'document')}; stop words"
+        + (f" (and {plural(result.stop_words_added, 'word')} of your own)" if result.stop_words_added else "")
+        + (", discourse fillers" if result.fillers_left_out else "")
+        + ", punctuation and numbers left out. Per 1,000 = occurrences per 1,000 words spoken.")
+
+
+def _stop_words(path: Path) -> list[str]:
+    """The words of a stop-word file: one a line (or several, split by spaces or commas); # comments."""
+    from gtcode.errors import InputError
+    from gtcode.files import read_utf8
+
+    text = read_utf8(path, InputError, "stop-word list")
+    return [w for line in text.splitlines() for w in line.split("#", 1)[0].replace(",", " ").split()]
 
 
 def _render_freq(f) -> None:

@@ -184,6 +184,13 @@ def run_import(store: Store, txn: Txn, items: list, settings: ImportSettings,
                         case_names.add(case_id, doc.case or settings.case)
                 except GtcodeError as exc:
                     report.outcomes.append(ImportOutcome(str(path), "failed", str(exc)))
+                except Exception as exc:   # its savepoint is rolled back; the rest of the batch still lands
+                    from gtcode.store.health import is_damage
+
+                    if debug or is_damage(exc):   # a damaged project file stops the whole import
+                        raise
+                    report.outcomes.append(ImportOutcome(str(path), "failed", f"{path}: could not be written "
+                                                         f"({type(exc).__name__}: {exc})"))
         if progress:
             progress(len(chunk), chunk[-1].name)
     return report

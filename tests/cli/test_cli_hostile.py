@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import invoke
-from tests.hostile import (LAUGHS, XXE, copy_project, damage, docx_bomb, odt_bomb, qdc, qde, small_project,
-                           truncate, write_zip, yaml_alias_bomb, yaml_deep_codes, yaml_deep_lists, GIB_OF_SPACES)  # noqa: I001
+from tests.hostile import (GIB_OF_SPACES, LAUGHS, XXE, copy_project, damage, docx_bomb, odt_bomb, qdc, qde,
+                           small_project, truncate, write_zip, yaml_alias_bomb, yaml_deep_codes, yaml_deep_lists)
 
 MAX_RSS_MB = 500
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -224,3 +224,17 @@ def test_an_existing_folder_as_output_is_one_line(command, proj, tmp_path):
     res = invoke(proj, *command[:-1], folder, ok=False)
     assert res.exit_code == 1 and res.stderr.count("\n") == 1 and "is a folder" in res.stderr, res.stderr
     assert "unexpected" not in res.stderr and folder.is_dir()
+
+
+def test_too_deep_to_follow_is_one_line_never_unexpected(proj, tmp_path):
+    """A .qdc nested 240 deep passes the XML parser's own limit (256); whatever then recurses too deep says so."""
+    depth = 240
+    (tmp_path / "deep.qdc").write_text(
+        '<?xml version="1.0"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+        + "".join(f'<Code guid="aaaaaaaa-0000-0000-0000-{i:012d}" name="c{i}" isCodable="true">' for i in range(depth))
+        + "</Code>" * depth + "</Codes></CodeBook>")
+    invoke(proj, "codebook", "import", tmp_path / "deep.qdc", ok=False)
+    for command in (["codebook", "export"], ["codes", "tree"]):
+        res = invoke(proj, *command, ok=False)
+        assert "unexpected" not in res.stderr and "Traceback" not in res.output
+        assert res.exit_code == 0 or (res.exit_code == 1 and res.stderr.count("\n") == 1), res.stderr

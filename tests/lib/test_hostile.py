@@ -330,3 +330,21 @@ def test_merging_a_damaged_copy_is_refused(pristine, tmp_path):
     theirs = damage(copy_project(pristine, tmp_path / "theirs"))
     with Project.open(mine, coder="tester") as p, pytest.raises(ProjectDamaged, match="theirs/gtcode.db"):
         merge_project(p, theirs)
+
+
+def test_a_file_that_fails_for_any_reason_does_not_cost_the_batch(project, tmp_path, monkeypatch):
+    from gtcode.ingest import importer
+
+    for name in ("first", "broken", "last"):
+        (tmp_path / f"{name}.txt").write_text(f"Interviewer: Hello?\nP01: This is {name}. (laughter) Yes.\n")
+    real = importer.write_document
+
+    def flaky(store, txn, path, doc, *args, **kwargs):
+        if doc.name == "broken":
+            raise KeyError("a bug in one file's writing")
+        return real(store, txn, path, doc, *args, **kwargs)
+
+    monkeypatch.setattr(importer, "write_document", flaky)
+    report = project.docs.import_paths([tmp_path / f"{n}.txt" for n in ("first", "broken", "last")])
+    assert report.count("imported") == 2 and report.count("failed") == 1
+    assert [d.name for d in project.docs.list()] == ["first", "last"]
