@@ -82,18 +82,11 @@ def document_text(store: Store, doc_id: int) -> str:
 
 
 def index_segments(store: Store, doc_id: int, *, remove: bool = False) -> None:
-    """Add a document's segments to the full-text index (or take them out, `remove`), reading its text once.
+    """Add a document's segments to the full-text index (or take them out, `remove`), reading its text once
+    (linear in its length; see `gtcode.store.fts`)."""
+    from gtcode.store.fts import index_document
 
-    The `segment_texts` view slices the document's text in SQL, which loads the whole text for every segment:
-    quadratic on one long transcript. Slicing it here keeps an import or a replace linear in its length.
-    """
-    text = document_text(store, doc_id)
-    rows = store.conn.execute("SELECT id, start_char, end_char FROM segments WHERE document_id = ?", (doc_id,))
-    if remove:
-        sql = "INSERT INTO segment_fts(segment_fts, rowid, text) VALUES ('delete', ?, ?)"
-    else:
-        sql = "INSERT INTO segment_fts(rowid, text) VALUES (?, ?)"
-    store.conn.executemany(sql, ((i, text[a:b]) for i, a, b in rows.fetchall()))
+    index_document(store.conn, doc_id, remove=remove)
 
 
 def document_turns(store: Store, doc_id: int) -> list[dict]:
@@ -280,7 +273,9 @@ def delete_document(store: Store, txn: Txn, doc: DocumentInfo, force: bool = Fal
     if purge:
         store.conn.execute("PRAGMA secure_delete = ON")   # freed pages are zeroed, not left holding the text
     try:
-        store.conn.execute("DELETE FROM documents WHERE id = ?", (doc.id,))   # turns, segments and index follow
+        if not purge:   # (a purge rebuilds the whole index below)
+            index_segments(store, doc.id, remove=True)
+        store.conn.execute("DELETE FROM documents WHERE id = ?", (doc.id,))   # turns and segments follow
         if purge:   # the search index keeps deleted words in its own pages until it is rebuilt
             store.conn.execute("INSERT INTO segment_fts(segment_fts) VALUES ('rebuild')")
             # Earlier versions kept for undo (a replace or an edit logs the text it overwrote) go too.

@@ -14,6 +14,7 @@ import sqlite3
 
 from gtcode.errors import NothingToUndo, UndoConflict
 from gtcode.store.db import Store, Txn
+from gtcode.store.fts import index_document, index_segment_ids
 from gtcode.text import plural
 
 
@@ -89,9 +90,10 @@ def _undo_txn(store: Store, txn_id: str) -> int:
     _check_imported_documents(store, changes)
     # The full-text index is not a captured table: take out the segments this command brought in.
     added = [ch["row_id"] for ch in changes if ch["tbl"] == "segments" and ch["op"] == "insert"]
-    if added:
-        store.conn.execute("INSERT INTO segment_fts(segment_fts, rowid, text) SELECT 'delete', id, text "
-                           "FROM segment_texts WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(added),))
+    index_segment_ids(store.conn, added, remove=True)
+    for ch in changes:   # an import undone: its document goes, with its segments
+        if ch["tbl"] == "documents" and ch["op"] == "insert":
+            index_document(store.conn, ch["row_id"], remove=True)
     store.conn.execute("PRAGMA defer_foreign_keys = ON")
     try:
         _replay(store, changes)
@@ -99,10 +101,7 @@ def _undo_txn(store: Store, txn_id: str) -> int:
         raise UndoConflict(f"undoing would clash with what the project holds now ({exc}); "
                            "nothing was changed") from None
     # The full-text index is not a captured table: index the segments brought back (a deleted document's).
-    restored = [ch["row_id"] for ch in changes if ch["tbl"] == "segments" and ch["op"] == "delete"]
-    if restored:
-        store.conn.execute("INSERT INTO segment_fts(rowid, text) SELECT id, text FROM segment_texts "
-                           "WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(restored),))
+    index_segment_ids(store.conn, [ch["row_id"] for ch in changes if ch["tbl"] == "segments" and ch["op"] == "delete"])
     return len(changes)
 
 

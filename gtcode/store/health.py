@@ -30,7 +30,8 @@ def is_damage(exc: BaseException) -> bool:
 
 
 def damaged(path: Path, detail: str) -> ProjectDamaged:
-    """The one message for a damaged project file."""
+    """The one message for a damaged project file (one line, whatever SQLite's detail holds)."""
+    detail = "; ".join(line.strip() for line in detail.splitlines() if line.strip() and not line.startswith("***"))
     return ProjectDamaged(f"{path} is damaged: {detail}; nothing was changed: {REMEDY}")
 
 
@@ -39,8 +40,8 @@ def _problems(conn: sqlite3.Connection, pragma: str) -> list[str]:
     rows: list[str] = []
     cursor = conn.execute(f"PRAGMA {pragma}({MAX_PROBLEMS})")
     try:
-        while (row := cursor.fetchone()) is not None:
-            rows.append(str(row[0]))
+        while (row := cursor.fetchone()) is not None:   # a row may hold several lines, under a "*** in database" head
+            rows.extend(line for line in str(row[0]).splitlines() if line.strip() and not line.startswith("***"))
     except sqlite3.DatabaseError as exc:
         if not rows:
             raise

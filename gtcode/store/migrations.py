@@ -531,3 +531,12 @@ def m007_reader_views(db: Database) -> None:
 
     create_views(db.conn)
     db.execute("PRAGMA user_version = 7")
+
+
+@migrations(name="m008_index_without_trigger")
+def m008_index_without_trigger(db: Database) -> None:
+    # The trigger took a deleted document's segments out of the full-text index through `segment_texts`, which
+    # slices the whole text again for every segment (quadratic on a long transcript). gtcode now does it in
+    # code, reading the text once (gtcode.store.fts), wherever a document is deleted.
+    db.execute("DROP TRIGGER IF EXISTS documents_fts_delete")
+    db.execute("PRAGMA user_version = 8")

@@ -107,14 +107,20 @@ def cohen_kappa(pairs: list[tuple[object, object]]) -> float | None:
 def _kappa_arrays(a, b) -> float | None:
     """`cohen_kappa` of two coders' numeric labels as arrays: the same sums, counted by numpy rather than
     by a Python loop over every unit (millions of unit × code decisions on a large project)."""
-    n = len(a)
-    if n == 0:
-        return None
-    observed = int((a == b).sum()) / n
     import numpy as np
 
-    expected = sum((int((a == k).sum()) / n) * (int((b == k).sum()) / n)
-                   for k in np.unique(np.concatenate([a, b])).tolist())
+    labels = np.unique(np.concatenate([a, b])).tolist()
+    return _kappa_counts(len(a), int((a == b).sum()), {k: int((a == k).sum()) for k in labels},
+                         {k: int((b == k).sum()) for k in labels})
+
+
+def _kappa_counts(n: int, agreed: int, first: dict, second: dict) -> float | None:
+    """Cohen's kappa from its counts: units, units agreed on, and label → units for each coder."""
+    if n == 0:
+        return None
+    observed = agreed / n
+    expected = sum((first.get(k, 0) / n) * (second.get(k, 0) / n)
+                   for k in sorted(k for k in {*first, *second} if first.get(k, 0) or second.get(k, 0)))
     if expected >= 1.0:
         return None
     return (observed - expected) / (1 - expected)
@@ -148,30 +154,97 @@ def _matrix(data):
     return np.array([[np.nan if v is None else index[v] for v in row] for row in data], dtype=float)
 
 
+class Tally:
+    """What agreement over some units adds up to. Every figure is a sum over units (units compared and agreed,
+    coder marks, kappa's counts, Krippendorff's coincidences), so tallies add and subtract: codes pool by adding
+    theirs, and a code's tally is the all-zero tally with the units it touches swapped in, never a units ×
+    codes matrix."""
+
+    def __init__(self, coders: int):
+        self.compared = self.agreed = self.pairs = self.pairs_agreed = 0
+        self.coded = [0] * coders
+        self.entries: dict[float, int] = {}                 # value → times given (alpha's value domain)
+        self.first: dict[float, int] = {}                   # value → units, first / second coder, both coded
+        self.second: dict[float, int] = {}
+        self.o: dict[tuple[float, float], float] = {}       # Krippendorff's coincidences over pairable units
+
+    @classmethod
+    def of(cls, m) -> Tally:
+        """The tally of a coders × units matrix (NaN = did not code)."""
+        import numpy as np
+
+        t = cls(m.shape[0])
+        present = ~np.isnan(m)
+        counts = present.sum(axis=0)
+        pairable = counts >= 2
+        t.compared = int(pairable.sum())
+        lo = np.where(present, m, np.inf).min(axis=0)
+        hi = np.where(present, m, -np.inf).max(axis=0)
+        t.agreed = int((pairable & (lo == hi)).sum())
+        t.coded = [int(n) for n in (m == 1).sum(axis=1)]
+        values = np.unique(m[present]).tolist()
+        t.entries = {v: int((m == v).sum()) for v in values}
+        if m.shape[0] == 2:
+            both = present[0] & present[1]
+            a, b = m[0][both], m[1][both]
+            t.pairs, t.pairs_agreed = len(a), int((a == b).sum())
+            t.first = {v: int((a == v).sum()) for v in values}
+            t.second = {v: int((b == v).sum()) for v in values}
+        given = {v: (m[:, pairable] == v).sum(axis=0) for v in values}
+        less = counts[pairable] - 1
+        for v in values:        # as krippendorff sums them: each unit's pairs over (its values - 1)
+            for w in values:
+                pairs = given[v] * given[w] - (given[v] if v == w else 0)
+                t.o[(v, w)] = float(np.divide(pairs, less, dtype=float).sum())
+        return t
+
+    def _combine(self, other: Tally, sign: int) -> Tally:
+        out = Tally(len(self.coded))
+        for name in ("compared", "agreed", "pairs", "pairs_agreed"):
+            setattr(out, name, getattr(self, name) + sign * getattr(other, name))
+        out.coded = [a + sign * b for a, b in zip(self.coded, other.coded)]
+        for name in ("entries", "first", "second", "o"):
+            mine, theirs = getattr(self, name), getattr(other, name)
+            setattr(out, name, {k: mine.get(k, 0) + sign * theirs.get(k, 0) for k in {*mine, *theirs}})
+        return out
+
+    def __add__(self, other: Tally) -> Tally:
+        return self._combine(other, 1)
+
+    def __sub__(self, other: Tally) -> Tally:
+        return self._combine(other, -1)
+
+    def alpha(self) -> float | None:
+        """Nominal alpha from the coincidences, computed as krippendorff computes it; None when undefined."""
+        import numpy as np
+
+        domain = sorted(v for v, n in self.entries.items() if n)
+        if len(domain) < 2 or not self.compared:
+            return None
+        o = np.array([[self.o.get((v, w), 0.0) for w in domain] for v in domain])
+        n_v = o.sum(axis=0)
+        e = np.divide(np.outer(n_v, n_v) - np.diagflat(n_v), n_v.sum() - 1, dtype=float)
+        d = (np.array(domain)[:, None] != np.array(domain)[None, :]).astype(float)
+        return float(1 - (o * d).sum() / (e * d).sum())
+
+    def figures(self, coders: list[str]) -> Figures:
+        percent = self.agreed / self.compared if self.compared else None
+        kappa = (_kappa_counts(self.pairs, self.pairs_agreed, self.first, self.second)
+                 if len(coders) == 2 else None)
+        alpha = self.alpha()
+        note = ""
+        if self.compared == 0:
+            note = "no unit was coded by two coders"
+        elif alpha is None:
+            note = "undefined: every coder gave every unit the same value"
+        return Figures(self.compared, self.agreed, percent, kappa, alpha, dict(zip(coders, self.coded)), note)
+
+
 def figures(rows, coders: list[str]) -> Figures:
     """Agreement over units: `rows[c][u]` is coder c's value on unit u (None or NaN = did not code)."""
     import numpy as np
 
-    m = _matrix(rows) if len(rows) else np.zeros((0, 0))
-    present = ~np.isnan(m)
-    pairable = present.sum(axis=0) >= 2
-    compared = int(pairable.sum())
-    lo = np.where(present, m, np.inf).min(axis=0)
-    hi = np.where(present, m, -np.inf).max(axis=0)
-    agreed = int((pairable & (lo == hi)).sum())
-    coded_by = {c: int((m[i] == 1).sum()) for i, c in enumerate(coders)}
-    percent = agreed / compared if compared else None
-    kappa = None
-    if len(coders) == 2:
-        both = present[0] & present[1]
-        kappa = _kappa_arrays(m[0][both], m[1][both])
-    alpha = krippendorff_alpha(m) if compared else None
-    note = ""
-    if compared == 0:
-        note = "no unit was coded by two coders"
-    elif alpha is None:
-        note = "undefined: every coder gave every unit the same value"
-    return Figures(compared, agreed, percent, kappa, alpha, coded_by, note)
+    return Tally.of(_matrix(rows) if len(rows) else np.zeros((len(coders), 0))).figures(coders)
 
 
 # --- units and values from the project ---------------------------------------------------------------------------
@@ -206,7 +279,11 @@ def _named_coders(store: Store, names: list[str]) -> list[str]:
 
 
 class _Comparison:
-    """The coders, documents, units and codings an agreement run compares."""
+    """The coders, documents, units and codings an agreement run compares.
+
+    Units are numbered across the documents compared, in order; what is kept of them is only where each
+    document's start and which units each coder marked with each code, so memory stays flat in the size of
+    the project (one document's units are read at a time)."""
 
     def __init__(self, store: Store, coders: list[str] | None, codes: list[str] | None, unit: str,
                  where: list[str] | None, pending_of: list[str] | None = None):
@@ -227,21 +304,32 @@ class _Comparison:
         for r in self.rows:
             self.seen[r["coder"]].add(r["document_id"])
         self.documents = sorted(d for d in docs if sum(d in s for s in self.seen.values()) >= 2)
-        self.index = SegmentIndex(store)
-        self.units: list[Unit] = []
-        self._first: dict[int, int] = {}    # document → position in `units` of its first unit
-        for doc in self.documents:
-            found = [_unit(u, unit) for u in self.index.units(doc, unit)]
-            if found:
-                self._first[doc] = len(self.units)
-            self.units += found
         self.codes = self._codes(store, codes)
-        self._base = None
-        # code → coder → document → spans
-        self.spans: dict[int, dict[str, dict[int, list[tuple[int, int]]]]] = {}
+        self.index = SegmentIndex(store)
+        self._place(store)
+        self._base = self._base_tally = None
+
+    def _place(self, store: Store) -> None:
+        """Number every unit; `marked[code id][k]`: positions of the units coder k marked with the code."""
+        wanted, coder_at = {c.id for c in self.codes}, {c: k for k, c in enumerate(self.coders)}
+        spans: dict[int, dict[tuple[int, int], list[tuple[int, int]]]] = {}   # document → (code, coder) → spans
         for r in self.rows:
-            self.spans.setdefault(r["code_id"], {}).setdefault(r["coder"], {}).setdefault(
-                r["document_id"], []).append((r["start_char"], r["end_char"]))
+            if r["code_id"] in wanted:
+                spans.setdefault(r["document_id"], {}).setdefault(
+                    (r["code_id"], coder_at[r["coder"]]), []).append((r["start_char"], r["end_char"]))
+        self.starts: list[int] = []      # position of each compared document's first unit
+        self.marked: dict[int, list[list[int]]] = {c.id: [[] for _ in self.coders] for c in self.codes}
+        total = 0
+        for doc in self.documents:
+            index = SegmentIndex(store)      # one document's units at a time
+            units = index.units(doc, self.unit)
+            self.starts.append(total)
+            for (code_id, k), found in spans.get(doc, {}).items():
+                # a turn counts from its speech, after the speaker's label
+                self.marked[code_id][k] += [total + i for s, e in found for i in index.units_at(doc, s, e, self.unit)
+                                            if units[i].body_start < e]
+            total += len(units)
+        self.count = total
 
     def _codes(self, store: Store, refs: list[str] | None) -> list[Code]:
         """The codes named, or every code used in the documents compared, by path."""
@@ -252,60 +340,87 @@ class _Comparison:
         used = {r["code_id"] for r in self.rows if r["document_id"] in shared}
         return sorted((c for c in tree if c.id in used), key=lambda c: c.path.casefold())
 
-    def values(self, code: Code):
-        """Coder × unit values for one code: 1 coded, 0 not, NaN where the coder did not code the document."""
+    def base(self):
+        """Coder × unit values before any code: 0 where the coder coded the document, NaN where not."""
         import numpy as np
 
         if self._base is None:
-            self._base = np.array([[0.0 if u.document_id in self.seen[c] else np.nan for u in self.units]
-                                   for c in self.coders]).reshape(len(self.coders), len(self.units))
-        out = self._base.copy()
-        for k, coder in enumerate(self.coders):
-            for doc, spans in self.spans.get(code.id, {}).get(coder, {}).items():
-                out[k, self._overlapped(doc, spans)] = 1.0
+            self._base = np.full((len(self.coders), self.count), np.nan)
+            ends = [*self.starts[1:], self.count]
+            for k, coder in enumerate(self.coders):
+                for doc, start, end in zip(self.documents, self.starts, ends):
+                    if doc in self.seen[coder]:
+                        self._base[k, start:end] = 0.0
+        return self._base
+
+    def values(self, code: Code):
+        """Coder × unit values for one code: 1 coded, 0 not, NaN where the coder did not code the document."""
+        out = self.base().copy()
+        for k, positions in enumerate(self.marked[code.id]):
+            out[k, positions] = 1.0
         return out
 
-    def _overlapped(self, doc: int, spans: list[tuple[int, int]]) -> list[int]:
-        """Positions in `units` of the units of `doc` the spans overlap (a turn's speech, not its label)."""
-        if doc not in self._first:
-            return []
-        first, units = self._first[doc], self.units
-        return [first + i for s, e in spans for i in self.index.units_at(doc, s, e, self.unit)
-                if units[first + i].start < e]
+    def tally(self, code: Code) -> Tally:
+        """The code's tally: the all-zero one with the units the code touches swapped in (`values`, summed)."""
+        import numpy as np
+
+        base = self.base()
+        if self._base_tally is None:
+            self._base_tally = Tally.of(base)
+        marked = self.marked[code.id]
+        touched = np.unique(np.array([p for positions in marked for p in positions], dtype=np.int64))
+        before = base[:, touched]
+        after = before.copy()
+        for k, positions in enumerate(marked):
+            after[k, np.searchsorted(touched, positions)] = 1.0
+        return self._base_tally - Tally.of(before) + Tally.of(after)
+
+    def unit_at(self, position: int) -> Unit:
+        """The unit numbered `position`."""
+        import bisect
+
+        at = bisect.bisect_right(self.starts, position) - 1
+        doc = self.documents[at]
+        return _unit(self.index.units(doc, self.unit)[position - self.starts[at]], self.unit)
 
 
 def agreement(store: Store, *, coders: list[str] | None = None, codes: list[str] | None = None,
               unit: str = "segment", where: list[str] | None = None,
               pending_of: list[str] | None = None) -> AgreementReport:
-    """Agreement per code and pooled over every unit × code decision; `pending_of`: coders whose pending
-    codings count too (how well a suggester agrees with a person)."""
+    """Agreement per code and pooled over every unit × code decision (by adding the codes' tallies);
+    `pending_of`: coders whose pending codings count too (how well a suggester agrees with a person)."""
     sel = _Comparison(store, coders, codes, unit, where, pending_of)
     report = AgreementReport(unit, sel.coders, len(sel.documents),
-                             {c: len(sel.seen[c]) for c in sel.coders}, len(sel.units))
-    pooled = []
+                             {c: len(sel.seen[c]) for c in sel.coders}, sel.count)
+    pooled = Tally(len(sel.coders))
     for code in sel.codes:
-        rows = sel.values(code)
-        report.codes.append(CodeAgreement(code.path, code.uuid, figures(rows, sel.coders)))
-        pooled.append(rows)
+        tally = sel.tally(code)
+        report.codes.append(CodeAgreement(code.path, code.uuid, tally.figures(sel.coders)))
+        pooled += tally
     if sel.codes:
-        import numpy as np
-        report.overall = figures(np.concatenate(pooled, axis=1), sel.coders)
+        report.overall = pooled.figures(sel.coders)
     return report
 
 
 def disagreements(store: Store, code: str, *, coders: list[str] | None = None, unit: str = "segment",
                   where: list[str] | None = None) -> tuple[list[str], list[Disagreement]]:
     """The units where the coders who coded them differ on `code`, with each coder's coded words."""
+    import numpy as np
+
     sel = _Comparison(store, coders, [code], unit, where)
     target = sel.codes[0]
     rows = sel.values(target)
+    present = ~np.isnan(rows)
+    lo = np.where(present, rows, np.inf).min(axis=0)
+    hi = np.where(present, rows, -np.inf).max(axis=0)
     out = []
-    by_coder = sel.spans.get(target.id, {})
-    for i, u in enumerate(sel.units):
+    by_coder: dict[str, dict[int, list[tuple[int, int]]]] = {}
+    for r in sel.rows:
+        if r["code_id"] == target.id:
+            by_coder.setdefault(r["coder"], {}).setdefault(r["document_id"], []).append((r["start_char"], r["end_char"]))
+    for i in np.flatnonzero((present.sum(axis=0) >= 2) & (lo != hi)).tolist():
+        u = sel.unit_at(i)
         vals = {c: None if rows[k][i] != rows[k][i] else int(rows[k][i]) for k, c in enumerate(sel.coders)}
-        present = [v for v in vals.values() if v is not None]
-        if len(present) < 2 or len(set(present)) == 1:
-            continue
         text = sel.index.text(u.document_id)
         words = {c: [" ".join(text[max(s, u.start):min(e, u.end)].split())
                      for s, e in sorted(by_coder.get(c, {}).get(u.document_id, ())) if s < u.end and e > u.start]

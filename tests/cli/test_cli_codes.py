@@ -13,7 +13,7 @@ def test_cli_merge_split_describe_delete(coded):
     invoke(coded, "codes", "add", "Barriers/Camera shy")
     invoke(coded, "code", "D1:3", "Camera shy")
     res = invoke(coded, "codes", "merge", "Camera shy", "INTO", "Fear of judgement")
-    assert "1 coding(s) moved, 0 duplicate(s) collapsed" in res.stderr
+    assert "1 coding moved, 0 duplicates collapsed" in res.stderr
     ids = [p.id for p in coded.coding.passages("Fear of judgement")]
     invoke(coded, "codes", "split", "Fear of judgement", "--into", "Camera", "--codings", str(ids[-1]))
     invoke(coded, "codes", "describe", "Camera", "--include", "the camera itself", "--color", "#112233")

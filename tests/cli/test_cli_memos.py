@@ -32,7 +32,7 @@ def test_cli_memo_new_in_the_editor(study, tmp_path):
     editor = _fake_editor(tmp_path, "# Seen on film\n\nShe saw [[D1:3]] differently.\n")
     res = invoke(study, "memo", "new", "--type", "reflexive", "--link", "code:Fear of judgement",
               env={"EDITOR": editor, "VISUAL": ""})
-    assert "Memo #1 'Seen on film' (reflexive) saved with 2 link(s)" in res.stderr
+    assert "Memo #1 'Seen on film' (reflexive) saved with 2 links" in res.stderr
     memo = study.memos.get(1)
     assert memo.body == "She saw [[D1:3]] differently."
 

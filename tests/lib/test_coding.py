@@ -159,8 +159,8 @@ def test_undo_only_takes_back_my_own_commands_and_refuses_conflicts(coded):
     coded.coder = "second coder"
     coded.codes.describe("Judged", description="y")
     coded.coder = "tester"
-    with pytest.raises(UndoConflict, match=r"a later command changed the same code: '.*' \(described code 'Barriers/Judged': "
-                                           r"description\) by second coder at \d{4}-\d\d-\d\d \d\d:\d\d UTC; undo that first") as caught:
+    with pytest.raises(UndoConflict, match=r"a later command changed the same code: '.*' \(described code "
+                                           r"'Barriers/Judged': description\) by second coder at \d{4}-\d\d-\d\d \d\d:\d\d UTC; undo that first") as caught:
         coded.history.undo()
     assert "row" not in str(caught.value)
 

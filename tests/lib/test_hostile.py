@@ -348,3 +348,10 @@ def test_a_file_that_fails_for_any_reason_does_not_cost_the_batch(project, tmp_p
     report = project.docs.import_paths([tmp_path / f"{n}.txt" for n in ("first", "broken", "last")])
     assert report.count("imported") == 2 and report.count("failed") == 1
     assert [d.name for d in project.docs.list()] == ["first", "last"]
+
+
+def test_the_damage_message_is_one_line_whatever_sqlite_says(tmp_path):
+    from gtcode.store.health import damaged
+
+    message = str(damaged(tmp_path / "gtcode.db", "*** in database main ***\nPage 59: btreeInitPage() error 11\n"))
+    assert "\n" not in message and "*** in database" not in message and "Page 59: btreeInitPage()" in message
