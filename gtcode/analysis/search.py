@@ -95,21 +95,56 @@ def search(store: Store, query: str, where_clause: str = "1", params=(), speaker
             f" WHERE segment_fts MATCH ? AND {' AND '.join(conds)}")
     try:
         total = store.scalar("SELECT count(*)" + base, [expr, *args])
-        sql = ("SELECT d.id AS document_id, d.name AS document, c.name AS \"case\", s.ordinal, t.speaker,"
-               " t.is_interviewer, s.start_char, s.end_char, f.rank AS rank,"
-               f" highlight(segment_fts, 0, '{_OPEN}', '{_CLOSE}') AS marked" + base
+        sql = ("SELECT s.id, d.id AS document_id, d.name AS document, c.name AS \"case\", s.ordinal, t.speaker,"
+               " t.is_interviewer, s.start_char, s.end_char, f.rank AS rank" + base
                + " ORDER BY f.rank, d.id, s.ordinal")
         if limit:
             sql += f" LIMIT {int(limit)}"
         rows = store.all(sql, [expr, *args])
+        marked = _highlighted(store, expr, rows)
     except sqlite3.OperationalError as exc:
         raise BadQuery(f"search {query!r}: {exc}") from None
     hits = []
     for r in rows:
-        text, spans = _spans(r["marked"], r["start_char"])
+        text, spans = _spans(marked[r["id"]], r["start_char"])
         hits.append(SearchHit(r["document_id"], r["document"], r["case"], r["ordinal"], r["speaker"],
                               bool(r["is_interviewer"]), r["start_char"], r["end_char"], text, r["rank"], spans))
     return hits, total
+
+
+def _highlighted(store: Store, expr: str, rows) -> dict[int, str]:
+    """Segment id → its text with the matched words marked, as FTS5's highlight() marks them.
+
+    highlight() on the project's index reads each hit's text through `segment_texts`, which loads the
+    document's whole text again for every hit (quadratic in a long transcript). Here each hit document's text
+    is read once, its hits sliced from it and matched again in a scratch in-memory index with the same
+    tokenizer: the same words, marked the same way, and nothing written anywhere."""
+    out: dict[int, str] = {}
+    if not rows:
+        return out
+    scratch = sqlite3.connect(":memory:")
+    try:
+        scratch.execute(f"CREATE VIRTUAL TABLE hits USING fts5(text, tokenize={_tokenizer(store)})")
+        by_doc: dict[int, list] = {}
+        for r in rows:
+            by_doc.setdefault(r["document_id"], []).append(r)
+        for doc_id, found in by_doc.items():
+            text = store.scalar("SELECT text FROM documents WHERE id = ?", (doc_id,))
+            pieces = [(r["id"], text[r["start_char"]:r["end_char"]]) for r in found]
+            out.update(pieces)                  # a hit the scratch index does not match keeps its plain text
+            scratch.executemany("INSERT INTO hits (rowid, text) VALUES (?, ?)", pieces)
+        out.update(scratch.execute("SELECT rowid, highlight(hits, 0, ?, ?) FROM hits WHERE hits MATCH ?",
+                                   (_OPEN, _CLOSE, expr)))
+    finally:
+        scratch.close()
+    return out
+
+
+def _tokenizer(store: Store) -> str:
+    """The search index's tokenizer option, as its table was created (the scratch index must split words alike)."""
+    sql = store.scalar("SELECT sql FROM sqlite_master WHERE name = 'segment_fts'") or ""
+    found = re.search(r"tokenize\s*=\s*('(?:[^']|'')*'|\"[^\"]*\")", sql)
+    return found.group(1) if found else "'unicode61'"
 
 
 def exact_hits(hits: list[SearchHit], query: str) -> list[SearchHit]:

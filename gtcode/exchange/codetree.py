@@ -36,8 +36,15 @@ class CodeNode:
             yield from child.walk()
 
 
-def read_codes(parent, ns: str, report: ExchangeReport, from_gtcode: bool) -> list[CodeNode]:
-    """The Code elements under `parent` (a Codes or Code element), recursively."""
+def read_codes(parent, ns: str, report: ExchangeReport, from_gtcode: bool, depth: int = 1) -> list[CodeNode]:
+    """The Code elements under `parent` (a Codes or Code element), recursively; a tree nested deeper than the
+    `max_nesting` limit is refused (no real codebook comes near it)."""
+    from gtcode.config import limit
+    from gtcode.errors import Invalid
+
+    if depth > limit("max_nesting"):
+        raise Invalid(f"the code tree is nested more than {limit('max_nesting')} levels deep; not imported "
+                      "(raise it with gtcode config set max_nesting N if that is really so)")
     out = []
     for position, el in enumerate(parent.findall(f"{{{ns}}}Code")):
         color, bad = clean_color(el.get("color"))
@@ -50,7 +57,7 @@ def read_codes(parent, ns: str, report: ExchangeReport, from_gtcode: bool) -> li
         node = CodeNode(guid_key(el.get("guid")), name, codable, color, fields, uuid=guid_text(el.get("guid")),
                         position=position)
         node.note_refs = [k for k in (guid_key(r.get("targetGUID")) for r in el.findall(f"{{{ns}}}NoteRef")) if k]
-        node.children = read_codes(el, ns, report, from_gtcode)
+        node.children = read_codes(el, ns, report, from_gtcode, depth + 1)
         out.append(node)
     return out
 

@@ -54,6 +54,12 @@ def guarded(method):
     return wrapper
 
 
+def code_panel_width(width: int) -> int:
+    """The code panel takes about a quarter of a wide terminal, so long code names show whole: 28 columns at
+    80, 36 at 120, 46 at 160, at most 56; the highlighted code's full path shows below the tree anyway."""
+    return max(28, min(56, width // 4 + 6))
+
+
 class CodingScreen(Screen):
     BINDINGS = _bindings()
 
@@ -98,7 +104,7 @@ class CodingScreen(Screen):
 
     def on_resize(self) -> None:
         self.query_one("#docs").display = self.size.width >= WIDE
-        self.set_class(self.size.width >= 140, "-wide")
+        self.query_one(CodePanel).styles.width = code_panel_width(self.size.width)
 
     @property
     def transcript(self) -> Transcript:
@@ -261,6 +267,14 @@ class CodingScreen(Screen):
         if n > len(quick):
             self.say(f"No code on key {n} yet: the nine most used codes get the keys 1-9.", error=True)
             return
+        sel = self.selection()
+        if sel is None:
+            return
+        if not self.transcript.selection_on_screen():
+            # A number codes without a dialog naming the segment: never code words the researcher cannot see.
+            self.say(f"{self.session.address(sel)} is not on screen: press j or k to bring it back, then {n}.",
+                     error=True)
+            return
         self.apply(code_id=quick[n - 1])
 
     def on_code_panel_chosen(self, event: CodePanel.Chosen) -> None:
@@ -409,7 +423,7 @@ class CodingScreen(Screen):
             if sel is None:
                 return
             address = s.address(sel)
-            link, title, kind = f"seg:{address}", f"On {address}", "theoretical"
+            link, title, kind = f"seg:{address}", "", "theoretical"   # the dialog asks for a title
         types = [t["name"] for t in s.project.memos.types()]
         self.app.push_screen(MemoDialog(link, title, kind, types),
                              lambda answer: answer and self._memo(link, *answer))

@@ -41,6 +41,7 @@ class CodePanel(Vertical):
         yield Input(placeholder="filter codes…", id="code-filter")
         yield Tree("Codes", id="code-tree")
         yield Static("", id="code-empty")
+        yield Static("", id="code-full")
 
     def on_mount(self) -> None:
         tree = self.query_one(Tree)
@@ -134,6 +135,14 @@ class CodePanel(Vertical):
             if c.kind == "code" and needle in c.name.casefold():
                 self.post_message(self.Chosen(c.id))
                 return
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
+        """The highlighted code's full path under the tree: a long name is cut in the tree, never here."""
+        event.stop()
+        code = next((c for c in self._data[0] if c.id == event.node.data), None)
+        full = self.query_one("#code-full", Static)
+        full.update(Text(code.path, style="bold") if code is not None else "")
+        full.display = code is not None
 
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
         event.stop()

@@ -150,13 +150,18 @@ class MemoDialog(Dialog):
         with Vertical(classes="dialog memo"):
             yield Label(f"Memo on {self.link}", classes="dialog-title")
             with Horizontal(classes="memo-head"):
-                yield Input(self.default_title, placeholder="title", id="memo-title")
+                yield Input(self.default_title, placeholder="title: what is this memo about?", id="memo-title")
                 yield Select([(t, t) for t in self.types], value=self.memo_type, allow_blank=False, id="memo-type")
             yield TextArea("", id="memo-body", soft_wrap=True, show_line_numbers=False)
             yield Label("ctrl+s save · ctrl+e $EDITOR · Esc cancel · [[code:NAME]] links",
                         classes="dialog-hint")
 
     def on_mount(self) -> None:
+        """The title first when there is none yet (a memo's title is how it is found again); else the text."""
+        self.query_one("#memo-body" if self.default_title else "#memo-title").focus()
+
+    @on(Input.Submitted, "#memo-title")
+    def _to_body(self) -> None:
         self.query_one("#memo-body", TextArea).focus()
 
     def action_save(self) -> None:
@@ -166,7 +171,7 @@ class MemoDialog(Dialog):
             self.notify("The memo is empty: write something, or Esc to cancel.", severity="warning")
             return
         if not title:
-            self.notify("A memo needs a title.", severity="warning")
+            self.notify("A memo needs a title: say what it is about.", severity="warning")
             self.query_one("#memo-title", Input).focus()
             return
         self.dismiss((title, body, str(self.query_one("#memo-type", Select).value)))
@@ -266,9 +271,12 @@ class SearchDialog(Dialog):
 
 
 class HelpDialog(Dialog):
-    """Every key, from the same list the bindings are made from."""
+    """Every key, from the same list the bindings are made from; taller than the terminal, it pages, and the
+    line at the bottom says where you are and how to see the rest."""
 
-    BINDINGS = [Binding("question_mark,q", "cancel", show=False)]
+    BINDINGS = [Binding("question_mark,q", "cancel", show=False),
+                Binding("j,down", "scroll(1)", show=False), Binding("k,up", "scroll(-1)", show=False),
+                Binding("space,pagedown", "page(1)", show=False), Binding("b,pageup", "page(-1)", show=False)]
 
     def compose(self) -> ComposeResult:
         table = Table(show_header=False, box=None, pad_edge=False, expand=True)
@@ -283,5 +291,36 @@ class HelpDialog(Dialog):
             yield Label("Keys", classes="dialog-title")
             with VerticalScroll(id="help-body"):
                 yield Static(table)
-            yield Label("Esc, q or ? closes · every change is saved at once and shows in gtcode log",
-                        classes="dialog-hint")
+            yield Label("", id="help-hint", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        body = self.query_one("#help-body", VerticalScroll)
+        self._fit()
+        self.watch(body, "scroll_y", lambda _: self._hint(), init=False)
+        self.call_after_refresh(self._hint)
+
+    def on_resize(self) -> None:
+        self._fit()
+        self.call_after_refresh(self._hint)
+
+    def _fit(self) -> None:
+        """The box fits the terminal: its title, hint and border take four lines, and a line stays free."""
+        self.query_one("#help-body").styles.max_height = max(3, self.app.size.height - 7)
+
+    def _hint(self) -> None:
+        body = self.query_one("#help-body", VerticalScroll)
+        shown, total = body.scrollable_content_region.height, body.virtual_size.height
+        if total <= shown:
+            text = "Esc, q or ? closes · every change is saved at once and shows in gtcode log"
+        else:
+            top = round(body.scroll_y)
+            more = "↓ more: j, Space or PgDn" if top + shown < total else "end: k, b or PgUp to go back"
+            text = f"lines {top + 1}–{min(total, top + shown)} of {total} · {more} · Esc closes"
+        self.query_one("#help-hint", Label).update(text)
+
+    def action_scroll(self, lines: int) -> None:
+        self.query_one("#help-body", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def action_page(self, direction: int) -> None:
+        body = self.query_one("#help-body", VerticalScroll)
+        body.scroll_relative(y=direction * max(1, body.scrollable_content_region.height - 1), animate=False)

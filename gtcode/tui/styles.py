@@ -11,8 +11,8 @@ CSS = """
 #code-filter { border: none; height: 1; padding: 0 1; }
 #code-tree { height: 1fr; }
 #code-empty { padding: 1; color: $text-muted; }
+#code-full { height: auto; max-height: 4; padding: 0 1; border-top: hkey $foreground 20%; }
 #message { height: 1; padding: 0 1; }
-CodingScreen.-wide #codes { width: 38; }
 Dialog { align: center middle; }
 Dialog > .dialog { width: 70; max-width: 95%; height: auto; max-height: 90%; border: round $accent; padding: 0 1;
                    background: $surface; }

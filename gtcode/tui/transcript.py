@@ -156,6 +156,15 @@ class Transcript(ScrollView, can_focus=True, inherit_bindings=False):
             return self.cursor, self.cursor
         return min(self.anchor, self.cursor), max(self.anchor, self.cursor)
 
+    def selection_on_screen(self) -> bool:
+        """Whether any line of the selection is in view (the mouse wheel can scroll it away)."""
+        if not self._first:
+            return False
+        first, last = self.selection
+        top, bottom = self._first[first], self._first[last] + self._count[last]
+        view = round(self.scroll_offset.y)
+        return top < view + self.scrollable_content_region.height and bottom > view
+
     # --- layout -----------------------------------------------------------------------
     def _geometry(self) -> tuple[int, int, int]:
         """(gutter, text, margin) widths for the current width."""

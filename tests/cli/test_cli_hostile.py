@@ -70,11 +70,6 @@ def proj(pristine, tmp_path):
     return copy_project(pristine, tmp_path / "proj")
 
 
-def _reader_is_bounded(module: str) -> bool:
-    source = REPO / "gtcode" / "ingest" / f"{module}.py"
-    return source.exists() and "safezip" in source.read_text(encoding="utf-8")
-
-
 # --- crafted files, each refused with nothing changed ----------------------------------------------------------------
 
 def _qdpx_bomb(tmp):
@@ -115,9 +110,6 @@ def test_crafted_file_is_refused_in_bounded_memory(case, proj, tmp_path):
 @pytest.mark.slow
 @pytest.mark.parametrize("kind, build", [("docx", docx_bomb), ("odt", odt_bomb)])
 def test_word_and_opendocument_zip_bombs_are_refused(kind, build, proj, tmp_path):
-    if not _reader_is_bounded(kind):
-        pytest.xfail(f"the .{kind} reader does not yet read through gtcode.safezip (issue 16, the readers' part); "
-                     "not run, since an unbounded reader would use gigabytes")
     path = build(tmp_path / f"bomb.{kind}")
     before = state(proj)
     result = run_measured(tmp_path, "-p", proj, "import", path)

@@ -355,3 +355,20 @@ def test_the_damage_message_is_one_line_whatever_sqlite_says(tmp_path):
 
     message = str(damaged(tmp_path / "gtcode.db", "*** in database main ***\nPage 59: btreeInitPage() error 11\n"))
     assert "\n" not in message and "*** in database" not in message and "Page 59: btreeInitPage()" in message
+
+
+def test_a_code_tree_nested_past_the_limit_is_refused_on_exchange_import(tmp_path):
+    from gtcode import Project
+    from gtcode.errors import Invalid
+
+    opening = "".join(f'<Code guid="{i:08d}-0000-0000-0000-000000000000" name="c{i}" isCodable="true">'
+                      for i in range(150))
+    qdc = (f'<?xml version="1.0" encoding="utf-8"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="t">'
+           f'<Codes>{opening}{"</Code>" * 150}</Codes></CodeBook>')
+    (tmp_path / "deep.qdc").write_text(qdc, encoding="utf-8")
+    with Project.init(tmp_path / "p", coder="t") as project:
+        from gtcode.exchange import import_exchange_file
+
+        with pytest.raises(Invalid, match="nested more than 100 levels deep"):
+            import_exchange_file(project, tmp_path / "deep.qdc")
+        assert project.codes.list() == []
