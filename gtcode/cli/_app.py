@@ -139,6 +139,9 @@ class GuardedCommand(_Tidy, TyperCommand):
         except KeyboardInterrupt:
             err("Interrupted: nothing was changed.", style="red")
             raise typer.Exit(130) from None
+        except BrokenPipeError:
+            quiet_broken_pipe()
+            raise typer.Exit(141) from None
         except Exception as exc:
             if settings().debug:
                 raise
@@ -151,6 +154,19 @@ class GuardedCommand(_Tidy, TyperCommand):
             raise typer.Exit(70) from None
         finally:
             _current.reset(token)
+
+
+def quiet_broken_pipe() -> None:
+    """The reader of our output went away (`gtcode … | head`): stop quietly, as other Unix tools do, with
+    nothing more written to the closed pipe (not even Python's flush at exit)."""
+    import os
+    import sys
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def one_line(text: str) -> str:

@@ -155,6 +155,7 @@ def config_list(json_out: Json = False) -> None:
     if json_out:
         print_json({"path": str(config_path()), "settings": data})
         return
+    width = max(map(len, KNOWN_KEYS))
     for key, meaning in KNOWN_KEYS.items():
-        typer.echo(f"{key:12} {data.get(key, '(not set)')!s:30} {meaning}")
+        typer.echo(f"{key:{width}} {data.get(key, '(not set)')!s:30} {meaning}")
     err(f"(from {config_path()})")

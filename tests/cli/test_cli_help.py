@@ -47,3 +47,17 @@ def test_reflow_keeps_examples_and_lists_on_their_own_lines():
 
     text = "One sentence\nwrapped by hand.\n\nExample: gtcode a\nExample: gtcode b\n\n- one\n- two"
     assert reflow(text) == "One sentence wrapped by hand.\n\nExample: gtcode a\nExample: gtcode b\n\n- one\n- two"
+
+
+def test_a_reader_that_goes_away_stops_gtcode_quietly(tmp_path):
+    """`gtcode config list | head -1`: no 'unexpected BrokenPipeError', no traceback."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", "from gtcode.cli import main; main()", "config", "list"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()                       # the reader is gone before gtcode writes a line
+    stderr = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert "unexpected" not in stderr and "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
+    assert proc.returncode in (0, 141)
