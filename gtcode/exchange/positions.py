@@ -65,8 +65,10 @@ class UnitCounter:
     def __init__(self, text: str, target: Target):
         self.text = text
         crlf = target.newline == "\r\n" and target.units == "utf16"
-        self._extra = sorted([i for i, ch in enumerate(text) if ch == "\n"] * crlf +
-                             [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] * (target.units == "utf16"))
+        # found by regex, not a Python loop over every character (a large project has millions)
+        self._extra = sorted(([m.start() for m in re.finditer("\n", text)] if crlf else []) +
+                             ([m.start() for m in re.finditer("[\U00010000-\U0010FFFF]", text)]
+                              if target.units == "utf16" else []))
 
     def position(self, offset: int) -> int:
         """The position of canonical `offset`: one more for each CRLF or astral character before it, if counted."""

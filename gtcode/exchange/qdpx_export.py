@@ -16,6 +16,7 @@ for decisions.
 from __future__ import annotations
 
 import os
+import re
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from gtcode.exchange.common import (PROJECT_NS, ExchangeReport, as_guid, derived
 from gtcode.exchange.positions import TARGETS, Target, UnitCounter, written_text
 from gtcode.files import atomic_file
 
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 #: gtcode attribute types → REFI-QDA typeOfVariable, with a check each value must pass.
 _VARIABLE_TYPES = {"integer": "Integer", "float": "Float", "boolean": "Boolean", "date": "Date"}
 
@@ -208,6 +210,9 @@ def _cases(root, ex: _Export, docs) -> None:
     if not cases:
         return
     holder = _el(root, "Cases")
+    sources: dict[int, list[str]] = defaultdict(list)           # case id → its documents' GUIDs
+    for d in docs:
+        sources[d["case_id"]].append(as_guid(d["uuid"]))
     for case in cases:
         el = _el(holder, "Case", {"guid": as_guid(case["uuid"]), "name": case["name"]})
         if case["description"]:
@@ -220,29 +225,27 @@ def _cases(root, ex: _Export, docs) -> None:
             _el(vv, "VariableRef", {"targetGUID": as_guid(a["uuid"])})
             tag, lexical = _value_element(kinds[a["id"]], value) or ("TextValue", value)
             _el(vv, tag, text=lexical)
-        for d in docs:
-            if d["case_id"] == case["id"]:
-                _el(el, "SourceRef", {"targetGUID": as_guid(d["uuid"])})
+        for guid in sources.get(case["id"], ()):
+            _el(el, "SourceRef", {"targetGUID": guid})
     ex.report.count("cases", len(cases))
 
 
-def _selection(parent, ex: _Export, d, counter: UnitCounter, start: int, end: int, guid: str, user, created):
+def _selection(parent, counter: UnitCounter, start: int, end: int, guid: str, user, created):
     """A PlainTextSelection over canonical [start, end), its positions in the target's units."""
     return _el(parent, "PlainTextSelection", {
-        "guid": guid, "name": _snippet(d["text"][start:end]), "startPosition": counter.position(start),
+        "guid": guid, "name": _snippet(counter.text[start:end]), "startPosition": counter.position(start),
         "endPosition": counter.position(end), "creatingUser": user, "creationDateTime": created})
 
 
-def _source_selections(el, ex: _Export, d, codings, code_uuid: dict[int, str]) -> None:
+def _source_selections(el, ex: _Export, d, text: str, codings, code_uuid: dict[int, str], notes: dict) -> None:
     """One selection per confirmed coding (readers that take one coding per selection miss none), then one per
-    passage that only memos are about; notes on a passage go on its first selection."""
-    counter = UnitCounter(d["text"], ex.target)
-    notes = {(s, e): guids for (u, s, e), guids in ex.notes_on_span.items() if u == d["uuid"]}
+    passage that only memos are about (`notes`: (start, end) → memo GUIDs); notes on a passage go on its first
+    selection."""
+    counter = UnitCounter(text, ex.target)
     for c in codings:
         span = (c["start_char"], c["end_char"])
         created = to_xml_datetime(c["created_at"])
-        sel = _selection(el, ex, d, counter, *span, derived_guid("selection", c["uuid"]), ex.user(c["coder_id"]),
-                         created)
+        sel = _selection(el, counter, *span, derived_guid("selection", c["uuid"]), ex.user(c["coder_id"]), created)
         coding = _el(sel, "Coding", {"guid": as_guid(c["uuid"]), "creatingUser": ex.user(c["coder_id"]),
                                      "creationDateTime": created})
         _el(coding, "CodeRef", {"targetGUID": as_guid(code_uuid[c["code_id"]])})
@@ -250,13 +253,18 @@ def _source_selections(el, ex: _Export, d, codings, code_uuid: dict[int, str]) -
         ex.report.count("codings")
     for (start, end), guids in sorted(notes.items()):
         who, when = ex.span_made[(d["uuid"], start, end)]
-        sel = _selection(el, ex, d, counter, start, end, derived_guid("selection", d["uuid"], str(start), str(end)),
+        sel = _selection(el, counter, start, end, derived_guid("selection", d["uuid"], str(start), str(end)),
                          ex.user(who), to_xml_datetime(when))
         _note_refs(sel, guids)
 
 
-def _sources(root, ex: _Export, docs, code_uuid: dict[int, str]) -> dict[str, bytes]:
-    """Documents as text sources with their confirmed codings as selections; returns {zip entry: text bytes}."""
+def _text(store, doc_id: int) -> str:
+    return store.scalar("SELECT text FROM documents WHERE id = ?", (doc_id,))
+
+
+def _sources(root, ex: _Export, docs, code_uuid: dict[int, str]) -> None:
+    """Documents as text sources with their confirmed codings as selections, one document's text in memory at a
+    time (their files are written by `_source_files`)."""
     store, report = ex.store, ex.report
     codings: dict[int, list] = defaultdict(list)
     for r in store.all("SELECT * FROM codings WHERE status = 'confirmed' ORDER BY document_id, start_char, id"):
@@ -265,22 +273,25 @@ def _sources(root, ex: _Export, docs, code_uuid: dict[int, str]) -> dict[str, by
     if pending:
         report.lose(f"{pending} pending (autocoded, unreviewed) coding(s) left out: review them first "
                     "('gtcode review'); REFI-QDA has no way to mark a coding as a suggestion")
-    files: dict[str, bytes] = {}
     if not docs:
-        return files
+        return
+    on_span: dict[str, dict[tuple[int, int], list[str]]] = defaultdict(dict)   # document uuid → passage → memos
+    for (uuid, start, end), guids in ex.notes_on_span.items():
+        on_span[uuid][(start, end)] = guids
     holder = _el(root, "Sources")
+    astral = 0
     for d in docs:
         guid = as_guid(d["uuid"])
-        files[f"sources/{guid}.txt"] = written_text(d["text"], ex.target)
+        text = _text(store, d["id"])
+        astral += _ASTRAL.search(text) is not None
         el = _el(holder, "TextSource", {"guid": guid, "name": d["name"], "plainTextPath": f"internal://{guid}.txt",
                                         "creatingUser": ex.user(d["imported_by"]),
                                         "creationDateTime": to_xml_datetime(d["imported_at"])})
         if d["description"]:
             _el(el, "Description", text=d["description"])
-        _source_selections(el, ex, d, codings[d["id"]], code_uuid)
+        _source_selections(el, ex, d, text, codings.pop(d["id"], []), code_uuid, on_span.pop(d["uuid"], {}))
         _note_refs(el, ex.notes_on.get(d["uuid"], []))
     report.count("documents", len(docs))
-    astral = sum(1 for d in docs if any(ord(ch) > 0xFFFF for ch in d["text"]))
     if astral and ex.target.units == "codepoint-lf":
         report.note(f"{astral} document(s) hold emoji or other characters beyond U+FFFF: {ex.target.tool} is "
                     "reported to count them as one; if codings after them look one place off there, export "
@@ -289,7 +300,12 @@ def _sources(root, ex: _Export, docs, code_uuid: dict[int, str]) -> dict[str, by
     if timed:
         report.lose(f"cue times of {timed} timed document(s): a REFI-QDA text source has no times "
                     "(the text and its codings travel)")
-    return files
+
+
+def _source_files(store, docs, target: Target):
+    """(zip entry, bytes) of each document's text as the target's .txt, read one at a time."""
+    for d in docs:
+        yield f"sources/{as_guid(d['uuid'])}.txt", written_text(_text(store, d["id"]), target)
 
 
 def _notes(root, ex: _Export) -> list:
@@ -362,9 +378,10 @@ def _properties(ex: _Export) -> None:
                        "passage(s) placed on them")
 
 
-def build_qdpx(project, target: str = "spec") -> tuple[bytes, dict[str, bytes], ExchangeReport]:
-    """(project.qde bytes, {zip entry: bytes} of source texts, report) for the whole project, one function per
-    REFI-QDA section, in the order the schema wants them (and the importer reads them)."""
+def build_qdpx(project, target: str = "spec"):
+    """(project.qde bytes, the source texts as (zip entry, bytes) read as they are written, report) for the whole
+    project, one function per REFI-QDA section, in the order the schema wants them (and the importer reads
+    them)."""
     from lxml import etree
 
     store = project.store
@@ -378,17 +395,17 @@ def build_qdpx(project, target: str = "spec") -> tuple[bytes, dict[str, bytes], 
     _memo_links(ex)
     _users(root, ex)
     codes = _codebook(root, ex)
-    docs = store.all("SELECT id, uuid, name, text, description, case_id, imported_at, imported_by FROM documents"
+    docs = store.all("SELECT id, uuid, name, description, case_id, imported_at, imported_by FROM documents"
                      " ORDER BY id")
     _cases(root, ex, docs)
     code_uuid = {c.id: c.uuid for c in codes}
-    files = _sources(root, ex, docs, code_uuid)
+    _sources(root, ex, docs, code_uuid)
     memos = _notes(root, ex)
     _links(root, ex, code_uuid, memos)
     _note_refs(root, ex.unlinked)          # memos about nothing in particular: notes on the project
     _properties(ex)
     xml = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
-    return xml, files, report
+    return xml, _source_files(store, docs, ex.target), report
 
 
 def export_qdpx(project, path: str | os.PathLike, schema: str | os.PathLike | None = None,
@@ -408,7 +425,7 @@ def export_qdpx(project, path: str | os.PathLike, schema: str | os.PathLike | No
     with atomic_file(target) as tmp:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             zf.writestr("project.qde", xml)
-            for name, data in files.items():
+            for name, data in files:
                 zf.writestr(name, data)
     return report
 

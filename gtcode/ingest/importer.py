@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from gtcode.redact import Pseudonymiser
 
 CHUNK = 4  # files read and segmented together (one nlp.pipe stream); small, so progress moves
+#: How much text an import reads and segments before it takes the project's write lock (about 10M words).
+READ_AHEAD_CHARS = 60_000_000
 
 
 @dataclass
@@ -93,107 +95,171 @@ class ImportSettings:
         return settings
 
 
-def run_import(store: Store, txn: Txn, items: list, settings: ImportSettings,
-               progress: Callable[[int, str], None] | None = None, debug: bool = False) -> ImportReport:
-    from gtcode.cases import CaseNames, ensure_case, set_attributes
+@dataclass
+class ReadChunk:
+    """A few files read and segmented: what to write, and what failed or was skipped on the way."""
 
-    report = ImportReport()
-    files, problems, notes = expand_paths(items)
-    report.notes.extend(notes)
-    for item, why in problems:
-        report.outcomes.append(ImportOutcome(item, "failed", f"{item}: {why}"))
-    if settings.name and len(files) + len(problems) > 1:
-        raise InputError(f"--name {settings.name!r} names one document, but {len(files) + len(problems)} files "
-                         "were given; import them one at a time, or leave out --name")
-    names = batch_names(files)
-    report.notes.extend(names_notes(files, names))
-    rules = settings.read.rules()
-    nlp = None
-    written: set[str] = set()  # document names written by this import
-    case_names: CaseNames | None = None   # loaded at the first file that needs it, then kept up to date
-    for i in range(0, len(files), CHUNK):
-        chunk = files[i:i + CHUNK]
-        parsed: list[tuple[Path, ParsedDocument]] = []
-        for path in chunk:
-            try:
-                docs = read_path(path, settings.read, rules)
-            except GtcodeError as exc:
-                report.outcomes.append(ImportOutcome(str(path), "failed", str(exc)))
-                continue
-            except Exception as exc:
-                if debug:
-                    raise
-                report.outcomes.append(ImportOutcome(str(path), "failed",
-                                                     f"{path}: could not be read ({type(exc).__name__}: {exc})"))
-                continue
-            for doc in docs:
-                if doc.name == path.stem:
-                    doc.name = settings.name or names.get(path, doc.name)
-                if settings.pseudonymiser is not None:  # before anything can reach the store
-                    path = settings.pseudonymiser.apply_to_document(doc, path)
-                report.notes.extend(doc.notes)
-                if (note := interviewer_note(path, doc)) is not None:
-                    report.notes.append(note)
-                parsed.append((path, doc))
+    files: list[Path]
+    outcomes: list[ImportOutcome] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    todo: list[tuple[Path, ParsedDocument, object]] = field(default_factory=list)   # segments, or an exception
+
+
+class ImportPlan:
+    """The files an import reads, and their reading: chunks are read and segmented on demand, so a caller can
+    read ahead (`read_ahead`) before it takes the project's write lock and other writers only wait for the
+    writing. Reading only looks at the project (to skip identical texts); everything is checked again when
+    written."""
+
+    def __init__(self, store: Store, items: list, settings: ImportSettings, debug: bool = False):
+        self.store, self.settings, self.debug = store, settings, debug
+        self.files, problems, self.notes = expand_paths(items)
+        self.failed = [ImportOutcome(item, "failed", f"{item}: {why}") for item, why in problems]
+        if settings.name and len(self.files) + len(problems) > 1:
+            raise InputError(f"--name {settings.name!r} names one document, but {len(self.files) + len(problems)} "
+                             "files were given; import them one at a time, or leave out --name")
+        self.names = batch_names(self.files)
+        self.notes.extend(names_notes(self.files, self.names))
+        self._rules = settings.read.rules()
+        self._nlp = None
+        #: called as files are read: (how many, the last one's name), for a progress bar
+        self.progress: Callable[[int, str], None] | None = None
+        self._ready: list[ReadChunk] = []
+        self._next = 0                     # the first file not read yet
+
+    def read_ahead(self, max_chars: int = READ_AHEAD_CHARS) -> None:
+        """Read and segment chunks now until about `max_chars` characters of text are waiting to be written."""
+        waiting = 0
+        while self._next < len(self.files) and waiting < max_chars:
+            chunk = self._read_next()
+            self._ready.append(chunk)
+            waiting += sum(len(doc.text) for _, doc, _ in chunk.todo)
+
+    def chunks(self):
+        """Every chunk, those read ahead first."""
+        while self._ready or self._next < len(self.files):
+            yield self._ready.pop(0) if self._ready else self._read_next()
+
+    def _read_next(self) -> ReadChunk:
+        chunk = ReadChunk(self.files[self._next:self._next + CHUNK])
+        self._next += len(chunk.files)
+        parsed = []
+        for path in chunk.files:
+            parsed.extend(self._read(path, chunk))
         todo = []
         for path, doc in parsed:
-            outcome = _precheck(store, path, doc, settings)
+            outcome = _precheck(self.store, path, doc, self.settings)
             if outcome is not None:
                 outcome.layout = doc.layout
-                report.outcomes.append(outcome)
+                chunk.outcomes.append(outcome)
             else:
                 todo.append((path, doc))
         if todo:
-            if nlp is None:
+            if self._nlp is None:
                 from gtcode.ingest import nlp as nlp_mod
-                nlp = nlp_mod.load(settings.nlp)
+                self._nlp = nlp_mod.load(self.settings.nlp)
             from gtcode.ingest.segment import segment_each
-            segments = segment_each([d for _, d in todo], nlp)
-            for (path, doc), segs in zip(todo, segments):
-                if isinstance(segs, Exception):   # one file's failure never costs the batch
-                    if debug:
-                        raise segs
-                    report.outcomes.append(ImportOutcome(str(path), "failed", f"{path}: could not be split into "
-                                                         f"segments ({type(segs).__name__}: {segs})"))
-                    continue
-                if doc.name.casefold() in written:
-                    report.outcomes.append(ImportOutcome(
-                        str(path), "failed", f"{path}: another file in this import is also named {doc.name!r}; "
-                        "rename one of them"))
-                    continue
-                # Check again: an earlier file of this same batch may hold the same text.
-                outcome = _precheck(store, path, doc, settings)
-                if outcome is not None:
-                    report.outcomes.append(outcome)
-                    continue
-                try:
-                    with store.savepoint():
-                        case_id = None
-                        if doc.case or settings.case:
-                            case_id = ensure_case(store, txn, doc.case or settings.case)
-                            if doc.case and doc.attributes:
-                                set_attributes(store, txn, doc.case, doc.attributes)
-                        else:
-                            case_names = case_names or CaseNames.load(store)
-                            case_id = case_names.match(path.stem)
-                        outcome = write_document(store, txn, path, doc, segs, case_id, settings)
-                        outcome.layout = doc.layout
-                        report.outcomes.append(outcome)
-                    written.add(doc.name.casefold())
-                    if case_names is not None and (doc.case or settings.case):   # kept only once it stuck
-                        case_names.add(case_id, doc.case or settings.case)
-                except GtcodeError as exc:
-                    report.outcomes.append(ImportOutcome(str(path), "failed", str(exc)))
-                except Exception as exc:   # its savepoint is rolled back; the rest of the batch still lands
-                    from gtcode.store.health import is_damage
+            chunk.todo = [(path, doc, segs) for (path, doc), segs in
+                          zip(todo, segment_each([d for _, d in todo], self._nlp))]
+        if self.progress:
+            self.progress(len(chunk.files), chunk.files[-1].name)
+        return chunk
 
-                    if debug or is_damage(exc):   # a damaged project file stops the whole import
-                        raise
-                    report.outcomes.append(ImportOutcome(str(path), "failed", f"{path}: could not be written "
-                                                         f"({type(exc).__name__}: {exc})"))
-        if progress:
-            progress(len(chunk), chunk[-1].name)
+    def _read(self, path: Path, chunk: ReadChunk) -> list[tuple[Path, ParsedDocument]]:
+        settings = self.settings
+        try:
+            docs = read_path(path, settings.read, self._rules)
+        except GtcodeError as exc:
+            chunk.outcomes.append(ImportOutcome(str(path), "failed", str(exc)))
+            return []
+        except Exception as exc:
+            if self.debug:
+                raise
+            chunk.outcomes.append(ImportOutcome(str(path), "failed",
+                                                f"{path}: could not be read ({type(exc).__name__}: {exc})"))
+            return []
+        out = []
+        for doc in docs:
+            if doc.name == path.stem:
+                doc.name = settings.name or self.names.get(path, doc.name)
+            if settings.pseudonymiser is not None:  # before anything can reach the store
+                path = settings.pseudonymiser.apply_to_document(doc, path)
+            chunk.notes.extend(doc.notes)
+            if (note := interviewer_note(path, doc)) is not None:
+                chunk.notes.append(note)
+            out.append((path, doc))
+        return out
+
+
+def run_import(store: Store, txn: Txn, items, settings: ImportSettings,
+               progress: Callable[[int, str], None] | None = None, debug: bool = False) -> ImportReport:
+    """Write what an import reads (`items`: paths, or an `ImportPlan` already read ahead), each file under its
+    own savepoint: a bad file leaves nothing behind while the others land."""
+    from gtcode.cases import CaseNames
+
+    plan = items if isinstance(items, ImportPlan) else ImportPlan(store, list(items), settings, debug)
+    plan.progress = plan.progress or progress
+    report = ImportReport(list(plan.failed), list(plan.notes))
+    written: set[str] = set()  # document names written by this import
+    case_names: list = []      # the project's case names, loaded at the first file that needs them
+    for chunk in plan.chunks():
+        report.outcomes.extend(chunk.outcomes)
+        report.notes.extend(chunk.notes)
+        for path, doc, segs in chunk.todo:
+            if isinstance(segs, Exception):   # one file's failure never costs the batch
+                if debug:
+                    raise segs
+                report.outcomes.append(ImportOutcome(str(path), "failed", f"{path}: could not be split into "
+                                                     f"segments ({type(segs).__name__}: {segs})"))
+                continue
+            if doc.name.casefold() in written:
+                report.outcomes.append(ImportOutcome(
+                    str(path), "failed", f"{path}: another file in this import is also named {doc.name!r}; "
+                    "rename one of them"))
+                continue
+            # Check again: an earlier file of this same batch may hold the same text, or another writer came.
+            outcome = _precheck(store, path, doc, settings)
+            if outcome is not None:
+                report.outcomes.append(outcome)
+                continue
+            if not case_names and not (doc.case or settings.case):
+                case_names.append(CaseNames.load(store))
+            if _write_one(store, txn, path, doc, segs, settings, case_names[0] if case_names else None,
+                          report, debug):
+                written.add(doc.name.casefold())
     return report
+
+
+def _write_one(store: Store, txn: Txn, path: Path, doc: ParsedDocument, segs, settings: ImportSettings,
+               case_names, report: ImportReport, debug: bool) -> bool:
+    """One document written under its own savepoint, linked to its case; False (reported) if it failed."""
+    from gtcode.cases import ensure_case, set_attributes
+
+    try:
+        with store.savepoint():
+            case_id = None
+            if doc.case or settings.case:
+                case_id = ensure_case(store, txn, doc.case or settings.case)
+                if doc.case and doc.attributes:
+                    set_attributes(store, txn, doc.case, doc.attributes)
+            else:
+                case_id = case_names.match(path.stem)
+            outcome = write_document(store, txn, path, doc, segs, case_id, settings)
+            outcome.layout = doc.layout
+            report.outcomes.append(outcome)
+        if case_names is not None and (doc.case or settings.case):   # kept only once it stuck
+            case_names.add(case_id, doc.case or settings.case)
+        return True
+    except GtcodeError as exc:
+        report.outcomes.append(ImportOutcome(str(path), "failed", str(exc)))
+    except Exception as exc:   # its savepoint is rolled back; the rest of the batch still lands
+        from gtcode.store.health import is_damage
+
+        if debug or is_damage(exc):   # a damaged project file stops the whole import
+            raise
+        report.outcomes.append(ImportOutcome(str(path), "failed", f"{path}: could not be written "
+                                             f"({type(exc).__name__}: {exc})"))
+    return False
 
 
 def interviewer_note(path: Path, doc: ParsedDocument) -> str | None:

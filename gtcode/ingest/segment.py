@@ -94,29 +94,50 @@ def _times(turn: Turn, start: int, end: int) -> tuple[float | None, float | None
     return t0, t1
 
 
-def segment_documents(docs: list[ParsedDocument], nlp, batch_size: int = 256) -> list[list[Segment]]:
-    """Segments for each document, in order; one `nlp.pipe` stream over all of them."""
-    from gtcode.ingest.nlp import sentence_pipes
-
-    jobs: list[tuple[int, int, int]] = []   # (doc index, turn index, paragraph offset)
-    texts: list[str] = []
+def _batches(docs: list[ParsedDocument]):
+    """Paragraphs joined into texts of up to `CHUNK` characters (blank lines between), each with its pieces:
+    (start in the joined text, doc index, turn index, offset in the document, length). spaCy then reads a few
+    large texts rather than thousands of tiny ones (one per paragraph), which is most of its cost."""
+    parts: list[str] = []
+    pieces: list[tuple[int, int, int, int, int]] = []
+    size = 0
     for d, doc in enumerate(docs):
         for t, turn in enumerate(doc.turns):
             for offset, para in _paragraphs(doc.text, turn):
-                jobs.append((d, t, offset))
-                texts.append(para)
+                if parts and size + 2 + len(para) > CHUNK:
+                    yield "\n\n".join(parts), pieces
+                    parts, pieces, size = [], [], 0
+                start = size + 2 if parts else 0
+                parts.append(para)
+                pieces.append((start, d, t, offset, len(para)))
+                size = start + len(para)
+    if parts:
+        yield "\n\n".join(parts), pieces
+
+
+def segment_documents(docs: list[ParsedDocument], nlp, batch_size: int = 64) -> list[list[Segment]]:
+    """Segments for each document, in order; one `nlp.pipe` stream over all of them. Sentence starts come
+    from spaCy over joined paragraphs; every paragraph boundary is a segment boundary too."""
+    import bisect
+
+    from gtcode.ingest.nlp import sentence_pipes
+
     out: list[list[Segment]] = [[] for _ in docs]
+    batches = list(_batches(docs))
     with nlp.select_pipes(enable=sentence_pipes(nlp)):
-        for (d, t, offset), parsed in zip(jobs, nlp.pipe(texts, batch_size=batch_size)):
-            doc = docs[d]
-            turn = doc.turns[t]
-            bounds = _bounds(parsed.text, [sent.start_char for sent in parsed.sents])
-            for a, b in zip(bounds, bounds[1:]):
-                start, end = strip_span(doc.text, offset + a, offset + b)
-                if start >= end:
-                    continue
-                t0, t1 = _times(turn, start, end)
-                out[d].append(Segment(t, start, end, t0, t1))
+        for (joined, pieces), parsed in zip(batches, nlp.pipe((b[0] for b in batches), batch_size=batch_size)):
+            starts = [sent.start_char for sent in parsed.sents]
+            for start, d, t, offset, length in pieces:
+                doc, end = docs[d], start + length
+                inside = starts[bisect.bisect_right(starts, start):bisect.bisect_left(starts, end)]
+                bounds = _bounds(joined[start:end], [0, *(s - start for s in inside)])
+                turn = doc.turns[t]
+                for a, b in zip(bounds, bounds[1:]):
+                    seg_start, seg_end = strip_span(doc.text, offset + a, offset + b)
+                    if seg_start >= seg_end:
+                        continue
+                    t0, t1 = _times(turn, seg_start, seg_end)
+                    out[d].append(Segment(t, seg_start, seg_end, t0, t1))
     for d, doc in enumerate(docs):
         first_of_turn = set()
         for seg in out[d]:

@@ -26,14 +26,17 @@ class Docs(Namespace):
         `layout`: read text files in this producer layout (gtcode.ingest.layouts) instead of detecting it;
         `name`: the document's name (one file only).
         """
-        from gtcode.ingest.importer import ImportSettings, run_import
+        from gtcode.ingest.importer import ImportPlan, ImportSettings, run_import
 
         settings = ImportSettings.from_options(
             case=case, interviewer=interviewer, speaker_pattern=speaker_pattern, replace=replace, force=force,
             text_column=text_column, id_column=id_column, nlp=nlp, pseudonymise=pseudonymise, layout=layout,
             name=name)
+        plan = ImportPlan(self._store, list(paths), settings, self._project.debug)
+        plan.progress = progress
+        plan.read_ahead()   # read and segment before taking the write lock: other writers wait only for the writing
         with self._transaction() as txn:
-            return run_import(self._store, txn, list(paths), settings, progress, self._project.debug)
+            return run_import(self._store, txn, plan, settings, debug=self._project.debug)
 
     @staticmethod
     def count_files(paths) -> int:

@@ -33,15 +33,16 @@ _PLAIN = re.compile(r"[\w@%+=:,./-]+")
 
 def readable_command(command: str) -> str:
     """A recorded command line as a person reads it: the shell quoting of `Mother's guilt` is
-    `'Mother'"'"'s guilt'`, which is right for a shell and unreadable in a report; this gives `"Mother's guilt"`."""
+    `'Mother'"'"'s guilt'`, right for a shell and unreadable in a report; this gives `"Mother's guilt"` (other
+    words keep their single quotes)."""
     import shlex
 
     try:
         words = shlex.split(command)
     except ValueError:
         return command
-    return " ".join(w if _PLAIN.fullmatch(w) else f'"{w}"' if not re.search(r'["\\$`]', w) else shlex.quote(w)
-                    for w in words)
+    return " ".join(w if _PLAIN.fullmatch(w) else f'"{w}"' if "'" in w and not re.search(r'["\\$`]', w)
+                    else shlex.quote(w) for w in words)
 
 
 def _at(iso: str) -> str:
@@ -100,7 +101,8 @@ def _codebook_and_coding(r: AuditReport) -> list[Block]:
     rows = []
     for c in r.code_changes:
         change = "\n".join([c.summary + (" (since undone)" if c.undone else ""), *(f"· {d}" for d in c.details)])
-        reason = "\n".join([f"command: {readable_command(c.command)}", *(f"memo #{m['id']}: {m['title']}" for m in c.memos)])
+        reason = "\n".join([f"command: {readable_command(c.command)}",
+                            *(f"memo #{m['id']}: {m['title']}" for m in c.memos)])
         rows.append([_at(c.at), c.coder, change, reason])
     out.append(_table(["When", "Who", "Change", "Reason"], rows) if rows else note(NONE))
     out.append(heading(1, "Coding activity"))
@@ -133,7 +135,8 @@ def _autocoding(r: AuditReport) -> list[Block]:
 def _undone_and_imports(r: AuditReport) -> list[Block]:
     return [heading(1, "Undone"),
             _table(["When", "Who", "Undid", "Command undone"],
-                   [[_at(u.at), u.coder, u.summary, readable_command(u.command)] for u in r.undos]) if r.undos else note(NONE),
+                   [[_at(u.at), u.coder, u.summary, readable_command(u.command)] for u in r.undos])
+            if r.undos else note(NONE),
             heading(1, "Documents imported"),
             _table(["When", "Who", "What"], [[_at(i.at), i.coder, i.summary] for i in r.imports])
             if r.imports else note(NONE)]

@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, Tree
 
 from gtcode.errors import GtcodeError
+from gtcode.text import plural
 from gtcode.tui.keys import KEYS
 from gtcode.tui.panels import CodePanel, DocumentList, document_line
 from gtcode.tui.screens import ChoiceDialog, CodePicker, HelpDialog, InVivoDialog, MemoDialog, SearchDialog
@@ -366,7 +367,7 @@ class CodingScreen(Screen):
             options.append((p.address.split(",")[0], prompt))
         docs = len({p.document_id for p in found})
         self.app.push_screen(
-            ChoiceDialog(f"{code.name}: {len(found)} passage(s) in {docs} document(s)", options,
+            ChoiceDialog(f"{code.name}: {plural(len(found), 'passage')} in {plural(docs, 'document')}", options,
                          empty="No confirmed passages of this code yet."),
             lambda address: address and self._jump(address))
 

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
+from gtcode.text import plural
 from gtcode.tui.keys import KEYS, MODAL_KEYS
 
 
@@ -255,7 +256,7 @@ class SearchDialog(Dialog):
             prompt.append(f"{hit.speaker or '—'}: ", style="dim")
             prompt.append(hit.text if len(hit.text) < 160 else hit.text[:159] + "…")
             results.add_option(Option(prompt, id=hit.address))
-        status.update(f"{total} hit(s)" + (f", best {len(hits)} shown" if total > len(hits) else "")
+        status.update(plural(total, "hit") + (f", best {len(hits)} shown" if total > len(hits) else "")
                       + (" · ↓ then Enter to go there" if hits else ""))
         if hits:
             results.highlighted = 0

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from gtcode.address import format_ranges
 from gtcode.errors import InputError
+from gtcode.text import plural
 
 
 @dataclass
@@ -203,7 +204,8 @@ class Session:
         verb = "accept" if accept else "reject"
         call = self.project.review.accept if accept else self.project.review.reject
         done = self._write(f"review {verb} {' '.join(map(str, ids))} ({address})", lambda: call(ids))
-        return f"{verb.capitalize()}ed {sum(done.values())} pending coding(s) on {address}: {', '.join(done)}"
+        return (f"{verb.capitalize()}ed {plural(sum(done.values()), 'pending coding')} on {address}: "
+                f"{', '.join(done)}")
 
     def memo(self, title: str, body: str, type: str, link: str) -> str:
         memo, unresolved = self._write(f"memo new {title!r} --link {link}",

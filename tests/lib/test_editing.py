@@ -162,3 +162,24 @@ def test_a_corrected_file_finds_its_renamed_document(study, tmp_path):
     assert replaced.count("replaced") == 1
     assert [d.name for d in study.docs.list()] == ["Anna, first interview", "ben"]
     assert "Bravo" not in study.docs.text("D1")
+
+
+def test_an_import_reads_and_segments_before_it_takes_the_write_lock(project, tmp_path):
+    """Another writer (a TUI, a second terminal) is kept waiting only while an import writes, not while it reads."""
+    import sqlite3
+
+    from gtcode.ingest.importer import ImportPlan, ImportSettings, run_import
+
+    (tmp_path / "anna.txt").write_text(ANNA, encoding="utf-8")
+    settings = ImportSettings.from_options(interviewer="MEL")
+    plan = ImportPlan(project.store, [tmp_path / "anna.txt"], settings)
+    plan.read_ahead()
+    [chunk] = plan._ready
+    assert [len(segs) for _, _, segs in chunk.todo] == [7]            # read and segmented already
+    other = sqlite3.connect(project.store.path, timeout=0.1)
+    other.execute("BEGIN IMMEDIATE")                                  # the write lock is free meanwhile
+    other.rollback()
+    other.close()
+    with project.transaction() as txn:
+        report = run_import(project.store, txn, plan, settings)
+    assert report.count("imported") == 1 and project.docs.get("anna").segments == 7

@@ -284,10 +284,11 @@ def test_a_failed_action_is_a_message_and_changes_nothing(study):
 
 # --- memos, comparison, search, documents, help -----------------------------------------------------------
 def test_m_writes_a_memo_linked_to_the_selected_segments(study):
-    drive(make(study, "D1:3"), "J", "m", *"Evidence again", "ctrl+s")
+    # The dialog asks for a title first (Enter goes on to the text): no memo is called "On D1:3-4".
+    drive(make(study, "D1:3"), "J", "m", *"Cameras as evidence", "enter", *"Evidence again", "ctrl+s")
     with Project.open(study) as p:
         [memo] = [p.memos.get(m.id) for m in p.memos.list()]
-        assert (memo.title, memo.body, memo.type) == ("On D1:3-4", "Evidence again", "theoretical")
+        assert (memo.title, memo.body, memo.type) == ("Cameras as evidence", "Evidence again", "theoretical")
         assert [link.spec for link in memo.links] == ["segment:D1:3-4"]
 
 
