@@ -76,6 +76,15 @@ def participant_speech(t: str = "t") -> str:
             f"(SELECT 1 FROM turns u WHERE u.document_id = {t}.document_id AND u.speaker IS NOT NULL))")
 
 
+def not_pseudonymised(store: Store, doc_ids) -> list[tuple[int, str]]:
+    """(id, name) of the documents among `doc_ids` not pseudonymised: neither imported with a key
+    (`import --pseudonymise`) nor passed through `redact apply` since."""
+    ids = sorted(set(doc_ids))
+    return [(r[0], r[1]) for r in store.all(
+        f"SELECT id, name FROM documents WHERE id IN ({','.join('?' * len(ids)) or 'NULL'}) AND "
+        "coalesce(json_extract(nullif(meta, ''), '$.pseudonymised'), 0) = 0 ORDER BY id", ids)]
+
+
 def document_text(store: Store, doc_id: int) -> str:
     """The canonical text of a document: every offset in the project points into it."""
     return store.scalar("SELECT text FROM documents WHERE id = ?", (doc_id,))

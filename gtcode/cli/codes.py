@@ -23,7 +23,7 @@ def register(app: App) -> None:
 def codes_add(
     name: Annotated[str, typer.Argument(help="Name, or a path like 'Barriers/Fear of judgement'; a slash inside "
                                              "a name is written \\/ ('Either\\/or thinking'), or use --parent.")],
-    parent: Annotated[Optional[str], typer.Option(help="Parent code (name or path); NAME is then taken whole, "
+    parent: Annotated[Optional[str], typer.Option(help="Parent code (name or path); NAME is then one name, "
                                                        "slashes and all.")] = None,
     description: Annotated[str, typer.Option(help="The definition.")] = "",
     color: Annotated[Optional[str], typer.Option(help="Colour as #RRGGBB.")] = None,
@@ -37,6 +37,8 @@ def codes_add(
     given = parent
     if parent is None:
         parent, name = split_parent(name)
+    else:
+        name = name.replace("\\/", "/")
     with open_project() as project:
         try:
             # parent "" (not None): the name is already split from its path, slashes in it and all.

@@ -12,7 +12,10 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from gtcode.text import clip, plural  # noqa: F401  (re-exported: every command's messages use them)
+from gtcode import text as _text
+
+#: The wording helpers every command's messages use ("1 document", a quote cut with "…"), from gtcode.text.
+plural, clip = _text.plural, _text.clip
 
 
 def err(message: str, style: str | None = None) -> None:

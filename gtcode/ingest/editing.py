@@ -91,8 +91,10 @@ def edit_document(store: Store, txn: Txn, doc: DocumentInfo, new_text: str, *, f
     parsed = parse_edited(store, doc, new)
     segs = segment_documents([parsed], nlp_mod.load(nlp_name))[0]
     _carry_times(store, doc.id, old, new, segs)
+    pseudonymised = bool(json.loads(store.scalar("SELECT meta FROM documents WHERE id = ?", (doc.id,)) or "{}")
+                         .get("pseudonymised"))   # the researcher's own correction keeps that mark
     outcome = write_document(store, txn, Path(doc.source_path or doc.name), parsed, segs, None,
-                             SimpleNamespace(force=force),
+                             SimpleNamespace(force=force, pseudonymised=pseudonymised),
                              action="document.edit",
                              summary=f"edited D{doc.id} {doc.name!r}: {len(parsed.turns)} turns, {len(segs)} segments")
     return Edited(doc.label, doc.name, True, (doc.turns, outcome.turns), (doc.segments, outcome.segments),

@@ -58,7 +58,10 @@ def write_document(store: Store, txn: Txn, path: Path, doc: ParsedDocument, segs
     conn = store.conn
     digest = content_hash(doc.text)
     words = count_words(doc.text)
-    meta = json.dumps({"notes": doc.notes} if doc.notes else {}, ensure_ascii=False)
+    meta = {"notes": doc.notes} if doc.notes else {}
+    if getattr(settings, "pseudonymiser", None) is not None or getattr(settings, "pseudonymised", False):
+        meta["pseudonymised"] = True    # names replaced from a key and identifiers tagged before storing
+    meta = json.dumps(meta, ensure_ascii=False)
     old = store.one("SELECT id, uuid FROM documents WHERE name = ?", (doc.name,))
     before = None
     if old is not None:

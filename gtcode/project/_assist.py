@@ -67,6 +67,7 @@ class Assist(Namespace):
                 from gtcode.assist.llm import LocalModel, name_group
 
                 model = LocalModel.from_config()
+                self._pseudonymised_only([p["address"] for g in r["groups"] for p in g["passages"]])
                 for g in r["groups"]:
                     g["name"] = name_group(model, g["words"], [p["text"] for p in g["passages"]])
                 info = info | model.info
@@ -81,6 +82,19 @@ class Assist(Namespace):
         return self._run("explore", {"k": k, "where": as_list(where or []), "unit": unit, "name": name},
                          compute, write=write if memo else None)
 
+    def _pseudonymised_only(self, addresses) -> None:
+        """The local model is only sent pseudonymised text: refuse (naming them) when a passage's document is
+        not."""
+        from gtcode.documents import not_pseudonymised
+        from gtcode.errors import AssistDisabled
+
+        missing = not_pseudonymised(self._store, [int(a[1:].split(":")[0]) for a in addresses])
+        if missing:
+            listed = ", ".join(f"D{i} {n!r}" for i, n in missing[:5]) + (" …" if len(missing) > 5 else "")
+            raise AssistDisabled(f"the local language model is only sent pseudonymised text, and {len(missing)} "
+                                 f"document(s) here are not ({listed}): run gtcode redact apply KEY.csv, or "
+                                 "import them with --pseudonymise; nothing was sent")
+
     def summarise(self, code: str, *, memo: bool = False, limit: int = 30) -> dict:
         """A local model's draft summary of a code's passages, every quotation verified; `memo` saves it."""
         from gtcode.assist.llm import LocalModel, summarise
@@ -88,6 +102,7 @@ class Assist(Namespace):
         def compute():
             model = LocalModel.from_config()
             found = self._project.coding.passages([code])[:limit]
+            self._pseudonymised_only([p.address for p in found])
             data = [{"address": p.address, "text": p.text} for p in found]
             r = summarise(model, self._project.codes.get(code).path, data)
             return r, {"method": "llm-summary"} | model.info, {"passages": len(data),

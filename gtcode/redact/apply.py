@@ -348,6 +348,10 @@ def _redact_documents(store: Store, txn: Txn, pz: Pseudonymiser, report: ApplyRe
             report.passages_moved += moved
             kinds.update(counts)
     report.replacements = dict(kinds)
+    # Every document has now been read against the key and the detectors: mark it pseudonymised (what the
+    # optional local language model is allowed to read).
+    store.conn.execute("UPDATE documents SET meta = json_set(coalesce(nullif(meta, ''), '{}'), '$.pseudonymised', "
+                       "json('true'))")
     return maps, by_uuid
 
 

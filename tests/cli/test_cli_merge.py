@@ -25,6 +25,8 @@ def test_cli_merge_dry_run_then_merge_then_nothing_to_merge(study):
     before = dump(main)
     dry = invoke(main, "merge", copy, "--dry-run", coder="Hannah")
     assert "Would merge" in dry.stdout and "codings" in dry.stdout
+    title = dry.stdout.splitlines()[0]        # one line, not wrapped at the table's width mid-sentence
+    assert title.startswith("Would merge") and title.endswith(": 2 transcripts matched")
     assert "Dry run: nothing was changed" in dry.stderr
     assert dump(main) == before
 

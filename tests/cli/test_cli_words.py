@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from gtcode.analysis import words
 
 from tests.conftest import invoke
@@ -38,3 +40,32 @@ def test_freq_by_attribute_gives_a_column_per_value(study):
     film_row = next(line for line in out.splitlines() if " film " in line)
     assert film_row.split("│")[5].split()[0] == "2" and film_row.split("│")[6].split()[0] == "2"
     assert "stop words" in invoke(study, "freq").stderr
+
+
+def test_kwic_puts_punctuation_right_after_the_keyword(study):
+    out = invoke(study, "kwic", "home").stdout
+    assert "filmed us at home." in out                      # not "home ." nor "home   ."
+
+
+def test_freq_leaves_out_discourse_fillers_and_your_own_stop_words(study, tmp_path):
+    counted = {w["word"] for w in json.loads(invoke(study, "freq", "--top", "0", "--json").stdout)["words"]}
+    assert "think" not in counted and "film" in counted       # "I thought…": a filler, left out by default
+    everything = json.loads(invoke(study, "freq", "--top", "0", "--fillers", "--json").stdout)
+    assert "think" in {w["word"] for w in everything["words"]} and not everything["fillers_left_out"]
+    (tmp_path / "stop.txt").write_text("# my list\nfilm, worker\n", encoding="utf-8")
+    res = invoke(study, "freq", "--top", "0", "--stop", tmp_path / "stop.txt")
+    assert " film " not in res.stdout and " worker " not in res.stdout and " social " in res.stdout
+    assert "2 words of your own" in res.stderr and "discourse fillers" in res.stderr
+    missing = invoke(study, "freq", "--stop", tmp_path / "none.txt", ok=False)
+    assert missing.exit_code == 1 and "no such stop-word list" in missing.stderr
+
+
+def test_search_finds_words_by_stem_and_exact_only_as_typed(study):
+    stemmed = json.loads(invoke(study, "search", "filmed", "--json").stdout)
+    words = " ".join(h["text"] for h in stemmed["hits"])
+    assert "filming" in words and " film " in words and "filmed" in words        # one stem, every form
+    exact = json.loads(invoke(study, "search", "filmed", "--exact", "--json").stdout)
+    assert [h["address"] for h in exact["hits"]] == ["D1:4"] and exact["total"] == 1
+    text = study.docs.text("D1")
+    assert [text[a:b] for a, b in exact["hits"][0]["spans"]] == ["filmed"]
+    assert "--exact" in invoke(study, "search", "--help").stdout and "stem" in invoke(study, "search", "--help").stdout

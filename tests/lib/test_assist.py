@@ -246,3 +246,21 @@ def test_explore_can_ask_the_local_model_to_name_groups(demo, stub_model):
 def test_nothing_is_sent_without_a_model_set(demo):
     with pytest.raises(InputError, match="no local language model is set"):
         demo.assist.explore(k=3, name=True)
+
+
+def test_the_local_model_is_sent_only_pseudonymised_text(demo, stub_model, tmp_path):
+    from gtcode.errors import AssistDisabled
+
+    (tmp_path / "P09.txt").write_text("Interviewer: How were the home visits?\n\nP09: The home visits helped "
+                                      "me a lot, Jane Realname came every week.\n", encoding="utf-8")
+    demo.docs.import_paths([tmp_path / "P09.txt"])                    # imported without a key
+    demo.coding.apply("D9:2", "Home-based sessions")
+    with pytest.raises(AssistDisabled, match=r"only sent pseudonymised text.*D9 'P09'"):
+        demo.assist.summarise("Home-based sessions", limit=100)
+    assert stub_model.seen == []                                      # nothing left the process
+    key = tmp_path / "key.csv"
+    key.write_text("real,pseudonym\nJane Realname,Nurse A\n", encoding="utf-8")
+    demo.redact.apply(key)
+    stub_model.reply = "A draft."
+    demo.assist.summarise("Home-based sessions", limit=100)
+    assert "Jane Realname" not in stub_model.seen[0][1]["prompt"]

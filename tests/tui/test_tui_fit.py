@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from gtcode import Project
 
-from tests.tui.test_tui import addresses, drive, make, screen, screen_text, study  # noqa: F401  (fixture)
+from tests.tui import test_tui as tui
+from tests.tui.test_tui import addresses, drive, make, screen, screen_text
+
+study = tui.study  # the coding screen's fixture, shared rather than copied
 
 LONG = "Uncertainty about who will see the film and what they will do with it"
 
