@@ -393,10 +393,12 @@ def _place(index: SegmentIndex, doc_id: int, start: int, end: int, context: int)
 
 def passages(store: Store, code_ids: list[int] | None = None, where_clause: str = "1", params=(),
              include_pending: bool = False, context: int = 0, speaker: str | None = None) -> list[Passage]:
-    """Coded passages, in document order, with address, speaker, case attributes and context."""
+    """Coded passages, in document order, with address, speaker, case attributes and context.
+
+    Each document's text and segments are read once, whatever its number of passages, and dropped at the
+    next document (slicing the text in SQL would load the whole text again for every passage)."""
     sql = ("SELECT g.id, g.code_id, g.document_id, d.name AS document, c.name AS \"case\", d.case_id,"
-           " g.start_char, g.end_char, substr(d.text, g.start_char + 1, g.end_char - g.start_char) AS text,"
-           " k.name AS coder, g.created_at, g.status, g.pattern"
+           " g.start_char, g.end_char, k.name AS coder, g.created_at, g.status, g.pattern"
            " FROM codings g JOIN documents d ON d.id = g.document_id LEFT JOIN cases c ON c.id = d.case_id"
            f" JOIN coders k ON k.id = g.coder_id WHERE {where_clause}")
     args = list(params)
@@ -407,21 +409,34 @@ def passages(store: Store, code_ids: list[int] | None = None, where_clause: str 
         sql += " AND g.status = 'confirmed'"
     rows = store.all(sql + " ORDER BY g.document_id, g.start_char, g.id", args)
     paths = {c.id: c.path for c in all_codes(store)}
-    attrs: dict[int, dict[str, str]] = {}
-    for r in store.all("SELECT ca.case_id, a.name, ca.value FROM case_attributes ca "
-                       "JOIN attributes a ON a.id = ca.attribute_id"):
-        attrs.setdefault(r["case_id"], {})[r["name"]] = r["value"]
-    index = SegmentIndex(store)
-    out = []
+    attrs = _attributes_of(store, {r["case_id"] for r in rows if r["case_id"] is not None})
+    out, index, text = [], None, ""
     for r in rows:
-        address, who, before, after = _place(index, r["document_id"], r["start_char"], r["end_char"], context)
-        out.append(Passage(r["id"], paths[r["code_id"]], r["document_id"], r["document"], r["case"], address, who,
-                           r["start_char"], r["end_char"], r["text"], r["coder"], r["created_at"], r["status"],
-                           r["pattern"], dict(attrs.get(r["case_id"], {})), before, after))
+        doc_id = r["document_id"]
+        if index is None or doc_id != out[-1].document_id:
+            index = SegmentIndex(store)
+            text = index.text(doc_id)
+        address, who, before, after = _place(index, doc_id, r["start_char"], r["end_char"], context)
+        out.append(Passage(r["id"], paths[r["code_id"]], doc_id, r["document"], r["case"], address, who,
+                           r["start_char"], r["end_char"], text[r["start_char"]:r["end_char"]], r["coder"],
+                           r["created_at"], r["status"], r["pattern"], dict(attrs.get(r["case_id"], {})), before,
+                           after))
     if speaker:
         key = speaker.casefold()
         out = [p for p in out if (p.speaker or "").casefold() == key]
     return out
+
+
+def _attributes_of(store: Store, case_ids: set[int]) -> dict[int, dict[str, str]]:
+    """Case id → attribute name → value, for these cases only."""
+    import json
+
+    attrs: dict[int, dict[str, str]] = {}
+    for r in store.all("SELECT ca.case_id, a.name, ca.value FROM case_attributes ca JOIN attributes a ON "
+                       "a.id = ca.attribute_id WHERE ca.case_id IN (SELECT value FROM json_each(?)) ORDER BY ca.rowid",
+                       (json.dumps(sorted(case_ids)),)):
+        attrs.setdefault(r["case_id"], {})[r["name"]] = r["value"]
+    return attrs
 
 
 def code_counts(store: Store, include_pending: bool = False, where_clause: str = "1",

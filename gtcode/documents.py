@@ -139,6 +139,8 @@ class SegmentView:
     time_start: float | None
     time_end: float | None
     text: str
+    role: str = "participant"   # participant | interviewer | other
+    kind: str = "speech"        # speech | front (front matter) | quoted (quoted material)
 
     @property
     def address(self) -> str:
@@ -153,7 +155,8 @@ def document_segments(store: Store, doc: DocumentInfo, ordinals: tuple[int, ...]
     """Segments of one document, all or chosen ones; text sliced from the canonical text."""
     text = store.scalar("SELECT text FROM documents WHERE id = ?", (doc.id,))
     sql = ("SELECT s.ordinal, s.uuid, t.ordinal AS turn, t.speaker, t.is_interviewer, s.start_char, s.end_char,"
-           " s.time_start, s.time_end FROM segments s JOIN turns t ON t.id = s.turn_id WHERE s.document_id = ?")
+           " s.time_start, s.time_end, t.role, t.kind FROM segments s JOIN turns t ON t.id = s.turn_id"
+           " WHERE s.document_id = ?")
     params: list = [doc.id]
     if first is not None:
         sql += " AND s.ordinal >= ?"
@@ -173,7 +176,7 @@ def document_segments(store: Store, doc: DocumentInfo, ordinals: tuple[int, ...]
             raise UnknownSegment(f"D{doc.id} {doc.name!r} has segments 1-{total}; no segment {format_ranges(missing)}")
     return [SegmentView(doc.id, doc.name, r["ordinal"], r["uuid"], r["turn"], r["speaker"], bool(r["is_interviewer"]),
                         r["start_char"], r["end_char"], r["time_start"], r["time_end"],
-                        text[r["start_char"]:r["end_char"]]) for r in rows]
+                        text[r["start_char"]:r["end_char"]], r["role"], r["kind"]) for r in rows]
 
 
 # --- fixing the project's documents -----------------------------------------------------------

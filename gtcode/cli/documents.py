@@ -273,8 +273,15 @@ def _render_segments(doc, segments) -> None:
     for s in segments:
         new_turn = s.turn != last_turn
         last_turn = s.turn
-        who = Text(s.speaker or "", style="cyan" if s.is_interviewer else "bold") if new_turn else Text("")
+        if s.kind == "front":
+            who = Text("(front matter)" if new_turn else "", style="dim italic")
+        elif s.kind == "quoted":
+            who = Text(f"> {s.speaker or 'quoted'}" if new_turn else "", style="italic")
+        else:
+            who = Text(s.speaker or "", style="cyan" if s.is_interviewer else "dim" if s.role == "other" else "bold"
+                       ) if new_turn else Text("")
         time = fmt_time(s.time_start) if s.time_start != last_time else ""
         last_time = s.time_start if s.time_start is not None else last_time
-        t.add_row(str(s.ordinal), who, time, Text(s.text, style="dim" if s.is_interviewer else ""))
+        t.add_row(str(s.ordinal), who, time, Text(s.text, style="dim" if s.is_interviewer or s.kind == "front" else
+                                                   "italic" if s.kind == "quoted" else ""))
     console.print(t)

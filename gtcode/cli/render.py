@@ -65,7 +65,8 @@ def render_preview(previews) -> None:
             console.print(f"  Front matter ({len(p.front)} lines): {shown}", highlight=False, markup=False)
         if p.quoted:
             shown = "; ".join(f"{q['speaker'] + ': ' if q['speaker'] else ''}{q['text'][:50]}" for q in p.quoted[:3])
-            console.print(f"  Quoted ({len(p.quoted)} turns): {shown}", highlight=False, markup=False)
+            console.print(f"  Quoted ({len(p.quoted)} turn{'s' if len(p.quoted) != 1 else ''}): {shown}",
+                          highlight=False, markup=False)
     err("Preview: nothing was imported.")
 
 

@@ -36,13 +36,8 @@ def search(
     Example: gtcode search '"social worker" OR evidence' --where role=mother --speaker participant
     """
     with open_project() as project:
-        hits, total = project.analysis.search(query, where=where, speaker=speaker,
-                                              limit=None if exact else limit or None)
-    if exact:
-        from gtcode.analysis.search import exact_hits
-
-        hits = exact_hits(hits, query)
-        total, hits = len(hits), hits[:limit] if limit else hits
+        hits, total = project.analysis.search(query, where=where, speaker=speaker, limit=limit or None,
+                                              exact=exact)
     if json_out:
         print_json({"query": query, "total": total, "hits": [h.to_dict() for h in hits]})
     else:

@@ -23,11 +23,12 @@ class Codes(Namespace):
         return resolve_code(self._store, ref)
 
     def add(self, name: str, parent: str | None = None, **fields):
-        """Add a code (`Barriers/Fear of judgement` or name + parent). Fields: description, color, …"""
-        from gtcode.codes import add_code
+        """Add a code (`Barriers/Fear of judgement`, a slash in a name written `\\/`, or name + parent, the name
+        then taken whole). Fields: description, color, …"""
+        from gtcode.codes import add_code, split_parent
 
-        if parent is None and "/" in name:
-            parent, _, name = name.rpartition("/")
+        if parent is None:
+            parent, name = split_parent(name)
         with self._transaction() as txn:
             return add_code(self._store, txn, name, parent or None, **fields)
 

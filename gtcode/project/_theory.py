@@ -214,13 +214,18 @@ class Model(Namespace):
 class Analysis(Namespace):
     """Read-only questions: search, constant comparison, words, co-occurrence, matrix, saturation."""
 
-    def search(self, query: str, *, where=None, speaker: str | None = None, limit: int | None = 50):
-        """(hits, total) ranked best first."""
-        from gtcode.analysis.search import search
+    def search(self, query: str, *, where=None, speaker: str | None = None, limit: int | None = 50,
+               exact: bool = False):
+        """(hits, total) ranked best first; words match their stem (film: films, filmed), or with `exact` only
+        as typed (case aside)."""
+        from gtcode.analysis.search import exact_hits, search
         from gtcode.scope import Scope
 
         sc = Scope.from_where(self._store, where)
-        return search(self._store, query, sc.clause, sc.params, speaker, limit)
+        if not exact:
+            return search(self._store, query, sc.clause, sc.params, speaker, limit)
+        hits = exact_hits(search(self._store, query, sc.clause, sc.params, speaker, None)[0], query)
+        return (hits[:limit] if limit else hits), len(hits)
 
     def retrieve(self, code, **options):
         """Every passage of CODE (and children), grouped by case, document or attribute."""

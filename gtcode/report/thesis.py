@@ -180,7 +180,7 @@ def _saturation(project, sc, num: Numbers, figures: dict) -> list[Block]:
     out = [heading(1, "Saturation")]
     if not result.rows:
         return out + [note("No transcript has a confirmed coding yet: nothing to plot.")]
-    figures["saturation"] = {"kind": "saturation", "where": sc.where}
+    figures["saturation"] = {"kind": "saturation", "where": sc.where, "result": result}   # plotted as computed
     out += [num.figure("saturation", f"New codes per transcript ({order_phrase(result)}) and the cumulative "
                                      "number of codes; the last transcripts of the rule are shaded."),
             para(result.verdict), para(("Rule: ", True), result.rule + ".")]
@@ -261,7 +261,8 @@ def draw_figures(project, report: Report, folder: Path) -> dict[str, Path]:
         if spec["kind"] == "model":
             export_model(project, target, "png", where=spec["where"], page=report_page(*spec["size_mm"]))
         else:
-            plot_saturation(project.analysis.saturation(where=spec["where"]), target)
+            result = spec.get("result") or project.analysis.saturation(where=spec["where"])
+            plot_saturation(result, target)
         out[name] = target
     return out
 

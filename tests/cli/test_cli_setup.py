@@ -76,13 +76,13 @@ def test_cases_import_set_list(cli_project, tmp_path):
 def test_import_failure_is_one_line_per_file_exit_1_and_summary(cli_project, tmp_path):
     (tmp_path / "empty.txt").write_text("")
     (tmp_path / "P02.txt").write_text(INTERVIEW.replace("smile", "wave"))
-    (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")
-    res = invoke(cli_project, "import", "empty.txt", "notes.pdf", "P02.txt", ok=False)
+    (tmp_path / "notes.pages").write_bytes(b"not a transcript")
+    res = invoke(cli_project, "import", "empty.txt", "notes.pages", "P02.txt", ok=False)
     assert res.exit_code == 1
     errors = [line for line in res.stderr.splitlines() if line.startswith("Error:")]
     assert len(errors) == 2
     assert any("empty.txt" in e and "empty" in e for e in errors)
-    assert any("notes.pdf" in e and "unsupported" in e for e in errors)
+    assert any("notes.pages" in e and "unsupported" in e for e in errors)
     assert "1 imported, 0 skipped, 2 failed" in res.stderr
     assert "Traceback" not in res.output
     assert "Importing" not in res.stderr  # no progress bar when stderr is not a terminal

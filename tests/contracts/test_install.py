@@ -17,12 +17,12 @@ def test_the_wheel_carries_every_sample_the_demo_reads():
 
 
 def test_an_installed_gtcode_finds_its_samples_under_the_prefix(tmp_path, monkeypatch):
-    import gtcode.demo as demo
+    import gtcode.samples as demo
 
     shared = tmp_path / "share" / "gtcode"
     (shared / "transcripts").mkdir(parents=True)
     (shared / "codebooks").mkdir()
-    monkeypatch.setattr(demo, "__file__", str(tmp_path / "site-packages" / "gtcode" / "demo.py"))  # no checkout
+    monkeypatch.setattr(demo, "__file__", str(tmp_path / "site-packages" / "gtcode" / "samples.py"))  # no checkout
     monkeypatch.setattr(sys, "prefix", str(tmp_path))
     assert demo.bundled_transcripts() == shared / "transcripts"
     assert demo.bundled_codebook() == shared / "codebooks" / "vig-engagement.yml"

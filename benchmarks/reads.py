@@ -1,0 +1,128 @@
+"""The heavy read commands on the large project of `scale.py`, optionally beside another gtcode source tree
+(issue 19, second round): `retrieve`, `search --limit 0` on one long transcript, `agreement`,
+`report -o x.md` and `export qdpx`, each as a whole process with its peak resident memory.
+
+    python benchmarks/reads.py [--scale 1000] [--runs 3] [--long-mb 2] [--baseline TREE] [--only a,b] [--profile]
+
+The project is the one `scale.py` builds and caches (same `--scale`, `--words`, `--seed`, `--cache`); the long
+transcript is built once into the same cache. `--baseline TREE` runs the same commands with `PYTHONPATH=TREE`
+first (a checkout of an earlier gtcode, e.g. from `git archive`), so before and after come from one run on one
+machine. `--profile` writes a cProfile of each command (this tree) beside the project and prints its top lines.
+Figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import corpus  # noqa: E402
+import scale  # noqa: E402
+from run import GTCODE, log  # noqa: E402
+
+
+def long_project(folder: Path, mb: float, seed: int) -> Path:
+    """One transcript of `mb` MB in a project of its own, built once."""
+    from gtcode import Project
+
+    target = folder / f"long-{mb:g}"
+    if (target / "built").exists():
+        return target / "project"
+    src = corpus.generate(target / "src", 1, int(mb * 1_000_000 / 6.2), formats=("txt",), seed=seed)[0].path
+    with Project.init(target / "project", coder="bench") as p:
+        p.docs.import_paths([src])
+    (target / "built").write_text("ok")
+    return target / "project"
+
+
+def commands(folder: Path, info: dict) -> dict[str, list[str]]:
+    """Label → gtcode arguments (after `-p PROJECT`, which the label's project gives)."""
+    out = folder / "reads-out"
+    out.mkdir(exist_ok=True)
+    return {"retrieve": ["retrieve", info["retrieve_code"], "--json"],
+            "search --limit 0 (long transcript)": ["search", "film", "--limit", "0", "--json"],
+            "agreement": ["agreement"],
+            "report -o x.md": ["report", "-o", str(out / "x.md")],
+            "export qdpx": ["export", "qdpx", str(out / "x.qdpx")]}
+
+
+def timed(cmd: list[str], env: dict, runs: int) -> tuple[float, float, str]:
+    """(median wall ms, largest peak RSS MiB, last error line) of a whole process."""
+    times, peaks, err = [], [], ""
+    for _ in range(runs):
+        start = time.perf_counter()
+        child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        _, status, usage = os.wait4(child.pid, 0)
+        times.append(time.perf_counter() - start)
+        peaks.append(usage.ru_maxrss / 1024)
+        tail = child.stderr.read().decode(errors="replace").strip().splitlines()
+        child.stderr.close()
+        if os.waitstatus_to_exitcode(status) != 0:
+            err = (tail or ["?"])[-1]
+    return statistics.median(times) * 1000, max(peaks), err
+
+
+def profile(cmd: list[str], env: dict, path: Path) -> None:
+    """cProfile of one run of `cmd` (the console script run under `python -m cProfile`); its top lines printed."""
+    import pstats
+
+    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(path), *cmd], env=env,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    print(f"\n--- profile: {' '.join(cmd[3:])} ({path})")
+    pstats.Stats(str(path)).sort_stats("cumulative").print_stats(18)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=int, default=1000, help="interviews in the project (1000; 10000 = issue 19)")
+    parser.add_argument("--words", type=int, default=2000, help="words of speech in each (2000)")
+    parser.add_argument("--runs", type=int, default=3, help="timed repetitions; medians are reported (3)")
+    parser.add_argument("--long-mb", type=float, default=2.0, help="size of the one long transcript (2 MB)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--cache", default=os.path.join(tempfile.gettempdir(), "gtcode-bench-cache"),
+                        help="where the large project is built once and reused")
+    parser.add_argument("--baseline", help="another gtcode source tree to time first (PYTHONPATH)")
+    parser.add_argument("--only", help="comma-separated words: only the figures whose label holds one")
+    parser.add_argument("--profile", action="store_true", help="also write and print a cProfile of each")
+    parser.add_argument("--json", action="store_true", help="the figures as JSON")
+    args = parser.parse_args(argv)
+    folder, info = scale.project_at(args)
+    long = long_project(Path(args.cache), args.long_mb, args.seed)
+    env = {k: v for k, v in os.environ.items() if k not in ("GTCODE_PROJECT", "PYTHONPATH")}
+    env["GTCODE_CONFIG"] = str(folder / "no-such-config.toml")
+    trees = ([("baseline", {**env, "PYTHONPATH": args.baseline})] if args.baseline else []) + [("this tree", env)]
+    wanted = [w.strip() for w in args.only.split(",")] if args.only else None
+    rows = []
+    for label, argv_ in commands(folder, info).items():
+        if wanted and not any(w in label for w in wanted):
+            continue
+        project = long if "long" in label else folder / "project"
+        cmd = [sys.executable, str(GTCODE), "-p", str(project), *argv_]
+        for tree, tree_env in trees:
+            log(f"reads: {label} ({tree})")
+            ms, rss, err = timed(cmd, tree_env, args.runs)
+            rows.append({"figure": label, "tree": tree, "ms": ms, "rss_mib": rss, "error": err})
+        if args.profile:
+            profile(cmd, env, folder / f"profile-{label.split()[0]}.prof")
+    if args.json:
+        print(json.dumps({"scale": args.scale, "project": info, "figures": rows}, indent=2))
+        return
+    print(f"\n--scale {args.scale} ({info['documents']:,} interviews, {info['words']:,} words, "
+          f"{info['codings']:,} codings); medians of {args.runs} whole processes\n")
+    print(f"  {'Figure':<40} {'Tree':<10} {'Time':>10} {'Peak RSS':>10}")
+    for r in rows:
+        value = f"{r['ms'] / 1000:,.1f} s" if r["ms"] >= 10_000 else f"{r['ms']:,.0f} ms"
+        print(f"  {r['figure']:<40} {r['tree']:<10} {value:>10} {r['rss_mib']:>6,.0f} MiB"
+              + (f"   error: {r['error']}" if r["error"] else ""))
+
+
+if __name__ == "__main__":
+    main()
