@@ -55,6 +55,8 @@ def describe_layout(fmt: str, doc, rules: SpeakerRules) -> str:
     layout = layout_for(doc.text, rules)
     if layout is LABELLED and not any(t.speaker for t in doc.turns):
         return PLAIN_NAME
+    if layout.key == "otter" and fmt == "docx":
+        return "Teams / Otter.ai Word transcript"   # both write `Name   0:03`, then the words
     return layout.name
 
 

@@ -434,3 +434,4 @@ def test_teams_word_transcript_layout_flows_through_the_text_layouts(tmp_path, m
                            ("Hannah Reid", "interviewer", 72.0, "And then?"),
                            ("Sam Patel", "participant", 75.0, "A phone call.")]
     assert_offsets(doc)
+    assert doc.layout == "Teams / Otter.ai Word transcript"
