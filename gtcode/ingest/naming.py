@@ -1,7 +1,7 @@
 """Document names on import: one name per file, distinct within a batch, and a clear word on a clash.
 
 A document is named after its file's stem. Files of one batch that share a stem (`example.vtt` and
-`example.srt`) get the format added (`example (vtt)`), and the folder too when the format is shared;
+`example.srt`) get the format added (`example (vtt)`), the folder when they share the format (`P01 (site-a)`);
 `--name` names a single file's document. A clash with a document imported from a different file never
 suggests `--replace`, which would overwrite an unrelated transcript.
 """
@@ -13,8 +13,8 @@ from pathlib import Path
 
 
 def batch_names(files: list[Path]) -> dict[Path, str]:
-    """Distinct names for the files of a batch that share a stem: `example (vtt)`, `example (srt)`;
-    `example (vtt, site-b)` when the format is shared too."""
+    """Distinct names for the files of a batch that share a stem: `example (vtt)`, `example (srt)`; `P01 (site-a)`
+    and `P01 (site-b)` for one format in two folders; `example (vtt, site-b)` when only some share the format."""
     by_stem: dict[str, list[Path]] = {}
     for f in files:
         by_stem.setdefault(f.stem.casefold(), []).append(f)
@@ -25,8 +25,11 @@ def batch_names(files: list[Path]) -> dict[Path, str]:
         suffixes = Counter(f.suffix.lower() for f in group)
         for f in group:
             fmt = f.suffix.lower().lstrip(".") or "file"
-            names[f] = f"{f.stem} ({fmt})" if suffixes[f.suffix.lower()] == 1 else \
-                f"{f.stem} ({fmt}, {f.parent.name or '.'})"
+            folder = f.parent.name or "."
+            if len(suffixes) == 1:            # one format: the folders tell them apart
+                names[f] = f"{f.stem} ({folder})"
+            else:
+                names[f] = f"{f.stem} ({fmt})" if suffixes[f.suffix.lower()] == 1 else f"{f.stem} ({fmt}, {folder})"
     return names
 
 

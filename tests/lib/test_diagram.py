@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -382,13 +381,13 @@ def big_model(project, categories=60, codes=500):
                         txn.coder_id))
 
 
-def test_a_large_model_exports_quickly(project, tmp_path):
+def test_a_large_model_exports_in_every_format(project, tmp_path):
+    """A model of 60 categories and 500 codes is drawn whole in every format (how fast: benchmarks/model.py)."""
     big_model(project)
-    timings = {}
     for name, options in (("big.svg", {}), ("big-codes.svg", {"include_codes": True}),
                           ("big-codes.png", {"include_codes": True}), ("big-codes.pdf", {"include_codes": True}),
                           ("big-codes.dot", {"include_codes": True}), ("big-codes.json", {"include_codes": True})):
-        start = time.perf_counter()
         export_model(project, tmp_path / name, **options)
-        timings[name] = time.perf_counter() - start
-    assert max(timings.values()) < 5, timings      # a couple of seconds here; generous for slow CI machines
+        assert (tmp_path / name).stat().st_size > 0, name
+    dot = (tmp_path / "big-codes.dot").read_text(encoding="utf-8")
+    assert "Category 59 with a fairly long descriptive name" in dot and "Code 499 in vivo words" in dot

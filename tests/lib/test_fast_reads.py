@@ -163,3 +163,57 @@ def test_search_with_a_limit_and_a_speaker_is_the_first_of_the_same_hits(long_do
     hits, total = long_document.analysis.search("film", speaker="interviewer", limit=25)
     assert total == len(expected) and len(hits) == 25
     assert [(h.document_id, h.ordinal, h.rank, h.text, h.spans) for h in hits] == expected[:25]
+
+
+# --- retrieve and export -------------------------------------------------------------------------------------
+
+def test_passages_read_each_text_once_and_keep_the_same_words_and_attributes(coded):
+    from gtcode.coding import passages
+
+    for i, d in enumerate(coded.docs.list()):
+        coded.cases.set(f"P{i:02d}", {"site": f"Trust {i % 2}", "role": "mother" if i % 3 else "father"})
+        coded.docs.link(d.id, f"P{i:02d}")
+    coded.cases.set("P01", {"age": "31"})          # added later: comes last in that case's attributes
+    found = passages(coded.store)
+    assert len(found) == coded.store.scalar("SELECT count(*) FROM codings WHERE status = 'confirmed'")
+    direct = {r[0]: r[1] for r in coded.store.all(
+        "SELECT g.id, substr(d.text, g.start_char + 1, g.end_char - g.start_char) FROM codings g "
+        "JOIN documents d ON d.id = g.document_id")}
+    assert all(p.text == direct[p.id] for p in found)
+    expected: dict[str, dict] = {}
+    for r in coded.store.all("SELECT c.name, a.name, ca.value FROM case_attributes ca JOIN attributes a "
+                             "ON a.id = ca.attribute_id JOIN cases c ON c.id = ca.case_id ORDER BY ca.rowid"):
+        expected.setdefault(r[0], {})[r[1]] = r[2]
+    for p in found:
+        assert list(p.attributes.items()) == list(expected[p.case].items())
+    assert [p.id for p in found] == [r[0] for r in coded.store.all(
+        "SELECT id FROM codings WHERE status = 'confirmed' ORDER BY document_id, start_char, id")]
+
+
+def test_qdpx_cases_hold_their_documents_and_passage_notes_stay_on_their_document(coded, tmp_path):
+    import zipfile
+
+    from lxml import etree
+
+    from gtcode.exchange import export_qdpx
+    from gtcode.exchange.common import as_guid
+
+    docs = coded.docs.list()
+    coded.cases.set("P-A", {})
+    coded.cases.set("P-B", {})
+    coded.docs.link(docs[0].id, "P-A")
+    coded.docs.link(docs[3].id, "P-A")
+    coded.docs.link(docs[1].id, "P-B")
+    memo, _ = coded.memos.new("On a passage", "Look here.", links=[f"D{docs[3].id}:5"])
+    export_qdpx(coded, tmp_path / "x.qdpx")
+    with zipfile.ZipFile(tmp_path / "x.qdpx") as z:
+        root = etree.fromstring(z.read("project.qde"))
+        names = z.namelist()
+    ns = {"q": root.nsmap[None]}
+    guid = {d.id: as_guid(coded.store.scalar("SELECT uuid FROM documents WHERE id = ?", (d.id,))) for d in docs}
+    refs = {c.get("name"): [r.get("targetGUID") for r in c.findall("q:SourceRef", ns)]
+            for c in root.iterfind(".//q:Case", ns)}
+    assert refs == {"P-A": [guid[docs[0].id], guid[docs[3].id]], "P-B": [guid[docs[1].id]]}
+    noted = [s.getparent().getparent().get("guid") for s in root.iterfind(".//q:PlainTextSelection/q:NoteRef", ns)]
+    assert noted == [guid[docs[3].id]]
+    assert len(names) == 1 + len(docs) and names[0] == "project.qde"

@@ -189,9 +189,9 @@ def test_duplicates_within_one_batch(project, tmp_path):
     same_text = _write(tmp_path / "b", "copy.txt", INTERVIEW)
     same_name = _write(tmp_path / "b", "P01.txt", INTERVIEW.replace("smile", "frown"))
     report = project.docs.import_paths([first, same_text, same_name])
-    assert [o.status for o in report.outcomes] == ["imported", "skipped", "failed"]
-    assert "also named 'P01'" in report.outcomes[2].message
-    assert [d.name for d in project.docs.list()] == ["P01"]
+    assert [o.status for o in report.outcomes] == ["imported", "skipped", "imported"]   # the copy is skipped
+    assert any("share a name; imported as 'P01 (a)' and 'P01 (b)'" in n for n in report.notes)
+    assert [d.name for d in project.docs.list()] == ["P01 (a)", "P01 (b)"]
 
 
 def test_old_flat_names_still_work_and_name_their_replacement(project, tmp_path):
