@@ -74,10 +74,10 @@ def profile(cmd: list[str], env: dict, path: Path) -> None:
     """cProfile of one run of `cmd` (the console script run under `python -m cProfile`); its top lines printed."""
     import pstats
 
-    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(path), *cmd], env=env,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    print(f"\n--- profile: {' '.join(cmd[3:])} ({path})")
-    pstats.Stats(str(path)).sort_stats("cumulative").print_stats(18)
+    subprocess.run([cmd[0], "-m", "cProfile", "-o", str(path), *cmd[1:]], env=env, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    print(f"\n--- profile: {' '.join(cmd[4:])} ({path})")
+    pstats.Stats(str(path)).sort_stats("cumulative").print_stats(25)
 
 
 def main(argv: list[str] | None = None) -> None:

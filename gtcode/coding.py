@@ -382,21 +382,31 @@ class Passage(Record):
 
 
 
-def _place(index: SegmentIndex, doc_id: int, start: int, end: int, context: int):
-    """(address, speaker, text of the segments before, after) of a span; no context when it touches no segment."""
-    address = index.address(doc_id, start, end)
-    if not index.ordinals(doc_id, start, end):
-        return address, None, [], []
-    before, after = index.context(doc_id, start, end, context) if context else ([], [])
-    return address, index.speaker(doc_id, start, end)[0], [c.text for c in before], [c.text for c in after]
+def _placements(store: Store, coding_ids: list[int]) -> dict[int, tuple[list[int], str | None]]:
+    """Coding id → (numbers of the segments it touches, in order; the speaker of the first), in one query:
+    only the segments the codings touch are read (segments tile a document in order, so "touches" is
+    `start < its end and end > its start`, as SegmentIndex places spans)."""
+    import json
+
+    out: dict[int, tuple[list[int], str | None]] = {}
+    for r in store.all("SELECT g.id, s.ordinal, t.speaker FROM codings g JOIN segments s ON s.document_id = "
+                       "g.document_id AND s.start_char < g.end_char AND s.end_char > g.start_char JOIN turns t ON "
+                       "t.id = s.turn_id WHERE g.id IN (SELECT value FROM json_each(?)) ORDER BY g.id, s.ordinal",
+                       (json.dumps(coding_ids),)):
+        found = out.setdefault(r[0], ([], r[2]))
+        found[0].append(r[1])
+    return out
 
 
 def passages(store: Store, code_ids: list[int] | None = None, where_clause: str = "1", params=(),
              include_pending: bool = False, context: int = 0, speaker: str | None = None) -> list[Passage]:
     """Coded passages, in document order, with address, speaker, case attributes and context.
 
-    Each document's text and segments are read once, whatever its number of passages, and dropped at the
-    next document (slicing the text in SQL would load the whole text again for every passage)."""
+    Each document's text is read once, whatever its number of passages, and dropped at the next document
+    (slicing the text in SQL would load the whole text again for every passage); only the segments the
+    passages touch are read, unless context is asked for."""
+    from gtcode.address import format_ranges
+
     sql = ("SELECT g.id, g.code_id, g.document_id, d.name AS document, c.name AS \"case\", d.case_id,"
            " g.start_char, g.end_char, k.name AS coder, g.created_at, g.status, g.pattern"
            " FROM codings g JOIN documents d ON d.id = g.document_id LEFT JOIN cases c ON c.id = d.case_id"
@@ -410,17 +420,19 @@ def passages(store: Store, code_ids: list[int] | None = None, where_clause: str 
     rows = store.all(sql + " ORDER BY g.document_id, g.start_char, g.id", args)
     paths = {c.id: c.path for c in all_codes(store)}
     attrs = _attributes_of(store, {r["case_id"] for r in rows if r["case_id"] is not None})
+    placed = _placements(store, [r["id"] for r in rows])
     out, index, text = [], None, ""
     for r in rows:
-        doc_id = r["document_id"]
+        doc_id, start, end = r["document_id"], r["start_char"], r["end_char"]
         if index is None or doc_id != out[-1].document_id:
             index = SegmentIndex(store)
             text = index.text(doc_id)
-        address, who, before, after = _place(index, doc_id, r["start_char"], r["end_char"], context)
-        out.append(Passage(r["id"], paths[r["code_id"]], doc_id, r["document"], r["case"], address, who,
-                           r["start_char"], r["end_char"], text[r["start_char"]:r["end_char"]], r["coder"],
-                           r["created_at"], r["status"], r["pattern"], dict(attrs.get(r["case_id"], {})), before,
-                           after))
+        ordinals, who = placed.get(r["id"], ([], None))
+        before, after = index.context(doc_id, start, end, context) if ordinals and context else ([], [])
+        out.append(Passage(r["id"], paths[r["code_id"]], doc_id, r["document"], r["case"],
+                           f"D{doc_id}:{format_ranges(ordinals) or '?'}", who, start, end, text[start:end],
+                           r["coder"], r["created_at"], r["status"], r["pattern"], dict(attrs.get(r["case_id"], {})),
+                           [c.text for c in before], [c.text for c in after]))
     if speaker:
         key = speaker.casefold()
         out = [p for p in out if (p.speaker or "").casefold() == key]

@@ -51,6 +51,6 @@ def _render(report) -> None:
         if n.added or n.updated or n.present or n.skipped:
             t.add_row(kind, *(str(x) if x else "·" for x in (n.added, n.updated, n.present, n.skipped)))
     console = out_console()
-    # The title on its own line, as wide as the terminal: as the table's title it wrapped at the table's width.
-    console.print(title, markup=False, highlight=False)
+    # The title on its own line, never wrapped mid-sentence (as the table's title it wrapped at the table's width).
+    console.print(title, markup=False, highlight=False, soft_wrap=True)
     console.print(t)

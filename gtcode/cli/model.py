@@ -244,11 +244,27 @@ def model_check(min_evidence: Annotated[int, typer.Option("--min-evidence", "-k"
     kinds: dict[str, int] = {}
     for p in problems:
         kinds[p.kind] = kinds.get(p.kind, 0) + 1
-    err(f"{len(problems)} problem{'s' * (len(problems) != 1)}, most serious first: "
-        + ", ".join(f"{n} {k}" for k, n in kinds.items()) + "." if problems else
+    err(f"{plural(len(problems), 'problem')}, most serious first: "
+        + ", ".join(_kind_count(k, n) for k, n in kinds.items()) + "." if problems else
         "No problems: every category is related, grounded and reached from the core.")
     if problems:
         raise typer.Exit(1)
+
+
+#: A problem kind as a counted noun, where adding an s would not do: (one, many).
+KIND_NOUNS = {"no core category": ("missing core category", "missing core categories"),
+              "lost evidence": ("piece of lost evidence", "pieces of lost evidence"),
+              "not reached from the core": ("category not reached from the core",
+                                            "categories not reached from the core"),
+              "unrelated category": ("unrelated category", "unrelated categories"),
+              "no properties": ("category with no properties", "categories with no properties"),
+              "code in no category": ("code in no category", "codes in no category")}
+
+
+def _kind_count(kind: str, n: int) -> str:
+    """'1 code in no category', '2 codes in no category', '3 thin relations'."""
+    one, many = KIND_NOUNS.get(kind, (kind, kind + "s"))
+    return plural(n, one, many)
 
 
 #: More problems of one kind than this are shown as one row.

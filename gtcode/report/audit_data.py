@@ -47,6 +47,12 @@ class MemoChange:
     review: str           # now: unreviewed | signed off | changed since sign-off
     links: list[str] = field(default_factory=list)   # what it is about, readable
 
+    @property
+    def edited(self) -> bool:
+        """Edited in the period: a version after the first was saved in it (a memo written and then revised in
+        the period counts as written and as edited, so `--all` and a shorter period count the same edit)."""
+        return any(v["version"] > 1 for v in self.versions)
+
 
 @dataclass
 class CommentEntry:
@@ -177,7 +183,7 @@ class AuditReport:
     def summary(self) -> dict[str, int]:
         return {
             "memos written": sum(m.created for m in self.memos),
-            "memos edited": sum(not m.created for m in self.memos),
+            "memos edited": sum(m.edited for m in self.memos),
             "comments": len(self.comments),
             "sign-offs": len(self.signoffs),
             "memos awaiting review": len(self.awaiting_review),
@@ -195,6 +201,8 @@ class AuditReport:
         out = asdict(self)
         for s, d in zip(self.signoffs, out["signoffs"]):
             d["changed_since"] = s.changed_since
+        for m, d in zip(self.memos, out["memos"]):
+            d["edited"] = m.edited
         return out | {"period": self.period, "summary": self.summary}
 
 
@@ -265,9 +273,9 @@ def _memo_changes(project, since, until, coder) -> list[MemoChange]:
     for memo_id, rows in by_memo.items():
         memo = get_memo(store, memo_id)
         latest = rows[-1]
+        # The version just before the period's first: with `coder`, it may be someone else's in the period.
         base = store.one("SELECT version, title, body FROM memo_versions WHERE memo_id = ? AND version < ?"
-                         + (" AND created_at < ?" if since else "") + " ORDER BY version DESC LIMIT 1",
-                         (memo_id, rows[0]["version"], *([since] if since else [])))
+                         " ORDER BY version DESC LIMIT 1", (memo_id, rows[0]["version"]))
         diff = ""
         if base is not None:
             diff = "".join(difflib.unified_diff(

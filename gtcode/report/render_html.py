@@ -27,24 +27,25 @@ THESIS = Page("""
 body { font: 15px/1.55 Georgia, "Times New Roman", serif; max-width: 62rem; margin: 2rem auto; padding: 0 1rem;
        color: #1b1b1b; }
 h1 { font-size: 1.8rem; } h2 { margin-top: 2.2rem; border-bottom: 1px solid #999; } h3 { margin-top: 1.6rem; }
-table { border-collapse: collapse; width: 100%; margin: .3rem 0 1.2rem; font-size: .85rem; table-layout: fixed; }
+table { border-collapse: collapse; width: 100%; margin: .3rem 0 1.2rem; font-size: .85rem; table-layout: auto; }
 th, td { border: 1px solid #888; padding: .25rem .4rem; text-align: left; vertical-align: top;
-         overflow-wrap: anywhere; white-space: pre-line; }
-th { background: #eee; }
+         overflow-wrap: break-word; white-space: pre-line; }
+th { background: #eee; overflow-wrap: normal; word-break: keep-all; hyphens: manual; }
 .caption { font-size: .9rem; margin: .8rem 0 .3rem; } .caption b { font-weight: bold; }
 figure { margin: 1rem 0; } figure img { max-width: 100%; height: auto; border: 1px solid #ddd; }
 blockquote { border-left: 4px solid #bbb; margin: .6rem 0; padding: 0 1rem; color: #333; }
 .memo { white-space: pre-wrap; } .note { color: #555; font-style: italic; } .subtitle { color: #444; }
-@media print { body { max-width: none; } figure, table { break-inside: avoid; } }
+@media print { body { max-width: none; } figure, tr { break-inside: avoid; } }
 """, "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
 
 AUDIT = Page("""
 body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 60rem; margin: 2rem auto;
        padding: 0 1rem; color: #1b1b1b; }
 h1 { font-size: 1.7rem; border-bottom: 2px solid #444; } h2 { margin-top: 2rem; border-bottom: 1px solid #bbb; }
-table { border-collapse: collapse; width: 100%; margin: .5rem 0; font-size: .9rem; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0; font-size: .9rem; table-layout: auto; }
 th, td { border: 1px solid #bbb; padding: .25rem .5rem; text-align: left; vertical-align: top; }
-th { background: #f0f0f0; } td { white-space: pre-line; }
+th { background: #f0f0f0; overflow-wrap: normal; word-break: keep-all; hyphens: manual; }
+td { white-space: pre-line; overflow-wrap: break-word; }
 pre.diff { background: #f7f7f7; padding: .5rem; overflow-x: auto; font-size: .85rem; white-space: pre-wrap; }
 .add { color: #116329; background: #e6ffec; } .del { color: #82071e; background: #ffebe9; } .hunk { color: #6639ba; }
 blockquote { border-left: 4px solid #ccc; margin: .5rem 0; padding: 0 1rem; color: #333; }
@@ -54,14 +55,13 @@ blockquote { border-left: 4px solid #ccc; margin: .5rem 0; padding: 0 1rem; colo
 
 
 def _table(b: Block) -> str:
+    """A table the browser sizes to its content (CSS `table-layout: auto`, no column widths), as the Word
+    tables are: short columns stay narrow and a header word is never broken."""
     e = html.escape
     caption = f'<p class="caption"><b>{e(b.label)}.</b> {e(b.caption)}</p>\n' if b.label else ""
-    total = sum(b.widths) or 1
-    cols = ("<colgroup>" + "".join(f'<col style="width:{100 * w / total:.1f}%">' for w in b.widths) + "</colgroup>"
-            if b.widths else "")
     head = "".join(f"<th>{e(h)}</th>" for h in b.headers)
     rows = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in b.rows)
-    return f"{caption}<table>{cols}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    return f"{caption}<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
 def _diff(text: str) -> str:

@@ -39,10 +39,11 @@ SUFFIXES = {".docx": "docx", ".md": "md", ".markdown": "md", ".html": "html", ".
 ROLE_TITLES = {"barrier": "Barriers", "facilitator": "Facilitators", "condition": "Conditions",
                "context": "Context", "strategy": "Strategies", "consequence": "Consequences",
                "other": "Other related categories"}
-#: Column weights of the codebook table (its widths follow them on the page).
-CODEBOOK_HEADERS = ["Category", "Code", "Definition", "Inclusion, exclusion, example", "Participants", "Segments",
-                    "Exemplar"]
-CODEBOOK_WIDTHS = [13, 13, 21, 20, 7.5, 7.5, 22]
+#: The codebook's columns, with weights for formats that want them (Word and HTML size them to content). The
+#: counts share one narrow column that says what they are ("3 participants", "9 segments"): two columns headed
+#: "Participants" and "Segments" took a fifth of a landscape page for a few digits.
+CODEBOOK_HEADERS = ["Category", "Code", "Definition", "Inclusion, exclusion, example", "Used", "Exemplar"]
+CODEBOOK_WIDTHS = [13, 13, 21, 20, 10, 22]
 #: The model figure as printed, in mm: the width of a landscape A4 page's text, and its height less room for
 #: the section's heading above and the two-line caption below, so heading, figure and caption share a page.
 MODEL_FIGURE_MM = (297 - 2 * 25, 210 - 2 * 25 - 36)
@@ -94,7 +95,8 @@ def _codebook(project, sc, num: Numbers, grounding, code: str | None = None) -> 
     out.append(para("Each code with its definition, criteria and the researcher's example, the participants and segments coded with it (its "
                     "sub-codes included), and an exemplar quote credited to the participant's pseudonym and the "
                     f"segment address. {EXEMPLAR_RULE}"))
-    table = [[r.category.rpartition("/")[2] or "—", r.code, r.definition, r.criteria, r.participants, r.segments,
+    table = [[r.category.rpartition("/")[2] or "—", r.code, r.definition, r.criteria,
+              f"{_plural(r.participants, 'participant')}\n{_plural(r.segments, 'segment')}",
               f"“{r.exemplar.text}” ({r.exemplar.credit})" if r.exemplar else "—"] for r in rows]
     out.append(num.table("Codebook", CODEBOOK_HEADERS, table, CODEBOOK_WIDTHS))
     return out + [Block("layout", "portrait")]

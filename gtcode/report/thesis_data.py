@@ -136,16 +136,26 @@ class Grounding:
     """Confirmed codings in scope as segments and participants per code, read once for the whole report."""
 
     def __init__(self, project, sc: Scope):
+        import bisect
+
+        from gtcode.documents import unit_bounds
+
         self.tree = project.codes.list()
-        self.segments: dict[int, set[int]] = {}
+        self.segments: dict[int, set[tuple[int, int]]] = {}     # code → (document, segment position)
         self.people: dict[int, set[int]] = {}
-        for code_id, seg_id, who in project.store.all(
-                "SELECT g.code_id, s.id, coalesce(d.case_id, -d.id) FROM codings g "
-                "JOIN documents d ON d.id = g.document_id JOIN segments s ON s.document_id = g.document_id "
-                "AND s.start_char < g.end_char AND s.end_char > g.start_char "
-                f"WHERE g.status = 'confirmed' AND {sc.clause}", sc.params):
-            self.segments.setdefault(code_id, set()).add(seg_id)
-            self.people.setdefault(code_id, set()).add(who)
+        by_doc: dict[int, list] = {}
+        for r in project.store.all("SELECT g.code_id, g.document_id, g.start_char, g.end_char, "
+                                   "coalesce(d.case_id, -d.id) FROM codings g JOIN documents d ON d.id = g.document_id"
+                                   f" WHERE g.status = 'confirmed' AND {sc.clause}", sc.params):
+            by_doc.setdefault(r[1], []).append(r)
+        # each document's segments once, streamed (joining codings to segments in SQL reads every segment of a
+        # document again for each of its codings); a coding that touches no segment grounds nothing
+        for doc, starts, ends, _ in unit_bounds(project.store, list(by_doc)):
+            for code_id, _, start, end, who in by_doc[doc]:
+                touched = range(bisect.bisect_right(ends, start), bisect.bisect_left(starts, end))
+                if touched:
+                    self.segments.setdefault(code_id, set()).update((doc, i) for i in touched)
+                    self.people.setdefault(code_id, set()).add(who)
 
     def of(self, code) -> tuple[int, int]:
         """(participants, segments) of a code and everything under it."""

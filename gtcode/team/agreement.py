@@ -14,11 +14,12 @@ published worked examples.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 from gtcode.codes import Code, all_codes, resolve_code
 from gtcode.coding import Span, add_coding, remove_span, spans_for_addresses
-from gtcode.documents import SegmentIndex, TextUnit
+from gtcode.documents import SegmentIndex, TextUnit, unit_bounds
 from gtcode.errors import InputError, did_you_mean
 from gtcode.scope import Scope
 from gtcode.store.db import Store, Txn
@@ -319,16 +320,22 @@ class _Comparison:
                     (r["code_id"], coder_at[r["coder"]]), []).append((r["start_char"], r["end_char"]))
         self.starts: list[int] = []      # position of each compared document's first unit
         self.marked: dict[int, list[list[int]]] = {c.id: [[] for _ in self.coders] for c in self.codes}
-        total = 0
+        bounds = unit_bounds(store, self.documents, self.unit)
+        total, ahead = 0, next(bounds, None)
         for doc in self.documents:
-            index = SegmentIndex(store)      # one document's units at a time
-            units = index.units(doc, self.unit)
             self.starts.append(total)
+            if ahead is None or ahead[0] != doc:
+                continue                                  # a document without units
+            _, starts, ends, bodies = ahead
             for (code_id, k), found in spans.get(doc, {}).items():
-                # a turn counts from its speech, after the speaker's label
-                self.marked[code_id][k] += [total + i for s, e in found for i in index.units_at(doc, s, e, self.unit)
-                                            if units[i].body_start < e]
-            total += len(units)
+                # the units a span overlaps, as SegmentIndex.units_at finds them; a turn counts from its speech
+                self.marked[code_id][k] += [
+                    total + i for s, e in found
+                    for i in (range(len(starts)) if self.unit == "document" else
+                              range(bisect.bisect_right(ends, s), bisect.bisect_left(starts, e)))
+                    if bodies[i] < e]
+            total += len(starts)
+            ahead = next(bounds, None)
         self.count = total
 
     def _codes(self, store: Store, refs: list[str] | None) -> list[Code]:
@@ -377,8 +384,6 @@ class _Comparison:
 
     def unit_at(self, position: int) -> Unit:
         """The unit numbered `position`."""
-        import bisect
-
         at = bisect.bisect_right(self.starts, position) - 1
         doc = self.documents[at]
         return _unit(self.index.units(doc, self.unit)[position - self.starts[at]], self.unit)

@@ -200,3 +200,28 @@ def test_demo_memos_show_every_review_state(tmp_path):
         [(m.title, m.body, m.review, [c.body for c in m.comments]) for m in result.memos]
     p.close()
     again.project.close()
+
+
+def test_an_edit_is_counted_the_same_over_any_period(study, clock):
+    """`audit` (since the supervisor's sign-off) and `audit --all` (and the report's summary) count one edit alike:
+    memo #1 was written before the sign-off and edited after it."""
+    from gtcode.report.thesis_data import audit_summary
+
+    since_signoff, everything = collect_audit(study), collect_audit(study, everything=True)
+    assert since_signoff.summary["memos edited"] == everything.summary["memos edited"] == 1
+    assert audit_summary(study)["summary"]["memos edited"] == 1
+    assert since_signoff.summary["memos written"] == 1 and everything.summary["memos written"] == 3
+    assert [m.edited for m in everything.memos] == [True, False, False]
+    assert "| memos edited | 1 |" in to_markdown(everything)
+
+
+def test_one_persons_edit_is_diffed_against_the_version_before_it(study, clock):
+    """With --by, the version before that person's edit may be someone else's in the same period."""
+    clock.set("2026-11-06T09:00")
+    study.coder = "Sam"
+    study.memos.edit(2, body="Being filmed makes mothers stiff at first [[D2:3]].")
+    report = collect_audit(study, since="2026-11-02", coder="Sam")
+    memo = next(m for m in report.memos if m.id == 2)
+    assert not memo.created and memo.edited and memo.base_version == 1 and memo.latest_version == 2
+    assert "+Being filmed makes mothers stiff at first" in memo.diff
+    assert report.summary["memos edited"] == 1 and report.summary["memos written"] == 0

@@ -217,3 +217,16 @@ def test_qdpx_cases_hold_their_documents_and_passage_notes_stay_on_their_documen
     noted = [s.getparent().getparent().get("guid") for s in root.iterfind(".//q:PlainTextSelection/q:NoteRef", ns)]
     assert noted == [guid[docs[3].id]]
     assert len(names) == 1 + len(docs) and names[0] == "project.qde"
+
+
+def test_saturation_bars_as_one_collection_draw_the_same_picture(coded, tmp_path, monkeypatch):
+    from PIL import Image, ImageChops
+
+    import gtcode.analysis.saturation as sat
+
+    result = sat.saturation(coded.store)
+    sat.plot_saturation(result, tmp_path / "patches.png")
+    monkeypatch.setattr(sat, "PATCH_BARS", 0)          # what a project of thousands of transcripts gets
+    sat.plot_saturation(result, tmp_path / "collection.png")
+    a, b = (Image.open(tmp_path / f"{n}.png").convert("RGB") for n in ("patches", "collection"))
+    assert a.size == b.size and ImageChops.difference(a, b).getbbox() is None

@@ -173,9 +173,9 @@ def test_docx_codebook_table_has_a_row_per_code_with_counts_and_exemplar(study, 
     fear = by_code[FEAR]
     assert fear[0] == "Barriers" and fear[2] == "Worry | about <being> judged as a mother"
     assert fear[3] == "Include: Mentions of evidence, assessment\nExclude: General anxiety"
-    assert (fear[4], fear[5]) == ("3", "5")            # its sub-code's D3:2 counts too; P01, P02, P03
-    assert fear[6].startswith("“Honestly I thought they were collecting evidence") and fear[6].endswith("(P01, D1:2)")
-    assert by_code["Empty code"][4:] == ["0", "0", "—"]
+    assert fear[4] == "3 participants\n5 segments"     # its sub-code's D3:2 counts too; P01, P02, P03
+    assert fear[5].startswith("“Honestly I thought they were collecting evidence") and fear[5].endswith("(P01, D1:2)")
+    assert by_code["Empty code"][4:] == ["0 participants\n0 segments", "—"]
     assert by_code["Practical obstacles"][0] == "—"     # in no category
     assert by_code[ACCEPTED][0] == "Practitioner trust"
 
@@ -257,7 +257,7 @@ def test_pending_suggestions_are_left_out_of_counts_and_said_to_be(study):
     assert "1 autocoded suggestion still waiting for review is left out" in text
     codebook = next(b for b in report.blocks if b.kind == "table" and b.caption == "Codebook")
     obstacles = next(r for r in codebook.rows if r[1] == "Practical obstacles")
-    assert obstacles[4:6] == ["1", "1"]                 # D2:4 only; the pending D1:3 is not counted
+    assert obstacles[4] == "1 participant\n1 segment"   # D2:4 only; the pending D1:3 is not counted
     facts = dict(next(b for b in report.blocks if b.kind == "table").rows)
     assert facts["Pending suggestions (left out)"] == "1" and facts["Confirmed codings"] == "9"
 
@@ -287,9 +287,9 @@ def test_where_restricts_interviews_counts_and_quotes(study, tmp_path):
     interviews = next(b for b in report.blocks if b.kind == "table" and b.caption == "Interviews")
     assert [r[1] for r in interviews.rows] == ["P01", "P03"]
     codebook = next(b for b in report.blocks if b.kind == "table" and b.caption == "Codebook")
-    assert all("P02" not in r[6] for r in codebook.rows)
+    assert all("P02" not in r[5] for r in codebook.rows)
     accepted = next(r for r in codebook.rows if r[1] == ACCEPTED)
-    assert accepted[4:6] == ["1", "2"]                  # P01's D1:5 and D1:7; not P02's D2:3
+    assert accepted[4] == "1 participant\n2 segments"  # P01's D1:5 and D1:7; not P02's D2:3
 
 
 # --- bad input: nothing half-written ---------------------------------------------------------------------------

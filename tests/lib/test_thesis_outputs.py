@@ -7,6 +7,7 @@ read-only SQL views for Datasette and sqlite3."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 
 import pytest
@@ -159,6 +160,15 @@ def test_model_check_groups_many_of_a_kind_and_puts_what_matters_first(project):
     assert result.exit_code == 1
     assert "6 codes are in no category yet" in result.stdout and result.stdout.count("Loose") == 6
     assert "most serious first" in result.stderr
+    assert "6 codes in no category" in result.stderr and "1 unrelated category" in result.stderr
+
+
+def test_model_check_summary_counts_each_kind_in_the_right_number(project):
+    for i in range(2):
+        project.codes.add(f"Loose {i}")
+    result = invoke(project, "model", "check", ok=False)
+    assert "2 codes in no category" in result.stderr and "2 code in" not in result.stderr
+    assert "1 missing core category" in result.stderr and result.stderr.startswith("3 problems")
 
 
 def test_sql_views_read_codings_and_memos_without_substr(study, tmp_path):
@@ -179,3 +189,55 @@ def test_sql_views_read_codings_and_memos_without_substr(study, tmp_path):
         "SELECT title, text, author, links FROM memo_texts WHERE memo = 1").fetchone()
     assert title == "Evidence & surveillance" and author == "Hannah Reid"
     assert "D1:2 “Honestly I thought" in links and "(P01)" in links
+
+
+def test_html_tables_are_sized_to_their_content(study, tmp_path):
+    import re
+
+    from gtcode.report.audit import to_html as audit_html
+    from gtcode.report.audit_data import collect_audit
+
+    write_report(study, tmp_path / "r.html")
+    for page in ((tmp_path / "r.html").read_text(encoding="utf-8"), audit_html(collect_audit(study))):
+        assert "<table>" in page
+        assert "<col" not in page and "table-layout: fixed" not in page and "table-layout: auto" in page
+        css = re.search(r"<style>(.*?)</style>", page, re.S).group(1)
+        rules = dict(re.findall(r"(?m)^\s*([a-z, .]+?)\s*\{([^}]*)\}", css))
+        header = " ".join(v for k, v in rules.items() if "th" in k.replace(",", " ").split())
+        assert "anywhere" not in header and "keep-all" in header     # a header word is never broken
+        assert "anywhere" not in css                                 # nor a word in a cell, unless it overflows
+        assert not re.search(r"<t[hd][^>]*style=", page)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo study (six interviews, its real codebook and model): the report an examiner is shown first."""
+    from gtcode.demo import build_demo
+
+    result = build_demo(tmp_path_factory.mktemp("demo") / "demo")
+    yield result.project
+    result.project.close()
+
+
+def test_codebook_counts_share_one_column_so_whole_rows_take_fewer_pages(demo, tmp_path):
+    """Rows stay whole (cantSplit), so the codebook's length is the sum of its rows' heights: one "Used" column
+    for the counts leaves the text columns room enough to make the table measurably shorter than two columns
+    headed "Participants" and "Segments" did (the demo: 13 landscape pages before, 10 now)."""
+    from gtcode.report.word import column_widths, row_height_mm
+
+    write_report(demo, tmp_path / "r.docx")
+    table = next(t for t in _docx(tmp_path / "r.docx").tables if t.rows[0].cells[1].text == "Code")
+    headers = [c.text for c in table.rows[0].cells]
+    assert headers == ["Category", "Code", "Definition", "Inclusion, exclusion, example", "Used", "Exemplar"]
+    assert all(r._tr.trPr.find(f"{W}cantSplit") is not None for r in table.rows[1:])
+    rows = [[c.text for c in r.cells] for r in table.rows[1:]]
+    assert all(re.fullmatch(r"\d+ participants?\n\d+ segments?", r[4]) for r in rows)
+
+    def height(headers, rows):
+        widths = column_widths(headers, rows, 247)
+        return sum(row_height_mm(r, widths) for r in rows)
+
+    split = [r[:4] + [r[4].split()[0], r[4].split()[2]] + r[5:] for r in rows]
+    before = height(headers[:4] + ["Participants", "Segments"] + headers[5:], split)
+    assert height(headers, rows) < 0.9 * before
+    assert table.rows[1].cells[4].width < 30 * 36000      # EMU: the counts column stays narrow

@@ -18,8 +18,9 @@ from gtcode.files import atomic_file, is_stream
 from gtcode.errors import GraphvizNotFound  # noqa: F401  (raised here; importable from here too)
 from gtcode.report.diagram.graph import CONTAINS, build_graph
 from gtcode.report.diagram.formats import dot_text, json_text, legend_note, mermaid_text, networkx_text, tikz_text
-from gtcode.report.diagram.layout import (A4, CAPTION_PT, COUNTS_SCALE, EDGE, FILL, Box, Layout, Page, bezier, inside,
-                                         layout_model, legend_entries, line_width, relation_styles)
+from gtcode.report.diagram.layout import (A4, COUNTS_SCALE, EDGE, FILL, Layout, Page, layout_model, legend_entries,
+                                         line_width, relation_styles)
+from gtcode.report.diagram.route import caption_size, edge_path  # noqa: F401 (edge_path: importable from here too)
 from gtcode.report.diagram.text import LINE, wrap
 from gtcode.report.render_md import fence, md_inline
 
@@ -47,36 +48,6 @@ def _font_family() -> list[str]:
     wanted = ("DejaVu Sans", "Noto Sans CJK JP", "Noto Sans CJK SC", "Source Han Sans", "WenQuanYi Zen Hei",
               "Droid Sans Fallback", "Noto Emoji", "Symbola")
     return [f for f in wanted if f in have or f == "DejaVu Sans"]
-
-
-def edge_path(a: Box, b: Box, bend: float, head: float) -> tuple[list[tuple[float, float]], tuple]:
-    """Points of the line from box a's edge to box b's edge (a quadratic curve for bend ≠ 0), shortened by
-    the arrowhead, and the (tip, direction) of that head."""
-    p0, p2 = (a.cx, a.cy), (b.cx, b.cy)
-    dx, dy = p2[0] - p0[0], p2[1] - p0[1]
-    p1 = ((p0[0] + p2[0]) / 2 - dy * bend, (p0[1] + p2[1]) / 2 + dx * bend)
-
-    def edge_t(box: Box, lo: float, hi: float) -> float:
-        for _ in range(30):                       # bisect for where the curve crosses the box's border
-            mid = (lo + hi) / 2
-            if inside(box, bezier(p0, p1, p2, mid)) == inside(box, bezier(p0, p1, p2, lo)):
-                lo = mid
-            else:
-                hi = mid
-        return (lo + hi) / 2
-
-    t0, t1 = edge_t(a, 0.0, 1.0), edge_t(b, 1.0, 0.0)
-    if t1 <= t0:
-        t0, t1 = 0.0, 1.0
-    pts = [bezier(p0, p1, p2, t0 + (t1 - t0) * i / 24) for i in range(25)]
-    tip = pts[-1]
-    # walk back along the curve by the head's length
-    dist, i = 0.0, len(pts) - 1
-    while i > 0 and dist < head:
-        dist += math.dist(pts[i], pts[i - 1])
-        i -= 1
-    base = pts[i]
-    return pts[:i + 1], (tip, base)
 
 
 def _draw(graph, layout: Layout):
@@ -110,10 +81,11 @@ def _draw_frame(ax, layout: Layout, family: list[str]) -> None:
                 fontweight="bold", family=family)
         ax.text(page.w / 2, page.h - page.margin - 0.3, layout.subtitle, ha="center", va="top",
                 fontsize=layout.subtitle_size, family=family, color="#333333")
-    for caption, (x, y, w, h) in layout.regions:
+    for _, (x, y, w, h) in layout.regions:
         ax.add_patch(FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0,rounding_size=0.05", fc="#f5f5f5",
                                     ec="none", zorder=0))
-        ax.text(x + 0.05, y + h - 0.04, caption, ha="left", va="top", fontsize=page.pt(CAPTION_PT), style="italic",
+    for caption, x, top in layout.labels:   # each where no line runs (`route.place_captions`)
+        ax.text(x, top, caption, ha="left", va="top", fontsize=caption_size(layout), style="italic",
                 color="#555555", family=family, zorder=1)
     for spine in layout.spines:
         (sx, sy), rest = spine[0], spine[1:]

@@ -10,6 +10,7 @@ from gtcode.model import evidence_phrase
 from gtcode.report.diagram.graph import CONTAINS, ROLES, relation_edges
 from gtcode.report.diagram.layout import (CAPTIONS, EDGE, FILL, LEGEND_H, MARGIN, PAD, PAGE_H, PAGE_W, Layout,
                                          counts_line, legend_entries, line_width, relation_styles, unit_codes)
+from gtcode.report.diagram.route import visible_curve
 from gtcode.report.diagram.text import LINE
 
 
@@ -235,10 +236,11 @@ def _tikz_page(layout: Layout, tex: _Tex) -> list[str]:
                                 (layout.subtitle, layout.subtitle_size, 0.28, "")):
         body.append(f"    \\node[anchor=north, font=\\sffamily{bold}{_font(size)}] at "
                     f"{_pt(PAGE_W / 2, PAGE_H - MARGIN - y)} {{{tex(text)}}};")
-    for caption, (x, y, w, h) in layout.regions:
+    for _, (x, y, w, h) in layout.regions:
         body.append(f"    \\fill[black!4, rounded corners=3pt] {_pt(x, y)} rectangle {_pt(x + w, y + h)};")
+    for caption, x, top in layout.labels:   # where no line runs, as in the picture
         body.append(f"    \\node[anchor=north west, font=\\sffamily\\itshape\\fontsize{{7}}{{8}}\\selectfont, "
-                    f"text=black!60] at {_pt(x + 0.03, y + h - 0.02)} {{{tex(caption)}}};")
+                    f"text=black!60, inner sep=0pt] at {_pt(x, top)} {{{tex(caption)}}};")
     return body
 
 
@@ -272,7 +274,7 @@ def _tikz_boxes(graph, layout: Layout, ident: dict[str, str], tex: _Tex) -> list
     return body
 
 
-def _tikz_relations(graph, layout: Layout, ident: dict[str, str], type_style: dict[str, str], tex: _Tex) -> list[str]:
+def _tikz_relations(graph, layout: Layout, type_style: dict[str, str], tex: _Tex) -> list[str]:
     """A line per drawn relation, bent as in the picture ('contains' lines thin and grey)."""
     path = {k: d["path"].casefold() for k, d in graph.nodes(data=True)}
     body = []
@@ -280,18 +282,15 @@ def _tikz_relations(graph, layout: Layout, ident: dict[str, str], type_style: di
         if (u, v, k) not in layout.bends:
             continue
         a, b = layout.hidden.get(u, u), layout.hidden.get(v, v)
-        bend = layout.bends[(u, v, k)]
-        how = " --"
-        if bend:   # the same quadratic curve as the picture, as a cubic Bézier; TikZ clips it at the boxes
-            (x0, y0), (x2, y2) = (layout.boxes[a].cx, layout.boxes[a].cy), (layout.boxes[b].cx, layout.boxes[b].cy)
-            x1, y1 = (x0 + x2) / 2 - (y2 - y0) * bend, (y0 + y2) / 2 + (x2 - x0) * bend
-            how = (f" .. controls {_pt(x0 + 2 / 3 * (x1 - x0), y0 + 2 / 3 * (y1 - y0))} and "
-                   f"{_pt(x2 + 2 / 3 * (x1 - x2), y2 + 2 / 3 * (y1 - y2))} ..")
+        # The picture's own line, border to border (`route.visible_curve`): a quadratic as a cubic Bézier.
+        (x0, y0), (x1, y1), (x2, y2) = visible_curve(layout.boxes[a], layout.boxes[b], layout.bends[(u, v, k)])
+        how = (f"{_pt(x0, y0)} .. controls {_pt(x0 + 2 / 3 * (x1 - x0), y0 + 2 / 3 * (y1 - y0))} and "
+               f"{_pt(x2 + 2 / 3 * (x1 - x2), y2 + 2 / 3 * (y1 - y2))} .. {_pt(x2, y2)}")
         if d["type"] == CONTAINS:
-            body.append(f"    \\draw[black!40, line width=0.6pt] ({ident[a]}){how} ({ident[b]});  % contains")
+            body.append(f"    \\draw[black!40, line width=0.6pt] {how};  % contains")
             continue
         body.append(f"    \\draw[{type_style[d['type']]}, line width={line_width(d['evidence']):g}pt] "
-                    f"({ident[a]}){how} ({ident[b]});  % {tex(d['type'])}, evidence {d['evidence']}")
+                    f"{how};  % {tex(d['type'])}, evidence {d['evidence']}")
     return body
 
 
@@ -356,7 +355,7 @@ def tikz_text(graph, layout: Layout) -> str:
     ident = {k: f"c{d['id']}" for k, d in graph.nodes(data=True)}
     styles_tex = _tikz_styles(styles, type_style, tex)
     body = [*_tikz_page(layout, tex), *_tikz_boxes(graph, layout, ident, tex),
-            *_tikz_relations(graph, layout, ident, type_style, tex), *_tikz_legend(graph, type_style, tex),
+            *_tikz_relations(graph, layout, type_style, tex), *_tikz_legend(graph, type_style, tex),
             "\\end{tikzpicture}%"]
     return "\n".join(_tikz_preamble(graph, tex, styles_tex) + body + ["\\end{document}"]) + "\n"
 

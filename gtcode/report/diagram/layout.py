@@ -8,8 +8,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from gtcode.report.diagram.graph import CONTAINS, relation_edges
-from gtcode.report.diagram.text import LINE, fit, text_width
+from gtcode.report.diagram.graph import relation_edges
+from gtcode.report.diagram.route import CAPTION_PT, bends, bezier, inside, place_captions  # noqa: F401 (re-exported)
+from gtcode.report.diagram.text import LINE, fit
 
 
 # --- page -------------------------------------------------------------------------------------------
@@ -94,6 +95,7 @@ class Layout:
     spines: list[list[tuple[float, float]]] = field(default_factory=list)   # 'contains' brackets
     hidden: dict[str, str] = field(default_factory=dict)   # code not drawn (no room) → the box standing for it
     bends: dict[tuple[str, str, str], float] = field(default_factory=dict)   # relation → curvature
+    labels: list[tuple[str, float, float]] = field(default_factory=list)   # side captions: text, left, top
     page: Page = A4
 
 
@@ -183,21 +185,28 @@ def layout_model(graph, title: str | None = None, page: Page = A4) -> Layout:
                 half = (rw - lane) / 2
                 ranked = sorted(members, key=lambda k: (nodes[k]["rank"], -nodes[k]["codings"],
                                                         nodes[k]["path"].casefold()))
-                for part, x in ((ranked[0::2], rx), (ranked[1::2], rx + half + lane)):
-                    if part:
-                        _place(graph, out, units, part, (x, ry, half, rh - CAPTION_H), centre, role, cap, box_h)
+                for part, side in ((ranked[0::2], -1), (ranked[1::2], 1)):
+                    if not part:
+                        continue
+                    # Each half's boxes beside the corridor, so lines from the sides pass outside them.
+                    listed = any(units[k] for k in part)
+                    rows = 1 if listed else max(1, int((rh - CAPTION_H + GAP / 2) / (box_h + GAP)))
+                    per = (2.3 if listed else min(2.3, 2.6 * box_h)) + GAP
+                    need = min(half, math.ceil(len(part) / rows) * per)
+                    x = rx + half - need if side < 0 else rx + half + lane
+                    _place(graph, out, units, part, (x, ry, need, rh - CAPTION_H), centre, role, cap, box_h)
                 continue
             _place(graph, out, units, members, (rx, ry, rw, rh - CAPTION_H), centre, role, cap, box_h)
         sizes = sorted(b.size for b in out.boxes.values() if b.kind == "category" and not b.bold)
         if not sizes or sizes[0] == sizes[-1]:
             break
         cap = sizes[len(sizes) // 2]
-    out.bends = _bends(graph, out)
+    out.bends = bends(graph, out)
+    out.labels = place_captions(graph, out)   # last: where no line runs
     return out
 
 
-CAPTION_H = 0.2   # a side's caption, above its boxes
-CAPTION_PT = 7.0  # its size on the A4 design
+CAPTION_H = 0.2   # a side's caption, above its boxes (its size: `route.CAPTION_PT`)
 
 
 def _regions(load, tall, has_core: bool, frame, page: Page = A4
@@ -205,13 +214,16 @@ def _regions(load, tall, has_core: bool, frame, page: Page = A4
     """(role, x, y, w, h) of each side, and the box height they are sized for.
 
     Every side is a grid of boxes of one size: the largest size (up to 2.3 × 0.78 in) at which every
-    side fits on the page beside a core box of 3.4 × 1.0 in. Space left over goes to the core.
+    side fits on the page beside a core box of 3.2 × 1.0 in (printed in a report: 2.6 × 0.55 in, room for
+    its name and its counts line at 8 pt or more), with the core's caption above it and the gaps between
+    the sides. Space left over goes to the core.
     """
     x0, y0, x1, y1 = frame
     width, height = x1 - x0, y1 - y0
     if not has_core:
         return [("other", x0, y0, width, height)], 0.78
-    core_w, core_h = (3.6, 1.4) if not page.min_pt else (2.6, 0.9)
+    core_w, core_box = (3.6, 1.0) if not page.min_pt else (2.6, 0.55)
+    core_h = CAPTION_H + core_box + GAP      # the core's side: caption, box, and air around the box
 
     def sizes(bh: float):
         cell_w = min(2.3, 2.6 * bh) + GAP
@@ -234,7 +246,8 @@ def _regions(load, tall, has_core: bool, frame, page: Page = A4
         h_top = max(across("condition", cw * n_cond / top - GAP / 2) if n_cond else 0,
                     across("context", cw * (top - n_cond) / top - GAP / 2) if top > n_cond else 0)
         h_bottom, h_strategy = across("consequence", cw), across("strategy", cw)
-        spare = rest - h_top - h_bottom - h_strategy - core_h
+        gaps = GAP / 2 * sum(1 for h in (h_top, h_bottom, h_strategy) if h)   # between the middle's sides
+        spare = rest - h_top - h_bottom - h_strategy - core_h - gaps
         return (cw >= core_w and spare >= 0), (h_other, w_left, w_right, h_top, h_bottom, h_strategy)
 
     low, high = (0.16, 0.78) if not page.min_pt else (0.45, 0.78)   # print: room for two lines and the counts
@@ -354,60 +367,6 @@ def _unit_boxes(graph, out: Layout, key: str, codes: list[str], x: float, y: flo
         out.spines.append([(x + 0.06, y + h - head_h)] + spine)
 
 
-def _bends(graph, layout: Layout) -> dict[tuple[str, str, str], float]:
-    """A bend for each drawn relation: the one (of a few) whose curve crosses the fewest other boxes;
-    several relations between the same two boxes fan out around it."""
-    cell = 0.25
-    index: dict[tuple[int, int], list[Box]] = {}
-    for b in layout.boxes.values():
-        for i in range(int(b.x / cell), int((b.x + b.w) / cell) + 1):
-            for j in range(int(b.y / cell), int((b.y + b.h) / cell) + 1):
-                index.setdefault((i, j), []).append(b)
-    pairs: dict[tuple[str, str], list] = {}
-    for u, v, k, d in graph.edges(keys=True, data=True):
-        a, b = layout.hidden.get(u, u), layout.hidden.get(v, v)
-        if a == b or a not in layout.boxes or b not in layout.boxes:
-            continue
-        # Codes listed under their category show containment already; a subcategory in its own box gets a line.
-        if d["type"] != CONTAINS or (layout.boxes[b].kind == "category" and graph.nodes[u]["kind"] == "category"):
-            pairs.setdefault(tuple(sorted((a, b))), []).append((u, v, k, a, b))
-    page = layout.page
-    x0, y0, x1, y1 = page.frame
-    for caption, (rx, ry, rw, rh) in layout.regions:   # a side's caption is in the way too
-        size = page.pt(CAPTION_PT)
-        label = Box(f"caption:{caption}", rx, ry + rh - 0.04 - size * LINE / 72, text_width(caption, size) + 0.1,
-                    size * LINE / 72, [caption], size, "other", "caption")
-        for i in range(int(label.x / cell), int((label.x + label.w) / cell) + 1):
-            for j in range(int(label.y / cell), int((label.y + label.h) / cell) + 1):
-                index.setdefault((i, j), []).append(label)
-    bends = {}
-    for (first, second), edges in sorted(pairs.items()):
-        a, b = layout.boxes[first], layout.boxes[second]
-        p0, p2 = (a.cx, a.cy), (b.cx, b.cy)
-        def cost(bend: float) -> float:
-            p1 = ((p0[0] + p2[0]) / 2 - (p2[1] - p0[1]) * bend, (p0[1] + p2[1]) / 2 + (p2[0] - p0[0]) * bend)
-            hits = set()
-            for t in range(1, 32):
-                x, y = bezier(p0, p1, p2, t / 32)
-                if not (x0 < x < x1 and y0 < y < y1):
-                    hits.add("outside")          # over the title, the legend or off the page
-                    continue
-                for box in index.get((int(x / cell), int(y / cell)), ()):
-                    if box is not a and box is not b and inside(box, (x, y), 0.0):
-                        hits.add((box.key, box.kind))
-            return abs(bend) * 0.5 + sum(50.0 if h == "outside" else 1.0 if h[1] in ("category", "caption")
-                                         else 0.3 for h in hits)
-
-        costs = {bend: cost(bend) for bend in (0.0, 0.12, -0.12, 0.25, -0.25, 0.4, -0.4, 0.55, -0.55, 0.8, -0.8)}
-        taken: list[float] = []
-        for u, v, k, ea, _ in edges:   # each relation its own curve, clear of those already drawn between the pair
-            free = [bend for bend in costs if all(abs(bend - t) > 0.1 for t in taken)] or [0.2 * len(taken)]
-            bend = min(free, key=lambda x: (round(costs.get(x, 9.0), 9), abs(x), x))
-            taken.append(bend)
-            bends[(u, v, k)] = bend if ea == first else -bend
-    return bends
-
-
 # --- relation styles -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Style:
@@ -470,14 +429,3 @@ def legend_entries(graph) -> list[tuple[str, str, Style]]:
 def line_width(evidence: int) -> float:
     """Points: thicker lines carry more evidence."""
     return round(min(3.2, 0.8 + 0.55 * math.log2(1 + evidence)), 2)
-
-
-def bezier(p0, p1, p2, t):
-    """The point at `t` (0–1) on the quadratic Bézier curve p0 → p2 pulled towards p1."""
-    return ((1 - t) ** 2 * p0[0] + 2 * (1 - t) * t * p1[0] + t ** 2 * p2[0],
-            (1 - t) ** 2 * p0[1] + 2 * (1 - t) * t * p1[1] + t ** 2 * p2[1])
-
-
-def inside(box: Box, p, margin: float = 0.02) -> bool:
-    """Whether point p lies on `box` (grown by `margin` inches on every side)."""
-    return box.x - margin <= p[0] <= box.x + box.w + margin and box.y - margin <= p[1] <= box.y + box.h + margin
