@@ -34,7 +34,7 @@ __all__ = ["KINDS", "MergeReport", "Tally", "merge_project"]
 KNOWN_TABLES = {"project", "coders", "cases", "attributes", "case_attributes", "documents", "turns", "segments",
                 "events", "codes", "codings", "txn_state", "changes", "memo_types", "memos", "memo_versions",
                 "memo_links", "memo_comments", "memo_signoffs", "category_properties", "property_evidence",
-                "relation_types", "relations", "relation_evidence", "_sqlite_migrations"}
+                "relation_types", "relations", "relation_evidence", "rejected_suggestions", "_sqlite_migrations"}
 
 
 def merge_project(project, other_path: str | os.PathLike, dry_run: bool = False) -> MergeReport:
@@ -106,7 +106,8 @@ def _run(merge: Merger) -> MergeReport:
     if merge.other.scalar("SELECT uuid FROM project") != merge.store.scalar("SELECT uuid FROM project"):
         merge.warn(f"{merge.label} is not a copy of this project (it was created separately): documents are "
                    "matched by their text, codes by their path")
-    for step in (_coders, _documents, _cases, merge_codes.codes, merge_codes.codings, merge_memos.memos,
+    for step in (_coders, _documents, _cases, merge_codes.codes, merge_codes.codings, merge_codes.rejections,
+                 merge_memos.memos,
                  merge_memos.memo_parts, merge_codes.model, _events, _unknown_tables, _document_warnings):
         step(merge)
     counts = merge.report.counts

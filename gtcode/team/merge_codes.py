@@ -210,3 +210,24 @@ def _copy(merge: Merger, table: str, kind: str, ids: dict, key: tuple, mapped) -
         row["created_by"] = merge.coder[r["created_by"]]
         ids[r["id"]] = by_key[natural(row)] = merge.insert(table, row, uuids)
         merge.count(kind, "added")
+
+
+def rejections(merge: Merger) -> None:
+    """Suggestions the other coder rejected come too (never offered again here); the same words and code
+    rejected in both are one rejection."""
+    have = {(r[0], r[1], r[2], r[3]) for r in merge.store.all(
+        "SELECT code_id, document_id, start_char, end_char FROM rejected_suggestions")}
+    uuids = {r[0] for r in merge.store.all("SELECT uuid FROM rejected_suggestions")}
+    for r in merge.rows("SELECT * FROM rejected_suggestions ORDER BY id"):
+        doc = merge.doc.get(r["document_id"])
+        if doc is None:
+            merge.count("rejected suggestions", "skipped")
+            continue
+        key = (merge.code[r["code_id"]], doc, r["start_char"], r["end_char"])
+        if key in have:
+            merge.count("rejected suggestions", "present")
+            continue
+        have.add(key)
+        merge.insert("rejected_suggestions", dict(r, code_id=key[0], document_id=doc,
+                                                  created_by=merge.coder[r["created_by"]]), uuids)
+        merge.count("rejected suggestions", "added")

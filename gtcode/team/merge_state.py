@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from gtcode.store.db import Store, Txn, new_uuid
 
 #: What the report counts, in the order a researcher reads them.
-KINDS = ("coders", "cases", "attributes", "attribute values", "codes", "codings", "memo types", "memos",
+KINDS = ("coders", "cases", "attributes", "attribute values", "codes", "codings", "rejected suggestions",
+         "memo types", "memos",
          "memo versions", "memo links", "comments", "sign-offs", "relation types", "relations",
          "relation evidence", "properties", "property evidence", "events")
 

@@ -337,3 +337,25 @@ def test_suggestions_rejected_here_are_not_brought_back(study):
         assert codings(p) == before
         assert report.counts["codings"].skipped == 1 and not report.changed
         assert "1 autocoded suggestion(s) still pending in" in " ".join(report.warnings)
+
+
+def test_suggestions_rejected_in_the_copy_come_back_as_rejections(study):
+    from gtcode.anchors import document_anchors
+    from gtcode.coding import add_coding
+
+    main, copy = study
+    with Project.open(main, coder="Hannah") as p:
+        code = p.codes.get("Warm practitioner")
+        with p.transaction() as txn:
+            seg = p.docs.segment("P01:6")[0]
+            add_coding(p.store, txn, code.id, seg.document_id, seg.start, seg.end, status="pending", pattern="warm")
+    shutil.copy(main, copy)
+    with Project.open(copy, coder="Sam") as p:
+        p.review.reject([x.id for x in p.review.pending()])          # Sam rejects it in his copy
+    with Project.open(main, coder="Hannah") as p:
+        report = merge_project(p, copy)
+        assert report.counts["rejected suggestions"].added == 1
+        assert [(a.kind, a.what) for a in document_anchors(p.store, 1) if a.kind == "rejected suggestion"] == [
+            ("rejected suggestion", "Warm practitioner")]
+        assert merge_project(p, copy).counts["rejected suggestions"].added == 0     # twice adds nothing
+        assert not [w for w in report.warnings if "rejected_suggestions" in w]

@@ -181,7 +181,7 @@ def layout_model(graph, title: str | None = None, page: Page = A4) -> Layout:
             out.regions.append((CAPTIONS[role] if cores else "Categories", (rx, ry, rw, rh)))
             if role == "strategy" and load("consequence"):
                 # Strategies either side of a corridor, so the core's lines to its consequences stay in view.
-                lane = min(1.0, 0.2 * rw)
+                lane = min(0.5, 0.12 * rw)
                 half = (rw - lane) / 2
                 ranked = sorted(members, key=lambda k: (nodes[k]["rank"], -nodes[k]["codings"],
                                                         nodes[k]["path"].casefold()))
