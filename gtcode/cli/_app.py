@@ -115,6 +115,10 @@ def tidy_param(p) -> None:
 class _Tidy:
     """Help that reads like git's and uv's: docstrings re-flowed (`reflow`), parameters tidied (`tidy_param`)."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.help = reflow(self.help)   # before anything lists it: the command list shows its first paragraph
+
     def get_params(self, ctx):
         params = super().get_params(ctx)
         for p in params:

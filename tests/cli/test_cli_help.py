@@ -61,3 +61,9 @@ def test_a_reader_that_goes_away_stops_gtcode_quietly(tmp_path):
     proc.wait(timeout=60)
     assert "unexpected" not in stderr and "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
     assert proc.returncode in (0, 141)
+
+
+def test_the_command_list_shows_each_summary_as_one_flowing_paragraph():
+    text = invoke(None, "--help").output
+    lines = [line.strip(" │") for line in text.splitlines()]
+    assert not any(line.endswith(("memos, comments,", "a merge, a redaction,")) for line in lines), text
