@@ -89,6 +89,7 @@ class _Export:
     unlinked: list[str] = field(default_factory=list)            # GUIDs of memos about nothing: project notes
     notes_on: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # target uuid → memo GUIDs
     notes_on_span: dict[tuple, list[str]] = field(default_factory=lambda: defaultdict(list))  # (doc uuid, s, e) → …
+    sources_xml: list[bytes] = field(default_factory=list)       # each <TextSource> as written (see `_sources`)
 
     def user(self, coder_id) -> str | None:
         return as_guid(self.coders[coder_id]["uuid"]) if coder_id in self.coders else None
@@ -262,9 +263,16 @@ def _text(store, doc_id: int) -> str:
     return store.scalar("SELECT text FROM documents WHERE id = ?", (doc_id,))
 
 
+_SOURCES_HERE = "gtcode: the text sources go here"
+
+
 def _sources(root, ex: _Export, docs, code_uuid: dict[int, str]) -> None:
     """Documents as text sources with their confirmed codings as selections, one document's text in memory at a
-    time (their files are written by `_source_files`)."""
+    time (their files are written by `_source_files`). Each <TextSource> is serialised as soon as it is built,
+    indented as in the whole tree, into `ex.sources_xml`, and `<Sources>` holds a marker comment that
+    `build_qdpx` replaces with them: a large project's selections never stand in memory as one tree."""
+    from lxml import etree
+
     store, report = ex.store, ex.report
     codings: dict[int, list] = defaultdict(list)
     for r in store.all("SELECT * FROM codings WHERE status = 'confirmed' ORDER BY document_id, start_char, id"):
@@ -278,7 +286,8 @@ def _sources(root, ex: _Export, docs, code_uuid: dict[int, str]) -> None:
     on_span: dict[str, dict[tuple[int, int], list[str]]] = defaultdict(dict)   # document uuid → passage → memos
     for (uuid, start, end), guids in ex.notes_on_span.items():
         on_span[uuid][(start, end)] = guids
-    holder = _el(root, "Sources")
+    _el(root, "Sources").append(etree.Comment(_SOURCES_HERE))
+    holder = _el(etree.Element(root.tag, nsmap=root.nsmap), "Sources")      # the same depth, one at a time
     astral = 0
     for d in docs:
         guid = as_guid(d["uuid"])
@@ -291,6 +300,9 @@ def _sources(root, ex: _Export, docs, code_uuid: dict[int, str]) -> None:
             _el(el, "Description", text=d["description"])
         _source_selections(el, ex, d, text, codings.pop(d["id"], []), code_uuid, on_span.pop(d["uuid"], {}))
         _note_refs(el, ex.notes_on.get(d["uuid"], []))
+        written = etree.tostring(holder.getparent(), encoding="utf-8", pretty_print=True)
+        ex.sources_xml.append(written[written.index(b"<Sources>\n") + 10:written.rindex(b"  </Sources>")])
+        holder.remove(el)
     report.count("documents", len(docs))
     if astral and ex.target.units == "codepoint-lf":
         report.note(f"{astral} document(s) hold emoji or other characters beyond U+FFFF: {ex.target.tool} is "
@@ -405,6 +417,8 @@ def build_qdpx(project, target: str = "spec"):
     _note_refs(root, ex.unlinked)          # memos about nothing in particular: notes on the project
     _properties(ex)
     xml = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+    if ex.sources_xml:
+        xml = xml.replace(f"    <!--{_SOURCES_HERE}-->\n".encode(), b"".join(ex.sources_xml), 1)
     return xml, _source_files(store, docs, ex.target), report
 
 

@@ -7,9 +7,12 @@ in a document did not code it: their values there are *missing*, not 0, so a
 second coder who double-codes three interviews out of twenty is compared on
 those three only. Pending (autocoded, unreviewed) codings never count.
 
-Krippendorff's alpha (nominal) comes from the `krippendorff` package; Cohen's
-kappa is computed here (two coders, units both coded) and tested against
-published worked examples.
+Every figure is a sum over units, so each code's is kept as a `Tally` and the
+pooled figure adds them: Krippendorff's nominal alpha from summed coincidences,
+computed as the `krippendorff` package computes it (and tested equal to it on
+the concatenated matrix), with flat memory however many codes and units.
+Cohen's kappa (two coders, units both coded) is tested against published
+worked examples.
 """
 
 from __future__ import annotations

@@ -391,3 +391,19 @@ def test_a_large_model_exports_in_every_format(project, tmp_path):
         assert (tmp_path / name).stat().st_size > 0, name
     dot = (tmp_path / "big-codes.dot").read_text(encoding="utf-8")
     assert "Category 59 with a fairly long descriptive name" in dot and "Code 499 in vivo words" in dot
+
+
+def test_side_captions_sit_where_no_line_runs(model):
+    from gtcode.report.diagram import route
+    from gtcode.report.diagram.layout import layout_model, report_page
+
+    for page, options in ((None, {}), (None, {"include_codes": True}), (report_page(247, 124), {})):
+        graph = build_graph(model.store, **options)
+        layout = layout_model(graph, page=page) if page else layout_model(graph)
+        paths = route.relation_paths(graph, layout)
+        assert len(layout.labels) == len(layout.regions) and paths
+        for caption, x, top in layout.labels:
+            rect = route.caption_rect(caption, x, top, route.caption_size(layout))
+            assert not any(route.crosses(p, rect) for p in paths), (caption, options)
+            region = next(r for c, r in layout.regions if c == caption)
+            assert region[0] <= rect[0] and rect[0] + rect[2] <= region[0] + region[2] + 0.01   # on its own side

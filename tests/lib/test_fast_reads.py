@@ -207,8 +207,13 @@ def test_qdpx_cases_hold_their_documents_and_passage_notes_stay_on_their_documen
     memo, _ = coded.memos.new("On a passage", "Look here.", links=[f"D{docs[3].id}:5"])
     export_qdpx(coded, tmp_path / "x.qdpx")
     with zipfile.ZipFile(tmp_path / "x.qdpx") as z:
-        root = etree.fromstring(z.read("project.qde"))
+        qde = z.read("project.qde")
         names = z.namelist()
+    root = etree.fromstring(qde)
+    # the sources, serialised one by one, sit in the file exactly as the whole tree pretty-printed would put them
+    whole = etree.fromstring(qde, etree.XMLParser(remove_blank_text=True))
+    assert etree.tostring(whole, xml_declaration=True, encoding="utf-8", pretty_print=True) == qde
+    assert b"<!--" not in qde
     ns = {"q": root.nsmap[None]}
     guid = {d.id: as_guid(coded.store.scalar("SELECT uuid FROM documents WHERE id = ?", (d.id,))) for d in docs}
     refs = {c.get("name"): [r.get("targetGUID") for r in c.findall("q:SourceRef", ns)]

@@ -241,3 +241,57 @@ def test_codebook_counts_share_one_column_so_whole_rows_take_fewer_pages(demo, t
     before = height(headers[:4] + ["Participants", "Segments"] + headers[5:], split)
     assert height(headers, rows) < 0.9 * before
     assert table.rows[1].cells[4].width < 30 * 36000      # EMU: the counts column stays narrow
+
+
+def _report_layout(project, **options):
+    from gtcode.report.diagram.graph import build_graph
+    from gtcode.report.diagram.layout import layout_model, report_page
+    from gtcode.report.thesis import MODEL_FIGURE_MM
+
+    graph = build_graph(project.store, name=project.name, **options)
+    return graph, layout_model(graph, page=report_page(*MODEL_FIGURE_MM))
+
+
+def test_printed_core_box_shows_its_rolled_up_counts_at_8_points_or_more(demo, study, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    from gtcode.report.diagram.draw import export_model
+    from gtcode.report.diagram.layout import COUNTS_SCALE, PAD, report_page
+    from gtcode.report.diagram.text import LINE
+    from gtcode.report.thesis import MODEL_FIGURE_MM
+
+    for project in (demo, study):
+        view = project.model.show()["core"]
+        counts = f"{view['segments']} codings · {view['participants']} cases"
+        _, layout = _report_layout(project)
+        core = next(b for b in layout.boxes.values() if b.bold)
+        assert core.extra == counts and view["segments"] > 0
+        assert core.size >= 8 and layout.page.pt(core.size * COUNTS_SCALE) >= 8
+        assert (len(core.lines) + 0.85) * core.size * LINE / 72 <= core.h - 2 * PAD + 1e-9   # name and counts fit
+        # the figure as printed (drawn at print size: 1 SVG px is 1 pt on paper)
+        svg = export_model(project, tmp_path / f"{project.name}.svg", page=report_page(*MODEL_FIGURE_MM))
+        sizes = {el.text: float(re.search(r"font-size: ([\d.]+)px", el.get("style")).group(1))
+                 for el in ET.parse(svg).getroot().iter() if el.tag.endswith("text") and el.text}
+        assert sizes[counts] >= 8 and min(sizes.values()) >= 8
+
+
+def test_no_line_crosses_a_side_caption_or_runs_past_a_box_it_does_not_join(demo, study):
+    from gtcode.report.diagram import route
+    from gtcode.report.diagram.layout import layout_model
+
+    for project in (demo, study):
+        graph, printed = _report_layout(project)
+        for layout in (printed, layout_model(graph)):          # the report's figure and the A4 export
+            assert {c for c, _, _ in layout.labels} >= {"Core category", "Barriers", "Facilitators"}
+            lines = [(u, v, a, b, route.edge_path(layout.boxes[a], layout.boxes[b], layout.bends[(u, v, k)], 0)[0])
+                     for u, v, k, a, b in route.drawn_relations(graph, layout)]
+            size = route.caption_size(layout)
+            for caption, x, top in layout.labels:
+                rect = route.caption_rect(caption, x, top, size)
+                crossing = [graph.nodes[u]["name"] for u, _, _, _, pts in lines if route.crosses(pts, rect)]
+                assert not crossing, (project.name, layout.page.w, caption, crossing)
+            for u, v, a, b, pts in lines:    # nor passes under, or within 1.3 mm of, another category's box
+                for key, box in layout.boxes.items():
+                    near = (box.x - 0.05, box.y - 0.05, box.w + 0.1, box.h + 0.1)
+                    assert key in (a, b) or not route.crosses(pts, near), \
+                        (project.name, graph.nodes[u]["name"], graph.nodes[v]["name"], box.lines)

@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass, field
 
 from gtcode.report.diagram.graph import relation_edges
-from gtcode.report.diagram.route import CAPTION_PT, bends, bezier, inside, place_captions  # noqa: F401 (re-exported)
+from gtcode.report.diagram.route import bends, place_captions
 from gtcode.report.diagram.text import LINE, fit
 
 

@@ -158,7 +158,7 @@ def bends(graph, layout: Layout) -> dict[tuple[str, str, str], float]:
     return out
 
 
-def _crosses(points, rect) -> bool:
+def crosses(points, rect) -> bool:
     """Whether the polyline `points` enters the rectangle (x, y, w, h)."""
     rx, ry, rw, rh = rect
     for (ax, ay), (bx, by) in zip(points, points[1:]):
@@ -214,7 +214,7 @@ def place_captions(graph, layout: Layout) -> list[tuple[str, float, float]]:
         for x in spots:
             x_, y_, w_, h_ = caption_rect(caption, x, top, size)
             grown = (x_ - 0.03, y_ - 0.03, w_ + 0.06, h_ + 0.06)
-            crossed = sum(_crosses(p, grown) for p in near)
+            crossed = sum(crosses(p, grown) for p in near)
             if best is None or crossed < best[0]:
                 best = (crossed, x)
             if not crossed:
