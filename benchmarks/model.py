@@ -38,7 +38,8 @@ def median_ms(fn, runs: int) -> float:
 
 def build(tmp: Path, args) -> Path:
     from gtcode import Project
-    from gtcode.coding import Span, code_spans
+    from gtcode.coding import code_spans
+    from gtcode.spans import Span
 
     files = corpus.generate(tmp / "corpus", args.n, args.words, formats=("txt",))
     p = Project.init(tmp / "project", name="model bench", coder="bench")

@@ -27,7 +27,8 @@ from model import GTCODE, build, median_ms  # noqa: E402
 def second_coder(copy: Path, share: float) -> int:
     """The second coder's pass in their copy: same codes, some passages moved a segment on."""
     from gtcode import Project
-    from gtcode.coding import Span, code_spans
+    from gtcode.coding import code_spans
+    from gtcode.spans import Span
 
     with Project.open(copy, coder="second") as p:
         docs = [r[0] for r in p.store.all("SELECT id FROM documents ORDER BY id")]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gtcode.errors import InputError, ProjectExists
-from gtcode.samples import bundled_codebook, bundled_key, bundled_transcripts  # noqa: F401  (bundled_key: re-exported)
+from gtcode.samples import bundled_codebook, bundled_transcripts
 
 DEMO_NAME = "VIG engagement (gtcode demo)"
 #: the researcher is named in the Teams/Zoom transcripts, not just 'Interviewer'

@@ -106,7 +106,7 @@ def resolve_link(store: Store, spec: str) -> Link:
             doc = resolve_document(store, target)
             return Link(kind, doc.uuid, doc.name, document_id=doc.id)
         if kind == "segment":
-            from gtcode.coding import spans_for_addresses
+            from gtcode.spans import spans_for_addresses
             span = spans_for_addresses(store, [target])
             if len(span) != 1:
                 raise BadLink(f"link {spec!r}: a segment link is one segment or one range, e.g. D3:17-19")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from gtcode.codes import Code, add_code, all_codes, clear_core, resolve_code, set_fields, subtree
-from gtcode.coding import spans_for_addresses
+from gtcode.spans import spans_for_addresses
 from gtcode.documents import span_address
 from gtcode.errors import BadRelation, InputError, UnknownCategory, UnknownRelationType, did_you_mean
 from gtcode.memos import get_memo

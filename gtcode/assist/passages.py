@@ -108,7 +108,7 @@ def attach_codes(store: Store, passages: list[Passage]) -> None:
 
 def passage_at(store: Store, address: str) -> Passage:
     """The passage an address names (one segment or a contiguous range), with its codes."""
-    from gtcode.coding import spans_for_addresses
+    from gtcode.spans import spans_for_addresses
 
     spans = spans_for_addresses(store, [address])
     if len(spans) != 1:

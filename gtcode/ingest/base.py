@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gtcode.text import normalise, strip_span
+from gtcode.text import normalise
 from gtcode.ingest.lines import build_turns
 from gtcode.ingest.speakers import SpeakerRules
 from gtcode.ingest.turns import Turn

@@ -101,7 +101,8 @@ class Coding(Namespace):
               create: bool = False) -> dict:
         """Code segments (`D3:17`, `D3:17-21`, `D3:4,9`) or, with `quote`, exact words in one segment or range,
         across segments and turns; `nth` (1-based) picks one when the words occur more than once."""
-        from gtcode.coding import code_spans, spans_for_addresses
+        from gtcode.coding import code_spans
+        from gtcode.spans import spans_for_addresses
 
         spans = spans_for_addresses(self._store, as_list(addresses), quote, nth)
         with self._transaction() as txn:
@@ -116,7 +117,7 @@ class Coding(Namespace):
 
     def search_spans(self, query: str, *, where=None, speaker: str | None = None):
         """Every search hit as a segment span, for `code --search`: (hits, spans)."""
-        from gtcode.coding import Span
+        from gtcode.spans import Span
 
         hits, _ = self._project.analysis.search(query, where=where, speaker=speaker, limit=None)
         return hits, [Span(h.document_id, h.start, h.end, h.address) for h in hits]
@@ -124,7 +125,8 @@ class Coding(Namespace):
     def remove(self, addresses, codes, *, quote: str | None = None, nth: int | None = None,
                all_coders: bool = False) -> int:
         """Take codes off segments or a quote (`nth` as in `apply`); codings that only partly overlap are trimmed."""
-        from gtcode.coding import spans_for_addresses, uncode_spans
+        from gtcode.coding import uncode_spans
+        from gtcode.spans import spans_for_addresses
 
         spans = spans_for_addresses(self._store, as_list(addresses), quote, nth)
         with self._transaction() as txn:

@@ -21,7 +21,8 @@ import bisect
 from dataclasses import dataclass, field
 
 from gtcode.codes import Code, all_codes, resolve_code
-from gtcode.coding import Span, add_coding, remove_span, spans_for_addresses
+from gtcode.coding import add_coding, remove_span
+from gtcode.spans import Span, spans_for_addresses
 from gtcode.documents import SegmentIndex, TextUnit, unit_bounds
 from gtcode.errors import InputError, did_you_mean
 from gtcode.scope import Scope

@@ -131,7 +131,8 @@ def test_demo_has_a_second_coder_merged_and_real_agreement(tmp_path):
 
 
 def test_demo_is_pseudonymised_and_the_key_stays_outside(tmp_path):
-    from gtcode.demo import build_demo, bundled_key
+    from gtcode.demo import build_demo
+    from gtcode.samples import bundled_key
     from gtcode.redact import load_key
 
     result = build_demo(tmp_path / "demo")

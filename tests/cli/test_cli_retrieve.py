@@ -88,7 +88,8 @@ def test_retrieve_includes_child_codes_and_names_the_code(study):
 
 def _code_pending(project, address, code):
     """As autocoding does: a coding waiting for review."""
-    from gtcode.coding import code_spans, spans_for_addresses
+    from gtcode.coding import code_spans
+    from gtcode.spans import spans_for_addresses
 
     with project.transaction() as txn:
         code_spans(project.store, txn, [code], spans_for_addresses(project.store, [address]), status="pending")

@@ -63,7 +63,8 @@ def study(clock, tmp_path):
     """An awkward little study: CRLF, emoji, CJK, Markdown specials, a timed VTT, nested categories, an empty code,
     a pending suggestion, a core category with relations and a property, memos with a comment and a sign-off."""
     from gtcode import Project
-    from gtcode.coding import code_spans, spans_for_addresses
+    from gtcode.coding import code_spans
+    from gtcode.spans import spans_for_addresses
 
     p = Project.init(tmp_path / "proj", coder="Hannah Reid")
     (tmp_path / "P01.txt").write_bytes(P01.encode("utf-8"))

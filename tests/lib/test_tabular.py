@@ -36,7 +36,8 @@ def coded(project, tmp_path):
     p.coding.apply("D1:2", "Barriers/Judgement")
     p.coding.apply("D1:3", "Barriers/Judgement/Being filmed")
     p.coding.apply("D2:2", "Practical")
-    from gtcode.coding import code_spans, spans_for_addresses
+    from gtcode.coding import code_spans
+    from gtcode.spans import spans_for_addresses
     with p.transaction() as txn:
         code_spans(p.store, txn, ["Practical"], spans_for_addresses(p.store, ["D3:2"]), status="pending")
     return p

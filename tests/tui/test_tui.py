@@ -406,7 +406,8 @@ def test_a_write_waits_for_another_process_and_loses_nothing(study):
     def other_command():
         with Project.open(study, coder="someone else", command="gtcode code D1:9 'Home visits'") as other:
             with other.transaction() as txn:
-                from gtcode.coding import code_spans, spans_for_addresses
+                from gtcode.coding import code_spans
+                from gtcode.spans import spans_for_addresses
                 code_spans(other.store, txn, ["Home visits"], spans_for_addresses(other.store, ["D1:9"]))
                 locked.set()
                 release.wait(5)
