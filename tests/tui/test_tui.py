@@ -509,3 +509,32 @@ def test_snapshot_help(study, snap_compare, colours):
 
 def test_snapshot_empty_project(project, snap_compare, colours):
     assert snap_compare(make(project.path), terminal_size=(80, 24))
+
+
+def test_P_plays_the_recording_from_the_segment_or_says_what_is_missing(study, tmp_path):
+    import json
+    import sys
+    import time
+
+    from gtcode.config import set_config
+
+    def message(app, _):
+        return str(screen(app).query_one("#message").render())
+
+    assert "has no recording linked: gtcode docs media D1 FILE" in drive(make(study, "D1:3"), "P", then=message)
+    (tmp_path / "P01.m4a").write_bytes(b"audio")
+    with Project.open(study) as p:
+        p.docs.link_media("D1", tmp_path / "P01.m4a")
+    assert "D1:3 has no time" in drive(make(study, "D1:3"), "P", then=message)   # a plain transcript
+    script = tmp_path / "player.py"
+    script.write_text("import json, sys\nopen(sys.argv[1], 'w').write(json.dumps(sys.argv[2:]))\n", encoding="utf-8")
+    set_config("player", f"{sys.executable} {script} {tmp_path / 'played.json'} {{start}} {{file}}")
+    with Project.open(study) as p:     # give the segment a time, as a timed transcript would
+        p.store.conn.execute("UPDATE segments SET time_start = 61.0 WHERE document_id = 1 AND ordinal = 3")
+        p.store.conn.commit()
+    assert "Playing P01.m4a from 1:01" in drive(make(study, "D1:3"), "P", then=message)
+    for _ in range(100):   # the player runs on its own, the TUI does not wait for it
+        if (tmp_path / "played.json").exists():
+            break
+        time.sleep(0.1)
+    assert json.loads((tmp_path / "played.json").read_text()) == ["61", str((tmp_path / "P01.m4a").resolve())]
