@@ -37,6 +37,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/team.py
 	$(BIN)/python benchmarks/anchors.py
 	$(BIN)/python benchmarks/scale.py $(if $(SCALE),--scale $(SCALE))
+	$(BIN)/python benchmarks/reads.py $(if $(SCALE),--scale $(SCALE))
 	$(BIN)/python benchmarks/assist.py
 
 clean:
