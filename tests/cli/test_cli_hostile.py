@@ -18,7 +18,7 @@ import pytest
 
 from tests.conftest import invoke
 from tests.hostile import (GIB_OF_SPACES, LAUGHS, XXE, copy_project, damage, docx_bomb, odt_bomb, qdc, qde,
-                           small_project, truncate, write_zip, yaml_alias_bomb, yaml_deep_codes, yaml_deep_lists)
+                           truncate, write_zip, yaml_alias_bomb, yaml_deep_codes, yaml_deep_lists)
 
 MAX_RSS_MB = 500
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -58,16 +58,6 @@ def assert_refused(result: dict, code: int, names: str) -> None:
     assert len(errors) == 1 and names in errors[0], result["err"]
     assert "Traceback" not in result["err"] + result["out"] and "unexpected" not in result["err"]
     assert result["rss_mb"] < MAX_RSS_MB, f"peak RSS {result['rss_mb']} MB"
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory):
-    return small_project(tmp_path_factory.mktemp("pristine") / "proj")
-
-
-@pytest.fixture
-def proj(pristine, tmp_path):
-    return copy_project(pristine, tmp_path / "proj")
 
 
 # --- crafted files, each refused with nothing changed ----------------------------------------------------------------

@@ -4,20 +4,8 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from tests.conftest import invoke
-from tests.hostile import copy_project, damage, small_project, truncate
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory):
-    return small_project(tmp_path_factory.mktemp("pristine") / "proj")
-
-
-@pytest.fixture
-def proj(pristine, tmp_path):
-    return copy_project(pristine, tmp_path / "proj")
+from tests.hostile import damage, truncate
 
 
 def test_doctor_on_a_healthy_project(proj):
