@@ -19,7 +19,8 @@ from gtcode.store.db import Store
 
 _OPEN, _CLOSE = "\x02", "\x03"
 _OPERATORS = {"AND", "OR", "NOT"}
-_TOKEN = re.compile(r'"[^"]*"|\S+')
+_TOKEN = re.compile(r'NEAR\([^()]*\)|"[^"]*"|\S+')
+_NEAR = re.compile(r"NEAR\((?P<words>[^(),]*)(?:,\s*(?P<n>\d+))?\s*\)")
 
 
 def fts_query(query: str) -> str:
@@ -29,7 +30,11 @@ def fts_query(query: str) -> str:
         raise BadQuery("empty search")
     parts = []
     for tok in _TOKEN.findall(query):
-        if tok in _OPERATORS or tok.startswith('"') or tok.startswith("NEAR(") or tok in ("(", ")"):
+        if (near := _NEAR.fullmatch(tok)) is not None:   # NEAR(film baby, 5): words within 5 of each other
+            words = " ".join(w if w.startswith('"') else '"' + w.replace('"', '""') + '"'
+                             for w in _TOKEN.findall(near["words"]))
+            parts.append(f"NEAR({words}{', ' + near['n'] if near['n'] else ''})")
+        elif tok in _OPERATORS or tok.startswith('"') or tok in ("(", ")"):
             parts.append(tok)
         elif tok.endswith("*") and len(tok) > 1:
             parts.append('"' + tok[:-1].replace('"', '""') + '"*')

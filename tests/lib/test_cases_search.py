@@ -108,3 +108,14 @@ def test_search_syntax_errors_are_clean(study):
         study.analysis.search('"unbalanced')
     with pytest.raises(BadQuery, match="empty"):
         study.analysis.search("   ")
+
+
+def test_near_finds_words_close_together_and_not_far_apart(project, tmp_path):
+    (tmp_path / "P01.txt").write_text(
+        "Interviewer: Tell me about it.\n\nP01: The film showed my baby smiling. Later, much later in the "
+        "day and after a long walk round the park, the camera was gone and the baby slept.\n", encoding="utf-8")
+    project.docs.import_paths([tmp_path / "P01.txt"])
+    near, _ = project.analysis.search("NEAR(film baby, 3)")
+    assert [h.text for h in near] == ["The film showed my baby smiling."]
+    assert project.analysis.search("NEAR(camera baby, 2)")[0] == []              # four words apart
+    assert len(project.analysis.search("NEAR(camera baby, 5)")[0]) == 1
