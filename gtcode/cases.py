@@ -13,6 +13,7 @@ from gtcode.errors import BadName, CaseInUse, DuplicateCase, InputError, Unknown
 from gtcode.records import Record
 from gtcode.scope import natural_key
 from gtcode.store.db import Store, Txn, new_uuid, now
+from gtcode.text import plural
 
 if TYPE_CHECKING:
     from gtcode.documents import Renamed
@@ -217,7 +218,7 @@ def delete_case(store: Store, txn: Txn, case: CaseInfo, force: bool = False) -> 
         captured_update(store, txn, "documents", {"case_id": None}, "case_id = ?", (case.id,))
     store.conn.execute("DELETE FROM cases WHERE id = ?", (case.id,))   # its attribute values follow
     unlinked = [d["name"] for d in docs]
-    txn.record("case.delete", f"deleted case {case.name}" + (f", unlinking {len(docs)} document(s)" if docs else ""),
+    txn.record("case.delete", f"deleted case {case.name}" + (f", unlinking {plural(len(docs), 'document')}" if docs else ""),
                case.uuid, case={"id": case.id, "uuid": case.uuid, "name": case.name}, attributes=case.attributes,
                unlinked=unlinked)
     return DeletedCase(case.name, len(case.attributes), unlinked)

@@ -14,6 +14,7 @@ from gtcode.errors import (BadName, DocumentInUse, DuplicateDocument, UnknownDoc
                            did_you_mean)
 from gtcode.records import Record
 from gtcode.store.db import Store, Txn
+from gtcode.text import plural
 
 @dataclass
 class DocumentInfo:
@@ -276,7 +277,7 @@ def delete_document(store: Store, txn: Txn, doc: DocumentInfo, force: bool = Fal
                            for a in items[:LISTED])
         if len(items) > LISTED:
             listed += f"\n  … and {len(items) - LISTED} more"
-        raise DocumentInUse(f"{doc.label} {doc.name!r} has {len(items)} item(s) anchored to it; nothing was "
+        raise DocumentInUse(f"{doc.label} {doc.name!r} has {plural(len(items), 'item')} anchored to it; nothing was "
                             f"deleted. Add --force to delete them with it (undo brings them back):\n{listed}")
     drop(store, items)
     for table in ("segments", "turns", "documents") if not purge else ():

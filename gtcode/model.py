@@ -18,6 +18,7 @@ from gtcode.memos import get_memo
 from gtcode.scope import choose_name
 from gtcode.store.db import Store, Txn, new_uuid, now
 from gtcode.records import Record
+from gtcode.text import plural
 
 #: Paradigm roles (Strauss & Corbin) and the relation each becomes: ROLE → PHENOMENON.
 PARADIGM = {"condition": "is-condition-for", "context": "is-context-for",
@@ -136,7 +137,7 @@ def place(store: Store, txn: Txn, cat_ref: str, prop: str, placements: list[str]
                                (new_uuid(), row[0], span.document_id, span.start, span.end, value.strip(), now(),
                                 txn.coder_id))
             n += 1
-    txn.record("category.place", f"placed {n} passage(s) on {prop!r} of {cat.path!r}", cat.uuid,
+    txn.record("category.place", f"placed {plural(n, 'passage')} on {prop!r} of {cat.path!r}", cat.uuid,
                code={"uuid": cat.uuid, "path": cat.path}, property=prop, placements=placements)
     return n
 
@@ -254,7 +255,7 @@ def relate(store: Store, txn: Txn, source: str, type: str, target: str, *, memo=
     what = f"{src.path!r} {kind} {dst.path!r}"
     txn.record("relation.add" if created else "relation.evidence",
                (f"related {what}" if created else f"added evidence to {what}")
-               + (f" ({len(spans)} passage(s)" + (", a memo" if memo_row else "") + ")" if spans or memo_row else ""),
+               + (f" ({plural(len(spans), 'passage')}" + (", a memo" if memo_row else "") + ")" if spans or memo_row else ""),
                uuid, relation={"uuid": uuid, "source": src.uuid, "type": kind, "target": dst.uuid},
                codes=[src.uuid, dst.uuid], evidence=[s.label for s in spans], memo=memo_row.id if memo_row else None)
     return {"id": rel_id, "created": created, "passages": len(spans), "memo": bool(memo_row)}

@@ -14,6 +14,7 @@ from gtcode.memos import memos_about
 from gtcode.model import HELPS, HINDERS, PARADIGM, Relation, core, integrated_codes, relations
 from gtcode.store.db import Store
 from gtcode.records import Record
+from gtcode.text import plural
 
 
 def relation_role(r: Relation, core_path: str) -> str | None:
@@ -129,7 +130,7 @@ def check(store: Store, min_evidence: int = 2) -> list[Problem]:
         if not r.passages and not r.memos:
             problems.append(Problem("ungrounded relation", what, "no evidence: no passages and no memos"))
         elif r.passages < min_evidence or r.participants < min_evidence:
-            problems.append(Problem("thin relation", what, f"{r.passages} passage(s) from {r.participants} "
+            problems.append(Problem("thin relation", what, f"{plural(r.passages, 'passage')} from {r.participants} "
                                     f"participant(s); fewer than {min_evidence}"))
     by_id = {c.id: c for c in tree}
     coded = {r[0] for r in store.all("SELECT DISTINCT code_id FROM codings")}

@@ -20,6 +20,7 @@ from gtcode.assist.vectors import Index, method_info
 from gtcode.codes import Code, all_codes
 from gtcode.errors import InputError
 from gtcode.store.db import Store, Txn
+from gtcode.text import plural
 
 #: neighbours that vote on a passage's codes
 NEIGHBOURS = 15
@@ -149,7 +150,7 @@ def apply_suggestions(store: Store, txn: Txn, run: SuggestRun) -> dict[str, int]
         if not added:
             continue
         applied[path] = len(added)
-        txn.record("coding.suggest", f"suggested {path!r} for {len(added)} passage(s) as {SUGGEST_CODER} "
+        txn.record("coding.suggest", f"suggested {path!r} for {plural(len(added), 'passage')} as {SUGGEST_CODER} "
                    "(pending review)", code.uuid, code={"uuid": code.uuid, "path": path}, coder=SUGGEST_CODER,
                    added=len(added), spans=[[p.document_id, p.start, p.end] for p in added])
     run.applied = applied

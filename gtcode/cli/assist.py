@@ -14,6 +14,7 @@ from gtcode.cli._app import App, open_project
 from gtcode.cli.options import Json, Where
 from gtcode.cli.output import err, out_console, print_json, show, table
 from gtcode.errors import InputError
+from gtcode.text import plural
 
 PANEL = "Local assistance"
 ai_app = App(help="Switch AI assistance off or on, lock it for a project, name a local model.\n\n"
@@ -170,7 +171,7 @@ def summarise(
         print_json(data)
     else:
         out_console().print(data["draft"], markup=False, highlight=False)
-    err(f"{len(data['verified'])} quotation(s) verified, {len(data['unverified'])} not found in the transcripts "
+    err(f"{plural(len(data['verified']), 'quotation')} verified, {len(data['unverified'])} not found in the transcripts "
         "(flagged)." + (f" Saved as memo {data['memo']}." if data.get("memo") else ""))
 
 

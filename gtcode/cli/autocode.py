@@ -11,6 +11,7 @@ import typer
 from gtcode.cli._app import App, default_command, open_project, settings
 from gtcode.cli.options import CodeFilter, Json, Where
 from gtcode.cli.output import err, out_console, print_json, progress, show, table
+from gtcode.text import plural
 
 PANEL = "Open coding"
 review_app = App(cls=default_command("list"), no_args_is_help=False,
@@ -51,7 +52,7 @@ def autocode(
     who = "segments" if result.speakers == "all" else "participant segments"
     if dry_run:
         err(f"Dry run, nothing changed: {result.added} new suggestion(s) for "
-            f"{sum(1 for c in result.codes if c.added)} code(s) in {result.segments:,} {who} "
+            f"{plural(sum(1 for c in result.codes if c.added), 'code')} in {result.segments:,} {who} "
             f"({result.words:,} words, {result.seconds:.1f}s).")
     else:
         err(f"Autocoded: {result.added} new pending coding(s) for {sum(1 for c in result.codes if c.added)} "

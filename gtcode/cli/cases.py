@@ -11,6 +11,7 @@ from gtcode.errors import InputError
 from gtcode.cli._app import App, open_project
 from gtcode.cli.options import Json
 from gtcode.cli.output import err, out_console, print_json, table
+from gtcode.text import plural
 
 cases_app = App(help="Cases (participants) and their attributes: role, site, age band…; rename or delete them.")
 
@@ -30,8 +31,8 @@ def cases_import(
     """
     with open_project() as project:
         result = project.cases.import_file(path, id_column)
-    err(f"{result['cases']} case(s) from column {result['id_column']!r}: {result['created']} new, "
-        f"{result['updated']} updated; {len(result['linked'])} document(s) linked.")
+    err(f"{plural(result['cases'], 'case')} from column {result['id_column']!r}: {result['created']} new, "
+        f"{result['updated']} updated; {plural(len(result['linked']), 'document')} linked.")
 
 
 @cases_app.command("set")

@@ -12,6 +12,7 @@ from gtcode.cli._app import App, open_project
 from gtcode.cli.options import Json, Where
 from gtcode.cli.output import clip, err, fmt_time, out_console, print_json, table
 from gtcode.errors import InputError
+from gtcode.text import plural
 
 docs_app = App(help="Documents: list them, read them segment by segment, correct them, fix their speakers, rename "
                     "or delete them.")
@@ -207,7 +208,7 @@ def docs_speakers(
         said = [f"{a} → {b}" for a, b in c.renamed.items()] + [f"{a} is {r}" for a, r in c.roles.items()]
         if said:
             err(f"{'Would change' if dry_run else 'Changed'} {c.document} {c.name!r}: {'; '.join(said)} "
-                f"({c.turns} turn(s){f', {c.moved} anchored item(s) moved' if c.moved else ''})")
+                f"({plural(c.turns, 'turn')}{f', {c.moved} anchored item(s) moved' if c.moved else ''})")
         else:
             err(f"{c.document} {c.name!r}: nothing to change")
         for item in c.dropped:

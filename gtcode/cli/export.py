@@ -12,6 +12,7 @@ from gtcode.cli._app import App, open_project, settings
 from gtcode.cli.options import Json, Where, output_file
 from gtcode.cli.output import err
 from gtcode.cli.render import render_loss_report
+from gtcode.text import plural
 
 export_app = App(help="Export data: REFI-QDA projects for other QDA tools, codings and matrices for R and pandas.")
 
@@ -67,7 +68,7 @@ def export_codings(
     with open_project() as project:
         done = run(project, output, format, where=where)
     if not settings().quiet:
-        err(f"Wrote {done['rows']} coding(s) to {done['path']} ({done['format']}; {done['pending']} pending "
+        err(f"Wrote {plural(done['rows'], 'coding')} to {done['path']} ({done['format']}; {done['pending']} pending "
             "review, marked in the 'pending' column).")
 
 
@@ -85,7 +86,7 @@ def export_matrix(
     with open_project() as project:
         done = run(project, output, where=where)
     if not settings().quiet:
-        err(f"Wrote {done['codes']} code(s) × {done['cases']} case(s) to {done['path']}.")
+        err(f"Wrote {plural(done['codes'], 'code')} × {plural(done['cases'], 'case')} to {done['path']}.")
 
 
 @export_app.command("datasette-metadata")

@@ -49,7 +49,7 @@ def category_add(category: Annotated[str, typer.Argument(help="The category.")],
     """
     with open_project() as project:
         moved = project.model.add_to_category(category, codes)
-    err(f"Grouped {len(moved)} code(s): " + ", ".join(moved) if moved else "Nothing to move: already grouped there.")
+    err(f"Grouped {plural(len(moved), 'code')}: " + ", ".join(moved) if moved else "Nothing to move: already grouped there.")
 
 
 @category_app.command("list")
@@ -104,7 +104,7 @@ def category_property(
     """
     with open_project() as project:
         n = project.model.set_property(category, name, dimension, description, at)
-    err(f"Property {name!r} of {category!r}" + (f": {n} passage(s) placed" if n else ""))
+    err(f"Property {name!r} of {category!r}" + (f": {plural(n, 'passage')} placed" if n else ""))
 
 
 def relate(
@@ -139,7 +139,7 @@ def relate(
         addresses = [a for item in evidence or [] for a in split_addresses(item)]
         result = project.model.relate(source, type, target, memo=memo, evidence=addresses, note=note)
     err(("Related" if result["created"] else "Added evidence to") + f" {source} {type} {target}"
-        + (f" ({result['passages']} passage(s)" + (", a memo" if result["memo"] else "") + ")"
+        + (f" ({plural(result['passages'], 'passage')}" + (", a memo" if result["memo"] else "") + ")"
            if result["passages"] or result["memo"] else ""))
 
 

@@ -10,6 +10,7 @@ from gtcode.cli._app import App, open_project
 from gtcode.cli.options import Json
 from gtcode.cli.output import err, out_console, print_json, table
 from gtcode.errors import InputError
+from gtcode.text import plural
 
 redact_app = App(help="Confidentiality: find names and identifiers in the project, and pseudonymise them.")
 
@@ -96,8 +97,8 @@ def redact_apply(
         err("Nothing to replace: the project holds none of the key's names or the detectors' identifiers.")
     else:
         kinds = ", ".join(f"{k} {n}" for k, n in sorted(report.replacements.items()))
-        err(f"Pseudonymised {report.documents} document(s)" + (f" ({kinds})" if kinds else "")
-            + f"; {report.passages_moved} coding(s) and other passages moved to stay on the same words.")
+        err(f"Pseudonymised {plural(report.documents, 'document')}" + (f" ({kinds})" if kinds else "")
+            + f"; {plural(report.passages_moved, 'coding')} and other passages moved to stay on the same words.")
         if report.other:
             err("Also replaced in: " + ", ".join(f"{t.replace('_', ' ')} {n}" for t, n in sorted(report.other.items()))
                 + ".")

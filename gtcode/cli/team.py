@@ -9,6 +9,7 @@ import typer
 from gtcode.cli._app import App, default_command, open_project
 from gtcode.cli.options import Json, Where, split_commas
 from gtcode.cli.output import err, out_console, print_json, table
+from gtcode.text import plural
 
 PANEL = "Team and exchange"
 
@@ -75,7 +76,7 @@ def _render_report(report) -> None:
     console = out_console()
     seen = ", ".join(f"{c} {n}" for c, n in report.documents_by_coder.items())
     console.print(f"Unit: {report.unit} · coders: {', '.join(report.coders)} · "
-                  f"{report.documents} document(s) coded by two or more coders ({report.units:,} {report.unit}s) · "
+                  f"{plural(report.documents, 'document')} coded by two or more coders ({report.units:,} {report.unit}s) · "
                   f"documents coded: {seen}")
     if not report.codes:
         err("No codes to compare: the coders made no confirmed codings in shared documents.")

@@ -23,6 +23,7 @@ from gtcode.coding import (Passage, add_coding, confirm_codings, passages, rejec
 from gtcode.errors import BadCodebook, InputError, UnknownCode
 from gtcode.scope import Scope
 from gtcode.store.db import Store, Txn
+from gtcode.text import plural
 
 #: Token attributes that need the original capitalisation (the rest are matched on lower-cased text).
 CASED_ATTRS = frozenset(("ORTH", "TEXT", "IS_TITLE", "IS_UPPER", "IS_LOWER", "SHAPE", "PREFIX", "SUFFIX"))
@@ -392,7 +393,7 @@ def apply_autocode(store: Store, txn: Txn, plan, source: str) -> None:
             continue
         for seg, label in new:
             add_coding(store, txn, rule.code.id, seg.document_id, seg.start, seg.end, status="pending", pattern=label)
-        txn.record("coding.autocode", f"autocoded {len(new)} segment(s) with {rule.code.path!r} (pending review)",
+        txn.record("coding.autocode", f"autocoded {plural(len(new), 'segment')} with {rule.code.path!r} (pending review)",
                    rule.code.uuid, code={"uuid": rule.code.uuid, "path": rule.code.path}, source=source,
                    added=len(new), patterns=outcome.patterns,
                    spans=[[s.document_id, s.start, s.end] for s, _ in new])

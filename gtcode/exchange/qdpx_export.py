@@ -29,6 +29,7 @@ from gtcode.exchange.common import (PROJECT_NS, ExchangeReport, as_guid, derived
                                     to_xml_datetime, validate)
 from gtcode.exchange.positions import TARGETS, Target, UnitCounter, written_text
 from gtcode.files import atomic_file
+from gtcode.text import plural
 
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 #: gtcode attribute types → REFI-QDA typeOfVariable, with a check each value must pass.
@@ -305,7 +306,7 @@ def _sources(root, ex: _Export, docs, code_uuid: dict[int, str]) -> None:
         holder.remove(el)
     report.count("documents", len(docs))
     if astral and ex.target.units == "codepoint-lf":
-        report.note(f"{astral} document(s) hold emoji or other characters beyond U+FFFF: {ex.target.tool} is "
+        report.note(f"{plural(astral, 'document')} hold emoji or other characters beyond U+FFFF: {ex.target.tool} is "
                     "reported to count them as one; if codings after them look one place off there, export "
                     "--for spec or --for nvivo instead")
     timed = store.scalar("SELECT count(DISTINCT document_id) FROM turns WHERE time_start IS NOT NULL")
@@ -374,11 +375,11 @@ def _links(root, ex: _Export, code_uuid: dict[int, str], memos) -> None:
         _note_refs(el, list(dict.fromkeys(evidence.get(r["id"], []))))
     report.count("relations", len(relations))
     if passages:
-        report.lose(f"{passages} passage(s) of evidence for relations: a REFI-QDA link joins two objects only "
+        report.lose(f"{plural(passages, 'passage')} of evidence for relations: a REFI-QDA link joins two objects only "
                     "(memo evidence travels as the link's notes)")
     notes = sum(1 for r in relations if r["note"])
     if notes:
-        report.lose(f"notes on {notes} relation(s)")
+        report.lose(f"notes on {plural(notes, 'relation')}")
 
 
 def _properties(ex: _Export) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 
 from gtcode.exchange.qdpx_state import ImportState
+from gtcode.text import plural
 
 MEDIA = ("PDFSource", "PictureSource", "AudioSource", "VideoSource")
 _VALUES = ("TextValue", "BooleanValue", "IntegerValue", "FloatValue", "DateValue", "DateTimeValue")
@@ -68,14 +69,14 @@ def losses(root, st: ImportState) -> None:
             if items:
                 names = ", ".join(repr(el.get("name") or el.get("guid")) for el in items[:5])
                 more = f" and {len(items) - 5} more" if len(items) > 5 else ""
-                report.lose(f"{len(items)} {kind.replace('Source', '').lower()} source(s) ({names}{more}) with their "
+                report.lose(f"{plural(len(items), kind.replace('Source', '').lower() + ' source')} ({names}{more}) with their "
                             "selections and codings: gtcode holds text documents only")
         rich = sum(1 for el in sources.findall(q("TextSource")) if el.get("richTextPath"))
         if rich:
             report.lose(f"rich-text formatting (.docx) of {rich} text source(s): their plain text is imported")
     graphs = root.findall(f"{q('Graphs')}/{q('Graph')}")
     if graphs:
-        report.lose(f"{len(graphs)} graph(s) (network views: " + ", ".join(repr(g.get("name") or "?") for g in graphs)
+        report.lose(f"{plural(len(graphs), 'graph')} (network views: " + ", ".join(repr(g.get("name") or "?") for g in graphs)
                     + "): gtcode draws its model from relations instead")
     refs = sum(len(c.findall(q("CodeRef"))) + len(c.findall(q("SelectionRef")))
                for c in root.iterfind(f"{q('Cases')}/{q('Case')}"))

@@ -17,6 +17,7 @@ from gtcode.exchange.qdpx_state import ImportState, created_at, creating_coder, 
 from gtcode.memos import add_memo_type, sync_references
 from gtcode.model import add_relation_type
 from gtcode.store.db import Txn, new_uuid, now
+from gtcode.text import plural
 
 _MEMO_TYPE = re.compile(r"^Memo type: (.+)$")
 
@@ -219,10 +220,10 @@ def read_sets(store, txn: Txn, root, st: ImportState) -> None:
                 else:
                     members.append(target)
         lines = [(el.findtext(q("Description")) or "").strip(),
-                 f"A set from {st.label} ({st.origin or 'unknown tool'}) with {len(members) + missing} member(s); "
+                 f"A set from {st.label} ({st.origin or 'unknown tool'}) with {plural(len(members) + missing, 'member')}; "
                  "its members are this memo's links."]
         if missing:
-            lines.append(f"{missing} member(s) were not imported (not text, or not in the file).")
+            lines.append(f"{plural(missing, 'member')} were not imported (not text, or not in the file).")
         memo_id = write_memo(store, txn, st, guid_text(el.get("guid")), f"Set: {el.get('name') or guid[:8]}",
                               "\n\n".join(x for x in lines if x), "methodological", txn.coder_id, now(),
                               txn.coder_id, now(), what="sets (as memos)")

@@ -21,7 +21,7 @@ from gtcode.exchange.positions import UNITS, PositionMap
 from gtcode.exchange.qdpx_notes import write_memo
 from gtcode.exchange.qdpx_state import ImportedSource, ImportState, created_at, creating_coder
 from gtcode.store.db import Txn
-from gtcode.text import strip_span
+from gtcode.text import strip_span, plural
 
 #: The code that holds selections another tool marked without coding them.
 QUOTATIONS = "Imported quotations"
@@ -48,7 +48,7 @@ def _selection_span(sel, codings, src: ImportedSource, st: ImportState) -> tuple
     span = strip_span(text, *span) if span else None
     if not span or span[0] >= span[1]:
         st.report.warn(f"{src.name!r}: selection {sel.get('guid')} [{start}, {end}) is empty, only whitespace or "
-                       f"outside the text; skipped with its {len(codings)} coding(s)")
+                       f"outside the text; skipped with its {plural(len(codings), 'coding')}")
         return None
     return span
 
@@ -167,7 +167,7 @@ def check_units(src: ImportedSource, ranges: list[tuple[int, int]], st: ImportSt
     hint = (f"with --positions {best} these go away: import again with it" if others[best] == 0 else
             f"try --positions {best}" if others[best] * 2 < _serious(doubts, ranges) else
             "check these codings, or try --positions")
-    st.report.note(f"{src.name!r}: read in {st.units} units ({why}), of {len(ranges)} selection(s) {what}; "
+    st.report.note(f"{src.name!r}: read in {st.units} units ({why}), of {plural(len(ranges), 'selection')} {what}; "
                    f"the file may count positions in other units: {hint}")
 
 
@@ -207,10 +207,10 @@ def read_selections(store, txn: Txn, root, kept, st: ImportState) -> None:
                     added += [g for g in [_quotation(store, txn, sel, span, src, st)] if g]
             added += _add_codings(store, txn, sel, codings, span, src, st)
         if mismatched:
-            st.report.note(f"{src.name!r}: {mismatched} selection(s) do not cover the words their name quotes; the "
+            st.report.note(f"{src.name!r}: {plural(mismatched, 'selection')} do not cover the words their name quotes; the "
                            f"file may count positions in other units than {st.units!r} (see --positions)")
         for ref in el.findall(q("NoteRef")):
             st.memo_links.append((guid_key(ref.get("targetGUID")), "document", src.doc_uuid, None, None))
         if added:
-            txn.record("coding.import", f"imported {len(added)} coding(s) into D{src.doc_id} {src.name!r} from "
+            txn.record("coding.import", f"imported {plural(len(added), 'coding')} into D{src.doc_id} {src.name!r} from "
                        f"{st.label}", src.doc_uuid, document=src.name, codings=added, source=st.label)

@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 from gtcode.errors import InputError, NoTurns
-from gtcode.text import normalise
+from gtcode.text import normalise, plural
 from gtcode.ingest.base import Cue, ParsedDocument, text_from_cues
 from gtcode.ingest.limits import check_size
 from gtcode.ingest.speakers import SpeakerRules
@@ -78,13 +78,13 @@ class _Blocks:
         name = self.path.name
         out = []
         if self.untimed:
-            out.append(f"{name}: {len(self.untimed)} cue(s) with an unreadable timestamp (line "
+            out.append(f"{name}: {plural(len(self.untimed), 'cue')} with an unreadable timestamp (line "
                        f"{', '.join(map(str, self.untimed[:5]))}) kept without a time")
         if self.negative:
-            out.append(f"{name}: {len(self.negative)} cue(s) with a negative time (line "
+            out.append(f"{name}: {plural(len(self.negative), 'cue')} with a negative time (line "
                        f"{', '.join(map(str, self.negative[:5]))}) read as starting at 0")
         if self.stray:
-            out.append(f"{name}: {len(self.stray)} block(s) with no timing line (line "
+            out.append(f"{name}: {plural(len(self.stray), 'block')} with no timing line (line "
                        f"{', '.join(map(str, self.stray[:5]))}) kept as text without a time")
         return out
 

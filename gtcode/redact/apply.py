@@ -17,7 +17,7 @@ from gtcode.errors import InputError
 from gtcode.redact.detect import KINDS
 from gtcode.redact.key import Finding, OffsetMap, Pseudonymiser, fold_name
 from gtcode.store.db import Store, Txn
-from gtcode.text import content_hash, count_words
+from gtcode.text import content_hash, count_words, plural
 from gtcode.records import Record
 
 COMPACT_WAIT_S = 5.0    # how long compaction waits for other readers of the project
@@ -255,7 +255,7 @@ def _redact_document(store: Store, txn: Txn, pz: Pseudonymiser, doc,
                    "word_count = ? WHERE id = ?",
             (name, source, meta, red.text, content_hash(red.text), count_words(red.text), doc_id), f"D{doc_id}")
     counts = red.counts()
-    described = (f"{sum(counts.values())} replacement(s) ("
+    described = (f"{plural(sum(counts.values()), 'replacement')} ("
                  + ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items())) + ")"
                  if counts else "its name, file path or speakers only")
     txn.record("document.redact", f"pseudonymised D{doc_id} {name!r}: {described}", doc["uuid"],

@@ -24,6 +24,7 @@ from pathlib import Path
 from gtcode.errors import BadKey, InputError
 from gtcode.files import read_utf8
 from gtcode.redact.detect import DETECTORS, KINDS, TAGS, detect
+from gtcode.text import plural
 
 REAL_HEADERS = {"real", "real name", "name", "original", "identifier", "find", "from"}
 PSEUDONYM_HEADERS = {"pseudonym", "replacement", "replace", "replace with", "alias", "with", "to"}
@@ -211,7 +212,7 @@ class Pseudonymiser:
         return cls(load_key(path) if path is not None else (), cls.DETECTORS if detectors else ())
 
     def __repr__(self) -> str:  # never the names
-        return f"Pseudonymiser({len(self.entries)} name(s), detectors={self.detectors})"
+        return f"Pseudonymiser({plural(len(self.entries), 'name')}, detectors={self.detectors})"
 
     def find(self, text: str) -> list[Finding]:
         """Everything to replace, in order, without overlaps (earliest first, then longest; names before tags)."""
@@ -275,6 +276,6 @@ class Pseudonymiser:
                 counts["in its file path"] += 1
                 path = recorded
         total = sum(counts.values())
-        doc.notes.append(f"{doc.name}: pseudonymised {total} replacement(s)" + (
+        doc.notes.append(f"{doc.name}: pseudonymised {plural(total, 'replacement')}" + (
             " (" + ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items())) + ")" if total else ""))
         return path

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 
 from gtcode.errors import InputError, did_you_mean
 from gtcode.report.dates import parse_when, until_label, when
+from gtcode.text import plural
 
 CODE_ACTIONS = {
     "code.add": "created", "code.rename": "renamed", "code.move": "moved", "code.describe": "described",
@@ -354,9 +355,9 @@ def _code_details(event: dict) -> list[str]:
                 if source.get(k)]
         return lost
     if action == "code.split":
-        return [f"{len(data.get('codings', []))} coding(s) moved from {data.get('source', {}).get('path', '?')}"]
+        return [f"{plural(len(data.get('codings', [])), 'coding')} moved from {data.get('source', {}).get('path', '?')}"]
     if action == "code.delete":
-        out = [f"with {data['codings']} coding(s)"] if data.get("codings") else []
+        out = [f"with {plural(data['codings'], 'coding')}"] if data.get("codings") else []
         if data.get("descendants"):
             out.append("and child codes: " + ", ".join(data["descendants"]))
         return out

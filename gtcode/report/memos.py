@@ -17,6 +17,7 @@ from gtcode.errors import InputError
 from gtcode.report.dates import parse_when, when
 from gtcode.report.render_md import md_block, md_cell, md_inline
 from gtcode.report.word import word_document, word_markdown, xml_safe
+from gtcode.text import plural
 
 FORMATS = ("md", "docx")
 INDEX = "index.md"
@@ -195,7 +196,7 @@ def _write_markdown(project, memos, folder: Path, context: dict) -> list[Path]:
             f"| {md_cell(m.author)} | {m.version} | {m.review} | {len(m.comments)} |" for m in memos]
     index.write_text("\n".join([
         MARKER, "", f"# Memos — {md_inline(context['project'])}", "",
-        f"{len(memos)} memo(s){md_inline(context['filters'])}, oldest first. Exported by {md_inline(context['by'])}"
+        f"{plural(len(memos), 'memo')}{md_inline(context['filters'])}, oldest first. Exported by {md_inline(context['by'])}"
         f" from {md_inline(context['path'])}; times are UTC.", "",
         "| # | Memo | Type | Written | By | Version | Review | Comments |",
         "|---|---|---|---|---|---|---|---|", *rows, ""]), encoding="utf-8")
@@ -213,7 +214,7 @@ def _write_docx(project, memos, path: Path, context: dict) -> Path:
         raise InputError(f"{path}: folder {path.parent} does not exist")
     document = word_document(f"Memos — {context['project']}", context["by"])
     document.add_heading(xml_safe(f"Memos — {context['project']}"), level=1)
-    document.add_paragraph(xml_safe(f"{len(memos)} memo(s){context['filters']}, oldest first. Exported by "
+    document.add_paragraph(xml_safe(f"{plural(len(memos), 'memo')}{context['filters']}, oldest first. Exported by "
                                     f"{context['by']} from {context['path']}; times are UTC."))
     for memo in memos:
         document.add_heading(xml_safe(f"#{memo.id} {memo.title}"), level=2)

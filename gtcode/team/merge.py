@@ -27,6 +27,7 @@ from gtcode.store.health import quick_check
 from gtcode.store.schema import APPLICATION_ID, DB_FILENAME, SCHEMA_VERSION
 from gtcode.team import merge_codes, merge_memos
 from gtcode.team.merge_state import KINDS, Merger, MergeReport, Tally
+from gtcode.text import plural
 
 __all__ = ["KINDS", "MergeReport", "Tally", "merge_project"]
 
@@ -114,7 +115,7 @@ def _run(merge: Merger) -> MergeReport:
     if merge.report.changed:   # recorded in a dry run too, and rolled back with the rest
         added = ", ".join(_amount(t.added, k) for k, t in counts.items() if t.added and k != "events")
         updated = sum(t.updated for t in counts.values())
-        parts = [f"added {added}" if added else "", f"updated {updated} row(s)" if updated else "",
+        parts = [f"added {added}" if added else "", f"updated {plural(updated, 'row')}" if updated else "",
                  f"copied {_amount(counts['events'].added, 'events')}" if counts["events"].added else ""]
         merge.txn.record("merge", f"merged project {merge.report.other_name!r} ({merge.label}): "
                          + "; ".join(p for p in parts if p),
@@ -166,7 +167,7 @@ def _documents(merge: Merger) -> None:
     merge.report.documents = {"matched": len(merge.doc), "only_there": only_there, "differ": differ,
                               "only_here": sum(1 for r in ours if r["id"] not in matched)}
     if theirs and not merge.doc:
-        raise InputError(f"{merge.label}: none of its {len(theirs)} transcript(s) is in this project (documents "
+        raise InputError(f"{merge.label}: none of its {plural(len(theirs), 'transcript')} is in this project (documents "
                          "are matched by their text); not a copy of this study, so nothing was merged")
 
 
@@ -180,7 +181,7 @@ def _document_warnings(merge: Merger) -> None:
             why = f"document {r['name']!r}: its transcript differs between the two projects (different text)"
         else:
             why = f"document {r['name']!r} is only in {merge.label} (import it here, then merge again)"
-        merge.warn(why + (f"; skipped {n} coding(s), link(s) or evidence on it" if n else "; nothing was on it"))
+        merge.warn(why + (f"; skipped {plural(n, 'coding')}, link(s) or evidence on it" if n else "; nothing was on it"))
 
 
 def _cases(merge: Merger) -> None:
@@ -250,4 +251,4 @@ def _unknown_tables(merge: Merger) -> None:
             continue
         n = merge.other.scalar(f'SELECT count(*) FROM "{name}"')
         if n:
-            merge.warn(f"{merge.label}: table {name!r} ({n} row(s)) is not merged by this version of gtcode")
+            merge.warn(f"{merge.label}: table {name!r} ({plural(n, 'row')}) is not merged by this version of gtcode")

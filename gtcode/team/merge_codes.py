@@ -9,6 +9,7 @@ from collections import defaultdict
 from gtcode.codebook.autocode import rejected_spans, spans_overlap
 from gtcode.codes import all_codes
 from gtcode.team.merge_state import Merger
+from gtcode.text import plural
 
 CODE_FIELDS = ("description", "include", "exclude", "example", "color")
 
@@ -142,7 +143,7 @@ def codings(merge: Merger) -> None:
         merge.warn(f"{refused} autocoded suggestion(s) still pending in {merge.label} were rejected here; "
                    "not brought back")
     if diverged:
-        merge.warn(f"{diverged} coding(s) have another code or coder in {merge.label} than here (recoded in one "
+        merge.warn(f"{plural(diverged, 'coding')} have another code or coder in {merge.label} than here (recoded in one "
                    "project); kept this project's")
 
 

@@ -21,7 +21,7 @@ def test_agreement_cli_says_unit_and_counts(team):
     res = invoke(team, "agreement", ok=False)
     assert res.exit_code == 0, res.output
     assert "Unit: segment" in res.stdout and "coders: ana, ben" in res.stdout
-    assert "1 document(s) coded by two or more coders" in res.stdout
+    assert "1 document coded by two or more coders" in res.stdout
     assert "Being filmed" in res.stdout and "All codes (pooled)" in res.stdout
     data = json.loads(invoke(team, "agreement", "--json", "--unit", "turn", ok=False).stdout)
     assert data["unit"] == "turn" and data["coders"] == ["ana", "ben"]

@@ -17,7 +17,7 @@ def test_cli_autocode_dry_run_and_json(study):
     result = invoke(study, "autocode", "--dry-run", coder="Hannah", ok=False)
     assert result.exit_code == 0, result.output
     assert "Cancelling" in result.stdout and "D1:4  P01  [cancel] Cancelled." in result.stdout
-    assert "Dry run, nothing changed: 7 new suggestion(s) for 4 code(s) in 7 participant segments" in result.stderr
+    assert "Dry run, nothing changed: 7 new suggestion(s) for 4 codes in 7 participant segments" in result.stderr
     result = invoke(study, "autocode", "--json", "--code", "Being filmed", coder="Hannah", ok=False)
     data = json.loads(result.stdout)
     assert data["added"] == 1 and data["codes"][0]["code"] == "Being filmed"

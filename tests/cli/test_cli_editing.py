@@ -65,7 +65,7 @@ def test_speakers_list_fix_the_interviewer_rename_and_undo(tmp_path):
     assert [(x["speaker"], x["turns"], x["role"]) for x in listed] == [("MEL", 2, "participant"),
                                                                        ("ANNA", 2, "participant")]
     fixed = invoke(p, "docs", "speakers", "D1", "--interviewer", "MEL")
-    assert "Changed D1 'anna': MEL is interviewer (2 turn(s))" in fixed.output
+    assert "Changed D1 'anna': MEL is interviewer (2 turns)" in fixed.output
     table = invoke(p, "docs", "speakers").stdout
     assert "interviewer" in table
     invoke(p, "docs", "speakers", "D1", "--rename", "ANNA=Anna Smith")

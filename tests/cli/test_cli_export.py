@@ -87,7 +87,7 @@ def test_export_to_a_missing_folder_is_one_line_and_creates_nothing(awkward, tmp
 def test_cli_export_commands(coded, tmp_path):
     result = invoke(coded, "export", "codings", "-o", str(tmp_path / "c.jsonl"), ok=False)
     assert result.exit_code == 0, result.output
-    assert "Wrote 4 coding(s)" in result.stderr and "1 pending" in result.stderr
+    assert "Wrote 4 codings" in result.stderr and "1 pending" in result.stderr
     assert len((tmp_path / "c.jsonl").read_text(encoding="utf-8").splitlines()) == 4
     result = invoke(coded, "export", "matrix", "-o", str(tmp_path / "m.csv"), "--where", "role=mother", ok=False)
     assert result.exit_code == 0, result.output
@@ -113,7 +113,7 @@ def test_loss_report_headings_say_what_happened(capsys):
     report = ExchangeReport("x.qdpx", "import", "qdpx", origin="Other 1", positions="Unicode code points")
     report.warn("selection 1 is outside the text; skipped")
     report.note("code 'a/b': imported as 'a∕b'")
-    report.lose("1 graph(s)")
+    report.lose("1 graph")
     render_loss_report(report)
     err = capsys.readouterr().err
     assert "Positions read as Unicode code points." in err
@@ -126,5 +126,5 @@ def test_cli_export_codings_with_none_writes_the_header(project, tmp_path):
     project.close()
     res = invoke(project, "export", "codings", "-o", str(tmp_path / "c.csv"), ok=False)
     assert res.exit_code == 0, res.output
-    assert "Wrote 0 coding(s)" in res.stderr
+    assert "Wrote 0 codings" in res.stderr
     assert (tmp_path / "c.csv").read_text(encoding="utf-8").startswith("id,uuid,document,")

@@ -66,7 +66,7 @@ def test_docs_delete_refuses_listing_what_is_anchored(study):
     before = dump(study)
     result = invoke(study, "docs", "delete", "D1", coder="hannah", ok=False)
     assert result.exit_code == 1
-    assert "Error: D1 'anna' has 2 item(s) anchored to it; nothing was deleted. Add --force" in result.stderr
+    assert "Error: D1 'anna' has 2 items anchored to it; nothing was deleted. Add --force" in result.stderr
     assert "coding (A, by hannah) at D1:2: “Alpha sentence one.”" in result.stderr
     assert "memo link (memo #1, by hannah) at D1:4: “Charlie sentence three.”" in result.stderr
     assert "Traceback" not in result.output
@@ -116,6 +116,6 @@ def test_cases_delete_refuses_listing_documents_then_force_and_undo(study):
     docs = json.loads(invoke(study, "docs", "list", "--json").stdout)
     assert [(d["name"], d["case"]) for d in docs] == [("anna", None), ("ben", "P02")]
     log = invoke(study, "log", "--limit", "1").stdout
-    assert "hannah" in log and "deleted case P01, unlinking 1 document(s)" in log
+    assert "hannah" in log and "deleted case P01, unlinking 1 document" in log
     invoke(study, "undo", coder="hannah")
     assert dump(study, _GROWING) == [line for line in before if not line.startswith(_GROWING)]

@@ -66,7 +66,7 @@ def test_redact_apply_cli_reports_and_a_bad_key_changes_nothing(tmp_path, interv
     done = invoke("study", "redact", "apply", str(key), "--json")
     data = json.loads(done.stdout)
     assert data["documents"] == 1 and data["replacements"]["name"] == 6 and data["passages_moved"] == 1
-    assert "Pseudonymised 1 document(s)" in done.stderr
+    assert "Pseudonymised 1 document" in done.stderr
     shown = json.loads(invoke("study", "docs", "show", "D1", "--segments", "3", "--json").stdout)
     assert shown["segments"][0]["text"] == "Anna came round on a Tuesday."
     retrieved = invoke("study", "retrieve", "Guider", "--json").stdout

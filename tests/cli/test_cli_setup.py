@@ -66,7 +66,7 @@ def test_search_table_and_filters(cli_project):
 def test_cases_import_set_list(cli_project, tmp_path):
     (tmp_path / "people.csv").write_text("participant,role,site\nP01,mother,Trust A\nP06,practitioner,Trust B\n")
     res = invoke(cli_project, "cases", "import", str(tmp_path / "people.csv"))
-    assert "2 case(s)" in res.stderr and "1 document(s) linked" in res.stderr
+    assert "2 cases" in res.stderr and "1 document linked" in res.stderr
     cases = json.loads(invoke(cli_project, "cases", "list", "--json").stdout)
     assert cases[0]["name"] == "P01" and cases[0]["documents"] == ["P01"]
     res = invoke(cli_project, "cases", "set", "P06", "notarole", ok=False)

@@ -161,7 +161,7 @@ def test_dry_run_counts_and_shows_examples_but_changes_nothing(study):
 def test_undo_removes_an_autocode(study):
     autocode(study)
     assert study.coding.passages(include_pending=True)
-    assert "autocoded 3 segment(s) with 'Cancelling' (pending review)" in [e["summary"] for e in study.history.events()]
+    assert "autocoded 3 segments with 'Cancelling' (pending review)" in [e["summary"] for e in study.history.events()]
     study.history.undo()
     assert study.coding.passages(include_pending=True) == []
 

@@ -125,7 +125,7 @@ def test_export_lists_what_cannot_travel(awkward, tmp_path):
     losses = "\n".join(report.losses)
     assert "pending (autocoded, unreviewed) coding" in losses
     assert "1 earlier memo version" in losses and "1 review comment" in losses
-    assert "1 passage(s) of evidence for relations" in losses
+    assert "1 passage of evidence for relations" in losses
     with zipfile.ZipFile(tmp_path / "study.qdpx") as zf:
         qde = zf.read("project.qde").decode("utf-8")
     pending = awkward.store.scalar("SELECT count(*) FROM codings WHERE status = 'pending'")

@@ -98,7 +98,7 @@ def test_every_feature_lands_or_is_reported(project, probe):
     report = import_qdpx(project, probe)
     assert report.warnings == [] and report.notes == []
     # Only what gtcode cannot hold is lost, each named: the graph and the case's code and selection references.
-    assert len(report.losses) == 2 and "1 graph(s)" in report.losses[0] and "2 code or selection" in report.losses[1]
+    assert len(report.losses) == 2 and "1 graph" in report.losses[0] and "2 code or selection" in report.losses[1]
     assert unread(parse_xml(PROBE.encode("utf-8"), "probe")) == {}
     # Descriptions of sources, cases and variables are kept.
     store = project.store

@@ -174,8 +174,8 @@ def test_media_and_graphs_are_listed_as_losses(project, tmp_path):
             '</Sources><Graphs><Graph guid="11111111-0000-0000-0000-000000000003" name="Network"/></Graphs>')
     report = import_qdpx(project, qdpx(tmp_path / "m.qdpx", {"project.qde": qde(body)}))
     losses = "\n".join(report.losses)
-    assert "1 pdf source(s) ('report.pdf')" in losses and "1 audio source(s) ('talk.m4a')" in losses
-    assert "1 graph(s) (network views: 'Network')" in losses
+    assert "1 pdf source ('report.pdf')" in losses and "1 audio source ('talk.m4a')" in losses
+    assert "1 graph (network views: 'Network')" in losses
     assert [c.path for c in project.codes.list()] == ["Film"]
 
 

@@ -85,7 +85,7 @@ def test_delete_refuses_while_anything_is_anchored_listing_each_item(study):
     with pytest.raises(DocumentInUse) as refused:
         study.docs.delete("anna")
     message = str(refused.value)
-    assert "D1 'anna' has 6 item(s) anchored to it; nothing was deleted. Add --force" in message
+    assert "D1 'anna' has 6 items anchored to it; nothing was deleted. Add --force" in message
     lines = message.splitlines()[1:]
     assert lines == [
         "  coding (A, by tester) at D1:2: “Alpha sentence one.”",
@@ -199,7 +199,7 @@ def test_force_unlinks_the_documents_deletes_the_case_and_undo_restores_exactly(
     assert study.store.scalar("SELECT count(*) FROM case_attributes") == 0
     event = study.history.log(limit=1)[0]
     assert (event["action"], event["coder"]) == ("case.delete", "tester")
-    assert event["summary"] == "deleted case P01, unlinking 1 document(s)"
+    assert event["summary"] == "deleted case P01, unlinking 1 document"
     assert event["data"]["attributes"] == {"role": "mother", "site": "Trust A"}
     study.history.undo()
     assert dump(study, skip=_GROWING) == before

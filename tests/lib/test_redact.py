@@ -222,7 +222,7 @@ def test_import_with_a_key_stores_only_pseudonyms_and_tags(project, interview, k
         assert text[t["start_char"]:t["body_start"]].rstrip() == f"{t['speaker']}:"
     segs = [s.text for s in project.docs.segments("P09")]
     assert "Anna's lovely, honestly." in segs and "She left her number, [phone], and her email [email]." in segs
-    assert report.notes == ["P09: pseudonymised 11 replacement(s) (NHS number 1, date of birth 1, email 1, "
+    assert report.notes == ["P09: pseudonymised 11 replacements (NHS number 1, date of birth 1, email 1, "
                             "name 6, phone 1, postcode 1)"]
 
 
