@@ -86,6 +86,19 @@ def not_pseudonymised(store: Store, doc_ids) -> list[tuple[int, str]]:
         "coalesce(json_extract(nullif(meta, ''), '$.pseudonymised'), 0) = 0 ORDER BY id", ids)]
 
 
+def document_meta(store: Store, doc_id: int) -> dict:
+    """What import noted about a document (`notes`, `pseudonymised`)."""
+    import json
+
+    return json.loads(store.scalar("SELECT meta FROM documents WHERE id = ?", (doc_id,)) or "{}")
+
+
+def timed_segments(store: Store, doc_id: int) -> list:
+    """(start, end, time start, time end) of the document's segments that carry a recording time."""
+    return store.all("SELECT start_char, end_char, time_start, time_end FROM segments WHERE document_id = ? AND "
+                     "(time_start IS NOT NULL OR time_end IS NOT NULL)", (doc_id,))
+
+
 def document_text(store: Store, doc_id: int) -> str:
     """The canonical text of a document: every offset in the project points into it."""
     return store.scalar("SELECT text FROM documents WHERE id = ?", (doc_id,))

@@ -171,7 +171,7 @@ class Docs(Namespace):
 
     def speakers(self, refs=None) -> list:
         """Speaker labels of the documents (all when None) with turn counts and roles (`SpeakerLabel`s)."""
-        from gtcode.ingest.editing import speaker_labels
+        from gtcode.speakers import speaker_labels
 
         return speaker_labels(self._store, None if refs is None else [self.get(r).id for r in as_list(refs)])
 
@@ -183,7 +183,7 @@ class Docs(Namespace):
         label it lacks is an error; with several, documents without it are left alone. One undoable command;
         returns a `SpeakerChange` per document."""
         from gtcode.errors import InputError
-        from gtcode.ingest.editing import ROLES, parse_assignments, set_speakers, speaker_labels
+        from gtcode.speakers import ROLES, parse_assignments, set_speakers, speaker_labels
 
         pairs = [(label, "interviewer") for label in as_list(interviewer)]
         pairs += parse_assignments(as_list(roles), "--role", ROLES)

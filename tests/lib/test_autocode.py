@@ -258,7 +258,6 @@ def test_a_rejection_stays_on_its_words_through_an_edit_and_is_undone_with_the_r
     assert [(a.what, a.words) for a in document_anchors(study.store, 1) if a.kind == "rejected suggestion"] == rejected
     again = {c.code: c for c in autocode(study).codes}["Cancelling"]
     assert (again.added, again.rejected) == (0, 3)        # still not suggested again, on the moved words
-    study.history.undo()                                  # the autocode run (nothing added), then the edit…
-    study.history.undo()
-    study.history.undo()                                  # …then the rejection itself
-    assert {c.code: c for c in autocode(study, dry_run=True).codes}["Cancelling"].added == 3
+    study.history.undo(3)                                 # the edit, the rejection: back to before it
+    assert [a for a in document_anchors(study.store, 1) if a.kind == "rejected suggestion"] == []
+    assert {c.code: c for c in autocode(study, dry_run=True).codes}["Cancelling"].rejected == 0
