@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shlex
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,13 @@ def body(doc, turn) -> str:
 
 def speakers(doc) -> list[str | None]:
     return [t.speaker for t in doc.turns]
+
+
+def pytest_make_parametrize_id(config, val, argname):
+    """Long texts as test ids make collection crawl (a 200,000-character id cost minutes): name them by size."""
+    if isinstance(val, (str, bytes)) and len(val) > 80:
+        return f"{argname}-{len(val)}chars"
+    return None
 
 
 @pytest.fixture(autouse=True)
@@ -68,6 +76,51 @@ def project(tmp_path):
     p = Project.init(tmp_path / "proj", coder="tester")
     yield p
     p.close()
+
+
+@contextmanager
+def own_config(folder: Path):
+    """Config and identity under `folder` for fixtures built before the per-test `isolated` applies."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("GTCODE_CONFIG", str(folder / "config" / "config.toml"))
+    patch.delenv("GTCODE_PROJECT", raising=False)
+    patch.delenv("GTCODE_USER", raising=False)
+    try:
+        yield
+    finally:
+        patch.undo()
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory):
+    """The demo study, built once per test process with its own config: read its result, never change its folder
+    (`demo_copy` gives a test a project of its own). Its folder is `demo_build.folder`."""
+    from gtcode.demo import build_demo
+
+    base = tmp_path_factory.mktemp("demo-build")
+    with own_config(base):
+        result = build_demo(base / "demo")
+        result.project.close()
+    folder = base / "demo"
+    result.folder = folder
+    return result
+
+
+def copy_demo(demo_build, folder: Path) -> Path:
+    """Copy the demo study's folder to `folder`; the path of the copy's project file."""
+    import shutil
+
+    shutil.copytree(demo_build.folder, folder)
+    return folder / demo_build.project.path.name
+
+
+@pytest.fixture
+def demo_copy(demo_build, tmp_path):
+    """A copy of the demo study's folder under this test's `tmp_path`, opened as coder 'demo'."""
+    from gtcode import Project
+
+    with Project.open(copy_demo(demo_build, tmp_path / "demo"), coder="demo") as project:
+        yield project
 
 
 def write_docx(path: Path, paragraphs, table=None) -> Path:

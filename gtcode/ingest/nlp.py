@@ -15,12 +15,19 @@ BLANK = "blank:en"
 _SENT_PIPES = ("sentencizer", "senter", "parser")
 
 
-@lru_cache(maxsize=4)
 def load(model: str | None = None, lemmas: bool = False):
-    """A ready pipeline. `model` is an installed spaCy package name, or None for the default."""
+    """A ready pipeline. `model` is an installed spaCy package name, or None for the default.
+
+    One pipeline per (model, lemmas) however it is asked for: `load()`, `load(None)` and `load("blank:en")` are the
+    same object, so a process loads spaCy once and its tokenizer's cache stays warm."""
+    return _load(model or BLANK, bool(lemmas))
+
+
+@lru_cache(maxsize=4)
+def _load(model: str, lemmas: bool):
     import spacy
 
-    if not model or model == BLANK:
+    if model == BLANK:
         nlp = spacy.blank("en")
         nlp.add_pipe("sentencizer")
         if lemmas:

@@ -24,9 +24,8 @@ def test_sample_transcripts_are_the_study_we_describe():
     assert len(files) == 8
 
 
-def test_demo_builds_a_project_from_every_transcript(tmp_path):
-    result = build_demo(tmp_path / "demo")
-    p = result.project
+def test_demo_builds_a_project_from_every_transcript(demo_build, demo_copy):
+    result, p = demo_build, demo_copy
     docs = p.docs.list()
     assert result.report.count("imported") == 8 and result.report.count("failed") == 0
     assert all(d.case is not None for d in docs)          # every interview belongs to a participant
@@ -42,22 +41,21 @@ def test_demo_builds_a_project_from_every_transcript(tmp_path):
     assert stats["cases_by_attribute"]["role"] == {"mother": 5, "practitioner": 3}
     assert stats["turns"]["interviewer"] > 100 and stats["turns"]["participant"] > 100
     assert result.hits and all(h.case in {"P01", "P02", "P03", "P04", "P05"} for h in result.hits)
-    p.close()
 
 
-def test_demo_twice_gives_the_same_project(tmp_path):
-    def content(folder):
-        r = build_demo(folder)
-        p = r.project
+def test_demo_twice_gives_the_same_project(demo_copy, tmp_path):
+    def content(p):
         out = [(d.name, d.case, d.words, d.turns, d.segments) for d in p.docs.list()]
         out += [(s.address, s.speaker, s.text) for d in p.docs.list() for s in p.docs.segments(d.id)]
         out.append(json.dumps({k: v for k, v in p.stats().items() if k not in ("path", "events")}, sort_keys=True))
         out += [(q.code, q.address, q.status) for q in p.coding.passages()]
-        p.close()
         return out
 
-    first = content(tmp_path / "demo")
-    assert content(tmp_path / "demo") == first
+    again = build_demo(tmp_path / "again").project
+    try:
+        assert content(again) == content(demo_copy)
+    finally:
+        again.close()
 
 
 def test_demo_never_replaces_a_real_project(tmp_path):
@@ -93,8 +91,8 @@ def test_demo_command_runs_the_study_end_to_end_and_lists_every_file(tmp_path):
     assert (tmp_path / "d" / "codings.csv").read_text(encoding="utf-8").count("\n") > 376
 
 
-def test_demo_builds_the_reference_model(tmp_path):
-    p = build_demo(tmp_path / "demo").project
+def test_demo_builds_the_reference_model(demo_copy):
+    p = demo_copy
     model = p.model.show()
     assert model["core"]["path"] == "Engagement with VIG"
     barriers = {b["name"] for b in model["roles"]["barrier"]}
@@ -103,44 +101,37 @@ def test_demo_builds_the_reference_model(tmp_path):
     assert {"Practitioner relationship", "Seeing attunement on film"} <= facilitators
     assert all(b["relation"]["passages"] >= 1 for b in model["roles"]["barrier"])
     assert [s["title"] for s in model["core"]["storylines"]] == ["The storyline"]
-    folder = tmp_path / "demo"
+    folder = p.path.parent
     assert (folder / "model.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (folder / "saturation.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     svg = (folder / "model.svg").read_text(encoding="utf-8")
     assert "Engagement with VIG" in svg and "Fear of judgement and" in svg
     assert "Engagement with VIG" in (folder / "model.mmd").read_text(encoding="utf-8")
-    p.close()
 
 
-def test_demo_has_a_second_coder_merged_and_real_agreement(tmp_path):
-    from gtcode.demo import DEMO_DOUBLE_CODED, DEMO_SECOND_CODER, build_demo
+def test_demo_has_a_second_coder_merged_and_real_agreement(demo_build, demo_copy):
+    from pathlib import Path
 
-    result = build_demo(tmp_path / "demo")
-    try:
-        info = result.agreement
-        assert info["codings"] > 20 and info["merged"].changed
-        report = info["report"]
-        assert report.coders == ["demo", DEMO_SECOND_CODER]
-        assert report.documents == len(DEMO_DOUBLE_CODED)
-        # Imperfect but substantial agreement, with figures from real coding, not placeholders.
-        assert 0.5 < report.overall.kappa < 0.95 and 0.5 < report.overall.alpha < 0.95
-        # The second coder's copy is beside the project, and merging it again changes nothing.
-        assert not merge_project(result.project, info["copy"]).changed
-    finally:
-        result.project.close()
+    from gtcode.demo import DEMO_DOUBLE_CODED, DEMO_SECOND_CODER
+
+    info = demo_build.agreement
+    assert info["codings"] > 20 and info["merged"].changed
+    report = info["report"]
+    assert report.coders == ["demo", DEMO_SECOND_CODER]
+    assert report.documents == len(DEMO_DOUBLE_CODED)
+    # Imperfect but substantial agreement, with figures from real coding, not placeholders.
+    assert 0.5 < report.overall.kappa < 0.95 and 0.5 < report.overall.alpha < 0.95
+    # The second coder's copy is beside the project, and merging it again changes nothing.
+    copy = demo_copy.path.parent / Path(info["copy"]).name
+    assert copy.exists() and not merge_project(demo_copy, copy).changed
 
 
-def test_demo_is_pseudonymised_and_the_key_stays_outside(tmp_path):
-    from gtcode.demo import build_demo
+def test_demo_is_pseudonymised_and_the_key_stays_outside(demo_build, demo_copy):
     from gtcode.samples import bundled_key
     from gtcode.redact import load_key
 
-    result = build_demo(tmp_path / "demo")
-    try:
-        assert result.project.redact.check(bundled_key()) == []
-        assert "Dr Asha Rao" in {t["speaker"] for t in result.project.docs.turns("P06")}
-    finally:
-        result.project.close()
-    stored = b"".join(p.read_bytes() for p in (tmp_path / "demo").glob("gtcode.db*"))
+    assert demo_copy.redact.check(bundled_key()) == []
+    assert "Dr Asha Rao" in {t["speaker"] for t in demo_copy.docs.turns("P06")}
+    stored = b"".join(p.read_bytes() for p in demo_build.folder.glob("gtcode.db*"))
     reals = [entry.real for entry in load_key(bundled_key())]
     assert reals and not [r for r in reals if r.encode() in stored]

@@ -178,11 +178,10 @@ def test_an_empty_period_says_so(project):
     assert md.count("*Nothing in this period.*") >= 6 and "| passages coded | 0 |" in md
 
 
-def test_demo_memos_show_every_review_state(tmp_path):
+def test_demo_memos_show_every_review_state(demo_build, demo_copy, tmp_path):
     from gtcode.demo import DEMO_SUPERVISOR, build_demo
 
-    result = build_demo(tmp_path / "demo")
-    p = result.project
+    result, p = demo_build, demo_copy
     memos = {m.type: m for m in result.memos}
     assert set(memos) == {"code", "theoretical", "methodological", "reflexive"}
     assert memos["code"].review == "changed since sign-off"
@@ -195,10 +194,9 @@ def test_demo_memos_show_every_review_state(tmp_path):
     # the edit after sign-off, and the storyline written later by the model step
     assert [m.title for m in report.memos] == ["Feeling judged as a parent", "The storyline"]
     assert "+After supervision" in report.memos[0].diff
-    again = build_demo(tmp_path / "demo")  # the same memos every time
+    again = build_demo(tmp_path / "again")  # the same memos every time
     assert [(m.title, m.body, m.review, [c.body for c in m.comments]) for m in again.memos] == \
         [(m.title, m.body, m.review, [c.body for c in m.comments]) for m in result.memos]
-    p.close()
     again.project.close()
 
 

@@ -12,7 +12,7 @@ from gtcode import Project
 from gtcode.exchange import export_qdpx, import_qdpx, validate
 from gtcode.exchange.positions import TARGETS
 
-from tests.conftest import SHARED
+from tests.conftest import SHARED, copy_demo
 from tests.lib import test_exchange
 from tests.lib.test_exchange import snapshot
 
@@ -109,12 +109,11 @@ def test_unknown_target_is_a_clear_error(awkward, tmp_path):
 # --- the demo project ------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    from gtcode.demo import build_demo
+def demo(demo_build, tmp_path_factory):
+    from gtcode import Project
 
-    project = build_demo(tmp_path_factory.mktemp("demo") / "demo").project
-    yield project
-    project.close()
+    with Project.open(copy_demo(demo_build, tmp_path_factory.mktemp("demo") / "demo"), coder="demo") as project:
+        yield project
 
 
 @pytest.mark.parametrize("target", ["nvivo", "spec"])

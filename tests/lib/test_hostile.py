@@ -148,7 +148,7 @@ def test_one_document_that_cannot_be_segmented_does_not_cost_the_others(monkeypa
     (yaml_alias_bomb(), "line 5: .*aliases"),
     (yaml_deep_lists(), "line 1: .*nested more than 100 levels"),
     (yaml_deep_codes(), "nested more than 100 levels"),
-])
+], ids=["aliases", "deep-lists", "deep-codes"])   # the texts themselves as ids make pytest crawl
 def test_yaml_bombs_are_refused_with_one_line(text, message):
     from gtcode.codebook.read import parse_codebook
 

@@ -13,7 +13,7 @@ from gtcode import Project
 from gtcode.errors import NothingToUndo
 from gtcode.team.merge import merge_project
 
-from tests.conftest import REPO
+from tests.conftest import REPO, copy_demo
 
 P01 = ("Interviewer: How did the first filming go?\n\n"
        "P01: I was nervous at first. I thought they were judging me. Then I saw her smile at me.\n\n"
@@ -256,12 +256,8 @@ def test_older_project_is_migrated_in_memory_and_left_untouched(project, tmp_pat
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    from gtcode.demo import build_demo
-
-    folder = tmp_path_factory.mktemp("merge-demo") / "demo"
-    build_demo(folder).project.close()
-    return folder / "gtcode.db"
+def demo_db(demo_build, tmp_path_factory):
+    return copy_demo(demo_build, tmp_path_factory.mktemp("merge-demo") / "demo")
 
 
 def test_a_second_coders_model_work_merges_and_undoes_exactly(demo_db, tmp_path):
@@ -336,7 +332,7 @@ def test_suggestions_rejected_here_are_not_brought_back(study):
         report = merge_project(p, copy)
         assert codings(p) == before
         assert report.counts["codings"].skipped == 1 and not report.changed
-        assert "1 autocoded suggestion(s) still pending in" in " ".join(report.warnings)
+        assert "1 autocoded suggestion still pending in" in " ".join(report.warnings)
 
 
 def test_suggestions_rejected_in_the_copy_come_back_as_rejections(study):

@@ -13,7 +13,7 @@ import sqlite3
 import pytest
 
 from gtcode.report.thesis import build_report, write_report
-from tests.conftest import invoke
+from tests.conftest import copy_demo, invoke
 from tests.lib.test_report import ACCEPTED, FEAR, clock, study  # noqa: F401  (fixtures)
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -210,13 +210,12 @@ def test_html_tables_are_sized_to_their_content(study, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
+def demo(demo_build, tmp_path_factory):
     """The demo study (six interviews, its real codebook and model): the report an examiner is shown first."""
-    from gtcode.demo import build_demo
+    from gtcode import Project
 
-    result = build_demo(tmp_path_factory.mktemp("demo") / "demo")
-    yield result.project
-    result.project.close()
+    with Project.open(copy_demo(demo_build, tmp_path_factory.mktemp("demo") / "demo"), coder="demo") as project:
+        yield project
 
 
 def test_codebook_counts_share_one_column_so_whole_rows_take_fewer_pages(demo, tmp_path):
@@ -283,7 +282,7 @@ def test_no_line_crosses_a_side_caption_or_runs_past_a_box_it_does_not_join(demo
         graph, printed = _report_layout(project)
         for layout in (printed, layout_model(graph)):          # the report's figure and the A4 export
             assert {c for c, _, _ in layout.labels} >= {"Core category", "Barriers", "Facilitators"}
-            lines = [(u, v, a, b, route.edge_path(layout.boxes[a], layout.boxes[b], layout.bends[(u, v, k)], 0)[0])
+            lines = [(u, v, a, b, route.edge_path(layout, (u, v, k), 0)[0])
                      for u, v, k, a, b in route.drawn_relations(graph, layout)]
             size = route.caption_size(layout)
             for caption, x, top in layout.labels:

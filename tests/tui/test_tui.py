@@ -9,7 +9,7 @@ import pytest
 from gtcode import Project
 from gtcode.analysis.progress import document_progress, most_used_codes, participant_ordinals, recent_codes, segment_codes
 
-from tests.conftest import invoke
+from tests.conftest import invoke, own_config
 
 P01 = """\
 VIG study, interview 1 (fictional).
@@ -47,9 +47,24 @@ codes:
 # (Family support) · 6 question · 7 house (Home visits) · 8 partner · 9 smile.  D2: 1 question · 2-3 P02.
 
 
+@pytest.fixture(scope="module")
+def study_built(tmp_path_factory):
+    """The study below, built once per module (its folder is copied for each test)."""
+    base = tmp_path_factory.mktemp("tui-study")
+    with own_config(base), Project.init(base / "proj", coder="tester") as project:
+        return build_study(project, base)
+
+
 @pytest.fixture
-def study(project, tmp_path):
+def study(study_built, tmp_path):
     """A two-interview project: codebook, autocoded suggestions (one left pending), one coding by hand."""
+    import shutil
+
+    shutil.copytree(study_built.parent, tmp_path / "study")
+    return tmp_path / "study" / study_built.name
+
+
+def build_study(project, tmp_path):
     (tmp_path / "P01.txt").write_text(P01, encoding="utf-8")
     (tmp_path / "P02.txt").write_text(P02, encoding="utf-8")
     project.docs.import_paths([tmp_path / "P01.txt", tmp_path / "P02.txt"], interviewer="Interviewer")

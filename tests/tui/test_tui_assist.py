@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gtcode import Project
 
-from tests.tui.test_tui import cursor_ordinal, drive, make, screen, study  # noqa: F401 (study is a fixture)
+from tests.tui.test_tui import cursor_ordinal, drive, make, screen, study, study_built  # noqa: F401 (fixtures)
 
 
 def _listed(app, _):

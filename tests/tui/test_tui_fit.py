@@ -8,7 +8,7 @@ from gtcode import Project
 from tests.tui import test_tui as tui
 from tests.tui.test_tui import addresses, drive, make, screen, screen_text
 
-study = tui.study  # the coding screen's fixture, shared rather than copied
+study, study_built = tui.study, tui.study_built  # the coding screen's fixtures, shared rather than copied
 
 LONG = "Uncertainty about who will see the film and what they will do with it"
 
