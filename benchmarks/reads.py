@@ -7,8 +7,9 @@
 The project is the one `scale.py` builds and caches (same `--scale`, `--words`, `--seed`, `--cache`); the long
 transcript is built once into the same cache. `--baseline TREE` runs the same commands with `PYTHONPATH=TREE`
 first (a checkout of an earlier gtcode, e.g. from `git archive`), so before and after come from one run on one
-machine. `--profile` writes a cProfile of each command (this tree) beside the project and prints its top lines.
-Figures are printed, never asserted.
+machine. `--profile` writes a cProfile of each command (this tree) beside the project and prints its top lines
+(gtcode's functions by cumulative time, then everything by own time). The size of each file written is printed
+beside its time. Figures are printed, never asserted.
 """
 
 from __future__ import annotations
@@ -41,6 +42,13 @@ def long_project(folder: Path, mb: float, seed: int) -> Path:
         p.docs.import_paths([src])
     (target / "built").write_text("ok")
     return target / "project"
+
+
+def outputs(folder: Path) -> dict[str, Path]:
+    """Label → the file the command writes, whose size is printed beside its time (the .qdpx's deflate level
+    trades one against the other)."""
+    out = folder / "reads-out"
+    return {"report -o x.md": out / "x.md", "export qdpx": out / "x.qdpx"}
 
 
 def commands(folder: Path, info: dict) -> dict[str, list[str]]:
@@ -77,7 +85,9 @@ def profile(cmd: list[str], env: dict, path: Path) -> None:
     subprocess.run([cmd[0], "-m", "cProfile", "-o", str(path), *cmd[1:]], env=env, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
     print(f"\n--- profile: {' '.join(cmd[4:])} ({path})")
-    pstats.Stats(str(path)).sort_stats("cumulative").print_stats(25)
+    stats = pstats.Stats(str(path))
+    stats.sort_stats("cumulative").print_stats(r"gtcode/(?!cli/)", 25)   # below the CLI: where the time goes
+    stats.sort_stats("tottime").print_stats(15)                         # and what it is spent on
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -109,7 +119,9 @@ def main(argv: list[str] | None = None) -> None:
         for tree, tree_env in trees:
             log(f"reads: {label} ({tree})")
             ms, rss, err = timed(cmd, tree_env, args.runs)
-            rows.append({"figure": label, "tree": tree, "ms": ms, "rss_mib": rss, "error": err})
+            written = outputs(folder).get(label)
+            size = written.stat().st_size if written is not None and written.exists() and not err else None
+            rows.append({"figure": label, "tree": tree, "ms": ms, "rss_mib": rss, "bytes": size, "error": err})
         if args.profile:
             profile(cmd, env, folder / f"profile-{label.split()[0]}.prof")
     if args.json:
@@ -117,10 +129,11 @@ def main(argv: list[str] | None = None) -> None:
         return
     print(f"\n--scale {args.scale} ({info['documents']:,} interviews, {info['words']:,} words, "
           f"{info['codings']:,} codings); medians of {args.runs} whole processes\n")
-    print(f"  {'Figure':<40} {'Tree':<10} {'Time':>10} {'Peak RSS':>10}")
+    print(f"  {'Figure':<40} {'Tree':<10} {'Time':>10} {'Peak RSS':>10} {'Output':>10}")
     for r in rows:
         value = f"{r['ms'] / 1000:,.1f} s" if r["ms"] >= 10_000 else f"{r['ms']:,.0f} ms"
-        print(f"  {r['figure']:<40} {r['tree']:<10} {value:>10} {r['rss_mib']:>6,.0f} MiB"
+        size = f"{r['bytes'] / 2**20:,.1f} MiB" if r["bytes"] is not None else ""
+        print(f"  {r['figure']:<40} {r['tree']:<10} {value:>10} {r['rss_mib']:>6,.0f} MiB {size:>10}"
               + (f"   error: {r['error']}" if r["error"] else ""))
 
 

@@ -6,6 +6,9 @@ document and position on a tie) is its exemplar; more quotes come from other par
 
 from __future__ import annotations
 
+import bisect
+import itertools
+import json
 from dataclasses import dataclass
 
 from gtcode.codes import all_codes, resolve_code, subtree
@@ -39,46 +42,84 @@ class Exemplar:
     text: str
 
 
+_CANDIDATES = ('SELECT g.id, g.code_id, g.document_id, g.start_char, g.end_char, d.name, c.name AS "case" '
+               "FROM codings g JOIN documents d ON d.id = g.document_id LEFT JOIN cases c ON c.id = d.case_id "
+               "WHERE g.status = 'confirmed' AND {where}{codes} ORDER BY g.document_id")
+#: Turns whose words are not a participant's own, in the given documents: a passage touching one is no candidate.
+_NOT_SPOKEN = ("SELECT document_id, start_char, end_char FROM turns WHERE document_id IN (SELECT value FROM "
+               "json_each(?)) AND (role <> 'participant' OR kind <> 'speech' OR speaker IS NULL) "
+               "ORDER BY document_id, start_char")
+_TEXTS = "SELECT id, text FROM documents WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id"
+
+
+def _candidates(store: Store, code_ids: list[int] | None, where_clause: str, params):
+    """(rank key, words, row, start, end) of every candidate: a confirmed passage that touches no turn other than
+    a participant's speech. One pass over the codings in document order beside their documents' texts and
+    turns, each read once in one query (reading the text for every coding cost most of a large report)."""
+    args = list(params)
+    codes = ""
+    if code_ids is not None:
+        codes = f" AND g.code_id IN ({','.join('?' * len(code_ids))})"
+        args.extend(code_ids)
+    plain = store.conn.cursor()
+    plain.row_factory = None
+    found = plain.execute(_CANDIDATES.format(where=where_clause, codes=codes), args).fetchall()
+    docs = json.dumps(list(dict.fromkeys(r[2] for r in found)))
+    other: dict[int, list] = {}
+    for doc_id, start, end in plain.execute(_NOT_SPOKEN, (docs,)).fetchall():
+        other.setdefault(doc_id, []).append((start, end))
+    texts = store.conn.cursor()
+    texts.row_factory = None
+    texts.execute(_TEXTS, (docs,))
+    for (doc_id, group), (_, text) in zip(itertools.groupby(found, key=lambda r: r[2]), texts):
+        turns = other.get(doc_id, [])
+        starts = [t[0] for t in turns]
+        reach = list(itertools.accumulate((t[1] for t in turns), max))   # furthest end among turns so far
+        segments = None
+        for r in group:
+            start, end = r[3], r[4]
+            before = bisect.bisect_left(starts, end)         # the other voices' turns that start before the end
+            if before and reach[before - 1] > start:
+                continue
+            words = text[start:end].split()
+            if len(words) < EXEMPLAR_MIN_WORDS:
+                if segments is None:
+                    segments = store.conn.execute("SELECT start_char, end_char FROM segments WHERE document_id = ?",
+                                                  (doc_id,)).fetchall()
+                start, end, words = _in_segment(segments, text, start, end, words)
+            yield (abs(len(words) - EXEMPLAR_WORDS), doc_id, r[3], r[0]), words, r, start, end
+
+
+def _exemplar(words: list[str], r, start: int, end: int) -> Exemplar:
+    text = " ".join(words[:EXEMPLAR_MAX_WORDS]) + (" …" if len(words) > EXEMPLAR_MAX_WORDS else "")
+    return Exemplar(r[0], r[1], r[2], r[5], r[6], start, end, text)
+
+
 def _ranked_exemplars(store: Store, code_ids: list[int] | None, where_clause: str, params) -> list[Exemplar]:
     """Every candidate, best first by the exemplar rule."""
-    sql = ('SELECT g.id, g.code_id, g.document_id, g.start_char, g.end_char, d.name, c.name AS "case", '
-           "substr(d.text, g.start_char + 1, g.end_char - g.start_char) AS text "
-           "FROM codings g JOIN documents d ON d.id = g.document_id LEFT JOIN cases c ON c.id = d.case_id "
-           f"WHERE g.status = 'confirmed' AND {where_clause} AND NOT EXISTS (SELECT 1 FROM turns t WHERE "
-           "t.document_id = g.document_id AND t.start_char < g.end_char AND t.end_char > g.start_char AND "
-           "(t.role <> 'participant' OR t.kind <> 'speech' OR t.speaker IS NULL))")
-    args = list(params)
-    if code_ids is not None:
-        sql += f" AND g.code_id IN ({','.join('?' * len(code_ids))})"
-        args.extend(code_ids)
-    ranked = []
-    for r in store.all(sql, args):
-        start, end, words = r["start_char"], r["end_char"], r["text"].split()
-        if len(words) < EXEMPLAR_MIN_WORDS:
-            start, end, words = _in_segment(store, r["document_id"], start, end, words)
-        text = " ".join(words[:EXEMPLAR_MAX_WORDS]) + (" …" if len(words) > EXEMPLAR_MAX_WORDS else "")
-        key = (abs(len(words) - EXEMPLAR_WORDS), r["document_id"], r["start_char"], r["id"])
-        ranked.append((key, Exemplar(r["id"], r["code_id"], r["document_id"], r["name"], r["case"], start, end,
-                                     text)))
-    return [e for _, e in sorted(ranked, key=lambda pair: pair[0])]
+    ranked = sorted(_candidates(store, code_ids, where_clause, params), key=lambda c: c[0])
+    return [_exemplar(*c[1:]) for c in ranked]
 
 
-def _in_segment(store: Store, document_id: int, start: int, end: int, words: list[str]):
-    """A few coded words widened to the segment(s) they sit in: (start, end, words)."""
-    row = store.one("SELECT min(s.start_char), max(s.end_char), d.text FROM segments s JOIN documents d "
-                    "ON d.id = s.document_id WHERE s.document_id = ? AND s.start_char < ? AND s.end_char > ?",
-                    (document_id, end, start))
-    if row is None or row[0] is None:
+def _in_segment(segments, text: str, start: int, end: int, words: list[str]):
+    """A few coded words widened to the segment(s) they sit in: (start, end, words). `segments`: the document's
+    (start, end) pairs."""
+    touched = [s for s in segments if s[0] < end and s[1] > start]
+    if not touched:
         return start, end, words
-    return row[0], row[1], row[2][row[0]:row[1]].split()
+    first, last = min(s[0] for s in touched), max(s[1] for s in touched)
+    return first, last, text[first:last].split()
 
 
 def exemplar_per_code(store: Store, where_clause: str = "1", params=()) -> dict[int, Exemplar]:
-    """code id → its exemplar under the rule (codes without a participant's passage are absent)."""
-    best: dict[int, Exemplar] = {}
-    for e in _ranked_exemplars(store, None, where_clause, params):
-        best.setdefault(e.code_id, e)
-    return best
+    """code id → its exemplar under the rule (codes without a participant's passage are absent): the best
+    candidate of each code kept in one pass, no sort of them all."""
+    best: dict[int, tuple] = {}
+    for c in _candidates(store, None, where_clause, params):
+        code_id = c[2][1]
+        if code_id not in best or c[0] < best[code_id][0]:
+            best[code_id] = c
+    return {code_id: _exemplar(*c[1:]) for code_id, c in sorted(best.items(), key=lambda kv: kv[1][0])}
 
 
 def exemplars(store: Store, code_ids: list[int], n: int = 3, where_clause: str = "1", params=()) -> list[Exemplar]:

@@ -9,6 +9,7 @@ them back, so a round trip keeps them.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -59,9 +60,18 @@ def as_guid(uuid: str) -> str:
     return str(uuid_mod.uuid5(uuid_mod.NAMESPACE_URL, f"gtcode:{uuid}"))
 
 
+_URL_NAMESPACE = uuid_mod.NAMESPACE_URL.bytes
+
+
 def derived_guid(*parts: str) -> str:
-    """A GUID for something gtcode has no row for (a selection), stable across exports."""
-    return str(uuid_mod.uuid5(uuid_mod.NAMESPACE_URL, "gtcode:" + ":".join(parts)))
+    """A GUID for something gtcode has no row for (a selection), stable across exports: uuid5 in the URL
+    namespace of 'gtcode:' + the parts, computed without building a UUID object (an export makes one per
+    coding)."""
+    digest = bytearray(hashlib.sha1(_URL_NAMESPACE + ("gtcode:" + ":".join(parts)).encode("utf-8")).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50          # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80          # the RFC 4122 variant
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def check_namespace(root, kind: str, where: str) -> str:

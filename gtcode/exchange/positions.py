@@ -59,6 +59,12 @@ TARGETS = {t.name: t for t in (
 )}
 
 
+def has_astral(text: str) -> bool:
+    """Whether `text` holds a character beyond U+FFFF (an emoji): a check at memory speed, where a regex tries
+    every position of a 20,000-word transcript."""
+    return not text.isascii() and len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text)
+
+
 class UnitCounter:
     """Canonical offsets of a text (LF, code points) as positions in a target's units over the text it writes."""
 
@@ -68,7 +74,7 @@ class UnitCounter:
         # found by regex, not a Python loop over every character (a large project has millions)
         self._extra = sorted(([m.start() for m in re.finditer("\n", text)] if crlf else []) +
                              ([m.start() for m in re.finditer("[\U00010000-\U0010FFFF]", text)]
-                              if target.units == "utf16" else []))
+                              if target.units == "utf16" and has_astral(text) else []))
 
     def position(self, offset: int) -> int:
         """The position of canonical `offset`: one more for each CRLF or astral character before it, if counted."""

@@ -73,7 +73,7 @@ def losses(root, st: ImportState) -> None:
                             "selections and codings: gtcode holds text documents only")
         rich = sum(1 for el in sources.findall(q("TextSource")) if el.get("richTextPath"))
         if rich:
-            report.lose(f"rich-text formatting (.docx) of {rich} text source(s): their plain text is imported")
+            report.lose(f"rich-text formatting (.docx) of {plural(rich, 'text source')}: their plain text is imported")
     graphs = root.findall(f"{q('Graphs')}/{q('Graph')}")
     if graphs:
         report.lose(f"{plural(len(graphs), 'graph')} (network views: " + ", ".join(repr(g.get("name") or "?") for g in graphs)
@@ -81,6 +81,7 @@ def losses(root, st: ImportState) -> None:
     refs = sum(len(c.findall(q("CodeRef"))) + len(c.findall(q("SelectionRef")))
                for c in root.iterfind(f"{q('Cases')}/{q('Case')}"))
     if refs:
-        report.lose(f"{refs} code or selection reference(s) of cases: gtcode cases hold documents and attributes")
+        report.lose(f"{plural(refs, 'code or selection reference')} of cases: "
+                    "gtcode cases hold documents and attributes")
     for (parent, child), n in sorted(unread(root).items()):
-        report.lose(f"{n} <{child}> element(s) inside <{parent}>: gtcode does not read them there")
+        report.lose(f"{n} <{child}> element{'s' * (n != 1)} inside <{parent}>: gtcode does not read them there")

@@ -187,7 +187,8 @@ def read_links(store, txn: Txn, root, st: ImportState) -> None:
                else "gtcode relates a code to a code, or a note to what it is about")
         report.warn(f"link {name or guid!r}: {why}; skipped")
     if undirected:
-        report.lose(f"direction of {undirected} undirected link(s): gtcode relations are directed (origin → target)")
+        report.lose(f"direction of {plural(undirected, 'undirected link')}: "
+                    "gtcode relations are directed (origin → target)")
 
 
 def _target(store, st: ImportState, guid, memo_uuid) -> tuple | None:

@@ -103,7 +103,8 @@ def _select(project, filters: dict) -> list:
     allowed = {"type", "code", "author", "since", "unreviewed"}
     unknown = set(filters) - allowed
     if unknown:
-        raise InputError(f"unknown memo filter(s): {', '.join(sorted(unknown))}; use {', '.join(sorted(allowed))}")
+        raise InputError(f"unknown memo filter{'s' * (len(unknown) != 1)}: {', '.join(sorted(unknown))}; "
+                         f"use {', '.join(sorted(allowed))}")
     filters = {k: v for k, v in filters.items() if v not in (None, False, "")}
     if "since" in filters:
         filters["since"] = parse_when(filters["since"])

@@ -11,6 +11,8 @@ import re
 from gtcode.report.document import Block, Report
 
 _MD_SPECIAL = re.compile(r"([\\`*\[\]|]|(?<!\w)_|_(?!\w))")
+#: Text `md_cell` gives back as it is: words of no markup character, `_` or `<`, one space apart, on one line.
+_PLAIN = re.compile(r"[^\\`*\[\]|_<\s]+(?: [^\\`*\[\]|_<\s]+)*")
 
 
 def _escape(text: str) -> str:
@@ -25,6 +27,10 @@ def md_inline(text: str) -> str:
 
 def md_cell(text: str) -> str:
     """Text for a Markdown table cell: escaped, line breaks kept as <br>."""
+    if type(text) is int:        # counts need no escaping (a report's tables hold one per interview)
+        return str(text)
+    if type(text) is str and _PLAIN.fullmatch(text):     # most cells: nothing to escape or join
+        return text
     return "<br>".join(_escape(line) for line in str(text).splitlines() if line.strip()) or " "
 
 

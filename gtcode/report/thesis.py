@@ -141,11 +141,11 @@ def _relation_text(graph, u: str, v: str, d: dict) -> str:
     return f"{n[u]['name']} —{d['label']}→ {n[v]['name']} ({evidence})"
 
 
-def _model(project, sc, num: Numbers, figures: dict) -> list[Block]:
-    graph = build_graph(project.store, where=sc.where, name=project.name)
-    if not any(d["kind"] == "category" for _, d in graph.nodes(data=True)):
+def _model(project, sc, num: Numbers, figures: dict, tree) -> list[Block]:
+    if not any(c.is_category for c in tree):     # the graph's nodes are the categories: no need to build it
         return [heading(1, "Explanatory model"),
                 note("No categories yet, so no model to draw (gtcode category new NAME).")]
+    graph = build_graph(project.store, where=sc.where, name=project.name)
     figures["model"] = {"kind": "model", "where": sc.where, "size_mm": MODEL_FIGURE_MM}
     centre = core(project.store)
     out = [Block("layout", "landscape"), heading(1, "Explanatory model"),
@@ -235,7 +235,7 @@ def build_report(project, *, title: str | None = None, where=None) -> Report:
     figures: dict[str, dict] = {}
     grounding = data.Grounding(project, sc)
     blocks = [*_study(project, sc, num), *_codebook(project, sc, num, grounding),
-              *_categories(project, sc, num, grounding), *_model(project, sc, num, figures),
+              *_categories(project, sc, num, grounding), *_model(project, sc, num, figures, grounding.tree),
               *_saturation(project, sc, num, figures), *_memos(project), *_audit(project, num)]
     subtitle = "Grounded theory analysis report, prepared with gtcode." + (f" {sc.note}" if sc.note else "")
     return Report(title or project.name, subtitle, blocks, figures)

@@ -100,8 +100,9 @@ def study(project, sc: Scope) -> Study:
     store = project.store
     docs = store.all('SELECT d.id, d.name, d.format, d.word_count, d.case_id, c.name AS "case" FROM documents d '
                      f"LEFT JOIN cases c ON c.id = d.case_id WHERE {sc.clause} ORDER BY d.id", sc.params)
+    # timed turns only: an untimed document has no end either way, and a large project's turns are millions
     ends = {r[0]: r[1] for r in store.all("SELECT document_id, max(coalesce(time_end, time_start)) FROM turns "
-                                          "GROUP BY document_id")}
+                                          "WHERE coalesce(time_end, time_start) IS NOT NULL GROUP BY document_id")}
     interviews = [Interview(f"D{d['id']}", d["name"], participant(d["case"], d["name"]), d["format"],
                             d["word_count"], ends.get(d["id"])) for d in docs]
     case_ids = {d["case_id"] for d in docs if d["case_id"] is not None}
@@ -112,20 +113,26 @@ def study(project, sc: Scope) -> Study:
             values = attributes.setdefault(r["name"], {})
             values[r["value"]] = values.get(r["value"], 0) + 1
     attributes = {k: dict(sorted(v.items(), key=lambda kv: natural_key(kv[0]))) for k, v in attributes.items()}
-    base = f"FROM codings g JOIN documents d ON d.id = g.document_id WHERE {sc.clause}"
-    coders = [(r[0], r[1]) for r in store.all(
-        "SELECT k.name, count(*) FROM codings g JOIN documents d ON d.id = g.document_id "
-        f"JOIN coders k ON k.id = g.coder_id WHERE {sc.clause} AND g.status = 'confirmed' "
-        "GROUP BY k.name ORDER BY count(*) DESC, k.name", sc.params)]
-    first, last = store.one(f"SELECT min(g.created_at), max(g.created_at) {base} AND g.status = 'confirmed'",
-                            sc.params)
+    # every count of the codings in scope from one pass over them, by coder
+    confirmed = pending = 0
+    first = last = None
+    coders, used = [], set()
+    for name, mine, waiting, early, late, codes in store.all(
+            "SELECT k.name, count(*) FILTER (WHERE g.status = 'confirmed'), count(*) FILTER (WHERE g.status = "
+            "'pending'), min(g.created_at) FILTER (WHERE g.status = 'confirmed'), max(g.created_at) FILTER (WHERE "
+            "g.status = 'confirmed'), group_concat(DISTINCT g.code_id) FILTER (WHERE g.status = 'confirmed') FROM "
+            f"codings g JOIN documents d ON d.id = g.document_id JOIN coders k ON k.id = g.coder_id WHERE {sc.clause}"
+            " GROUP BY k.name", sc.params):
+        confirmed, pending = confirmed + mine, pending + waiting
+        if mine:
+            coders.append((name, mine))
+            first, last = (early, late) if first is None else (min(first, early), max(last, late))
+            used.update(codes.split(","))
+    coders.sort(key=lambda c: (-c[1], c[0]))
     return Study(
         interviews, len(case_ids) + sum(1 for d in docs if d["case_id"] is None), attributes,
-        sum(d["word_count"] for d in docs), coders, first, last,
-        store.scalar(f"SELECT count(*) {base} AND g.status = 'confirmed'", sc.params) or 0,
-        store.scalar(f"SELECT count(*) {base} AND g.status = 'pending'", sc.params) or 0,
-        store.scalar("SELECT count(*) FROM codes WHERE kind = 'code'") or 0,
-        store.scalar(f"SELECT count(DISTINCT g.code_id) {base} AND g.status = 'confirmed'", sc.params) or 0,
+        sum(d["word_count"] for d in docs), coders, first, last, confirmed, pending,
+        store.scalar("SELECT count(*) FROM codes WHERE kind = 'code'") or 0, len(used),
         store.scalar("SELECT count(*) FROM codes WHERE kind = 'category'") or 0,
         store.scalar("SELECT count(*) FROM memos") or 0)
 
@@ -141,7 +148,7 @@ class Grounding:
         from gtcode.documents import unit_bounds
 
         self.tree = project.codes.list()
-        self.segments: dict[int, set[tuple[int, int]]] = {}     # code → (document, segment position)
+        self.segments: dict[int, set[int]] = {}     # code → its segments, each as document << 32 | position
         self.people: dict[int, set[int]] = {}
         by_doc: dict[int, list] = {}
         for r in project.store.all("SELECT g.code_id, g.document_id, g.start_char, g.end_char, "
@@ -150,11 +157,13 @@ class Grounding:
             by_doc.setdefault(r[1], []).append(r)
         # each document's segments once, streamed (joining codings to segments in SQL reads every segment of a
         # document again for each of its codings); a coding that touches no segment grounds nothing
+        right, left = bisect.bisect_right, bisect.bisect_left
         for doc, starts, ends, _ in unit_bounds(project.store, list(by_doc)):
+            base = doc << 32
             for code_id, _, start, end, who in by_doc[doc]:
-                touched = range(bisect.bisect_right(ends, start), bisect.bisect_left(starts, end))
-                if touched:
-                    self.segments.setdefault(code_id, set()).update((doc, i) for i in touched)
+                first, stop = right(ends, start), left(starts, end)
+                if first < stop:
+                    self.segments.setdefault(code_id, set()).update(range(base + first, base + stop))
                     self.people.setdefault(code_id, set()).add(who)
 
     def of(self, code) -> tuple[int, int]:
