@@ -89,9 +89,9 @@ def _draw_frame(ax, layout: Layout, family: list[str]) -> None:
                 color="#555555", family=family, zorder=1)
     for spine in layout.spines:
         (sx, sy), rest = spine[0], spine[1:]
-        ax.add_line(Line2D([sx, sx], [sy, rest[-1][1]], lw=0.5, color="#aaaaaa", zorder=1))
+        ax.add_line(Line2D([sx, sx], [sy, rest[-1][1]], lw=0.5, color="#aaaaaa", zorder=2.9))
         for x, y in rest:
-            ax.add_line(Line2D([sx, x], [y, y], lw=0.5, color="#aaaaaa", zorder=1))
+            ax.add_line(Line2D([sx, x], [y, y], lw=0.5, color="#aaaaaa", zorder=2.9))
 
 
 def _draw_relations(ax, graph, layout: Layout) -> None:
@@ -103,18 +103,17 @@ def _draw_relations(ax, graph, layout: Layout) -> None:
     for u, v, k, d in graph.edges(keys=True, data=True):
         if (u, v, k) not in layout.bends:
             continue
-        a, b = layout.hidden.get(u, u), layout.hidden.get(v, v)
         if d["type"] == CONTAINS:   # a subcategory in a box of its own: a thin grey line from its parent
-            pts, _ = edge_path(layout.boxes[a], layout.boxes[b], layout.bends[(u, v, k)], 0.0)
-            ax.add_line(Line2D([p[0] for p in pts], [p[1] for p in pts], lw=0.6, color="#999999", zorder=1))
+            pts, _ = edge_path(layout, (u, v, k), 0.0)
+            ax.add_line(Line2D([p[0] for p in pts], [p[1] for p in pts], lw=0.6, color="#999999", zorder=1, snap=False))
             continue
         s = styles[d["type"]]
         lw = line_width(d["evidence"])
         head = 0.07 + 0.012 * lw
-        pts, (tip, base) = edge_path(layout.boxes[a], layout.boxes[b], layout.bends[(u, v, k)], head)
+        pts, (tip, base) = edge_path(layout, (u, v, k), head)
         ls = (0, s.dash) if s.dash else "solid"
         ax.add_line(Line2D([p[0] for p in pts], [p[1] for p in pts], lw=lw, color=s.color, linestyle=ls,
-                           solid_capstyle="butt", zorder=2))
+                           solid_capstyle="butt", zorder=2, snap=False))
         ux, uy = tip[0] - base[0], tip[1] - base[1]
         norm = math.hypot(ux, uy) or 1.0
         px, py = -uy / norm * head * 0.45, ux / norm * head * 0.45
@@ -130,6 +129,9 @@ def _draw_boxes(ax, graph, layout: Layout, family: list[str]) -> None:
     """Category boxes (tinted by their colour, else their side's), code boxes, and their fitted labels."""
     from matplotlib.patches import FancyBboxPatch, Rectangle
 
+    for card in layout.units.values():   # a category's card: its box at the top, the codes it lists beneath
+        ax.add_patch(FancyBboxPatch((card.x, card.y), card.w, card.h, boxstyle="round,pad=0,rounding_size=0.05",
+                                    fc="#ffffff", ec=EDGE[card.role], lw=0.6, zorder=2.8))
     for key, b in layout.boxes.items():
         if b.kind == "more":
             ax.text(b.x, b.cy, b.lines[0], ha="left", va="center", fontsize=b.size, style="italic", color="#555555",

@@ -10,7 +10,7 @@ from gtcode.model import evidence_phrase
 from gtcode.report.diagram.graph import CONTAINS, ROLES, relation_edges
 from gtcode.report.diagram.layout import (CAPTIONS, EDGE, FILL, LEGEND_H, MARGIN, PAD, PAGE_H, PAGE_W, Layout,
                                          counts_line, legend_entries, line_width, relation_styles, unit_codes)
-from gtcode.report.diagram.route import visible_curve
+from gtcode.report.diagram.route import curve
 from gtcode.report.diagram.text import LINE
 
 
@@ -247,7 +247,8 @@ def _tikz_page(layout: Layout, tex: _Tex) -> list[str]:
 def _tikz_boxes(graph, layout: Layout, ident: dict[str, str], tex: _Tex) -> list[str]:
     """A node per box (categories, listed codes, '+ n more'), then the brackets joining listed codes."""
     nodes = graph.nodes
-    body = []
+    body = [f"    \\draw[gtc{c.role}, fill=white, line width=0.4pt, rounded corners=2pt] {_pt(c.x, c.y)} rectangle "
+            f"{_pt(c.x + c.w, c.y + c.h)};" for c in layout.units.values()]   # cards: a box and its listed codes
     for key in sorted(layout.boxes, key=lambda k: (nodes[k]["path"].casefold() if k in nodes else "\uffff" + k)):
         b = layout.boxes[key]
         if b.kind == "more":
@@ -281,11 +282,12 @@ def _tikz_relations(graph, layout: Layout, type_style: dict[str, str], tex: _Tex
     for u, v, k, d in sorted(graph.edges(keys=True, data=True), key=lambda e: (path[e[0]], e[3]["type"], path[e[1]])):
         if (u, v, k) not in layout.bends:
             continue
-        a, b = layout.hidden.get(u, u), layout.hidden.get(v, v)
-        # The picture's own line, border to border (`route.visible_curve`): a quadratic as a cubic Bézier.
-        (x0, y0), (x1, y1), (x2, y2) = visible_curve(layout.boxes[a], layout.boxes[b], layout.bends[(u, v, k)])
-        how = (f"{_pt(x0, y0)} .. controls {_pt(x0 + 2 / 3 * (x1 - x0), y0 + 2 / 3 * (y1 - y0))} and "
-               f"{_pt(x2 + 2 / 3 * (x1 - x2), y2 + 2 / 3 * (y1 - y2))} .. {_pt(x2, y2)}")
+        # The picture's own line, border to border (`route.curve`): a quadratic as a cubic Bézier.
+        pieces = curve(layout, (u, v, k))
+        how = _pt(*pieces[0][0]) + "".join(
+            f" .. controls {_pt(x0 + 2 / 3 * (x1 - x0), y0 + 2 / 3 * (y1 - y0))} and "
+            f"{_pt(x2 + 2 / 3 * (x1 - x2), y2 + 2 / 3 * (y1 - y2))} .. {_pt(x2, y2)}"
+            for (x0, y0), (x1, y1), (x2, y2) in pieces)
         if d["type"] == CONTAINS:
             body.append(f"    \\draw[black!40, line width=0.6pt] {how};  % contains")
             continue
@@ -366,7 +368,7 @@ NOTE = ("Boxes: categories with confirmed codings · cases; bold border: the cor
 
 def legend_note(graph) -> str:
     """The line under the legend saying how to read the boxes and lines."""
-    extra = " Listed under a category, or joined by a thin grey line: what it contains; (n): codings." \
+    extra = " Listed in a category's box, or joined to it by a thin grey line: what it contains; (n): codings." \
         if graph.graph.get("include_codes") else ""
     return NOTE + extra
 

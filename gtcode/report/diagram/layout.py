@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass, field
 
 from gtcode.report.diagram.graph import relation_edges
-from gtcode.report.diagram.route import bends, place_captions
+from gtcode.report.diagram.route import bends, place_captions, ports
 from gtcode.report.diagram.text import LINE, fit
 
 
@@ -17,6 +17,7 @@ from gtcode.report.diagram.text import LINE, fit
 PAGE_W, PAGE_H = 11.69, 8.27          # A4 landscape, inches; every layout unit is an inch
 MARGIN, TITLE_H, LEGEND_H, GAP = 0.35, 0.62, 0.78, 0.14
 PAD = 0.06                            # inside a box, around its text
+CARD_PAD = 0.05                       # inside a category's card, around the codes it lists
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class Box:
     kind: str
     bold: bool = False
     extra: str = ""                     # the smaller counts line under a category's name
+    unit: str = ""                      # a listed code: the category whose card lists it
 
     @property
     def cx(self) -> float:
@@ -94,6 +96,9 @@ class Layout:
     regions: list[tuple[str, tuple[float, float, float, float]]] = field(default_factory=list)
     spines: list[list[tuple[float, float]]] = field(default_factory=list)   # 'contains' brackets
     hidden: dict[str, str] = field(default_factory=dict)   # code not drawn (no room) → the box standing for it
+    units: dict[str, Box] = field(default_factory=dict)   # category → its card: its box and the codes listed
+    ports: dict[tuple[str, str, str], tuple] = field(default_factory=dict)   # relation → its two end points
+    vias: dict[tuple[str, str, str], tuple] = field(default_factory=dict)    # relation → the gap it runs through
     bends: dict[tuple[str, str, str], float] = field(default_factory=dict)   # relation → curvature
     labels: list[tuple[str, float, float]] = field(default_factory=list)   # side captions: text, left, top
     page: Page = A4
@@ -173,7 +178,7 @@ def layout_model(graph, title: str | None = None, page: Page = A4) -> Layout:
               else ((frame[0] + frame[2]) / 2, (frame[1] + frame[3]) / 2))
     cap = None
     for _ in range(2):   # the second pass gives every category the same size at most: the median of the first
-        out.boxes.clear(), out.regions.clear(), out.spines.clear(), out.hidden.clear()
+        out.boxes.clear(), out.regions.clear(), out.spines.clear(), out.hidden.clear(), out.units.clear()
         for role, rx, ry, rw, rh in regions:
             members = [k for k in units if (role_of[k] == role or (role == "other" and not cores))]
             if not members:
@@ -201,6 +206,7 @@ def layout_model(graph, title: str | None = None, page: Page = A4) -> Layout:
         if not sizes or sizes[0] == sizes[-1]:
             break
         cap = sizes[len(sizes) // 2]
+    out.ports = ports(graph, out)
     out.bends = bends(graph, out)
     out.labels = place_captions(graph, out)   # last: where no line runs
     return out
@@ -353,18 +359,21 @@ def _unit_boxes(graph, out: Layout, key: str, codes: list[str], x: float, y: flo
     for i, code in enumerate(shown):
         c = graph.nodes[code]
         indent = 0.12 * max(1, c["path"].count("/") - depth0)
-        bx, by, bw, bh = x + indent, top - (i + 1) * row + 0.01, w - indent, row - 0.02
+        bx, by, bw, bh = x + indent, top - (i + 1) * row + 0.01, w - indent - CARD_PAD, row - 0.02
         clines, csize = fit(f"{c['name']} ({c['codings']})", bw - 2 * 0.03, bh, page.pt(6.5), page.pt(3.5))
-        out.boxes[code] = Box(code, bx, by, bw, bh, clines[:1], csize, c["role"], "code")
+        out.boxes[code] = Box(code, bx, by, bw, bh, clines[:1], csize, c["role"], "code", unit=key)
         spine.append((bx, by + bh / 2))
     for code in codes[len(shown):]:
         out.hidden[code] = key
     if len(shown) < len(codes):
         more = len(codes) - len(shown)
         out.boxes[f"more:{key}"] = Box(f"more:{key}", x + 0.12, top - (len(shown) + 1) * row, w - 0.12, row,
-                                       [f"+ {more} more code{'s' * (more != 1)}"], 4.0, "other", "more")
+                                       [f"+ {more} more code{'s' * (more != 1)}"], 4.0, "other", "more", unit=key)
     if spine:
         out.spines.append([(x + 0.06, y + h - head_h)] + spine)
+    # The card holding the box and its list: lines end on its border, so none runs under a listed code.
+    low = min(b.y for b in out.boxes.values() if b.unit == key) - CARD_PAD
+    out.units[key] = Box(key, x, low, w, y + h - low, [], 0.0, d["role"], "unit")
 
 
 # --- relation styles -----------------------------------------------------------------------------------

@@ -1,9 +1,13 @@
 """Where the model's lines run: each relation's bend, the path it is drawn along, and where each side's caption
 goes so that no line crosses it.
 
-A relation is a quadratic curve between the centres of its two boxes, drawn from border to border. Its bend is
-the one (of a few) that crosses, or passes close to, the fewest other boxes. Captions are placed last, along the
-top of their side, where no line runs. Pure geometry in inches (origin bottom-left); nothing is drawn here.
+A relation runs from a port on one box's border to a port on the other's (a category's card, when its codes
+are listed in it): on the sides that face each other, the ports of the lines on one side spread along it in the
+order the lines come from, so arrowheads never meet at a corner nor lines cross on the way in (`ports`). It is
+a quadratic curve whose bend is the one (of a few) that crosses, or passes close to, the fewest other boxes;
+where every curve would cross one, it leaves from another side, or runs through a gap between the boxes in the
+way. Captions are placed last, along the top of their side, where no line runs. Pure geometry in inches (origin
+bottom-left); nothing is drawn here.
 """
 
 from __future__ import annotations
@@ -40,55 +44,209 @@ def control(p0, p2, bend: float):
     return (p0[0] + p2[0]) / 2 - (p2[1] - p0[1]) * bend, (p0[1] + p2[1]) / 2 + (p2[0] - p0[0]) * bend
 
 
-def ends(a: Box, b: Box) -> tuple[tuple[float, float], tuple[float, float]]:
-    """Where a line between boxes a and b is aimed, inside each: where the boxes face each other across a gap,
-    straight across it (the middle of their shared stretch); otherwise the points of each nearest the other.
-    So a barrier's line meets the core at the core's near end, not at its middle across the boxes between."""
-    def axis(lo1: float, hi1: float, lo2: float, hi2: float) -> tuple[float, float]:
-        lo, hi = max(lo1, lo2), min(hi1, hi2)
-        if lo <= hi:
-            return (lo + hi) / 2, (lo + hi) / 2
-        c1, c2 = (lo1 + hi1) / 2, (lo2 + hi2) / 2
-        return min(max(c2, lo1), hi1), min(max(c1, lo2), hi2)
-
-    def inset(box: Box) -> tuple[float, float]:
-        return min(0.15, box.w / 4), min(0.1, box.h / 4)
-
-    (ax_, ay_), (bx_, by_) = inset(a), inset(b)
-    x0, x2 = axis(a.x + ax_, a.x + a.w - ax_, b.x + bx_, b.x + b.w - bx_)
-    y0, y2 = axis(a.y + ay_, a.y + a.h - ay_, b.y + by_, b.y + b.h - by_)
-    return (x0, y0), (x2, y2)
+def frame(layout: Layout, key: str) -> Box:
+    """What a line to `key` ends on: a category's card when its codes are listed in it, else its box."""
+    return layout.units.get(key) or layout.boxes[key]
 
 
-def visible_curve(a: Box, b: Box, bend: float) -> tuple[tuple[float, float], ...]:
-    """The part of the line between boxes a and b that is drawn, border to border: a quadratic curve's start,
-    control point and end (for bend 0 a straight line: the control point halfway)."""
-    p0, p2 = ends(a, b)
-    p1 = control(p0, p2, bend)
+def facing(a: Box, b: Box) -> tuple[str, str]:
+    """The sides of a and of b a line between them leaves from: across the wider gap between them (a box beside
+    the other and a little below it uses the sides, as most lines on a page of wide boxes run across)."""
+    gx = max(b.x - (a.x + a.w), a.x - (b.x + b.w))
+    gy = max(b.y - (a.y + a.h), a.y - (b.y + b.h))
+    if gx > 0 and gx >= 0.75 * gy:
+        return ("right", "left") if b.cx > a.cx else ("left", "right")
+    return ("top", "bottom") if b.cy > a.cy else ("bottom", "top")
 
-    def edge_t(box: Box, lo: float, hi: float) -> float:
-        for _ in range(30):                       # bisect for where the curve crosses the box's border
-            mid = (lo + hi) / 2
-            if inside(box, bezier(p0, p1, p2, mid)) == inside(box, bezier(p0, p1, p2, lo)):
-                lo = mid
+
+def aims(a: Box, b: Box) -> tuple[float, float]:
+    """Where along their facing sides a line between a and b would end, alone: straight across the stretch
+    the two share, else the points of each nearest the other (clear of the rounded corners)."""
+    along_y = facing(a, b)[0] in ("left", "right")
+    lo1, hi1, lo2, hi2 = (span(a, along_y) + span(b, along_y))
+    lo, hi = max(lo1, lo2), min(hi1, hi2)
+    if lo <= hi:
+        return (lo + hi) / 2, (lo + hi) / 2
+    c1, c2 = (lo1 + hi1) / 2, (lo2 + hi2) / 2
+    return min(max(c2, lo1), hi1), min(max(c1, lo2), hi2)
+
+
+def span(box: Box, along_y: bool) -> tuple[float, float]:
+    """The stretch of a box's side where a line may end: its left or right side (`along_y`), else its top or
+    bottom, less the corners."""
+    if along_y:
+        inset = min(0.1, box.h / 4)
+        return box.y + inset, box.y + box.h - inset
+    inset = min(0.15, box.w / 4)
+    return box.x + inset, box.x + box.w - inset
+
+
+def spread(wanted: list[float], lo: float, hi: float, gap: float) -> list[float]:
+    """Positions in [lo, hi], in the order given, at least `gap` apart (less if the side is too short), each
+    as near the one wanted as that allows (least squares: pool adjacent violators)."""
+    n = len(wanted)
+    gap = min(gap, (hi - lo) / (n - 1)) if n > 1 else 0.0
+    blocks: list[list[float]] = []          # [mean, weight] of each pooled run of z = position − i·gap
+    for i, w in enumerate(wanted):
+        blocks.append([w - i * gap, 1.0])
+        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
+            (m2, w2), (m1, w1) = blocks.pop(), blocks.pop()
+            blocks.append([(m1 * w1 + m2 * w2) / (w1 + w2), w1 + w2])
+    z = [m for m, w in blocks for _ in range(int(w))]
+    top = hi - (n - 1) * gap
+    return [min(max(v, lo), top) + i * gap for i, v in enumerate(z)]
+
+
+PORT_GAP = 0.22   # inches between the ends of lines on one side of a box
+
+
+def ports(graph, layout: Layout) -> dict[tuple[str, str, str], tuple[tuple[float, float], tuple[float, float]]]:
+    """Where each drawn line starts and ends, on the borders of its boxes (or cards). Lines ending on the
+    same side of a box are spread along it, in the order of where they come from, so they neither meet
+    at a point nor cross on the way in."""
+    index = _obstacles(layout, CELL)
+    sides: dict[tuple[str, str], list] = {}
+    chosen = {(u, v, k): (a, b, *_sides(layout, a, b, index)) for u, v, k, a, b in drawn_relations(graph, layout)}
+    layout.vias.clear()
+    layout.vias.update(_lanes({rel: (c[2][1], c[4]) for rel, c in chosen.items() if c[4]}))
+    for rel, (a, b, (sa, pa), (sb, pb), _) in chosen.items():
+        via = layout.vias.get(rel)
+        sides.setdefault((a, sa), []).append((_along(via[0] if via else pb, sa), _along(pa, sa), rel, 0))
+        sides.setdefault((b, sb), []).append((_along(via[1] if via else pa, sb), _along(pb, sb), rel, 1))
+    points: dict[tuple[str, str, str], list] = {}
+    for (key, side), ends_ in sides.items():
+        box, along_y = frame(layout, key), side in ("left", "right")
+        ends_.sort(key=lambda e: (e[0], e[2]))
+        at = spread([e[1] for e in ends_], *span(box, along_y), PORT_GAP)
+        for (_, _, rel, end), pos in zip(ends_, at):
+            points.setdefault(rel, [None, None])[end] = _on(box, side, pos)
+    return {rel: (p[0], p[1]) for rel, p in points.items()}
+
+
+def _lanes(vias: dict) -> dict:
+    """Lines through the same gap, each in a lane of its own across it, in the order they come from."""
+    gaps: dict[tuple, list] = {}
+    for rel, (start, via) in vias.items():
+        gaps.setdefault((via[0], via[1]), []).append((start[1] if via[2] else start[0], rel))
+    out = {}
+    for (entry, leave), lines in gaps.items():
+        lines.sort()
+        across, width = vias[lines[0][1]][1][2:]
+        step = min(0.07, max(0.0, width - 0.1) / max(1, len(lines) - 1))
+        for i, (_, rel) in enumerate(lines):
+            d = (i - (len(lines) - 1) / 2) * step
+            shift = (lambda p: (p[0], p[1] + d)) if across else (lambda p: (p[0] + d, p[1]))
+            out[rel] = (shift(entry), shift(leave), across)
+    return out
+
+
+def _along(point, side: str) -> float:
+    return point[1] if side in ("left", "right") else point[0]
+
+
+def _on(box: Box, side: str, pos: float) -> tuple[float, float]:
+    """The point `pos` along that side of `box`."""
+    fixed = {"left": box.x, "right": box.x + box.w, "bottom": box.y, "top": box.y + box.h}[side]
+    return (fixed, pos) if side in ("left", "right") else (pos, fixed)
+
+
+def _sides(layout: Layout, a: str, b: str, index):
+    """(side, point) at each end of the line between boxes a and b, and the point it passes through on the way
+    (or None): the sides facing each other, unless every curve between them crosses a box and one leaving from
+    the top or bottom (or a side) of either goes clear, or else one through a gap between the boxes in the way."""
+    fa, fb = frame(layout, a), frame(layout, b)
+    (sa, sb), (wa, wb) = facing(fa, fb), aims(fa, fb)
+    best = ((sa, _on(fa, sa, wa)), (sb, _on(fb, sb, wb)), None)
+    mine = {a, b, layout.boxes[a].unit, layout.boxes[b].unit}
+
+    def cost(p0, p2, via=None, bends_=BENDS, limit=math.inf):
+        for bend in (0.0,) if via else bends_:
+            limit = min(limit, _cost(pieces(p0, p2, bend, via), fa, fb, mine, index, layout.page.frame, limit))
+        return limit
+
+    least = cost(best[0][1], best[1][1])
+    if least < 0.5:
+        return best
+    other = ("top", "bottom") if sa in ("left", "right") else ("left", "right")
+
+    def aim(box, side, toward):
+        lo, hi = span(box, side in ("left", "right"))
+        return _on(box, side, min(max(_along(toward, side), lo), hi))
+
+    for ta, tb in [(t, sb) for t in other] + [(sa, t) for t in other]:
+        ends_ = ((ta, best[0][1] if ta == sa else aim(fa, ta, (fb.cx, fb.cy))),
+                 (tb, best[1][1] if tb == sb else aim(fb, tb, (fa.cx, fa.cy))), None)
+        c = 0.3 + cost(ends_[0][1], ends_[1][1], bends_=BENDS[:7], limit=least - 0.3)
+        if c < least:
+            best, least = ends_, c
+    if least < 0.5:
+        return best
+    across = sa in ("left", "right")
+    for entry, leave, width in _gaps(layout, fa, fb, mine, across):
+        for ta, tb in [(t, sb) for t in (sa, *other)] + [(sa, t) for t in other]:
+            ends_ = ((ta, aim(fa, ta, entry)), (tb, aim(fb, tb, leave)), (entry, leave, across, width))
+            extra = 0.15 + 0.1 * (ta != sa or tb != sb)
+            c = extra + cost(ends_[0][1], ends_[1][1], ends_[2], limit=least - extra)
+            if c < least:
+                best, least = ends_, c
+    return best
+
+
+def _gaps(layout: Layout, fa: Box, fb: Box, mine: set, across: bool, most: int = 6) -> list[tuple]:
+    """Ways between the boxes in the way of a line from a to b: the gap between a box and the next one above
+    it (beside it, for a line running up or down), as the points where a line enters and leaves it, for the
+    gaps that lie between a and b; the `most` nearest the way."""
+    boxes = {id(f): f for f in (frame(layout, k) for k, b in layout.boxes.items()
+                                if not b.unit and b.kind != "more" and k not in mine)}.values()
+    low, high = sorted((fa.cx, fb.cx) if across else (fa.cy, fb.cy))
+    out = []
+    for b1 in boxes:
+        def rank(b2):   # the next box up (or along), if it overlaps b1 the other way
+            if across:
+                lo, hi, gap = max(b1.x, b2.x), min(b1.x + b1.w, b2.x + b2.w), b2.y - b1.y - b1.h
             else:
-                hi = mid
-        return (lo + hi) / 2
+                lo, hi, gap = max(b1.y, b2.y), min(b1.y + b1.h, b2.y + b2.h), b2.x - b1.x - b1.w
+            return (gap, lo, hi) if hi > lo and gap > 0.1 else None
 
-    t0, t1 = edge_t(a, 0.0, 1.0), edge_t(b, 1.0, 0.0)
-    if t1 <= t0:
-        t0, t1 = 0.0, 1.0
-    # the same curve from t0 to t1 (its blossom): still a quadratic
-    q1 = tuple((1 - t0) * (1 - t1) * p0[i] + ((1 - t0) * t1 + t0 * (1 - t1)) * p1[i] + t0 * t1 * p2[i]
-               for i in (0, 1))
-    return bezier(p0, p1, p2, t0), q1, bezier(p0, p1, p2, t1)
+        near = min((r for r in map(rank, boxes) if r), default=None)
+        if not near or not (low < (near[1] + near[2]) / 2 < high):
+            continue
+        gap, lo, hi = near
+        mid = b1.y + b1.h + gap / 2 if across else b1.x + b1.w + gap / 2
+        ends_ = [(at, mid) if across else (mid, at) for at in (lo + 0.05, hi - 0.05)]
+        here = (fa.cx, fa.cy)
+        ends_.sort(key=lambda p: math.dist(p, here))    # in at the end nearer a, out at the end nearer b
+        out.append((*ends_, gap))
+    there = (fb.cx, fb.cy)
+    return sorted(out, key=lambda e: math.dist((fa.cx, fa.cy), e[0]) + math.dist(e[1], there))[:most]
 
 
-def edge_path(a: Box, b: Box, bend: float, head: float) -> tuple[list[tuple[float, float]], tuple]:
-    """Points of the line from box a's edge to box b's edge (`visible_curve`), shortened by the arrowhead, and
-    the (tip, direction) of that head."""
-    q0, q1, q2 = visible_curve(a, b, bend)
-    pts = [bezier(q0, q1, q2, i / 24) for i in range(25)]
+def pieces(p0, p2, bend: float, via=None) -> list[tuple[tuple[float, float], ...]]:
+    """The quadratic curves a line p0 → p2 is drawn with: one with this bend, or, through a gap between boxes
+    (`via`: where it enters and leaves the gap, and whether the gap runs across the page), a curve into the
+    gap, a straight run along it and a curve out, meeting smoothly."""
+    if via is None:
+        return [(p0, control(p0, p2, bend), p2)]
+    (ex, ey), (lx, ly), across = via[:3]
+    if across:     # level along the gap
+        into, out_ = (ex + (p0[0] - ex) * 0.6, ey), (lx + (p2[0] - lx) * 0.6, ly)
+    else:
+        into, out_ = (ex, ey + (p0[1] - ey) * 0.6), (lx, ly + (p2[1] - ly) * 0.6)
+    return [(p0, into, (ex, ey)), ((ex, ey), ((ex + lx) / 2, (ey + ly) / 2), (lx, ly)), ((lx, ly), out_, p2)]
+
+
+def curve(layout: Layout, rel: tuple[str, str, str]) -> list[tuple[tuple[float, float], ...]]:
+    """The line of relation `rel`, border to border: the start, control point and end of each quadratic curve
+    it is drawn with (`pieces`; for bend 0 a straight line: the control point halfway)."""
+    p0, p2 = layout.ports[rel]
+    return pieces(p0, p2, layout.bends[rel], layout.vias.get(rel))
+
+
+def edge_path(layout: Layout, rel: tuple[str, str, str], head: float) -> tuple[list[tuple[float, float]], tuple]:
+    """Points of the line of relation `rel` (`curve`), shortened by the arrowhead, and the (tip, base) of
+    that head."""
+    pts = [p for i, (q0, q1, q2) in enumerate(curve(layout, rel))
+           for p in (bezier(q0, q1, q2, j / 24) for j in range(1 if i else 0, 25))]
     tip = pts[-1]
     # walk back along the curve by the head's length
     dist, i = 0.0, len(pts) - 1
@@ -113,49 +271,84 @@ def drawn_relations(graph, layout: Layout) -> list[tuple[str, str, str, str, str
     return out
 
 
-def bends(graph, layout: Layout) -> dict[tuple[str, str, str], float]:
-    """A bend for each drawn relation: the one (of `BENDS`) whose curve crosses, then grazes, the fewest other
-    boxes; several relations between the same two boxes fan out around it."""
-    cell = 0.25
+def _obstacles(layout: Layout, cell: float) -> dict[tuple[int, int], list[Box]]:
+    """Each box a line must keep clear of (a card for a category's listed codes), under every grid cell it
+    reaches, grown by the clearance."""
     index: dict[tuple[int, int], list[Box]] = {}
-    for box in layout.boxes.values():     # each box under every cell it reaches, grown by the clearance
+    for box in layout.boxes.values():
+        if box.unit:
+            continue
+        box = layout.units.get(box.key, box)
         for i in range(int((box.x - CLEAR) / cell), int((box.x + box.w + CLEAR) / cell) + 1):
             for j in range(int((box.y - CLEAR) / cell), int((box.y + box.h + CLEAR) / cell) + 1):
                 index.setdefault((i, j), []).append(box)
-    pairs: dict[tuple[str, str], list] = {}
-    for u, v, k, a, b in drawn_relations(graph, layout):
-        pairs.setdefault(tuple(sorted((a, b))), []).append((u, v, k, a, b))
-    x0, y0, x1, y1 = layout.page.frame
+    return index
+
+
+CELL = 0.25   # inches: the grid the boxes are indexed on
+
+
+def _cost(curves, fa: Box, fb: Box, mine: set, index, page_frame, limit: float = math.inf) -> float:
+    """How bad a line drawn with these quadratic curves is: the boxes it crosses, then grazes, running back into
+    its own two, off the page, bent, or meeting its boxes aslant. Past `limit`, a figure at least that."""
+    x0, y0, x1, y1 = page_frame
+    weight = {"page": 50.0, "category": 1.0, "code": 0.8, "unit": 1.0}
+    (p0, p1, _), (_, q1, p2) = curves[0], curves[-1]
+    bend = math.dist(p1, ((p0[0] + p2[0]) / 2, (p0[1] + p2[1]) / 2)) / (math.dist(p0, p2) or 1.0)
+    total = bend * 0.5 + 0.3 * (_slant(p0, p1, fa) + _slant(p2, q1, fb))
+    seen: dict[str, float] = {}      # box → what it adds: crossed, else grazed
+    back = False
+    own = [(f.x + 0.01, f.y + 0.01, f.x + f.w - 0.01, f.y + f.h - 0.01) for f in (fa, fb)]
+    for q0, q1, q2 in curves:
+        steps = max(32, int(math.dist(q0, q2) / 0.04))   # close enough not to step over a box's corner
+        for t in range(1, steps):
+            x, y = bezier(q0, q1, q2, t / steps)
+            if not (x0 < x < x1 and y0 < y < y1):
+                hits = [("page", 50.0)]                  # over the title, the legend or off the page
+            else:
+                if not back and any(a <= x <= c and b <= y <= d for a, b, c, d in own):
+                    back, total = True, total + 5.0
+                hits = [(box.key, weight.get(box.kind, 0.3) * (1.0 if inside(box, (x, y), 0.0) else 0.4))
+                        for box in index.get((int(x / CELL), int(y / CELL)), ())
+                        if box.x - CLEAR <= x <= box.x + box.w + CLEAR
+                        and box.y - CLEAR <= y <= box.y + box.h + CLEAR and box.key not in mine]
+            for key, w in hits:
+                if w > seen.get(key, 0.0):
+                    total += w - seen.get(key, 0.0)
+                    seen[key] = w
+            if total >= limit:
+                return total
+    return total
+
+
+def bends(graph, layout: Layout) -> dict[tuple[str, str, str], float]:
+    """A bend for each drawn relation: the one (of `BENDS`) whose curve crosses, then grazes, the fewest other
+    boxes, stays out of its own two, and meets them most nearly head on."""
+    index = _obstacles(layout, CELL)
     out = {}
-    for (first, second), edges in sorted(pairs.items()):
-        a, b = layout.boxes[first], layout.boxes[second]
-        p0, p2 = ends(a, b)
-        steps = max(32, int(math.dist(p0, p2) / 0.04))   # close enough not to step over a box's corner
-
-        def cost(bend: float) -> float:
-            p1 = control(p0, p2, bend)
-            crossed, grazed = set(), set()
-            for t in range(1, steps):
-                x, y = bezier(p0, p1, p2, t / steps)
-                if not (x0 < x < x1 and y0 < y < y1):
-                    crossed.add(("outside", "page"))     # over the title, the legend or off the page
-                    continue
-                for box in index.get((int(x / cell), int(y / cell)), ()):
-                    if box is a or box is b or not inside(box, (x, y), CLEAR):
-                        continue
-                    (crossed if inside(box, (x, y), 0.0) else grazed).add((box.key, box.kind))
-            weight = {"page": 50.0, "category": 1.0, "code": 0.8}
-            return (abs(bend) * 0.5 + sum(weight.get(kind, 0.3) for _, kind in crossed)
-                    + sum(0.4 * weight.get(kind, 0.3) for _, kind in grazed - crossed))
-
-        costs = {bend: cost(bend) for bend in BENDS}
-        taken: list[float] = []
-        for u, v, k, ea, _ in edges:   # each relation its own curve, clear of those already drawn between the pair
-            free = [bend for bend in costs if all(abs(bend - t) > 0.1 for t in taken)] or [0.2 * len(taken)]
-            bend = min(free, key=lambda x: (round(costs.get(x, 9.0), 9), abs(x), x))
-            taken.append(bend)
-            out[(u, v, k)] = bend if ea == first else -bend
+    for u, v, k, a, b in drawn_relations(graph, layout):
+        rel = (u, v, k)
+        fa, fb = frame(layout, a), frame(layout, b)
+        mine = {a, b, layout.boxes[a].unit, layout.boxes[b].unit}
+        p0, p2 = layout.ports[rel]
+        if rel in layout.vias:   # through a gap: two curves meeting there, no bend of its own
+            out[rel] = 0.0
+            continue
+        best = (math.inf, 0.0)
+        for bend in BENDS:           # in order of how far they bend: on a tie, the straighter
+            c = round(_cost(pieces(p0, p2, bend), fa, fb, mine, index, layout.page.frame, best[0]), 9)
+            if c < best[0]:
+                best = (c, bend)
+        out[rel] = best[1]
     return out
+
+
+def _slant(end, p1, box: Box) -> float:
+    """0 when the curve leaves `box` at `end` square to the side it is on, up to 1 when it runs along it."""
+    dx, dy = p1[0] - end[0], p1[1] - end[1]
+    norm = math.hypot(dx, dy) or 1.0
+    on_side = abs(end[0] - box.x) < 1e-6 or abs(end[0] - box.x - box.w) < 1e-6
+    return 1.0 - abs(dx if on_side else dy) / norm
 
 
 def crosses(points, rect) -> bool:
@@ -192,7 +385,7 @@ def caption_rect(text: str, x: float, top: float, size: float) -> tuple[float, f
 
 def relation_paths(graph, layout: Layout) -> list[list[tuple[float, float]]]:
     """The path of every line drawn, border to border (arrowheads included)."""
-    return [edge_path(layout.boxes[a], layout.boxes[b], layout.bends[(u, v, k)], 0.0)[0]
+    return [edge_path(layout, (u, v, k), 0.0)[0]
             for u, v, k, a, b in drawn_relations(graph, layout) if (u, v, k) in layout.bends]
 
 
