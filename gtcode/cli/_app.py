@@ -11,6 +11,7 @@ import re
 import shlex
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import typer
 import typer.main
@@ -18,6 +19,12 @@ from typer.core import TyperCommand, TyperGroup
 
 from gtcode.cli.output import err
 from gtcode.errors import GtcodeError
+
+try:  # Typer's coercion internals (0.29); a Typer without them converts every parameter its own way
+    from typer._coercion import RuntimeParam, build_runtime_param
+    from typer._param_types import coerce_cli_path
+except ImportError:  # pragma: no cover
+    RuntimeParam = None
 
 
 @dataclass(frozen=True)
@@ -112,8 +119,72 @@ def tidy_param(p) -> None:
         p.display_type_rich = lambda ctx, name=name: name
 
 
+_UNSET = object()
+_WHOLE = re.compile(r"-?[0-9]+")
+
+
+class _PlainParam(RuntimeParam or object):
+    """Typer's coercion of one parameter, minus pydantic for values already plainly of their type.
+
+    Typer builds a pydantic TypeAdapter for each parameter it converts, and importing pydantic (with its plugin
+    loader) is over a third of a minimal Typer app's start-up (benchmarks/run.py). Text, whole numbers in
+    range, paths and lists of them come from the command line already what the adapter would return; anything
+    else (a bad number, an out-of-range one, a flag's value from the environment) goes to Typer's own
+    coercion, so its errors are Typer's.
+    """
+
+    def _coerce_value(self, value, param, ctx):
+        done = _plain(self.annotation, self.parameter_info, value, param, ctx)
+        if done is not _UNSET:
+            return done
+        param._runtime_param = typer_own = build_runtime_param(param.type_descriptor)
+        return typer_own._coerce_value(value, param=param, ctx=ctx)
+
+
+def _plain(annotation, info, value, param, ctx):
+    """`value` as Typer's adapter for `annotation` would return it, or _UNSET where only that adapter can say."""
+    if getattr(annotation, "__origin__", None) is list:
+        if not isinstance(value, (list, tuple)):
+            return _UNSET
+        items = [_plain(annotation.__args__[0], info, v, param, ctx) for v in value]
+        return _UNSET if any(item is _UNSET for item in items) else items
+    if annotation is str or annotation is bool:
+        return value if type(value) is annotation else _UNSET
+    if annotation is int:
+        n = value if type(value) is int else int(value) if isinstance(value, str) and _WHOLE.fullmatch(value) else None
+        in_range = n is not None and (info.min is None or n >= info.min) and (info.max is None or n <= info.max)
+        return n if in_range else _UNSET
+    path_type = info.path_type or annotation
+    if isinstance(value, str) and value:
+        value = path_type(value)
+    return coerce_cli_path(value, info, path_type=path_type, param=param, ctx=ctx) \
+        if isinstance(value, path_type) else _UNSET
+
+
+def _plain_type(annotation, info) -> bool:
+    """Whether `_plain` knows `annotation`: text, a flag, a whole number, a path, or a list of one of those."""
+    if getattr(annotation, "__origin__", None) is list:
+        return _plain_type(annotation.__args__[0], info)
+    if annotation in (str, bool, int):
+        return True
+    path_type = info.path_type or annotation
+    return isinstance(annotation, type) and issubclass(annotation, Path) and \
+        isinstance(path_type, type) and issubclass(path_type, Path)
+
+
+def plain_coercion(p) -> None:
+    """Give a parameter of a plain type `_PlainParam` as its coercion (see there why)."""
+    descriptor = getattr(p, "type_descriptor", None)
+    if RuntimeParam is None or descriptor is None or descriptor.is_file or getattr(p, "_runtime_param", 1) is not None:
+        return
+    info = descriptor.parameter_info
+    if info.parser is None and not descriptor.is_choice and _plain_type(descriptor.annotation, info):
+        p._runtime_param = _PlainParam(parameter_info=info, annotation=descriptor.annotation)
+
+
 class _Tidy:
-    """Help that reads like git's and uv's: docstrings re-flowed (`reflow`), parameters tidied (`tidy_param`)."""
+    """Help that reads like git's and uv's: docstrings re-flowed (`reflow`), parameters tidied (`tidy_param`);
+    plain parameters converted without pydantic (`plain_coercion`)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,6 +194,7 @@ class _Tidy:
         params = super().get_params(ctx)
         for p in params:
             tidy_param(p)
+            plain_coercion(p)
         return params
 
     def format_help(self, ctx, formatter):

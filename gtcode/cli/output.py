@@ -5,8 +5,6 @@ The one home of the table style, the JSON format, `plural`, the `where` phrase a
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from contextlib import contextmanager
@@ -63,6 +61,9 @@ def emit(data: str | bytes, output: Path | None, what: str) -> None:
 
 def csv_text(rows) -> str:
     """Rows (the header first) as CSV text."""
+    import csv
+    import io
+
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
     return buffer.getvalue()

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from gtcode.cli._app import one_line, settings
 from gtcode.cli.output import err, fmt_time, out_console, plural, print_json, table
-from gtcode.model import evidence_phrase
 
 
 def render_import_report(report, failures_only: bool = False) -> None:
@@ -122,6 +121,8 @@ def render_hits(hits, total: int, shown: str = "the best") -> None:
 def render_model(view: dict) -> None:
     from rich.text import Text
     from rich.tree import Tree
+
+    from gtcode.model import evidence_phrase
 
     def label(item, style=""):
         t = Text(item["path"].split("/")[-1], style=style or "bold")

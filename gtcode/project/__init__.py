@@ -16,8 +16,8 @@ writes is one command, all of it landing with its events, or none of it.
 Whole-project jobs take the Project and live above it: `gtcode.report.thesis.write_report(p, path)`,
 `gtcode.exchange.export_qdpx(p, path)`, `gtcode.team.merge.merge_project(p, other)`, `gtcode.demo`.
 
-The namespaces import their library modules inside each method: a read command such as `docs list` then loads
-only what it uses, which keeps start-up fast (see benchmarks/run.py).
+Each namespace is made from its module on first use, and imports its library modules inside each method: a read
+command such as `docs list` then loads only what it uses, which keeps start-up fast (see benchmarks/run.py).
 """
 
 from __future__ import annotations
@@ -29,15 +29,36 @@ from pathlib import Path
 
 from gtcode.config import resolve_coder
 from gtcode.errors import ProjectExists, ProjectNotFound
-from gtcode.project._assist import Assist
-from gtcode.project._data import Cases, Docs
 from gtcode.project._legacy import LegacyNames
-from gtcode.project._open_coding import Codebook, Codes, Coding, Review
-from gtcode.project._theory import Analysis, History, Memos, Model, Redact, Team
 from gtcode.store.db import Store
 from gtcode.store.schema import DB_FILENAME
 
 __all__ = ["Project"]
+
+
+class _Namespace:
+    """A namespace made from its module (`gtcode.project._data`…) when the project first uses it, then kept on
+    the project: `docs list` imports only the facade module it calls."""
+
+    def __init__(self, module: str, cls: str):
+        self.module, self.cls = module, cls
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name = name
+
+    def __get__(self, project, owner=None):
+        if project is None:
+            return self
+        import importlib
+
+        namespace = getattr(importlib.import_module(f"gtcode.project.{self.module}"), self.cls)(project)
+        project.__dict__[self.name] = namespace   # found before this (non-data) descriptor from now on
+        return namespace
+
+
+def _namespaces(module: str, *classes: str) -> tuple[_Namespace, ...]:
+    """The namespaces of the classes named, all from one facade module."""
+    return tuple(_Namespace(module, cls) for cls in classes)
 
 
 def _find(start: Path) -> Path | None:
@@ -51,25 +72,19 @@ def _find(start: Path) -> Path | None:
 class Project(LegacyNames):
     """An open gtcode project: one SQLite file, `gtcode.db`."""
 
+    # The namespaces, by the facade module each comes from (made on first use: see _Namespace).
+    docs, cases = _namespaces("_data", "Docs", "Cases")
+    codes, coding, review, codebook = _namespaces("_open_coding", "Codes", "Coding", "Review", "Codebook")
+    memos, model, analysis, team, redact, history = _namespaces("_theory", "Memos", "Model", "Analysis", "Team",
+                                                                "Redact", "History")
+    (assist,) = _namespaces("_assist", "Assist")
+
     def __init__(self, store: Store, coder: str | None = None, command: str = "api"):
         self.store = store
         self._coder = coder
         #: recorded on every event; the CLI sets it to the command line
         self.command = command
         self.debug = False
-        self.docs = Docs(self)
-        self.cases = Cases(self)
-        self.codes = Codes(self)
-        self.coding = Coding(self)
-        self.review = Review(self)
-        self.codebook = Codebook(self)
-        self.memos = Memos(self)
-        self.model = Model(self)
-        self.analysis = Analysis(self)
-        self.team = Team(self)
-        self.redact = Redact(self)
-        self.history = History(self)
-        self.assist = Assist(self)
 
     @property
     def coder(self) -> str:
@@ -93,7 +108,8 @@ class Project(LegacyNames):
             if p.is_dir():
                 if (p / DB_FILENAME).is_file():
                     return p / DB_FILENAME
-                raise ProjectNotFound(f"{p}: no gtcode project here (no {DB_FILENAME}); create one with 'gtcode init {p}'")
+                raise ProjectNotFound(f"{p}: no gtcode project here (no {DB_FILENAME}); "
+                                      f"create one with 'gtcode init {p}'")
             if p.is_file():
                 return p
             raise ProjectNotFound(f"{p}: no such project file")
