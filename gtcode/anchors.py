@@ -1,11 +1,12 @@
 """Anchors: everything that points at words of a transcript, carried onto the same words when its text changes.
 
 An anchor is a span [start, end) of a document's text held by a coding (confirmed or pending), a rejected
-suggestion, a memo's link to a passage, a relation's evidence, or a property placement (a memo's link to the whole document holds no
-words, but is listed with them when the document itself is deleted). When a document's text is replaced, `plan`
-diffs the old text against the new one (Google's diff-match-patch, over word tokens) and moves every anchor
-whose words survive untouched onto them; an anchor whose words were changed or deleted is *broken*, and the
-caller refuses the change with the list, or drops those anchors when the researcher says `--force`.
+suggestion, a memo's link to a passage, a relation's evidence, or a property placement (a memo's link to the
+whole document holds no words, but is listed with them when the document itself is deleted). When a document's
+text is replaced, `plan` diffs the old text against the new one (Google's diff-match-patch, over word tokens)
+and moves every anchor whose words survive untouched onto them; an anchor whose words were changed or deleted
+is *broken*, and the caller refuses the change with the list, or drops those anchors when the researcher says
+`--force`.
 
 This module is the one place that rewrites the offsets of anchored rows after they were made; the rows
 themselves belong to their nouns (coding, memos, model).
@@ -168,7 +169,8 @@ class Plan:
         """The one-line error naming every anchor that would lose its words."""
         listed = "; ".join(a.describe(self.doc_id) for a in self.broken[:20])
         more = f"; and {len(self.broken) - 20} more" if len(self.broken) > 20 else ""
-        return (f"{what} would change the words of {len(self.broken)} anchored item(s): {listed}{more}. "
+        return (f"{what} would change the words of {len(self.broken)} "
+                f"anchored item{'s' * (len(self.broken) != 1)}: {listed}{more}. "
                 "Nothing was changed; add --force to drop them ('gtcode undo' brings them back; 'gtcode model "
                 "check' names every relation and property that lost evidence)")
 

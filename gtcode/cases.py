@@ -61,7 +61,8 @@ def set_attributes(store: Store, txn: Txn, case: str, values: dict[str, str | No
         if not key:
             raise InputError(f"case {case}: empty attribute name")
         attr_id = _attribute_id(store, key)
-        old = store.scalar("SELECT value FROM case_attributes WHERE case_id = ? AND attribute_id = ?", (case_id, attr_id))
+        old = store.scalar("SELECT value FROM case_attributes WHERE case_id = ? AND attribute_id = ?",
+                           (case_id, attr_id))
         new = (value or "").strip() or None
         if old == new:
             continue
@@ -212,13 +213,14 @@ def delete_case(store: Store, txn: Txn, case: CaseInfo, force: bool = False) -> 
     docs = store.all("SELECT id, name FROM documents WHERE case_id = ? ORDER BY id", (case.id,))
     if docs and not force:
         listed = ", ".join(f"D{d['id']} {d['name']!r}" for d in docs)
-        raise CaseInUse(f"case {case.name} has {len(docs)} linked document(s): {listed}; nothing was deleted. "
+        raise CaseInUse(f"case {case.name} has {plural(len(docs), 'linked document')}: {listed}; nothing was deleted. "
                         "Add --force to unlink them (the documents stay) and delete the case")
     if docs:
         captured_update(store, txn, "documents", {"case_id": None}, "case_id = ?", (case.id,))
     store.conn.execute("DELETE FROM cases WHERE id = ?", (case.id,))   # its attribute values follow
     unlinked = [d["name"] for d in docs]
-    txn.record("case.delete", f"deleted case {case.name}" + (f", unlinking {plural(len(docs), 'document')}" if docs else ""),
-               case.uuid, case={"id": case.id, "uuid": case.uuid, "name": case.name}, attributes=case.attributes,
+    unlinking = f", unlinking {plural(len(docs), 'document')}" if docs else ""
+    txn.record("case.delete", f"deleted case {case.name}{unlinking}", case.uuid,
+               case={"id": case.id, "uuid": case.uuid, "name": case.name}, attributes=case.attributes,
                unlinked=unlinked)
     return DeletedCase(case.name, len(case.attributes), unlinked)

@@ -168,8 +168,8 @@ def _parent(store: Store, parent: str) -> Code:
 
 
 def _check_sibling(store: Store, parent_id: int | None, name: str, exclude_id: int | None = None) -> None:
-    clash = store.one("SELECT id FROM codes WHERE coalesce(parent_id, 0) = ? AND name = ? COLLATE NOCASE AND id IS NOT ?",
-                      (parent_id or 0, name, exclude_id))
+    clash = store.one("SELECT id FROM codes WHERE coalesce(parent_id, 0) = ? AND name = ? COLLATE NOCASE "
+                      "AND id IS NOT ?", (parent_id or 0, name, exclude_id))
     if clash:
         where = "at the top level" if parent_id is None else "under the same parent"
         raise DuplicateCode(f"a code named {name!r} already exists {where}")

@@ -46,7 +46,8 @@ def add_coding(store: Store, txn: Txn, code_id: int, doc_id: int, start: int, en
     new_end = max(end, *(r["end_char"] for r in overlapping))
     new_status = "confirmed" if status == "confirmed" or any(r["status"] == "confirmed" for r in overlapping) \
         else "pending"
-    if len(overlapping) == 1 and (new_start, new_end, new_status) == (keep["start_char"], keep["end_char"], keep["status"]):
+    if len(overlapping) == 1 and (new_start, new_end, new_status) == (keep["start_char"], keep["end_char"],
+                                                                      keep["status"]):
         return "already"
     store.conn.execute("UPDATE codings SET start_char = ?, end_char = ?, status = ? WHERE id = ?",
                        (new_start, new_end, new_status, keep["id"]))
@@ -149,12 +150,13 @@ def split_code(store: Store, txn: Txn, ref: str, into: str, coding_ids: list[int
                                      (code.id, *coding_ids))}
     missing = sorted(set(coding_ids) - found)
     if missing:
-        raise InputError(f"coding(s) {', '.join(map(str, missing))} are not codings of {code.path!r}")
+        raise InputError(f"{'coding' if len(missing) == 1 else 'codings'} {', '.join(map(str, missing))} "
+                         f"{'is not a coding' if len(missing) == 1 else 'are not codings'} of {code.path!r}")
     parent = split_parent(code.path)[0]
     new = add_code(store, txn, into, parent, record=False)
     store.conn.execute(f"UPDATE codings SET code_id = ? WHERE id IN ({marks})", (new.id, *coding_ids))
-    txn.record("code.split", f"split {plural(len(found), 'coding')} of {code.path!r} into new code {new.path!r}", new.uuid,
-               source={"uuid": code.uuid, "path": code.path}, code={"uuid": new.uuid, "path": new.path},
+    txn.record("code.split", f"split {plural(len(found), 'coding')} of {code.path!r} into new code {new.path!r}",
+               new.uuid, source={"uuid": code.uuid, "path": code.path}, code={"uuid": new.uuid, "path": new.path},
                codings=sorted(found))
     return {"code": new.path, "moved": len(found)}
 
@@ -356,8 +358,9 @@ def delete_code(store: Store, txn: Txn, ref: str, force: bool = False) -> dict:
                         "(undo brings them back)")
     store.conn.execute(f"DELETE FROM codings WHERE code_id IN ({marks})", ids)
     delete_rows(store, [c.id for c in sorted(doomed, key=lambda c: -c.depth)])
-    txn.record("code.delete", f"deleted code {code.path!r}" + (f" with {plural(n_codings, 'coding')}" if n_codings else ""),
-               code.uuid, code=code.to_dict(), descendants=[c.path for c in doomed[1:]], codings=n_codings)
+    with_ = f" with {plural(n_codings, 'coding')}" if n_codings else ""
+    txn.record("code.delete", f"deleted code {code.path!r}{with_}", code.uuid,
+               code=code.to_dict(), descendants=[c.path for c in doomed[1:]], codings=n_codings)
     return {"code": code.path, "codes": len(doomed), "codings": n_codings}
 
 

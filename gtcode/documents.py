@@ -312,7 +312,7 @@ def delete_document(store: Store, txn: Txn, doc: DocumentInfo, force: bool = Fal
     dropped: dict[str, int] = {}
     for a in items:
         dropped[a.kind] = dropped.get(a.kind, 0) + 1
-    with_ = (f" with {len(items)} anchored item(s) ({', '.join(f'{kind} {n}' for kind, n in dropped.items())})"
+    with_ = (f" with {plural(len(items), 'anchored item')} ({', '.join(f'{kind} {n}' for kind, n in dropped.items())})"
              if items else "")
     txn.record("document.purge" if purge else "document.delete",
                f"{'purged' if purge else 'deleted'} D{doc.id} {doc.name!r}{with_}", doc.uuid,

@@ -136,9 +136,9 @@ def _check_imported_documents(store: Store, changes) -> None:
             name = store.scalar("SELECT name FROM documents WHERE id = ?", (ch["row_id"],))
             listed = "; ".join(a.describe(ch["row_id"]) for a in found[:10])
             more = f"; and {len(found) - 10} more" if len(found) > 10 else ""
-            raise UndoConflict(f"cannot undo the import of D{ch['row_id']} {name!r}: {plural(len(found), 'item')} {'is' if len(found) == 1 else 'are'} "
-                               f"anchored to it ({listed}{more}); remove them first, or `gtcode docs delete "
-                               f"D{ch['row_id']} --force`")
+            raise UndoConflict(f"cannot undo the import of D{ch['row_id']} {name!r}: {plural(len(found), 'item')} "
+                               f"{'is' if len(found) == 1 else 'are'} anchored to it ({listed}{more}); "
+                               f"remove them first, or `gtcode docs delete D{ch['row_id']} --force`")
 
 
 def _replay(store: Store, changes) -> None:

@@ -255,7 +255,8 @@ def relate(store: Store, txn: Txn, source: str, type: str, target: str, *, memo=
     what = f"{src.path!r} {kind} {dst.path!r}"
     txn.record("relation.add" if created else "relation.evidence",
                (f"related {what}" if created else f"added evidence to {what}")
-               + (f" ({plural(len(spans), 'passage')}" + (", a memo" if memo_row else "") + ")" if spans or memo_row else ""),
+               + (f" ({plural(len(spans), 'passage')}" + (", a memo" if memo_row else "") + ")"
+                  if spans or memo_row else ""),
                uuid, relation={"uuid": uuid, "source": src.uuid, "type": kind, "target": dst.uuid},
                codes=[src.uuid, dst.uuid], evidence=[s.label for s in spans], memo=memo_row.id if memo_row else None)
     return {"id": rel_id, "created": created, "passages": len(spans), "memo": bool(memo_row)}
@@ -382,7 +383,8 @@ def core_counts(store: Store, centre: Code | None = None, where_clause: str = "1
         return empty
     marks = ",".join("?" * len(ids))
     row = store.one("SELECT count(*), count(DISTINCT g.document_id), count(DISTINCT d.case_id), "
-                    "count(DISTINCT coalesce(d.case_id, -d.id)) FROM codings g JOIN documents d ON d.id = g.document_id "
+                    "count(DISTINCT coalesce(d.case_id, -d.id)) "
+                    "FROM codings g JOIN documents d ON d.id = g.document_id "
                     f"WHERE g.status = 'confirmed' AND g.code_id IN ({marks}) AND {where_clause}", [*ids, *params])
     cats = store.scalar(f"SELECT count(*) FROM codes WHERE kind = 'category' AND core = 0 AND id IN ({marks})", ids)
     return {"codings": row[0], "documents": row[1], "cases": row[2], "participants": row[3], "categories": cats or 0}

@@ -130,8 +130,8 @@ def check(store: Store, min_evidence: int = 2) -> list[Problem]:
         if not r.passages and not r.memos:
             problems.append(Problem("ungrounded relation", what, "no evidence: no passages and no memos"))
         elif r.passages < min_evidence or r.participants < min_evidence:
-            problems.append(Problem("thin relation", what, f"{plural(r.passages, 'passage')} from {r.participants} "
-                                    f"participant(s); fewer than {min_evidence}"))
+            problems.append(Problem("thin relation", what, f"{plural(r.passages, 'passage')} from "
+                                    f"{plural(r.participants, 'participant')}; fewer than {min_evidence}"))
     by_id = {c.id: c for c in tree}
     coded = {r[0] for r in store.all("SELECT DISTINCT code_id FROM codings")}
     children: dict[int, list] = {}

@@ -17,7 +17,8 @@ MODULES = ("setup", "maintenance", "importing", "documents", "search", "redact",
 #: The module of each top-level command (tests/cli/test_cli_lazy.py checks it against what the modules register).
 OWNERS = {
     "init": "setup", "demo": "setup", "config": "setup", "doctor": "maintenance", "backup": "maintenance",
-    "import": "importing", "docs": "documents", "play": "documents", "search": "search", "stats": "search", "redact": "redact",
+    "import": "importing", "docs": "documents", "play": "documents", "search": "search", "stats": "search",
+    "redact": "redact",
     "cases": "cases", "codes": "codes", "code": "coding", "uncode": "coding", "invivo": "coding", "tui": "tui",
     "codebook": "codebook", "autocode": "autocode", "review": "autocode", "retrieve": "retrieve",
     "compare": "retrieve", "kwic": "words", "freq": "words", "similar": "assist", "suggest": "assist",
@@ -45,8 +46,9 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     ctx: typer.Context,
-    project: Annotated[Optional[str], typer.Option("--project", "-p", envvar="GTCODE_PROJECT",
-                                                   help="Project file or folder (default: gtcode.db here or above).")] = None,
+    project: Annotated[Optional[str], typer.Option(
+        "--project", "-p", envvar="GTCODE_PROJECT",
+        help="Project file or folder (default: gtcode.db here or above).")] = None,
     coder: Annotated[Optional[str], typer.Option("--coder", help="Who you are, recorded on every change "
                                                  "(default: GTCODE_USER, config 'user', login name).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or chatter on stderr.")] = False,

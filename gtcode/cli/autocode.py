@@ -28,7 +28,8 @@ def autocode(
     codebook: Annotated[Optional[Path], typer.Option(help="Use the patterns in this codebook file "
                                                      "(its codes must exist) instead of the stored ones.")] = None,
     code: CodeFilter = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Count matches and show examples; change nothing.")] = False,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Count matches and show examples; change nothing.")] = False,
     all_speakers: Annotated[bool, typer.Option("--all-speakers", help="Also interviewer and unattributed "
                                                "turns (default: participants only).")] = False,
     where: Where = None,
@@ -51,12 +52,13 @@ def autocode(
     show(result, json_out, _render_autocode, lambda r: r.to_dict())
     who = "segments" if result.speakers == "all" else "participant segments"
     if dry_run:
-        err(f"Dry run, nothing changed: {result.added} new suggestion(s) for "
+        err(f"Dry run, nothing changed: {plural(result.added, 'new suggestion')} for "
             f"{plural(sum(1 for c in result.codes if c.added), 'code')} in {result.segments:,} {who} "
             f"({result.words:,} words, {result.seconds:.1f}s).")
     else:
-        err(f"Autocoded: {result.added} new pending coding(s) for {sum(1 for c in result.codes if c.added)} "
-            f"code(s) in {result.segments:,} {who} ({result.words:,} words, {result.seconds:.1f}s)."
+        err(f"Autocoded: {plural(result.added, 'new pending coding')} for "
+            f"{plural(sum(1 for c in result.codes if c.added), 'code')} in {result.segments:,} {who} "
+            f"({result.words:,} words, {result.seconds:.1f}s)."
             + (" Review them with 'gtcode review'." if result.added else ""))
 
 
@@ -127,7 +129,7 @@ def review_list(
         return
     _render_pending(shown)
     more = f", showing {len(shown)} (--limit 0 shows all)" if len(shown) < len(items) else ""
-    err(f"{len(items)} pending coding(s){more}. Accept or reject: gtcode review accept|reject ID… or --all.")
+    err(f"{plural(len(items), 'pending coding')}{more}. Accept or reject: gtcode review accept|reject ID… or --all.")
 
 
 def _render_pending(shown) -> None:
@@ -176,8 +178,8 @@ def _decide(ids, all_pending: bool, code: str | None, accept: bool) -> None:
         return
     detail = ", ".join(f"{path!r} {n}" for path, n in list(counts.items())[:5])
     if len(counts) > 5:
-        detail += f" and {len(counts) - 5} more code(s)"
-    err(f"{verb} {sum(counts.values())} pending coding(s): {detail}.")
+        detail += f" and {plural(len(counts) - 5, 'more code')}"
+    err(f"{verb} {plural(sum(counts.values()), 'pending coding')}: {detail}.")
 
 
 @review_app.command("accept")

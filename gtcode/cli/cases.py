@@ -23,7 +23,8 @@ def register(app: App) -> None:
 @cases_app.command("import")
 def cases_import(
     path: Annotated[Path, typer.Argument(help="CSV with an id column and attribute columns.")],
-    id_column: Annotated[Optional[str], typer.Option(help="The column of case ids (default: participant/id/case…).")] = None,
+    id_column: Annotated[Optional[str], typer.Option(
+        help="The column of case ids (default: participant/id/case…).")] = None,
 ) -> None:
     """Import cases and attributes from a CSV; documents whose file name names a case are linked.
 
@@ -38,7 +39,8 @@ def cases_import(
 @cases_app.command("set")
 def cases_set(
     case: Annotated[str, typer.Argument(help="Case id, e.g. P01 (created if new).")],
-    values: Annotated[Optional[list[str]], typer.Argument(help='ATTRIBUTE=VALUE pairs; ATTRIBUTE= removes one.')] = None,
+    values: Annotated[Optional[list[str]], typer.Argument(
+        help='ATTRIBUTE=VALUE pairs; ATTRIBUTE= removes one.')] = None,
 ) -> None:
     """Set attributes of a case (created if new); ATTRIBUTE= removes one.
 

@@ -76,7 +76,8 @@ def codes_list(
         err("No codes yet: 'gtcode codes add NAME' or 'gtcode codebook import FILE'.")
         return
     right = {"justify": "right"}
-    t = table(("#", right | {"style": "dim"}), "Code", *((col, right) for col in ("Own", "With children", "Docs", "Cases")))
+    t = table(("#", right | {"style": "dim"}), "Code",
+              *((col, right) for col in ("Own", "With children", "Docs", "Cases")))
     for c, n in rows:
         t.add_row(str(c.id), c.path + (" (in vivo)" if c.invivo else ""), str(n["own"]), str(n["codings"]),
                   str(n["documents"]), str(n["cases"]))
@@ -159,7 +160,8 @@ def codes_describe(
 ) -> None:
     """Write a code's definition, inclusion and exclusion criteria, example or colour.
 
-    Example: gtcode codes describe "Feeling judged" --include "talk of being assessed as a mother" --exclude "fear of the camera itself"
+    Example: gtcode codes describe "Feeling judged" --include "talk of being assessed as a mother"
+    Example: gtcode codes describe "Feeling judged" --exclude "fear of the camera itself"
     """
     with open_project() as project:
         c = project.codes.describe(code, description=description, include=include, exclude=exclude,
@@ -246,8 +248,8 @@ def _render_code(data: dict) -> None:
     console.print(f"{plural(data['codings'], 'coding')} in {plural(data['documents'], 'document')}, "
                   f"{plural(data['cases'], 'case')}")
     for attr, values in data["by_attribute"].items():
-        console.print(f"  by {attr}: " + ", ".join(f"{v} {plural(n['cases'], 'case')}/{plural(n['passages'], 'passage')}"
-                                                   for v, n in sorted(values.items())))
+        console.print(f"  by {attr}: " + ", ".join(
+            f"{v} {plural(n['cases'], 'case')}/{plural(n['passages'], 'passage')}" for v, n in sorted(values.items())))
     for p in data["exemplars"]:
         console.print(Text(f"“{p['text']}”", style="italic"))
         console.print(Text(f"    — {p['case'] or p['document']}, {p['address']}", style="dim"))

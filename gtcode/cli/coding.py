@@ -42,7 +42,8 @@ def code(
 ) -> None:
     """Apply codes to segments, a quote inside them, or every search hit.
 
-    Example: gtcode code D3:17-19 "Feeling judged"   ·   gtcode code D3:17-18 "Feeling judged" --quote "evidence. I hated"
+    Example: gtcode code D3:17-19 "Feeling judged"
+    Example: gtcode code D3:17-18 "Feeling judged" --quote "evidence. I hated"
     """
     targets = targets or []
     with open_project() as project, _create_hint(create):

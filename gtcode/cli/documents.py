@@ -115,7 +115,7 @@ def docs_delete(
         done = project.docs.delete(document, force, purge)
     items = sum(done.dropped.values())
     err(f"{'Purged' if purge else 'Deleted'} {done.label} {done.name!r}"
-        + (f" with {items} anchored item(s)" if items else "")
+        + (f" with {plural(items, 'anchored item')}" if items else "")
         + ("; no copy of its text is kept" if purge else "; 'gtcode undo' restores it"))
 
 
@@ -156,11 +156,13 @@ def docs_edit(
         return
     verb = "Would edit" if dry_run else "Edited"
     err(f"{verb} {done.document} {done.name!r}: turns {done.turns[0]} → {done.turns[1]}, segments "
-        f"{done.segments[0]} → {done.segments[1]}; {done.moved} anchored item(s) move with their words, "
-        f"{done.kept} stay where they are")
+        f"{done.segments[0]} → {done.segments[1]}; {plural(done.moved, 'anchored item')} "
+        f"{'moves with its' if done.moved == 1 else 'move with their'} words, {done.kept} "
+        f"{'stays where it is' if done.kept == 1 else 'stay where they are'}")
     if done.dropped:
-        err(f"{'Would refuse: ' if dry_run and not force else ''}{len(done.dropped)} anchored item(s) lose their "
-            f"words{' (dropped; gtcode undo brings them back)' if not dry_run else ''}:")
+        err(f"{'Would refuse: ' if dry_run and not force else ''}{plural(len(done.dropped), 'anchored item')} "
+            f"{'loses its' if len(done.dropped) == 1 else 'lose their'} words"
+            f"{' (dropped; gtcode undo brings them back)' if not dry_run else ''}:")
         for item in done.dropped:
             err(f"  {item['kind']} ({item['what']}, by {item['who']}): “{clip(item['words'])}”")
 
@@ -208,7 +210,7 @@ def docs_speakers(
         said = [f"{a} → {b}" for a, b in c.renamed.items()] + [f"{a} is {r}" for a, r in c.roles.items()]
         if said:
             err(f"{'Would change' if dry_run else 'Changed'} {c.document} {c.name!r}: {'; '.join(said)} "
-                f"({plural(c.turns, 'turn')}{f', {c.moved} anchored item(s) moved' if c.moved else ''})")
+                f"({plural(c.turns, 'turn')}{', ' + plural(c.moved, 'anchored item') + ' moved' if c.moved else ''})")
         else:
             err(f"{c.document} {c.name!r}: nothing to change")
         for item in c.dropped:

@@ -23,7 +23,8 @@ def log(
     by: By = None,
     old_coder: OldCoder = None,
     since: Annotated[Optional[str], typer.Option(
-        help="From this date on: YYYY-MM-DD, YYYY-MM-DDTHH:MM (UTC), today, yesterday, 7d or 2w (as for audit).")] = None,
+        help="From this date on: YYYY-MM-DD, YYYY-MM-DDTHH:MM (UTC), today, yesterday, 7d or 2w "
+             "(as for audit).")] = None,
     limit: Annotated[int, typer.Option(help="At most this many events (0: all).")] = 50,
     json_out: Json = False,
 ) -> None:

@@ -17,18 +17,23 @@ def register(app: App) -> None:
 
 
 def import_(
-    paths: Annotated[list[str], typer.Argument(help="Files, folders or globs: transcripts (.txt .md .docx .odt .rtf .pdf .html .vtt .srt .tsv .json .cha .eaf), .csv answers, or .qdpx/.qde projects.")],
+    paths: Annotated[list[str], typer.Argument(
+        help="Files, folders or globs: transcripts (.txt .md .docx .odt .rtf .pdf .html .vtt .srt .tsv .json .cha "
+             ".eaf), .csv answers, or .qdpx/.qde projects.")],
     case: Annotated[Optional[str], typer.Option(help="Link every imported document to this case.")] = None,
     interviewer: Annotated[Optional[str], typer.Option(
         help="Speaker labels that are the interviewer, comma-separated "
              "(default: Interviewer,Int,I,Q,IV,Researcher,Moderator,Facilitator).")] = None,
     speaker_pattern: Annotated[Optional[str], typer.Option(
         help="Regex matched at the start of a line; group 'speaker' (or group 1) names the speaker.")] = None,
-    replace: Annotated[bool, typer.Option("--replace", help="Re-import a changed transcript of the same name.")] = False,
-    force: Annotated[bool, typer.Option("--force", help="With --replace: drop codings that would be orphaned.")] = False,
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="Re-import a changed transcript of the same name.")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="With --replace: drop codings that would be orphaned.")] = False,
     text_column: Annotated[Optional[str], typer.Option(help="CSV: the column holding the text.")] = None,
     id_column: Annotated[Optional[str], typer.Option(help="CSV: the column holding the case id.")] = None,
-    nlp: Annotated[Optional[str], typer.Option(help="An installed spaCy model for sentences (default: blank English).")] = None,
+    nlp: Annotated[Optional[str], typer.Option(
+        help="An installed spaCy model for sentences (default: blank English).")] = None,
     pseudonymise: Annotated[Optional[str], typer.Option(
         metavar="KEY.csv", help="A key (real,pseudonym) kept outside the project: names become pseudonyms, and "
         "e-mails, phone numbers, postcodes, NHS numbers and dates of birth become tags, before anything is "

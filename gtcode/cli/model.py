@@ -42,14 +42,16 @@ def category_new(name: Annotated[str, typer.Argument(help="Name or path; an exis
 
 @category_app.command("add")
 def category_add(category: Annotated[str, typer.Argument(help="The category.")],
-                 codes: Annotated[list[str], typer.Argument(help="Codes (or subcategories) to group under it.")]) -> None:
+                 codes: Annotated[list[str], typer.Argument(
+                     help="Codes (or subcategories) to group under it.")]) -> None:
     """Group codes under a category (their codings and memos go with them).
 
     Example: gtcode category add "Fear of surveillance" "Feeling judged as a parent" "Fear of social-care involvement"
     """
     with open_project() as project:
         moved = project.model.add_to_category(category, codes)
-    err(f"Grouped {plural(len(moved), 'code')}: " + ", ".join(moved) if moved else "Nothing to move: already grouped there.")
+    err(f"Grouped {plural(len(moved), 'code')}: " + ", ".join(moved) if moved
+        else "Nothing to move: already grouped there.")
 
 
 @category_app.command("list")
@@ -100,7 +102,8 @@ def category_property(
 ) -> None:
     """Give a category a property with a dimension, and place passages on it.
 
-    Example: gtcode category property "Fear of surveillance" intensity --dimension "mild..overwhelming" --at D2:31=overwhelming
+    Example: gtcode category property "Fear of surveillance" intensity --dimension "mild..overwhelming"
+    Example: gtcode category property "Fear of surveillance" intensity --at D2:31=overwhelming
     """
     with open_project() as project:
         n = project.model.set_property(category, name, dimension, description, at)
@@ -165,7 +168,8 @@ def relations(
     Example: gtcode relations --type hinders
     """
     with open_project() as project:
-        data = project.model.relation_types() if types else [r.to_dict() for r in project.model.relations(type, category)]
+        data = (project.model.relation_types() if types
+                else [r.to_dict() for r in project.model.relations(type, category)])
     if json_out:
         print_json(data)
         return
@@ -193,7 +197,8 @@ def paradigm(
 ) -> None:
     """Build or show Strauss & Corbin's paradigm model around a phenomenon.
 
-    Example: gtcode paradigm "Engagement with VIG" --condition "Maternal mental health" --strategy "Flexibility of delivery"
+    Example: gtcode paradigm "Engagement with VIG" --condition "Maternal mental health"
+    Example: gtcode paradigm "Engagement with VIG" --strategy "Flexibility of delivery"
     """
     with open_project() as project:
         view = project.model.paradigm(phenomenon, condition=condition or [], context=context or [],

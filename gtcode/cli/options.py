@@ -20,7 +20,8 @@ By = Annotated[Optional[str], typer.Option("--by", help="Only this person's work
                                                        "you are).")]
 #: The old name of --by, hidden: `gtcode audit --coder NAME` still filters, with a note to use --by.
 OldCoder = Annotated[Optional[str], typer.Option("--coder", hidden=True)]
-Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (default: stdout; docx needs a file).")]
+Output = Annotated[Optional[Path], typer.Option(
+    "--output", "-o", help="Write to this file (default: stdout; docx needs a file).")]
 DataOutput = Annotated[Optional[Path], typer.Option(
     "--output", "-o", help="Write the CSV or JSON to this file (.csv or .json says which).")]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Show what would change; change nothing.")]

@@ -106,6 +106,7 @@ def redact_apply(
         err("Warning: could not compact the project file (is another gtcode using it?); old pages may still hold "
             "the replaced text. Run this command again when the project is free.", style="yellow")
     if report.audit_events:
-        err(f"Warning: {len(report.audit_events)} audit-log event(s) still hold names or identifiers "
+        err(f"Warning: {plural(len(report.audit_events), 'audit-log event')} still "
+            f"{'holds' if len(report.audit_events) == 1 else 'hold'} names or identifiers "
             "(the log is append-only); 'gtcode redact check' lists them. Pseudonymise at import "
             "(gtcode import --pseudonymise KEY.csv) to keep them out.", style="yellow")

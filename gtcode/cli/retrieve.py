@@ -36,7 +36,8 @@ def retrieve(
     Example: gtcode retrieve "Fear of judgement" --where role=mother --by site --context 1
     """
     with open_project() as project:
-        result = project.analysis.retrieve(code, by=by, where=where, context=context, include_pending=pending, children=children)
+        result = project.analysis.retrieve(code, by=by, where=where, context=context, include_pending=pending,
+                                           children=children)
     if json_out:
         print_json(result.to_dict())
     elif result.groups:

@@ -17,7 +17,8 @@ PANEL = "Team and exchange"
 agreement_app = App(cls=default_command("show"), no_args_is_help=False,
                     help="Inter-coder agreement: percent agreement, Cohen's kappa, Krippendorff's alpha; "
                          "disagreements side by side; settle them.\n\n"
-                         "Example: gtcode agreement --coders ana,ben  ·  gtcode agreement --disagreements 'Being filmed'"
+                         "Example: gtcode agreement --coders ana,ben  ·  "
+                         "gtcode agreement --disagreements 'Being filmed'"
                          "  ·  gtcode agreement settle D3:17 'Being filmed' --keep")
 
 
@@ -58,7 +59,8 @@ def agreement_show(
     """
     with open_project() as project:
         if disagreements:
-            names, items = project.team.disagreements(disagreements, coders=split_commas(coders), unit=unit, where=where)
+            names, items = project.team.disagreements(disagreements, coders=split_commas(coders), unit=unit,
+                                                      where=where)
             code = project.codes.get(disagreements).path
         else:
             report = project.team.agreement(coders=split_commas(coders), codes=split_commas(codes), unit=unit,
@@ -76,7 +78,8 @@ def _render_report(report) -> None:
     console = out_console()
     seen = ", ".join(f"{c} {n}" for c, n in report.documents_by_coder.items())
     console.print(f"Unit: {report.unit} · coders: {', '.join(report.coders)} · "
-                  f"{plural(report.documents, 'document')} coded by two or more coders ({report.units:,} {report.unit}s) · "
+                  f"{plural(report.documents, 'document')} coded by two or more coders "
+                  f"({report.units:,} {report.unit}s) · "
                   f"documents coded: {seen}")
     if not report.codes:
         err("No codes to compare: the coders made no confirmed codings in shared documents.")
@@ -112,8 +115,8 @@ def _render_disagreements(code: str, coders: list[str], items, unit: str, json_o
         return
     from rich.text import Text
 
-    t = table(("Unit", {"style": "cyan", "no_wrap": True}), ("Text", {"ratio": 3}), *((c, {"ratio": 1}) for c in coders),
-              show_lines=True)
+    t = table(("Unit", {"style": "cyan", "no_wrap": True}), ("Text", {"ratio": 3}),
+              *((c, {"ratio": 1}) for c in coders), show_lines=True)
     for d in items:
         cells = []
         for c in coders:
@@ -128,7 +131,7 @@ def _render_disagreements(code: str, coders: list[str], items, unit: str, json_o
         label = d.address + (f"\n{d.speaker}" if d.speaker else "")
         t.add_row(label, d.text, *cells)
     out_console().print(t)
-    err(f"{len(items)} {unit}(s) where coders differ on {code!r}. Settle each: "
+    err(f"{plural(len(items), unit)} where coders differ on {code!r}. Settle each: "
         f"gtcode agreement settle ADDRESS {code!r} --keep|--drop")
 
 

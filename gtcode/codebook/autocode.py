@@ -393,8 +393,9 @@ def apply_autocode(store: Store, txn: Txn, plan, source: str) -> None:
             continue
         for seg, label in new:
             add_coding(store, txn, rule.code.id, seg.document_id, seg.start, seg.end, status="pending", pattern=label)
-        txn.record("coding.autocode", f"autocoded {plural(len(new), 'segment')} with {rule.code.path!r} (pending review)",
-                   rule.code.uuid, code={"uuid": rule.code.uuid, "path": rule.code.path}, source=source,
+        txn.record("coding.autocode",
+                   f"autocoded {plural(len(new), 'segment')} with {rule.code.path!r} (pending review)", rule.code.uuid,
+                   code={"uuid": rule.code.uuid, "path": rule.code.path}, source=source,
                    added=len(new), patterns=outcome.patterns,
                    spans=[[s.document_id, s.start, s.end] for s, _ in new])
 
@@ -470,11 +471,11 @@ def _decide(store: Store, txn: Txn, ids, code: str | None, all_pending: bool, ac
         spans = [[r["document_id"], r["start_char"], r["end_char"]] for r in items]
         if accept:
             confirm_codings(store, row_ids)
-            txn.record("coding.accept", f"accepted {len(items)} pending coding(s) of {c.path!r}", c.uuid,
+            txn.record("coding.accept", f"accepted {plural(len(items), 'pending coding')} of {c.path!r}", c.uuid,
                        code={"uuid": c.uuid, "path": c.path}, codings=row_ids, spans=spans)
         else:
             reject_suggestions(store, txn, row_ids)
-            txn.record("coding.reject", f"rejected {len(items)} pending coding(s) of {c.path!r}", c.uuid,
+            txn.record("coding.reject", f"rejected {plural(len(items), 'pending coding')} of {c.path!r}", c.uuid,
                        code={"uuid": c.uuid, "path": c.path}, codings=row_ids, spans=spans,
                        patterns=sorted({r["pattern"] for r in items if r["pattern"]}))
         out[c.path] = len(items)

@@ -43,7 +43,8 @@ class ReadOptions:
         return SpeakerRules(self.speaker_pattern, self.interviewer, self.layout)
 
 
-def read_path(path: Path, options: ReadOptions | None = None, rules: SpeakerRules | None = None) -> list[ParsedDocument]:
+def read_path(path: Path, options: ReadOptions | None = None,
+              rules: SpeakerRules | None = None) -> list[ParsedDocument]:
     options = options or ReadOptions()
     rules = rules or options.rules()
     fmt = SUFFIXES.get(path.suffix.lower())

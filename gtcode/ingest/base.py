@@ -39,7 +39,8 @@ class Cue:
     speaker: str | None = None
 
 
-def turns_from_lines(text: str, rules: SpeakerRules, label_hints: dict[int, tuple[int, str]] | None = None) -> list[Turn]:
+def turns_from_lines(text: str, rules: SpeakerRules,
+                     label_hints: dict[int, tuple[int, str]] | None = None) -> list[Turn]:
     """Split canonical text into turns at lines that open with a speaker label (see `gtcode.ingest.lines`).
 
     The file's layout (Zoom, Otter, Rev, Google Meet, WhisperX, German, labelled lines) is detected, or forced

@@ -20,7 +20,8 @@ TS = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _ARROW = r"\s*(?:-->|-|–|—)\s*"
 
 #: a line that is only a time: `00:05`, `00:00:05`, `[00:04:01]`, `(0:15)`, `#00:01:23-4#`
-STAMP_LINE = re.compile(rf"^[ \t]*(?:[\[(]?(?P<ts>{TS})[\])]?|#(?P<f4>\d{{1,2}}:\d{{2}}:\d{{2}}(?:[-.,]\d{{1,3}})?)#)[ \t]*$")
+STAMP_LINE = re.compile(rf"^[ \t]*(?:[\[(]?(?P<ts>{TS})[\])]?"
+                        rf"|#(?P<f4>\d{{1,2}}:\d{{2}}:\d{{2}}(?:[-.,]\d{{1,3}})?)#)[ \t]*$")
 #: stamps inside a line of speech (`[00:04:01]`, f4's `#00:01:23-4#`); `[inaudible 00:06:18]` is not one
 INLINE_STAMP = re.compile(rf"\[(?P<ts>{TS})\]|#(?P<f4>\d{{1,2}}:\d{{2}}:\d{{2}}(?:[-.,]\d{{1,3}})?)#")
 #: lines tools add after the transcript, or before it: not speech
@@ -89,15 +90,17 @@ def _plausible_name(name: str) -> bool:
     return 1 <= len(words) <= 7 and not name.endswith((".", "?", "!", ",", ";"))
 
 
-_zoom = _regex_head(rf"^\[(?P<speaker>[^\[\]\n]{{1,80}})\][ \t]+(?P<ts>\d{{1,2}}:\d{{2}}:\d{{2}})[ \t]*(?P<rest>\S.*)?$")
-_otter = _regex_head(rf"^(?P<speaker>[^\s\d#>*\[][^\n]{{0,60}}?)[ \t]{{2,}}(?P<ts>\d{{1,2}}:\d{{2}}(?::\d{{2}})?)[ \t]*$",
-                     _plausible_name)
+_zoom = _regex_head(r"^\[(?P<speaker>[^\[\]\n]{1,80})\][ \t]+"
+                    r"(?P<ts>\d{1,2}:\d{2}:\d{2})[ \t]*(?P<rest>\S.*)?$")
+_otter = _regex_head(r"^(?P<speaker>[^\s\d#>*\[][^\n]{0,60}?)[ \t]{2,}"
+                     r"(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)[ \t]*$", _plausible_name)
 _rev = _regex_head(
     rf"^[ \t]*(?:\*\*)?(?P<speaker>[^\s():\[\]*][^:\[\]\n]{{0,80}}?)[ \t]*"
     rf"(?:\((?P<ts>{TS})\)[ \t]*:|:[ \t]*\((?P<ts2>{TS})\)[ \t]*$)(?:\*\*)?[ \t]*(?P<rest>\S.*)?$", _plausible_name)
 _DIARISED = re.compile(r"^(?:SPEAKER_\d{1,3}|Speaker ?\d{1,3}|Unknown Speaker)$", re.I)
 _WHISPERX = re.compile(
-    rf"^[ \t]*(?:#{{1,6}}[ \t]+)?(?:\*\*)?[ \t]*(?:[\[(](?P<ts>{TS})(?:{_ARROW}(?P<te>{TS}))?[\])][ \t]*)?(?:\*\*)?[ \t]*"
+    rf"^[ \t]*(?:#{{1,6}}[ \t]+)?(?:\*\*)?[ \t]*"
+    rf"(?:[\[(](?P<ts>{TS})(?:{_ARROW}(?P<te>{TS}))?[\])][ \t]*)?(?:\*\*)?[ \t]*"
     rf"(?P<speaker>SPEAKER_\d{{1,3}}|[^\s\[\]():*#][^\[\]():*\n]{{0,58}}?)[ \t]*(?:\*\*)?[ \t]*"
     rf"(?:[\[(](?P<ts2>{TS})(?:{_ARROW}(?P<te2>{TS}))?[\])])?[ \t]*(?:\*\*)?[ \t]*"
     rf"(?:(?P<colon>:)(?:\*\*)?[ \t]*(?P<rest>\S.*)?|$)$")

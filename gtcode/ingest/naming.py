@@ -50,5 +50,6 @@ def clash_message(path: Path, name: str, doc_id: int, source: str | None, replac
         return (f"{path}: document {name!r} (D{doc_id}) was imported from a different file ({other}); "
                 "import this one under another name with --name NAME")
     if not replace:
-        return f"{path}: document {name!r} (D{doc_id}) already exists with different text; use --replace to re-import it"
+        return (f"{path}: document {name!r} (D{doc_id}) already exists with different text; "
+                "use --replace to re-import it")
     return None

@@ -138,5 +138,6 @@ def read_pdf(path: Path, rules: SpeakerRules) -> list[ParsedDocument]:
     text = "\n".join(_paragraphs(_blocks(pages), rules))
     if not text.strip():
         raise EmptyDocument(f"{path}: the PDF has no text layer (a scanned image?); run OCR on it first")
-    notes = [f"{path.name}: running header/footer lines left out: {', '.join(sorted(running))[:120]}"] if running else []
+    notes = ([f"{path.name}: running header/footer lines left out: {', '.join(sorted(running))[:120]}"]
+             if running else [])
     return [ParsedDocument(name=path.stem, text=text, format="pdf", turns=turns_from_lines(text, rules), notes=notes)]

@@ -38,7 +38,8 @@ def decode(data: bytes, path: Path) -> tuple[str, str, list[str]]:
         text = data.decode("cp1252")
     except UnicodeDecodeError as exc:
         raise DecodeFailed(
-            f"{path}: cannot decode: not UTF-8, UTF-16 or Windows-1252 text (byte 0x{data[exc.start]:02x} at {exc.start})"
+            f"{path}: cannot decode: not UTF-8, UTF-16 or Windows-1252 text "
+            f"(byte 0x{data[exc.start]:02x} at {exc.start})"
         ) from None
     return text, "cp1252", [f"{path.name}: not valid UTF-8; decoded as Windows-1252 (cp1252)"]
 

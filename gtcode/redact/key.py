@@ -82,7 +82,7 @@ def load_key(path) -> list[KeyEntry]:
         raise BadKey(f"{path}: no header row; the first row must name the columns, e.g. 'real,pseudonym'")
     if problems:
         problems.sort(key=lambda p: int(p.split()[1].rstrip(":")))
-        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+        more = f" (and {plural(len(problems) - 1, 'more problem')})" if len(problems) > 1 else ""
         raise BadKey(f"{path} {problems[0]}{more}; nothing was changed")
     return entries
 
@@ -201,7 +201,7 @@ class Pseudonymiser:
         self.detectors = tuple(detectors)
         unknown = set(self.detectors) - set(self.DETECTORS)
         if unknown:
-            raise InputError(f"unknown detector(s) {', '.join(sorted(unknown))}; "
+            raise InputError(f"unknown detector{'s' * (len(unknown) != 1)} {', '.join(sorted(unknown))}; "
                              f"known: {', '.join(self.DETECTORS)}")
         self._aliases = {fold_name(e.real): e.pseudonym for e in self.entries}
         self._pattern = _name_pattern(e.real for e in self.entries)

@@ -426,7 +426,8 @@ def disagreements(store: Store, code: str, *, coders: list[str] | None = None, u
     by_coder: dict[str, dict[int, list[tuple[int, int]]]] = {}
     for r in sel.rows:
         if r["code_id"] == target.id:
-            by_coder.setdefault(r["coder"], {}).setdefault(r["document_id"], []).append((r["start_char"], r["end_char"]))
+            spans = by_coder.setdefault(r["coder"], {}).setdefault(r["document_id"], [])
+            spans.append((r["start_char"], r["end_char"]))
     for i in np.flatnonzero((present.sum(axis=0) >= 2) & (lo != hi)).tolist():
         u = sel.unit_at(i)
         vals = {c: None if rows[k][i] != rows[k][i] else int(rows[k][i]) for k, c in enumerate(sel.coders)}

@@ -140,11 +140,12 @@ def codings(merge: Merger) -> None:
             same.append([merge.insert("codings", row, uuids), start, end, r["status"]])
             merge.count("codings", "added")
     if refused:
-        merge.warn(f"{refused} autocoded suggestion(s) still pending in {merge.label} were rejected here; "
+        merge.warn(f"{plural(refused, 'autocoded suggestion')} still pending in {merge.label} "
+                   f"{'was' if refused == 1 else 'were'} rejected here; "
                    "not brought back")
     if diverged:
-        merge.warn(f"{plural(diverged, 'coding')} have another code or coder in {merge.label} than here (recoded in one "
-                   "project); kept this project's")
+        merge.warn(f"{plural(diverged, 'coding')} {'has' if diverged == 1 else 'have'} another code or coder in "
+                   f"{merge.label} than here (recoded in one project); kept this project's")
 
 
 # --- the explanatory model ---------------------------------------------------------------------

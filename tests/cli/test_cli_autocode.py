@@ -17,7 +17,7 @@ def test_cli_autocode_dry_run_and_json(study):
     result = invoke(study, "autocode", "--dry-run", coder="Hannah", ok=False)
     assert result.exit_code == 0, result.output
     assert "Cancelling" in result.stdout and "D1:4  P01  [cancel] Cancelled." in result.stdout
-    assert "Dry run, nothing changed: 7 new suggestion(s) for 4 codes in 7 participant segments" in result.stderr
+    assert "Dry run, nothing changed: 7 new suggestions for 4 codes in 7 participant segments" in result.stderr
     result = invoke(study, "autocode", "--json", "--code", "Being filmed", coder="Hannah", ok=False)
     data = json.loads(result.stdout)
     assert data["added"] == 1 and data["codes"][0]["code"] == "Being filmed"
@@ -35,19 +35,19 @@ def test_cli_review_list_accept_reject(study):
     assert invoke(study, "autocode", coder="Hannah", ok=False).exit_code == 0
     listed = invoke(study, "review", coder="Hannah", ok=False)
     assert listed.exit_code == 0, listed.output
-    assert "Cancelling" in listed.stdout and "Cancelled." in listed.stdout and "7 pending coding(s)" in listed.stderr
+    assert "Cancelling" in listed.stdout and "Cancelled." in listed.stdout and "7 pending codings" in listed.stderr
     data = json.loads(invoke(study, "review", "Cancelling", "--json", coder="Hannah", ok=False).stdout)
     assert data["total"] == 3 and {p["code"] for p in data["pending"]} == {"Cancelling"}
     first, *rest = [p["id"] for p in data["pending"]]
     assert data["pending"][0]["address"] == "D1:4" and data["pending"][0]["pattern"] == "cancel"
     result = invoke(study, "review", "accept", str(first), coder="Hannah", ok=False)
     assert result.exit_code == 0, result.output
-    assert "Accepted 1 pending coding(s): 'Cancelling' 1." in result.stderr
+    assert "Accepted 1 pending coding: 'Cancelling' 1." in result.stderr
     result = invoke(study, "review", "reject", f"{rest[0]}-{rest[1]}", coder="Hannah", ok=False)
-    assert "Rejected 2 pending coding(s): 'Cancelling' 2." in result.stderr
+    assert "Rejected 2 pending codings: 'Cancelling' 2." in result.stderr
     assert texts(study, "Cancelling", include_pending=False) == ["Cancelled."]
     result = invoke(study, "review", "accept", "--all", "--code", "Practical barriers", coder="Hannah", ok=False)
-    assert "Accepted 2 pending coding(s)" in result.stderr
+    assert "Accepted 2 pending codings" in result.stderr
     assert json.loads(invoke(study, "review", "--json", coder="Hannah", ok=False).stdout)["total"] == 2
 
 

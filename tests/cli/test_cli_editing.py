@@ -23,7 +23,7 @@ def test_editing_out_an_unanchored_sentence_in_the_editor_keeps_every_quote(tmp_
     p = _anchored(tmp_path)
     views, evidence = _views(p), _relation_evidence_words(p)
     result = invoke(p, "docs", "edit", "D1", env=_editor(tmp_path, "Bravo sentence two. ", ""))
-    assert "Edited D1 'anna': turns 4 → 4, segments 7 → 6; 4 anchored item(s) move" in result.output
+    assert "Edited D1 'anna': turns 4 → 4, segments 7 → 6; 4 anchored items move" in result.output
     assert _views(p) == views and _relation_evidence_words(p) == evidence
     shown = invoke(p, "docs", "show", "D1", "--plain").stdout
     assert "Bravo" not in shown and "D1:3\tANNA\t\tCharlie sentence three." in shown
@@ -34,7 +34,7 @@ def test_editing_anchored_words_is_refused_listing_them_and_the_file_is_unchange
     before = (p / "gtcode.db").read_bytes()
     result = invoke(p, "docs", "edit", "D1", env=_editor(tmp_path, "Echo sentence five.", "Echo."), ok=False)
     assert result.exit_code != 0
-    assert "would change the words of 2 anchored item(s)" in result.output
+    assert "would change the words of 2 anchored items" in result.output
     assert "memo link" in result.output and "relation evidence" in result.output
     assert "“Echo sentence five.”" in result.output and "Traceback" not in result.output
     assert (p / "gtcode.db").read_bytes() == before

@@ -76,7 +76,7 @@ def test_docs_delete_refuses_listing_what_is_anchored(study):
 def test_docs_delete_force_log_and_undo(study):
     before = dump(study, _GROWING)
     result = invoke(study, "docs", "delete", "D1", "--force", coder="hannah")
-    assert "Deleted D1 'anna' with 2 anchored item(s); 'gtcode undo' restores it" in result.stderr
+    assert "Deleted D1 'anna' with 2 anchored items; 'gtcode undo' restores it" in result.stderr
     assert [d["name"] for d in json.loads(invoke(study, "docs", "list", "--json").stdout)] == ["ben"]
     event = _last_event(study)
     assert (event["action"], event["coder"]) == ("document.delete", "hannah")
@@ -109,7 +109,7 @@ def test_cases_delete_refuses_listing_documents_then_force_and_undo(study):
     before = dump(study)
     refused = invoke(study, "cases", "delete", "P01", coder="hannah", ok=False)
     assert refused.exit_code == 1
-    assert "Error: case P01 has 1 linked document(s): D1 'anna'; nothing was deleted. Add --force" in refused.stderr
+    assert "Error: case P01 has 1 linked document: D1 'anna'; nothing was deleted. Add --force" in refused.stderr
     assert dump(study) == before
     result = invoke(study, "cases", "delete", "P01", "--force", coder="hannah")
     assert "Deleted case P01, unlinking anna; 'gtcode undo' restores it" in result.stderr

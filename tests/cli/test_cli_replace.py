@@ -73,7 +73,7 @@ def test_deleting_anchored_words_is_refused_with_the_list_and_changes_nothing(tm
     result = invoke(p, "import", tmp_path / "anna.txt", "--interviewer", "MEL", "--replace", ok=False)
     assert result.exit_code == 1
     message = result.stderr
-    assert "would change the words of 2 anchored item(s)" in message
+    assert "would change the words of 2 anchored items" in message
     assert "memo link (memo #1, by" in message and "property placement (Cat: size = big" in message
     assert "“Charlie sentence three.”" in message and "Traceback" not in message
     with Project.open(p) as project:

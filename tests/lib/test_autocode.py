@@ -108,7 +108,7 @@ def test_autocoded_codings_are_pending_until_accepted(study):
     confirmed = study.coding.passages("Being filmed")
     assert [(p.id, p.status) for p in confirmed] == [(suggestion.id, "confirmed")]
     assert pending(study.store, "Being filmed") == []
-    assert study.history.events(limit=1)[0]["summary"] == "accepted 1 pending coding(s) of 'Being filmed'"
+    assert study.history.events(limit=1)[0]["summary"] == "accepted 1 pending coding of 'Being filmed'"
 
 
 def test_rejected_suggestions_are_deleted_and_not_suggested_again(study):
@@ -225,11 +225,8 @@ def test_fast_lemmas_equal_spacys_lookup_lemmatizer():
     assert ("cancelled", "cancel") in [(t.text, t.lemma_) for t in _LookupLemmas(nlp)(nlp.make_doc("cancelled"))]
 
 
-def test_demo_is_coded_from_the_starter_codebook(tmp_path):
-    from gtcode.demo import build_demo
-
-    result = build_demo(tmp_path / "demo")
-    p = result.project
+def test_demo_is_coded_from_the_starter_codebook(demo_build, demo_copy):
+    result, p = demo_build, demo_copy
     assert len(result.codebook.added) == 52
     assert len([c for c in p.codes.list() if c.path != 'Engagement with VIG']) == 52  # + the model's core category
     assert result.autocode.added > 100 and sum(result.accepted.values()) == result.autocode.added
@@ -241,7 +238,6 @@ def test_demo_is_coded_from_the_starter_codebook(tmp_path):
     filmed = p.codes.get("Self-consciousness while filming")
     assert counts[filmed.id]["cases"] >= 3                        # coded across several participants
     assert all(q.speaker and q.status == "confirmed" for q in p.coding.passages(filmed.path))
-    p.close()
 
 
 def test_where_limits_autocoding_to_matching_documents(study):

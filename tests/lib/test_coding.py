@@ -115,7 +115,7 @@ def test_split_moves_chosen_codings(coded):
     coded.codes.split("Fear of judgement", "Camera", [ids[1]])
     assert [p.text for p in coded.coding.passages("Barriers/Camera")] == ["I hated the camera."]
     assert len(coded.coding.passages("Fear of judgement")) == 1
-    with pytest.raises(InputError, match="not codings of"):
+    with pytest.raises(InputError, match="coding 9999 is not a coding of"):
         coded.codes.split("Fear of judgement", "Other", [9999])
 
 
@@ -184,7 +184,7 @@ def test_replacing_a_transcript_keeps_codings_on_the_same_words(coded, tmp_path)
     # words gone from the new text: refused unless --force, which drops that coding only
     (tmp_path / "P01.txt").write_text(corrected.replace("collecting evidence", "gathering proof"), encoding="utf-8")
     report = coded.docs.import_paths([tmp_path / "P01.txt"], replace=True)
-    assert report.count("failed") == 1 and "would change the words of 1 anchored item(s): coding" in report.outcomes[0].message
+    assert report.count("failed") == 1 and "would change the words of 1 anchored item: coding" in report.outcomes[0].message
     assert "“collecting evidence”" in report.outcomes[0].message   # the words, so the researcher sees what
     coded.docs.import_paths([tmp_path / "P01.txt"], replace=True, force=True)
     assert [p.text for p in coded.coding.passages()] == ["It made me feel like a proper mum."]

@@ -35,7 +35,7 @@ def test_an_edit_that_changes_anchored_words_is_refused_with_the_list_and_change
     with pytest.raises(WouldBreakAnchors) as refused:
         study.docs.edit("D1", ANNA.replace("Charlie sentence three.", "Charlie sentence 3."))
     message = str(refused.value)
-    assert "would change the words of 2 anchored item(s)" in message
+    assert "would change the words of 2 anchored items" in message
     assert "“Charlie sentence three.”" in message and "memo link" in message and "property placement" in message
     assert dump(study) == before
 

@@ -113,7 +113,7 @@ def test_force_deletes_the_document_with_everything_anchored_and_undo_restores_e
     assert [c.name for c in study.cases.list()] == ["P01", "P02"]           # the case stays
     event = study.history.log(limit=1)[0]
     assert (event["action"], event["coder"]) == ("document.delete", "tester")
-    assert event["summary"] == ("deleted D1 'anna' with 6 anchored item(s) (coding 1, memo link 2, property "
+    assert event["summary"] == ("deleted D1 'anna' with 6 anchored items (coding 1, memo link 2, property "
                                 "placement 1, relation evidence 1, memo link to the document 1)")
     assert "words" not in event["data"]["dropped"][0]                      # the append-only log keeps no text
     study.history.undo()
@@ -185,7 +185,7 @@ def test_rename_case_refuses_to_merge_into_another(study):
 
 def test_delete_case_refuses_while_documents_are_linked_listing_them(study):
     before = dump(study)
-    with pytest.raises(CaseInUse, match=r"case P01 has 1 linked document\(s\): D1 'anna'; nothing was deleted"):
+    with pytest.raises(CaseInUse, match=r"case P01 has 1 linked document: D1 'anna'; nothing was deleted"):
         study.cases.delete("P01")
     assert dump(study) == before
 

@@ -198,7 +198,7 @@ def test_bad_key_rows_are_named_by_line_and_reason(tmp_path, text, message):
 def test_several_bad_rows_are_counted_and_a_missing_or_binary_key_is_refused(tmp_path):
     path = tmp_path / "key.csv"
     path.write_text("real,pseudonym\n,A\nLucy,\n", encoding="utf-8")
-    with pytest.raises(BadKey, match=r"line 2: the real name is empty \(and 1 more problem\(s\)\)"):
+    with pytest.raises(BadKey, match=r"line 2: the real name is empty \(and 1 more problem\)"):
         load_key(path)
     with pytest.raises(BadKey, match="no such key file"):
         load_key(tmp_path / "missing.csv")
