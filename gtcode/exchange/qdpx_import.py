@@ -233,8 +233,8 @@ def _sources(store, txn: Txn, root, archive, st: ImportState, path: Path, interv
             continue
         digest = content_hash(text)
         same = store.one("SELECT id, uuid, name, case_id FROM documents WHERE uuid = ? COLLATE NOCASE AND "
-                         "text_hash = ?", (guid, digest)) or store.one("SELECT id, uuid, name, case_id FROM documents WHERE "
-                                                      "text_hash = ?", (digest,))
+                         "text_hash = ?", (guid, digest)) \
+            or store.one("SELECT id, uuid, name, case_id FROM documents WHERE text_hash = ?", (digest,))
         kept.append(el)
         if el.find(q("VariableValue")) is not None:     # MAXQDA: values on the source, not on a case
             values = _values(el, st, f"text source {label!r}")

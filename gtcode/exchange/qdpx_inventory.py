@@ -69,15 +69,17 @@ def losses(root, st: ImportState) -> None:
             if items:
                 names = ", ".join(repr(el.get("name") or el.get("guid")) for el in items[:5])
                 more = f" and {len(items) - 5} more" if len(items) > 5 else ""
-                report.lose(f"{plural(len(items), kind.replace('Source', '').lower() + ' source')} ({names}{more}) with their "
-                            "selections and codings: gtcode holds text documents only")
+                lost = plural(len(items), kind.replace('Source', '').lower() + ' source')
+                report.lose(f"{lost} ({names}{more}) with their selections and codings: gtcode holds text documents "
+                            "only")
         rich = sum(1 for el in sources.findall(q("TextSource")) if el.get("richTextPath"))
         if rich:
             report.lose(f"rich-text formatting (.docx) of {plural(rich, 'text source')}: their plain text is imported")
     graphs = root.findall(f"{q('Graphs')}/{q('Graph')}")
     if graphs:
-        report.lose(f"{plural(len(graphs), 'graph')} (network views: " + ", ".join(repr(g.get("name") or "?") for g in graphs)
-                    + "): gtcode draws its model from relations instead")
+        names = ", ".join(repr(g.get("name") or "?") for g in graphs)
+        report.lose(f"{plural(len(graphs), 'graph')} (network views: {names}): gtcode draws its model from relations "
+                    "instead")
     refs = sum(len(c.findall(q("CodeRef"))) + len(c.findall(q("SelectionRef")))
                for c in root.iterfind(f"{q('Cases')}/{q('Case')}"))
     if refs:

@@ -182,7 +182,8 @@ def read_links(store, txn: Txn, root, st: ImportState) -> None:
             if target is not None:
                 st.memo_links.append((note, *target))
                 continue
-        ends = [g for g in (a, b) if g not in st.codes and g not in st.notes and _target(store, st, g, memo_uuid) is None]
+        ends = [g for g in (a, b)
+                if g not in st.codes and g not in st.notes and _target(store, st, g, memo_uuid) is None]
         why = (f"{', '.join(str(g) for g in ends)} was not imported (a media source, or not in the file)" if ends
                else "gtcode relates a code to a code, or a note to what it is about")
         report.warn(f"link {name or guid!r}: {why}; skipped")
@@ -221,8 +222,8 @@ def read_sets(store, txn: Txn, root, st: ImportState) -> None:
                 else:
                     members.append(target)
         lines = [(el.findtext(q("Description")) or "").strip(),
-                 f"A set from {st.label} ({st.origin or 'unknown tool'}) with {plural(len(members) + missing, 'member')}; "
-                 "its members are this memo's links."]
+                 f"A set from {st.label} ({st.origin or 'unknown tool'}) with "
+                 f"{plural(len(members) + missing, 'member')}; its members are this memo's links."]
         if missing:
             lines.append(f"{plural(missing, 'member')} were not imported (not text, or not in the file).")
         memo_id = write_memo(store, txn, st, guid_text(el.get("guid")), f"Set: {el.get('name') or guid[:8]}",

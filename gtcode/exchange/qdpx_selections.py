@@ -207,8 +207,8 @@ def read_selections(store, txn: Txn, root, kept, st: ImportState) -> None:
                     added += [g for g in [_quotation(store, txn, sel, span, src, st)] if g]
             added += _add_codings(store, txn, sel, codings, span, src, st)
         if mismatched:
-            st.report.note(f"{src.name!r}: {plural(mismatched, 'selection')} do not cover the words their name quotes; the "
-                           f"file may count positions in other units than {st.units!r} (see --positions)")
+            st.report.note(f"{src.name!r}: {plural(mismatched, 'selection')} do not cover the words their name "
+                           f"quotes; the file may count positions in other units than {st.units!r} (see --positions)")
         for ref in el.findall(q("NoteRef")):
             st.memo_links.append((guid_key(ref.get("targetGUID")), "document", src.doc_uuid, None, None))
         if added:

@@ -355,7 +355,8 @@ def _code_details(event: dict) -> list[str]:
                 if source.get(k)]
         return lost
     if action == "code.split":
-        return [f"{plural(len(data.get('codings', [])), 'coding')} moved from {data.get('source', {}).get('path', '?')}"]
+        source = data.get('source', {}).get('path', '?')
+        return [f"{plural(len(data.get('codings', [])), 'coding')} moved from {source}"]
     if action == "code.delete":
         out = [f"with {plural(data['codings'], 'coding')}"] if data.get("codings") else []
         if data.get("descendants"):

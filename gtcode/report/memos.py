@@ -197,8 +197,8 @@ def _write_markdown(project, memos, folder: Path, context: dict) -> list[Path]:
             f"| {md_cell(m.author)} | {m.version} | {m.review} | {len(m.comments)} |" for m in memos]
     index.write_text("\n".join([
         MARKER, "", f"# Memos — {md_inline(context['project'])}", "",
-        f"{plural(len(memos), 'memo')}{md_inline(context['filters'])}, oldest first. Exported by {md_inline(context['by'])}"
-        f" from {md_inline(context['path'])}; times are UTC.", "",
+        f"{plural(len(memos), 'memo')}{md_inline(context['filters'])}, oldest first. "
+        f"Exported by {md_inline(context['by'])} from {md_inline(context['path'])}; times are UTC.", "",
         "| # | Memo | Type | Written | By | Version | Review | Comments |",
         "|---|---|---|---|---|---|---|---|", *rows, ""]), encoding="utf-8")
     return [*written, index]

@@ -92,9 +92,9 @@ def _codebook(project, sc, num: Numbers, grounding, code: str | None = None) -> 
     out = [Block("layout", "landscape"), heading(1, "Codebook")]
     if not rows:
         return out + [note("No codes yet."), Block("layout", "portrait")]
-    out.append(para("Each code with its definition, criteria and the researcher's example, the participants and segments coded with it (its "
-                    "sub-codes included), and an exemplar quote credited to the participant's pseudonym and the "
-                    f"segment address. {EXEMPLAR_RULE}"))
+    out.append(para("Each code with its definition, criteria and the researcher's example, the participants and "
+                    "segments coded with it (its sub-codes included), and an exemplar quote credited to the "
+                    f"participant's pseudonym and the segment address. {EXEMPLAR_RULE}"))
     table = [[r.category.rpartition("/")[2] or "—", r.code, r.definition, r.criteria,
               f"{_plural(r.participants, 'participant')}\n{_plural(r.segments, 'segment')}",
               f"“{r.exemplar.text}” ({r.exemplar.credit})" if r.exemplar else "—"] for r in rows]
@@ -161,8 +161,9 @@ def _model(project, sc, num: Numbers, figures: dict, tree) -> list[Block]:
     related = sum(1 for u, v, _ in edges if node["uuid"] in (u, v))
     out.append(para(("Core category: ", True), " ".join(filter(None, [
         f"{centre.path}.", centre.description,
-        f"It is grounded in {_plural(rolled['codings'], 'coding')} from {_plural(rolled['participants'], 'participant')}"
-        f" across the {_plural(rolled['categories'], 'category', 'categories')} it integrates."
+        f"It is grounded in {_plural(rolled['codings'], 'coding')} from "
+        f"{_plural(rolled['participants'], 'participant')} across the "
+        f"{_plural(rolled['categories'], 'category', 'categories')} it integrates."
         if rolled["codings"] else "", f"It has {_plural(related, 'relation')} to other categories, below."]))))
     for role, title in ROLE_TITLES.items():
         members = sorted((k for k, d in graph.nodes(data=True) if d["role"] == role and d["kind"] == "category"),
