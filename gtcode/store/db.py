@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from gtcode.errors import NotAProject, ProjectBusy, SchemaTooNew
+from gtcode.store import handles
 from gtcode.store.health import damaged, is_damage, quick_check, worth_checking
 from gtcode.store.schema import APPLICATION_ID, SCHEMA_VERSION, SQLITE_HEADER
 
@@ -55,6 +56,7 @@ class Store:
         self.conn = conn
         self._txn: Txn | None = None
         self._checked = False   # quick_check done (see `check_before_write`)
+        self._held = handles.hold(path)   # see gtcode.store.handles
 
     # --- opening -----------------------------------------------------------
     @classmethod
@@ -70,8 +72,7 @@ class Store:
     def open(cls, path: Path) -> "Store":
         """Open an existing project, refusing anything that is not one."""
         try:
-            with path.open("rb") as fh:
-                header = fh.read(100)
+            header = handles.read_header(path)
         except OSError as exc:
             raise NotAProject(f"{path}: cannot read ({exc.strerror})") from exc
         if not header.startswith(SQLITE_HEADER):
@@ -101,12 +102,12 @@ class Store:
                 store.check_before_write()
                 store.migrate()
         except sqlite3.DatabaseError as exc:
-            conn.close()
+            store.close()
             if is_damage(exc):
                 raise damaged(path, str(exc)) from None
             raise
         except BaseException:
-            conn.close()
+            store.close()
             raise
         return store
 
@@ -139,6 +140,8 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+        handles.release(self._held)
+        self._held = None
 
     # --- reading ------------------------------------------------------------
     def one(self, sql: str, params=()) -> sqlite3.Row | None:

@@ -90,13 +90,13 @@ class Diagnosis:
 def diagnose(path: str | Path) -> Diagnosis:
     """A full `PRAGMA integrity_check` of the file, opened read-only; works on a file that cannot be opened as a
     project (the reason is then the first problem)."""
+    from gtcode.store.handles import read_header
     from gtcode.store.schema import APPLICATION_ID, SQLITE_HEADER
 
     path = Path(path)
     try:
         size = path.stat().st_size
-        with path.open("rb") as fh:
-            header = fh.read(100)
+        header = read_header(path)
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
     result = Diagnosis(str(path), False, size=size)

@@ -161,3 +161,22 @@ def test_busy_beyond_timeout_is_a_clean_error(project, monkeypatch):
         project.cases.set("P01", {"role": "mother"})
     other.execute("ROLLBACK")
     assert project.cases.list() == []
+
+
+def test_a_second_open_in_one_process_leaves_the_first_locked(tmp_path):
+    """Opening a project this process already has open reads its header without closing a descriptor on it
+    (which on POSIX would drop the first connection's locks): another process's write then leaves the first
+    connection's WAL in place, and it goes on reading and writing."""
+    import subprocess
+    import sys
+
+    first = Project.init(tmp_path / "proj", coder="a")
+    first.codes.add("One")
+    Project.open(first.path, coder="b").close()
+    subprocess.run([sys.executable, "-m", "gtcode", "-p", str(first.path), "codes", "add", "Two"], check=True,
+                   capture_output=True)
+    assert Path(str(first.path) + "-wal").exists()
+    first.codes.add("Three")
+    with Project.open(first.path, coder="c") as again:
+        assert {c.path for c in again.codes.list()} == {"One", "Two", "Three"}
+    first.close()
