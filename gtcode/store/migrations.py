@@ -7,15 +7,33 @@ checks cheaply.
 
 from __future__ import annotations
 
+import sqlite3
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("gtcode")
 
 
+def _script(db: Database, sql: str) -> None:
+    """Run `sql`'s statements one by one inside the migration's transaction.
+
+    sqlite-utils' own `executescript` does the same but tests every *character* for a complete statement
+    (`"".join` per character), which made creating a project cost half a second; this tests at each ';'.
+    """
+    cursor, pending = db.conn.cursor(), ""
+    for piece in sql.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            cursor.execute(pending)
+            pending = ""
+    if pending.strip(" \n;"):
+        raise ValueError(f"incomplete SQL statement in a migration: {pending.strip()[:60]!r}")
+
+
 @migrations(name="m001_initial")
 def m001_initial(db: Database) -> None:
-    db.executescript(
+    _script(db, 
         """
         -- One row: this project's identity (its UUID travels with exports and merges).
         CREATE TABLE project (
@@ -172,7 +190,7 @@ def _capture_changes(db: Database, table: str) -> None:
 
     txn = "(SELECT txn FROM txn_state WHERE id = 1)"
     when = f"WHEN {txn} IS NOT NULL"
-    db.executescript(f"""
+    _script(db, f"""
         CREATE TRIGGER {table}_capture_insert AFTER INSERT ON {table} {when} BEGIN
             INSERT INTO changes (txn, tbl, row_id, op, old, new)
             VALUES ({txn}, '{table}', new.rowid, 'insert', NULL, {row('new')});
@@ -194,7 +212,7 @@ M002_CAPTURED = ("codes", "codings", "cases", "attributes", "case_attributes")
 
 @migrations(name="m002_codes_and_history")
 def m002_codes_and_history(db: Database) -> None:
-    db.executescript(
+    _script(db, 
         """
         -- The code tree. Categories (axial coding) live in the same tree later.
         CREATE TABLE codes (
@@ -258,7 +276,7 @@ def m002_codes_and_history(db: Database) -> None:
 
 @migrations(name="m003_memos")
 def m003_memos(db: Database) -> None:
-    db.executescript(
+    _script(db, 
         """
         -- Kinds of memo; the built-in ones are grounded theory's, a project may add its own.
         CREATE TABLE memo_types (
@@ -358,7 +376,7 @@ BUILTIN_RELATIONS = (
 
 @migrations(name="m004_axial_model")
 def m004_axial_model(db: Database) -> None:
-    db.executescript(
+    _script(db, 
         """
         -- Categories live in the code tree (REFI-QDA: non-codable codes); one may be the core category.
         ALTER TABLE codes ADD COLUMN kind TEXT NOT NULL DEFAULT 'code' CHECK (kind IN ('code', 'category'));
@@ -444,7 +462,7 @@ def m004_axial_model(db: Database) -> None:
 
 @migrations(name="m005_roles_front_matter_order")
 def m005_roles_front_matter_order(db: Database) -> None:
-    db.executescript(
+    _script(db, 
         """
         -- Who speaks in a turn: interviewers and 'other' voices (captioners, a third person)
         -- are left out of participant analyses. Replaces the is_interviewer flag, which stays
@@ -487,7 +505,7 @@ def m005_roles_front_matter_order(db: Database) -> None:
 
 @migrations(name="m006_rejected_suggestions")
 def m006_rejected_suggestions(db: Database) -> None:
-    db.executescript(
+    _script(db, 
         """
         -- A suggestion (autocoding, gtcode suggest) a person rejected, on its exact words: never suggested
         -- again. An anchor like any other, so an edit of the transcript carries it with its words.
@@ -540,3 +558,33 @@ def m008_index_without_trigger(db: Database) -> None:
     # code, reading the text once (gtcode.store.fts), wherever a document is deleted.
     db.execute("DROP TRIGGER IF EXISTS documents_fts_delete")
     db.execute("PRAGMA user_version = 8")
+
+
+@migrations(name="m009_passage_index")
+def m009_passage_index(db: Database) -> None:
+    _script(db, 
+        """
+        -- Local assistance's stored index (gtcode.assist.index): the term counts of each participant segment,
+        -- so `similar` and `suggest` need not count every word again on each run. Derived from the text and
+        -- refreshed by assist commands only; not logged for undo, not merged; `gtcode ai index --drop` deletes it.
+        CREATE TABLE passage_vectors (
+            segment_id INTEGER PRIMARY KEY, -- the segment counted (no foreign key: an edit re-creates a
+                                            -- document's segments, and unchanged sentences keep their counts)
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            seg_start INTEGER NOT NULL,     -- where the segment was when counted; a moved or re-cut segment is
+            seg_end INTEGER NOT NULL,       -- counted again (not an anchor: nothing moves these)
+            words BLOB NOT NULL,            -- BLAKE2b digest of the segment's text: which words were counted
+            terms BLOB NOT NULL,            -- hashed term numbers, uint32 little-endian, ascending
+            counts BLOB NOT NULL            -- how often each term occurs, uint16 little-endian
+        );
+        CREATE INDEX passage_vectors_document ON passage_vectors(document_id);
+
+        -- Which text of each document its rows were counted from, and how.
+        CREATE TABLE vector_documents (
+            document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            text_hash TEXT NOT NULL,        -- documents.text_hash when counted: a changed text is counted again
+            method TEXT NOT NULL            -- term numbering and library version (gtcode.assist.index.method)
+        );
+        """
+    )
+    db.execute("PRAGMA user_version = 9")
