@@ -29,7 +29,8 @@ def explore(store: Store, *, k: int = 6, where=None, unit: str = "segment", word
         raise InputError("--k must be at least 2")
     passages = [p for p in load_passages(store, unit, where) if not p.coded and len(p.text.split()) >= MIN_WORDS]
     if len(passages) < 2 * k:
-        raise InputError(f"{len(passages)} uncoded participant passage(s) of six words or more: too few for "
+        raise InputError(f"{len(passages)} uncoded participant passage{'s' * (len(passages) != 1)} "
+                         "of six words or more: too few for "
                          f"{k} groups; lower --k or widen --where")
     index = Index.build([p.text for p in passages])
     dims = max(2, min(100, index.matrix.shape[1] - 1, len(passages) - 1))

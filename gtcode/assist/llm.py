@@ -2,8 +2,9 @@
 
 The user runs the server (Ollama, or anything OpenAI-compatible) and names it with `gtcode ai llm URL --model
 NAME`; an address outside 127.0.0.0/8 or ::1 is refused, and proxies are never used, so project text cannot
-leave the machine. Uses: naming an exploration grouping, and drafting a summary memo of a code's passages in
-which every quoted passage is checked word for word against the transcripts (unverifiable ones are flagged).
+leave the machine. Uses: naming an exploration grouping, a one-sentence rationale for a suggested code, and
+drafting a summary memo of a code's passages in which every quoted passage is checked word for word against the
+transcripts (unverifiable ones are flagged).
 """
 
 from __future__ import annotations
@@ -88,6 +89,19 @@ def name_group(model: LocalModel, words: list[str], texts: list[str]) -> str:
               "(at most six words) for what they have in common. Answer with the name only.\n\n"
               f"Distinctive words: {', '.join(words)}\n\n" + "\n".join(f"- {t}" for t in texts))
     return model.ask(prompt).splitlines()[0].strip(" \"'*#")[:80] if texts else ""
+
+
+def rationale(model: LocalModel, passage: str, code: str, definition: str, evidence: list[str]) -> str:
+    """One sentence saying why `code` fits `passage`, given the code's definition and the passages coded with it
+    that drove the suggestion: a reason to weigh, not a decision."""
+    prompt = ("A qualitative researcher is deciding whether to apply a code to an interview passage. In one "
+              "sentence, say why the code fits the passage (or that it fits poorly), referring to the passage's "
+              "words. Answer with the sentence only.\n\n"
+              f"Code: {code}\nDefinition: {definition or '(none)'}\n\n"
+              "Passages already coded with it:\n" + "".join(f"- {' '.join(t.split())}\n" for t in evidence)
+              + f"\nPassage: {' '.join(passage.split())}")
+    lines = [line.strip() for line in model.ask(prompt).splitlines() if line.strip()]
+    return lines[0].strip(" \"'*#")[:300] if lines else ""
 
 
 _QUOTED = re.compile(r"[\"“]([^\"“”]{8,}?)[\"”]")

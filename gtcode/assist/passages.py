@@ -31,6 +31,7 @@ class Passage:
     speaker: str | None
     codes: list[str] = field(default_factory=list)     # confirmed codes, by path
     pending: list[str] = field(default_factory=list)   # codes suggested and waiting for review
+    segment: int | None = None                          # the segment's id when the passage is one segment
 
     @property
     def coded(self) -> bool:
@@ -53,7 +54,7 @@ def load_passages(store: Store, unit: str = "segment", where=None, doc_ids: list
     each with the codes on it (`attach_codes`)."""
     check_unit(unit)
     scope = Scope.from_where(store, where)
-    sql = ("SELECT s.document_id, d.name, s.ordinal, s.start_char, s.end_char, s.turn_id, t.speaker"
+    sql = ("SELECT s.id, s.document_id, d.name, s.ordinal, s.start_char, s.end_char, s.turn_id, t.speaker"
            " FROM segments s JOIN turns t ON t.id = s.turn_id JOIN documents d ON d.id = s.document_id"
            f" WHERE ({scope.clause}) AND {participant_speech('t')}")
     params = list(scope.params)
@@ -77,7 +78,8 @@ def load_passages(store: Store, unit: str = "segment", where=None, doc_ids: list
             texts[doc_id] = store.scalar("SELECT text FROM documents WHERE id = ?", (doc_id,))
         ordinals = f"{first['ordinal']}" + (f"-{last['ordinal']}" if last is not first else "")
         out.append(Passage(doc_id, first["name"], f"D{doc_id}:{ordinals}", first["start_char"], last["end_char"],
-                           texts[doc_id][first["start_char"]:last["end_char"]], first["speaker"]))
+                           texts[doc_id][first["start_char"]:last["end_char"]], first["speaker"],
+                           segment=first["id"] if last is first else None))
     if codes:
         attach_codes(store, out)
     return out
@@ -106,6 +108,19 @@ def attach_codes(store: Store, passages: list[Passage]) -> None:
         p.codes, p.pending = sorted(codes), sorted(pending)
 
 
+def segment_passages(store: Store, ids: list[int]) -> list[Passage]:
+    """The passages of these segments, in the order given, with their codes (a few, read after ranking)."""
+    rows = {r["id"]: r for r in store.all(
+        "SELECT s.id, s.document_id, d.name, s.ordinal, s.start_char, s.end_char, t.speaker,"
+        " substr(d.text, s.start_char + 1, s.end_char - s.start_char) AS text FROM segments s"
+        " JOIN turns t ON t.id = s.turn_id JOIN documents d ON d.id = s.document_id"
+        " WHERE s.id IN (SELECT value FROM json_each(?))", (json.dumps(list(ids)),))}
+    out = [Passage(r["document_id"], r["name"], f"D{r['document_id']}:{r['ordinal']}", r["start_char"],
+                   r["end_char"], r["text"], r["speaker"], segment=r["id"]) for r in (rows[i] for i in ids)]
+    attach_codes(store, out)
+    return out
+
+
 def passage_at(store: Store, address: str) -> Passage:
     """The passage an address names (one segment or a contiguous range), with its codes."""
     from gtcode.spans import spans_for_addresses
@@ -117,7 +132,9 @@ def passage_at(store: Store, address: str) -> Passage:
     row = store.one("SELECT name, text FROM documents WHERE id = ?", (span.document_id,))
     speaker = store.scalar("SELECT t.speaker FROM segments s JOIN turns t ON t.id = s.turn_id"
                            " WHERE s.document_id = ? AND s.start_char = ?", (span.document_id, span.start))
+    segment = store.scalar("SELECT id FROM segments WHERE document_id = ? AND start_char = ? AND end_char = ?",
+                           (span.document_id, span.start, span.end))
     p = Passage(span.document_id, row["name"], span.label, span.start, span.end, row["text"][span.start:span.end],
-                speaker)
+                speaker, segment=segment)
     attach_codes(store, [p])
     return p

@@ -15,8 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from gtcode.assist import SUGGEST_CODER
+from gtcode.assist.index import Refresh, counts_of, plan
 from gtcode.assist.passages import Passage, load_passages, passage_at
-from gtcode.assist.vectors import Index, method_info
+from gtcode.assist.vectors import Weights, hashed_counts, method_info, stack
 from gtcode.codes import Code, all_codes
 from gtcode.errors import InputError
 from gtcode.store.db import Store, Txn
@@ -33,9 +34,11 @@ class Suggestion:
     code: str
     score: float
     evidence: list[str]   # addresses of the coded passages that drove it ('codebook' for the definition)
+    rationale: str | None = None   # why it fits, in one sentence, from the local model (`suggest --explain`)
 
     def to_dict(self) -> dict:
-        return {"code": self.code, "score": round(self.score, 3), "evidence": self.evidence}
+        out = {"code": self.code, "score": round(self.score, 3), "evidence": self.evidence}
+        return out | {"rationale": self.rationale} if self.rationale is not None else out
 
 
 @dataclass
@@ -48,6 +51,7 @@ class SuggestRun:
     codes: int                # codes it could suggest
     info: dict = field(default_factory=dict)
     applied: dict = field(default_factory=dict)
+    evidence: dict = field(default_factory=dict)   # address → text of the coded passages cited as evidence
 
     def to_list(self) -> list[dict]:
         return [{"address": p.address, "start": p.start, "end": p.end, "text": p.text,
@@ -71,19 +75,27 @@ def _targets(store: Store, refs: list[str], unit: str, where) -> list[Passage]:
 
 
 class Suggester:
-    """Coded passages and code definitions, indexed: ranks codes for any text by a vote of its neighbours."""
+    """Coded passages and code definitions, weighted: ranks codes for any text by a vote of its neighbours.
 
-    def __init__(self, training: list[Passage], codes: list[Code], neighbours: int = NEIGHBOURS):
+    `counts` are the training passages' hashed counts when the caller has them (the stored index); else they
+    are counted from the text."""
+
+    def __init__(self, training: list[Passage], codes: list[Code], neighbours: int = NEIGHBOURS, *, counts=None):
         self.labels = [p.codes for p in training] + [[c.path] for c in codes]
         self.sources = [p.address for p in training] + ["codebook"] * len(codes)
-        self.index = Index.build([p.text for p in training] + [code_profile(c) for c in codes])
+        rows = counts if counts is not None else hashed_counts([p.text for p in training])
+        self.weights = Weights(stack([rows, hashed_counts([code_profile(c) for c in codes])]))
         self.neighbours = neighbours
 
     def rank(self, texts: list[str], top: int = 3, skips: list[set[str]] | None = None) -> list[list[Suggestion]]:
         """For each text, up to `top` codes, best first (codes in its `skips` set left out)."""
-        if not texts:
+        return self.rank_counts(hashed_counts(texts), top, skips) if texts else []
+
+    def rank_counts(self, counts, top: int = 3, skips: list[set[str]] | None = None) -> list[list[Suggestion]]:
+        """`rank` for passages already counted (rows of hashed counts)."""
+        if not counts.shape[0]:
             return []
-        sims = self.index.similarities(self.index.transform(texts))
+        sims = self.weights.similarities(self.weights.transform(counts))
         return [self._rank(row, top, skips[i] if skips else set()) for i, row in enumerate(sims)]
 
     def _rank(self, row, top: int, skip: set[str]) -> list[Suggestion]:
@@ -104,8 +116,10 @@ class Suggester:
 
 
 def suggest(store: Store, refs: list[str] | None = None, *, unit: str = "segment", top: int = 3,
-            where=None) -> SuggestRun:
-    """Rank codes for the uncoded participant passages in `refs` (documents or addresses; default: all)."""
+            where=None, refresh: Refresh | None = None) -> SuggestRun:
+    """Rank codes for the uncoded participant passages in `refs` (documents or addresses; default: all).
+
+    Segments are read through the stored index (`refresh` from `index.plan`; planned here when not given)."""
     if top < 1:
         raise InputError("--top must be at least 1")
     training = [p for p in load_passages(store, unit) if p.coded]
@@ -113,13 +127,39 @@ def suggest(store: Store, refs: list[str] | None = None, *, unit: str = "segment
         raise InputError("nothing is coded yet: code some passages first, and suggest learns from them")
     codes = [c for c in all_codes(store) if code_profile(c).strip()]
     targets = [p for p in _targets(store, list(refs or []), unit, where) if not p.coded]
-    model = Suggester(training, codes)
+    refresh = refresh if refresh is not None else plan(store)
+    model = Suggester(training, codes, counts=counts_of(store, refresh, training))
     rejected = _rejected(store)
     skips = [{path for path, doc, a, b in rejected if doc == p.document_id and a < p.end and b > p.start}
              for p in targets]
-    ranked = model.rank([p.text for p in targets], top, skips)
-    return SuggestRun(list(zip(targets, ranked)), unit, len(training),
-                      len({c for lab in model.labels for c in lab}), method_info() | {"neighbours": NEIGHBOURS})
+    ranked = model.rank_counts(counts_of(store, refresh, targets), top, skips) if targets else []
+    run = SuggestRun(list(zip(targets, ranked)), unit, len(training),
+                     len({c for lab in model.labels for c in lab}), method_info() | {"neighbours": NEIGHBOURS})
+    used = {a for _, sugs in run.items for s in sugs for a in s.evidence}
+    run.evidence = {p.address: p.text for p in training if p.address in used}
+    return run
+
+
+def explain(store: Store, run: SuggestRun, model) -> int:
+    """Ask the local model why each passage's top suggestion fits: one sentence, kept as its `rationale`.
+    Returns how many were explained."""
+    from gtcode.assist.llm import rationale
+
+    codes = {c.path: c for c in all_codes(store)}
+    asked = 0
+    for p, sugs in run.items:
+        if sugs:
+            best = sugs[0]
+            best.rationale = rationale(model, p.text, best.code, code_profile(codes[best.code]),
+                                       [run.evidence[a] for a in best.evidence if a in run.evidence])
+            asked += 1
+    return asked
+
+
+def sent_addresses(run: SuggestRun) -> list[str]:
+    """The passages `explain` would send to the local model: each passage with a suggestion, and its evidence."""
+    return [a for p, sugs in run.items if sugs
+            for a in [p.address, *(e for e in sugs[0].evidence if e in run.evidence)]]
 
 
 def _rejected(store: Store) -> list[tuple[str, int, int, int]]:

@@ -1,7 +1,8 @@
 """Local AI assistance (`gtcode similar`, `suggest`, `explore`, `ai …`): it suggests, a person decides.
 
 Everything runs on this machine; scikit-learn loads only inside these commands. Suggestions become *pending*
-codings by `gtcode-suggest` only with `--apply`, reviewed with `gtcode review`.
+codings by `gtcode-suggest` only with `--apply`, reviewed with `gtcode review`. `gtcode ai index [--drop]`
+refreshes or deletes the stored index of word counts those commands keep.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from gtcode.errors import InputError
 from gtcode.text import plural
 
 PANEL = "Local assistance"
-ai_app = App(help="Switch AI assistance off or on, lock it for a project, name a local model.\n\n"
+ai_app = App(help="Switch AI assistance off or on, lock it for a project, name a local model, keep or drop "
+                  "the stored index.\n\n"
                   "Example: gtcode ai status  ·  gtcode ai lock --reason 'ethics condition 4'")
 
 Top = Annotated[int, typer.Option("--top", "-k", help="How many to show.")]
@@ -62,8 +64,25 @@ def similar(
         if contrast:
             data = project.assist.contrast(contrast, top=top, where=where)
         else:
+            _numpy_on_one_thread()
             data = project.assist.similar(address, top=top, where=where)
     show(data, json_out, _render_similar)
+
+
+def _numpy_on_one_thread() -> None:
+    """Load numpy with its BLAS on one thread, unless the user set that: `similar` on a stored index multiplies
+    no matrices, and on a busy machine starting BLAS's threads slowed numpy's import up to threefold (0.3 s against
+    0.1 s, measured). The environment is put back, so no other process inherits the setting."""
+    import os
+    import sys
+
+    if "numpy" in sys.modules or "OPENBLAS_NUM_THREADS" in os.environ:
+        return
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"
+    try:
+        import numpy  # noqa: F401
+    finally:
+        del os.environ["OPENBLAS_NUM_THREADS"]
 
 
 def _render_similar(data: dict) -> None:
@@ -88,6 +107,10 @@ def suggest(
     where: Where = None,
     apply: Annotated[bool, typer.Option("--apply", help="Leave the suggestions shown as pending codings by "
                                         "'gtcode-suggest', for 'gtcode review'.")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="Ask your local model (gtcode ai llm) for one sentence "
+                                          "on why each passage's top suggestion fits; it is sent the passage, the "
+                                          "code's definition and the evidence (pseudonymised documents only).")]
+    = False,
     json_out: Json = False,
 ) -> None:
     """Codes for uncoded participant passages, learned from your coding so far and the codes' definitions.
@@ -97,14 +120,16 @@ def suggest(
     Example: gtcode suggest P03 --top 3  ·  gtcode suggest P03 --top 1 --apply && gtcode review
     """
     with open_project() as project:
-        run = project.assist.suggest(targets, unit=unit, top=top, where=where, apply=apply)
+        run = project.assist.suggest(targets, unit=unit, top=top, where=where, apply=apply, explain=explain)
     show(run, json_out, _render_suggest, lambda r: r.to_list())
     with_any = sum(1 for _, s in run.items if s)
-    err(f"Suggestions for {with_any} of {len(run.items)} uncoded passage(s), learned from {run.trained_on} coded "
-        f"passage(s) ({run.info['method']}).")
+    err(f"Suggestions for {with_any} of {plural(len(run.items), 'uncoded passage')}, learned from "
+        f"{plural(run.trained_on, 'coded passage')} ({run.info['method']}).")
+    if explain:
+        err(f"Reasons from your local model ({run.info.get('llm_model')}): a second opinion to weigh, not a finding.")
     if apply:
         n = sum(run.applied.values())
-        err(f"{n} pending coding(s) by gtcode-suggest; review them with 'gtcode review' "
+        err(f"{plural(n, 'pending coding')} by gtcode-suggest; review them with 'gtcode review' "
             "(accept or reject).")
 
 
@@ -119,6 +144,8 @@ def _render_suggest(run) -> None:
         for s in sugs:
             line = Text("      ").append(f"{s.score:.2f} ", style="magenta").append(s.code, style="bold")
             console.print(line.append(f"  from {', '.join(s.evidence)}", style="dim"))
+            if s.rationale:
+                console.print(Text("           why: ", style="dim").append(s.rationale, style="italic"))
 
 
 def explore(
@@ -171,8 +198,8 @@ def summarise(
         print_json(data)
     else:
         out_console().print(data["draft"], markup=False, highlight=False)
-    err(f"{plural(len(data['verified']), 'quotation')} verified, {len(data['unverified'])} not found in the transcripts "
-        "(flagged)." + (f" Saved as memo {data['memo']}." if data.get("memo") else ""))
+    err(f"{plural(len(data['verified']), 'quotation')} verified, {len(data['unverified'])} not found in the "
+        "transcripts (flagged)." + (f" Saved as memo {data['memo']}." if data.get("memo") else ""))
 
 
 @ai_app.command("status")
@@ -191,13 +218,26 @@ def ai_status(json_out: Json = False) -> None:
     if lock:
         locked = f"locked by {lock['by']} on {lock['at'][:10]}" + (f" ({lock['reason']})" if lock["reason"] else "")
     model = (data["llm"] or "none") + (f" ({data['llm_model']})" if data["llm_model"] else "")
-    out_console().print(f"Your setting: {data['user']}\nThis project: {locked}\nLocal model: {model}",
-                        markup=False, highlight=False)
+    out_console().print(f"Your setting: {data['user']}\nThis project: {locked}\nLocal model: {model}\n"
+                        f"Stored index: {_index_words(data['index'])}", markup=False, highlight=False)
     if data["runs"]:
         t = table("When", "Who", "What")
         for r in data["runs"]:
             t.add_row(r["at"][:16].replace("T", " "), r["coder"], r["summary"])
         out_console().print(t)
+
+
+def _index_words(held: dict) -> str:
+    if not held["segments"]:
+        return "none"
+    return (f"word counts of {held['segments']:,} participant segments in {plural(held['documents'], 'document')} "
+            f"({held['bytes'] / 1e6:.1f} MB, derived from the transcripts)")
+
+
+def _index_note(held: dict | None) -> None:
+    """Say whether this project keeps a stored index, and how to delete it."""
+    if held and held["segments"]:
+        err(f"This project keeps a stored index: {_index_words(held)}; 'gtcode ai index --drop' deletes it.")
 
 
 @ai_app.command("off")
@@ -207,9 +247,16 @@ def ai_off() -> None:
     Example: gtcode ai off
     """
     from gtcode.config import set_config
+    from gtcode.errors import ProjectError
 
     set_config("ai", "off")
     err("AI assistance is off: similar, suggest, explore and summarise will refuse to run.")
+    try:
+        with open_project() as project:
+            held = project.assist.stored_index()
+    except ProjectError:   # run outside a project: the setting is still made
+        held = None
+    _index_note(held)
 
 
 @ai_app.command("on")
@@ -247,8 +294,32 @@ def ai_unlock(reason: Reason = "") -> None:
 
 def _set_lock(locked: bool, reason: str) -> None:
     with open_project() as project:
-        (project.assist.lock if locked else project.assist.unlock)(reason)
+        done = (project.assist.lock if locked else project.assist.unlock)(reason)
     err(f"AI assistance is {'locked' if locked else 'unlocked'} for this project.")
+    if locked:
+        _index_note(done["index"])
+
+
+@ai_app.command("index")
+def ai_index(
+    drop: Annotated[bool, typer.Option("--drop", help="Delete the stored index instead (allowed when AI is off "
+                                       "or locked); it is rebuilt only if an AI command runs again.")] = False,
+    json_out: Json = False,
+) -> None:
+    """Bring the stored passage index up to date now, or delete it with --drop (recorded).
+
+    The index holds each participant segment's word counts, so 'similar' answers quickly; AI commands keep it
+    up to date themselves, counting only what changed. Example: gtcode ai index  ·  gtcode ai index --drop
+    """
+    with open_project() as project:
+        data = project.assist.drop_index() if drop else project.assist.index()
+    if json_out:
+        print_json(data)
+    elif drop:
+        err(f"Deleted the stored index: {_index_words(data)}." if data["segments"] else "No index was stored.")
+    else:
+        err(f"Stored index: {_index_words(data)}; {data['counted']:,} segments counted now, "
+            f"{data['reused']:,} kept from before an edit.")
 
 
 @ai_app.command("llm")

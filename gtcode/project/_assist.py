@@ -9,13 +9,24 @@ from gtcode.project._base import Namespace, as_list
 class Assist(Namespace):
     """Similar passages, contrast cases, suggested codes, groupings; the AI switch and lock."""
 
-    def _run(self, what: str, params: dict, compute, *, write=None):
-        """Check the switches, compute (reads only), then record the run (and any writes) as one command."""
+    def _run(self, what: str, params: dict, compute, *, write=None, index: bool = False):
+        """Check the switches, compute (reads only), then record the run (and any writes) as one command.
+
+        With `index`, the stored passage index is brought up to date first: `compute(refresh)` gets what was
+        counted in memory, and it is stored in the run's transaction."""
         from gtcode.assist.governance import check_allowed, record_run
 
         check_allowed(self._store)
-        result, info, counts = compute()
+        refresh = None
+        if index:
+            from gtcode.assist.index import plan
+
+            refresh = plan(self._store)
+        result, info, counts = compute(refresh) if index else compute()
         with self._transaction() as txn:
+            if refresh is not None and refresh.documents:
+                refresh.write(self._store)
+                counts = counts | ({"indexed": refresh.counted} if refresh.counted else {})
             if write is not None:
                 counts = counts | write(txn, result)
             record_run(txn, what, info, params, counts)
@@ -25,11 +36,11 @@ class Assist(Namespace):
         """The participant passages in other documents most like the one at `address`, with their codes."""
         from gtcode.assist.similar import similar
 
-        def compute():
-            r = similar(self._store, address, top=top, where=where, unit=unit)
+        def compute(refresh=None):
+            r = similar(self._store, address, top=top, where=where, unit=unit, refresh=refresh)
             return r, r["info"], {"compared": r["compared"], "shown": len(r["results"])}
         return self._run("similar", {"address": address, "top": top, "where": as_list(where or []), "unit": unit},
-                         compute)
+                         compute, index=unit == "segment")
 
     def contrast(self, code: str, *, top: int = 10, where=None) -> dict:
         """A code's passages least like its others: candidate negative cases, most different first."""
@@ -40,20 +51,32 @@ class Assist(Namespace):
             return r, r["info"], {"passages": r["passages"], "shown": len(r["results"])}
         return self._run("contrast", {"code": code, "top": top, "where": as_list(where or [])}, compute)
 
-    def suggest(self, refs=None, *, unit: str = "segment", top: int = 3, where=None, apply: bool = False):
-        """Codes ranked for uncoded passages (a `SuggestRun`); with `apply`, pending codings by `gtcode-suggest`."""
-        from gtcode.assist.suggest import apply_suggestions, suggest
+    def suggest(self, refs=None, *, unit: str = "segment", top: int = 3, where=None, apply: bool = False,
+                explain: bool = False):
+        """Codes ranked for uncoded passages (a `SuggestRun`); with `apply`, pending codings by `gtcode-suggest`;
+        with `explain`, the local model's one-sentence rationale for each passage's top suggestion."""
+        from gtcode.assist.suggest import apply_suggestions, explain as explain_run, sent_addresses, suggest
 
-        def compute():
-            run = suggest(self._store, as_list(refs or []), unit=unit, top=top, where=where)
-            return run, run.info, {"passages": len(run.items), "trained_on": run.trained_on,
-                                   "suggestions": sum(len(s) for _, s in run.items)}
+        def compute(refresh):
+            model = None
+            if explain:
+                from gtcode.assist.llm import LocalModel
+
+                model = LocalModel.from_config()
+            run = suggest(self._store, as_list(refs or []), unit=unit, top=top, where=where, refresh=refresh)
+            counts = {"passages": len(run.items), "trained_on": run.trained_on,
+                      "suggestions": sum(len(s) for _, s in run.items)}
+            if model is None:
+                return run, run.info, counts
+            self._pseudonymised_only(sent_addresses(run))
+            run.info |= model.info
+            return run, run.info, counts | {"explained": explain_run(self._store, run, model)}
 
         def write(txn, run):
             return {"applied": sum(apply_suggestions(self._store, txn, run).values())}
         return self._run("suggest", {"refs": as_list(refs or []), "unit": unit, "top": top,
-                                     "where": as_list(where or []), "apply": apply}, compute,
-                         write=write if apply else None)
+                                     "where": as_list(where or []), "apply": apply, "explain": explain}, compute,
+                         write=write if apply else None, index=True)
 
     def explore(self, *, k: int = 6, where=None, unit: str = "segment", name: bool = False,
                 memo: str | None = None) -> dict:
@@ -92,7 +115,8 @@ class Assist(Namespace):
         if missing:
             listed = ", ".join(f"D{i} {n!r}" for i, n in missing[:5]) + (" …" if len(missing) > 5 else "")
             raise AssistDisabled(f"the local language model is only sent pseudonymised text, and {len(missing)} "
-                                 f"document(s) here are not ({listed}): run gtcode redact apply KEY.csv, or "
+                                 f"document{'s are' if len(missing) != 1 else ' is'} not ({listed}): "
+                                 "run gtcode redact apply KEY.csv, or "
                                  "import them with --pseudonymise; nothing was sent")
 
     def summarise(self, code: str, *, memo: bool = False, limit: int = 30) -> dict:
@@ -117,15 +141,47 @@ class Assist(Namespace):
             return {"memo": 1}
         return self._run("summary", {"code": code, "limit": limit}, compute, write=write if memo else None)
 
+    # --- the stored index ------------------------------------------------------------------------------------
+    def index(self) -> dict:
+        """Bring the stored passage index up to date now (an AI command: refused when off or locked)."""
+        from gtcode.assist.index import status
+
+        def compute(refresh):
+            return {"counted": refresh.counted, "reused": refresh.reused}, {"method": refresh.method}, {}
+
+        def write(txn, result):
+            result.update(status(self._store))
+            return {"segments": result["segments"]}
+        return self._run("index", {}, compute, write=write, index=True)
+
+    def drop_index(self) -> dict:
+        """Delete the stored passage index (derived from transcript words); recorded. Allowed when AI is off or
+        locked. The file is then compacted so no freed page keeps the counts."""
+        from gtcode.assist.index import drop
+        from gtcode.redact import compact
+
+        with self._transaction() as txn:
+            held = drop(self._store, txn)
+        if held["segments"]:
+            held["compacted"] = compact(self._store)
+        return held
+
     # --- governance ------------------------------------------------------------------------------------------
     def status(self) -> dict:
-        """The user's switch, the project lock, the local model setting and the latest runs."""
+        """The user's switch, the project lock, the local model setting, the stored index and the latest runs."""
         from gtcode.assist.governance import lock_state, runs, user_switch
+        from gtcode.assist.index import status
         from gtcode.config import load_config
 
         config = load_config()
         return {"user": user_switch(), "lock": lock_state(self._store), "llm": config.get("llm"),
-                "llm_model": config.get("llm_model"), "runs": runs(self._store)}
+                "llm_model": config.get("llm_model"), "index": status(self._store), "runs": runs(self._store)}
+
+    def stored_index(self) -> dict:
+        """What the stored passage index holds (segments, documents, bytes); reading it needs no AI."""
+        from gtcode.assist.index import status
+
+        return status(self._store)
 
     def lock(self, reason: str = "") -> dict:
         """Lock every AI command for this project (recorded, with the reason)."""
@@ -136,6 +192,7 @@ class Assist(Namespace):
 
     def _set_lock(self, locked: bool, reason: str) -> dict:
         from gtcode.assist.governance import set_lock
+        from gtcode.assist.index import status
 
         with self._transaction() as txn:
-            return set_lock(self._store, txn, locked, reason)
+            return set_lock(self._store, txn, locked, reason) | {"index": status(self._store)}

@@ -312,11 +312,13 @@ class Redact(Namespace):
 
     def apply(self, key, *, detectors: bool = True):
         """Pseudonymise what is already stored; codings stay on the same words. Cannot be undone."""
+        from gtcode.assist.index import forget_changed
         from gtcode.redact import Pseudonymiser, apply, compact
 
         pseudonymiser = Pseudonymiser.from_key(key, detectors)
         with self._transaction() as txn:
             report = apply(self._store, txn, pseudonymiser)
+            forget_changed(self._store)   # the AI index's counts of the replaced words go too
         report.compacted = compact(self._store)  # VACUUM cannot run inside a transaction: after the commit
         return report
 

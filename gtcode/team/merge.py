@@ -35,7 +35,8 @@ __all__ = ["KINDS", "MergeReport", "Tally", "merge_project"]
 KNOWN_TABLES = {"project", "coders", "cases", "attributes", "case_attributes", "documents", "turns", "segments",
                 "events", "codes", "codings", "txn_state", "changes", "memo_types", "memos", "memo_versions",
                 "memo_links", "memo_comments", "memo_signoffs", "category_properties", "property_evidence",
-                "relation_types", "relations", "relation_evidence", "rejected_suggestions", "_sqlite_migrations"}
+                "relation_types", "relations", "relation_evidence", "rejected_suggestions", "_sqlite_migrations",
+                "passage_vectors", "vector_documents"}   # the last two: assist's index, derived, rebuilt on demand
 
 
 def merge_project(project, other_path: str | os.PathLike, dry_run: bool = False) -> MergeReport:
@@ -67,9 +68,10 @@ def _locate(project, other_path) -> Path:
 
 def _open_other(path: Path) -> sqlite3.Connection:
     """An in-memory copy of OTHER, migrated if it is older: the user's file is only read."""
-    with path.open("rb") as fh:
-        if not fh.read(100).startswith(SQLITE_HEADER):
-            raise NotAProject(f"{path}: not a gtcode project (not an SQLite database); nothing was merged")
+    from gtcode.store.handles import read_header
+
+    if not read_header(path).startswith(SQLITE_HEADER):
+        raise NotAProject(f"{path}: not a gtcode project (not an SQLite database); nothing was merged")
     try:
         source = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
         try:
@@ -167,8 +169,8 @@ def _documents(merge: Merger) -> None:
     merge.report.documents = {"matched": len(merge.doc), "only_there": only_there, "differ": differ,
                               "only_here": sum(1 for r in ours if r["id"] not in matched)}
     if theirs and not merge.doc:
-        raise InputError(f"{merge.label}: none of its {plural(len(theirs), 'transcript')} is in this project (documents "
-                         "are matched by their text); not a copy of this study, so nothing was merged")
+        raise InputError(f"{merge.label}: none of its {plural(len(theirs), 'transcript')} is in this project "
+                         "(documents are matched by their text); not a copy of this study, so nothing was merged")
 
 
 def _document_warnings(merge: Merger) -> None:
@@ -181,7 +183,8 @@ def _document_warnings(merge: Merger) -> None:
             why = f"document {r['name']!r}: its transcript differs between the two projects (different text)"
         else:
             why = f"document {r['name']!r} is only in {merge.label} (import it here, then merge again)"
-        merge.warn(why + (f"; skipped {plural(n, 'coding')}, link(s) or evidence on it" if n else "; nothing was on it"))
+        lost = plural(n, "coding, link or piece of evidence", "codings, links or pieces of evidence")
+        merge.warn(why + (f"; skipped {lost} on it" if n else "; nothing was on it"))
 
 
 def _cases(merge: Merger) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from tests.conftest import invoke, table_rows
 from tests.contracts.test_import_hygiene import modules_loaded
+from tests.lib.llm_stub import stub_model  # noqa: F401 (a fixture)
 
 TABLES = ("codings", "codes", "memos", "events", "coders")
 
@@ -55,7 +56,7 @@ def test_suggest_json_has_the_documented_shape_and_offsets(coded):
 
 def test_apply_then_review_then_accept(coded):
     result = invoke(coded, "suggest", "P03", "--top", "1", "--apply")
-    assert "pending coding(s) by gtcode-suggest" in result.stderr
+    assert "by gtcode-suggest; review them" in result.stderr and "(s)" not in result.stderr
     listing = invoke(coded, "review", "--json")
     pending = json.loads(listing.stdout)["pending"]
     assert {p["coder"] for p in pending} == {"gtcode-suggest"}
@@ -127,3 +128,76 @@ def test_other_commands_never_load_the_learning_library(coded):
             f"except SystemExit:\n    pass")
     assert "sklearn" not in modules_loaded(code)
     assert "sklearn" not in modules_loaded("import gtcode.assist.suggest, gtcode.assist.explore, gtcode.cli.assist")
+
+
+def test_explain_shows_one_reason_under_the_top_suggestion(coded, stub_model, tmp_path):
+    key = tmp_path / "key.csv"
+    key.write_text("real,pseudonym\nNobody Here,Person A\n", encoding="utf-8")
+    invoke(coded, "redact", "apply", str(key))                  # every document read against a key
+    stub_model.reply = "It is about the buses that make getting to sessions hard."
+    result = invoke(coded, "suggest", "P03", "--explain", "--top", "2")
+    lines = result.stdout.splitlines()
+    at = lines.index(next(x for x in lines if x.strip().startswith("why:")))
+    assert "Travel" in lines[at - 1] and "buses that make getting to sessions hard" in lines[at]
+    assert "stub-model" in result.stderr
+    items = json.loads(invoke(coded, "suggest", "P03", "--explain", "--json").stdout)
+    top = {i["address"]: i["suggestions"][0] for i in items if i["suggestions"]}
+    assert top["D3:2"]["code"] == "Travel" and top["D3:2"]["rationale"].startswith("It is about the buses")
+    sent = next(b["prompt"] for _, b in stub_model.seen if "buses never came" in b["prompt"].split("Passage:")[-1])
+    assert "Code: Travel" in sent and "Getting to sessions: buses, distance, transport" in sent
+    assert "Getting there on two buses with the pram" in sent          # the evidence, D2:2
+
+
+def test_explain_without_a_model_or_on_raw_transcripts_is_one_clear_line(coded, stub_model):
+    from gtcode.config import set_config
+
+    result = invoke(coded, "suggest", "P03", "--explain", ok=False)     # imported without a key
+    assert result.exit_code != 0 and "only sent pseudonymised text" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and stub_model.seen == []
+    set_config("llm", None)
+    result = invoke(coded, "suggest", "P03", "--explain", ok=False)
+    assert result.stderr.startswith("Error: no local language model is set") and "gtcode ai llm" in result.stderr
+
+
+def test_ai_index_builds_reports_and_drops_the_stored_index(coded):
+    assert "Stored index: none" in invoke(coded, "ai", "status").stdout
+    built = json.loads(invoke(coded, "ai", "index", "--json").stdout)
+    assert built["segments"] == built["counted"] == 9 and built["documents"] == 3
+    assert "9 participant segments in 3 documents" in invoke(coded, "ai", "status").stdout
+    locked = invoke(coded, "ai", "lock", "--reason", "REC condition 4")
+    assert "keeps a stored index" in locked.stderr and "gtcode ai index --drop" in locked.stderr
+    assert invoke(coded, "ai", "index", ok=False).stderr.startswith("Error: AI assistance is locked")
+    dropped = invoke(coded, "ai", "index", "--drop")
+    assert "Deleted the stored index" in dropped.stderr
+    assert coded.store.scalar("SELECT count(*) FROM passage_vectors") == 0
+    assert "No index was stored" in invoke(coded, "ai", "index", "--drop").stderr
+    assert "ai.index.drop" in [r["action"] for r in json.loads(invoke(coded, "ai", "status", "--json").stdout)["runs"]]
+
+
+def test_ai_off_says_whether_an_index_is_stored(coded):
+    assert "stored index" not in invoke(coded, "ai", "off").stderr
+    invoke(coded, "ai", "on")
+    invoke(coded, "similar", "D3:2")
+    off = invoke(coded, "ai", "off")
+    assert "keeps a stored index: word counts of 9 participant segments" in off.stderr
+
+
+def test_similar_on_an_up_to_date_index_loads_neither_scikit_learn_nor_scipy(coded):
+    """Counting words needs scikit-learn and scipy (a second or more to import); comparing stored counts needs
+    numpy alone. After an edit the changed sentence is counted, and then they load."""
+    def similar_loads() -> set[str]:
+        code = (f"from gtcode.cli import app\n"
+                f"try:\n    app({['-p', str(coded.path), 'similar', 'D3:2']!r}, standalone_mode=False)\n"
+                f"except SystemExit:\n    pass\n"
+                f"import os\nassert 'OPENBLAS_NUM_THREADS' not in os.environ   # put back after loading numpy")
+        return modules_loaded(code)
+
+    coded.assist.index()
+    loaded = similar_loads()
+    assert "numpy" in loaded and not loaded & {"sklearn", "scipy"}
+    event = coded.history.log(limit=1)[0]
+    assert event["action"] == "ai.similar" and "indexed" not in event["data"]["counts"]
+    coded.docs.edit("D2", coded.docs.text("D2").replace("the pram", "the heavy pram"), force=True)
+    assert {"sklearn", "scipy"} <= similar_loads()
+    event = coded.history.log(limit=1)[0]
+    assert event["action"] == "ai.similar" and event["data"]["counts"]["indexed"] == 1

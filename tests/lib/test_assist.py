@@ -3,32 +3,21 @@ cases and groupings; pending review, the switch and the lock, the audit record; 
 
 from __future__ import annotations
 
-import http.server
-import json
-import shutil
 import socket
-import threading
 
 import pytest
 
 from gtcode import Project
 from gtcode.assist import SUGGEST_CODER
 from gtcode.errors import AssistDisabled, InputError, LLMRefused
-
-
-@pytest.fixture(scope="module")
-def demo_folder(tmp_path_factory):
-    from gtcode.demo import build_demo
-
-    folder = tmp_path_factory.mktemp("assist") / "demo"
-    build_demo(folder).project.close()
-    return folder
+from tests.conftest import copy_demo
+from tests.lib.llm_stub import stub_model  # noqa: F401 (a fixture)
 
 
 @pytest.fixture
-def demo(demo_folder, tmp_path):
-    shutil.copytree(demo_folder, tmp_path / "demo")
-    p = Project.open(tmp_path / "demo", coder="researcher")
+def demo(demo_build, tmp_path):
+    """A copy of the demo study (built once per test process), opened as the researcher."""
+    p = Project.open(copy_demo(demo_build, tmp_path / "demo"), coder="researcher")
     yield p
     p.close()
 
@@ -185,40 +174,6 @@ def test_loopback_addresses_are_accepted(url):
     assert check_loopback(url) == url
 
 
-class _Stub(http.server.BaseHTTPRequestHandler):
-    """An Ollama-style server on 127.0.0.1 answering with a canned reply; it records what it was sent."""
-    reply = ""
-    seen: list = []
-
-    def do_POST(self):  # noqa: N802 (http.server's name)
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        type(self).seen.append((self.path, body))
-        out = json.dumps({"response": type(self).reply}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(out)))
-        self.end_headers()
-        self.wfile.write(out)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def stub_model():
-    from gtcode.config import set_config
-
-    server = http.server.HTTPServer(("127.0.0.1", 0), _Stub)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    _Stub.seen = []
-    set_config("llm", f"http://127.0.0.1:{server.server_port}")
-    set_config("llm_model", "stub-model")
-    yield _Stub
-    server.shutdown()
-    server.server_close()
-
-
 def test_summary_memo_verifies_every_quotation(demo, stub_model):
     real = demo.coding.passages(["Home-based sessions"])[0]
     words = " ".join(real.text.split()[:6])
@@ -264,3 +219,46 @@ def test_the_local_model_is_sent_only_pseudonymised_text(demo, stub_model, tmp_p
     stub_model.reply = "A draft."
     demo.assist.summarise("Home-based sessions", limit=100)
     assert "Jane Realname" not in stub_model.seen[0][1]["prompt"]
+
+
+def test_explain_asks_the_local_model_why_each_top_suggestion_fits(demo, stub_model):
+    half = [d.id for d in demo.docs.list()][6:]
+    _gold_and_uncode(demo, half)
+    stub_model.reply = "The passage speaks of being filmed at home.\nA second line the model added."
+    run = demo.assist.suggest([f"D{half[0]}"], top=2, explain=True)
+    with_any = [(p, sugs) for p, sugs in run.items if sugs]
+    assert with_any and len(stub_model.seen) == len(with_any)
+    for p, sugs in with_any:
+        assert sugs[0].rationale == "The passage speaks of being filmed at home."
+        assert all(s.rationale is None for s in sugs[1:])
+    p, sugs = with_any[0]
+    prompt = stub_model.seen[0][1]["prompt"]
+    code = demo.codes.get(sugs[0].code)
+    assert " ".join(p.text.split()) in prompt and code.name in prompt and code.description in prompt
+    evidence = [e for e in sugs[0].evidence if e != "codebook"]
+    assert evidence and " ".join(run.evidence[evidence[0]].split()) in prompt
+    item = run.to_list()[[x for x, _ in run.items].index(p)]
+    assert item["suggestions"][0]["rationale"] == sugs[0].rationale and "rationale" not in item["suggestions"][1]
+    event = demo.history.log(limit=1)[0]
+    assert event["action"] == "ai.suggest" and event["data"]["llm_model"] == "stub-model"
+    assert event["data"]["llm"].startswith("http://127.0.0.1:") and event["data"]["params"]["explain"] is True
+    assert event["data"]["counts"]["explained"] == len(with_any)
+
+
+def test_explain_without_a_model_is_one_clear_error(demo):
+    with pytest.raises(InputError, match="no local language model is set.*gtcode ai llm"):
+        demo.assist.suggest(["D3:40"], explain=True)
+
+
+def test_explain_refuses_documents_not_pseudonymised_and_sends_nothing(demo, stub_model, tmp_path):
+    (tmp_path / "P09.txt").write_text("Interviewer: How were the home visits?\n\nP09: The home visits helped "
+                                      "me a lot, Jane Realname came every week.\n", encoding="utf-8")
+    demo.docs.import_paths([tmp_path / "P09.txt"])                    # imported without a key
+    events = demo.store.scalar("SELECT count(*) FROM events")
+    with pytest.raises(AssistDisabled, match=r"only sent pseudonymised text.*D9 'P09'"):
+        demo.assist.suggest(["P09"], explain=True)
+    assert stub_model.seen == [] and demo.store.scalar("SELECT count(*) FROM events") == events
+    demo.assist.lock("no AI")
+    with pytest.raises(AssistDisabled, match="locked"):
+        demo.assist.suggest(["D2:31"], explain=True)
+    assert stub_model.seen == []
