@@ -26,7 +26,7 @@ demo: $(VENV)/.installed
 
 # pytest-xdist: one worker per core (each test has its own folder, config and environment, see tests/conftest.py).
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -q -n auto
+	$(BIN)/python -m pytest -q -n auto --dist worksteal
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py
