@@ -1,6 +1,7 @@
 """gtcode local assistance: how good `suggest` and `similar` are, and how fast, on this machine.
 
     python benchmarks/assist.py [--n 200] [--words 1500] [--skip-quality] [--skip-speed] [--json]
+                                [--wordllama-path /tmp/wl]
 
 Quality, per dataset (the demo, and the public QualCoder sample `../shared/refi-qda/samples/qc-1.3.2/demo.qdpx`
 when present). Held-out evaluation: leave one document out where a dataset has three or more documents, else
@@ -9,7 +10,17 @@ top-1 (the first is one of its codes) and top-3 (any of its codes among the firs
 
 * majority: the three codes used most in the training part, for every passage;
 * tfidf-knn: the 15 nearest coded passages (TF-IDF cosine) vote, without the codebook;
-* gtcode: what `gtcode suggest` does (the same neighbours plus each code's definition as a voter).
+* gtcode: what `gtcode suggest` does (the same neighbours plus each code's definition as a voter);
+* linear: one-vs-rest logistic regression (scikit-learn, classes balanced) on the same TF-IDF rows, the code
+  definitions among them, codes ranked by probability; linear+knn: w × its scores + (1 - w) × gtcode's, each
+  divided by its best. C and w are picked on the demo only (by top-3, then top-1) and reused unchanged;
+* with `--wordllama-path FOLDER` (`pip install --target FOLDER wordllama`; not a gtcode dependency): wl-knn, the
+  same vote over wordllama's static embedding (256 dimensions, shipped in its wheel, loaded by explicit path),
+  and wl+tfidf-knn / -linear / -lin+knn over TF-IDF and the embedding side by side. If it cannot be loaded, the
+  line says why and the rest is measured.
+
+Each figure comes with the seconds its whole held-out run took (features, fitting and ranking). The quality runs
+are wrapped in a guard that refuses every socket connection and host lookup and reports any attempted.
 
 For `similar`: how often the nearest coded passage in another document shares a code with the passage (top-1,
 and any of the five nearest), against the chance that a random coded passage elsewhere does.
@@ -59,33 +70,156 @@ def _score(ranked: list[list[str]], gold: list[list[str]]) -> tuple[int, int]:
     return top1, top3
 
 
-def suggest_quality(store) -> dict:
+#: what the benchmark compares, in the order printed (the wordllama ones only when it loads)
+METHODS = ("majority", "tfidf-knn", "gtcode", "linear", "linear+knn")
+WL_METHODS = ("wl-knn", "wl+tfidf-knn", "wl+tfidf-linear", "wl+tfidf-lin+knn")
+#: LogisticRegression's inverse regularisation, and the weights the linear+kNN mixes try: both picked on the
+#: demo only (by top-3, then top-1) and then used unchanged on every other dataset
+C_GRID = (1.0, 10.0, 100.0)
+MIX_GRID = tuple(round(0.1 * i, 1) for i in range(11))
+
+
+def _top(scores: dict[str, float], k: int = 3) -> list[str]:
+    return sorted(scores, key=lambda c: (-scores[c], c))[:k]
+
+
+def _votes(model, sims) -> list[dict[str, float]]:
+    """Each row's code → share of its nearest neighbours' similarity: `suggest`'s own vote (`Suggester._rank`)."""
+    return [{s.code: s.score for s in model._rank(row, 10 ** 6, set())} for row in sims]
+
+
+def _linear(x, labels, x_test, c: float) -> list[dict[str, float]]:
+    """One-vs-rest logistic regression (classes balanced; liblinear, which fits these small sparse problems some
+    five times faster than the default lbfgs, to the same figures): each code's probability for each test row."""
+    import warnings
+
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.preprocessing import MultiLabelBinarizer
+
+    binarizer = MultiLabelBinarizer()
+    y = binarizer.fit_transform(labels)
+    with warnings.catch_warnings():   # a code on every training row is predicted constantly, as it should be
+        warnings.simplefilter("ignore", UserWarning)
+        model = OneVsRestClassifier(LogisticRegression(C=c, class_weight="balanced", solver="liblinear",
+                                                       random_state=0)).fit(x, y)
+    return [dict(zip(binarizer.classes_, map(float, row))) for row in model.predict_proba(x_test)]
+
+
+def _mix(linear: dict[str, float], knn: dict[str, float], w: float) -> dict[str, float]:
+    """w × linear + (1 - w) × kNN, each first divided by its row's best score."""
+    top_l, top_k = max(linear.values(), default=0) or 1, max(knn.values(), default=0) or 1
+    return {c: w * linear.get(c, 0) / top_l + (1 - w) * knn.get(c, 0) / top_k for c in set(linear) | set(knn)}
+
+
+def _unit(rows):
+    import numpy
+
+    norms = numpy.linalg.norm(rows, axis=1, keepdims=True)
+    return numpy.divide(rows, norms, out=numpy.zeros_like(rows), where=norms > 0)
+
+
+class Split:
+    """One held-out part of a dataset: the training passages plus the codebook's definitions (labelled rows, as
+    `suggest` has them), the test texts, and their TF-IDF (and, given, static-embedding) features."""
+
+    def __init__(self, train, codes, test, embedded=None):
+        from gtcode.assist.suggest import Suggester, code_profile
+        from gtcode.assist.vectors import Weights, hashed_counts, stack
+
+        self.train, self.test, self.codes = train, test, codes
+        self.labels = [p.codes for p in train] + [[c.path] for c in codes]
+        weights = Weights(stack([hashed_counts([p.text for p in train]),
+                                 hashed_counts([code_profile(c) for c in codes])]))
+        self.x = weights.rows.csr()
+        self.x_test = weights.transform(hashed_counts([p.text for p in test])).csr()
+        if embedded is not None:
+            self.knn = Suggester(train, codes)   # for its vote over other similarities
+            self.e = _unit(embedded([p.text for p in train] + [code_profile(c) for c in codes]))
+            self.e_test = _unit(embedded([p.text for p in test]))
+
+    def both(self, test: bool):
+        """TF-IDF and embedding side by side (each unit length, so a dot product is the mean of both cosines)."""
+        from scipy.sparse import csr_matrix, hstack
+
+        x, e = (self.x_test, self.e_test) if test else (self.x, self.e)
+        return hstack([x, csr_matrix(e)]).tocsr()
+
+    def run(self, method: str, c: float) -> list[dict[str, float]]:
+        from gtcode.assist.suggest import Suggester
+
+        if method in ("tfidf-knn", "gtcode"):   # exactly what suggest does, with and without the codebook
+            model = Suggester(self.train, self.codes if method == "gtcode" else [])
+            return [{s.code: s.score for s in r} for r in model.rank([p.text for p in self.test], 10 ** 6)]
+        if method == "linear":
+            return _linear(self.x, self.labels, self.x_test, c)
+        if method == "wl-knn":
+            return _votes(self.knn, self.e_test @ self.e.T)
+        if method == "wl+tfidf-knn":
+            return _votes(self.knn, (self.both(True) @ self.both(False).T).toarray() / 2)
+        if method == "wl+tfidf-linear":
+            return _linear(self.both(False), self.labels, self.both(True), c)
+        raise ValueError(method)
+
+
+#: the combinations, and the two rankings each mixes
+MIXES = {"linear+knn": ("linear", "gtcode"), "wl+tfidf-lin+knn": ("wl+tfidf-linear", "wl+tfidf-knn")}
+
+
+def suggest_quality(store, *, embedded=None, tuned: dict | None = None) -> dict:
+    """Held-out top-1/top-3 of every method, and each one's time over all the held-out parts. `tuned` holds C and
+    the mixing weight picked on the demo; when None they are picked here (the demo run)."""
     from gtcode.assist.passages import load_passages
-    from gtcode.assist.suggest import Suggester, code_profile
+    from gtcode.assist.suggest import code_profile
     from gtcode.codes import all_codes
 
     coded = [p for p in load_passages(store, "segment") if p.coded]
     codes = [c for c in all_codes(store) if code_profile(c).strip()]
-    totals = {"majority": [0, 0], "tfidf-knn": [0, 0], "gtcode": [0, 0]}
+    methods = [m for m in METHODS + WL_METHODS if m not in MIXES and m != "majority"
+               and (embedded is not None or not m.startswith("wl"))]
+    cs = C_GRID if tuned is None else (tuned["C"],)
+    scores = {(m, c): [] for m in methods for c in (cs if "linear" in m else (None,))}
+    seconds = Counter()
+    gold, majority = [], []
     for held in folds(coded):
         out = set(held)
         train = [p for i, p in enumerate(coded) if i not in out]
         test = [coded[i] for i in held]
-        gold = [p.codes for p in test]
-        texts = [p.text for p in test]
+        gold += [p.codes for p in test]
+        start = time.perf_counter()
         common = [c for c, _ in Counter(c for p in train for c in p.codes).most_common(3)]
-        ranked = {"majority": [common] * len(test),
-                  "tfidf-knn": [[s.code for s in r] for r in Suggester(train, []).rank(texts)],
-                  "gtcode": [[s.code for s in r] for r in Suggester(train, codes).rank(texts)]}
-        for name, r in ranked.items():
-            a, b = _score(r, gold)
-            totals[name][0] += a
-            totals[name][1] += b
+        majority += [common] * len(test)
+        seconds["majority", None] += time.perf_counter() - start
+        start = time.perf_counter()
+        split = Split(train, codes, test, embedded)
+        features = time.perf_counter() - start   # counted in the time of every method that reads them
+        for m, c in scores:
+            start = time.perf_counter()
+            scores[m, c] += split.run(m, c)
+            seconds[m, c] += time.perf_counter() - start + (features if m not in ("tfidf-knn", "gtcode") else 0)
     n = len(coded)
+    if tuned is None:
+        tuned = {"C": max(cs, key=lambda c: _score([_top(s) for s in scores["linear", c]], gold)[::-1])}
+    chosen = [(m, c) for m, c in scores if c is None or c == tuned["C"]]
+    best = {m: scores[m, c] for m, c in chosen}
+    took = {m: seconds[m, c] for m, c in chosen} | {"majority": seconds["majority", None]}
+    ranked = {"majority": majority} | {m: [_top(s) for s in best[m]] for m in best}
+    if "w" not in tuned:
+        tuned["w"] = max(MIX_GRID, key=lambda w: _score([_top(_mix(a, b, w)) for a, b in
+                                                          zip(best["linear"], best["gtcode"])],
+                                                         gold)[::-1])
+    for mix, (a, b) in MIXES.items():
+        if a in best:
+            ranked[mix] = [_top(_mix(x, y, tuned["w"])) for x, y in zip(best[a], best[b])]
+            took[mix] = took[a] + took[b]
+    results = {}
+    for name, r in ranked.items():
+        a, b = _score(r, gold)
+        results[name] = {"top1": round(a / n, 3), "top3": round(b / n, 3), "seconds": round(took[name], 2)}
     return {"passages": n, "codes": len({c for p in coded for c in p.codes}),
             "documents": len({p.document_id for p in coded}), "evaluation": "leave one document out"
             if len({p.document_id for p in coded}) >= 3 else "5 folds over passages",
-            **{name: {"top1": round(a / n, 3), "top3": round(b / n, 3)} for name, (a, b) in totals.items()}}
+            "tuned": dict(tuned), "methods": results}
 
 
 def similar_quality(store) -> dict:
@@ -114,23 +248,98 @@ def similar_quality(store) -> dict:
             "random_shares_code": round(sum(chance) / len(chance), 3)}
 
 
-def quality(tmp: Path) -> dict:
+class NoNetwork:
+    """While active, every attempt to open a connection or look up a host raises, and is listed in `attempts`:
+    a method that tries to reach the network fails loudly here instead of quietly contacting a server."""
+
+    PATCHED = (("socket", "connect"), ("socket", "connect_ex"), (None, "create_connection"), (None, "getaddrinfo"))
+
+    def __init__(self):
+        self.attempts: list[str] = []
+        self.saved = []
+
+    def __enter__(self) -> "NoNetwork":
+        import socket
+
+        def refuse(name, method):
+            def refused(*args, **kwargs):
+                self.attempts.append(f"{name}{args[1:] if method else args}")   # (a method's first is the socket)
+                raise OSError(f"network blocked by the benchmark: {name}")
+            return refused
+
+        for owner, name in self.PATCHED:
+            target = getattr(socket, owner) if owner else socket
+            self.saved.append((target, name, getattr(target, name)))
+            setattr(target, name, refuse(f"socket.{owner + '.' if owner else ''}{name}", bool(owner)))
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for target, name, original in self.saved:
+            setattr(target, name, original)
+
+
+#: the files wordllama's wheel ships, read by explicit path
+WL_WEIGHTS, WL_TOKENIZER = "weights/l2_supercat_256.safetensors", "tokenizers/l2_supercat_tokenizer_config.json"
+
+
+def load_wordllama(folder: Path):
+    """wordllama's bundled static embedding, from a folder it was `pip install --target`-ed into: (a function
+    embedding a list of texts, a description). Its own `WordLlama.load()` is not used: it looks for the tokenizer
+    in `wordllama/tokenizer/` (the wheel ships `tokenizers/`), then in a cache, then downloads it."""
+    import importlib
+
+    importlib.import_module("numpy")   # the project's numpy first: the folder holds a copy of its own
+    sys.path.insert(0, str(folder))
+    try:
+        import wordllama
+        from safetensors import safe_open
+        from tokenizers import Tokenizer
+        from wordllama.inference import WordLlamaInference
+    finally:
+        sys.path.remove(str(folder))
+    import logging
+
+    logging.getLogger().setLevel(logging.WARNING)   # wordllama's import turns every library's INFO logging on
+    root = Path(wordllama.__file__).parent
+    with safe_open(str(root / WL_WEIGHTS), framework="np", device="cpu") as f:
+        table = f.get_tensor("embedding.weight")
+    model = WordLlamaInference(table, Tokenizer.from_file(str(root / WL_TOKENIZER)))
+    return (lambda texts: model.embed(list(texts))), f"wordllama {wordllama.__version__}, {table.shape[1]} dims"
+
+
+def _wordllama(folder: Path | None) -> tuple[object, dict]:
+    if folder is None:
+        return None, {"status": "not measured: give --wordllama-path"}
+    start = time.perf_counter()
+    try:
+        embed, name = load_wordllama(folder)
+        embed(["a first sentence to warm it up"])
+    except Exception as e:   # not installed, or its files missing: say why and measure the rest
+        return None, {"status": f"not measured: could not load from {folder}: {type(e).__name__}: {e}"}
+    return embed, {"status": f"{name}, loaded offline in {time.perf_counter() - start:.2f} s"}
+
+
+def quality(tmp: Path, wordllama_path: Path | None = None) -> dict:
     from gtcode.demo import build_demo
 
-    out = {}
-    log("quality: building the demo")
-    demo = build_demo(tmp / "demo").project
-    out["demo"] = suggest_quality(demo.store) | {"similar": similar_quality(demo.store)}
-    demo.close()
-    if QC.is_file():
-        from gtcode import Project
-        from gtcode.exchange.qdpx_import import import_qdpx
+    with NoNetwork() as guard:
+        embed, out = _wordllama(wordllama_path)
+        out = {"wordllama": out}
+        log("quality: building the demo")
+        demo = build_demo(tmp / "demo").project
+        out["demo"] = suggest_quality(demo.store, embedded=embed) | {"similar": similar_quality(demo.store)}
+        demo.close()
+        if QC.is_file():
+            from gtcode import Project
+            from gtcode.exchange.qdpx_import import import_qdpx
 
-        log("quality: importing the QualCoder sample")
-        qc = Project.init(tmp / "qc", coder="bench")
-        import_qdpx(qc, QC)
-        out["qualcoder-sample"] = suggest_quality(qc.store) | {"similar": similar_quality(qc.store)}
-        qc.close()
+            log("quality: importing the QualCoder sample")
+            qc = Project.init(tmp / "qc", coder="bench")
+            import_qdpx(qc, QC)
+            out["qualcoder-sample"] = (suggest_quality(qc.store, embedded=embed, tuned=dict(out["demo"]["tuned"]))
+                                       | {"similar": similar_quality(qc.store)})
+            qc.close()
+    out["wordllama"]["network_attempts"] = guard.attempts
     return out
 
 
@@ -224,10 +433,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--skip-quality", action="store_true")
     ap.add_argument("--skip-speed", action="store_true")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--wordllama-path", type=Path, help="a folder wordllama was pip-installed into with --target")
     args = ap.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="gtcode-assist-"))
     try:
-        result = {"quality": {} if args.skip_quality else quality(tmp)}
+        result = {"quality": {} if args.skip_quality else quality(tmp, args.wordllama_path)}
         if not args.skip_speed:
             result["speed"] = speed(tmp, args.n, args.words)
     finally:
@@ -236,12 +446,17 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(result, indent=2))
         return
     if result["quality"]:
-        print("Suggestion quality (held out; top-1 / top-3):")
+        wl = result["quality"].pop("wordllama")
+        attempts = "; ".join(wl["network_attempts"]) or "none"
+        print("Suggestion quality (held out; top-1 / top-3; seconds for the whole held-out run):")
+        print(f"  wordllama: {wl['status']}; connections attempted: {attempts}")
     for name, q in result["quality"].items():
         print(f"  {name}: {q['passages']} coded passages, {q['codes']} codes, {q['documents']} documents, "
-              f"{q['evaluation']}")
-        for method in ("majority", "tfidf-knn", "gtcode"):
-            print(f"    {method:<10} {q[method]['top1']:.3f} / {q[method]['top3']:.3f}")
+              f"{q['evaluation']}; linear C={q['tuned']['C']:g}, mix weight w={q['tuned']['w']:g} (from the demo)")
+        for method in METHODS + WL_METHODS:
+            if method in q["methods"]:
+                m = q["methods"][method]
+                print(f"    {method:<17} {m['top1']:.3f} / {m['top3']:.3f}   {m['seconds']:.2f} s")
         s = q["similar"]
         if not s["passages"]:
             print("    similar: no coded passages in more than one document")

@@ -66,7 +66,8 @@ def set_lock(store: Store, txn: Txn, locked: bool, reason: str = "") -> dict:
 
 def record_run(txn: Txn, what: str, info: dict, params: dict, counts: dict) -> None:
     """One assist run in the audit log: method, library and model, parameters, counts."""
-    summary = f"AI {what}: " + ", ".join(f"{v} {k}" for k, v in counts.items())
+    summary = f"AI {what}: " + ", ".join(f"{v:,} {k}" if isinstance(v, int) else f"{v} {k}"
+                                         for k, v in counts.items())
     txn.record(f"ai.{what}", summary, **info, params=params, counts=counts)
 
 
