@@ -12,11 +12,11 @@ $(BIN)/python:
 
 # Stamp files so a changed pyproject.toml reinstalls.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[ai]'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,ai]'
 	touch $@ $(VENV)/.installed
 
 venv: $(VENV)/.installed

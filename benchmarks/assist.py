@@ -1,7 +1,7 @@
 """gtcode local assistance: how good `suggest` and `similar` are, and how fast, on this machine.
 
     python benchmarks/assist.py [--n 200] [--words 1500] [--skip-quality] [--skip-speed] [--json]
-                                [--wordllama-path /tmp/wl]
+                                [--wordllama-path FOLDER]
 
 Quality, per dataset (the demo, and the public QualCoder sample `../shared/refi-qda/samples/qc-1.3.2/demo.qdpx`
 when present). Held-out evaluation: leave one document out where a dataset has three or more documents, else
@@ -14,10 +14,12 @@ top-1 (the first is one of its codes) and top-3 (any of its codes among the firs
 * linear: one-vs-rest logistic regression (scikit-learn, classes balanced) on the same TF-IDF rows, the code
   definitions among them, codes ranked by probability; linear+knn: w × its scores + (1 - w) × gtcode's, each
   divided by its best. C and w are picked on the demo only (by top-3, then top-1) and reused unchanged;
-* with `--wordllama-path FOLDER` (`pip install --target FOLDER wordllama`; not a gtcode dependency): wl-knn, the
-  same vote over wordllama's static embedding (256 dimensions, shipped in its wheel, loaded by explicit path),
-  and wl+tfidf-knn / -linear / -lin+knn over TF-IDF and the embedding side by side. If it cannot be loaded, the
-  line says why and the rest is measured.
+* when wordllama is installed (the `ai` extra, loaded by `gtcode.assist.embedding`; or, with `--wordllama-path
+  FOLDER`, from a folder `pip install --target`-ed): wl-knn, the same vote over wordllama's static embedding
+  (256 dimensions, shipped in its wheel, loaded by explicit path), and wl+tfidf-knn / -linear / -lin+knn over
+  TF-IDF and the embedding side by side. wl+tfidf-knn is what `suggest` does with the extra (its `Suggester`
+  given the embedding); gtcode is what it does without. If it cannot be loaded, the line says why and the rest
+  is measured.
 
 Each figure comes with the seconds its whole held-out run took (features, fitting and ranking). The quality runs
 are wrapped in a guard that refuses every socket connection and host lookup and reports any attempted.
@@ -44,6 +46,7 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # noqa: E402
@@ -133,10 +136,11 @@ class Split:
                                  hashed_counts([code_profile(c) for c in codes])]))
         self.x = weights.rows.csr()
         self.x_test = weights.transform(hashed_counts([p.text for p in test])).csr()
+        self.embedded = embedded
         if embedded is not None:
             self.knn = Suggester(train, codes)   # for its vote over other similarities
-            self.e = _unit(embedded([p.text for p in train] + [code_profile(c) for c in codes]))
-            self.e_test = _unit(embedded([p.text for p in test]))
+            self.e = _unit(embedded.embed([p.text for p in train] + [code_profile(c) for c in codes]))
+            self.e_test = _unit(embedded.embed([p.text for p in test]))
 
     def both(self, test: bool):
         """TF-IDF and embedding side by side (each unit length, so a dot product is the mean of both cosines)."""
@@ -155,8 +159,9 @@ class Split:
             return _linear(self.x, self.labels, self.x_test, c)
         if method == "wl-knn":
             return _votes(self.knn, self.e_test @ self.e.T)
-        if method == "wl+tfidf-knn":
-            return _votes(self.knn, (self.both(True) @ self.both(False).T).toarray() / 2)
+        if method == "wl+tfidf-knn":   # exactly what suggest does with the ai extra
+            model = Suggester(self.train, self.codes, embedding=self.embedded)
+            return [{s.code: s.score for s in r} for r in model.rank([p.text for p in self.test], 10 ** 6)]
         if method == "wl+tfidf-linear":
             return _linear(self.both(False), self.labels, self.both(True), c)
         raise ValueError(method)
@@ -284,7 +289,8 @@ WL_WEIGHTS, WL_TOKENIZER = "weights/l2_supercat_256.safetensors", "tokenizers/l2
 
 def load_wordllama(folder: Path):
     """wordllama's bundled static embedding, from a folder it was `pip install --target`-ed into: (a function
-    embedding a list of texts, a description). Its own `WordLlama.load()` is not used: it looks for the tokenizer
+    embedding a list of texts, a description). gtcode's own loader (`gtcode.assist.embedding`) does the same
+    for the installed package. Its own `WordLlama.load()` is not used: it looks for the tokenizer
     in `wordllama/tokenizer/` (the wheel ships `tokenizers/`), then in a cache, then downloads it."""
     import importlib
 
@@ -308,15 +314,23 @@ def load_wordllama(folder: Path):
 
 
 def _wordllama(folder: Path | None) -> tuple[object, dict]:
-    if folder is None:
-        return None, {"status": "not measured: give --wordllama-path"}
+    """The embedding, from `folder` or (None) the installed package through gtcode's loader, and how it went."""
     start = time.perf_counter()
     try:
-        embed, name = load_wordllama(folder)
-        embed(["a first sentence to warm it up"])
+        if folder is None:
+            from gtcode.assist import embedding
+
+            embedded = embedding.load()
+            info = embedded.info
+            name = f"{info['embedding']} (installed), {info['dims']} dims, weights {info['weights_sha256']}"
+        else:
+            embed, name = load_wordllama(folder)
+            embedded = SimpleNamespace(embed=embed)   # the form Suggester takes (`Embedding.embed`)
+        embedded.embed(["a first sentence to warm it up"])
     except Exception as e:   # not installed, or its files missing: say why and measure the rest
-        return None, {"status": f"not measured: could not load from {folder}: {type(e).__name__}: {e}"}
-    return embed, {"status": f"{name}, loaded offline in {time.perf_counter() - start:.2f} s"}
+        where = f"from {folder}" if folder else "(pip install 'gtcode[ai]', or give --wordllama-path)"
+        return None, {"status": f"not measured: could not load {where}: {type(e).__name__}: {e}"}
+    return embedded, {"status": f"{name}, loaded offline in {time.perf_counter() - start:.2f} s"}
 
 
 def quality(tmp: Path, wordllama_path: Path | None = None) -> dict:
@@ -433,7 +447,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--skip-quality", action="store_true")
     ap.add_argument("--skip-speed", action="store_true")
     ap.add_argument("--json", action="store_true")
-    ap.add_argument("--wordllama-path", type=Path, help="a folder wordllama was pip-installed into with --target")
+    ap.add_argument("--wordllama-path", type=Path, help="a folder wordllama was pip-installed into with --target "
+                    "(default: the installed package, the ai extra)")
     args = ap.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="gtcode-assist-"))
     try:

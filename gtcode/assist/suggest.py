@@ -1,10 +1,12 @@
 """Suggested codes for uncoded passages, learned from the researcher's own coding ("continue my coding").
 
 Each uncoded participant passage gets the project's codes ranked by a vote of its nearest coded passages
-(TF-IDF cosine, k nearest) and of the codes' own definitions, inclusion criteria and examples, which count as
-one more labelled passage each (so a code defined but not yet used can still be suggested). The score is the
-code's share of the neighbours' similarity; the evidence is the coded passages that voted for it. Chosen by
-measurement: see `benchmarks/assist.py` and the README's "Local assistance".
+(k nearest) and of the codes' own definitions, inclusion criteria and examples, which count as one more labelled
+passage each (so a code defined but not yet used can still be suggested). Nearness is the mean of the TF-IDF
+cosine and the cosine of wordllama's bundled static embedding when the `ai` extra is installed
+(`gtcode.assist.embedding`), else the TF-IDF cosine alone, and the run says which. The score is the code's share
+of the neighbours' similarity; the evidence is the coded passages that voted for it. Chosen by measurement: see
+`benchmarks/assist.py` and the README's "Local assistance".
 
 `apply_suggestions` writes them as *pending* codings by the coder `gtcode-suggest`; a person confirms or rejects
 them with `gtcode review`. A suggestion a reviewer rejected is never made again.
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gtcode.assist import SUGGEST_CODER
+from gtcode.assist import SUGGEST_CODER, embedding
 from gtcode.assist.index import Refresh, counts_of, plan
 from gtcode.assist.passages import Passage, load_passages, passage_at
 from gtcode.assist.vectors import Weights, hashed_counts, method_info, stack
@@ -27,6 +29,10 @@ from gtcode.text import plural
 NEIGHBOURS = 15
 #: passages shorter than this ("Yeah.", "Mm, alright.") get no suggestions unless addressed one by one
 MIN_WORDS = 3
+#: what the audit log records as the method when the embedding is used beside TF-IDF
+BOTH = "tfidf+wordllama-knn"
+#: passages ranked at a time (the similarity rows of a chunk are held in memory together)
+CHUNK = 2000
 
 
 @dataclass
@@ -53,9 +59,15 @@ class SuggestRun:
     applied: dict = field(default_factory=dict)
     evidence: dict = field(default_factory=dict)   # address → text of the coded passages cited as evidence
 
+    @property
+    def embedded(self) -> bool:
+        """Whether the bundled embedding ranked beside TF-IDF (else TF-IDF alone: the `ai` extra is missing)."""
+        return self.info.get("method") == BOTH
+
     def to_list(self) -> list[dict]:
         return [{"address": p.address, "start": p.start, "end": p.end, "text": p.text,
-                 "suggestions": [s.to_dict() for s in sugs]} for p, sugs in self.items]
+                 "method": self.info.get("method"), "suggestions": [s.to_dict() for s in sugs]}
+                for p, sugs in self.items]
 
 
 def code_profile(code: Code) -> str:
@@ -78,25 +90,38 @@ class Suggester:
     """Coded passages and code definitions, weighted: ranks codes for any text by a vote of its neighbours.
 
     `counts` are the training passages' hashed counts when the caller has them (the stored index); else they
-    are counted from the text."""
+    are counted from the text. With an `embedding` (`gtcode.assist.embedding.Embedding`), similarity is the mean
+    of the TF-IDF cosine and the embedding's."""
 
-    def __init__(self, training: list[Passage], codes: list[Code], neighbours: int = NEIGHBOURS, *, counts=None):
+    def __init__(self, training: list[Passage], codes: list[Code], neighbours: int = NEIGHBOURS, *, counts=None,
+                 embedding=None):
         self.labels = [p.codes for p in training] + [[c.path] for c in codes]
         self.sources = [p.address for p in training] + ["codebook"] * len(codes)
         rows = counts if counts is not None else hashed_counts([p.text for p in training])
-        self.weights = Weights(stack([rows, hashed_counts([code_profile(c) for c in codes])]))
+        profiles = [code_profile(c) for c in codes]
+        self.weights = Weights(stack([rows, hashed_counts(profiles)]))
         self.neighbours = neighbours
+        self.embedding = embedding
+        self.vectors = embedding.embed([p.text for p in training] + profiles) if embedding is not None else None
 
     def rank(self, texts: list[str], top: int = 3, skips: list[set[str]] | None = None) -> list[list[Suggestion]]:
         """For each text, up to `top` codes, best first (codes in its `skips` set left out)."""
-        return self.rank_counts(hashed_counts(texts), top, skips) if texts else []
+        return self.rank_counts(hashed_counts(texts), top, skips, texts) if texts else []
 
-    def rank_counts(self, counts, top: int = 3, skips: list[set[str]] | None = None) -> list[list[Suggestion]]:
-        """`rank` for passages already counted (rows of hashed counts)."""
+    def rank_counts(self, counts, top: int = 3, skips: list[set[str]] | None = None,
+                    texts: list[str] | None = None) -> list[list[Suggestion]]:
+        """`rank` for passages already counted (rows of hashed counts); their `texts` are needed (and only
+        read) when ranking with the embedding."""
+        out: list[list[Suggestion]] = []
         if not counts.shape[0]:
-            return []
-        sims = self.weights.similarities(self.weights.transform(counts))
-        return [self._rank(row, top, skips[i] if skips else set()) for i, row in enumerate(sims)]
+            return out
+        asked, fitted = self.weights.transform(counts).csr(), self.weights.rows.csr().T
+        for at in range(0, counts.shape[0], CHUNK):
+            sims = (asked[at:at + CHUNK] @ fitted).toarray()   # TF-IDF cosines (rows are unit length)
+            if self.vectors is not None:
+                sims = (sims + self.embedding.embed(texts[at:at + CHUNK]) @ self.vectors.T) / 2
+            out += [self._rank(row, top, skips[at + i] if skips else set()) for i, row in enumerate(sims)]
+        return out
 
     def _rank(self, row, top: int, skip: set[str]) -> list[Suggestion]:
         from gtcode.assist.vectors import top_indices
@@ -128,16 +153,27 @@ def suggest(store: Store, refs: list[str] | None = None, *, unit: str = "segment
     codes = [c for c in all_codes(store) if code_profile(c).strip()]
     targets = [p for p in _targets(store, list(refs or []), unit, where) if not p.coded]
     refresh = refresh if refresh is not None else plan(store)
-    model = Suggester(training, codes, counts=counts_of(store, refresh, training))
+    embedded = embedding.load() if embedding.available() else None
+    model = Suggester(training, codes, counts=counts_of(store, refresh, training), embedding=embedded)
     rejected = _rejected(store)
     skips = [{path for path, doc, a, b in rejected if doc == p.document_id and a < p.end and b > p.start}
              for p in targets]
-    ranked = model.rank_counts(counts_of(store, refresh, targets), top, skips) if targets else []
+    ranked = (model.rank_counts(counts_of(store, refresh, targets), top, skips, [p.text for p in targets])
+              if targets else [])
     run = SuggestRun(list(zip(targets, ranked)), unit, len(training),
-                     len({c for lab in model.labels for c in lab}), method_info() | {"neighbours": NEIGHBOURS})
+                     len({c for lab in model.labels for c in lab}), _info(embedded))
     used = {a for _, sugs in run.items for s in sugs for a in s.evidence}
     run.evidence = {p.address: p.text for p in training if p.address in used}
     return run
+
+
+def _info(embedded) -> dict:
+    """The method for the audit log: TF-IDF and the embedding (its version and weights' hash), or TF-IDF alone
+    and why the embedding was not used."""
+    info = method_info() | {"neighbours": NEIGHBOURS}
+    if embedded is None:
+        return info | {"embedding": None, "embedding_missing": embedding.reason() or "not available"}
+    return info | {"method": BOTH} | {k: v for k, v in embedded.info.items() if k != "dims"}
 
 
 def explain(store: Store, run: SuggestRun, model) -> int:

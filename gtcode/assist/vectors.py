@@ -5,8 +5,9 @@ vectors of word unigrams and bigrams, with the codes' definitions as voters, sco
 and 0.301 / 0.359 on the public qc sample. scikit-learn's one-vs-rest logistic regression on the same vectors
 scores 0.671 / 0.787 and 0.316 / 0.364, mixed with the vote 0.687 / 0.790 and 0.311 / 0.364: under the 3 points
 top-3 on both that would justify a model whose held-out runs take 2-4 s where the vote's take under 0.1 s.
-(wordllama's static embedding beside TF-IDF, outside our dependencies, gave 0.700 / 0.823 and 0.316 / 0.455.)
-No model file is needed. scikit-learn is imported here, inside functions, so only assist commands load it.
+wordllama's static embedding beside TF-IDF gave 0.700 / 0.823 and 0.316 / 0.455, so `suggest` adds it when the
+`ai` extra is installed (`gtcode.assist.embedding`). No model file is needed here. scikit-learn is imported
+here, inside functions, so only assist commands load it.
 
 Two forms of the same vectors. `Index` fits TF-IDF on texts (explore and contrast, which need the terms' names).
 `hashed_counts` numbers each term with scikit-learn's HashingVectorizer, so a passage's counts never depend on

@@ -1,8 +1,9 @@
 """Local AI assistance (`gtcode similar`, `suggest`, `explore`, `ai …`): it suggests, a person decides.
 
-Everything runs on this machine; scikit-learn loads only inside these commands. Suggestions become *pending*
-codings by `gtcode-suggest` only with `--apply`, reviewed with `gtcode review`. `gtcode ai index [--drop]`
-refreshes or deletes the stored index of word counts those commands keep.
+Everything runs on this machine; scikit-learn (and, for `suggest` with the `ai` extra, wordllama's bundled
+embedding) loads only inside these commands. Suggestions become *pending* codings by `gtcode-suggest` only with
+`--apply`, reviewed with `gtcode review`. `gtcode ai index [--drop]` refreshes or deletes the stored index of
+word counts those commands keep.
 """
 
 from __future__ import annotations
@@ -124,13 +125,22 @@ def suggest(
     show(run, json_out, _render_suggest, lambda r: r.to_list())
     with_any = sum(1 for _, s in run.items if s)
     err(f"Suggestions for {with_any} of {plural(len(run.items), 'uncoded passage')}, learned from "
-        f"{plural(run.trained_on, 'coded passage')} ({run.info['method']}).")
+        f"{plural(run.trained_on, 'coded passage')}; {_ranked_by(run)}.")
     if explain:
         err(f"Reasons from your local model ({run.info.get('llm_model')}): a second opinion to weigh, not a finding.")
     if apply:
         n = sum(run.applied.values())
         err(f"{plural(n, 'pending coding')} by gtcode-suggest; review them with 'gtcode review' "
             "(accept or reject).")
+
+
+def _ranked_by(run) -> str:
+    """Which method ranked the suggestions, and how to get the better one when it is missing."""
+    from gtcode.assist.embedding import INSTALL_HINT
+
+    if run.embedded:
+        return "ranked by word overlap (TF-IDF) and wordllama's bundled embedding"
+    return f"ranked by word overlap (TF-IDF); {INSTALL_HINT}"
 
 
 def _render_suggest(run) -> None:

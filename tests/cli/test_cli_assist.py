@@ -45,7 +45,7 @@ def test_suggest_json_has_the_documented_shape_and_offsets(coded):
     assert [i["address"] for i in items] == ["D3:2", "D3:4", "D3:6"]
     text = coded.docs.text("D3")
     for item in items:
-        assert set(item) == {"address", "start", "end", "text", "suggestions"}
+        assert set(item) == {"address", "start", "end", "text", "method", "suggestions"}
         assert text[item["start"]:item["end"]] == item["text"]
         for s in item["suggestions"]:
             assert set(s) == {"code", "score", "evidence"} and isinstance(s["evidence"], list)
@@ -126,8 +126,9 @@ def test_other_commands_never_load_the_learning_library(coded):
     code = (f"from gtcode.cli import app\n"
             f"try:\n    app({['-p', str(coded.path), 'review']!r}, standalone_mode=False)\n"
             f"except SystemExit:\n    pass")
-    assert "sklearn" not in modules_loaded(code)
-    assert "sklearn" not in modules_loaded("import gtcode.assist.suggest, gtcode.assist.explore, gtcode.cli.assist")
+    assert not modules_loaded(code) & {"sklearn", "wordllama"}
+    assert not modules_loaded("import gtcode.assist.suggest, gtcode.assist.explore, gtcode.cli.assist") & {
+        "sklearn", "wordllama"}
 
 
 def test_explain_shows_one_reason_under_the_top_suggestion(coded, stub_model, tmp_path):
@@ -194,7 +195,7 @@ def test_similar_on_an_up_to_date_index_loads_neither_scikit_learn_nor_scipy(cod
 
     coded.assist.index()
     loaded = similar_loads()
-    assert "numpy" in loaded and not loaded & {"sklearn", "scipy"}
+    assert "numpy" in loaded and not loaded & {"sklearn", "scipy", "wordllama"}   # the embedding is suggest's
     event = coded.history.log(limit=1)[0]
     assert event["action"] == "ai.similar" and "indexed" not in event["data"]["counts"]
     coded.docs.edit("D2", coded.docs.text("D2").replace("the pram", "the heavy pram"), force=True)

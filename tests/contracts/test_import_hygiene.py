@@ -13,7 +13,7 @@ import pytest
 
 import gtcode
 
-HEAVY = ("spacy", "sqlite_utils", "docx", "networkx", "numpy", "matplotlib", "textual", "yaml")
+HEAVY = ("spacy", "sqlite_utils", "docx", "networkx", "numpy", "matplotlib", "textual", "yaml", "wordllama")
 UI = ("typer", "rich", "textual", "click")
 
 

@@ -100,7 +100,10 @@ def test_each_run_is_recorded_like_a_second_coder(demo):
     kinds = [e["action"] for e in events]
     assert kinds[:2] == ["ai.suggest", "ai.similar"]
     data = events[0]["data"]
-    assert data["method"] == "tfidf-1-2gram" and data["library"].startswith("scikit-learn ")
+    from gtcode.assist import embedding
+
+    method = "tfidf+wordllama-knn" if embedding.available() else "tfidf-1-2gram"
+    assert data["method"] == method and data["library"].startswith("scikit-learn ")
     assert data["params"]["top"] == 2 and data["counts"]["passages"] == 1
     assert events[0]["coder"] == "researcher"
 
