@@ -7,9 +7,10 @@
 The project is the one `scale.py` builds and caches (same `--scale`, `--words`, `--seed`, `--cache`); the long
 transcript is built once into the same cache. `--baseline TREE` runs the same commands with `PYTHONPATH=TREE`
 first (a checkout of an earlier gtcode, e.g. from `git archive`), so before and after come from one run on one
-machine. `--profile` writes a cProfile of each command (this tree) beside the project and prints its top lines
-(gtcode's functions by cumulative time, then everything by own time). The size of each file written is printed
-beside its time. Figures are printed, never asserted.
+machine; when this tree's schema is newer, the baseline opens a copy of the project kept at its own schema
+(`project-v<N>`, made on the first such run). `--profile` writes a cProfile of each command (this tree) beside
+the project and prints its top lines (gtcode's functions by cumulative time, then everything by own time). The
+size of each file written is printed beside its time. Figures are printed, never asserted.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -28,6 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # noqa: E402
 import scale  # noqa: E402
 from run import GTCODE, log  # noqa: E402
+
+from gtcode.store.schema import DB_FILENAME, SCHEMA_VERSION  # noqa: E402
 
 
 def long_project(folder: Path, mb: float, seed: int) -> Path:
@@ -42,6 +48,37 @@ def long_project(folder: Path, mb: float, seed: int) -> Path:
         p.docs.import_paths([src])
     (target / "built").write_text("ok")
     return target / "project"
+
+
+def schema_of(tree: Path) -> int:
+    """The schema version a gtcode source tree writes (its SCHEMA_VERSION)."""
+    found = re.search(r"^SCHEMA_VERSION = (\d+)", (tree / "gtcode" / "store" / "schema.py").read_text(), re.M)
+    return int(found.group(1))
+
+
+def for_baseline(project: Path, tree: Path) -> Path:
+    """The project as the baseline tree can open it. This tree migrates a cached project to its own schema before
+    timing (m010 adds indexes), after which an older gtcode refuses it as written by a newer one; so the first
+    run with a baseline keeps a copy taken before, `project-v<N>` beside it, and later runs reuse that copy."""
+    known = schema_of(tree)
+    if known >= SCHEMA_VERSION:
+        return project
+    copy = project.with_name(f"{project.name}-v{known}")
+    if (copy / DB_FILENAME).exists():
+        return copy
+    version = sqlite3.connect(project / DB_FILENAME).execute("PRAGMA user_version").fetchone()[0]
+    if version > known:
+        sys.exit(f"reads: {project} is at schema {version}, newer than the baseline's {known}, and no copy of it "
+                 f"at {known} was kept; rebuild the cache (delete {project.parent}) to time that baseline")
+    shutil.copytree(project, copy)
+    return copy
+
+
+def migrated(project: Path) -> None:
+    """Open the project once with this tree, so a pending migration is not inside the first timed run."""
+    from gtcode import Project
+
+    Project.open(project).close()
 
 
 def outputs(folder: Path) -> dict[str, Path]:
@@ -109,6 +146,12 @@ def main(argv: list[str] | None = None) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("GTCODE_PROJECT", "PYTHONPATH")}
     env["GTCODE_CONFIG"] = str(folder / "no-such-config.toml")
     trees = ([("baseline", {**env, "PYTHONPATH": args.baseline})] if args.baseline else []) + [("this tree", env)]
+    projects = {}                     # tree → {project this tree times: the project that tree opens}
+    for project in (folder / "project", long):
+        projects.setdefault("baseline", {})[project] = (for_baseline(project, Path(args.baseline))
+                                                        if args.baseline else project)
+        projects.setdefault("this tree", {})[project] = project
+        migrated(project)
     wanted = [w.strip() for w in args.only.split(",")] if args.only else None
     rows = []
     for label, argv_ in commands(folder, info).items():
@@ -118,7 +161,7 @@ def main(argv: list[str] | None = None) -> None:
         cmd = [sys.executable, str(GTCODE), "-p", str(project), *argv_]
         for tree, tree_env in trees:
             log(f"reads: {label} ({tree})")
-            ms, rss, err = timed(cmd, tree_env, args.runs)
+            ms, rss, err = timed([*cmd[:3], str(projects[tree][project]), *cmd[4:]], tree_env, args.runs)
             written = outputs(folder).get(label)
             size = written.stat().st_size if written is not None and written.exists() and not err else None
             rows.append({"figure": label, "tree": tree, "ms": ms, "rss_mib": rss, "bytes": size, "error": err})

@@ -443,6 +443,17 @@ class SegmentIndex:
         return [make(s) for s in segs[max(0, i - n):i]], [make(s) for s in segs[j:j + n]]
 
 
+def touched_segments(doc: str, start: str, end: str, first: str = "ordinal", last: str = "ordinal") -> str:
+    """SQL for two columns: the ordinal (or another column) of the first and of the last segment a span touches,
+    where `doc`, `start` and `end` name the span's columns. Each is one seek in an index (m010), so placing a
+    project's codings in segments reads none of the segments they miss. A span that touches none gives NULL or
+    first > last."""
+    return (f"(SELECT s.{first} FROM segments s WHERE s.document_id = {doc} AND s.end_char > {start} "
+            "ORDER BY s.end_char LIMIT 1), "
+            f"(SELECT s.{last} FROM segments s WHERE s.document_id = {doc} AND s.start_char < {end} "
+            "ORDER BY s.start_char DESC LIMIT 1)")
+
+
 def unit_bounds(store: Store, doc_ids: list[int], by: str = "segment"):
     """(document id, starts, ends, where each unit's speech starts) of these documents' units, in the order of
     `SegmentIndex.units`, one document at a time from one query: what placing spans in units needs, without

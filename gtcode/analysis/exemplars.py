@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from gtcode.codes import all_codes, resolve_code, subtree
 from gtcode.coding import passages
+from gtcode.documents import touched_segments
 from gtcode.store.db import Store
 
 
@@ -42,97 +43,139 @@ class Exemplar:
     text: str
 
 
-_CANDIDATES = ('SELECT g.id, g.code_id, g.document_id, g.start_char, g.end_char, d.name, c.name AS "case" '
-               "FROM codings g JOIN documents d ON d.id = g.document_id LEFT JOIN cases c ON c.id = d.case_id "
-               "WHERE g.status = 'confirmed' AND {where}{codes} ORDER BY g.document_id")
+_CODINGS = ("SELECT g.id, g.code_id, g.document_id, g.start_char, g.end_char FROM codings g WHERE g.status = "
+            "'confirmed' AND g.document_id IN (SELECT d.id FROM documents d WHERE {where}){codes} "
+            "ORDER BY g.document_id")
 #: Turns whose words are not a participant's own, in the given documents: a passage touching one is no candidate.
 _NOT_SPOKEN = ("SELECT document_id, start_char, end_char FROM turns WHERE document_id IN (SELECT value FROM "
                "json_each(?)) AND (role <> 'participant' OR kind <> 'speech' OR speaker IS NULL) "
                "ORDER BY document_id, start_char")
 _TEXTS = "SELECT id, text FROM documents WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id"
+_NAMES = ('SELECT d.id, d.name, c.name FROM documents d LEFT JOIN cases c ON c.id = d.case_id '
+          "WHERE d.id IN (SELECT value FROM json_each(?))")
 
 
-def _candidates(store: Store, code_ids: list[int] | None, where_clause: str, params):
-    """(rank key, words, row, start, end) of every candidate: a confirmed passage that touches no turn other than
-    a participant's speech. One pass over the codings in document order beside their documents' texts and
-    turns, each read once in one query (reading the text for every coding cost most of a large report)."""
+def _plain(store: Store):
+    cursor = store.conn.cursor()
+    cursor.row_factory = None       # plain tuples: a large project has a hundred thousand codings
+    return cursor
+
+
+def _codings(store: Store, code_ids: list[int] | None, where_clause: str, params) -> list[tuple]:
+    """(id, code id, document id, start, end) of the confirmed codings in scope, in document order."""
     args = list(params)
     codes = ""
     if code_ids is not None:
         codes = f" AND g.code_id IN ({','.join('?' * len(code_ids))})"
         args.extend(code_ids)
-    plain = store.conn.cursor()
-    plain.row_factory = None
-    found = plain.execute(_CANDIDATES.format(where=where_clause, codes=codes), args).fetchall()
-    docs = json.dumps(list(dict.fromkeys(r[2] for r in found)))
-    other: dict[int, list] = {}
-    for doc_id, start, end in plain.execute(_NOT_SPOKEN, (docs,)).fetchall():
-        other.setdefault(doc_id, []).append((start, end))
-    texts = store.conn.cursor()
-    texts.row_factory = None
-    texts.execute(_TEXTS, (docs,))
+    return _plain(store).execute(_CODINGS.format(where=where_clause, codes=codes), args).fetchall()
+
+
+def _scored(store: Store, found: list[tuple]):
+    """(rank key, row, start, end) of each coding in `found` (in document order), whether or not a participant
+    spoke it: its words counted beside its document's text, every text read once in one query (reading the text
+    for every coding cost most of a large report); a passage of a few words is widened to its segment(s)."""
+    texts = _plain(store).execute(_TEXTS, (json.dumps(list(dict.fromkeys(r[2] for r in found))),))
     for (doc_id, group), (_, text) in zip(itertools.groupby(found, key=lambda r: r[2]), texts):
-        turns = other.get(doc_id, [])
-        starts = [t[0] for t in turns]
-        reach = list(itertools.accumulate((t[1] for t in turns), max))   # furthest end among turns so far
-        segments = None
         for r in group:
             start, end = r[3], r[4]
-            before = bisect.bisect_left(starts, end)         # the other voices' turns that start before the end
-            if before and reach[before - 1] > start:
-                continue
-            words = text[start:end].split()
-            if len(words) < EXEMPLAR_MIN_WORDS:
-                if segments is None:
-                    segments = store.conn.execute("SELECT start_char, end_char FROM segments WHERE document_id = ?",
-                                                  (doc_id,)).fetchall()
-                start, end, words = _in_segment(segments, text, start, end, words)
-            yield (abs(len(words) - EXEMPLAR_WORDS), doc_id, r[3], r[0]), words, r, start, end
+            words = len(text[start:end].split())
+            if words < EXEMPLAR_MIN_WORDS:
+                start, end, words = _in_segment(store, text, r)
+            yield (abs(words - EXEMPLAR_WORDS), doc_id, r[3], r[0]), r, start, end
 
 
-def _exemplar(words: list[str], r, start: int, end: int) -> Exemplar:
-    text = " ".join(words[:EXEMPLAR_MAX_WORDS]) + (" …" if len(words) > EXEMPLAR_MAX_WORDS else "")
-    return Exemplar(r[0], r[1], r[2], r[5], r[6], start, end, text)
+class _Voices:
+    """The turns of voices other than a participant's speech, by document, read for the documents asked about
+    (all at once, or one at a time as the best passages are checked)."""
+
+    def __init__(self, store: Store, doc_ids=()):
+        self.store, self.by_doc = store, {}
+        self._read(doc_ids)
+
+    def _read(self, doc_ids) -> None:
+        turns: dict[int, list] = {d: [] for d in doc_ids}
+        for doc_id, start, end in _plain(self.store).execute(_NOT_SPOKEN, (json.dumps(list(turns)),)):
+            turns[doc_id].append((start, end))
+        for doc_id, found in turns.items():   # starts, and the furthest end among the turns so far
+            self.by_doc[doc_id] = ([t[0] for t in found], list(itertools.accumulate((t[1] for t in found), max)))
+
+    def touched(self, doc_id: int, start: int, end: int) -> bool:
+        """Does the span touch another voice's turn?"""
+        if doc_id not in self.by_doc:
+            self._read([doc_id])
+        starts, reach = self.by_doc[doc_id]
+        before = bisect.bisect_left(starts, end)         # the other voices' turns that start before the end
+        return bool(before) and reach[before - 1] > start
 
 
-def _ranked_exemplars(store: Store, code_ids: list[int] | None, where_clause: str, params) -> list[Exemplar]:
-    """Every candidate, best first by the exemplar rule."""
-    ranked = sorted(_candidates(store, code_ids, where_clause, params), key=lambda c: c[0])
-    return [_exemplar(*c[1:]) for c in ranked]
+def _exemplars(store: Store, chosen: list[tuple]) -> list[Exemplar]:
+    """Exemplars of these (rank key, row, start, end), in that order, their words cut at EXEMPLAR_MAX_WORDS."""
+    docs = json.dumps(sorted({c[1][2] for c in chosen}))
+    names = {r[0]: r[1:] for r in _plain(store).execute(_NAMES, (docs,))}
+    texts = dict(_plain(store).execute(_TEXTS, (docs,)).fetchall())
+    out = []
+    for _, r, start, end in chosen:
+        words = texts[r[2]][start:end].split()
+        text = " ".join(words[:EXEMPLAR_MAX_WORDS]) + (" …" if len(words) > EXEMPLAR_MAX_WORDS else "")
+        out.append(Exemplar(r[0], r[1], r[2], *names[r[2]], start, end, text))
+    return out
 
 
-def _in_segment(segments, text: str, start: int, end: int, words: list[str]):
-    """A few coded words widened to the segment(s) they sit in: (start, end, words). `segments`: the document's
-    (start, end) pairs."""
-    touched = [s for s in segments if s[0] < end and s[1] > start]
-    if not touched:
-        return start, end, words
-    first, last = min(s[0] for s in touched), max(s[1] for s in touched)
-    return first, last, text[first:last].split()
+def _ranked(store: Store, code_ids: list[int] | None, where_clause: str, params) -> list[tuple]:
+    """(rank key, row, start, end) of every candidate (a passage touching no turn but a participant's speech),
+    best first by the exemplar rule."""
+    found = _codings(store, code_ids, where_clause, params)
+    voices = _Voices(store, dict.fromkeys(r[2] for r in found))
+    return sorted(c for c in _scored(store, found) if not voices.touched(c[1][2], *c[1][3:5]))
+
+
+def _in_segment(store: Store, text: str, row) -> tuple[int, int, int]:
+    """A few coded words widened to the segment(s) they sit in: (start, end, words)."""
+    _, _, doc_id, start, end = row
+    first, last = store.conn.execute(f"SELECT {touched_segments('?1', '?2', '?3', 'start_char', 'end_char')}",
+                                     (doc_id, start, end)).fetchone()
+    if first is None or first >= end:      # touches no segment
+        return start, end, len(text[start:end].split())
+    return first, last, len(text[first:last].split())
 
 
 def exemplar_per_code(store: Store, where_clause: str = "1", params=()) -> dict[int, Exemplar]:
-    """code id → its exemplar under the rule (codes without a participant's passage are absent): the best
-    candidate of each code kept in one pass, no sort of them all."""
-    best: dict[int, tuple] = {}
-    for c in _candidates(store, None, where_clause, params):
-        code_id = c[2][1]
-        if code_id not in best or c[0] < best[code_id][0]:
-            best[code_id] = c
-    return {code_id: _exemplar(*c[1:]) for code_id, c in sorted(best.items(), key=lambda kv: kv[1][0])}
+    """code id → its exemplar under the rule (codes without a participant's passage are absent). Every passage
+    is scored first; then only each code's best is checked for other voices (the next only if that fails), so
+    the turns of a few documents are read, not a large project's hundreds of thousands of interviewer turns."""
+    by_code: dict[int, list] = {}
+    for c in _scored(store, _codings(store, None, where_clause, params)):
+        by_code.setdefault(c[1][1], []).append(c)
+    voices = _Voices(store)
+
+    def spoken(c) -> bool:
+        return not voices.touched(c[1][2], *c[1][3:5])
+
+    best = []                  # (rank keys are unique, so candidates compare by them alone)
+    for scored in by_code.values():
+        top = min(scored)
+        if not spoken(top):    # the closest passage takes in another voice: the best of the rest, in order
+            top = next((c for c in sorted(scored) if spoken(c)), None)
+        if top is not None:
+            best.append(top)
+    best.sort()
+    return {e.code_id: e for e in _exemplars(store, best)}
 
 
 def exemplars(store: Store, code_ids: list[int], n: int = 3, where_clause: str = "1", params=()) -> list[Exemplar]:
     """The best `n` under the rule, from different cases where possible; the first is the code's exemplar."""
-    ranked = _ranked_exemplars(store, code_ids, where_clause, params)
+    ranked = _ranked(store, code_ids, where_clause, params)
+    cases = {r[0]: r[2] for r in _plain(store).execute(_NAMES, (json.dumps(sorted({c[1][2] for c in ranked})),))}
     chosen, seen = [], set()
-    for e in ranked:
-        if e.case not in seen or e.case is None:
-            chosen.append(e)
-            seen.add(e.case)
+    for c in ranked:
+        case = cases[c[1][2]]
+        if case not in seen or case is None:
+            chosen.append(c)
+            seen.add(case)
         if len(chosen) == n:
-            return chosen
-    return chosen + [e for e in ranked if e not in chosen][: n - len(chosen)]
+            return _exemplars(store, chosen)
+    return _exemplars(store, chosen + [c for c in ranked if c not in chosen][: n - len(chosen)])
 
 
 def code_summary(store: Store, ref, by: str | None = None) -> dict:

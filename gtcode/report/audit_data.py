@@ -22,8 +22,9 @@ from gtcode.text import plural
 
 CODE_ACTIONS = {
     "code.add": "created", "code.rename": "renamed", "code.move": "moved", "code.describe": "described",
-    "code.merge": "merged", "code.split": "split", "code.delete": "deleted", "codebook.import": "codebook import",
-}
+    "code.merge": "merged", "code.split": "split", "code.delete": "deleted", "codebook.import": "codebook import"}
+ACTIVITY_ACTIONS = (*CODE_ACTIONS, "coding.add", "coding.remove", "coding.autocode", "coding.accept",
+                    "coding.reject", "undo", "document.import", "document.replace")   # what _activity reads
 FIELD_NAMES = {"description": "definition", "include": "inclusion criteria", "exclude": "exclusion criteria",
                "example": "example", "color": "colour", "patterns": "patterns", "name": "name", "invivo": "in vivo"}
 
@@ -327,10 +328,11 @@ def _signoffs(store, since, until, coder, titles) -> list[SignoffEntry]:
 
 
 def _events(store, since, until, coder) -> list[dict]:
-    where, args = _within("e.at", since, until, coder)
-    sql = ("SELECT e.id, e.txn, e.at, k.name AS coder, e.command, e.action, e.entity_uuid, e.summary, e.data"
-           " FROM events e JOIN coders k ON k.id = e.coder_id WHERE 1" + where)
-    return [dict(r) | {"data": json.loads(r["data"])} for r in store.all(sql + " ORDER BY e.id", args)]
+    where, args = _within("e.at", since, until, coder)   # only what _activity reads: not the many case events
+    sql = ("SELECT e.id, e.txn, e.at, k.name AS coder, e.command, e.action, e.entity_uuid, e.summary, e.data FROM "
+           "events e JOIN coders k ON k.id = e.coder_id WHERE e.action IN (SELECT value FROM json_each(?))" + where)
+    return [dict(r) | {"data": json.loads(r["data"])}
+            for r in store.all(sql + " ORDER BY e.id", [json.dumps(ACTIVITY_ACTIONS), *args])]
 
 
 def _code_details(event: dict) -> list[str]:

@@ -121,8 +121,8 @@ def study(project, sc: Scope) -> Study:
             "SELECT k.name, count(*) FILTER (WHERE g.status = 'confirmed'), count(*) FILTER (WHERE g.status = "
             "'pending'), min(g.created_at) FILTER (WHERE g.status = 'confirmed'), max(g.created_at) FILTER (WHERE "
             "g.status = 'confirmed'), group_concat(DISTINCT g.code_id) FILTER (WHERE g.status = 'confirmed') FROM "
-            f"codings g JOIN documents d ON d.id = g.document_id JOIN coders k ON k.id = g.coder_id WHERE {sc.clause}"
-            " GROUP BY k.name", sc.params):
+            "codings g JOIN coders k ON k.id = g.coder_id WHERE g.document_id IN (SELECT d.id FROM documents d WHERE "
+            f"{sc.clause}) GROUP BY k.name", sc.params):
         confirmed, pending = confirmed + mine, pending + waiting
         if mine:
             coders.append((name, mine))
@@ -143,28 +143,24 @@ class Grounding:
     """Confirmed codings in scope as segments and participants per code, read once for the whole report."""
 
     def __init__(self, project, sc: Scope):
-        import bisect
-
-        from gtcode.documents import unit_bounds
+        from gtcode.documents import touched_segments
 
         self.tree = project.codes.list()
-        self.segments: dict[int, set[int]] = {}     # code → its segments, each as document << 32 | position
+        self.segments: dict[int, set[int]] = {}     # code → its segments, each as document << 32 | ordinal
         self.people: dict[int, set[int]] = {}
-        by_doc: dict[int, list] = {}
-        for r in project.store.all("SELECT g.code_id, g.document_id, g.start_char, g.end_char, "
-                                   "coalesce(d.case_id, -d.id) FROM codings g JOIN documents d ON d.id = g.document_id"
-                                   f" WHERE g.status = 'confirmed' AND {sc.clause}", sc.params):
-            by_doc.setdefault(r[1], []).append(r)
-        # each document's segments once, streamed (joining codings to segments in SQL reads every segment of a
-        # document again for each of its codings); a coding that touches no segment grounds nothing
-        right, left = bisect.bisect_right, bisect.bisect_left
-        for doc, starts, ends, _ in unit_bounds(project.store, list(by_doc)):
-            base = doc << 32
-            for code_id, _, start, end, who in by_doc[doc]:
-                first, stop = right(ends, start), left(starts, end)
-                if first < stop:
-                    self.segments.setdefault(code_id, set()).update(range(base + first, base + stop))
-                    self.people.setdefault(code_id, set()).add(who)
+        # in document order, so the index seeks of touched_segments walk each document's segments once; a
+        # coding that touches no segment grounds nothing
+        plain = project.store.conn.cursor()
+        plain.row_factory = None
+        for code_id, doc, who, first, last in plain.execute(
+                "SELECT g.code_id, g.document_id, coalesce(d.case_id, -d.id), "
+                f"{touched_segments('g.document_id', 'g.start_char', 'g.end_char')} FROM codings g "
+                f"JOIN documents d ON d.id = g.document_id WHERE g.status = 'confirmed' AND {sc.clause} "
+                "ORDER BY g.document_id, g.start_char", sc.params):
+            if first is not None and last is not None and first <= last:
+                base = doc << 32
+                self.segments.setdefault(code_id, set()).update(range(base + first, base + last + 1))
+                self.people.setdefault(code_id, set()).add(who)
 
     def of(self, code) -> tuple[int, int]:
         """(participants, segments) of a code and everything under it."""

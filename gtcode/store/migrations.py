@@ -588,3 +588,17 @@ def m009_passage_index(db: Database) -> None:
         """
     )
     db.execute("PRAGMA user_version = 9")
+
+
+@migrations(name="m010_segment_bounds")
+def m010_segment_bounds(db: Database) -> None:
+    _script(db, 
+        """
+        -- Where each segment starts and ends, by document: which segments a coding touches is two seeks
+        -- (gtcode.documents.touched_segments) instead of reading every segment of its document. The ordinal
+        -- is kept in the index so the seek never visits the table.
+        CREATE INDEX segments_start ON segments(document_id, start_char, ordinal);
+        CREATE INDEX segments_end ON segments(document_id, end_char, ordinal);
+        """
+    )
+    db.execute("PRAGMA user_version = 10")
