@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import os
 import shlex
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-from typer.testing import CliRunner
+# Bytecode is written (to __pycache__, which git ignores) for this run and the processes it starts (the CLI in a
+# subprocess, the import-hygiene forks): where PYTHONDONTWRITEBYTECODE is set, each would compile gtcode again.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
 
-from gtcode.cli import app
+import pytest  # noqa: E402
+from typer.testing import CliRunner  # noqa: E402
+
+from gtcode.cli import app  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 TRANSCRIPTS = REPO / "transcripts"
