@@ -299,15 +299,22 @@ def _attributes_of(store: Store, case_ids: set[int]) -> dict[int, dict[str, str]
 
 
 def code_counts(store: Store, include_pending: bool = False, where_clause: str = "1",
-                params=()) -> dict[int, dict[str, int]]:
+                params=(), within=None) -> dict[int, dict[str, int]]:
     """Per code: its own codings, and codings, documents and cases of it and all its children.
 
     A parent's totals count each document and case once, however many children code it.
-    `where_clause` (on documents `d`, see filters.where_sql) limits the documents counted.
+    `where_clause` (on documents `d`, see filters.where_sql) limits the documents counted. `within` (code ids:
+    whole subtrees, each with its top code) counts only those codes, for a screen that refreshes what one
+    write changed (`coding_keys`) rather than the whole project.
     """
+    import json
+
     status = "1" if include_pending else "g.status = 'confirmed'"
+    limit, extra = ("", []) if within is None else \
+        (" AND g.code_id IN (SELECT value FROM json_each(?))", [json.dumps(sorted(within))])
     rows = store.all("SELECT g.code_id, g.document_id, d.case_id FROM codings g "
-                     f"JOIN documents d ON d.id = g.document_id WHERE {status} AND {where_clause}", list(params))
+                     f"JOIN documents d ON d.id = g.document_id WHERE {status} AND {where_clause}{limit}",
+                     list(params) + extra)
     parent = {r[0]: r[1] for r in store.all("SELECT id, parent_id FROM codes")}
     own: dict[int, int] = {}
     total: dict[int, list] = {}
@@ -323,6 +330,13 @@ def code_counts(store: Store, include_pending: bool = False, where_clause: str =
             node = parent.get(node)
     return {code_id: {"own": own.get(code_id, 0), "codings": n, "documents": len(docs), "cases": len(cases)}
             for code_id, (n, docs, cases) in total.items()}
+
+
+def coding_keys(store: Store, document_id: int) -> set[tuple[int, int, str]]:
+    """(coding, code, status) of every coding in one document: compared before and after a write, the codes
+    whose counts it changed."""
+    return {tuple(r) for r in store.all("SELECT id, code_id, status FROM codings WHERE document_id = ?",
+                                        (document_id,))}
 
 
 def code_invivo(store: Store, txn: Txn, address: str, quote: str, parent: str | None = None,

@@ -78,11 +78,12 @@ class Codes(Namespace):
         with self._transaction() as txn:
             return delete_code(self._store, txn, ref, force)
 
-    def counts(self, include_pending: bool = False) -> dict:
-        """Per code: own codings, and codings, documents and cases of it with its children."""
+    def counts(self, include_pending: bool = False, *, within=None) -> dict:
+        """Per code: own codings, and codings, documents and cases of it with its children; `within` (whole
+        subtrees of code ids) counts only those."""
         from gtcode.coding import code_counts
 
-        return code_counts(self._store, include_pending)
+        return code_counts(self._store, include_pending, within=within)
 
     def summary(self, ref, by: str | None = None) -> dict:
         """`codes show`: definition, counts (overall and by case attribute), exemplars and memos."""
@@ -114,6 +115,12 @@ class Coding(Namespace):
 
         with self._transaction() as txn:
             return code_spans(self._store, txn, as_list(codes), list(spans), create=create)
+
+    def document_keys(self, document_id: int) -> set:
+        """(coding, code, status) of each coding in one document, to tell which codes a write changed."""
+        from gtcode.coding import coding_keys
+
+        return coding_keys(self._store, document_id)
 
     def search_spans(self, query: str, *, where=None, speaker: str | None = None):
         """Every search hit as a segment span, for `code --search`: (hits, spans)."""

@@ -62,11 +62,26 @@ class Session:
         self.progress = document_progress(self.store)
         self._reload_codes()
 
-    def _reload_codes(self) -> None:
+    def _reload_codes(self, changed: set[int] | None = None) -> None:
+        """Codes and their counts: all of them, or (`changed`: the codes a write in this document touched) only
+        the subtrees those codes sit in, so a keypress does not recount a large project's every coding."""
         from gtcode.analysis.progress import most_used_codes
 
         self.codes = self.project.codes.list()
-        self.counts = self.project.codes.counts()
+        if changed is None or getattr(self, "counts", None) is None:
+            self.counts = self.project.codes.counts()
+        elif changed:
+            by_id = {c.id: c for c in self.codes}
+            tops = set()
+            for code_id in changed:
+                while code_id in by_id and by_id[code_id].parent_id is not None:
+                    code_id = by_id[code_id].parent_id
+                tops.add(code_id)
+            heads = [by_id[t].path for t in tops if t in by_id]
+            within = {c.id for c in self.codes if any(c.path == h or c.path.startswith(h + "/") for h in heads)}
+            for code_id in within | changed:
+                self.counts.pop(code_id, None)
+            self.counts.update(self.project.codes.counts(within=within))
         known = {c.id for c in self.codes if c.kind == "code"}
         self.quick = [c for c in self.quick if c in known]
         if len(self.quick) < 9:
@@ -154,21 +169,24 @@ class Session:
     def _write(self, command: str, call, *, here: bool = True):
         """Run one write; then re-read. `here`: it can only change the open document's coding (not undo),
         so only that document's progress is recomputed: a keypress, not a pass over the whole project."""
+        here = here and self.doc is not None and not self.changed_elsewhere()
+        before = self.project.coding.document_keys(self.doc.id) if here else set()
         try:
             with self.project.running(f"tui: {command}"):
                 return call()
         finally:
-            if here and self.doc is not None and not self.changed_elsewhere():
-                self._reload_here()
+            if here:
+                after = self.project.coding.document_keys(self.doc.id)
+                self._reload_here({code_id for _, code_id, _ in before ^ after})
             else:
                 self.reload()
             self._version = self._data_version()
 
-    def _reload_here(self) -> None:
+    def _reload_here(self, changed: set[int]) -> None:
         from gtcode.analysis.progress import document_progress
 
         self.progress.update(document_progress(self.store, self.doc.id))
-        self._reload_codes()
+        self._reload_codes(changed)
         self.open_document(self.doc.id)
 
     def apply(self, sel: Selection, code: str, create: bool = False) -> str:

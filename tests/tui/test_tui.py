@@ -553,3 +553,27 @@ def test_P_plays_the_recording_from_the_segment_or_says_what_is_missing(study, t
             break
         time.sleep(0.1)
     assert json.loads((tmp_path / "played.json").read_text()) == ["61", str((tmp_path / "P01.m4a").resolve())]
+
+
+def test_a_keypress_recounts_only_the_touched_subtree_and_gets_the_same_counts(study):
+    """After each write the screen's code counts equal a full recount, though only the subtree the changed code
+    sits in was counted again (a keypress on a large project does not recount every coding)."""
+    from gtcode.tui.session import Selection, Session
+
+    with Project.open(study, coder="tester") as p:
+        s = Session(p)
+        s.open_document(s.documents[0].id)
+        calls = []
+        counts = p.codes.counts
+
+        def spy(include_pending=False, *, within=None):
+            calls.append(within)
+            return counts(include_pending, within=within)
+
+        p.codes.counts = spy
+        s.apply(Selection(2, 2), "Family support")
+        s.apply(Selection(3, 3), "Being filmed/Camera shyness", create=True)
+        s.remove(Selection(2, 2), p.codes.get("Family support").id)
+        assert calls and all(w is not None for w in calls)                      # never the whole project
+        assert all(len(w) < len(p.codes.list()) for w in calls)
+        assert s.counts == counts()
