@@ -15,7 +15,6 @@ size of each file written is printed beside its time. Figures are printed, never
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -24,14 +23,12 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # noqa: E402
 import scale  # noqa: E402
-from run import GTCODE, log  # noqa: E402
+from run import GTCODE, log, measured  # noqa: E402
 
 from gtcode.store.schema import DB_FILENAME, SCHEMA_VERSION  # noqa: E402
 
@@ -103,15 +100,11 @@ def timed(cmd: list[str], env: dict, runs: int) -> tuple[float, float, str]:
     """(median wall ms, largest peak RSS MiB, last error line) of a whole process."""
     times, peaks, err = [], [], ""
     for _ in range(runs):
-        start = time.perf_counter()
-        child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-        _, status, usage = os.wait4(child.pid, 0)
-        times.append(time.perf_counter() - start)
-        peaks.append(usage.ru_maxrss / 1024)
-        tail = child.stderr.read().decode(errors="replace").strip().splitlines()
-        child.stderr.close()
-        if os.waitstatus_to_exitcode(status) != 0:
-            err = (tail or ["?"])[-1]
+        seconds, peak, code, last = measured(cmd, env)
+        times.append(seconds)
+        peaks.append(peak)
+        if code != 0:
+            err = last
     return statistics.median(times) * 1000, max(peaks), err
 
 
@@ -128,18 +121,10 @@ def profile(cmd: list[str], env: dict, path: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", type=int, default=1000, help="interviews in the project (1000; 10000 = issue 19)")
-    parser.add_argument("--words", type=int, default=2000, help="words of speech in each (2000)")
-    parser.add_argument("--runs", type=int, default=3, help="timed repetitions; medians are reported (3)")
-    parser.add_argument("--long-mb", type=float, default=2.0, help="size of the one long transcript (2 MB)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--cache", default=os.path.join(tempfile.gettempdir(), "gtcode-bench-cache"),
-                        help="where the large project is built once and reused")
+    parser = scale.project_arguments(__doc__, runs=3)
     parser.add_argument("--baseline", help="another gtcode source tree to time first (PYTHONPATH)")
     parser.add_argument("--only", help="comma-separated words: only the figures whose label holds one")
     parser.add_argument("--profile", action="store_true", help="also write and print a cProfile of each")
-    parser.add_argument("--json", action="store_true", help="the figures as JSON")
     args = parser.parse_args(argv)
     folder, info = scale.project_at(args)
     long = long_project(Path(args.cache), args.long_mb, args.seed)

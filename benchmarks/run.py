@@ -103,6 +103,35 @@ def peak_rss_mib() -> float:
     return maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
 
 
+def measured(cmd: list[str], env: dict) -> tuple[float, float, int, str]:
+    """Run `cmd` once: (wall seconds, its own peak resident memory in MiB, exit code, last line of stderr).
+
+    The peak is the child's VmHWM, read from /proc while it runs (a high-water mark, so the last reading holds
+    all but its final moments). Not wait4's ru_maxrss: Linux carries that across fork and exec, so every child
+    of a large benchmark process would report at least the benchmark's own peak. Elsewhere ru_maxrss."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=env)
+        status_file, peak_kib = Path(f"/proc/{child.pid}/status"), 0
+        while True:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid:
+                break
+            try:
+                for line in status_file.read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        peak_kib = max(peak_kib, int(line.split()[1]))
+            except (OSError, ValueError):
+                pass
+            time.sleep(0.005)
+        seconds = time.perf_counter() - start
+        if not Path("/proc/self/status").exists():     # not Linux: no /proc to read
+            peak_kib = usage.ru_maxrss // (1024 if sys.platform == "darwin" else 1)
+        err.seek(0)
+        tail = err.read().decode(errors="replace").strip().splitlines()
+    return seconds, peak_kib / 1024, os.waitstatus_to_exitcode(status), (tail or ["?"])[-1]
+
+
 def median_ms(fn, runs: int) -> float:
     times = []
     for _ in range(runs):

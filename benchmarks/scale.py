@@ -9,7 +9,7 @@ folder under /tmp (`--cache`), reused by later runs with the same scale and seed
 issue's 20-million-word project (building it takes a few minutes on 2 cores; later runs reuse it).
 
 Then it times, as medians: library calls (time.perf_counter, opening the project included) and whole
-processes (`gtcode -p PROJECT …`), with the peak resident memory of each process (its own, from wait4),
+processes (`gtcode -p PROJECT …`), with the peak resident memory of each process (its own VmHWM),
 beside the floor measured in the same run: a minimal two-command Typer app. Separately, in fresh projects:
 one long transcript against the same text in many files (linear in length), `codebook import` of
 `--codebook` codes, and linking N cases to N documents. Figures are printed, never asserted.
@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # noqa: E402
-from run import GTCODE, MINIMAL_APP, Processes, log, machine, peak_rss_mib  # noqa: E402
+from run import GTCODE, MINIMAL_APP, Processes, log, machine, measured, peak_rss_mib  # noqa: E402
 
 CODES, CODINGS_PER_DOC, RETRIEVED = 200, 10, 1_000
 TWO_COMMANDS = MINIMAL_APP   # the start-up floor: the minimal two-command Typer app
@@ -106,16 +106,11 @@ def process(procs: Processes, cmd: list[str], runs: int) -> tuple[float, float]:
     """(median wall ms, peak RSS MiB of the slowest-memory run) of a whole process."""
     times, peaks = [], []
     for _ in range(runs):
-        start = time.perf_counter()
-        child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=procs.env)
-        _, status, usage = os.wait4(child.pid, 0)
-        times.append(time.perf_counter() - start)
-        peaks.append(usage.ru_maxrss / 1024)
-        err = child.stderr.read().decode(errors="replace").strip().splitlines()
-        child.stderr.close()
-        if os.waitstatus_to_exitcode(status) != 0:
-            procs.problems.append(f"{' '.join(cmd[3:])}: exit {os.waitstatus_to_exitcode(status)}: "
-                                  f"{(err or ['?'])[-1]}")
+        seconds, peak, code, last = measured(cmd, procs.env)
+        times.append(seconds)
+        peaks.append(peak)
+        if code != 0:
+            procs.problems.append(f"{' '.join(cmd[3:])}: exit {code}: {last}")
     return statistics.median(times) * 1000, max(peaks)
 
 
@@ -271,17 +266,23 @@ def print_rows(rows: list[tuple]) -> None:
         print(f"  {label:<62} {value:>11} {mem:>10}   {note}")
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def project_arguments(doc: str, runs: int) -> argparse.ArgumentParser:
+    """The options that name the cached project (`project_at`) and how it is timed, shared with reads.py."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--scale", type=int, default=1000, help="interviews in the project (1000; 10000 = issue 19)")
     parser.add_argument("--words", type=int, default=2000, help="words of speech in each (2000)")
-    parser.add_argument("--runs", type=int, default=5, help="timed repetitions; medians are reported (5)")
+    parser.add_argument("--runs", type=int, default=runs, help=f"timed repetitions; medians are reported ({runs})")
     parser.add_argument("--long-mb", type=float, default=2.0, help="size of the one long transcript (2 MB)")
-    parser.add_argument("--codebook", type=int, default=5000, help="codes in the big codebook (5000)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cache", default=os.path.join(tempfile.gettempdir(), "gtcode-bench-cache"),
                         help="where the large project is built once and reused")
     parser.add_argument("--json", action="store_true", help="the figures as JSON")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = project_arguments(__doc__, runs=5)
+    parser.add_argument("--codebook", type=int, default=5000, help="codes in the big codebook (5000)")
     args = parser.parse_args(argv)
     whole = time.perf_counter()
     folder, info = project_at(args)
