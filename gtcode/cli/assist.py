@@ -65,25 +65,8 @@ def similar(
         if contrast:
             data = project.assist.contrast(contrast, top=top, where=where)
         else:
-            _numpy_on_one_thread()
             data = project.assist.similar(address, top=top, where=where)
     show(data, json_out, _render_similar)
-
-
-def _numpy_on_one_thread() -> None:
-    """Load numpy with its BLAS on one thread, unless the user set that: `similar` on a stored index multiplies
-    no matrices, and on a busy machine starting BLAS's threads slowed numpy's import up to threefold (0.3 s against
-    0.1 s, measured). The environment is put back, so no other process inherits the setting."""
-    import os
-    import sys
-
-    if "numpy" in sys.modules or "OPENBLAS_NUM_THREADS" in os.environ:
-        return
-    os.environ["OPENBLAS_NUM_THREADS"] = "1"
-    try:
-        import numpy  # noqa: F401
-    finally:
-        del os.environ["OPENBLAS_NUM_THREADS"]
 
 
 def _render_similar(data: dict) -> None:
