@@ -100,7 +100,8 @@ def suggest(
     """Codes for uncoded participant passages, learned from your coding so far and the codes' definitions.
 
     Each code comes with a score and the coded passages that drove it. Nothing is coded unless you --apply,
-    and then only as pending suggestions for review.
+    and then only as pending suggestions for review. Passages are compared by their words and, where the 'ai'
+    extra is installed (see the README), by wordllama's bundled embedding too; it runs on this machine.
     Example: gtcode suggest P03 --top 3  ·  gtcode suggest P03 --top 1 --apply && gtcode review
     """
     with open_project() as project:
