@@ -51,12 +51,13 @@ def _busy(exc: sqlite3.OperationalError) -> bool:
 class Store:
     """One open project file."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection):
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, on_file: bool = True):
+        """`on_file`: `conn` is a connection to `path` itself (not, as in a merge, to an in-memory copy of it)."""
         self.path = path
         self.conn = conn
         self._txn: Txn | None = None
         self._checked = False   # quick_check done (see `check_before_write`)
-        self._held = handles.hold(path)   # see gtcode.store.handles
+        self._held = handles.hold(path) if on_file else None   # see gtcode.store.handles
 
     # --- opening -----------------------------------------------------------
     @classmethod

@@ -48,7 +48,8 @@ def merge_project(project, other_path: str | os.PathLike, dry_run: bool = False)
     other = _open_other(other_file)
     try:
         with project.transaction(dry_run=dry_run) as txn, project.store.savepoint():
-            return _run(Merger(project.store, Store(other_file, other), txn, str(other_path), dry_run))
+            theirs = Store(other_file, other, on_file=False)
+            return _run(Merger(project.store, theirs, txn, str(other_path), dry_run))
     finally:
         other.close()
 
@@ -92,7 +93,7 @@ def _open_other(path: Path) -> sqlite3.Connection:
     copy.row_factory = sqlite3.Row
     try:
         if version < SCHEMA_VERSION:
-            Store(path, copy).migrate()
+            Store(path, copy, on_file=False).migrate()
         complete = copy.execute("SELECT count(*) FROM project").fetchone()[0] == 1
     except sqlite3.DatabaseError:
         complete = False

@@ -180,3 +180,19 @@ def test_a_second_open_in_one_process_leaves_the_first_locked(tmp_path):
     with Project.open(first.path, coder="c") as again:
         assert {c.path for c in again.codes.list()} == {"One", "Two", "Three"}
     first.close()
+
+
+def test_a_merged_copy_leaves_no_descriptor_held_on_it(tmp_path):
+    """Merging reads the other project through an in-memory copy: nothing stays open on the other file."""
+    from gtcode.store import handles
+    from gtcode.team.merge import merge_project
+
+    with Project.init(tmp_path / "a", coder="a") as mine, Project.init(tmp_path / "b", coder="b") as theirs:
+        theirs.codes.add("Theirs")
+        other = theirs.path
+    held = dict(handles._held)
+    with Project.open(tmp_path / "a", coder="a") as mine:
+        merge_project(mine, other)
+        assert {c.path for c in mine.codes.list()} == {"Theirs"}
+        assert len(handles._held) == len(held) + 1          # this project's own, and nothing for the other
+    assert handles._held == held
