@@ -47,12 +47,16 @@ def test_anchors_away_from_the_edit_always_survive(case):
     if old == new:
         assert map_spans(unchanged_blocks(old, new), spans) == spans
         return
+    # Where words repeat ("she she said" + "she she"), where the edit happened is ambiguous from the texts alone:
+    # an insertion of repeated words may be aligned before or after their twins. Then an anchor may land on an
+    # identical copy or be reported, never on other words (test_a_surviving_anchor_keeps_exactly_its_words).
+    old_unique = len(set(old.split())) == len(old.split())
     for (a, b), place in zip(spans, map_spans(unchanged_blocks(old, new), spans)):
-        if b < edit_start - 1:           # wholly before the edited words (and the space before them)
+        # wholly before the edited words (and the space before them)
+        if b < edit_start - 1 and old_unique and len(set(new.split())) == len(new.split()):
             assert place == (a, b)
-        # Wholly after the edit: moved by the change in length. Where words repeat ("she she she"), which copy
-        # was deleted is ambiguous and the anchor may be reported instead: never moved onto other words.
-        if a > edit_end + 1 and j > i and len(set(old.split())) == len(old.split()):
+        # Wholly after the edit: moved by the change in length.
+        if a > edit_end + 1 and j > i and old_unique:
             assert place is not None and new[place[0]:place[1]] == old[a:b]
 
 
