@@ -21,6 +21,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 venv: $(VENV)/.installed
 
+# The peer `make bench` compares imports with (benchmarks/peers.py): qc, in a venv of its own, never gtcode's.
+PEERS := .venv-peers
+$(PEERS)/.installed:
+	$(PYTHON) -m venv $(PEERS)
+	$(PEERS)/bin/python -m pip install --quiet qualitative-coding pypandoc-binary
+	touch $@
+
 demo: $(VENV)/.installed
 	$(BIN)/gtcode demo $(DEMO_DIR)
 
@@ -28,8 +35,11 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q -n auto --dist worksteal
 
+# A failed install of the peer is not fatal: peers.py then says qc was skipped.
 bench: $(VENV)/.installed-test
+	-$(MAKE) --no-print-directory $(PEERS)/.installed
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/peers.py
 	$(BIN)/python benchmarks/coding.py
 	$(BIN)/python benchmarks/autocode.py
 	$(BIN)/python benchmarks/model.py
@@ -41,4 +51,4 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/assist.py
 
 clean:
-	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache
+	rm -rf $(VENV) $(PEERS) $(DEMO_DIR) .pytest_cache

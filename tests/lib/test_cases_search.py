@@ -119,3 +119,17 @@ def test_near_finds_words_close_together_and_not_far_apart(project, tmp_path):
     assert [h.text for h in near] == ["The film showed my baby smiling."]
     assert project.analysis.search("NEAR(camera baby, 2)")[0] == []              # four words apart
     assert len(project.analysis.search("NEAR(camera baby, 5)")[0]) == 1
+
+
+def test_search_total_counts_every_matching_segment_past_the_limit_and_after_changes(study, tmp_path):
+    """The whole-project total comes from the search index alone: it must agree with the hits themselves, past
+    the limit, and follow a replaced and a deleted transcript (no stale entries left in the index)."""
+    hits, total = study.analysis.search("film", limit=1)
+    assert len(hits) == 1 and total == len(study.analysis.search("film", limit=None)[0]) == 4
+    assert total == study.analysis.search("film", where=["role=mother,practitioner"], limit=None)[1]
+    (tmp_path / "P01.txt").write_text(MOTHER.replace("on the film", "on the screen"), encoding="utf-8")
+    assert study.docs.import_paths([tmp_path / "P01.txt"], replace=True).count("replaced") == 1
+    assert study.analysis.search("film")[1] == len(study.analysis.search("film", limit=None)[0]) == 3
+    study.docs.delete("P06_interview")
+    assert study.analysis.search("film")[1] == 1
+    assert [h.address for h in study.analysis.search("film")[0]] == ["D1:1"]
