@@ -20,13 +20,15 @@ autocoding suggestions are left out until someone accepts them.
 
 from __future__ import annotations
 
+import bisect
+import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from itertools import combinations
 
 from gtcode.codes import Code, all_codes, resolve_code, subtree
-from gtcode.documents import SegmentIndex
+from gtcode.documents import TextUnit, touched_segments, unit_bounds
 from gtcode.errors import InputError, did_you_mean
 from gtcode.scope import Scope, as_list, case_values, natural_key, resolve_attribute
 from gtcode.store.db import Store
@@ -75,27 +77,79 @@ def _select(store, codes, children: bool, tree: list[Code] | None = None) -> lis
     return list(out.values())
 
 
-def _in_scope(store: Store, scope: Scope):
-    """(documents as (id, case id), confirmed codings as (code id, document id, start, end)) within `scope`."""
+def _in_scope(store: Store, scope: Scope, codings: bool = True):
+    """(documents as (id, case id), confirmed codings as (code id, document id)) within `scope`; no codings
+    read unless `codings`."""
     docs = store.all(f"SELECT d.id, d.case_id FROM documents d WHERE {scope.clause} ORDER BY d.id", scope.params)
-    codings = store.all("SELECT g.code_id, g.document_id, g.start_char, g.end_char FROM codings g "
-                        f"JOIN documents d ON d.id = g.document_id WHERE {scope.clause} AND g.status = 'confirmed'",
-                        scope.params)
-    return docs, codings
+    if not codings:
+        return docs, []
+    return docs, store.all("SELECT g.code_id, g.document_id FROM codings g JOIN documents d ON d.id = g.document_id "
+                           f"WHERE {scope.clause} AND g.status = 'confirmed'", scope.params)
 
 
-def _count_units(store: Store, by: str, scope: Scope, docs: list) -> int:
+def _count_units(store: Store, by: str, scope: Scope) -> int:
     """Units in scope: its documents, or the segments or turns of them."""
     if by == "document":
-        return len(docs)
+        return store.scalar(f"SELECT count(*) FROM documents d WHERE {scope.clause}", scope.params)
     table = "segments" if by == "segment" else "turns"
     return store.scalar(f"SELECT count(*) FROM {table} u JOIN documents d ON d.id = u.document_id "
                         f"WHERE {scope.clause}", scope.params)
 
 
-def _units_at(index: SegmentIndex, by: str, doc_id: int, start: int, end: int) -> list[tuple[int, int]]:
-    """The units a coding falls in, as (document id, position among the document's units): document order."""
-    return [(doc_id, k) for k in index.units_at(doc_id, start, end, by)]
+def _placed(store: Store, by: str, scope: Scope, code_ids=None):
+    """(code id, document id, units) of each confirmed coding in scope, as `SegmentIndex.units_at` places it, a
+    unit as an int (document id << 32 | segment ordinal, turn position or 0): read through m010's indexes and
+    turns' bounds, never a TextUnit per unit (a large project has 1.45M segments). `code_ids` limits the codes."""
+    params = scope.params
+    only = ""
+    if code_ids is not None:
+        only, params = " AND g.code_id IN (SELECT value FROM json_each(?))", (*params, json.dumps(sorted(code_ids)))
+    rows = store.conn.cursor()
+    rows.row_factory = None                   # plain tuples: 122,611 codings read faster
+    spans = (touched_segments("g.document_id", "g.start_char", "g.end_char") if by == "segment"
+             else "g.start_char, g.end_char")
+    rows.execute(f"SELECT g.code_id, g.document_id, {spans} FROM codings g JOIN documents d ON d.id = g.document_id "
+                 f"WHERE {scope.clause} AND g.status = 'confirmed'{only} ORDER BY g.document_id, g.start_char", params)
+    if by == "segment":                       # first and last segment touched: NULL or first > last when none
+        for code_id, doc_id, first, last in rows:
+            base = doc_id << 32
+            yield code_id, doc_id, range(base + first, base + last + 1) if first is not None and last is not None \
+                else ()
+    elif by == "document":                    # a document holds every coding of it, even one touching no segment
+        for code_id, doc_id, _, _ in rows:
+            yield code_id, doc_id, (doc_id << 32,)
+    else:                                     # turns: their bounds, one document at a time, placed as units_at does
+        codings = rows.fetchall()
+        bounds = unit_bounds(store, list({r[1] for r in codings}), "turn")
+        ahead = next(bounds, None)
+        for code_id, doc_id, start, end in codings:                 # in document order, as unit_bounds gives them
+            while ahead is not None and ahead[0] < doc_id:
+                ahead = next(bounds, None)
+            if ahead is None or ahead[0] != doc_id:
+                yield code_id, doc_id, ()                            # a document without turns
+                continue
+            _, starts, ends, _ = ahead
+            i, base = bisect.bisect_right(ends, start), doc_id << 32
+            yield code_id, doc_id, range(base + i, base + bisect.bisect_left(starts, end, lo=i))
+
+
+def _addresses(store: Store, by: str, units: list[int]) -> list[str]:
+    """`D3:17` for a segment, `D3:17-21` for a turn (by its segments), `D3` for a document."""
+    if by == "document":
+        return [f"D{u >> 32}" for u in units]
+    if by == "segment":
+        return [f"D{u >> 32}:{u & 0xFFFFFFFF}" for u in units]
+    segs: dict[int, list] = {}               # document → (first, last segment) of each turn, in unit_bounds order
+    out = []
+    for u in units:
+        doc = u >> 32
+        if doc not in segs:
+            segs[doc] = store.all("SELECT min(s.ordinal), max(s.ordinal) FROM turns t LEFT JOIN segments s ON "
+                                  "s.turn_id = t.id WHERE t.document_id = ? GROUP BY t.id ORDER BY t.start_char, t.id",
+                                  (doc,))
+        first, last = segs[doc][u & 0xFFFFFFFF]
+        out.append(TextUnit(doc, 0, 0, 0, first, last).address)
+    return out
 
 
 # --- co-occurrence -----------------------------------------------------------------------------
@@ -141,8 +195,8 @@ class Cooccurrence:
     codes: list[CodeUnits]
     pairs: list[Pair]         # codes order (a before b), only pairs with both ≥ 1
     _both: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
-    _has: dict[str, set[tuple[int, int]]] = field(default_factory=dict, repr=False)
-    _index: SegmentIndex | None = field(default=None, repr=False)
+    _has: dict[str, set[int]] = field(default_factory=dict, repr=False)     # code → units, as `_placed` gives them
+    _store: Store | None = field(default=None, repr=False)
 
     def pair(self, a: str, b: str) -> Pair:
         """Any two compared codes by path, in the order given, even if they never co-occur."""
@@ -161,7 +215,7 @@ class Cooccurrence:
         """Addresses of the units where both codes occur, in document order: the passages to read first."""
         self.pair(a, b)
         units = sorted(self._has.get(a, set()) & self._has.get(b, set()))[:limit]
-        return [self._index.units(doc_id, self.by)[k].address for doc_id, k in units] if self._index else []
+        return _addresses(self._store, self.by, units) if self._store is not None else []
 
     def all_pairs(self) -> list[Pair]:
         """Every pair of compared codes, zeros included (n·(n-1)/2 of them)."""
@@ -190,26 +244,21 @@ def cooccurrence(store: Store, codes=None, by: str = "segment", where=None, *, c
     explicit = codes is not None
     selections = _select(store, codes, children, tree) if explicit else [_CodeGroup(c, [c]) for c in tree]
     scope = Scope.from_where(store, where)
-    docs, codings = _in_scope(store, scope)
-    index = SegmentIndex(store)
 
     index_of: dict[int, list[int]] = {}
     for i, sel in enumerate(selections):
         for member in sel.members:
             index_of.setdefault(member.id, []).append(i)
-    has: list[set[tuple[int, int]]] = [set() for _ in selections]
-    for code_id, doc_id, start, end in codings:
-        targets = index_of.get(code_id)
-        if targets:
-            found = _units_at(index, by, doc_id, start, end)
-            for i in targets:
-                has[i].update(found)
+    has: list[set[int]] = [set() for _ in selections]
+    for code_id, _, found in _placed(store, by, scope, list(index_of) if explicit else None):
+        for i in index_of.get(code_id, ()):
+            has[i].update(found)
     keep = [i for i in range(len(selections)) if explicit or has[i]]
     summary = [CodeUnits(selections[i].path, selections[i].code.kind, [m.path for m in selections[i].members],
                          len(has[i])) for i in keep]
 
     # Invert: per unit, the compared codes it has; each unit then adds one to each pair among them.
-    per_unit: dict[tuple[int, int], list[int]] = {}
+    per_unit: dict[int, list[int]] = {}
     for k, i in enumerate(keep):
         for unit in has[i]:
             per_unit.setdefault(unit, []).append(k)
@@ -219,8 +268,8 @@ def cooccurrence(store: Store, codes=None, by: str = "segment", where=None, *, c
             counts.update(combinations(present, 2))   # `present` is ascending: pairs keep codes order
     both = {(summary[x].code, summary[y].code): n for (x, y), n in counts.items()}
     pairs = [_pair(summary[x], summary[y], n) for (x, y), n in sorted(counts.items())]
-    return Cooccurrence(by, where, _count_units(store, by, scope, docs), summary, pairs, both,
-                        {summary[k].code: has[i] for k, i in enumerate(keep)}, index)
+    return Cooccurrence(by, where, _count_units(store, by, scope), summary, pairs, both,
+                        {summary[k].code: has[i] for k, i in enumerate(keep)}, store)
 
 
 def top_pairs(result: Cooccurrence, n: int | None = 20, *, sort: str = "jaccard", min_both: int = 1,
@@ -365,7 +414,8 @@ def matrix(store: Store, cols: str, *, rows: str = "codes", count: str = "segmen
         selections, always = [_CodeGroup(c, subtree(tree, c)) for c in tree if c.is_category], True
     else:
         selections, always = [_CodeGroup(c, [c]) for c in tree if not c.is_category], False
-    docs, codings = _in_scope(store, Scope.from_where(store, where))
+    scope = Scope.from_where(store, where)
+    docs, codings = _in_scope(store, scope, codings=count != "segments")
     values = case_values(store, attribute)
     column_of = {d[0]: values.get(d[1]) if d[1] is not None else None for d in docs}
     case_of = {d[0]: d[1] for d in docs}
@@ -377,22 +427,22 @@ def matrix(store: Store, cols: str, *, rows: str = "codes", count: str = "segmen
         in_col = [d for d in docs if column_of[d[0]] == v]
         columns.append(MatrixColumn(v, len({d[1] for d in in_col if d[1] is not None}), len(in_col)))
 
-    index = SegmentIndex(store)
     index_of: dict[int, list[int]] = {}
     for i, sel in enumerate(selections):
         for member in sel.members:
             index_of.setdefault(member.id, []).append(i)
     tallies = [[set() if count != "codings" else 0 for _ in ordered] for _ in selections]
-    for code_id, doc_id, start, end in codings:
+    if count == "segments":
+        for code_id, doc_id, found in _placed(store, "segment", scope, list(index_of) if codes is not None else None):
+            for i in index_of.get(code_id, ()):
+                tallies[i][col_index[column_of[doc_id]]].update(found)
+    for code_id, doc_id in codings:
         for i in index_of.get(code_id, ()):
             c = col_index[column_of[doc_id]]
             if count == "codings":
                 tallies[i][c] += 1
-            elif count == "cases":
-                if case_of[doc_id] is not None:
-                    tallies[i][c].add(case_of[doc_id])
-            else:
-                tallies[i][c].update(_units_at(index, "segment", doc_id, start, end))
+            elif case_of[doc_id] is not None:
+                tallies[i][c].add(case_of[doc_id])
     out, left_out = [], 0
     for sel, tally in zip(selections, tallies):
         counts = [n if count == "codings" else len(n) for n in tally]

@@ -187,3 +187,77 @@ def test_matrix_rows_categories_count_their_subtrees(wider):
     # Rows named explicitly: a category with its subtree beside a single code.
     assert rows_of(matrix(wider.store, "role", codes=["Barriers", "Pride"], count="cases")) == {
         "Barriers": [2, 1, 0], "Pride": [2, 1, 1]}
+
+
+# --- where a coding's edges fall -------------------------------------------------------------------
+
+@pytest.fixture
+def edges(study):
+    """Codings of D1 whose edges fall on, inside or between segments and turns, one code each.
+
+    D1's turns: 1 = D1:1 (Q) | 2 = D1:2-4 (P01) | 3 = D1:5 (Q) | 4 = D1:6-7 (P01).
+    """
+    from gtcode.coding import add_coding
+
+    seg = {n: study.docs.segment(f"D1:{n}")[0] for n in range(1, 8)}
+    assert all(P01[s.start:s.end] == s.text for s in seg.values())
+    label, turn3 = P01.index("P01:"), P01.index("Interviewer: And")
+    spans = {"Ends where D1:3 starts": (seg[2].start, seg[3].start),
+             "Starts where D1:2 ends": (seg[2].end, seg[3].end),
+             "Inside D1:3": (seg[3].start + 4, seg[3].start + 10),
+             "Across three": (seg[2].start + 1, seg[4].end - 1),
+             "Space between": (seg[3].end, seg[4].start),          # whitespace only: no segment, but its turn
+             "Speaker label": (label, label + 3),                   # 'P01': no segment, but its turn
+             "Across turns": (seg[4].start, seg[5].end),
+             "Ends where turn 3 starts": (seg[4].start, turn3),
+             "Starts where turn 2 ends": (seg[4].end, seg[5].end),
+             "Between turns": (seg[4].end, turn3),                  # the blank line: no turn either
+             "Interviewer label": (0, 11)}                          # before any segment
+    assert P01[seg[3].end:seg[4].start] == " " and P01[seg[4].end:turn3] == "\n\n"
+    with study.transaction() as txn:
+        for name, (start, end) in spans.items():
+            code = study.codes.add(name)
+            add_coding(study.store, txn, code.id, 1, start, end)
+    return study, list(spans)
+
+
+def test_a_coding_touches_the_units_it_overlaps_and_no_neighbour_it_only_meets(edges):
+    study, names = edges
+    by_segment = cooccurrence(study.store, names)
+    assert counts(by_segment) == {"Ends where D1:3 starts": 1, "Starts where D1:2 ends": 1, "Inside D1:3": 1,
+                                  "Across three": 3, "Space between": 0, "Speaker label": 0, "Across turns": 2,
+                                  "Ends where turn 3 starts": 1, "Starts where turn 2 ends": 1, "Between turns": 0,
+                                  "Interviewer label": 0}
+    assert by_segment.shared("Across three", "Ends where D1:3 starts") == ["D1:2"]
+    assert by_segment.shared("Across three", "Starts where D1:2 ends") == ["D1:3"]
+    assert by_segment.shared("Across three", "Across turns") == ["D1:4"]
+    assert by_segment.shared("Ends where D1:3 starts", "Starts where D1:2 ends") == []
+    by_turn = cooccurrence(study.store, names, by="turn")
+    assert counts(by_turn) == {name: 1 for name in names} | {"Across turns": 2, "Between turns": 0}
+    assert by_turn.shared("Ends where turn 3 starts", "Across turns") == ["D1:2-4"]
+    assert by_turn.shared("Starts where turn 2 ends", "Across turns") == ["D1:5"]
+    assert by_turn.shared("Interviewer label", "Across turns") == []
+    assert by_turn.shared("Space between", "Speaker label") == ["D1:2-4"]
+    assert by_turn.shared("Across turns", "Inside D1:3") == ["D1:2-4"]
+    assert cooccurrence(study.store, ["Across turns", "Across three"], by="turn").shared(
+        "Across turns", "Across three") == ["D1:2-4"]
+    by_document = cooccurrence(study.store, names, by="document")
+    assert counts(by_document) == {name: 1 for name in names}
+    assert by_document.shared("Space between", "Inside D1:3") == ["D1"]
+    # The matrix places codings in segments the same way.
+    assert rows_of(matrix(study.store, "role", codes=names)) == {name: [n, 0] for name, n in
+                                                                counts(by_segment).items()}
+
+
+def test_a_category_counts_each_unit_of_its_subtree_once_within_where(edges):
+    study, names = edges
+    study.model.new_category("Edges")
+    study.model.add_to_category("Edges", ["Space between", "Speaker label", "Across three"])
+    for by, n in (("segment", 3), ("turn", 1), ("document", 1)):
+        result = cooccurrence(study.store, ["Edges", "Across turns"], by=by)
+        assert counts(result) == {"Edges": n, "Across turns": 1 if by == "document" else 2}
+    assert cooccurrence(study.store, ["Edges", "Across turns"], by="turn").shared("Edges", "Across turns") == \
+        ["D1:2-4"]
+    elsewhere = cooccurrence(study.store, ["Edges", "Across turns"], by="turn", where=["role=practitioner"])
+    assert elsewhere.units == 2 and counts(elsewhere) == {"Edges": 0, "Across turns": 0}
+    assert elsewhere.shared("Edges", "Across turns") == []
