@@ -4,7 +4,8 @@ beside its goal.
     python benchmarks/scale.py [--scale 1000] [--runs 5] [--long-mb 2] [--codebook 5000] [--json]
 
 `--scale N` builds N synthetic interviews of `--words` (2,000) words each, with N cases, 200 codes and
-10 codings per document from two coders (so `agreement` has something to compare), once, into a cache
+10 codings per document from two coders (so `agreement` has something to compare), one in four of those
+passages coded with a second code as well (so `cooccur` has pairs to count), once, into a cache
 folder under /tmp (`--cache`), reused by later runs with the same scale and seed. `--scale 10000` is the
 issue's 20-million-word project (building it takes a few minutes on 2 cores; later runs reuse it).
 
@@ -70,6 +71,9 @@ def build(folder: Path, n: int, words: int, seed: int) -> dict:
             by_code.setdefault((coder, code), []).append(f"D{d.id}:{ordinal}")
             if coder == "alice" and rng.random() < 0.3:     # bob agrees on some of alice's passages
                 by_code.setdefault(("bob", code), []).append(f"D{d.id}:{ordinal}")
+            if rng.random() < 0.25:                           # a passage with two codes: co-occurrence
+                other = rng.choice([c for c in paths[1:21] if c != code])   # 20 codes that pair often
+                by_code.setdefault((coder, other), []).append(f"D{d.id}:{ordinal}")
     start = time.perf_counter()
     for coder in ("alice", "bob"):
         with Project.open(folder / "project", coder=coder) as p:
@@ -84,7 +88,8 @@ def build(folder: Path, n: int, words: int, seed: int) -> dict:
 
 
 def project_at(args) -> tuple[Path, dict]:
-    folder = Path(args.cache) / f"scale-{args.scale}-{args.words}-{args.seed}"
+    # -v2: passages coded twice (co-occurrence); a project built by the earlier generator is not reused.
+    folder = Path(args.cache) / f"scale-{args.scale}-{args.words}-{args.seed}-v2"
     done = folder / "built.json"
     if done.exists():
         log(f"scale: reusing {folder}")
