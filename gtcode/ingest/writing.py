@@ -8,6 +8,7 @@ only what undo needs: a new document's identity, a replaced document's old text,
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,6 +63,7 @@ def write_document(store: Store, txn: Txn, path: Path, doc: ParsedDocument, segs
     if getattr(settings, "pseudonymiser", None) is not None or getattr(settings, "pseudonymised", False):
         meta["pseudonymised"] = True    # names replaced from a key and identifiers tagged before storing
     meta = json.dumps(meta, ensure_ascii=False)
+    per_turn = Counter(s.turn_index for s in segs)   # stored on each turn: `gtcode stats` sums them by speaker
     old = store.one("SELECT id, uuid FROM documents WHERE name = ?", (doc.name,))
     before = None
     if old is not None:
@@ -79,25 +81,29 @@ def write_document(store: Store, txn: Txn, path: Path, doc: ParsedDocument, segs
         captured_rewrite(
             store, txn, "documents", doc_id,
             "UPDATE documents SET case_id = coalesce(?, case_id), text = ?, text_hash = ?, format = ?, source_path = ?,"
-            " encoding = ?, word_count = ?, imported_at = ?, imported_by = ?, meta = ? WHERE id = ?",
-            (case_id, doc.text, digest, doc.format, str(path), doc.encoding, words, now(), txn.coder_id, meta, doc_id),
+            " encoding = ?, word_count = ?, turn_count = ?, segment_count = ?, imported_at = ?, imported_by = ?,"
+            " meta = ? WHERE id = ?",
+            (case_id, doc.text, digest, doc.format, str(path), doc.encoding, words, len(doc.turns), len(segs), now(),
+             txn.coder_id, meta, doc_id),
             check=_CHECKED)
     else:
         doc_uuid = uuid or new_uuid()
         doc_id = conn.execute(
             "INSERT INTO documents (uuid, name, case_id, text, text_hash, format, source_path, encoding, word_count,"
-            " imported_at, imported_by, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (doc_uuid, doc.name, case_id, doc.text, digest, doc.format, str(path), doc.encoding, words, now(),
-             txn.coder_id, meta)).lastrowid
+            " turn_count, segment_count, imported_at, imported_by, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            " ?, ?)",
+            (doc_uuid, doc.name, case_id, doc.text, digest, doc.format, str(path), doc.encoding, words, len(doc.turns),
+             len(segs), now(), txn.coder_id, meta)).lastrowid
         captured_insert(store, txn, "documents", list(_CHECKED), "id = ?", (doc_id,))  # undo deletes it, cascading
 
     turn_ids = []
     for n, t in enumerate(doc.turns, start=1):
         turn_ids.append(conn.execute(
             "INSERT INTO turns (uuid, document_id, ordinal, speaker, is_interviewer, role, kind, start_char,"
-            " body_start, end_char, time_start, time_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " body_start, end_char, time_start, time_end, segment_count)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (new_uuid(), doc_id, n, t.speaker, int(t.speaker_role == "interviewer"), t.speaker_role, t.kind,
-             t.start, t.body_start, t.end, t.time_start, t.time_end)).lastrowid)
+             t.start, t.body_start, t.end, t.time_start, t.time_end, per_turn[n - 1])).lastrowid)
     conn.executemany(
         "INSERT INTO segments (uuid, document_id, turn_id, ordinal, start_char, end_char, time_start, time_end)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -33,7 +33,7 @@ def _script(db: Database, sql: str) -> None:
 
 @migrations(name="m001_initial")
 def m001_initial(db: Database) -> None:
-    _script(db, 
+    _script(db,
         """
         -- One row: this project's identity (its UUID travels with exports and merges).
         CREATE TABLE project (
@@ -212,7 +212,7 @@ M002_CAPTURED = ("codes", "codings", "cases", "attributes", "case_attributes")
 
 @migrations(name="m002_codes_and_history")
 def m002_codes_and_history(db: Database) -> None:
-    _script(db, 
+    _script(db,
         """
         -- The code tree. Categories (axial coding) live in the same tree later.
         CREATE TABLE codes (
@@ -276,7 +276,7 @@ def m002_codes_and_history(db: Database) -> None:
 
 @migrations(name="m003_memos")
 def m003_memos(db: Database) -> None:
-    _script(db, 
+    _script(db,
         """
         -- Kinds of memo; the built-in ones are grounded theory's, a project may add its own.
         CREATE TABLE memo_types (
@@ -376,7 +376,7 @@ BUILTIN_RELATIONS = (
 
 @migrations(name="m004_axial_model")
 def m004_axial_model(db: Database) -> None:
-    _script(db, 
+    _script(db,
         """
         -- Categories live in the code tree (REFI-QDA: non-codable codes); one may be the core category.
         ALTER TABLE codes ADD COLUMN kind TEXT NOT NULL DEFAULT 'code' CHECK (kind IN ('code', 'category'));
@@ -462,7 +462,7 @@ def m004_axial_model(db: Database) -> None:
 
 @migrations(name="m005_roles_front_matter_order")
 def m005_roles_front_matter_order(db: Database) -> None:
-    _script(db, 
+    _script(db,
         """
         -- Who speaks in a turn: interviewers and 'other' voices (captioners, a third person)
         -- are left out of participant analyses. Replaces the is_interviewer flag, which stays
@@ -505,7 +505,7 @@ def m005_roles_front_matter_order(db: Database) -> None:
 
 @migrations(name="m006_rejected_suggestions")
 def m006_rejected_suggestions(db: Database) -> None:
-    _script(db, 
+    _script(db,
         """
         -- A suggestion (autocoding, gtcode suggest) a person rejected, on its exact words: never suggested
         -- again. An anchor like any other, so an edit of the transcript carries it with its words.
@@ -562,7 +562,7 @@ def m008_index_without_trigger(db: Database) -> None:
 
 @migrations(name="m009_passage_index")
 def m009_passage_index(db: Database) -> None:
-    _script(db, 
+    _script(db,
         """
         -- Local assistance's stored index (gtcode.assist.index): the term counts of each participant segment,
         -- so `similar` and `suggest` need not count every word again on each run. Derived from the text and
@@ -592,7 +592,7 @@ def m009_passage_index(db: Database) -> None:
 
 @migrations(name="m010_segment_bounds")
 def m010_segment_bounds(db: Database) -> None:
-    _script(db, 
+    _script(db,
         """
         -- Where each segment starts and ends, by document: which segments a coding touches is two seeks
         -- (gtcode.documents.touched_segments) instead of reading every segment of its document. The ordinal
@@ -602,3 +602,60 @@ def m010_segment_bounds(db: Database) -> None:
         """
     )
     db.execute("PRAGMA user_version = 10")
+
+
+@migrations(name="m011_stored_counts")
+def m011_stored_counts(db: Database) -> None:
+    _script(db,
+        """
+        -- How many turns and segments each document and turn holds, written with them by the importer (the only
+        -- writer of turns and segments), so `gtcode stats` and `docs list` need not count 1.45M segments again on
+        -- every call (gtcode.analysis.overview, gtcode.documents.list_documents).
+        ALTER TABLE turns ADD COLUMN segment_count INTEGER NOT NULL DEFAULT 0;      -- its segments
+        ALTER TABLE documents ADD COLUMN turn_count INTEGER NOT NULL DEFAULT 0;     -- its turns
+        ALTER TABLE documents ADD COLUMN segment_count INTEGER NOT NULL DEFAULT 0;  -- its segments
+        UPDATE turns SET segment_count = (SELECT count(*) FROM segments s WHERE s.turn_id = turns.id);
+        UPDATE documents SET
+            turn_count = (SELECT count(*) FROM turns t WHERE t.document_id = documents.id),
+            segment_count = (SELECT count(*) FROM segments s WHERE s.document_id = documents.id);
+
+        -- Rows kept for undo were logged whole, before these columns: give them their counts, from the turns and
+        -- segments the same command logged (a replace, an edit or `docs delete` logs all of a document's), so
+        -- undoing an older command puts the right figures back.
+        CREATE TEMP TABLE m011_segments AS
+            SELECT txn, json_extract(old, '$.turn_id') AS turn_id, count(*) AS n FROM changes
+            WHERE tbl = 'segments' AND op = 'delete' GROUP BY txn, turn_id;
+        CREATE INDEX temp.m011_segments_turn ON m011_segments(txn, turn_id);
+        UPDATE changes SET old = json_set(old, '$.segment_count', coalesce((SELECT n FROM m011_segments m
+                WHERE m.txn = changes.txn AND m.turn_id = changes.row_id), 0))
+            WHERE tbl = 'turns' AND op = 'delete';
+        CREATE TEMP TABLE m011_documents AS
+            SELECT txn, json_extract(old, '$.document_id') AS document_id, count(*) AS turns,
+                   sum(json_extract(old, '$.segment_count')) AS segments FROM changes
+            WHERE tbl = 'turns' AND op = 'delete' GROUP BY txn, document_id;
+        CREATE INDEX temp.m011_documents_txn ON m011_documents(txn, document_id);
+        -- (No UPDATE … FROM: SQLite before 3.33, as some Linux distributions' Pythons have, lacks it.)
+        UPDATE changes SET old = json_set(old,
+                '$.turn_count', coalesce((SELECT d.turns FROM m011_documents d
+                                          WHERE d.txn = changes.txn AND d.document_id = changes.row_id), 0),
+                '$.segment_count', coalesce((SELECT d.segments FROM m011_documents d
+                                             WHERE d.txn = changes.txn AND d.document_id = changes.row_id), 0))
+            WHERE tbl = 'documents' AND json_extract(old, '$.text') IS NOT NULL
+              AND (op = 'delete' OR EXISTS (SELECT 1 FROM m011_documents d
+                                            WHERE d.txn = changes.txn AND d.document_id = changes.row_id));
+        DROP TABLE m011_documents;
+        DROP TABLE m011_segments;
+
+        -- What `gtcode stats` reads, from indexes alone: turns and segments by who speaks (kind, role; the
+        -- unlabelled turns apart), recording length by document (timed turns only). `docs list` and the
+        -- documents' formats and words come from documents_listing, never from the rows that hold the text
+        -- (a scan of those pages through every transcript).
+        CREATE INDEX turns_who ON turns(kind, role, segment_count);
+        CREATE INDEX turns_unlabelled ON turns(kind, role, speaker, segment_count) WHERE speaker IS NULL;
+        CREATE INDEX turns_timed ON turns(document_id, time_end, time_start)
+            WHERE coalesce(time_end, time_start) IS NOT NULL;
+        CREATE INDEX documents_listing ON documents(id, case_id, imported_by, format, word_count, turn_count,
+            segment_count, imported_at, uuid, name, source_path, encoding);
+        """
+    )
+    db.execute("PRAGMA user_version = 11")

@@ -9,7 +9,7 @@ which pulls in numpy) imported, so read commands start fast.
 APPLICATION_ID = 0x67746364
 
 #: The number of migrations in `migrations.py`; a test keeps the two equal.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 DB_FILENAME = "gtcode.db"
 
