@@ -112,20 +112,18 @@ def compare(tmp: Path, args) -> dict:
         folder.mkdir()
         return folder
 
-    def gtcode_import() -> list[list[str]]:
+    def gtcode_import() -> tuple[Path, list[list[str]]]:
         folder = fresh("gtcode")
-        return [[str(GTCODE), "-p", str(folder), "init", str(folder)],
-                [str(GTCODE), "-p", str(folder), "import", str(tmp / "corpus")]]
+        return folder, [[str(GTCODE), "init", "."], [str(GTCODE), "import", str(tmp / "corpus")]]
 
-    def qc_import(importer: str | None) -> list[list[str]]:
-        folder = fresh("qc")
-        settings = str(folder / "settings.yaml")
+    def qc_import(importer: str | None) -> tuple[Path, list[list[str]]]:
+        folder = fresh("qc")                            # qc keeps its project (and its log) in the folder it runs in
         extra = ["--importer", importer] if importer else []
-        return [[str(qc), "init", "--settings", settings],
-                [str(qc), "corpus", "import", "--settings", settings, "--recursive", str(tmp / "corpus"), *extra]]
+        return folder, [[str(qc), "init"], [str(qc), "corpus", "import", "--recursive", str(tmp / "corpus"), *extra]]
 
     runs: dict[str, list[tuple[float, float]]] = {"gtcode": [], "floor": []}
-    tools = {"gtcode": gtcode_import, "floor": lambda: [[sys.executable, str(tmp / "floor.py"), str(tmp / "corpus")]]}
+    tools = {"gtcode": gtcode_import,
+             "floor": lambda: (tmp, [[sys.executable, str(tmp / "floor.py"), str(tmp / "corpus")]])}
     if why_not == "":
         tools |= {"qc": lambda: qc_import(None), "qc verbatim": lambda: qc_import("verbatim")}
         runs |= {"qc": [], "qc verbatim": []}
@@ -135,8 +133,9 @@ def compare(tmp: Path, args) -> dict:
     for round_ in range(args.runs + 1):                 # the first round is a warm-up (file cache, bytecode)
         for name, steps in tools.items():
             seconds, peak = 0.0, 0.0
-            for cmd in steps():
-                s, mib, code, tail = measured(cmd, env | ({"HOME": str(tmp)} if name.startswith("qc") else {}))
+            folder, cmds = steps()
+            for cmd in cmds:
+                s, mib, code, tail = measured(cmd, env | {"HOME": str(tmp)}, cwd=folder)
                 seconds, peak = seconds + s, max(peak, mib)
                 if code != 0:
                     problems.append(f"{name}: {' '.join(cmd[:3])} … exited {code}: {tail}")

@@ -103,7 +103,7 @@ def peak_rss_mib() -> float:
     return maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
 
 
-def measured(cmd: list[str], env: dict) -> tuple[float, float, int, str]:
+def measured(cmd: list[str], env: dict, cwd: str | Path | None = None) -> tuple[float, float, int, str]:
     """Run `cmd` once: (wall seconds, its own peak resident memory in MiB, exit code, last line of stderr).
 
     The peak is the child's VmHWM, read from /proc while it runs (a high-water mark, so the last reading holds
@@ -111,7 +111,7 @@ def measured(cmd: list[str], env: dict) -> tuple[float, float, int, str]:
     of a large benchmark process would report at least the benchmark's own peak. Elsewhere ru_maxrss."""
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=env)
+        child = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=cwd)
         status_file, peak_kib = Path(f"/proc/{child.pid}/status"), 0
         while True:
             pid, status, usage = os.wait4(child.pid, os.WNOHANG)
