@@ -14,11 +14,11 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Static, Tree
+from textual.widgets import Static, Tree
 
 from gtcode.tui.actions import LookingAround, guarded
 from gtcode.tui.keys import KEYS
-from gtcode.tui.panels import CodePanel, DocumentList, document_line
+from gtcode.tui.panels import CodePanel, DocumentList, document_line, footer
 from gtcode.tui.screens import ChoiceDialog, CodePicker, HelpDialog, InVivoDialog, MemoDialog
 from gtcode.tui.session import Selection, Session
 from gtcode.tui.styles import CSS
@@ -53,16 +53,25 @@ class CodingScreen(LookingAround, Screen):
         self.session = session
         self.message: tuple[str, bool] = ("Press ? for every key.", False)
 
+    @property
+    def AUTO_FOCUS(self) -> str | None:  # Textual's name for it
+        """The transcript when it is shown, focused straight away rather than after the first focusable widget (the
+        document list): each change of focus re-styles widgets and tells the footer to rebuild."""
+        return "#transcript" if self.session.segments else None
+
     # --- layout ----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        docs, codes = DocumentList(id="docs"), CodePanel(id="codes")
+        # Fitted to the terminal before the first layout, which otherwise is done twice (and drawn twice).
+        self._fit(docs, codes, self.app.size.width)
         yield Static("", id="where")
         with Horizontal(id="main"):
-            yield DocumentList(id="docs")
+            yield docs
             yield Transcript(id="transcript")
             yield Static("", id="empty")
-            yield CodePanel(id="codes")
+            yield codes
         yield Static("", id="message")
-        yield Footer()
+        yield footer()
 
     def on_mount(self) -> None:
         s = self.session
@@ -88,8 +97,12 @@ class CodingScreen(LookingAround, Screen):
         self.query_one(Transcript).display = False
 
     def on_resize(self) -> None:
-        self.query_one("#docs").display = self.size.width >= WIDE
-        self.query_one(CodePanel).styles.width = code_panel_width(self.size.width)
+        self._fit(self.query_one("#docs"), self.query_one(CodePanel), self.size.width)
+
+    @staticmethod
+    def _fit(docs, codes, width: int) -> None:
+        docs.display = width >= WIDE
+        codes.styles.width = code_panel_width(width)
 
     @property
     def transcript(self) -> Transcript:

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Input, OptionList, Static, Tree
+from textual.widgets import Footer, Input, OptionList, Static, Tree
 from textual.widgets.option_list import Option
 
 
@@ -121,6 +121,10 @@ class CodePanel(Vertical):
         empty.display = not codes or not shown
         if keep in nodes:
             tree.move_cursor(nodes[keep])
+        if self.highlighted is not None:
+            # What the tree's highlight message will show, shown now: else the tree is laid out and drawn
+            # at one height for the first screen and again, shorter, when the message arrives.
+            self._show_full(self.highlighted)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -139,7 +143,10 @@ class CodePanel(Vertical):
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
         """The highlighted code's full path under the tree: a long name is cut in the tree, never here."""
         event.stop()
-        code = next((c for c in self._data[0] if c.id == event.node.data), None)
+        self._show_full(event.node.data)
+
+    def _show_full(self, code_id: int | None) -> None:
+        code = next((c for c in self._data[0] if c.id == code_id), None)
         full = self.query_one("#code-full", Static)
         full.update(Text(code.path, style="bold") if code is not None else "")
         full.display = code is not None
@@ -148,6 +155,57 @@ class CodePanel(Vertical):
         event.stop()
         if event.node.data is not None:
             self.post_message(self.Chosen(event.node.data))
+
+
+try:   # Textual's own footer key and "keys ready" flag: internals (seen in Textual 8.2), so KeyFooter is used
+    from textual.widgets._footer import FooterKey    # only where they are as expected, else Textual's Footer
+
+    _FOOTER_INTERNALS = hasattr(Footer, "_bindings_ready") and hasattr(FooterKey, "compact") and hasattr(
+        Footer, "bindings_changed")
+except ImportError:
+    FooterKey, _FOOTER_INTERNALS = None, False
+
+
+def footer() -> Footer:
+    """The screen's footer: KeyFooter where this Textual has what it relies on, else Textual's own."""
+    return KeyFooter() if _FOOTER_INTERNALS else Footer()
+
+
+class KeyFooter(Footer):
+    """Textual's footer, rebuilt only when its keys change: Textual's re-mounts and re-styles every key each time
+    the focus or the screen stack changes (five times as the coding screen opens), though the keys stay the same."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.set_reactive(Footer._bindings_ready, True)   # the keys with the first layout, not after it
+        self._shown: list | None = None
+        self._rebuild_pending = False
+
+    def _keys_shown(self) -> list:
+        """What `Footer.compose` draws the keys from: when it is unchanged, so is the footer."""
+        app, active = self.app, self.screen.active_bindings
+        palette = self.show_command_palette and app.ENABLE_COMMAND_PALETTE and active.get(app.COMMAND_PALETTE_BINDING)
+        return [palette] + [(binding, enabled, tooltip, app.get_key_display(binding))
+                            for (_, binding, enabled, tooltip) in active.values() if binding.show]
+
+    def compose(self):
+        self._shown = self._keys_shown()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                # Its `compact` comes from the footer: set it before mounting, or the key is styled three
+                # times (compact by default, then bound to the footer's value).
+                widget.set_reactive(FooterKey.compact, self.compact)
+            yield widget
+
+    def bindings_changed(self, screen) -> None:
+        if screen.app.app_focus and self.is_attached and screen is self.screen and not self._rebuild_pending:
+            self._rebuild_pending = True
+            self.call_after_refresh(self._rebuild)
+
+    async def _rebuild(self) -> None:
+        self._rebuild_pending = False
+        if self._keys_shown() != self._shown:
+            await self.recompose()
 
 
 class DocumentList(OptionList):

@@ -31,20 +31,21 @@ def _width(s: str) -> int:
 def wrap(text: str, width: int) -> list[str]:
     """Greedy word wrap (whitespace collapsed); words wider than the line are broken."""
     width = max(1, width)
+    measure = len if text.isascii() else _width      # the whole transcript is wrapped as it opens
     lines: list[str] = []
     line, used = "", 0
     for word in text.split():
-        w = _width(word)
+        w = measure(word)
         while w > width:                          # a URL or a run of characters with no spaces
             if line:
                 lines.append(line)
                 line, used = "", 0
             cut = width
-            while _width(word[:cut]) > width:
+            while measure(word[:cut]) > width:
                 cut -= 1
             lines.append(word[:cut])
             word = word[cut:]
-            w = _width(word)
+            w = measure(word)
         if not word:
             continue
         if not line:
@@ -126,6 +127,8 @@ class Transcript(ScrollView, can_focus=True, inherit_bindings=False):
         self._count: list[int] = []                   # lines of each segment (its text lines and stripes)
         self._wrapped: dict[int, list[str]] = {}       # segment index -> wrapped text, for the current width
         self._layout_width = -1
+        self._laid_out_for: tuple | None = None         # (width, geometry) of the current layout
+        self._pass: tuple | None = None                # (base style, width, geometry) while drawing the screen
         self._placed = False                           # scrolled to the cursor once the size was known
 
     # --- data -----------------------------------------------------------------------
@@ -134,7 +137,7 @@ class Transcript(ScrollView, can_focus=True, inherit_bindings=False):
         self.segments, self.turns, self.participant = segments, turns, set(participant)
         self.codings = {n: stripes(c) for n, c in codings.items()}
         self._wrapped.clear()
-        self._layout_width = -1
+        self._layout_width, self._laid_out_for = -1, None
         self.anchor, self.visual = None, False
         self._placed = bool(self.size.height)
         if self._placed:                     # otherwise the first resize lays it out, at the real width
@@ -198,26 +201,36 @@ class Transcript(ScrollView, can_focus=True, inherit_bindings=False):
             count.append(n)
             lines.extend((TEXT, i, k) for k in range(n))
         self._lines, self._first, self._count = lines, first, count
+        self._laid_out_for = (self.scrollable_content_region.width, (gutter, text_w, margin))
         self.virtual_size = Size(self.scrollable_content_region.width, len(lines))
 
     def on_resize(self, event: events.Resize) -> None:
         if self.segments:
-            self._relayout()
+            if self._laid_out_for != (self.scrollable_content_region.width, self._geometry()):
+                self._relayout()
             # The new virtual size reaches the scrollbars on the next refresh: scroll after it.
             self.call_after_refresh(self.scroll_to_cursor, center=not self._placed)
             self._placed = True
 
     # --- drawing ----------------------------------------------------------------------
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Work out the style and widths once for all the lines drawn, not once a line."""
+        self._pass = (self.rich_style, self.scrollable_content_region.width, self._geometry())
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass = None
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        base = self.rich_style
+        base, width, geometry = self._pass or (self.rich_style, self.scrollable_content_region.width,
+                                               self._geometry())
         n = self.scroll_offset.y + y
         if n >= len(self._lines):
             return Strip.blank(width, base)
         kind, i, k = self._lines[n]
         seg = self.segments[i]
         if kind == HEADER:
-            return self._header(seg, width, base)
+            return self._header(seg, width, base, geometry[0])
         first, last = self.selection
         if i == self.cursor:
             back = base + self.get_component_rich_style("transcript--cursor")
@@ -225,7 +238,7 @@ class Transcript(ScrollView, can_focus=True, inherit_bindings=False):
             back = base + self.get_component_rich_style("transcript--selection")
         else:
             back = base
-        gutter, text_w, margin = self._geometry()
+        gutter, text_w, margin = geometry
         wrapped = self._wrapped.get(i) or [""]
         parts: list[Segment] = []
         if k == 0:
@@ -242,8 +255,7 @@ class Transcript(ScrollView, can_focus=True, inherit_bindings=False):
             parts.extend(self._stripe(seg, k, margin, base))
         return Strip(parts).adjust_cell_length(width, base)
 
-    def _header(self, seg, width: int, base: Style) -> Strip:
-        gutter, _, _ = self._geometry()
+    def _header(self, seg, width: int, base: Style, gutter: int) -> Strip:
         turn = self.turns.get(seg.turn, {})
         who = "transcript--interviewer" if seg.is_interviewer else "transcript--speaker"
         parts = [Segment(" " * gutter, base), Segment(seg.speaker or "", base + self.get_component_rich_style(who))]
