@@ -8,7 +8,7 @@ import typer
 
 from gtcode.cli._app import App, open_project
 from gtcode.cli.options import Json, Pending
-from gtcode.cli.output import err, out_console, plural, print_json, show, table
+from gtcode.cli.output import err, out_console, plural, print_json, print_table, show, table
 from gtcode.errors import InputError, UnknownCode
 
 PANEL = "Open coding"
@@ -81,7 +81,7 @@ def codes_list(
     for c, n in rows:
         t.add_row(str(c.id), c.path + (" (in vivo)" if c.invivo else ""), str(n["own"]), str(n["codings"]),
                   str(n["documents"]), str(n["cases"]))
-    out_console().print(t)
+    print_table(t)
 
 
 @codes_app.command("tree")

@@ -10,7 +10,7 @@ import typer
 
 from gtcode.cli._app import App, open_project
 from gtcode.cli.options import Json, Where
-from gtcode.cli.output import clip, err, fmt_time, out_console, print_json, table
+from gtcode.cli.output import clip, err, fmt_time, out_console, print_json, print_table, table
 from gtcode.errors import InputError
 from gtcode.text import plural
 
@@ -46,7 +46,7 @@ def _render_documents(docs) -> None:
     for d in docs:
         t.add_row(d.label, d.name, d.case or "-", d.format, f"{d.words:,}", str(d.turns), str(d.segments),
                   d.imported_at[:10])
-    out_console().print(t)
+    print_table(t)
 
 
 @docs_app.command("show")

@@ -9,7 +9,7 @@ import typer
 
 from gtcode.cli._app import App, open_project
 from gtcode.cli.options import Json, output_file
-from gtcode.cli.output import err, out_console, plural, print_json, show, table
+from gtcode.cli.output import err, out_console, plural, print_json, print_table, show, table
 from gtcode.errors import InputError
 
 MemoId = Annotated[str, typer.Argument(help="Memo id.")]
@@ -138,7 +138,7 @@ def memo_list(
     t = table(("#", right), "Title", "Type", ("v", right), "Author", "Updated", "Review")
     for m in memos:
         t.add_row(str(m.id), m.title, m.type, str(m.version), m.author, m.updated_at[:10], m.review)
-    out_console().print(t)
+    print_table(t)
 
 
 @memo_app.command("history")

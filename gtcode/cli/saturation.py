@@ -9,7 +9,7 @@ import typer
 
 from gtcode.cli._app import App, open_project
 from gtcode.cli.options import Json, Where, output_file
-from gtcode.cli.output import err, out_console, print_json, table, where_phrase
+from gtcode.cli.output import err, out_console, print_json, print_table, table, where_phrase
 
 PANEL = "Axial and selective coding"
 
@@ -98,7 +98,7 @@ def _render_saturation(s) -> None:
             cells += [str(r.codes), str(r.new), Text(bar, style="cyan" if r.in_window else "blue"),
                       str(r.cumulative), "" if r.run_share is None else f"{r.run_share:.1f}%"]
             t.add_row(*cells, style="bold" if r.in_window else None)
-        console.print(t)
+        print_table(t, console)
         console.print(Text(f"New: codes first seen there. Last {s.last}: new codes in the {s.last} transcripts "
                            f"ending there, as a % of all codes so far.", style="dim"))
     console.print(Text(s.verdict, style="bold"))
