@@ -273,6 +273,67 @@ def check_outcomes(written: list[corpus.Transcript], outcomes: list[dict], probl
             problems.append(f"{t.path.name}: gtcode found {o['turns']} turns, {t.turns} were written")
 
 
+# --- heavy readers: PDF and DOCX, in pages per second ------------------------------------
+
+PAGE_LINES, LINE_CHARS = 46, 80     # a printed transcript page: 46 lines of up to 80 characters (Courier 11pt)
+
+
+def _pages(text: str) -> list[list[str]]:
+    """A transcript laid out as printed pages: paragraphs wrapped at LINE_CHARS, a blank line between them."""
+    import textwrap
+
+    lines: list[str] = []
+    for para in text.split("\n"):
+        lines.extend(textwrap.wrap(para, LINE_CHARS) or [""])
+    return [lines[i:i + PAGE_LINES] for i in range(0, len(lines), PAGE_LINES)]
+
+
+def measure_readers(pdfs: list[str], docxs: list[str], work: str) -> dict:
+    """Fresh process: each heavy format read alone (gtcode's reader) and imported whole (init + import_paths)."""
+    import gtcode.ingest.nlp
+    from gtcode import Project
+    from gtcode.ingest import read_path
+
+    gtcode.ingest.nlp.load()
+    out = {}
+    for fmt, files in (("pdf", pdfs), ("docx", docxs)):
+        paths = [Path(f) for f in files]
+        read_path(paths[0])                                   # warm the reader's imports
+        start = time.perf_counter()
+        turns = sum(len(doc.turns) for path in paths for doc in read_path(path))
+        read_s = time.perf_counter() - start
+        start = time.perf_counter()
+        with Project.init(Path(work) / fmt, name=fmt, coder="bench") as project:
+            report = project.docs.import_paths(paths)
+        import_s = time.perf_counter() - start
+        out[fmt] = {"read_s": read_s, "import_s": import_s, "turns": turns,
+                    "imported": report.count("imported"), "words": sum(o.words for o in report.outcomes)}
+    return out
+
+
+def reader_benchmark(tmp: Path, n: int, words: int, seed: int, problems: list[str]) -> dict:
+    """The same interviews as printed PDFs (one text object a word, as some exporters write them) and as DOCX."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests.lib.test_readers import write_pdf       # the test suite's PDF writer: no PDF library needed
+
+    log(f"readers: {n} interviews of ~{words:,} words as PDF and DOCX")
+    txt = corpus.generate(tmp / "readers-txt", n, words, formats=("txt",), seed=seed)
+    docx = corpus.generate(tmp / "readers-docx", n, words, formats=("docx",), seed=seed)
+    pages, pdfs = 0, []
+    for t in txt:
+        laid_out = _pages(t.path.read_text(encoding="utf-8"))
+        pages += len(laid_out)
+        pdfs.append(str(write_pdf(t.path.with_suffix(".pdf"), laid_out)))
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        r = pool.submit(measure_readers, pdfs, [str(t.path) for t in docx], str(tmp / "readers-work")).result()
+    for fmt, figures in r.items():
+        if figures["imported"] != n:
+            problems.append(f"readers: {figures['imported']} of {n} {fmt} files imported")
+    return {"files": n, "pdf_pages": pages, "pdf": r["pdf"], "docx": r["docx"],
+            "pdf_pages_per_s_read": round(pages / r["pdf"]["read_s"], 1),
+            "pdf_pages_per_s_import": round(pages / r["pdf"]["import_s"], 1)}
+
+
 # --- read latency on a large project ------------------------------------------------
 
 def build_project(folder: Path, corpus_dir: Path, n: int, words: int, seed: int, problems: list[str]) -> dict:
@@ -416,6 +477,18 @@ def print_table(r: dict) -> None:
                   f"{st['typical_app_ms'] / st['typer_app_ms']:.2f}x the floor: what a typical Typer + Rich "
                   "read command pays")
 
+    rd = r["readers"]
+    table.add_section()
+    table.add_row("[bold]Heavy readers", "", f"{rd['files']} interviews as PDF ({rd['pdf_pages']} pages) and "
+                  "as DOCX; reported apart from the import above")
+    table.add_row("  PDF: read (pdfminer layout)", f"{rd['pdf_pages_per_s_read']:,} pages/s",
+                  f"{rd['pdf']['read_s']:.2f} s, {rd['pdf']['turns']:,} turns")
+    table.add_row("  PDF: import", f"{rd['pdf_pages_per_s_import']:,} pages/s",
+                  f"{rd['pdf']['import_s']:.2f} s, {rd['pdf']['words']:,} words")
+    for step in ("read", "import"):
+        d = rd["docx"]
+        table.add_row(f"  DOCX: {step}", f"{d['words'] / d[step + '_s']:,.0f} words/s", f"{d[step + '_s']:.2f} s")
+
     console = Console(width=max(100, Console().width), highlight=False)
     console.print(table)
     packages = ", ".join(f"{k} {v:.0f}" for k, v in st["docs_list_imports"]["by_package_ms"].items())
@@ -437,6 +510,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--startup-runs", type=int, default=15,
                         help="start-up rounds: each command once per round; medians (default 15)")
     parser.add_argument("--seed", type=int, default=0, help="corpus seed (default 0)")
+    parser.add_argument("--readers", type=int, default=10,
+                        help="interviews (of --words) read as PDF and as DOCX, pages/s (default 10)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of a table")
     parser.add_argument("--keep", action="store_true", help="keep the corpora and projects (path on stderr)")
     args = parser.parse_args(argv)
@@ -456,6 +531,7 @@ def main(argv: list[str] | None = None) -> None:
             "latency": latency_benchmark(tmp, procs, args.big, args.big_words, args.seed, args.lib_runs,
                                          args.cli_runs, problems),
             "startup": startup_benchmark(tmp, procs, args.startup_runs, args.seed),
+            "readers": reader_benchmark(tmp, args.readers, args.words, args.seed, problems),
         }
     finally:
         if args.keep:
