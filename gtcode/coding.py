@@ -312,24 +312,39 @@ def code_counts(store: Store, include_pending: bool = False, where_clause: str =
     status = "1" if include_pending else "g.status = 'confirmed'"
     limit, extra = ("", []) if within is None else \
         (" AND g.code_id IN (SELECT value FROM json_each(?))", [json.dumps(sorted(within))])
-    rows = store.all("SELECT g.code_id, g.document_id, d.case_id FROM codings g "
-                     f"JOIN documents d ON d.id = g.document_id WHERE {status} AND {where_clause}{limit}",
-                     list(params) + extra)
-    parent = {r[0]: r[1] for r in store.all("SELECT id, parent_id FROM codes")}
+    cur = store.conn.cursor()
+    cur.row_factory = None                  # plain tuples: a large project has 150,000 codings to read
+    if where_clause == "1":
+        # Every document: each one's case from an index (10,000 in 10 ms), not one lookup a coding in the table
+        # that holds the texts (150,000 of them: 0.3 s).
+        case_of = dict(cur.execute("SELECT id, case_id FROM documents"))
+        rows = [(code_id, doc_id, case_of.get(doc_id)) for code_id, doc_id in cur.execute(
+            f"SELECT g.code_id, g.document_id FROM codings g WHERE {status}{limit}", extra)]
+    else:
+        rows = cur.execute("SELECT g.code_id, g.document_id, d.case_id FROM codings g JOIN documents d ON d.id = "
+                           f"g.document_id WHERE {status} AND {where_clause}{limit}", list(params) + extra).fetchall()
     own: dict[int, int] = {}
-    total: dict[int, list] = {}
-    for code_id, doc_id, case_id in rows:
+    docs: dict[int, set] = {}
+    cases: dict[int, set] = {}
+    for code_id, doc_id, case_id in rows:      # each code's own first; its parents then take the union
         own[code_id] = own.get(code_id, 0) + 1
+        if code_id not in docs:
+            docs[code_id], cases[code_id] = set(), set()
+        docs[code_id].add(doc_id)
+        if case_id is not None:
+            cases[code_id].add(case_id)
+    parent = dict(cur.execute("SELECT id, parent_id FROM codes"))
+    total: dict[int, list] = {}
+    for code_id, n in own.items():
         node = code_id
         while node is not None:
             slot = total.setdefault(node, [0, set(), set()])
-            slot[0] += 1
-            slot[1].add(doc_id)
-            if case_id is not None:
-                slot[2].add(case_id)
+            slot[0] += n
+            slot[1] |= docs[code_id]
+            slot[2] |= cases[code_id]
             node = parent.get(node)
-    return {code_id: {"own": own.get(code_id, 0), "codings": n, "documents": len(docs), "cases": len(cases)}
-            for code_id, (n, docs, cases) in total.items()}
+    return {code_id: {"own": own.get(code_id, 0), "codings": n, "documents": len(d), "cases": len(c)}
+            for code_id, (n, d, c) in total.items()}
 
 
 def coding_keys(store: Store, document_id: int) -> set[tuple[int, int, str]]:

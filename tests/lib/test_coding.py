@@ -257,3 +257,46 @@ def test_constant_comparison_through_the_project_api(coded):
     assert len(coded.analysis.compare("Fear of judgement", "Strengths-based focus").both) == 1
     assert [line.address for line in coded.analysis.kwic("camera").lines] == ["D1:3"]
     assert any(w.word == "camera" for w in coded.analysis.freq(top=None).words)
+
+
+def test_counts_equal_a_recount_with_grandchildren_pending_codings_an_unlinked_document_and_a_filter(coded,
+                                                                                                      tmp_path):
+    """Counts roll up through every level, count a document or case once per code, leave pending codings out
+    unless asked, and follow a filter on documents: checked against a plain recount of the codings."""
+    from gtcode.coding import code_counts
+    from gtcode.scope import Scope
+
+    (tmp_path / "P02.txt").write_text(TEXT.replace("P01", "P02"), encoding="utf-8")
+    (tmp_path / "Group.txt").write_text(TEXT.replace("P01", "P03"), encoding="utf-8")
+    coded.docs.import_paths([tmp_path / "P02.txt"], case="P02")
+    coded.docs.import_paths([tmp_path / "Group.txt"])                 # no case: its codings count no case
+    coded.codes.add("Camera", "Fear of judgement")                      # a grandchild of Barriers
+    coded.coding.apply(["D1:2", "D2:2", "D3:2"], "Fear of judgement")
+    coded.coding.apply(["D1:3", "D2:3", "D3:3"], "Camera")
+    coded.coding.apply("D2:4", "Strengths-based focus")
+    s = coded.store
+    s.conn.execute("UPDATE codings SET status = 'pending' WHERE id = (SELECT max(id) FROM codings)")
+
+    def recount(pending: bool, doc_ids=None):
+        parent = {r[0]: r[1] for r in s.all("SELECT id, parent_id FROM codes")}
+        case_of = {r[0]: r[1] for r in s.all("SELECT id, case_id FROM documents")}
+        out = {}
+        for code_id, doc_id, status in s.all("SELECT code_id, document_id, status FROM codings"):
+            if (status != "confirmed" and not pending) or (doc_ids is not None and doc_id not in doc_ids):
+                continue
+            node = code_id
+            while node is not None:
+                slot = out.setdefault(node, {"own": 0, "codings": 0, "documents": set(), "cases": set()})
+                slot["own"] += node == code_id
+                slot["codings"] += 1
+                slot["documents"].add(doc_id)
+                slot["cases"] |= {case_of[doc_id]} - {None}
+                node = parent[node]
+        return {k: v | {"documents": len(v["documents"]), "cases": len(v["cases"])} for k, v in out.items()}
+
+    assert code_counts(s) == recount(False)
+    assert code_counts(s, include_pending=True) == recount(True)
+    barriers = coded.codes.get("Barriers").id
+    assert code_counts(s)[barriers]["cases"] == 2 and code_counts(s)[barriers]["documents"] == 3
+    scope = Scope.from_where(s, ["case=P02"])
+    assert code_counts(s, False, scope.clause, scope.params) == recount(False, {2})
