@@ -36,7 +36,9 @@ class DocumentInfo:
         return f"D{self.id}"
 
     def to_dict(self) -> dict:
-        return asdict(self) | {"label": self.label}
+        """Its fields (all plain values) and label: a shallow copy, as `asdict`'s deep one cost 0.5 s for
+        10,000 documents in `docs list --json`."""
+        return dict(vars(self), label=self.label)
 
 
 #: DocumentInfo's fields, in its order (list_documents builds it by position).
