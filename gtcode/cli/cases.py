@@ -10,7 +10,7 @@ import typer
 from gtcode.errors import InputError
 from gtcode.cli._app import App, open_project
 from gtcode.cli.options import Json
-from gtcode.cli.output import err, out_console, print_json, table
+from gtcode.cli.output import err, print_json, print_table, table
 from gtcode.text import plural
 
 cases_app = App(help="Cases (participants) and their attributes: role, site, age band…; rename or delete them.")
@@ -119,4 +119,4 @@ def cases_list(json_out: Json = False) -> None:
     t = table(("Case", {"no_wrap": True}), ("Documents", {"no_wrap": True}), ("Attributes", {"ratio": 1}))
     for c in cases:
         t.add_row(c.name, ", ".join(c.documents) or "-", "; ".join(f"{k}={v}" for k, v in c.attributes.items()))
-    out_console().print(t)
+    print_table(t)

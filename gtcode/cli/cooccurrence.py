@@ -10,7 +10,7 @@ import typer
 
 from gtcode.cli._app import App, open_project
 from gtcode.cli.options import Csv, DataOutput, Json, Where, check_output_path
-from gtcode.cli.output import as_json, csv_text, emit, err, out_console, plural, table, where_phrase
+from gtcode.cli.output import as_json, csv_text, emit, err, out_console, plural, print_table, table, where_phrase
 from gtcode.errors import InputError
 
 PANEL = "Axial and selective coding"
@@ -132,7 +132,7 @@ def _render_matrix(console, result, min_both: int) -> bool:
                 cells.append(Text(f"{p.both} ").append(f"{p.jaccard:.2f}".lstrip("0") if p.jaccard < 1 else "1",
                                                        style="dim"))
         t.add_row(f"{i + 1} {labels[i]}", *cells)
-    console.print(t)
+    print_table(t, console)
     console.print(Text(f"Cells: {result.by}s with both, then Jaccard; diagonal: {result.by}s with the code.",
                        style="dim"))
     return True
@@ -148,7 +148,7 @@ def _render_pairs(console, result, shown, total: int) -> None:
         t.add_row(str(i), short[p.a], short[p.b], f"{p.both:,}", f"{p.a_units:,}", f"{p.b_units:,}",
                       f"{p.jaccard:.3f}")
     if shown:
-        console.print(t)
+        print_table(t, console)
     more = f"; the top {len(shown)} shown (--top 0 for all)" if len(shown) < total else ""
     err(f"{plural(total, 'pair')} of {plural(len(result.codes), 'code')} share a {result.by}{more}.")
 
@@ -219,4 +219,4 @@ def _render_attribute_matrix(m) -> None:
         shown.add(r.code.casefold())
         t.add_row("  " * (len(parts) - 1) + parts[-1], *(cell(n, c.cases) for n, c in zip(r.counts, m.columns)),
                       cell(r.total, m.cases))
-    out_console().print(t)
+    print_table(t)

@@ -261,7 +261,7 @@ def _render_speakers(labels) -> None:
     for x in labels:
         t.add_row(f"{x.document} {x.name}" if x.document != last else "", x.speaker, str(x.turns), x.role)
         last = x.document
-    out_console().print(t)
+    print_table(t)
 
 
 def _render_segments(doc, segments) -> None:
@@ -287,4 +287,4 @@ def _render_segments(doc, segments) -> None:
         last_time = s.time_start if s.time_start is not None else last_time
         t.add_row(str(s.ordinal), who, time, Text(s.text, style="dim" if s.is_interviewer or s.kind == "front" else
                                                    "italic" if s.kind == "quoted" else ""))
-    console.print(t)
+    print_table(t, console)

@@ -8,7 +8,7 @@ import typer
 
 from gtcode.cli._app import App, open_project
 from gtcode.cli.options import By, Json, OldCoder, by_name
-from gtcode.cli.output import err, out_console, print_json, table
+from gtcode.cli.output import err, print_json, print_table, table
 
 PANEL = "History"
 
@@ -47,7 +47,7 @@ def log(
     t = table(("When", {"no_wrap": True}), ("Who", {"no_wrap": True}), ("What", {"ratio": 1}))
     for e in events:
         t.add_row(e["at"][:16].replace("T", " "), e["coder"], e["summary"])
-    out_console().print(t)
+    print_table(t)
 
 
 def undo(steps: Annotated[int, typer.Argument(help="How many of your last commands to undo.")] = 1) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gtcode.cli._app import one_line, settings
-from gtcode.cli.output import err, fmt_time, out_console, plural, print_json, table
+from gtcode.cli.output import err, fmt_time, out_console, plural, print_json, print_table, table
 
 
 def render_import_report(report, failures_only: bool = False) -> None:
@@ -28,7 +28,7 @@ def render_import_report(report, failures_only: bool = False) -> None:
         for o in done:
             t.add_row(Path(o.source).name, f"D{o.document_id} {o.document}", o.layout or "-", str(o.turns),
                       str(o.segments))
-        out_console().print(t)
+        print_table(t)
     parts = [f"{report.count('imported')} imported"]
     if report.count("replaced"):
         parts.append(f"{report.count('replaced')} replaced")

@@ -9,7 +9,7 @@ import typer
 
 from gtcode.cli._app import App, open_project
 from gtcode.cli.options import Json, Where
-from gtcode.cli.output import err, out_console, plural, print_json, table, where_phrase
+from gtcode.cli.output import err, out_console, plural, print_json, print_table, table, where_phrase
 
 PANEL = "Constant comparison"
 
@@ -136,4 +136,4 @@ def _render_freq(f) -> None:
     for i, w in enumerate(f.words, 1):
         t.add_row(str(i), w.word, f"{w.count:,}", f"{f.rate(w.count):.1f}", f"{w.documents}/{f.documents}",
                       *(f"{w.by[g]:,} ({f.rate(w.by[g], g):.1f})" for g in f.groups))
-    out_console().print(t)
+    print_table(t)
