@@ -138,7 +138,8 @@ def read_figures(folder: Path, info: dict, procs: Processes, runs: int) -> list[
         def run():
             with Project.open(path) as p:
                 return {"docs list": lambda: p.docs.list(), "search": lambda: p.analysis.search("film", limit=50),
-                        "retrieve": lambda: p.analysis.retrieve(code), "codes tree": lambda: p.codes.list(),
+                        "retrieve": lambda: p.analysis.retrieve(code),
+                        "codes tree": lambda: (p.codes.list(), p.codes.counts()),     # the counts it shows
                         "stats": lambda: p.stats(),
                         "cooccur": lambda: p.analysis.cooccurrence()}[name]()
         return run
@@ -155,7 +156,11 @@ def read_figures(folder: Path, info: dict, procs: Processes, runs: int) -> list[
     gt = [str(GTCODE), "-p", str(path)]
     commands = [("docs list", ["docs", "list"], floor + 100), ("docs list --json", ["docs", "list", "--json"],
                 floor + 100), ("search film", ["search", "film"], floor + 100),
-                (f"retrieve ({code})", ["retrieve", code], floor + 100), ("codes tree", ["codes", "tree"], floor + 100),
+                ("search film --json", ["search", "film", "--json"], floor + 100),
+                (f"retrieve ({code})", ["retrieve", code], floor + 100),
+                ("retrieve --json", ["retrieve", code, "--json"], floor + 100),
+                ("codes tree", ["codes", "tree"], floor + 100), ("codes tree --json", ["codes", "tree", "--json"],
+                                                                floor + 100),
                 ("stats", ["stats"], floor + 100), ("cooccur --json", ["cooccur", "--json"], 2000),
                 ("saturation", ["saturation"], None), ("agreement", ["agreement"], None),
                 ("report -o x.md", ["report", "-o", str(folder / "x.md")], None),

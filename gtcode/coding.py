@@ -313,38 +313,47 @@ def code_counts(store: Store, include_pending: bool = False, where_clause: str =
     limit, extra = ("", []) if within is None else \
         (" AND g.code_id IN (SELECT value FROM json_each(?))", [json.dumps(sorted(within))])
     cur = store.conn.cursor()
-    cur.row_factory = None                  # plain tuples: a large project has 150,000 codings to read
+    cur.row_factory = None                  # plain tuples: a large project has 150,000 codings to count
+    # SQLite counts and lists each code's distinct documents (one row a code, its documents as one string), so
+    # Python never walks the codings one by one: 150,000 of them cost 0.3 s that way, 60 ms this way.
     if where_clause == "1":
-        # Every document: each one's case from an index (10,000 in 10 ms), not one lookup a coding in the table
-        # that holds the texts (150,000 of them: 0.3 s).
-        case_of = dict(cur.execute("SELECT id, case_id FROM documents"))
-        rows = [(code_id, doc_id, case_of.get(doc_id)) for code_id, doc_id in cur.execute(
-            f"SELECT g.code_id, g.document_id FROM codings g WHERE {status}{limit}", extra)]
+        rows = cur.execute("SELECT g.code_id, COUNT(*), group_concat(DISTINCT g.document_id) FROM codings g "
+                           f"WHERE {status}{limit} GROUP BY g.code_id", extra).fetchall()
     else:
-        rows = cur.execute("SELECT g.code_id, g.document_id, d.case_id FROM codings g JOIN documents d ON d.id = "
-                           f"g.document_id WHERE {status} AND {where_clause}{limit}", list(params) + extra).fetchall()
+        rows = cur.execute("SELECT g.code_id, COUNT(*), group_concat(DISTINCT g.document_id) FROM codings g JOIN "
+                           f"documents d ON d.id = g.document_id WHERE {status} AND {where_clause}{limit} "
+                           "GROUP BY g.code_id", list(params) + extra).fetchall()
+    # Most projects give each case at most one document (an interview a participant): a set of documents then
+    # has as many cases as it has documents with a case, and no case sets need building (40 ms at 150,000).
+    one_each = cur.execute("SELECT COUNT(case_id) = COUNT(DISTINCT case_id) FROM documents").fetchone()[0]
+    if one_each:
+        no_case = {str(doc_id) for (doc_id,) in cur.execute("SELECT id FROM documents WHERE case_id IS NULL")}
+    else:
+        case_of = {str(doc_id): case_id for doc_id, case_id in cur.execute("SELECT id, case_id FROM documents")}
     own: dict[int, int] = {}
     docs: dict[int, set] = {}
-    cases: dict[int, set] = {}
-    for code_id, doc_id, case_id in rows:      # each code's own first; its parents then take the union
-        own[code_id] = own.get(code_id, 0) + 1
-        if code_id not in docs:
-            docs[code_id], cases[code_id] = set(), set()
-        docs[code_id].add(doc_id)
-        if case_id is not None:
-            cases[code_id].add(case_id)
+    for code_id, n, doc_ids in rows:
+        own[code_id] = n
+        docs[code_id] = set(doc_ids.split(","))
+
+    def cases_in(doc_set: set) -> int:
+        if one_each:
+            return len(doc_set) - len(doc_set & no_case)
+        found = set(map(case_of.get, doc_set))
+        found.discard(None)
+        return len(found)
+
     parent = dict(cur.execute("SELECT id, parent_id FROM codes"))
     total: dict[int, list] = {}
-    for code_id, n in own.items():
+    for code_id, n in own.items():             # each code's own; its parents then take the union
         node = code_id
         while node is not None:
-            slot = total.setdefault(node, [0, set(), set()])
+            slot = total.setdefault(node, [0, set()])
             slot[0] += n
             slot[1] |= docs[code_id]
-            slot[2] |= cases[code_id]
             node = parent.get(node)
-    return {code_id: {"own": own.get(code_id, 0), "codings": n, "documents": len(d), "cases": len(c)}
-            for code_id, (n, d, c) in total.items()}
+    return {code_id: {"own": own.get(code_id, 0), "codings": n, "documents": len(d), "cases": cases_in(d)}
+            for code_id, (n, d) in total.items()}
 
 
 def coding_keys(store: Store, document_id: int) -> set[tuple[int, int, str]]:

@@ -10,7 +10,7 @@ import typer
 
 from gtcode.cli._app import App, open_project
 from gtcode.cli.options import Json, Where
-from gtcode.cli.output import clip, err, fmt_time, out_console, print_json, print_table, table
+from gtcode.cli.output import add_rows, clip, err, fmt_time, out_console, print_json, print_table, table
 from gtcode.errors import InputError
 from gtcode.text import plural
 
@@ -43,9 +43,8 @@ def _render_documents(docs) -> None:
     right = {"justify": "right"}
     t = table(("ID", right), "Document", "Case", "Format", ("Words", right), ("Turns", right), ("Segments", right),
               "Imported", title=None)
-    for d in docs:
-        t.add_row(d.label, d.name, d.case or "-", d.format, f"{d.words:,}", str(d.turns), str(d.segments),
-                  d.imported_at[:10])
+    add_rows(t, [(d.label, d.name, d.case or "-", d.format, f"{d.words:,}", str(d.turns), str(d.segments),
+                  d.imported_at[:10]) for d in docs])
     print_table(t)
 
 

@@ -48,21 +48,64 @@ def retrieve(
         err(f"{plural(result.pending_left_out, 'pending coding')} (not yet reviewed) left out; --pending shows them.")
 
 
-def _rows(console, widths: list[int], rows) -> None:
-    """Fixed columns then text wrapped under itself: one Text printed at once (Rich tables are slow for 1,000s)."""
+class _Listing:
+    """Styled lines gathered as (text, style) pieces and made one Rich `Text` at the end: the Text that appending
+    each piece would build (spans and all), without its checks on every append."""
+
+    def __init__(self):
+        self.pieces: list = []
+
+    def add(self, text, style: str = "") -> None:
+        if len(text):                               # as `Text.append`: nothing, not an empty span
+            self.pieces.append((text, style))
+
+    def text(self):
+        from rich.text import Span, Text
+
+        plain = "".join(t if type(t) is str else t.plain for t, _ in self.pieces)
+        if any(c in plain for c in "\x07\x08\x0b\x0c\r"):      # control codes Rich strips: let it do so
+            out = Text()
+            for t, style in self.pieces:
+                out.append(t, style=style or None)
+            return out
+        spans, at = [], 0
+        for t, style in self.pieces:
+            if type(t) is str:
+                if style:
+                    spans.append(Span(at, at + len(t), style))
+            else:                           # a Text: its own style over it, then its spans, as `Text.append`
+                if t.style:
+                    spans.append(Span(at, at + len(t), t.style))
+                spans.extend(Span(start + at, end + at, s) for start, end, s in t.spans)
+            at += len(t)
+        return Text(plain, spans=spans)
+
+
+def _rows(out: _Listing, width: int, widths: list[int], rows) -> None:
+    """Fixed columns then text wrapped under itself (Rich tables are slow for 1,000s)."""
     import textwrap
 
-    from rich.text import Text
-
     indent = sum(w + 1 for w in widths)
-    room = max(20, console.width - indent)
-    out = Text()
+    room = max(20, width - indent)
     for cells, text, style in rows:
         for (value, cell_style), w in zip(cells, widths):
-            out.append(value[:w].ljust(w) + " ", style=cell_style)
+            out.add(value[:w].ljust(w) + " ", cell_style)
         for i, line in enumerate(textwrap.wrap(" ".join(text.split()), room) or [""]):
-            out.append((" " * indent if i else "") + line + "\n", style=style)
-    console.print(out, end="", soft_wrap=True)
+            out.add((" " * indent if i else "") + line + "\n", style)
+
+
+def _line(console, width: int, out: _Listing, text) -> None:
+    """A heading line after what `out` holds: in it when it fits the width, as `console.print(text)` prints it
+    then; a longer one is printed on its own, wrapped by Rich, after what came before."""
+    from rich.cells import cell_len
+
+    if max(map(cell_len, text.plain.split("\n"))) <= width:
+        out.add(text)
+        out.add("\n")
+        return
+    console.print(out.text(), end="", soft_wrap=True)
+    out.pieces.clear()
+    console.print(text)
 
 
 def _render_retrieval(r) -> None:
@@ -75,7 +118,9 @@ def _render_retrieval(r) -> None:
         title.append(f" (with {plural(len(r.codes) - 1, 'child code')})", style="dim")
     title.append(f" · {plural(len(r.passages), 'passage')} in {plural(r.documents, 'document')}, "
                  f"{plural(r.cases, 'case')}{where_phrase(r.where)}")
-    console.print(title)
+    width = console.width
+    out = _Listing()        # the whole listing printed at once: a print a group cost a millisecond each
+    _line(console, width, out, title)
     items = r.passages
     ident = lambda p: f"#{p.id}" + ("" if p.status == "confirmed" else f" {p.status}")  # noqa: E731
     context = [c for i in items for c in (*i.before, *i.after)]
@@ -93,7 +138,7 @@ def _render_retrieval(r) -> None:
         if r.by != "case":
             counts.append(plural(g.cases, "case"))
         head.append(" · " + ", ".join(counts), style="dim")
-        console.print(head)
+        _line(console, width, out, head)
         rows = []
         for n, item in enumerate(g.passages):
             p = item.passage
@@ -106,7 +151,8 @@ def _render_retrieval(r) -> None:
                           (p.speaker or "", "bold"), *([(p.code, "magenta")] if several else [])], p.text, ""))
             rows += [([("", ""), (c.address, "dim"), (c.speaker or "", "dim"), *blank], c.text, "dim")
                      for c in item.after]
-        _rows(console, widths, rows)
+        _rows(out, width, widths, rows)
+    console.print(out.text(), end="", soft_wrap=True)
 
 
 def compare(

@@ -195,3 +195,41 @@ def test_retrieve_and_compare_do_not_load_spacy(study):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_listing_is_the_text_rich_builds_piece_by_piece():
+    """`retrieve` gathers its listing as pieces and makes one Rich Text at the end: the same text and styles
+    as appending each piece, control codes (which Rich strips) and headings with styles of their own included."""
+    import io
+
+    from rich.console import Console
+    from rich.text import Text
+
+    from gtcode.cli.retrieve import _Listing
+
+    head = Text("\nP01", style="bold cyan").append(" (role=mother)", style="cyan").append(" · 2 passages", style="dim")
+    for quote in ("I was nervous at first.", "a bell\x07, a backspace\x08 and a return\r in it"):
+        pieces = [(head, ""), ("\n", ""), ("#12 ", "dim"), ("D1:2 ", ""), ("P01 ", "bold"), (quote + "\n", ""),
+                  ("", "dim"), ("     ", ""), ("the context\n", "dim")]
+        listing, appended = _Listing(), Text()
+        for text, style in pieces:
+            listing.add(text, style)
+            appended.append(text, style=style or None)
+        made = listing.text()
+        assert made.plain == appended.plain and "\x07" not in made.plain
+        assert made.spans == appended.spans
+        printed = []
+        for t in (made, appended):
+            console = Console(file=io.StringIO(), width=60, force_terminal=True, color_system="truecolor")
+            console.print(t, end="", soft_wrap=True)
+            printed.append(console.file.getvalue())
+        assert printed[0] == printed[1] and "\x1b[1" in printed[0]          # styled (bold at least)
+
+
+def test_retrieve_in_a_narrow_terminal_wraps_the_title_and_keeps_every_passage(study):
+    study.coding.apply(["D1:2", "D1:6", "D3:2"], "Fear")
+    out = invoke(study, "retrieve", "Fear", env={"COLUMNS": "30"}).stdout
+    lines = out.splitlines()
+    title = "Fear · 3 passages in 2 documents, 2 cases"
+    assert lines[0] != title and " ".join(" ".join(lines[:2]).split()) == title     # wrapped, every word kept
+    assert "P01 (role=mother, site=Trust" in out and "I was nervous" in out and out.count("#") == 3

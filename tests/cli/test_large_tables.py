@@ -94,3 +94,33 @@ def test_a_long_table_is_still_drawn_by_rich_when_the_internals_it_uses_are_gone
 
     monkeypatch.setattr(long_table, "_widths", moved)
     assert printed(long_table.LongTable(t)) == expected             # Rich's own drawing, once
+
+
+def test_rows_added_at_once_make_the_table_row_by_row_adding_makes(monkeypatch):
+    """`add_rows` (plain text, no checks a cell) prints what `add_row` for each row prints; a row of anything
+    else, or a Rich without the cell lists it fills, goes through `add_row`, so the table is the same."""
+    import sys
+
+    from gtcode.cli import output
+
+    def both(rows, moved=False):
+        one, many = awkward_table(), awkward_table()
+        for row in rows:
+            one.add_row(*row)
+        with monkeypatch.context() as m:
+            if moved:                                            # a Rich whose table module moved: row by row
+                m.setitem(sys.modules, "rich.table", None)
+            output.add_rows(many, rows)
+        return [printed(t, width, colour) for t in (one, many) for width, colour in ((50, False), (120, True))]
+
+    plain = [(str(i), name, f"case {i}", f"{i:,}", "", f"{i}%") for i, name in enumerate(NAMES * 9)]
+    a, b, c, d = both(plain)
+    assert (a, b) == (c, d) and a.count("\n") > 90
+    styled = plain[:5] + [("6", Text("bold name", style="bold"), "c", "1", "", "")]     # not all text
+    a, b, c, d = both(styled)
+    assert (a, b) == (c, d) and "\x1b[1mbold name" in b
+    short = plain[:5] + [("6", "no more cells")]                                       # a short row, padded
+    a, b, c, d = both(short)
+    assert (a, b) == (c, d) and "no more cells" in b
+    a, b, c, d = both(plain, moved=True)
+    assert (a, b) == (c, d) and a.count("\n") > 90

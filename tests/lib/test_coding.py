@@ -300,3 +300,11 @@ def test_counts_equal_a_recount_with_grandchildren_pending_codings_an_unlinked_d
     assert code_counts(s)[barriers]["cases"] == 2 and code_counts(s)[barriers]["documents"] == 3
     scope = Scope.from_where(s, ["case=P02"])
     assert code_counts(s, False, scope.clause, scope.params) == recount(False, {2})
+    # A second interview with the same participant: two documents, one case (counted once)
+    (tmp_path / "P02-second.txt").write_text(TEXT.replace("P01", "P02") + "\nP02: A second visit.\n",
+                                             encoding="utf-8")
+    coded.docs.import_paths([tmp_path / "P02-second.txt"], case="P02")
+    coded.coding.apply(["D4:2", "D4:3"], "Camera")
+    assert code_counts(s) == recount(False)
+    assert code_counts(s, include_pending=True) == recount(True)
+    assert code_counts(s)[barriers]["cases"] == 2 and code_counts(s)[barriers]["documents"] == 4
