@@ -49,6 +49,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/scale.py $(if $(SCALE),--scale $(SCALE))
 	$(BIN)/python benchmarks/reads.py $(if $(SCALE),--scale $(SCALE))
 	$(BIN)/python benchmarks/assist.py
+	$(BIN)/python benchmarks/suite.py
 
 clean:
 	rm -rf $(VENV) $(PEERS) $(DEMO_DIR) .pytest_cache
