@@ -116,28 +116,26 @@ def _batches(docs: list[ParsedDocument]):
 
 
 def segment_documents(docs: list[ParsedDocument], nlp, batch_size: int = 64) -> list[list[Segment]]:
-    """Segments for each document, in order; one `nlp.pipe` stream over all of them. Sentence starts come
-    from spaCy over joined paragraphs; every paragraph boundary is a segment boundary too."""
+    """Segments for each document, in order; one spaCy stream over all of them. Sentence starts come from
+    spaCy over joined paragraphs (`nlp.sentence_starts`); every paragraph boundary is a segment boundary too."""
     import bisect
 
-    from gtcode.ingest.nlp import sentence_pipes
+    from gtcode.ingest.nlp import sentence_starts
 
     out: list[list[Segment]] = [[] for _ in docs]
     batches = list(_batches(docs))
-    with nlp.select_pipes(enable=sentence_pipes(nlp)):
-        for (joined, pieces), parsed in zip(batches, nlp.pipe((b[0] for b in batches), batch_size=batch_size)):
-            starts = [sent.start_char for sent in parsed.sents]
-            for start, d, t, offset, length in pieces:
-                doc, end = docs[d], start + length
-                inside = starts[bisect.bisect_right(starts, start):bisect.bisect_left(starts, end)]
-                bounds = _bounds(joined[start:end], [0, *(s - start for s in inside)])
-                turn = doc.turns[t]
-                for a, b in zip(bounds, bounds[1:]):
-                    seg_start, seg_end = strip_span(doc.text, offset + a, offset + b)
-                    if seg_start >= seg_end:
-                        continue
-                    t0, t1 = _times(turn, seg_start, seg_end)
-                    out[d].append(Segment(t, seg_start, seg_end, t0, t1))
+    for (joined, pieces), starts in zip(batches, sentence_starts(nlp, (b[0] for b in batches), batch_size)):
+        for start, d, t, offset, length in pieces:
+            doc, end = docs[d], start + length
+            inside = starts[bisect.bisect_right(starts, start):bisect.bisect_left(starts, end)]
+            bounds = _bounds(joined[start:end], [0, *(s - start for s in inside)])
+            turn = doc.turns[t]
+            for a, b in zip(bounds, bounds[1:]):
+                seg_start, seg_end = strip_span(doc.text, offset + a, offset + b)
+                if seg_start >= seg_end:
+                    continue
+                t0, t1 = _times(turn, seg_start, seg_end)
+                out[d].append(Segment(t, seg_start, seg_end, t0, t1))
     for d, doc in enumerate(docs):
         first_of_turn = set()
         for seg in out[d]:

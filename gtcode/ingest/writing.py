@@ -96,14 +96,16 @@ def write_document(store: Store, txn: Txn, path: Path, doc: ParsedDocument, segs
              len(segs), now(), txn.coder_id, meta)).lastrowid
         captured_insert(store, txn, "documents", list(_CHECKED), "id = ?", (doc_id,))  # undo deletes it, cascading
 
-    turn_ids = []
-    for n, t in enumerate(doc.turns, start=1):
-        turn_ids.append(conn.execute(
-            "INSERT INTO turns (uuid, document_id, ordinal, speaker, is_interviewer, role, kind, start_char,"
-            " body_start, end_char, time_start, time_end, segment_count)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (new_uuid(), doc_id, n, t.speaker, int(t.speaker_role == "interviewer"), t.speaker_role, t.kind,
-             t.start, t.body_start, t.end, t.time_start, t.time_end, per_turn[n - 1])).lastrowid)
+    conn.executemany(
+        "INSERT INTO turns (uuid, document_id, ordinal, speaker, is_interviewer, role, kind, start_char,"
+        " body_start, end_char, time_start, time_end, segment_count)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(new_uuid(), doc_id, n, t.speaker, int(t.speaker_role == "interviewer"), t.speaker_role, t.kind,
+          t.start, t.body_start, t.end, t.time_start, t.time_end, per_turn[n - 1])
+         for n, t in enumerate(doc.turns, start=1)])
+    # Their ids, in order, from the (document, ordinal) key: one statement, not one a turn with its id back.
+    turn_ids = [r[0] for r in conn.execute("SELECT id FROM turns WHERE document_id = ? ORDER BY ordinal",
+                                           (doc_id,))]
     conn.executemany(
         "INSERT INTO segments (uuid, document_id, turn_id, ordinal, start_char, end_char, time_start, time_end)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
