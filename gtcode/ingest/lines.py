@@ -34,13 +34,20 @@ def split_lines(text: str) -> list[tuple[int, str]]:
     return out
 
 
+_DETECTED: list = []     # (text, layout) of the last detection: a document's turns, then its layout's name, ask
+
+
 def layout_for(text: str, rules: SpeakerRules) -> Layout:
     """The layout these speaker rules read the text in: forced, or detected (a --speaker-pattern: labelled)."""
     if rules.layout:
         return find_layout(rules.layout)
     if rules.pattern is not None:
         return LABELLED
-    return detect_layout([line for _, line in split_lines(text)])
+    if _DETECTED and _DETECTED[0] is text:
+        return _DETECTED[1]
+    layout = detect_layout([line for _, line in split_lines(text)])
+    _DETECTED[:] = [text, layout]
+    return layout
 
 
 #: formats whose readers hand plain text to turns_from_lines: their layout is detected from the text

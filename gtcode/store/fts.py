@@ -28,10 +28,10 @@ def index_segment_ids(conn: sqlite3.Connection, ids: list[int], *, remove: bool 
 
 
 def _index(conn: sqlite3.Connection, rows, remove: bool) -> None:
+    from itertools import groupby
+
     sql = ("INSERT INTO segment_fts(segment_fts, rowid, text) VALUES ('delete', ?, ?)" if remove
            else "INSERT INTO segment_fts(rowid, text) VALUES (?, ?)")
-    texts: dict[int, str] = {}
-    for seg_id, doc_id, start, end in rows:
-        if doc_id not in texts:
-            texts = {doc_id: conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]}
-        conn.execute(sql, (seg_id, texts[doc_id][start:end]))
+    for doc_id, segments in groupby(rows, key=lambda r: r[1]):     # one document's segments at a time
+        text = conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
+        conn.executemany(sql, ((seg_id, text[start:end]) for seg_id, _, start, end in segments))
