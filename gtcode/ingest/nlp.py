@@ -84,13 +84,14 @@ def _sentencizer_rule(nlp, pipes: list[str]):
     """`Sentencizer.predict` over arrays, for this pipeline's sentencizer; None when it has none to copy."""
     try:
         import numpy
-        from spacy.attrs import IDX, IS_PUNCT, ORTH
+        from spacy.attrs import IDX, IS_PUNCT, LENGTH, ORTH
         from spacy.pipeline import Sentencizer
 
         component = nlp.get_pipe(pipes[0]) if pipes == ["sentencizer"] else None
         if type(component) is not Sentencizer:
             return None
-        marks = numpy.array(sorted(nlp.vocab.strings.add(c) for c in component.punct_chars), dtype=numpy.uint64)
+        marks = {nlp.vocab.strings.add(c) for c in component.punct_chars}
+        mark_lengths = numpy.array(sorted({len(c) for c in component.punct_chars}), dtype=numpy.uint64)
     except Exception:                       # another spaCy: its own pipeline, as it is
         return None
 
@@ -99,8 +100,10 @@ def _sentencizer_rule(nlp, pipes: list[str]):
         # (".", "?", "!"…) when a mark came after the previous such token: the sentencizer's `seen_period`.
         if not len(doc):
             return []
-        arr = doc.to_array([ORTH, IS_PUNCT, IDX])
-        mark = numpy.isin(arr[:, 0], marks)
+        arr = doc.to_array([ORTH, IS_PUNCT, IDX, LENGTH])
+        short = numpy.flatnonzero(numpy.isin(arr[:, 3], mark_lengths))     # a mark's length: few tokens
+        mark = numpy.zeros(len(arr), dtype=bool)
+        mark[short] = [orth in marks for orth in arr[short, 0].tolist()]
         plain = numpy.flatnonzero(~mark & (arr[:, 1] == 0))
         marks_before = numpy.cumsum(mark)[plain]
         after_mark = plain[numpy.diff(marks_before, prepend=0) > 0]

@@ -17,7 +17,7 @@ from gtcode.documents import index_segments
 from gtcode.errors import WouldBreakAnchors
 from gtcode.history import captured_delete, captured_insert, captured_rewrite
 from gtcode.ingest import ParsedDocument
-from gtcode.store.db import Store, Txn, new_uuid, now
+from gtcode.store.db import Store, Txn, new_uuid, new_uuids, now
 from gtcode.text import content_hash, count_words
 
 
@@ -100,17 +100,17 @@ def write_document(store: Store, txn: Txn, path: Path, doc: ParsedDocument, segs
         "INSERT INTO turns (uuid, document_id, ordinal, speaker, is_interviewer, role, kind, start_char,"
         " body_start, end_char, time_start, time_end, segment_count)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(new_uuid(), doc_id, n, t.speaker, int(t.speaker_role == "interviewer"), t.speaker_role, t.kind,
+        [(key, doc_id, n, t.speaker, int(t.speaker_role == "interviewer"), t.speaker_role, t.kind,
           t.start, t.body_start, t.end, t.time_start, t.time_end, per_turn[n - 1])
-         for n, t in enumerate(doc.turns, start=1)])
+         for (n, t), key in zip(enumerate(doc.turns, start=1), new_uuids(len(doc.turns)))])
     # Their ids, in order, from the (document, ordinal) key: one statement, not one a turn with its id back.
     turn_ids = [r[0] for r in conn.execute("SELECT id FROM turns WHERE document_id = ? ORDER BY ordinal",
                                            (doc_id,))]
     conn.executemany(
         "INSERT INTO segments (uuid, document_id, turn_id, ordinal, start_char, end_char, time_start, time_end)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(new_uuid(), doc_id, turn_ids[s.turn_index], n, s.start, s.end, s.time_start, s.time_end)
-         for n, s in enumerate(segs, start=1)])
+        [(key, doc_id, turn_ids[s.turn_index], n, s.start, s.end, s.time_start, s.time_end)
+         for (n, s), key in zip(enumerate(segs, start=1), new_uuids(len(segs)))])
     if before is not None:   # a new document's turns and segments go with it on undo; these replace others
         for table in ("turns", "segments"):
             captured_insert(store, txn, table, ["uuid"], "document_id = ?", (doc_id,))

@@ -29,6 +29,19 @@ def new_uuid() -> str:
     return str(uuid.uuid4())
 
 
+def new_uuids(n: int) -> list[str]:
+    """`n` random (version 4) UUIDs, as `new_uuid` writes them, from one read of the system's randomness: an
+    import names every turn and segment (40,000 for 50 interviews), and `uuid4` one at a time costs 3 µs each."""
+    import os
+
+    raw = os.urandom(16 * n).hex()
+    out = []
+    for i in range(0, 32 * n, 32):
+        h = raw[i:i + 32]                   # version 4 in the 13th digit; variant 10xx in the 17th (8, 9, a or b)
+        out.append(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}")
+    return out
+
+
 def now() -> str:
     """UTC timestamp, ISO 8601 with microseconds, sortable as text."""
     from datetime import datetime, timezone

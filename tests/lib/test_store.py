@@ -196,3 +196,20 @@ def test_a_merged_copy_leaves_no_descriptor_held_on_it(tmp_path):
         assert {c.path for c in mine.codes.list()} == {"Theirs"}
         assert len(handles._held) == len(held) + 1          # this project's own, and nothing for the other
     assert handles._held == held
+
+
+def test_imported_turns_and_segments_each_get_their_own_valid_uuid(tmp_path):
+    """Turns and segments are named in bulk at import; each name must still be a distinct, canonical version-4
+    UUID, as REFI-QDA exchange (NVivo, ATLAS.ti) needs GUIDs, and an anchor is found by it."""
+    import uuid
+
+    from tests.conftest import TRANSCRIPTS
+
+    p = Project.init(tmp_path / "proj", coder="tester")
+    p.docs.import_paths(sorted(TRANSCRIPTS.glob("P0[1-4]*")))
+    names = [r[0] for r in p.store.all("SELECT uuid FROM turns UNION ALL SELECT uuid FROM segments")]
+    assert len(names) > 500 and len(set(names)) == len(names)
+    for name in names:
+        parsed = uuid.UUID(name)
+        assert (parsed.version, parsed.variant, str(parsed)) == (4, uuid.RFC_4122, name)
+    p.close()
