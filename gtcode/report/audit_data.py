@@ -473,7 +473,7 @@ def _activity(report: AuditReport, store, events: list[dict], titles: dict[int, 
                 day["undone"] += n or data.get("codings", len(spans))
             path = code_path(data)
             day["codes"][path] = day["codes"].get(path, 0) + n
-            day["docs"].update(docs.get(s[0], f"D{s[0]}") for s in spans)
+            day["docs"].update({s[0] for s in spans})     # document ids here, named once per day below
         elif action == "coding.autocode":
             run = runs.setdefault(e["txn"], AutocodeRun(e["at"], e["coder"], data.get("source", ""), 0, {},
                                                        e["command"], e["txn"] in undone))
@@ -494,6 +494,7 @@ def _activity(report: AuditReport, store, events: list[dict], titles: dict[int, 
 
     report.coding = [CodingDay(day, who, d["added"], d["removed"],
                                [f"{p} ({n})" if n else p for p, n in sorted(d["codes"].items())],
-                               sorted(d["docs"]), d["undone"]) for (day, who), d in sorted(days.items())]
+                               sorted({docs.get(i, f"D{i}") for i in d["docs"]}), d["undone"])
+                      for (day, who), d in sorted(days.items())]
     report.autocode_runs = list(runs.values())
     report.reviews = sorted(reviews.values(), key=lambda r: (r.day, r.coder, r.code))

@@ -153,14 +153,18 @@ class WordWriter:
             run = cell.paragraphs[0].add_run(xml_safe(text))
             run.bold, run.font.size = True, Pt(TABLE_PT)
             cell.paragraphs[0].paragraph_format.keep_with_next = True
+        blank: dict[bool, object] = {}       # whether the row stays on one page → an empty row to copy
+        per_char = _width_mm("abcdefghijklmnopqrstuvwxyz", TABLE_PT) / 26
         for row in rows:
-            tr = table.add_row()
-            if row_height_mm(row, mm) < 0.8 * self.text_height_mm:
-                _row_flag(tr, "w:cantSplit")  # a row stays on one page (one taller than a page may break)
-            for cell, text, width in zip(tr.cells, row, mm):
-                cell.width = Mm(width)
-                cell.text = ""
-                cell.paragraphs[0].add_run(xml_safe(text)).font.size = Pt(TABLE_PT)
+            # a row stays on one page (one taller than a page may break)
+            whole = row_height_mm(row, mm, per_char=per_char) < 0.8 * self.text_height_mm
+            if len(row) < len(mm):
+                _add_row(table, row, mm, whole)
+                continue
+            if whole not in blank:
+                blank[whole] = _add_row(table, [""] * len(mm), mm, whole)._tr
+                table._tbl.remove(blank[whole])
+            table._tbl.append(_filled(blank[whole], row))
         return table
 
     def memo(self, body: str) -> None:
@@ -217,13 +221,21 @@ def column_widths(headers: list[str], rows: list[list[str]], total_mm: float, si
     """Column widths in mm that fill `total_mm`, sized to content: each column at least as wide as its longest
     word (a header word is never broken), and the room left shared out by how much text each column holds,
     no column wider than its longest line, so rows come out as short as the text allows."""
+    measured: dict[tuple[str, bool], float] = {}    # a long table repeats its words: each is measured once
+
+    def width(text: str, bold: bool = False) -> float:
+        key = (text, bold)
+        if key not in measured:
+            measured[key] = _width_mm(text, size, bold)
+        return measured[key]
+
     least, most, mass = [], [], []
     for i, head in enumerate(headers):
         cells = [r[i] for r in rows if i < len(r) and r[i]]
         words = [(w, False) for c in cells for w in _BREAKS.split(c)] + [(w, True) for w in _BREAKS.split(head)]
-        least.append(max((_width_mm(w, size, b) for w, b in words), default=0) + _PAD_MM)
+        least.append(max((width(w, b) for w, b in words), default=0) + _PAD_MM)
         lines = [line for c in cells for line in c.splitlines()] or [""]
-        most.append(max(max(_width_mm(x, size) for x in lines), _width_mm(head, size, True)) + _PAD_MM)
+        most.append(max(max(width(x) for x in lines), width(head, True)) + _PAD_MM)
         mass.append(sum(len(c) for c in cells) / max(1, len(rows)))
     if sum(least) >= total_mm:                              # not even the words fit: shrink them all alike
         return [w * total_mm / sum(least) for w in least]
@@ -245,12 +257,52 @@ def column_widths(headers: list[str], rows: list[list[str]], total_mm: float, si
     return [w + room * w / sum(widths) for w in widths]
 
 
-def row_height_mm(cells: list[str], widths: list[float], size: float = TABLE_PT) -> float:
-    """A rough height of a table row in mm: its tallest cell's wrapped lines."""
-    per_char = _width_mm("abcdefghijklmnopqrstuvwxyz", size) / 26
+def row_height_mm(cells: list[str], widths: list[float], size: float = TABLE_PT, *,
+                  per_char: float | None = None) -> float:
+    """A rough height of a table row in mm: its tallest cell's wrapped lines (`per_char`: the mean letter's
+    width at `size`, when already measured)."""
+    per_char = per_char or _width_mm("abcdefghijklmnopqrstuvwxyz", size) / 26
     lines = max((sum(max(1, -(-len(line) * per_char // max(1.0, w - _PAD_MM))) for line in (c or " ").splitlines())
                  for c, w in zip(cells, widths)), default=1)
     return lines * size * 1.2 * 25.4 / 72 + 2
+
+
+def _add_row(table, row: list[str], mm: list[float], whole: bool):
+    """A table row written through python-docx, cell by cell: what `_filled` copies, and any short row."""
+    from docx.shared import Mm, Pt
+
+    tr = table.add_row()
+    if whole:
+        _row_flag(tr, "w:cantSplit")
+    for cell, text, width in zip(tr.cells, row, mm):
+        cell.width = Mm(width)
+        cell.text = ""
+        cell.paragraphs[0].add_run(xml_safe(text)).font.size = Pt(TABLE_PT)
+    return tr
+
+
+def _filled(blank, row: list[str]):
+    """A copy of `blank` (an `_add_row` of empty cells) with `row`'s text in each cell's last run: the XML
+    `_add_row` writes, made without python-docx's element-by-element calls (50 s for a 10,000-interview report)."""
+    import copy
+
+    from docx.oxml.ns import qn
+    from lxml import etree
+
+    tr = copy.deepcopy(blank)
+    for tc, text in zip(tr.iterchildren(qn("w:tc")), row):
+        text = xml_safe(text)
+        if not text:
+            continue
+        run = tc[-1][-1]
+        if "\t" in text or "\n" in text or "\r" in text:     # tabs and line breaks: python-docx's own way
+            run.text = text
+            continue
+        t = etree.SubElement(run, qn("w:t"))
+        t.text = text
+        if len(text.strip()) < len(text):
+            t.set(qn("xml:space"), "preserve")
+    return tr
 
 
 def _table_layout_fixed(table) -> None:

@@ -71,6 +71,31 @@ def test_word_tables_repeat_headers_keep_rows_whole_and_never_break_a_header_wor
                 assert cell.width / 36000 >= _width_mm(word, TABLE_PT, True), (word, cell.width / 36000)
 
 
+def test_word_table_cells_hold_their_text_as_written_however_awkward():
+    """Long tables copy one empty row and fill it (`_filled`): each cell is the XML python-docx writes cell by
+    cell, with spaces kept, tabs and line breaks as Word's own, control characters dropped, short rows too."""
+    from docx.shared import Mm
+    from lxml import etree
+
+    from gtcode.report.word import WordWriter, _add_row, column_widths
+
+    headers = ["A", "B", "C", "D"]
+    rows = [["plain", " spaced ", "a\tb", "line one\nline two"], ["", "x\r\ny", "bell\x07", "é 😀 <&>"],
+            ["short"], ["\n", "  ", "\t", "tail "]]
+    writer = WordWriter("t")
+    table = writer.table(headers, rows)
+    read = [[c.text for c in r.cells] for r in table.rows[1:]]
+    assert read == [["plain", " spaced ", "a\tb", "line one\nline two"], ["", "x\n\ny", "bell", "é 😀 <&>"],
+                    ["short", "", "", ""], ["\n", "  ", "\t", "tail "]]
+    mm = column_widths(headers, rows, writer.text_width_mm)
+    reference = WordWriter("t").table(headers, [])      # the same columns, rows to come cell by cell
+    for column, width in zip(reference.columns, mm):
+        column.width = Mm(width)
+    for got, row in zip(table.rows[1:], rows):
+        expected = _add_row(reference, row, mm, True)._tr
+        assert [etree.tostring(tc) for tc in got._tr.tc_lst] == [etree.tostring(tc) for tc in expected.tc_lst]
+
+
 def test_empty_columns_stay_narrow():
     from gtcode.report.word import column_widths
 
