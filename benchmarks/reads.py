@@ -1,6 +1,6 @@
 """The heavy read commands on the large project of `scale.py`, optionally beside another gtcode source tree
 (issue 19, second round): `retrieve`, `search --limit 0` on one long transcript, `agreement`,
-`report -o x.md` and `export qdpx`, each as a whole process with its peak resident memory.
+`report -o x.md`, `report -o x.docx` and `export qdpx`, each as a whole process with its peak resident memory.
 
     python benchmarks/reads.py [--scale 1000] [--runs 3] [--long-mb 2] [--baseline TREE] [--only a,b] [--profile]
 
@@ -82,7 +82,7 @@ def outputs(folder: Path) -> dict[str, Path]:
     """Label → the file the command writes, whose size is printed beside its time (the .qdpx's deflate level
     trades one against the other)."""
     out = folder / "reads-out"
-    return {"report -o x.md": out / "x.md", "export qdpx": out / "x.qdpx"}
+    return {"report -o x.md": out / "x.md", "report -o x.docx": out / "x.docx", "export qdpx": out / "x.qdpx"}
 
 
 def commands(folder: Path, info: dict) -> dict[str, list[str]]:
@@ -93,6 +93,7 @@ def commands(folder: Path, info: dict) -> dict[str, list[str]]:
             "search --limit 0 (long transcript)": ["search", "film", "--limit", "0", "--json"],
             "agreement": ["agreement"],
             "report -o x.md": ["report", "-o", str(out / "x.md")],
+            "report -o x.docx": ["report", "-o", str(out / "x.docx")],
             "export qdpx": ["export", "qdpx", str(out / "x.qdpx")]}
 
 

@@ -164,6 +164,7 @@ def read_figures(folder: Path, info: dict, procs: Processes, runs: int) -> list[
                 ("stats", ["stats"], floor + 100), ("cooccur --json", ["cooccur", "--json"], 2000),
                 ("saturation", ["saturation"], None), ("agreement", ["agreement"], None),
                 ("report -o x.md", ["report", "-o", str(folder / "x.md")], None),
+                ("report -o x.docx", ["report", "-o", str(folder / "x.docx")], None),
                 ("export qdpx", ["export", "qdpx", str(folder / "x.qdpx")], None)]
     for label, argv, goal in commands:
         log(f"scale: process {label}")
