@@ -10,7 +10,7 @@ import typer
 
 from gtcode.cli._app import App, open_project
 from gtcode.cli.options import By, Json, OldCoder, Output, by_name, check_output_path
-from gtcode.cli.output import err, out_console, print_json, table
+from gtcode.cli.output import err, out_console, print_json, print_table, table
 from gtcode.errors import InputError, did_you_mean
 
 PANEL = "Memos and audit"
@@ -123,7 +123,7 @@ def _render(report, console) -> None:
                         for h in b.headers), show_lines=len(b.rows) > 1 and len(b.headers) > 2)
             for row in b.rows:
                 t.add_row(*(Text(c) for c in row))
-            console.print(t)
+            print_table(t, console)
         elif b.kind == "diff":
             text = Text()
             for line in (b.text or "(no change in the text)").splitlines():

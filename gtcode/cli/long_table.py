@@ -39,7 +39,7 @@ class LongTable:
 
 def _handled(t, console) -> bool:
     """Whether `_draw` covers every option this table uses; if not, Rich draws it."""
-    return (t.title is None and t.caption is None and not t.show_footer and not t.show_lines and not t.leading
+    return (t.title is None and t.caption is None and not t.show_footer and not t.leading
             and t.width is None and t.min_width is None and not t.collapse_padding
             and t.padding[0] == t.padding[2] == 0 and not any(row.end_section for row in t.rows)
             and not any(column.highlight for column in t.columns)
@@ -260,10 +260,18 @@ def _draw(t, console, options):
                                [c._cells[index - t.show_header] for c in t.columns])
                 yield from _lines(cells, header, layout, styles, renderables, edge, (left, right, divide))
         if box and index == 0 and t.show_header:
+            rule = styled(box.get_row(widths, "head", edge=t.show_edge), border)
+        elif box and t.show_lines and index != last:       # a line between rows, as `Table._render` draws
+            rule = styled(box.get_row(widths, "row", edge=t.show_edge), border)
+        else:
+            continue
+        if type(rule) is str:
+            plain.append(rule + "\n")
+        else:
             if plain:
                 yield Segment("".join(plain))
                 plain.clear()
-            yield from _joined([styled(box.get_row(widths, "head", edge=t.show_edge), border), "\n"])
+            yield from _joined([rule, "\n"])
     if plain:
         yield Segment("".join(plain))
     if edge:

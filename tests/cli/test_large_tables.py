@@ -46,8 +46,10 @@ def test_long_table_prints_what_rich_prints(width, colour):
 
 
 @pytest.mark.parametrize("options", [{"box": None, "show_header": False}, {"show_edge": True, "pad_edge": True},
-                                     {"row_styles": ["", "on grey11"], "border_style": "green"}],
-                         ids=["no-box", "edge", "row-styles"])
+                                     {"row_styles": ["", "on grey11"], "border_style": "green"},
+                                     {"show_lines": True}, {"show_lines": True, "border_style": "green"},
+                                     {"show_lines": True, "show_header": False, "show_edge": True}],
+                         ids=["no-box", "edge", "row-styles", "lines", "lines-coloured", "lines-no-header"])
 def test_long_table_other_table_options(options):
     for width, colour in [(40, False), (40, True), (120, True)]:
         assert printed(LongTable(awkward_table(**options)), width, colour) == \
