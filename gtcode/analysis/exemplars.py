@@ -140,23 +140,43 @@ def _in_segment(store: Store, text: str, row) -> tuple[int, int, int]:
     return first, last, len(text[first:last].split())
 
 
+def _best_per_code(store: Store, found: list[tuple]) -> dict[int, tuple]:
+    """code id → its best (rank key, row, start, end) among `found` (in document order), spoken or not: what
+    `_scored` gives, kept only while it is a code's best (a large project has a hundred thousand codings)."""
+    best: dict[int, tuple] = {}
+    texts = _plain(store).execute(_TEXTS, (json.dumps(list(dict.fromkeys(r[2] for r in found))),))
+    for (doc_id, group), (_, text) in zip(itertools.groupby(found, key=lambda r: r[2]), texts):
+        for r in group:
+            start, end = r[3], r[4]
+            words = len(text[start:end].split())
+            if words < EXEMPLAR_MIN_WORDS:
+                start, end, words = _in_segment(store, text, r)
+            far = abs(words - EXEMPLAR_WORDS)
+            top = best.get(r[1])
+            if top is None or far < top[0][0] or (far == top[0][0] and (far, doc_id, r[3], r[0]) < top[0]):
+                best[r[1]] = ((far, doc_id, r[3], r[0]), r, start, end)
+    return best
+
+
 def exemplar_per_code(store: Store, where_clause: str = "1", params=()) -> dict[int, Exemplar]:
-    """code id → its exemplar under the rule (codes without a participant's passage are absent). Every passage
-    is scored first; then only each code's best is checked for other voices (the next only if that fails), so
-    the turns of a few documents are read, not a large project's hundreds of thousands of interviewer turns."""
-    by_code: dict[int, list] = {}
-    for c in _scored(store, _codings(store, None, where_clause, params)):
-        by_code.setdefault(c[1][1], []).append(c)
+    """code id → its exemplar under the rule (codes without a participant's passage are absent). Each code's
+    best passage is found first; only it is checked for other voices (if it fails, the code's passages are
+    ranked in full), so the turns of a few documents are read, not a large project's hundreds of thousands of
+    interviewer turns."""
+    found = _codings(store, None, where_clause, params)
     voices = _Voices(store)
+    rows_of: dict[int, list] = {}          # code → its codings, made at the first code whose best fails
 
     def spoken(c) -> bool:
         return not voices.touched(c[1][2], *c[1][3:5])
 
     best = []                  # (rank keys are unique, so candidates compare by them alone)
-    for scored in by_code.values():
-        top = min(scored)
+    for code_id, top in _best_per_code(store, found).items():
         if not spoken(top):    # the closest passage takes in another voice: the best of the rest, in order
-            top = next((c for c in sorted(scored) if spoken(c)), None)
+            if not rows_of:
+                for r in found:
+                    rows_of.setdefault(r[1], []).append(r)
+            top = next((c for c in sorted(_scored(store, rows_of[code_id])) if spoken(c)), None)
         if top is not None:
             best.append(top)
     best.sort()

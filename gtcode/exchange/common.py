@@ -63,6 +63,35 @@ def as_guid(uuid: str) -> str:
 _URL_NAMESPACE = uuid_mod.NAMESPACE_URL.bytes
 
 
+_HEX = "[0-9a-fA-F]"
+_BARE = f"{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}"
+_BARE_LINES = re.compile(f"{_BARE}(?:\n{_BARE})*")
+
+
+def as_guids(uuids: list[str]) -> list[str]:
+    """`as_guid` of each uuid: one regex over them all when every one is already a bare GUID (each 36 long, so
+    the match cannot straddle two), as every uuid gtcode makes is; one at a time otherwise."""
+    if uuids and all(len(u) == 36 for u in uuids) and _BARE_LINES.fullmatch("\n".join(uuids)):
+        return list(uuids)
+    return [as_guid(u) for u in uuids]
+
+
+#: The hex digit of a GUID's variant nibble (RFC 4122: 10xx) for each digit the hash gave.
+_VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}
+
+
+def derived_guids(kind: str, names) -> list[str]:
+    """`derived_guid(kind, name)` of each name, the shared start hashed once (an export makes one a coding)."""
+    start = hashlib.sha1(_URL_NAMESPACE + f"gtcode:{kind}:".encode("utf-8"))
+    out = []
+    for name in names:
+        h = start.copy()
+        h.update(name.encode("utf-8"))
+        d = h.hexdigest()        # version 5 in the 13th digit, the variant in the 17th
+        out.append(f"{d[:8]}-{d[8:12]}-5{d[13:16]}-{_VARIANT[d[16]]}{d[17:20]}-{d[20:32]}")
+    return out
+
+
 def derived_guid(*parts: str) -> str:
     """A GUID for something gtcode has no row for (a selection), stable across exports: uuid5 in the URL
     namespace of 'gtcode:' + the parts, computed without building a UUID object (an export makes one per

@@ -75,6 +75,7 @@ class UnitCounter:
         self._extra = sorted(([m.start() for m in re.finditer("\n", text)] if crlf else []) +
                              ([m.start() for m in re.finditer("[\U00010000-\U0010FFFF]", text)]
                               if target.units == "utf16" and has_astral(text) else []))
+        self.same = not self._extra      # every position is its offset
 
     def position(self, offset: int) -> int:
         """The position of canonical `offset`: one more for each CRLF or astral character before it, if counted."""

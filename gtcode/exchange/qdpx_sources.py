@@ -13,7 +13,7 @@ import itertools
 import operator
 from collections import defaultdict
 
-from gtcode.exchange.common import as_guid, derived_guid, to_xml_datetime
+from gtcode.exchange.common import as_guid, as_guids, derived_guid, derived_guids, to_xml_datetime
 from gtcode.exchange.positions import Target, UnitCounter, has_astral, written_text
 from gtcode.exchange.xmlwriter import XmlWriter, escape_attr
 from gtcode.text import plural
@@ -31,38 +31,45 @@ def _selection(w: XmlWriter, counter: UnitCounter, start: int, end: int, guid: s
         "endPosition": counter.position(end), "creatingUser": user, "creationDateTime": created})
 
 
-def _coded_selection(pad: str, counter: UnitCounter, start: int, end: int, guid: str, coding: str, user: str,
-                     created: str, code: str, notes: list[str]) -> str:
+def _coded_selection(pad: str, name: str, start: int, end: int, guid: str, coding: str, user: str, created: str,
+                     code: str, notes: list[str]) -> str:
     """A coding's PlainTextSelection written out (what `_selection` and the writer's `start`/`leaf` would write:
     the same attributes in the same order), for the loop over every coding of a project."""
-    refs = "".join(f'{pad}  <NoteRef targetGUID="{g}"/>\n' for g in notes)
-    return (f'{pad}<PlainTextSelection guid="{guid}" name="{escape_attr(_snippet(counter.text[start:end]))}" '
-            f'startPosition="{counter.position(start)}" endPosition="{counter.position(end)}" creatingUser="{user}" '
-            f'creationDateTime="{created}">\n{pad}  <Coding guid="{coding}" creatingUser="{user}" '
-            f'creationDateTime="{created}">\n{pad}    <CodeRef targetGUID="{code}"/>\n{pad}  </Coding>\n{refs}'
-            f'{pad}</PlainTextSelection>\n')
+    refs = "".join(f'{pad}  <NoteRef targetGUID="{g}"/>\n' for g in notes) if notes else ""
+    return (f'{pad}<PlainTextSelection guid="{guid}" name="{name}" startPosition="{start}" endPosition="{end}" '
+            f'creatingUser="{user}" creationDateTime="{created}">\n{pad}  <Coding guid="{coding}" '
+            f'creatingUser="{user}" creationDateTime="{created}">\n{pad}    <CodeRef targetGUID="{code}"/>\n'
+            f'{pad}  </Coding>\n{refs}{pad}</PlainTextSelection>\n')
 
 
 def _source_selections(ex, d, text: str, codings, code_guid: dict[int, str], notes: dict) -> None:
     """One selection per confirmed coding (readers that take one coding per selection miss none), then one per
     passage that only memos are about (`notes`: (start, end) → memo GUIDs); notes on a passage go on its first
-    selection."""
+    selection. A document's selections go to the writer as one piece, their GUIDs made together."""
     counter = UnitCounter(text, ex.target)
     w = ex.w
     pad = w.indent
-    for uuid, code_id, start, end, coder_id, created_at in codings:
+    uuids = [c[0] for c in codings]
+    parts: list[str] = []
+    for (_, code_id, start, end, coder_id, created_at), guid, coding in zip(
+            codings, derived_guids("selection", uuids), as_guids(uuids)):
         created, user = to_xml_datetime(created_at), ex.user(coder_id)
-        guid, coding = derived_guid("selection", uuid), as_guid(uuid)
         if user is not None and created is not None:       # GUIDs need no escaping; a stored time might
-            w.markup(_coded_selection(pad, counter, start, end, guid, coding, user, escape_attr(created),
-                                      code_guid[code_id], notes.pop((start, end), [])))
+            a, b = (start, end) if counter.same else (counter.position(start), counter.position(end))
+            parts.append(_coded_selection(pad, escape_attr(_snippet(text[start:end])), a, b, guid, coding, user,
+                                          escape_attr(created), code_guid[code_id], notes.pop((start, end), None)))
             continue
+        if parts:
+            w.markup("".join(parts))
+            parts = []
         _selection(w, counter, start, end, guid, user, created)
         w.start("Coding", {"guid": coding, "creatingUser": user, "creationDateTime": created})
         w.leaf("CodeRef", {"targetGUID": code_guid[code_id]})
         w.end()
         ex.note_refs(notes.pop((start, end), []))
         w.end()
+    if parts:
+        w.markup("".join(parts))
     if codings:
         ex.report.count("codings", len(codings))
     for (start, end), guids in sorted(notes.items()):

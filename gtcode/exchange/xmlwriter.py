@@ -15,8 +15,10 @@ from typing import Callable
 _INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _TEXT_SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ATTR_SPECIAL = re.compile("[&<>\"\n\r\t\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-#: Buffered pieces are encoded and handed to the sink once there are this many.
+#: Buffered pieces are encoded and handed to the sink once there are this many, or once `markup` has added
+#: this many characters (it is given a whole document's selections at a time).
 _PIECES = 8192
+_HELD = 1 << 20
 
 
 def _check(value: str) -> None:
@@ -53,6 +55,7 @@ class XmlWriter:
         self._sink = sink
         self._parts: list[str] = ["<?xml version='1.0' encoding='utf-8'?>\n"]
         self._stack: list[list] = []          # [tag, has children] of each open element
+        self._held = 0                        # characters `markup` added since the last flush
         self.start(root, {"xmlns": namespace, **attrs})
 
     def _open_tag(self, tag: str, attrs: dict | None) -> None:
@@ -92,7 +95,8 @@ class XmlWriter:
             parent[1] = True
             self._parts.append(">\n")
         self._parts.append(text)
-        if len(self._parts) > _PIECES:
+        self._held += len(text)
+        if len(self._parts) > _PIECES or self._held > _HELD:
             self.flush()
 
     def end(self) -> None:
@@ -102,7 +106,7 @@ class XmlWriter:
     def flush(self) -> None:
         if self._parts:
             self._sink("".join(self._parts).encode("utf-8"))
-            self._parts = []
+            self._parts, self._held = [], 0
 
     def close(self) -> None:
         while self._stack:

@@ -8,6 +8,7 @@ the mothers only counts, quotes and plots the mothers' interviews.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from gtcode.errors import InputError
@@ -146,21 +147,26 @@ class Grounding:
         from gtcode.documents import touched_segments
 
         self.tree = project.codes.list()
-        self.segments: dict[int, set[int]] = {}     # code → its segments, each as document << 32 | ordinal
-        self.people: dict[int, set[int]] = {}
         # in document order, so the index seeks of touched_segments walk each document's segments once; a
-        # coding that touches no segment grounds nothing
+        # coding that touches no segment grounds nothing. Who spoke is looked up by document, not joined per coding.
         plain = project.store.conn.cursor()
         plain.row_factory = None
-        for code_id, doc, who, first, last in plain.execute(
-                "SELECT g.code_id, g.document_id, coalesce(d.case_id, -d.id), "
-                f"{touched_segments('g.document_id', 'g.start_char', 'g.end_char')} FROM codings g "
-                f"JOIN documents d ON d.id = g.document_id WHERE g.status = 'confirmed' AND {sc.clause} "
-                "ORDER BY g.document_id, g.start_char", sc.params):
+        who = dict(plain.execute(f"SELECT d.id, coalesce(d.case_id, -d.id) FROM documents d WHERE {sc.clause}",
+                                 sc.params).fetchall())
+        segments: dict[int, set[int]] = defaultdict(set)    # code → its segments, each as document << 32 | ordinal
+        people: dict[int, set[int]] = defaultdict(set)
+        for code_id, doc, first, last in plain.execute(
+                f"SELECT g.code_id, g.document_id, {touched_segments('g.document_id', 'g.start_char', 'g.end_char')} "
+                "FROM codings g WHERE g.status = 'confirmed' AND g.document_id IN (SELECT d.id FROM documents d "
+                f"WHERE {sc.clause}) ORDER BY g.document_id, g.start_char", sc.params):
             if first is not None and last is not None and first <= last:
                 base = doc << 32
-                self.segments.setdefault(code_id, set()).update(range(base + first, base + last + 1))
-                self.people.setdefault(code_id, set()).add(who)
+                if first == last:
+                    segments[code_id].add(base + first)
+                else:
+                    segments[code_id].update(range(base + first, base + last + 1))
+                people[code_id].add(who[doc])
+        self.segments, self.people = dict(segments), dict(people)
 
     def of(self, code) -> tuple[int, int]:
         """(participants, segments) of a code and everything under it."""

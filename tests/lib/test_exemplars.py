@@ -36,3 +36,18 @@ def test_codes_show_and_the_report_quote_the_same_exemplar(project, tmp_path):
     assert [e["case"] for e in shown[:2]] == ["P01", "P02"]          # then another participant's closest one
     assert all(e["speaker"] != "Interviewer" for e in shown)        # the interviewer is never quoted
     assert "closest to 25 words" in EXEMPLAR_RULE
+
+
+def test_when_the_closest_passage_takes_in_the_interviewer_the_best_participant_passage_is_the_exemplar(
+        project, tmp_path):
+    from gtcode.analysis.exemplars import exemplar_per_code, exemplars
+
+    asked = " ".join(f"q{i}" for i in range(24)) + "?"
+    said = " ".join(f"a{i}" for i in range(30)) + "."
+    (tmp_path / "P01.txt").write_text(f"Interviewer: {asked}\n\nP01: {said}\n", encoding="utf-8")
+    project.docs.import_paths([tmp_path / "P01.txt"], interviewer="Interviewer")
+    project.codes.add("Being filmed")
+    project.coding.apply(["D1:1", "D1:2"], "Being filmed")      # the question is 25 words, the answer 30
+    code = project.codes.get("Being filmed")
+    chosen = exemplar_per_code(project.store)[code.id]
+    assert chosen.text.startswith("a0 a1") and chosen == exemplars(project.store, [code.id], n=1)[0]

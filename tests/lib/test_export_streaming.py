@@ -114,3 +114,32 @@ def test_each_code_s_exemplar_is_the_first_of_its_full_ranking(awkward):
     for code in awkward.codes.list():
         ranked = exemplars.exemplars(store, [code.id], n=1)
         assert chosen.get(code.id) == (ranked[0] if ranked else None)
+
+
+def test_guids_made_a_document_at_a_time_are_the_ones_made_one_by_one():
+    from gtcode.exchange.common import as_guid, as_guids, derived_guids
+
+    made = [str(uuid.uuid4()) for _ in range(50)]
+    odd = ["not-a-guid", "{" + made[0] + "}", made[1].upper(), f" {made[2]}", made[3] + "\n", "é😬" * 18, ""]
+    for names in (made, made + odd[:1], odd, made[:3] + [made[4] + "\n" + made[5]], []):
+        assert as_guids(names) == [as_guid(n) for n in names]
+        assert derived_guids("selection", names) == [derived_guid("selection", n) for n in names]
+
+
+def test_a_coding_without_a_stored_time_keeps_its_place_among_the_selections(awkward):
+    store = awkward.store
+    ids = [r[0] for r in store.all("SELECT id FROM codings WHERE status = 'confirmed' ORDER BY document_id, "
+                                   "start_char, id")]
+    store.conn.execute("UPDATE codings SET created_at = '' WHERE id = ?", (ids[1],))
+    chunks: list[bytes] = []
+    build_qdpx(awkward, chunks.append)
+    qde = b"".join(chunks)
+    root = etree.fromstring(qde)
+    selections = root.findall(f".//{{{NS}}}PlainTextSelection")
+    coded = [s for s in selections if s.find(f"{{{NS}}}Coding") is not None]
+    uuids = [r[0] for r in store.all("SELECT uuid FROM codings WHERE status = 'confirmed' ORDER BY document_id, "
+                                     "start_char, id")]
+    assert [s.find(f"{{{NS}}}Coding").get("guid") for s in coded] == uuids
+    assert [s.get("creationDateTime") is None for s in coded] == [i == 1 for i in range(len(coded))]
+    whole = etree.fromstring(qde, etree.XMLParser(remove_blank_text=True))
+    assert etree.tostring(whole, xml_declaration=True, encoding="utf-8", pretty_print=True) == qde

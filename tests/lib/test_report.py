@@ -338,3 +338,17 @@ def test_report_outline_numbers_tables_and_figures_in_reading_order(study):
     assert report.headings(1) == SECTIONS
     assert set(report.figures) == {"model", "saturation"}
     assert thesis.resolve_format(Path("x.MD"), None) == "md"
+
+
+def test_grounding_counts_each_segment_a_coding_spans_and_each_participant_once(project, tmp_path):
+    from gtcode.report import thesis_data
+
+    for who in ("P01", "P02"):
+        (tmp_path / f"{who}.txt").write_text(f"{who}: One.\n\n{who}: Two.\n\n{who}: Three.\n", encoding="utf-8")
+    project.docs.import_paths([tmp_path / "P01.txt", tmp_path / "P02.txt"])
+    project.cases.set("P01", {"role": "mother"})
+    project.codes.add("Calm")
+    project.coding.apply("D1:1-2", "Calm")
+    project.coding.apply(["D1:2", "D2:3"], "Calm")
+    grounding = thesis_data.Grounding(project, thesis_data.scope(project))
+    assert grounding.of(project.codes.get("Calm")) == (2, 3)        # D1:1, D1:2 and D2:3; P01 and P02's document
