@@ -74,6 +74,8 @@ def _participant_sql(doc_filter: str) -> str:
 
 def document_progress(store: Store, document_id: int | None = None) -> dict[int, Progress]:
     """Per document: participant segments and how many are coded. Every document has an entry."""
+    if document_id is None:
+        return _every_document(store)
     doc_filter, params = ("s.document_id = ?", (document_id,)) if document_id is not None else ("1", ())
     coding_filter = "document_id = ? AND" if document_id is not None else ""
     index = SegmentIndex(store)
@@ -88,6 +90,59 @@ def document_progress(store: Store, document_id: int | None = None) -> dict[int,
         slot[1] += (doc, ordinal) in coded
     ids = [document_id] if document_id is not None else [r[0] for r in store.all("SELECT id FROM documents")]
     return {d: Progress(d, *counts.get(d, (0, 0))) for d in ids}
+
+
+def _every_document(store: Store) -> dict[int, Progress]:
+    """`document_progress` of the whole project without reading a segment: a document's segments are numbered
+    in the order of its turns (the importer writes them so, and nothing renumbers them), so turn k holds the
+    `segment_count` ordinals after those of the turns before it; each confirmed coding's first and last segment
+    are two index seeks (`touched_segments`). At 10,000 interviews: 18 s by placing codings segment by segment,
+    about 1 s this way."""
+    import itertools
+
+    from gtcode.documents import touched_segments
+
+    cur = store.conn.cursor()
+    cur.row_factory = None
+    coded: dict[int, list[tuple[int, int]]] = {}
+    for doc, first, last in cur.execute(
+            f"SELECT g.document_id, {touched_segments('g.document_id', 'g.start_char', 'g.end_char')} FROM codings g"
+            " WHERE g.status = 'confirmed'"):
+        if first is not None and last is not None and first <= last:
+            coded.setdefault(doc, []).append((first, last))
+    out: dict[int, Progress] = {}
+    turns = cur.execute("SELECT document_id, segment_count, role = 'participant' AND kind = 'speech', speaker IS NOT "
+                        "NULL FROM turns ORDER BY document_id, ordinal")
+    for doc, rows in itertools.groupby(turns, key=lambda r: r[0]):
+        rows = list(rows)
+        labelled = any(r[3] for r in rows)    # then an unlabelled turn is not the participant's (participant_speech)
+        merged = _merged(coded.get(doc, ()))
+        i = total = hit = 0
+        end = 0                               # the last ordinal of the turns so far
+        for _, n, speech, named in rows:
+            lo, end = end + 1, end + n
+            if not (n and speech and (named or not labelled)):
+                continue
+            total += n
+            while i < len(merged) and merged[i][1] < lo:    # spans ending before this turn: done with
+                i += 1
+            j = i
+            while j < len(merged) and merged[j][0] <= end:  # spans reaching into it (one may go on to the next)
+                hit += min(merged[j][1], end) - max(merged[j][0], lo) + 1
+                j += 1
+        out[doc] = Progress(doc, total, hit)
+    return {d: out.get(d, Progress(d, 0, 0)) for (d,) in cur.execute("SELECT id FROM documents")}
+
+
+def _merged(spans) -> list[list[int]]:
+    """Ordinal ranges joined where they overlap or touch, in order."""
+    merged: list[list[int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return merged
 
 
 def participant_ordinals(store: Store, document_id: int) -> list[int]:
