@@ -14,6 +14,12 @@ from pathlib import Path
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 sys.dont_write_bytecode = False
 
+# One thread for each BLAS and OpenMP pool numpy, SciPy and scikit-learn start, in this run and the processes it
+# starts (set before any of them loads). Each pool otherwise takes a thread per core, in each of the two test
+# processes on two cores, and the threads spin waiting on each other: clustering the demo's passages took 8 s, not 0.1.
+for _pool in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_pool, "1")
+
 import pytest  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
@@ -75,11 +81,36 @@ def table_rows(project, tables, order="rowid") -> dict[str, list[tuple]]:
     return {t: [tuple(r) for r in project.store.all(f"SELECT * FROM {t} ORDER BY {order}")] for t in tables}
 
 
-@pytest.fixture
-def project(tmp_path):
+@pytest.fixture(scope="session")
+def migrated_file(tmp_path_factory) -> Path:
+    """An empty project file with every migration applied, made once per test process: `project` copies it rather
+    than running the migrations again for each of the ~560 tests that ask for one (tens of ms each)."""
+    from gtcode.store.db import Store
+    from gtcode.store.schema import DB_FILENAME
+
+    path = tmp_path_factory.mktemp("migrated") / DB_FILENAME
+    Store.create(path).close()
+    return path
+
+
+def init_from(migrated: Path, folder: Path, coder: str):
+    """What `Project.init(folder, coder=coder)` returns, from a copy of `migrated`: the project's row and its
+    `project.init` event are written as init writes them (test_project checks the two give the same file)."""
+    import shutil
+
     from gtcode import Project
 
-    p = Project.init(tmp_path / "proj", coder="tester")
+    folder.mkdir(parents=True)
+    shutil.copyfile(migrated, folder / migrated.name)
+    project = Project.open(folder, coder=coder)
+    with project.transaction() as txn:
+        project.store.name_project(txn, folder.resolve().name)
+    return project
+
+
+@pytest.fixture
+def project(migrated_file, tmp_path):
+    p = init_from(migrated_file, tmp_path / "proj", "tester")
     yield p
     p.close()
 

@@ -33,7 +33,8 @@ def stub_model():
     from gtcode.config import set_config
 
     server = http.server.HTTPServer(("127.0.0.1", 0), _Stub)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # serve_forever checks for shutdown every poll_interval: 0.5 s by default, which each test's teardown waited out
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     _Stub.seen = []
     set_config("llm", f"http://127.0.0.1:{server.server_port}")

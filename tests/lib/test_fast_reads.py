@@ -15,6 +15,9 @@ from gtcode import Project
 from gtcode.analysis.search import _OPEN, _spans, fts_query
 from gtcode.team.agreement import _Comparison, cohen_kappa, figures, krippendorff_alpha
 
+from tests.conftest import own_config
+from tests.hostile import copy_project
+
 
 # --- agreement -----------------------------------------------------------------------------------------------
 
@@ -59,9 +62,11 @@ def test_labels_other_than_zero_and_one_tally_alike():
     assert round(figures(data, ["a", "b", "c", "d"]).alpha, 3) == 0.743
 
 
-@pytest.fixture
-def coded(tmp_path):
-    """Six interviews, four codes, three coders who each code some of them, at random but reproducibly."""
+@pytest.fixture(scope="module")
+def coded_built(tmp_path_factory):
+    """Six interviews, four codes, three coders who each code some of them, at random but reproducibly: built once
+    per module, closed, its file copied for each test (`coded`)."""
+    tmp_path = tmp_path_factory.mktemp("coded")
     rng = random.Random(7)
     paths = []
     for i in range(6):
@@ -72,7 +77,12 @@ def coded(tmp_path):
         path = tmp_path / f"P{i:02d}.txt"
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         paths.append(path)
-    p = Project.init(tmp_path / "proj", coder="ana")
+    with own_config(tmp_path), Project.init(tmp_path / "proj", coder="ana") as p:
+        build_coded(p, paths, rng)
+    return tmp_path / "proj" / "gtcode.db"
+
+
+def build_coded(p, paths, rng):
     p.docs.import_paths(paths)
     for name in ("Filming", "Tiredness", "Review", "Never shared"):
         p.codes.add(name)
@@ -87,8 +97,12 @@ def coded(tmp_path):
                 p.coding.apply([f"D{d.id}:{o}" for o in chosen], code)
     p.coder = "ana"
     p.coding.apply(["D1:3"], "Never shared")
-    yield p
-    p.close()
+
+
+@pytest.fixture
+def coded(coded_built, tmp_path):
+    with Project.open(copy_project(coded_built, tmp_path / "proj"), coder="ana") as p:
+        yield p
 
 
 @pytest.mark.parametrize("unit", ["segment", "turn", "document"])
@@ -130,8 +144,10 @@ def _highlight_in_sql(store, query: str, speaker_sql: str = "1") -> list[tuple]:
     return [(r[0], r[1], r[3], *_spans(r["marked"], r["start_char"])) for r in rows]
 
 
-@pytest.fixture
-def long_document(project, tmp_path):
+@pytest.fixture(scope="module")
+def long_document_built(tmp_path_factory):
+    """A 600-turn interview and a short one, imported once per module (`long_document` opens a copy)."""
+    tmp_path = tmp_path_factory.mktemp("long-document")
     lines = []
     for i in range(600):
         lines.append(f"Interviewer: Did the filming help, question {i}?")
@@ -141,8 +157,15 @@ def long_document(project, tmp_path):
     (tmp_path / "long.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (tmp_path / "short.txt").write_text("Interviewer: And the film?\nP02: No film for me, just the camera.\n",
                                         encoding="utf-8")
-    project.docs.import_paths([tmp_path / "long.txt", tmp_path / "short.txt"])
-    return project
+    with own_config(tmp_path), Project.init(tmp_path / "proj", coder="tester") as project:
+        project.docs.import_paths([tmp_path / "long.txt", tmp_path / "short.txt"])
+    return tmp_path / "proj" / "gtcode.db"
+
+
+@pytest.fixture
+def long_document(long_document_built, tmp_path):
+    with Project.open(copy_project(long_document_built, tmp_path / "proj"), coder="tester") as project:
+        yield project
 
 
 @pytest.mark.parametrize("query", ["film", "films", "camera OR baby", '"the film"', "cam*", "film NOT camera",

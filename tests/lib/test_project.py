@@ -214,3 +214,25 @@ def test_a_dry_run_does_everything_and_keeps_nothing(project, tmp_path):
         assert [c.path for c in project.codes.list()] == ["Nervous"]  # visible inside it…
     assert project.codes.list() == []                                 # …and gone after it
     assert _snapshot(project) | {"codings": project.store.all("SELECT * FROM codings")} == before
+
+
+def test_the_project_fixture_holds_what_init_writes(migrated_file, tmp_path):
+    """The `project` fixture copies a migrated file rather than calling init (tests/conftest.py): the two must give
+    the same project, all but its random UUIDs and the times."""
+    from tests.conftest import init_from
+
+    volatile = {"uuid", "txn", "entity_uuid", "at", "created_at", "applied_at"}
+
+    def content(project):
+        s = project.store
+        tables = [r[0] for r in s.all("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        return ([s.scalar(f"PRAGMA {pragma}") for pragma in ("user_version", "application_id", "journal_mode")],
+                [tuple(r) for r in s.all("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name")],
+                {t: sorted(([(k, (k in volatile and v is not None) or v) for k, v in dict(r).items()]
+                            for r in s.all(f'SELECT * FROM "{t}"')), key=repr) for t in tables})
+
+    with Project.init(tmp_path / "a" / "proj", coder="tester") as made:
+        with init_from(migrated_file, tmp_path / "b" / "proj", "tester") as copied:
+            assert (copied.name, copied.coder, copied.command) == (made.name, made.coder, made.command) == (
+                "proj", "tester", "api")
+            assert content(copied) == content(made)
