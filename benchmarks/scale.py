@@ -194,6 +194,27 @@ def tui_keypress(folder: Path, runs: int) -> float:
     return statistics.median(times) * 1000
 
 
+def tui_open(folder: Path, runs: int) -> float:
+    """Opening the TUI on the large project at one of its interviews (project, document list with every
+    document's coding progress, code tree with counts, the transcript, first screen), median ms."""
+    import asyncio
+
+    from gtcode import Project
+    from gtcode.tui.app import make_app
+
+    with Project.open(folder / "project") as p:
+        middle = p.docs.list()[len(p.docs.list()) // 2].id
+
+    async def once() -> float:
+        start = time.perf_counter()
+        app = make_app(folder / "project", document=middle, coder="bench", poll=None)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            return time.perf_counter() - start
+
+    return statistics.median(asyncio.run(once()) for _ in range(runs)) * 1000
+
+
 def long_transcript(tmp: Path, mb: float, seed: int) -> list[tuple]:
     """One transcript of `mb` MB against the same turns in ~1 file per 28 KB, fresh projects; and search."""
     from gtcode import Project
@@ -309,6 +330,9 @@ def main(argv: list[str] | None = None) -> None:
                 (f"  linking {info['documents']:,} cases ({info['linked']:,} linked)", info["link_s"] * 1000, None,
                  "seconds")]
         rows += read_figures(folder, info, procs, args.runs)
+        log("scale: TUI open")
+        rows.append(("  TUI: open an interview (every document's progress, code counts, first screen)",
+                     tui_open(folder, args.runs), None, "< 300 ms"))
         log("scale: TUI keypress")
         rows.append(("  TUI: one coding keypress (session write + re-read)", tui_keypress(folder, args.runs), None,
                      "< 50 ms"))
