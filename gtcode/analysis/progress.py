@@ -75,7 +75,7 @@ def _participant_sql(doc_filter: str) -> str:
 def document_progress(store: Store, document_id: int | None = None) -> dict[int, Progress]:
     """Per document: participant segments and how many are coded. Every document has an entry."""
     if document_id is None:
-        return _every_document(store)
+        return _every_document(store.conn)
     doc_filter, params = ("s.document_id = ?", (document_id,)) if document_id is not None else ("1", ())
     coding_filter = "document_id = ? AND" if document_id is not None else ""
     index = SegmentIndex(store)
@@ -92,7 +92,24 @@ def document_progress(store: Store, document_id: int | None = None) -> dict[int,
     return {d: Progress(d, *counts.get(d, (0, 0))) for d in ids}
 
 
-def _every_document(store: Store) -> dict[int, Progress]:
+def every_document_progress(path, stop=None) -> dict[int, Progress]:
+    """`document_progress(store)` read through a read-only connection of its own to the project file at `path`, in
+    one read transaction: it can run in a thread (a connection must not cross threads) while the store's serves.
+    `stop()` true ends it early (sqlite3.OperationalError), so a program quitting need not wait for the count."""
+    import sqlite3
+    from pathlib import Path
+
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=30, isolation_level=None)
+    try:
+        if stop is not None:
+            conn.set_progress_handler(lambda: bool(stop()), 100_000)
+        conn.execute("BEGIN")
+        return _every_document(conn)
+    finally:
+        conn.close()
+
+
+def _every_document(conn) -> dict[int, Progress]:
     """`document_progress` of the whole project without reading a segment: a document's segments are numbered
     in the order of its turns (the importer writes them so, and nothing renumbers them), so turn k holds the
     `segment_count` ordinals after those of the turns before it; each confirmed coding's first and last segment
@@ -102,7 +119,7 @@ def _every_document(store: Store) -> dict[int, Progress]:
 
     from gtcode.documents import touched_segments
 
-    cur = store.conn.cursor()
+    cur = conn.cursor()
     cur.row_factory = None
     coded: dict[int, list[tuple[int, int]]] = {}
     for doc, first, last in cur.execute(

@@ -15,11 +15,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Static, Tree
+from textual.worker import Worker, WorkerState
 
 from gtcode.tui.actions import LookingAround, guarded
 from gtcode.tui.keys import KEYS
 from gtcode.tui.panels import CodePanel, DocumentList, document_line, footer
-from gtcode.tui.screens import ChoiceDialog, CodePicker, HelpDialog, InVivoDialog, MemoDialog
+from gtcode.tui.screens import CodePicker, DocumentDialog, HelpDialog, InVivoDialog, MemoDialog
 from gtcode.tui.session import Selection, Session
 from gtcode.tui.styles import CSS
 from gtcode.tui.transcript import Transcript
@@ -52,6 +53,7 @@ class CodingScreen(LookingAround, Screen):
         super().__init__()
         self.session = session
         self.message: tuple[str, bool] = ("Press ? for every key.", False)
+        self._counting: int | None = None     # which count of every document's progress was started
 
     @property
     def AUTO_FOCUS(self) -> str | None:  # Textual's name for it
@@ -126,9 +128,42 @@ class CodingScreen(LookingAround, Screen):
         elif s.doc is not None:
             self._show_empty_document()
         self.query_one(CodePanel).show(s.codes, s.counts, s.quick)
-        self.query_one(DocumentList).show(s.documents, s.progress, s.doc.id if s.doc else None)
+        self.query_one(DocumentList).show(s.documents, s.progress, s.doc.id if s.doc else None, s.counting)
         self.update_where()
         self.update_message()
+        if s.counting and s.counting_for != self._counting:
+            self._counting = s.counting_for
+            # After the screen is drawn: the count's Python loop would share the interpreter with the drawing.
+            self.call_after_refresh(self._count_progress)
+
+    # --- every document's progress, counted in a thread on a large project ----------------------------------
+    def _count_progress(self) -> None:
+        """Count in a thread worker (`Session.count` opens its own connection); `on_worker_state_changed` shows
+        the result. Tests wait for it: `pilot.pause()`, `app.workers.wait_for_complete()`, `pilot.pause()`."""
+        from textual.worker import get_current_worker
+
+        session = self.session
+
+        def count():
+            worker = get_current_worker()
+            return session.count(stop=lambda: worker.is_cancelled)
+
+        self.run_worker(count, name="progress", group="progress", thread=True, exclusive=True, exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "progress" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
+            return
+        which, progress = worker.result if event.state == WorkerState.SUCCESS else (self._counting, None)
+        if self.session.counted(which, progress):
+            self.show_progress()
+
+    def show_progress(self) -> None:
+        """Redraw every document's progress: the list beside the transcript and a document switcher if open."""
+        s = self.session
+        for screen in self.app.screen_stack:
+            for documents in screen.query(DocumentList):
+                documents.show(s.documents, s.progress, None, s.counting)
 
     def update_where(self) -> None:
         s = self.session
@@ -352,10 +387,7 @@ class CodingScreen(LookingAround, Screen):
 
     def action_documents(self) -> None:
         s = self.session
-        options = [(str(d.id), document_line(d, s.progress.get(d.id))) for d in s.documents]
-        current = next((i for i, d in enumerate(s.documents) if s.doc and d.id == s.doc.id), 0)
-        self.app.push_screen(ChoiceDialog("Documents · share of participant segments coded", options,
-                                          empty="No documents yet: gtcode import FILES…", highlight=current),
+        self.app.push_screen(DocumentDialog(s.documents, s.progress, s.doc.id if s.doc else None, s.counting),
                              lambda doc_id: doc_id and self._open(int(doc_id)))
 
     @guarded

@@ -24,6 +24,11 @@ class Selection:
     last: int
 
 
+#: From this many documents every document's progress is counted in the background (see `counting`): at 10,000
+#: it takes over a second, and the screen need not wait for it; below, it is counted at once (a few ms).
+BACKGROUND_FROM = 300
+
+
 class Session:
     """One open project in the TUI: the current document, its segments and codings, the code tree."""
 
@@ -37,6 +42,9 @@ class Session:
         self.participant: list[int] = []
         self.documents: list = []
         self.progress: dict = {}
+        self.counting = False               # every document's progress is being counted: `count`, then `counted`
+        self._count = 0                     # which count is wanted (a newer one makes older ones moot)
+        self._fresh: set[int] = set()       # documents whose progress was re-read since that count began
         self.codes: list = []
         self.counts: dict = {}
         self.quick: list[int] = []          # code ids on keys 1..9; stable while the app runs
@@ -59,8 +67,43 @@ class Session:
         from gtcode.analysis.progress import document_progress
 
         self.documents = self.project.docs.list()
-        self.progress = document_progress(self.store)
+        if len(self.documents) < BACKGROUND_FROM:
+            self.progress, self.counting = document_progress(self.store), False
+        else:     # the bars shown so far stay until the count replaces them; `open_document` re-reads its own
+            self.counting, self._count, self._fresh = True, self._count + 1, set()
         self._reload_codes()
+
+    @property
+    def counting_for(self) -> int | None:
+        """Which count of every document's progress is wanted, while one is (else None)."""
+        return self._count if self.counting else None
+
+    def count(self, stop=None) -> tuple[int, dict]:
+        """Every document's progress, through a connection of its own: safe to call in another thread.
+        Returns which count it is, for `counted`."""
+        from gtcode.analysis.progress import every_document_progress
+
+        wanted = self._count
+        return wanted, every_document_progress(self.store.path, stop)
+
+    def counted(self, which: int, progress: dict | None) -> bool:
+        """Take a count's result (None: it failed, so count here); False when a newer count is wanted. Documents
+        re-read since it began (a write) keep their newer figures."""
+        from gtcode.analysis.progress import document_progress
+
+        if not self.counting or which != self._count:
+            return False
+        if progress is None:
+            progress = document_progress(self.store)
+        progress.update({d: self.progress[d] for d in self._fresh if d in self.progress})
+        self.progress, self.counting = progress, False
+        return True
+
+    def _progress_here(self) -> None:
+        from gtcode.analysis.progress import document_progress
+
+        self.progress.update(document_progress(self.store, self.doc.id))
+        self._fresh.add(self.doc.id)
 
     def _reload_codes(self, changed: set[int] | None = None) -> None:
         """Codes and their counts: all of them, or (`changed`: the codes a write in this document touched) only
@@ -95,6 +138,8 @@ class Session:
         self.turns = {t["ordinal"]: t for t in self.project.docs.turns(self.doc.id)}
         self.codings = segment_codes(self.store, self.doc.id)
         self.participant = participant_ordinals(self.store, self.doc.id)
+        if self.doc.id not in self.progress or (self.counting and self.doc.id not in self._fresh):
+            self._progress_here()
 
     def reload(self) -> None:
         """After a change (ours or another process's): re-read everything shown, keeping the document."""
@@ -183,9 +228,7 @@ class Session:
             self._version = self._data_version()
 
     def _reload_here(self, changed: set[int]) -> None:
-        from gtcode.analysis.progress import document_progress
-
-        self.progress.update(document_progress(self.store, self.doc.id))
+        self._progress_here()
         self._reload_codes(changed)
         self.open_document(self.doc.id)
 
