@@ -194,25 +194,43 @@ def tui_keypress(folder: Path, runs: int) -> float:
     return statistics.median(times) * 1000
 
 
-def tui_open(folder: Path, runs: int) -> float:
-    """Opening the TUI on the large project at one of its interviews (project, document list with every
-    document's coding progress, code tree with counts, the transcript, first screen), median ms."""
+def tui_open(folder: Path, runs: int) -> tuple[float, float]:
+    """Opening the TUI on the large project at one of its interviews, median ms: until the first screen is drawn
+    (project, document list, code tree with counts, the transcript), and until every document's progress, counted
+    in the background from 300 documents, is shown. The first is when the screen starts that count (Textual's
+    `pause` waits for the whole process to go idle, count included)."""
     import asyncio
 
     from gtcode import Project
-    from gtcode.tui.app import make_app
+    from gtcode.tui.app import CodingScreen, make_app
 
     with Project.open(folder / "project") as p:
-        middle = p.docs.list()[len(p.docs.list()) // 2].id
+        documents = p.docs.list()
+    middle = documents[len(documents) // 2].id
+    drawn: list[float] = []
+    count = CodingScreen._count_progress
 
-    async def once() -> float:
+    def stamped(screen):
+        drawn.append(time.perf_counter())
+        return count(screen)
+
+    async def once() -> tuple[float, float]:
+        drawn.clear()
         start = time.perf_counter()
         app = make_app(folder / "project", document=middle, coder="bench", poll=None)
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
-            return time.perf_counter() - start
+            first = (drawn[0] if drawn else time.perf_counter()) - start
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            return first, time.perf_counter() - start
 
-    return statistics.median(asyncio.run(once()) for _ in range(runs)) * 1000
+    CodingScreen._count_progress = stamped
+    try:
+        times = [asyncio.run(once()) for _ in range(runs)]
+    finally:
+        CodingScreen._count_progress = count
+    return statistics.median(t[0] for t in times) * 1000, statistics.median(t[1] for t in times) * 1000
 
 
 def long_transcript(tmp: Path, mb: float, seed: int) -> list[tuple]:
@@ -331,8 +349,10 @@ def main(argv: list[str] | None = None) -> None:
                  "seconds")]
         rows += read_figures(folder, info, procs, args.runs)
         log("scale: TUI open")
-        rows.append(("  TUI: open an interview (every document's progress, code counts, first screen)",
-                     tui_open(folder, args.runs), None, "< 300 ms"))
+        first, filled = tui_open(folder, args.runs)
+        rows.append(("  TUI: open an interview (first screen drawn)", first, None, "< 300 ms"))
+        rows.append(("  TUI: every document's progress shown (counted after the first screen)", filled, None,
+                     "seconds"))
         log("scale: TUI keypress")
         rows.append(("  TUI: one coding keypress (session write + re-read)", tui_keypress(folder, args.runs), None,
                      "< 50 ms"))
