@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from itertools import groupby
+from operator import itemgetter
 
 from gtcode.documents import participant_speech
 from gtcode.errors import InputError, did_you_mean
@@ -18,9 +20,16 @@ from gtcode.records import Record
 SORTS = ("document", "left", "right")
 
 
-def _segment_rows(store: Store, where, speaker: str | None):
-    """Segments (in document order) within --where, spoken by `speaker`: participant, interviewer, all or a label.
+#: Documents whose segments and texts are held at once: `kwic` and `freq` stream a corpus in batches of this
+#: many, in document order, so their memory does not grow with the corpus.
+BATCH = 250
 
+
+def _segment_batches(store: Store, where, speaker: str | None):
+    """The documents within --where, as (id, case id) in order, and their segments spoken by `speaker`
+    (participant, interviewer, all or a label) as batches of (rows, texts by document id), in document order.
+
+    A row is (document id, document, case, case id, ordinal, speaker, start, end, turn body start, turn end).
     'participant' means every turn not the interviewer's that has a speaker label; a document with no
     labelled turns at all (field notes, an open-ended answer) counts as the participant's words.
     """
@@ -39,15 +48,28 @@ def _segment_rows(store: Store, where, speaker: str | None):
             raise InputError(f"--speaker {speaker!r}: not participant, interviewer, all or a speaker in the project"
                              + did_you_mean(speaker, ["participant", "interviewer", "all", *labels]))
         who, args = "t.speaker = ? COLLATE NOCASE", [speaker.strip()]
-    rows = store.all(
-        "SELECT s.document_id, d.name AS document, c.name AS \"case\", d.case_id, s.ordinal, t.speaker,"
-        " s.start_char, s.end_char, t.body_start, t.end_char AS turn_end"
-        " FROM segments s JOIN turns t ON t.id = s.turn_id JOIN documents d ON d.id = s.document_id"
-        f" LEFT JOIN cases c ON c.id = d.case_id WHERE {clause} AND {who} ORDER BY s.document_id, s.ordinal",
-        [*params, *args])
-    # Texts once per document, sliced here: substr() in the query would read a whole text per segment.
-    texts = {r[0]: r[1] for r in store.all(f"SELECT d.id, d.text FROM documents d WHERE {clause}", params)}
-    return [dict(r, text=texts[r["document_id"]][r["start_char"]:r["end_char"]]) for r in rows], texts
+    docs = [(r[0], r[1]) for r in store.all(f"SELECT d.id, d.case_id FROM documents d WHERE {clause} ORDER BY d.id",
+                                            params)]
+
+    def batches():
+        for i in range(0, len(docs), BATCH):
+            ids = [d for d, _ in docs[i:i + BATCH]]
+            marks = ",".join("?" * len(ids))
+            # CROSS JOIN keeps SQLite reading the batch's segments first, in order: left to choose, it reads
+            # every participant turn in the project through turns_who for each batch (0.9 s a batch).
+            rows = store.all(
+                "SELECT s.document_id, d.name, c.name, d.case_id, s.ordinal, t.speaker,"
+                " s.start_char, s.end_char, t.body_start, t.end_char"
+                " FROM segments s CROSS JOIN turns t ON t.id = s.turn_id JOIN documents d ON d.id = s.document_id"
+                f" LEFT JOIN cases c ON c.id = d.case_id WHERE s.document_id IN ({marks}) AND {who}"
+                " ORDER BY s.document_id, s.ordinal", [*ids, *args])
+            # Texts once per document, sliced by the caller: substr() in the query would read a text a segment.
+            spoken = sorted({r[0] for r in rows})
+            texts = dict(store.all(f"SELECT id, text FROM documents WHERE id IN ({','.join('?' * len(spoken))})",
+                                   spoken)) if spoken else {}
+            yield rows, texts
+
+    return docs, batches()
 
 
 def _pipeline(lemmas: bool):
@@ -107,14 +129,37 @@ class Kwic:
 
 def clip_left(text: str, width: int) -> str:
     """The last `width` characters of `text` on one line, '…' where it was cut."""
-    text = " ".join(text.split())
-    return text if len(text) <= width else "…" + text[len(text) - width + 1:]
+    return _clip_left(text, 0, len(text), width)
 
 
 def clip_right(text: str, width: int) -> str:
     """The first `width` characters of `text` on one line, '…' where it was cut."""
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[:width - 1] + "…"
+    return _clip_right(text, 0, len(text), width)
+
+
+def _clip_left(text: str, start: int, end: int, width: int) -> str:
+    """`clip_left(text[start:end], width)`, reading only as much of the end as it shows, not a whole turn.
+
+    Whitespace collapsed in a tail of the text is a suffix of it collapsed in the whole (the tail's first word
+    may be cut, never changed), so a tail that collapses to more than `width` characters gives the same end."""
+    size = 2 * width + 2
+    while True:
+        lo = max(start, end - size)
+        line = " ".join(text[lo:end].split())
+        if lo == start or len(line) > width:
+            return line if len(line) <= width else "…" + line[len(line) - width + 1:]
+        size *= 4
+
+
+def _clip_right(text: str, start: int, end: int, width: int) -> str:
+    """`clip_right(text[start:end], width)`, reading only as much of the start as it shows (see `_clip_left`)."""
+    size = 2 * width + 2
+    while True:
+        hi = min(end, start + size)
+        line = " ".join(text[start:hi].split())
+        if hi == end or len(line) > width:
+            return line if len(line) <= width else line[:width - 1] + "…"
+        size *= 4
 
 
 def kwic(store: Store, term: str, *, lemma: bool = False, width: int = 40, where=None, speaker: str = "participant",
@@ -134,9 +179,24 @@ def kwic(store: Store, term: str, *, lemma: bool = False, width: int = 40, where
             pattern.append((t if last_prefix else lemma_of(t), last_prefix))
     if not pattern:
         raise InputError("kwic: give a word, a phrase or word*")
-    rows, texts = _segment_rows(store, where, speaker)
-    if not lemma:  # a cheap first pass: every word of the term must appear in the segment
-        rows = [r for r in rows if all(w in r["text"].lower() for w, _ in pattern)]
+    _, batches = _segment_batches(store, where, speaker)
+    needed = [] if lemma else list(dict.fromkeys(w for w, _ in pattern))
+    searched = 0
+
+    def segments():
+        """(text, row and document text) of each segment to search; without `lemma`, a cheap first pass:
+        every word of the term must appear in the segment."""
+        nonlocal searched
+        for rows, texts in batches:
+            for r in rows:
+                text = texts[r[0]]
+                segment = text[r[6]:r[7]]
+                if needed:
+                    lower = segment.lower()
+                    if not all(w in lower for w in needed):
+                        continue
+                searched += 1
+                yield segment, (r, text)
 
     strings = nlp.vocab.strings
     known: list[dict[int, bool]] = [{} for _ in pattern]   # per token of the term: lower-case id → matches?
@@ -151,26 +211,31 @@ def kwic(store: Store, term: str, *, lemma: bool = False, width: int = 40, where
 
     lines = []
     n = len(pattern)
+    first = known[0]
+    same = {}.setdefault   # one copy of each name, speaker and keyword: a line holds about 500 bytes, not 700
     with nlp.select_pipes(disable=nlp.pipe_names):
-        for r, doc in zip(rows, nlp.pipe((r["text"] for r in rows), batch_size=1000)):
+        for doc, (r, text) in nlp.pipe(segments(), as_tuples=True, batch_size=1000):
             ids = doc.to_array("LOWER").tolist()
             for i in range(len(ids) - n + 1):
-                if not hit(0, ids[i]) or not all(hit(k, ids[i + k]) for k in range(1, n)):
+                found = first.get(ids[i])
+                if not (hit(0, ids[i]) if found is None else found) \
+                        or not all(hit(k, ids[i + k]) for k in range(1, n)):
                     continue
-                start = r["start_char"] + doc[i].idx
+                doc_id, name, case, _, ordinal, who, seg_start, _, body_start, turn_end = r
+                start = seg_start + doc[i].idx
                 last = doc[i + n - 1]
-                end = r["start_char"] + last.idx + len(last.text)
-                text = texts[r["document_id"]]
-                lines.append(KwicLine(f"D{r['document_id']}:{r['ordinal']}", r["document_id"], r["document"],
-                                      r["case"], r["speaker"], start, end,
-                                      clip_left(text[r["body_start"]:start], width), text[start:end],
-                                      clip_right(text[end:r["turn_end"]], width)))
+                end = seg_start + last.idx + len(last.text)
+                keyword = text[start:end]
+                lines.append(KwicLine(f"D{doc_id}:{ordinal}", same(doc_id, doc_id), same(name, name),
+                                      same(case, case), same(who, who), start, end,
+                                      _clip_left(text, body_start, start, width), same(keyword, keyword),
+                                      _clip_right(text, end, turn_end, width)))
     if sort == "right":
         lines.sort(key=lambda x: (x.keyword.casefold(), x.right.casefold()))
     elif sort == "left":
         lines.sort(key=lambda x: (x.keyword.casefold(), x.left.casefold()[::-1]))
     return Kwic(term, lemma, [w + ("*" if p else "") for w, p in pattern], speaker, as_list(where), width,
-                lines[:limit] if limit else lines, len(rows))
+                lines[:limit] if limit else lines, searched)
 
 
 # --- freq --------------------------------------------------------------------------------------
@@ -219,22 +284,27 @@ def freq(store: Store, *, by: str | None = None, top: int | None = 30, lemma: bo
     discourse fillers (`FILLERS`) unless `fillers` is False, and the words of `stop` (a researcher's list)."""
     if by is not None:
         by = resolve_attribute(store, by, "--by", ("case", "document"))
-    rows, _ = _segment_rows(store, where, speaker)
+    docs, batches = _segment_batches(store, where, speaker)
     attrs = case_attributes(store)
-    per_doc: dict[int, list[str]] = {}
-    meta: dict[int, tuple] = {}
-    for r in rows:
-        per_doc.setdefault(r["document_id"], []).append(r["text"])
-        if r["document_id"] not in meta:
-            if by is None:
-                group = None
-            elif by == "case":
-                group = r["case"] or "(no case)"
-            elif by == "document":
-                group = r["document"]
-            else:
-                group = attrs.get(r["case_id"], {}).get(by) or f"(no {by})"
-            meta[r["document_id"]] = (r["case_id"], group)
+    last_of_case = {case_id: doc_id for doc_id, case_id in docs if case_id is not None}
+
+    def documents():
+        """(the document's segments, one a line; (id, case id, group)) of each document with any."""
+        for rows, texts in batches:
+            for doc_id, segments in groupby(rows, key=itemgetter(0)):
+                segments = list(segments)
+                _, name, case, case_id = segments[0][:4]
+                if by is None:
+                    group = None
+                elif by == "case":
+                    group = case or "(no case)"
+                elif by == "document":
+                    group = name
+                else:
+                    group = attrs.get(case_id, {}).get(by) or f"(no {by})"
+                text = texts[doc_id]
+                yield "\n".join([text[r[6]:r[7]] for r in segments]), (doc_id, case_id, group)
+
     nlp, lemma_of = _pipeline(lemma)
     own = {w.strip().casefold() for w in stop if w.strip()}
     skip = set(nlp.Defaults.stop_words) | own | (FILLERS if fillers else set())
@@ -251,12 +321,13 @@ def freq(store: Store, *, by: str | None = None, top: int | None = 30, lemma: bo
     counts: Counter = Counter()
     grouped: dict[str, Counter] = {}
     spoken: Counter = Counter()
-    in_docs: dict[str, set] = {}
-    in_cases: dict[str, set] = {}
-    doc_ids = list(per_doc)
+    in_docs: Counter = Counter()              # word → documents it occurs in (each document is read once)
+    in_cases: Counter = Counter()             # word → cases, counted once a case's last document is read
+    open_cases: dict[int, set] = {}           # case id → words of its documents read so far
+    documents_read = 0
     with nlp.select_pipes(disable=nlp.pipe_names):
-        for doc_id, doc in zip(doc_ids, nlp.pipe(("\n".join(per_doc[d]) for d in doc_ids), batch_size=64)):
-            case_id, group = meta[doc_id]
+        for doc, (doc_id, case_id, group) in nlp.pipe(documents(), as_tuples=True, batch_size=64):
+            documents_read += 1
             here: Counter = Counter()
             for orth in doc.to_array("ORTH").tolist():
                 k = kinds.get(orth)
@@ -268,13 +339,16 @@ def freq(store: Store, *, by: str | None = None, top: int | None = 30, lemma: bo
                         here[k[1]] += 1
             counts.update(here)
             grouped.setdefault(group, Counter()).update(here)
-            for word in here:
-                in_docs.setdefault(word, set()).add(doc_id)
-                if case_id is not None:
-                    in_cases.setdefault(word, set()).add(case_id)
+            in_docs.update(here.keys())
+            if case_id is not None:
+                open_cases.setdefault(case_id, set()).update(here)
+                if last_of_case[case_id] == doc_id:
+                    in_cases.update(open_cases.pop(case_id))
+    for words_of_case in open_cases.values():    # cases whose last document had nothing spoken
+        in_cases.update(words_of_case)
     labels = sorted((g for g in grouped if g is not None), key=lambda g: (g.startswith("(no "), natural_key(g)))
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    words = [WordCount(w, n, len(in_docs[w]), len(in_cases.get(w, ())), {g: grouped[g][w] for g in labels})
+    words = [WordCount(w, n, in_docs[w], in_cases[w], {g: grouped[g][w] for g in labels})
              for w, n in (ranked[:top] if top else ranked)]
     return Frequencies(lemma, by, speaker, as_list(where), labels,
-                       {g: spoken[g] for g in labels}, sum(spoken.values()), len(doc_ids), words, fillers, len(own))
+                       {g: spoken[g] for g in labels}, sum(spoken.values()), documents_read, words, fillers, len(own))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -9,7 +10,7 @@ import typer
 
 from gtcode.cli._app import App, open_project
 from gtcode.cli.options import Json, Where
-from gtcode.cli.output import err, out_console, plural, print_json, print_table, table, where_phrase
+from gtcode.cli.output import as_json, err, out_console, plural, print_json, print_table, table, where_phrase
 
 PANEL = "Constant comparison"
 
@@ -45,7 +46,7 @@ def kwic(
         result = project.analysis.kwic(term, lemma=lemma, width=width, where=where, speaker=speaker, sort=sort,
                      limit=limit or None)
     if json_out:
-        print_json(result.to_dict())
+        _print_kwic_json(result)
         return
     if not result.lines:
         err(f"No occurrences of {term!r}{' (any form)' if lemma else ''} in {_speaker_phrase(speaker)}"
@@ -56,25 +57,67 @@ def kwic(
         f"{' (lemma)' if lemma else ''} in {_speaker_phrase(speaker)}{where_phrase(result.where)}.")
 
 
-def _render_kwic(k) -> None:
-    from rich.text import Text
+def _print_kwic_json(k) -> None:
+    """What `print_json(k.to_dict())` prints, written a few thousand lines at a time: the same bytes without a
+    dict and a string of every line at once (a gigabyte for 300,000 lines)."""
+    import json
+    from dataclasses import fields, replace
 
+    data = replace(k, lines=[]).to_dict()
+    data["count"] = len(k.lines)
+    mark = '\n  "lines": [],\n'          # the top level's keys are indented 2; strings hold no line breaks
+    head, tail = as_json(data).split(mark) if k.lines else (as_json(data), None)
+    sys.stdout.write(head)
+    if tail is None:
+        return
+    names = [f.name for f in fields(k.lines[0])]
+    for i in range(0, len(k.lines), _PRINTED):   # each line as json.dumps(indent=2) writes it two levels down
+        items = ("    " + json.dumps({name: getattr(x, name) for name in names}, ensure_ascii=False, indent=2,
+                                     default=str).replace("\n", "\n    ") for x in k.lines[i:i + _PRINTED])
+        sys.stdout.write(('\n  "lines": [\n' if i == 0 else ",\n") + ",\n".join(items))
+    sys.stdout.write("\n  ],\n" + tail)
+
+
+def _render_kwic(k) -> None:
     from gtcode.analysis.words import clip_left, clip_right
 
     console = out_console()
     addr_w = max(len(x.address) for x in k.lines)
     kw_w = max(len(x.keyword) for x in k.lines)
     room = max(8, min(k.width, (console.width - addr_w - kw_w - 3) // 2))
-    out = Text()
-    for x in k.lines:
+
+    def pieces(x) -> tuple[str, str, str, str]:
         left, right = clip_left(x.left, room), clip_right(x.right, room)
         # Every keyword starts in one column; the words after it follow as in the text ("film, and" not
         # "film   , and"): padding to line up the right-hand side would sit before punctuation.
-        out.append(x.address.ljust(addr_w) + " ", style="dim")
-        out.append((left + ("" if left.endswith(_OPENING) else " ")).rjust(room + 1))
-        out.append(x.keyword, style="bold reverse")
-        out.append(("" if not right or right.startswith(_CLOSING) else " ") + right + "\n")
-    console.print(out, end="", soft_wrap=True)
+        return (x.address.ljust(addr_w) + " ", (left + ("" if left.endswith(_OPENING) else " ")).rjust(room + 1),
+                x.keyword, ("" if not right or right.startswith(_CLOSING) else " ") + right + "\n")
+
+    for i in range(0, len(k.lines), _PRINTED):
+        console.print(_KwicLines(map(pieces, k.lines[i:i + _PRINTED])), end="", soft_wrap=True)
+
+
+#: Lines printed at a time: Rich holds a print's segments and output until it ends.
+_PRINTED = 2000
+
+
+class _KwicLines:
+    """Kwic lines (address, left, keyword, right with its line end) as Rich segments: the bytes one Rich `Text`
+    of them all prints, without building it (hundreds of thousands of lines took 26 s and a gigabyte)."""
+
+    def __init__(self, lines):
+        self.lines = lines
+
+    def __rich_console__(self, console, options):
+        from rich.control import strip_control_codes
+        from rich.segment import Segment
+
+        dim, keyword = console.get_style("dim"), console.get_style("bold reverse")
+        for address, left, word, right in self.lines:   # a Text drops control codes (bell, backspace…) too
+            yield Segment(strip_control_codes(address), dim)
+            yield Segment(strip_control_codes(left))
+            yield Segment(strip_control_codes(word), keyword)
+            yield Segment(strip_control_codes(right))
 
 
 _OPENING = ("(", "[", "“", "‘", '"', "'", "—", "–")
