@@ -1,5 +1,5 @@
 """The heavy read commands on the large project of `scale.py`, optionally beside another gtcode source tree
-(issue 19, second round): `retrieve`, `search --limit 0` on one long transcript, `agreement`,
+(issue 19, second round): `retrieve`, `search --limit 0` on one long transcript, `agreement`, `freq`, `kwic`,
 `report -o x.md`, `report -o x.docx` and `export qdpx`, each as a whole process with its peak resident memory.
 
     python benchmarks/reads.py [--scale 1000] [--runs 3] [--long-mb 2] [--baseline TREE] [--only a,b] [--profile]
@@ -92,6 +92,8 @@ def commands(folder: Path, info: dict) -> dict[str, list[str]]:
     return {"retrieve": ["retrieve", info["retrieve_code"], "--json"],
             "search --limit 0 (long transcript)": ["search", "film", "--limit", "0", "--json"],
             "agreement": ["agreement"],
+            "freq": ["freq"],
+            "kwic film": ["kwic", "film", "--json"],
             "report -o x.md": ["report", "-o", str(out / "x.md")],
             "report -o x.docx": ["report", "-o", str(out / "x.docx")],
             "export qdpx": ["export", "qdpx", str(out / "x.qdpx")]}
