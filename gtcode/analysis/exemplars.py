@@ -141,20 +141,13 @@ def _in_segment(store: Store, text: str, row) -> tuple[int, int, int]:
 
 
 def _best_per_code(store: Store, found: list[tuple]) -> dict[int, tuple]:
-    """code id → its best (rank key, row, start, end) among `found` (in document order), spoken or not: what
-    `_scored` gives, kept only while it is a code's best (a large project has a hundred thousand codings)."""
+    """code id → its best (rank key, row, start, end) among `found` (in document order), spoken or not: `_scored`,
+    keeping only each code's best as they go by (a large project has a hundred thousand codings)."""
     best: dict[int, tuple] = {}
-    texts = _plain(store).execute(_TEXTS, (json.dumps(list(dict.fromkeys(r[2] for r in found))),))
-    for (doc_id, group), (_, text) in zip(itertools.groupby(found, key=lambda r: r[2]), texts):
-        for r in group:
-            start, end = r[3], r[4]
-            words = len(text[start:end].split())
-            if words < EXEMPLAR_MIN_WORDS:
-                start, end, words = _in_segment(store, text, r)
-            far = abs(words - EXEMPLAR_WORDS)
-            top = best.get(r[1])
-            if top is None or far < top[0][0] or (far == top[0][0] and (far, doc_id, r[3], r[0]) < top[0]):
-                best[r[1]] = ((far, doc_id, r[3], r[0]), r, start, end)
+    for scored in _scored(store, found):
+        top = best.get(scored[1][1])
+        if top is None or scored[0] < top[0]:
+            best[scored[1][1]] = scored
     return best
 
 
